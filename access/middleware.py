@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from access.permissions import access_for
+
+SESSION_KEY = "current_organisation_id"
+
+
+class CurrentOrganisationMiddleware:
+    """Sets request.organisation: the organisation the user is working in (switchable in the header)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.organisation = None  # type: ignore[attr-defined]
+        request.organisations = []  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            from organisations.models import Organisation
+
+            own_ids = {g.organisation_id for g in access_for(request.user).grants}
+            if own_ids:
+                orgs = list(Organisation.objects.filter(pk__in=own_ids).order_by("name"))
+                chosen = request.session.get(SESSION_KEY)
+                current = next((o for o in orgs if o.pk == chosen), orgs[0])
+                request.organisation = current  # type: ignore[attr-defined]
+                request.organisations = orgs  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,266 @@
+"""The spine of access control: which records a user may see, and what they may do to one.
+
+Two kinds of answer, as in Kolibri: a filter for lists (`visible_pupils`) and a check for one object
+(`can_view_pupil`). Views fetch tenant data only through `get_for_user`, which answers 404 for a record
+outside the user's organisations and 403 for one inside them that the user may not touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.roles import (
+    AUDIT_ROLES,
+    IMPORT_ROLES,
+    PUPIL_EDITOR_ROLES,
+    TWO_FACTOR_ROLES,
+    WHOLE_ORGANISATION_ROLES,
+    Role,
+)
+
+M = TypeVar("M", bound=models.Model)
+CACHE_ATTR = "_pastoral_access"
+
+
+@dataclass
+class Grant:
+    """One current role assignment, flattened for fast checks."""
+
+    organisation_id: int
+    role: str
+    site_id: int | None
+    year_group: int | None
+    group_id: int | None
+
+
+@dataclass
+class Access:
+    """Everything the permission checks need to know about one user, loaded once per request."""
+
+    grants: list[Grant] = field(default_factory=list)
+    # organisation id -> ids of organisations a role there reaches (itself and the members of a group)
+    reach: dict[int, set[int]] = field(default_factory=dict)
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        ids: set[int] = set()
+        for reached in self.reach.values():
+            ids |= reached
+        return ids
+
+    def roles(self, organisation_id: int | None = None) -> set[str]:
+        return {
+            g.role
+            for g in self.grants
+            if organisation_id is None or organisation_id in self.reach.get(g.organisation_id, set())
+        }
+
+
+def access_for(user: Any) -> Access:
+    """Load (once per request) the user's current role grants and the organisations they reach."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return Access()
+    cached = getattr(user, CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from organisations.models import Organisation
+
+    grants = [
+        Grant(a.organisation_id, a.role, a.site_id, a.year_group, a.group_id)
+        for a in RoleAssignment.objects.current().filter(user=user)
+    ]
+    own = {g.organisation_id for g in grants}
+    children: dict[int, set[int]] = {}
+    if own:
+        for child_id, parent_id in Organisation.objects.filter(parent_id__in=own).values_list("id", "parent_id"):
+            children.setdefault(parent_id, set()).add(child_id)
+    reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
+    result = Access(grants=grants, reach=reach)
+    setattr(user, CACHE_ATTR, result)
+    return result
+
+
+def forget_access(user: Any) -> None:
+    """Drop the cached grants (after a role changes within a request or a test)."""
+    if hasattr(user, CACHE_ATTR):
+        delattr(user, CACHE_ATTR)
+
+
+def reachable_organisation_ids(user: Any) -> set[int]:
+    """Ids of the organisations whose records this user may be shown at all."""
+    return access_for(user).organisation_ids
+
+
+def has_role(user: Any, roles: Iterable[str], organisation_id: int | None = None) -> bool:
+    """Whether the user holds any of `roles` (in the organisation, or in a group that contains it)."""
+    return bool(access_for(user).roles(organisation_id) & set(roles))
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Whether this user must sign in with a second factor: roles that see safeguarding or SEN data."""
+    return has_role(user, TWO_FACTOR_ROLES)
+
+
+# --- Pupils -----------------------------------------------------------------------------------
+
+
+def _grant_pupil_q(access: Access, grant: Grant) -> Q | None:
+    orgs = access.reach.get(grant.organisation_id, {grant.organisation_id})
+    if grant.role in WHOLE_ORGANISATION_ROLES:
+        q = Q(organisation_id__in=orgs)
+        if grant.site_id:
+            q &= Q(site_id=grant.site_id)
+        return q
+    if grant.role == Role.HEAD_OF_YEAR:
+        if grant.group_id:
+            return _group_q(grant.group_id)
+        if grant.year_group is None:
+            return None
+        q = Q(organisation_id__in=orgs, year_group=grant.year_group)
+        if grant.site_id:
+            q &= Q(site_id=grant.site_id)
+        return q
+    if grant.role in (Role.TUTOR, Role.PAL) and grant.group_id:
+        return _group_q(grant.group_id)
+    return None
+
+
+def _group_q(group_id: int) -> Q:
+    from people.models import GroupMembership
+
+    today = timezone.localdate()
+    members = GroupMembership.objects.current(today).filter(group_id=group_id).values("pupil_id")
+    return Q(pk__in=members)
+
+
+def pupil_filter(user: Any) -> Q:
+    """A Q over Pupil matching exactly the pupils this user may see; matches nothing for no roles."""
+    access = access_for(user)
+    q = Q(pk__in=[])
+    for grant in access.grants:
+        grant_q = _grant_pupil_q(access, grant)
+        if grant_q is not None:
+            q |= grant_q
+    return q
+
+
+def visible_pupils(user: Any) -> QuerySet:
+    """The pupils this user may see: whole school, their year, their groups or their caseload."""
+    from people.models import Pupil
+
+    return Pupil.objects.filter(pupil_filter(user)).distinct()
+
+
+def can_view_pupil(user: Any, pupil: Any) -> bool:
+    """Whether the user may open this pupil's record."""
+    access = access_for(user)
+    if pupil.organisation_id not in access.organisation_ids:
+        return False
+    for grant in access.grants:
+        if pupil.organisation_id not in access.reach.get(grant.organisation_id, set()):
+            continue
+        if grant.role in WHOLE_ORGANISATION_ROLES and (not grant.site_id or grant.site_id == pupil.site_id):
+            return True
+        if (
+            grant.role == Role.HEAD_OF_YEAR
+            and grant.year_group is not None
+            and grant.year_group == pupil.year_group
+            and (not grant.site_id or grant.site_id == pupil.site_id)
+        ):
+            return True
+    group_ids = [g.group_id for g in access.grants if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)]
+    if group_ids:
+        from people.models import GroupMembership
+
+        return GroupMembership.objects.current().filter(pupil=pupil, group_id__in=group_ids).exists()
+    return False
+
+
+def can_edit_pupil(user: Any, pupil: Any) -> bool:
+    """Whether the user may change a pupil's details by hand."""
+    return can_view_pupil(user, pupil) and has_role(user, PUPIL_EDITOR_ROLES, pupil.organisation_id)
+
+
+def can_see_sen(user: Any, pupil: Any) -> bool:
+    """SEN status is shown to those who may see the pupil and work with it."""
+    return can_view_pupil(user, pupil)
+
+
+def can_import(user: Any, organisation: Any) -> bool:
+    """Whether the user may run MIS imports for an organisation."""
+    return has_role(user, IMPORT_ROLES, organisation.pk)
+
+
+def can_read_audit(user: Any, organisation: Any) -> bool:
+    """Whether the user may read and export an organisation's audit log."""
+    return has_role(user, AUDIT_ROLES, organisation.pk)
+
+
+# --- Groups -----------------------------------------------------------------------------------
+
+
+def visible_groups(user: Any) -> QuerySet:
+    """Groups whose register or list this user may open."""
+    from people.models import Group
+
+    access = access_for(user)
+    q = Q(pk__in=[])
+    for grant in access.grants:
+        orgs = access.reach.get(grant.organisation_id, {grant.organisation_id})
+        if grant.role in WHOLE_ORGANISATION_ROLES:
+            q |= Q(organisation_id__in=orgs) & (Q(site_id=grant.site_id) if grant.site_id else Q())
+        elif grant.role == Role.HEAD_OF_YEAR and grant.year_group is not None:
+            q |= Q(organisation_id__in=orgs, year_group=grant.year_group)
+        if grant.group_id and grant.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR):
+            q |= Q(pk=grant.group_id)
+    return Group.objects.filter(q)
+
+
+def can_view_group(user: Any, group: Any) -> bool:
+    """Whether the user may open this group."""
+    return visible_groups(user).filter(pk=group.pk).exists()
+
+
+# --- The one way views fetch tenant records --------------------------------------------------
+
+
+def get_for_user(
+    user: Any,
+    queryset: QuerySet[M] | type[M],
+    check: Callable[[Any, M], bool] | None = None,
+    organisation_field: str = "organisation_id",
+    **lookup: Any,
+) -> M:
+    """Fetch one tenant record for a user, or raise.
+
+    Http404 when the record does not exist or belongs to an organisation the user does not reach
+    (the same answer for both, so ids cannot be probed); PermissionDenied (403) when it is within reach
+    but `check(user, obj)` says no. Every refusal is written to the audit log.
+    """
+    qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
+    reach = reachable_organisation_ids(user)
+    try:
+        obj = qs.filter(**{f"{organisation_field}__in": reach}).get(**lookup)
+    except qs.model.DoesNotExist:
+        _record_denial(user, qs.model, lookup, "not found or outside reach")
+        raise Http404(f"No {qs.model._meta.verbose_name} found.") from None
+    if check is not None and not check(user, obj):
+        _record_denial(user, qs.model, lookup, f"refused by {getattr(check, '__name__', 'check')}", obj)
+        raise PermissionDenied("You do not have permission to do this.")
+    return obj
+
+
+def _record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None) -> None:
+    from audit.services import record_denied
+
+    record_denied(actor=user, model=model, lookup=lookup, reason=reason, obj=obj)

@@ -1,0 +1,133 @@
+"""Writing to the audit log. Models opt in with `track`; reads of sensitive records call `record_read`."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from audit.context import current_actor
+from audit.models import AuditEvent
+
+_TRACKED: dict[type[models.Model], frozenset[str]] = {}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def _snapshot(instance: models.Model, exclude: frozenset[str]) -> dict[str, Any]:
+    values = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in exclude:
+            continue
+        values[f.attname] = _jsonable(getattr(instance, f.attname))
+    return values
+
+
+def _organisation_id(instance: Any) -> int | None:
+    if type(instance).__name__ == "Organisation":
+        return instance.pk
+    return getattr(instance, "organisation_id", None)
+
+
+def record_event(
+    *,
+    action: str,
+    actor: Any = None,
+    organisation_id: int | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Append one event. The actor defaults to whoever is acting (request user or `acting_as`)."""
+    context = current_actor()
+    if actor is None and context is not None:
+        actor = context.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        if organisation_id is None:
+            organisation_id = _organisation_id(obj)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=(actor.email if actor is not None else "system"),
+        organisation_id=organisation_id,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=(str(obj)[:200] if obj is not None else ""),
+        changes=changes or {},
+        note=note,
+        ip_address=context.ip_address if context else None,
+    )
+
+
+def record_read(*, actor: Any, obj: models.Model, note: str = "") -> AuditEvent:
+    """Record that a user opened a sensitive record (safeguarding, SEN)."""
+    return record_event(action=AuditEvent.Action.READ, actor=actor, obj=obj, note=note)
+
+
+def record_denied(*, actor: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None) -> None:
+    """Record a refused access decision (404 or 403)."""
+    record_event(
+        action=AuditEvent.Action.DENIED,
+        actor=actor,
+        obj=obj,
+        object_type=model._meta.label,
+        object_id=str(lookup.get("pk", lookup.get("id", "")) or ""),
+        organisation_id=_organisation_id(obj) if obj is not None else None,
+        note=f"{reason}; lookup {sorted((k, str(v)) for k, v in lookup.items())}",
+    )
+
+
+def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or instance.pk is None or instance._state.adding:
+        instance._audit_before = None  # type: ignore[attr-defined]
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = _snapshot(old, _TRACKED[sender]) if old else None  # type: ignore[attr-defined]
+
+
+def _post_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    exclude = _TRACKED[sender]
+    after = _snapshot(instance, exclude)
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        record_event(action=AuditEvent.Action.CREATE, obj=instance, changes={k: [None, v] for k, v in after.items()})
+        return
+    diff = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if diff:
+        record_event(action=AuditEvent.Action.UPDATE, obj=instance, changes=diff)
+
+
+def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    before = _snapshot(instance, _TRACKED[sender])
+    record_event(action=AuditEvent.Action.DELETE, obj=instance, changes={k: [v, None] for k, v in before.items()})
+
+
+def track(model: type[models.Model], exclude: tuple[str, ...] = ()) -> type[models.Model]:
+    """Audit every create, update and delete of `model` made through the ORM's save and delete.
+
+    Bulk writes bypass signals: services that bulk-write (imports) record their own summary event.
+    """
+    _TRACKED[model] = frozenset(exclude) | {"password", "updated_at"}
+    uid = f"audit-{model._meta.label}"
+    pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + "-pre")
+    post_save.connect(_post_save, sender=model, dispatch_uid=uid + "-post")
+    post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-del")
+    return model

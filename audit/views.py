@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.forms import AuditFilterForm
+from audit.models import AuditEvent
+from audit.selectors import audit_events, audit_organisation_ids
+from audit.services import record_event
+from pastoral.exports import export_response
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+    if not audit_organisation_ids(request.user):
+        raise PermissionDenied("Only administrators and senior leaders read the audit log.")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v}
+    return form, audit_events(user=request.user, **filters)
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    """The audit log of your organisations: who did what, when, old → new."""
+    form, events = _filtered(request)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request, "audit/event_list.html",
+        {"form": form, "page_obj": page, "querystring_prefix": (params.urlencode() + "&") if params else "",
+         "export_query": params.urlencode()},
+    )
+
+
+@require_GET
+def event_export(request: HttpRequest) -> HttpResponse:
+    form, events = _filtered(request)
+    fmt = request.GET.get("format", "csv")
+    record_event(action=AuditEvent.Action.EXPORT, actor=request.user, object_type="audit.AuditEvent",
+                 organisation_id=getattr(request.organisation, "pk", None), note=f"audit export {request.GET.urlencode()}")  # type: ignore[attr-defined]
+    rows = (
+        [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.get_action_display(), e.organisation.name if e.organisation else "",
+         e.object_type, e.object_id, e.object_repr, json.dumps(e.changes, ensure_ascii=False), e.note, e.ip_address or ""]
+        for e in events.iterator(chunk_size=2000)
+    )
+    header = ["When", "Who", "Action", "Organisation", "Record type", "Record id", "Record", "Changes (old, new)", "Note", "IP address"]
+    return export_response(fmt, "audit-log", header, rows, title="Audit log")

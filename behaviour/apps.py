@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BehaviourConfig(AppConfig):
+    name = "behaviour"
+    verbose_name = "Behaviour"

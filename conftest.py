@@ -1,0 +1,34 @@
+import os
+
+os.environ.setdefault("PASTORAL_TESTING", "1")
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls stay synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole run (Debian's package; never a downloaded build)."""
+    from pastoral.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed: .ci/run must install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser tab (own cookies) against the live test server."""
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(15000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MisImportConfig(AppConfig):
+    name = "mis_import"
+    verbose_name = "MIS import"

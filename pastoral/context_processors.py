@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from access.permissions import access_for
+from pastoral.registry import NAV
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation links this user's roles open, and the organisations they can switch between."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = access_for(user).roles()
+    links = []
+    for item in NAV:
+        if item.roles is not None and not (roles & item.roles):
+            continue
+        if item.when is not None and not item.when(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        links.append({"label": item.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+    return {
+        "nav_links": links,
+        "current_organisation": getattr(request, "organisation", None),
+        "switchable_organisations": getattr(request, "organisations", []),
+    }

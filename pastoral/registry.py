@@ -1,0 +1,68 @@
+"""Extension points that domain apps fill in from their AppConfig.ready().
+
+Each app adds its own navigation links, home-page panels, pupil-profile sections and demo data,
+so the foundation never imports a later app and a new app never edits a shared template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None  # None: everyone signed in
+    order: int
+    when: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of a page. `context(request, *args)` returns the template context, or None to hide it."""
+
+    key: str
+    template: str
+    context: Callable[..., dict[str, Any] | None]
+    order: int
+
+
+NAV: list[NavItem] = []
+HOME_PANELS: list[Panel] = []
+PROFILE_SECTIONS: list[Panel] = []
+
+
+def register_nav(
+    label: str, url_name: str, *, roles: Iterable[str] | None = None, order: int = 50,
+    when: Callable[[Any], bool] | None = None,
+) -> None:
+    """Add a link to the main navigation, shown to holders of `roles` (or when `when(user)` is true)."""
+    if any(item.url_name == url_name for item in NAV):
+        return
+    NAV.append(NavItem(label, url_name, frozenset(roles) if roles is not None else None, order, when))
+    NAV.sort(key=lambda i: i.order)
+
+
+def register_home_panel(
+    key: str, template: str, context: Callable[[HttpRequest], dict[str, Any] | None], order: int = 50
+) -> None:
+    """Add a panel to the home page; `context(request)` returns None when the user has nothing there."""
+    if any(p.key == key for p in HOME_PANELS):
+        return
+    HOME_PANELS.append(Panel(key, template, context, order))
+    HOME_PANELS.sort(key=lambda p: p.order)
+
+
+def register_profile_section(
+    key: str, template: str, context: Callable[[HttpRequest, Any], dict[str, Any] | None], order: int = 50
+) -> None:
+    """Add a section to the pupil profile; `context(request, pupil)` returns None to leave it out."""
+    if any(p.key == key for p in PROFILE_SECTIONS):
+        return
+    PROFILE_SECTIONS.append(Panel(key, template, context, order))
+    PROFILE_SECTIONS.sort(key=lambda p: p.order)

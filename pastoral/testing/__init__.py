@@ -1,0 +1,1 @@
+"""Test helpers shared by every app: factories, personas, the outsider-coverage registry."""

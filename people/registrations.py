@@ -1,0 +1,66 @@
+"""What the people app adds to the navigation, the home page and the pupil profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from access.permissions import access_for
+from access.roles import PUPIL_ROLES, WHOLE_ORGANISATION_ROLES, Role
+from pastoral.registry import register_home_panel, register_nav
+
+
+def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
+    from people.selectors import groups_with_counts
+
+    grants = [g for g in access_for(request.user).grants if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)]
+    if not grants:
+        return None
+    groups = list(groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants]))
+    roles = {g.group_id: g.role for g in grants}
+    for group in groups:
+        group.my_role = Role(roles[group.pk]).label
+    title = "My caseload" if any(g.role == Role.PAL for g in grants) else "My groups"
+    return {"title": title, "groups": groups, "pupil_total": sum(g.pupil_count for g in groups)}
+
+
+def _my_year(request: HttpRequest) -> dict[str, Any] | None:
+    from people.models import Pupil
+
+    years = sorted({g.year_group for g in access_for(request.user).grants if g.role == Role.HEAD_OF_YEAR and g.year_group is not None})
+    if not years:
+        return None
+    from access.permissions import visible_pupils
+
+    rows = []
+    for year in years:
+        qs = visible_pupils(request.user).filter(year_group=year)
+        rows.append({"year": year, "label": "Reception" if year == 0 else f"Year {year}", "count": qs.count(),
+                     "sen": qs.exclude(sen_status=Pupil.SenStatus.NONE).count()})
+    return {"years": rows}
+
+
+def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
+    organisation = getattr(request, "organisation", None)
+    if organisation is None or not organisation.is_school_like:
+        return None
+    if not (access_for(request.user).roles(organisation.pk) & WHOLE_ORGANISATION_ROLES):
+        return None
+    from access.permissions import visible_pupils, visible_groups
+
+    pupils = visible_pupils(request.user)
+    return {
+        "organisation": organisation,
+        "pupil_count": pupils.count(),
+        "sen_count": pupils.exclude(sen_status="N").count(),
+        "group_count": visible_groups(request.user).filter(kind="tutor").count(),
+        "staff_count": organisation.staff.filter(is_active=True).count(),
+    }
+
+
+register_nav("Pupils", "people:pupil_list", roles=PUPIL_ROLES, order=10)
+register_nav("Groups", "people:group_list", roles=PUPIL_ROLES, order=11)
+register_home_panel("people-overview", "people/panels/overview.html", _organisation_overview, order=5)
+register_home_panel("people-my-year", "people/panels/my_year.html", _my_year, order=10)
+register_home_panel("people-my-groups", "people/panels/my_groups.html", _my_groups, order=11)

@@ -1,0 +1,77 @@
+"""The pupil search and profile pages: who may open them, and what they show."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from pastoral.testing.outsider import assert_outsider_404, outsider_test
+from pastoral.testing.personas import build_school_world, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_school_world()
+
+
+def test_it_finds_a_pupil_by_name_or_upn(world):
+    client = client_for(world.head_of_year9)
+    response = client.get(reverse("people:pupil_list"), {"q": "archer"})
+    assert "Alice" in response.content.decode()
+    response = client.get(reverse("people:pupil_list"), {"q": "A123456789012"})
+    assert "Alice" in response.content.decode() and "Ben" not in response.content.decode()
+
+
+def test_it_lists_only_pupils_the_user_may_see(world):
+    body = client_for(world.tutor).get(reverse("people:pupil_list")).content.decode()
+    assert "Alice" in body and "Cleo" not in body and "Rory" not in body
+
+
+@outsider_test("people:pupil_detail", "people:pupil_edit")
+def test_it_hides_a_pupil_from_another_school(world):
+    client = client_for(world.outsider)
+    assert_outsider_404(client, reverse("people:pupil_detail", args=[world.alice.pk]))
+    assert_outsider_404(client_for(world.other_admin), reverse("people:pupil_edit", args=[world.alice.pk]))
+
+
+def test_it_refuses_a_head_of_another_year_with_403(world):
+    response = client_for(world.head_of_year10).get(reverse("people:pupil_detail", args=[world.alice.pk]))
+    assert response.status_code == 403
+
+
+def test_it_refuses_editing_to_a_tutor_with_403(world):
+    response = client_for(world.tutor).get(reverse("people:pupil_edit", args=[world.alice.pk]))
+    assert response.status_code == 403
+
+
+def test_it_audits_every_read_of_a_pupil_profile(world):
+    response = client_for(world.tutor).get(reverse("people:pupil_detail", args=[world.alice.pk]))
+    assert response.status_code == 200
+    assert "Alice" in response.content.decode()
+    assert AuditEvent.objects.filter(action="read", object_type="people.Pupil", object_id=str(world.alice.pk), actor=world.tutor).exists()
+
+
+def test_it_audits_an_edit_with_old_and_new_values(world):
+    client = client_for(world.admin)
+    url = reverse("people:pupil_edit", args=[world.alice.pk])
+    form = client.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"preferred_first_name": "Ally", "site": ""})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    event = AuditEvent.objects.filter(action="update", object_type="people.Pupil", object_id=str(world.alice.pk)).get()
+    assert event.changes["preferred_first_name"] == ["", "Ally"]
+    assert event.actor == world.admin
+
+
+@outsider_test("people:group_detail")
+def test_it_hides_a_group_from_another_school(world):
+    assert_outsider_404(client_for(world.outsider), reverse("people:group_detail", args=[world.group_9a.pk]))
+
+
+def test_it_refuses_a_tutor_another_group_with_403(world):
+    assert client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9b.pk])).status_code == 403
+    assert client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9a.pk])).status_code == 200

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user
+from audit.services import record_read
+from people import selectors, services
+from people.forms import PupilForm, PupilSearchForm
+from people.models import Group, Pupil, PupilContact
+from pastoral.registry import PROFILE_SECTIONS
+
+
+@require_GET
+def pupil_list(request: HttpRequest) -> HttpResponse:
+    """Search the pupils you may see by name or UPN."""
+    form = PupilSearchForm(request.GET or None)
+    query, year = "", None
+    if form.is_valid():
+        query, year = form.cleaned_data["q"], form.cleaned_data["year"]
+    pupils = selectors.pupil_search(user=request.user, query=query, year_group=year)
+    page = Paginator(pupils, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "people/pupil_list.html",
+        {"form": form, "page_obj": page, "querystring_prefix": (params.urlencode() + "&") if params else ""},
+    )
+
+
+@require_GET
+def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pupil's profile: details, contacts, groups, and a section for each part of their care."""
+    pupil = get_for_user(request.user, Pupil.objects.select_related("site", "organisation"), can_view_pupil, pk=pk)
+    # The profile shows SEN status: a sensitive read, so it is audited.
+    record_read(actor=request.user, obj=pupil, note="pupil profile")
+    contacts = PupilContact.objects.filter(pupil=pupil).select_related("contact")
+    sections = []
+    for section in PROFILE_SECTIONS:
+        context = section.context(request, pupil)
+        if context is not None:
+            sections.append({"template": section.template, "context": context, "key": section.key})
+    return render(
+        request,
+        "people/pupil_detail.html",
+        {
+            "pupil": pupil,
+            "contacts": contacts,
+            "memberships": selectors.current_groups(pupil),
+            "sections": sections,
+            "can_edit": can_edit_pupil(request.user, pupil),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = get_for_user(request.user, Pupil, can_edit_pupil, pk=pk)
+    form = PupilForm(request.POST or None, instance=pupil)
+    if request.method == "POST" and form.is_valid():
+        services.pupil_update(actor=request.user, pupil=pupil, data=form.cleaned_data)
+        messages.success(request, f"{pupil.display_name}'s details are saved.")
+        return redirect("people:pupil_detail", pk=pupil.pk)
+    return render(request, "people/pupil_edit.html", {"pupil": pupil, "form": form})
+
+
+@require_GET
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_for_user(request.user, Group.objects.select_related("site"), can_view_group, pk=pk)
+    members = selectors.group_members(group)
+    staff = group.staff_roles.current().select_related("user")
+    return render(request, "people/group_detail.html", {"group": group, "members": members, "staff": staff})
+
+
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = selectors.groups_with_counts(user=request.user).select_related("site")
+    kind = request.GET.get("kind")
+    if kind in Group.Kind.values:
+        groups = groups.filter(kind=kind)
+    page = Paginator(groups, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "people/group_list.html",
+        {"page_obj": page, "kinds": Group.Kind.choices, "kind": kind, "querystring_prefix": f"kind={kind}&" if kind else ""},
+    )
+

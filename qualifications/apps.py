@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QualificationsConfig(AppConfig):
+    name = "qualifications"
+    verbose_name = "Qualifications"
