@@ -82,7 +82,9 @@ def access_for(user: Any) -> Access:
     own = {g.organisation_id for g in grants}
     children: dict[int, set[int]] = {}
     if own:
-        for child_id, parent_id in Organisation.objects.filter(parent_id__in=own).values_list("id", "parent_id"):
+        for child_id, parent_id in Organisation.objects.filter(parent_id__in=own).values_list(
+            "id", "parent_id"
+        ):
             children.setdefault(parent_id, set()).add(child_id)
     reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
     result = Access(grants=grants, reach=reach)
@@ -178,7 +180,11 @@ def can_view_pupil(user: Any, pupil: Any) -> bool:
             and (not grant.site_id or grant.site_id == pupil.site_id)
         ):
             return True
-    group_ids = [g.group_id for g in access.grants if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)]
+    group_ids = [
+        g.group_id
+        for g in access.grants
+        if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)
+    ]
     if group_ids:
         from people.models import GroupMembership
 
@@ -260,7 +266,9 @@ def get_for_user(
     return obj
 
 
-def _record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None) -> None:
+def _record_denial(
+    user: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None
+) -> None:
     from audit.services import record_denied
 
     record_denied(actor=user, model=model, lookup=lookup, reason=reason, obj=obj)

@@ -10,5 +10,11 @@ class OrganisationsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Organisation, models.Site, models.AssociationMembership, models.Term, models.Closure):
+        for model in (
+            models.Organisation,
+            models.Site,
+            models.AssociationMembership,
+            models.Term,
+            models.Closure,
+        ):
             track(model)

@@ -30,6 +30,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     closures = organisation.closures.select_related("site").order_by("-starts_on")[:40]
     memberships = organisation.memberships.all()
     return render(
-        request, "organisations/calendar.html",
+        request,
+        "organisations/calendar.html",
         {"organisation": organisation, "terms": terms, "closures": closures, "memberships": memberships},
     )

@@ -25,7 +25,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        links.append({"label": item.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+        links.append(
+            {"label": item.label, "url": url, "current": request.path.startswith(url) and url != "/"}
+        )
     return {
         "nav_links": links,
         "current_organisation": getattr(request, "organisation", None),
