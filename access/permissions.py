@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -257,7 +257,7 @@ def get_for_user(
     reach = reachable_organisation_ids(user)
     try:
         obj = qs.filter(**{f"{organisation_field}__in": reach}).get(**lookup)
-    except qs.model.DoesNotExist:
+    except ObjectDoesNotExist:
         _record_denial(user, qs.model, lookup, "not found or outside reach")
         raise Http404(f"No {qs.model._meta.verbose_name} found.") from None
     if check is not None and not check(user, obj):

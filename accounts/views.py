@@ -80,7 +80,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     device = services.confirmed_totp_device(user)  # type: ignore[arg-type]
     setting_up = device is None
-    if setting_up:
+    if device is None:
         device = services.totp_device_start(user=user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

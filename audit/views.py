@@ -4,6 +4,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from audit.services import record_event
 from pastoral.exports import export_response
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     if not audit_organisation_ids(request.user):
         raise PermissionDenied("Only administrators and senior leaders read the audit log.")
     form = AuditFilterForm(request.GET or None)
@@ -52,7 +53,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
         action=AuditEvent.Action.EXPORT,
         actor=request.user,
         object_type="audit.AuditEvent",
-        organisation_id=getattr(request.organisation, "pk", None),
+        organisation_id=getattr(getattr(request, "organisation", None), "pk", None),
         note=f"audit export {request.GET.urlencode()}",
     )  # type: ignore[attr-defined]
     rows = (

@@ -645,19 +645,19 @@ def _build_school(
         ],
         batch_size=2000,
     )
-    roles = []
-    for user, (_first, _last, role, _title, scope) in zip(users, staff_rows, strict=True):
+    roles: list[RoleAssignment] = []
+    for user, (_first, _last, held, _title, scope) in zip(users, staff_rows, strict=True):
         if "groups" in scope:
             roles += [
                 RoleAssignment(
-                    organisation=school, user=user, role=role, group=g, starts_on=current.starts_on
+                    organisation=school, user=user, role=held, group=g, starts_on=current.starts_on
                 )
                 for g in scope["groups"]
             ]
         else:
             roles.append(
                 RoleAssignment(
-                    organisation=school, user=user, role=role, starts_on=current.starts_on, **scope
+                    organisation=school, user=user, role=held, starts_on=current.starts_on, **scope
                 )
             )
     RoleAssignment.objects.bulk_create(roles, batch_size=2000)

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
             panels.append({"template": panel.template, "context": context})
     roles = (
         RoleAssignment.objects.current()
-        .filter(user=request.user)
+        .filter(user=request.user)  # type: ignore[misc]
         .select_related("organisation", "group", "site")
     )
     summaries = sorted(

@@ -21,7 +21,9 @@ def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
     ]
     if not grants:
         return None
-    groups = list(groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants]))
+    groups: list[Any] = list(
+        groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants if g.group_id])
+    )
     roles = {g.group_id: g.role for g in grants}
     for group in groups:
         group.my_role = Role(roles[group.pk]).label

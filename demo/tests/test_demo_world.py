@@ -40,6 +40,7 @@ def test_it_makes_valid_upns():
         validate_upn(upn)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_is_deterministic_for_a_seed():
     build_world(today=TODAY, run_builders=False)
     first = list(
