@@ -25,9 +25,10 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(pupils, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    template = "people/pupil_list.html#results" if request.htmx else "people/pupil_list.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "people/pupil_list.html",
+        template,
         {"form": form, "page_obj": page, "querystring_prefix": (params.urlencode() + "&") if params else ""},
     )
 

@@ -85,3 +85,11 @@ def test_it_refuses_a_tutor_another_group_with_403(world):
         client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9a.pk])).status_code
         == 200
     )
+
+
+def test_it_answers_a_live_search_with_just_the_results(world):
+    response = client_for(world.head_of_year9).get(
+        reverse("people:pupil_list"), {"q": "cole"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "Cleo" in body and "Alice" not in body and "<html" not in body
