@@ -35,6 +35,7 @@ class Panel:
 NAV: list[NavItem] = []
 HOME_PANELS: list[Panel] = []
 PROFILE_SECTIONS: list[Panel] = []
+SUBJECT_ACCESS: dict[str, Callable[[Any], Any]] = {}
 
 
 def register_nav(
@@ -70,3 +71,8 @@ def register_profile_section(
         return
     PROFILE_SECTIONS.append(Panel(key, template, context, order))
     PROFILE_SECTIONS.sort(key=lambda p: p.order)
+
+
+def register_subject_access(key: str, collect: Callable[[Any], Any]) -> None:
+    """Add an app's records about a pupil to the subject-access export: `collect(pupil)` returns JSON-able data."""
+    SUBJECT_ACCESS.setdefault(key, collect)

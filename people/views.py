@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user
-from audit.services import record_read
+from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user, has_role
+from access.roles import Role
+from audit.models import AuditEvent
+from audit.services import record_event, record_read
 from pastoral.registry import PROFILE_SECTIONS
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
 from people.models import Group, Pupil, PupilContact
+from people.subject_access import subject_access_document
 
 
 @require_GET
@@ -56,6 +61,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": selectors.current_groups(pupil),
             "sections": sections,
             "can_edit": can_edit_pupil(request.user, pupil),
+            "can_export": can_export_subject_access(request.user, pupil),
         },
     )
 
@@ -96,3 +102,26 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "querystring_prefix": f"kind={kind}&" if kind else "",
         },
     )
+
+
+SUBJECT_ACCESS_ROLES = {Role.DSL, Role.SENIOR_LEADER, Role.SCHOOL_ADMIN}
+
+
+def can_export_subject_access(user, pupil) -> bool:  # type: ignore[no-untyped-def]
+    """Data-protection requests are answered by the school's administrator, senior leaders or the DSL."""
+    return can_view_pupil(user, pupil) and has_role(user, SUBJECT_ACCESS_ROLES, pupil.organisation_id)
+
+
+@require_GET
+def pupil_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held on one pupil as a JSON download (a subject-access request)."""
+    pupil = get_for_user(
+        request.user, Pupil.objects.select_related("organisation"), can_export_subject_access, pk=pk
+    )
+    record_event(action=AuditEvent.Action.EXPORT, actor=request.user, obj=pupil, note="subject-access export")
+    response = HttpResponse(
+        json.dumps(subject_access_document(pupil), indent=2, ensure_ascii=False, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{pupil.pk}.json"'
+    return response

@@ -30,11 +30,14 @@ def test_it_lists_only_pupils_the_user_may_see(world):
     assert "Alice" in body and "Cleo" not in body and "Rory" not in body
 
 
-@outsider_test("people:pupil_detail", "people:pupil_edit")
+@outsider_test("people:pupil_detail", "people:pupil_edit", "people:pupil_subject_access")
 def test_it_hides_a_pupil_from_another_school(world):
     client = client_for(world.outsider)
     assert_outsider_404(client, reverse("people:pupil_detail", args=[world.alice.pk]))
     assert_outsider_404(client_for(world.other_admin), reverse("people:pupil_edit", args=[world.alice.pk]))
+    assert_outsider_404(
+        client_for(world.other_admin), reverse("people:pupil_subject_access", args=[world.alice.pk])
+    )
 
 
 def test_it_refuses_a_head_of_another_year_with_403(world):
@@ -93,3 +96,20 @@ def test_it_answers_a_live_search_with_just_the_results(world):
     )
     body = response.content.decode()
     assert "Cleo" in body and "Alice" not in body and "<html" not in body
+
+
+def test_it_exports_everything_held_on_a_pupil_for_a_subject_access_request(world):
+    import json
+
+    response = client_for(world.dsl).get(reverse("people:pupil_subject_access", args=[world.alice.pk]))
+    document = json.loads(response.content)
+    assert document["people"]["pupil"]["legal_first_name"] == "Alice"
+    assert len(document["people"]["contacts"]) == 1
+    assert AuditEvent.objects.filter(action="export", object_id=str(world.alice.pk)).exists()
+
+
+def test_it_refuses_a_subject_access_export_to_a_tutor(world):
+    assert (
+        client_for(world.tutor).get(reverse("people:pupil_subject_access", args=[world.alice.pk])).status_code
+        == 403
+    )
