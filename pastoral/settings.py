@@ -8,6 +8,7 @@ var/ is the embedded default.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +19,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ENVIRONMENT = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-TESTING = os.environ.get("PASTORAL_TESTING") == "1"
+# pytest-django reads these settings before the root conftest runs, so detect pytest itself too.
+TESTING = os.environ.get("PASTORAL_TESTING") == "1" or "pytest" in sys.modules
 
 DEBUG = not PRODUCTION and os.environ.get("DJANGO_DEBUG", "1") == "1"
 
