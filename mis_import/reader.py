@@ -137,13 +137,12 @@ def read(
         )
         parsed.fatal = True
         return parsed
-    lines = text.splitlines(keepends=True)
-    try:
-        dialect: Any = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)  # CSV as saved by MIS exports and Excel
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
+    while not any(cell.strip() for cell in header):
+        header = next(reader)
     found, written = _match_header(kind, header)
     parsed.columns = written
     missing = [c for c in kind.columns if c.required and c.field not in found]
