@@ -111,21 +111,25 @@ def job_check(*, job_id: int) -> ImportJob:
         raise
     _store_result(job, parsed, plan)
     job.status = ImportJob.Status.INVALID if plan.errors else ImportJob.Status.READY
-    job.save(
-        update_fields=[
-            "status",
-            "errors",
-            "error_count",
-            "summary",
-            "total_rows",
-            "processed_rows",
-            "checked_at",
-        ]
-    )
+    job.save(update_fields=_RESULT_FIELDS)
     return job
 
 
+_RESULT_FIELDS = [
+    "status",
+    "errors",
+    "error_count",
+    "summary",
+    "total_rows",
+    "processed_rows",
+    "checked_at",
+    "content",
+]
+
+
 def _store_result(job: ImportJob, parsed: ParsedFile, plan: Plan) -> None:
+    if plan.errors:
+        job.content = b""  # it can never be imported: keep the findings, not the pupils' data
     errors = sorted(plan.errors, key=lambda e: e.line)
     job.errors = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
     job.error_count = len(errors)
@@ -169,17 +173,7 @@ def job_commit(*, job: ImportJob, actor: Any) -> ImportJob:
     except _StillInvalid as still:
         _store_result(job, still.parsed, still.plan)
         job.status = ImportJob.Status.INVALID
-        job.save(
-            update_fields=[
-                "status",
-                "errors",
-                "error_count",
-                "summary",
-                "total_rows",
-                "processed_rows",
-                "checked_at",
-            ]
-        )
+        job.save(update_fields=_RESULT_FIELDS)
         raise ImportRefused(
             "The records changed since the file was checked and some rows are now wrong: nothing was imported."
         ) from None

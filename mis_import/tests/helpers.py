@@ -8,11 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mis_import.models import ImportJob
-from mis_import.samples import PUPIL_HEADER, pupil_rows, to_csv
-
-
-def pupils_csv(count: int = 20, **changes: Any) -> list[list[str]]:
-    return pupil_rows(count)
+from mis_import.samples import PUPIL_HEADER, to_csv
 
 
 def csv_bytes(header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> bytes:
