@@ -155,7 +155,13 @@ def read(
         )
         parsed.fatal = True
         return parsed
-    data_lines = [(line, row) for line, row in _numbered(reader) if any(cell.strip() for cell in row)]
+    try:
+        data_lines = [(line, row) for line, row in _numbered(reader) if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        line = reader.line_num
+        parsed.fail(line, "", f"Line {line} cannot be read as CSV ({error}): check for a stray quote mark.")
+        parsed.fatal = True
+        return parsed
     parsed.total_rows = len(data_lines)
     if not data_lines:
         parsed.fail(2, "", f"The file has a header row but no {kind.label.lower()} below it.")

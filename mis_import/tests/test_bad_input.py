@@ -321,3 +321,49 @@ def test_it_lists_every_bad_row_at_once(admin, django_capture_on_commit_callback
     job = upload(admin, django_capture_on_commit_callbacks, to_csv(PUPIL_HEADER, rows).encode())
     assert [(e["line"], e["column"]) for e in job.errors] == [(2, "DOB"), (5, "Year"), (7, "Gender")]
     assert job.error_count == 3
+
+
+def test_it_counts_lines_of_a_cell_that_spans_two(world, admin, django_capture_on_commit_callbacks):
+    """A quoted address with a line break: the next row's problem is still named on its own line."""
+    header = [*PUPIL_HEADER, "Notes"]
+    rows = [[*r, ""] for r in _rows(3)]
+    rows[0][-1] = "two\nlines"
+    rows[1][5] = "32/01/2012"
+    job = upload(admin, django_capture_on_commit_callbacks, to_csv(header, rows).encode())
+    assert [(e["line"], e["column"]) for e in job.errors] == [(4, "DOB")]
+
+
+def test_it_reads_semicolon_separated_files_with_other_header_names(
+    world, admin, django_capture_on_commit_callbacks
+):
+    """Arbor- and Bromcom-style names, separated by semicolons as some European Excel installs save them."""
+    header = [
+        "Unique Pupil Number",
+        "Person ID",
+        "Last Name",
+        "First Name",
+        "Known As",
+        "Date of Birth",
+        "Sex",
+        "Year Taught In",
+        "Registration Group",
+        "SEN Provision",
+        "ULN",
+    ]
+    rows = [
+        [r[0], r[1], r[2], r[3], "Jo", "2013-04-03", "Female", "Year 9", "9Z", "SEN Support", "1234567890"]
+        for r in _rows(2)
+    ]
+    content = to_csv(header, rows).replace(",", ";").encode()
+    job = upload(admin, django_capture_on_commit_callbacks, content)
+    assert job.status == ImportJob.Status.READY, job.errors
+    commit(admin, job)
+    pupil = Pupil.objects.get(organisation=world.school, mis_id=rows[0][1])
+    assert (pupil.preferred_first_name, pupil.sex, pupil.year_group, pupil.sen_status, pupil.uln) == (
+        "Jo",
+        "F",
+        9,
+        "K",
+        "1234567890",
+    )
+    assert pupil.memberships.get().group.name == "9Z"
