@@ -6,7 +6,4 @@ class MisImportConfig(AppConfig):
     verbose_name = "MIS import"
 
     def ready(self) -> None:
-        from access.roles import IMPORT_ROLES
-        from pastoral.registry import register_nav
-
-        register_nav("MIS import", "mis_import:index", roles=IMPORT_ROLES, order=80)
+        from . import registrations  # noqa: F401

@@ -33,6 +33,8 @@ def test_it_uploads_previews_and_imports_a_pupil_file(page, live_server):
     assert "Imported 12 rows from pupils.csv" in page.get_by_role("status").first.inner_text()
     axe_check(page)
     assert Pupil.objects.filter(organisation=world.school).count() == 4 + 12
+    visit(page, f"{live_server.url}/")
+    assert "Pupils: pupils.csv" in page.get_by_role("region", name="MIS import").inner_text()
 
 
 def test_it_polls_the_progress_bar_until_the_check_finishes(page, live_server):

@@ -108,3 +108,9 @@ def test_it_does_not_import_a_file_twice(world, django_capture_on_commit_callbac
     response = client.post(reverse("mis_import:job_commit", args=[job.pk]), follow=True)
     assert "This file is imported, so it cannot be imported." in response.content.decode()
     assert world.school.pupils.count() == 4 + 3
+
+
+def test_it_shows_the_latest_imports_on_the_administrators_home_page(world):
+    _job(world, filename="spring-census.csv", status=ImportJob.Status.IMPORTED)
+    assert "spring-census.csv" in client_for(world.admin).get(reverse("home")).content.decode()
+    assert "spring-census.csv" not in client_for(world.senior).get(reverse("home")).content.decode()
