@@ -24,8 +24,9 @@ class ImportJob(models.Model):
         CHECKING = "checking", "Checking"
         READY = "ready", "Ready to import"
         INVALID = "invalid", "Has errors"
+        IMPORTING = "importing", "Importing"
         IMPORTED = "imported", "Imported"
-        FAILED = "failed", "Could not be checked"
+        FAILED = "failed", "Failed"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_jobs")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -57,7 +58,7 @@ class ImportJob(models.Model):
 
     @property
     def is_busy(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.CHECKING)
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
 
     @property
     def percent(self) -> int:

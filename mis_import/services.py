@@ -139,15 +139,35 @@ def _store_result(job: ImportJob, parsed: ParsedFile, plan: Plan) -> None:
     job.checked_at = timezone.now()
 
 
-def job_commit(*, job: ImportJob, actor: Any) -> ImportJob:
-    """Import every row of a checked file in one transaction, or nothing if any row is now wrong."""
+def job_import_start(*, job: ImportJob, actor: Any) -> ImportJob:
+    """Queue the import of a checked file, once: a second click finds it already importing."""
+    from mis_import.tasks import run_import
+
+    started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.IMPORTING, imported_by=actor
+    )
+    if not started:
+        job.refresh_from_db(fields=["status"])
+        raise ImportRefused(f"This file is {job.get_status_display().lower()}, so it cannot be imported.")
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    job.status, job.imported_by = ImportJob.Status.IMPORTING, actor
+    return job
+
+
+def job_commit(*, job_id: int) -> ImportJob:
+    """Import every row of a checked file in one transaction, or nothing if any row is now wrong.
+
+    The rows are planned again inside the transaction: records may have changed since the check.
+    """
     try:
         with transaction.atomic():
-            locked = ImportJob.objects.select_for_update().select_related("organisation").get(pk=job.pk)
-            if locked.status != ImportJob.Status.READY:
-                raise ImportRefused(
-                    f"This file is {locked.get_status_display().lower()}, so it cannot be imported."
-                )
+            locked = (
+                ImportJob.objects.select_for_update()
+                .select_related("organisation", "imported_by")
+                .get(pk=job_id)
+            )
+            if locked.status != ImportJob.Status.IMPORTING:
+                return locked
             parsed, plan = plan_import(locked)
             if plan.errors:
                 raise _StillInvalid(parsed, plan)
@@ -155,13 +175,12 @@ def job_commit(*, job: ImportJob, actor: Any) -> ImportJob:
             _store_result(locked, parsed, plan)
             locked.status = ImportJob.Status.IMPORTED
             locked.imported_at = timezone.now()
-            locked.imported_by = actor
             locked.content = b""  # imported: the records hold the data now; the upload need not be kept
             locked.save()
             s = plan.summary
             record_event(
                 action=AuditEvent.Action.IMPORT,
-                actor=actor,
+                actor=locked.imported_by,
                 obj=locked,
                 organisation_id=locked.organisation_id,
                 changes={"kind": locked.kind, "file": locked.filename, "rows": parsed.total_rows, **s},
@@ -171,12 +190,14 @@ def job_commit(*, job: ImportJob, actor: Any) -> ImportJob:
             )
             return locked
     except _StillInvalid as still:
+        job = ImportJob.objects.get(pk=job_id)
         _store_result(job, still.parsed, still.plan)
         job.status = ImportJob.Status.INVALID
         job.save(update_fields=_RESULT_FIELDS)
-        raise ImportRefused(
-            "The records changed since the file was checked and some rows are now wrong: nothing was imported."
-        ) from None
+        return job
+    except Exception:
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED)
+        raise
 
 
 class _StillInvalid(Exception):

@@ -10,3 +10,10 @@ def check_import(job_id: int) -> None:
     from mis_import.services import job_check
 
     job_check(job_id=job_id)
+
+
+@task()
+def run_import(job_id: int) -> None:
+    from mis_import.services import job_commit
+
+    job_commit(job_id=job_id)

@@ -75,17 +75,10 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import every row in one transaction, or nothing."""
+    """Start importing every row, in one transaction in the background; the job page follows it."""
     job = _job(request, pk)
     try:
-        job = services.job_commit(job=job, actor=request.user)
+        services.job_import_start(job=job, actor=request.user)
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
-        return redirect("mis_import:job_detail", pk=job.pk)
-    s = job.summary
-    messages.success(
-        request,
-        f"Imported {job.total_rows:,} rows from {job.filename}: {s['new']} new, {s['updated']} updated and "
-        f"{s['unchanged']} unchanged {s['noun']}.",
-    )
     return redirect("mis_import:job_detail", pk=job.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from mis_import.models import ImportJob
@@ -38,6 +39,10 @@ def upload(
 
 
 def commit(client: Any, job: ImportJob) -> Any:
-    response = client.post(reverse("mis_import:job_commit", args=[job.pk]), follow=True)
+    """Press Import, run the background import (on commit), and follow to the job page."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("mis_import:job_commit", args=[job.pk]))
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     job.refresh_from_db()
     return response

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mis_import.models import ImportJob
 from mis_import.samples import PUPIL_HEADER, pupil_rows, to_csv
-from mis_import.tests.helpers import upload
+from mis_import.tests.helpers import commit, upload
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
 
@@ -104,7 +104,8 @@ def test_it_lists_past_imports_a_page_at_a_time(world):
 def test_it_does_not_import_a_file_twice(world, django_capture_on_commit_callbacks):
     client = client_for(world.admin)
     job = upload(client, django_capture_on_commit_callbacks, to_csv(PUPIL_HEADER, pupil_rows(3)).encode())
-    assert client.post(reverse("mis_import:job_commit", args=[job.pk])).status_code == 302
+    commit(client, job)
+    assert job.status == ImportJob.Status.IMPORTED
     response = client.post(reverse("mis_import:job_commit", args=[job.pk]), follow=True)
     assert "This file is imported, so it cannot be imported." in response.content.decode()
     assert world.school.pupils.count() == 4 + 3
@@ -114,3 +115,16 @@ def test_it_shows_the_latest_imports_on_the_administrators_home_page(world):
     _job(world, filename="spring-census.csv", status=ImportJob.Status.IMPORTED)
     assert "spring-census.csv" in client_for(world.admin).get(reverse("home")).content.decode()
     assert "spring-census.csv" not in client_for(world.senior).get(reverse("home")).content.decode()
+
+
+def test_it_says_a_file_is_importing_while_the_worker_writes_it(world):
+    """Pressing Import twice before the worker starts queues one import only."""
+    job = _job(world, status=ImportJob.Status.READY, total_rows=3, processed_rows=3)
+    client = client_for(world.admin)
+    client.post(reverse("mis_import:job_commit", args=[job.pk]))  # the on-commit task is not run here
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTING and job.imported_by == world.admin
+    page = client.get(reverse("mis_import:job_detail", args=[job.pk])).content.decode()
+    assert "Importing 3 rows in one transaction" in page and 'hx-trigger="every 1s"' in page
+    again = client.post(reverse("mis_import:job_commit", args=[job.pk]), follow=True).content.decode()
+    assert "This file is importing, so it cannot be imported." in again
