@@ -22,3 +22,13 @@ def _latest_imports(request: HttpRequest) -> dict[str, Any] | None:
 
 register_nav("MIS import", "mis_import:index", roles=IMPORT_ROLES, order=80)
 register_home_panel("mis-import-latest", "mis_import/panels/latest.html", _latest_imports, order=80)
+
+
+def _register_demo() -> None:
+    from demo.registry import register_demo_builder
+    from mis_import.demo import build_demo_imports
+
+    register_demo_builder("mis_import", build_demo_imports, order=90)
+
+
+_register_demo()
