@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from mis_import.models import ImportJob
-from mis_import.samples import pupil_rows
+from mis_import.samples import pupil_rows, to_csv
 from mis_import.tests.helpers import commit, pupil_file, upload
 from pastoral.testing.personas import build_school_world, client_for
 from people.models import Group, GroupMembership, Pupil
@@ -167,3 +167,23 @@ def test_it_audits_the_import_and_a_later_edit(world, admin, django_capture_on_c
     edit = AuditEvent.objects.get(action="update", object_type="people.Pupil", object_id=str(pupil.pk))
     assert edit.changes["preferred_first_name"] == [pupil.preferred_first_name, "Jojo"]
     assert edit.actor == world.admin
+
+
+def test_it_sets_and_changes_the_site_and_sen_status(world, admin, django_capture_on_commit_callbacks):
+    north = world.school.sites.create(name="North Campus")
+    south = world.school.sites.create(name="South Campus")
+    header = ["Adno", "Surname", "Forename", "DOB", "Year", "Site", "SEN Status"]
+    rows = [
+        ["S1", "Shah", "Ria", "2013-02-01", "9", "north campus", "EHCP"],
+        ["S2", "Lee", "Max", "2013-03-01", "9", "", ""],
+    ]
+    commit(admin, upload(admin, django_capture_on_commit_callbacks, to_csv(header, rows).encode()))
+    ria = Pupil.objects.get(organisation=world.school, mis_id="S1")
+    assert (ria.site, ria.sen_status) == (north, "E")
+    rows[0][5], rows[0][6] = "South Campus", "K"
+    job = upload(admin, django_capture_on_commit_callbacks, to_csv(header, rows).encode())
+    assert (job.summary["updated"], job.summary["unchanged"]) == (1, 1)
+    commit(admin, job)
+    ria.refresh_from_db()
+    assert (ria.site, ria.sen_status) == (south, "K")
+    assert Pupil.objects.get(organisation=world.school, mis_id="S2").site is None
