@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -294,7 +294,7 @@ class Column:
     field: str
     label: str
     aliases: tuple[str, ...]
-    parse: Callable[[str], Any] = field(default=text(100))
+    parse: Callable[[str], Any] = text(100)
     required: bool = False
     phone: bool = False
     help: str = ""

@@ -96,7 +96,7 @@ def decode(raw: bytes, encoding: str) -> tuple[str | None, RowError | None]:
 
 def _match_header(kind: ImportKind, header: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     """Field -> column index, preferring the earliest accepted name when a file has two (Surname and Legal Surname)."""
-    position = {}
+    position: dict[str, int] = {}
     for index, name in enumerate(header):
         position.setdefault(normalise_header(name), index)
     found: dict[str, int] = {}
@@ -145,7 +145,7 @@ def read(
         header = next(reader)
     found, written = _match_header(kind, header)
     parsed.columns = written
-    missing = [c for c in kind.columns if c.required and c.field not in found]
+    missing: list[Any] = [c for c in kind.columns if c.required and c.field not in found]
     for group in kind.one_of:
         if not any(f in found for f in group):
             missing.append(_OneOf(kind, group))

@@ -509,13 +509,13 @@ def _plan_contacts(organisation: Organisation, parsed: ParsedFile, today: dateti
         mis = v["mis_id"]
         details = {name: v.get(name, "") for name in _CONTACT_FIELDS if name in present}
         if mis in details_seen:
-            first, earlier = details_seen[mis]
+            first_seen, earlier = details_seen[mis]
             different = [parsed.columns[k] for k in details if details[k] != earlier[k]]
             if different:
                 plan.fail(
                     row,
                     different[0],
-                    f"Contact {mis} has different {', '.join(different)} on line {first} and "
+                    f"Contact {mis} has different {', '.join(different)} on line {first_seen} and "
                     f"line {row.line}: one person's details must agree on every row.",
                 )
                 continue
@@ -625,11 +625,11 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
         name, mis = v["name"], v.get("group_mis_id", "")
         kind = v.get("kind", Group.Kind.TUTOR)
         if mis and mis in mis_names and mis_names[mis][1].casefold() != name.casefold():
-            first, first_name = mis_names[mis]
+            first_seen, first_name = mis_names[mis]
             plan.fail(
                 row,
                 parsed.columns["name"],
-                f"Group ID {mis} is '{first_name}' on line {first} but '{name}' on "
+                f"Group ID {mis} is '{first_name}' on line {first_seen} but '{name}' on "
                 f"line {row.line}: one id, one group.",
             )
             continue
@@ -645,7 +645,7 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
         if site is not None:
             wanted["site_id"] = site.pk
         if key in definitions:
-            first, earlier, group = definitions[key]
+            first_seen, earlier, defined = definitions[key]
             clash = [k for k in wanted if k in earlier and earlier[k] != wanted[k]]
             if clash:
                 column = {"name": "name", "kind": "kind", "year_group": "year_group", "site_id": "site"}[
@@ -655,17 +655,19 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
                     row,
                     parsed.columns.get(column, ""),
                     f"Group '{name}' has a different "
-                    f"{parsed.columns.get(column, column)} on line {first} and line {row.line}.",
+                    f"{parsed.columns.get(column, column)} on line {first_seen} and line {row.line}.",
                 )
                 continue
             earlier.update(wanted)
+            group = defined
         else:
-            group = (by_mis.get(mis) if mis else None) or by_name.get((kind, name.casefold()))
-            if group is None:
+            matched = (by_mis.get(mis) if mis else None) or by_name.get((kind, name.casefold()))
+            if matched is None:
                 group = Group(organisation=organisation, academic_year=year, mis_id=mis, **wanted)
                 new_groups.append(group)
                 state[key] = "new"
             else:
+                group = matched
                 wanted_with_id = {**wanted, "mis_id": mis} if mis and not group.mis_id else wanted
                 changed = _diff(group, wanted_with_id)
                 group_fields.update(changed)

@@ -68,7 +68,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled every second by htmx; once checked, the page reloads to show the preview."""
     job = _job(request, pk)
     response = render(request, "mis_import/_progress.html", {"job": job})
-    if not job.is_busy and request.htmx:
+    if not job.is_busy and request.headers.get("HX-Request") == "true":
         response["HX-Refresh"] = "true"
     return response
 
