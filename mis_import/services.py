@@ -162,7 +162,7 @@ def job_commit(*, job_id: int) -> ImportJob:
     try:
         with transaction.atomic():
             locked = (
-                ImportJob.objects.select_for_update()
+                ImportJob.objects.select_for_update(of=("self",))
                 .select_related("organisation", "imported_by")
                 .get(pk=job_id)
             )
