@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from organisations.models import Organisation
+
+
+class ImportJob(models.Model):
+    """One uploaded MIS file: checked in the background, previewed, then imported all at once or not at all."""
+
+    class Kind(models.TextChoices):
+        PUPILS = "pupils", "Pupils"
+        CONTACTS = "contacts", "Parents and carers"
+        GROUPS = "groups", "Groups, members and staff"
+        STAFF = "staff", "Staff"
+
+    class Encoding(models.TextChoices):
+        UTF8 = "utf-8", "UTF-8 (CSV UTF-8)"
+        CP1252 = "cp1252", "Windows-1252 (older Excel “CSV”)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Checking"
+        READY = "ready", "Ready to import"
+        INVALID = "invalid", "Has errors"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=10, choices=Encoding.choices, default=Encoding.UTF8)
+    content = models.BinaryField(help_text="The file as uploaded.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{line, column, message}, …]")
+    error_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="Counts: new, updated, unchanged, and more."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.filename}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from access.permissions import can_import, get_for_user
+from mis_import import services
+from mis_import.columns import KINDS
+from mis_import.forms import UploadForm
+from mis_import.models import ImportJob
+from mis_import.selectors import can_manage_import, visible_import_jobs
+
+
+def _organisation_for_import(request: HttpRequest):  # type: ignore[no-untyped-def]
+    organisation = getattr(request, "organisation", None)
+    if organisation is None or not can_import(request.user, organisation):
+        raise PermissionDenied("Only the school administrator runs MIS imports.")
+    return organisation
+
+
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    """Upload a file from the MIS, and the list of past imports."""
+    organisation = _organisation_for_import(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.job_create(
+            organisation=organisation,
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            filename=upload.name,
+            encoding=form.cleaned_data["encoding"],
+            content=upload.read(),
+        )
+        return redirect("mis_import:job_detail", pk=job.pk)
+    jobs = visible_import_jobs(request.user).filter(organisation=organisation)
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mis_import/index.html",
+        {"form": form, "page_obj": page, "kinds": KINDS.values(), "organisation": organisation},
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return get_for_user(
+        request.user,
+        ImportJob.objects.defer("content").select_related("organisation", "uploaded_by"),
+        can_manage_import,
+        pk=pk,
+    )
+
+
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress while the file is checked, then the preview: counts and every row-level error."""
+    job = _job(request, pk)
+    return render(request, "mis_import/job_detail.html", {"job": job, "kind": KINDS[job.kind]})
+
+
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled every second by htmx; once checked, the page reloads to show the preview."""
+    job = _job(request, pk)
+    response = render(request, "mis_import/_progress.html", {"job": job})
+    if not job.is_busy and request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start importing every row, in one transaction in the background; the job page follows it."""
+    job = _job(request, pk)
+    try:
+        services.job_import_start(job=job, actor=request.user)
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("mis_import:job_detail", pk=job.pk)
