@@ -210,7 +210,7 @@ def build_demo(world: Any) -> None:
         if school == world.main_school and booked:
             world.users["participant"] = booked[0].participant
             world.users["mentor"] = booked[0].mentor
-            for key, user, label in [
+            for _key, user, label in [
                 (
                     "participant",
                     booked[0].participant,

@@ -138,6 +138,8 @@ class ActivityForm(forms.ModelForm):
 
 
 class ClusterForm(forms.ModelForm):
+    online_link = forms.URLField(required=False, assume_scheme="https", label="Online link")
+
     class Meta:
         model = Cluster
         fields = ["name", "level", "delivery_model", "venue", "online_link", "capacity", "is_open"]
@@ -157,6 +159,13 @@ class ClusterForm(forms.ModelForm):
 
 
 class TrainingDayForm(forms.ModelForm):
+    online_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Online link",
+        help_text="Leave blank to use the cluster's link.",
+    )
+
     class Meta:
         model = TrainingDay
         fields = ["term", "starts_at", "ends_at", "modules", "venue", "online_link"]

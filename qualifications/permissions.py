@@ -4,7 +4,7 @@
 - Facilitators (at the provider) see the clusters they facilitate, their participants, and take attendance.
 - A school's CPD coordinator books its staff and sees only its own bookings, staff and invoices.
 - Participants and mentors see their own places.
-- Published editions and their clusters are a catalogue shown to anyone holding one of these roles.
+- Published editions and their clusters are a catalogue shown to school bookers, participants and mentors.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ M = TypeVar("M", bound=models.Model)
 
 PROVIDER_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.FACILITATOR})
 SCHOOL_BOOKER_ROLES = frozenset({Role.CPD_COORDINATOR})
+SCHOOL_SIDE_ROLES = frozenset({Role.CPD_COORDINATOR, Role.PARTICIPANT, Role.MENTOR})
 QUALIFICATION_ROLES = frozenset(
     {Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.CPD_COORDINATOR, Role.PARTICIPANT, Role.MENTOR}
 )
@@ -92,17 +93,24 @@ def fetch(
 
 
 def edition_q(user: Any) -> Q:
-    """Editions of the user's provider, and published editions for anyone in a qualifications role."""
+    """Editions of the user's provider, and published editions for school bookers, participants and mentors."""
     q = Q(organisation_id__in=provider_ids(user))
-    if has_qualification_role(user):
+    if has_role(user, SCHOOL_SIDE_ROLES):
         q |= Q(is_published=True)
     return q
 
 
 def cluster_q(user: Any) -> Q:
     q = Q(organisation_id__in=provider_ids(user))
-    if has_qualification_role(user):
+    if has_role(user, SCHOOL_SIDE_ROLES):
         q |= Q(edition__is_published=True)
+    return q
+
+
+def activity_q(user: Any) -> Q:
+    q = Q(organisation_id__in=provider_ids(user))
+    if has_role(user, SCHOOL_SIDE_ROLES):
+        q |= Q(module__edition__is_published=True)
     return q
 
 

@@ -143,7 +143,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = perms.fetch(
         request.user,
         Activity.objects.select_related("module__edition"),
-        Q(organisation_id__in=perms.provider_ids(request.user)),
+        perms.activity_q(request.user),
         perms.can_manage_provider_record,
         pk=pk,
     )
