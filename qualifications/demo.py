@@ -207,6 +207,9 @@ def build_demo(world: Any) -> None:
             )
         booked = list(booking.enrolments.select_related("participant", "mentor").order_by("pk"))
         enrolments += booked
+        if school == world.main_school and "cpd_coordinator" not in world.users:
+            world.users["cpd_coordinator"] = coordinator
+            world.logins.append(DemoLogin(f"CPD coordinator, {school.name}", coordinator.email))
         if school == world.main_school and booked:
             world.users["participant"] = booked[0].participant
             world.users["mentor"] = booked[0].mentor

@@ -23,7 +23,9 @@ def test_it_books_two_staff_into_a_cluster_and_downloads_the_invoice(page, live_
     page.wait_for_load_state()
     axe_check(page)
     assert "£499.00 per participant" in page.content()
-    for n, (participant, mentor) in enumerate([("Teacher1 Oak", "Mona Mentor"), ("Teacher2 Oak", "Mona Mentor")], 1):
+    for n, (participant, mentor) in enumerate(
+        [("Teacher1 Oak", "Mona Mentor"), ("Teacher2 Oak", "Mona Mentor")], 1
+    ):
         page.get_by_label(f"Participant (place {n})", exact=True).select_option(label=participant)
         page.get_by_label(f"Mentor (place {n})", exact=True).select_option(label=mentor)
     page.get_by_role("button", name="Book places").click()
