@@ -168,8 +168,12 @@ def build_demo(world: Any) -> None:
             .select_related("user")
             .order_by("pk")
         )
-        mentors = [s for s in staff if s.job_title.startswith(("Deputy Head", "Designated"))] or staff[:1]
-        candidates = [s for s in staff if s.job_title.startswith(("Head of", "Form tutor", "Tutor"))] or staff
+        taken = {u.pk for u in world.users.values() if hasattr(u, "pk")}
+        free = [s for s in staff if s.user_id not in taken]
+        # Participants: pastoral middle leaders (heads of year or house), else tutors.
+        candidates = [s for s in free if s.job_title.startswith("Head of")] + [
+            s for s in free if s.job_title.startswith("Form tutor")
+        ] or free
         code = (
             "PLQJ"
             if school.phase == Organisation.Phase.JUNIOR
@@ -177,16 +181,24 @@ def build_demo(world: Any) -> None:
         )
         options = [c for c in clusters[code] if c.level.number == 1]
         cluster = options[rng.randrange(len(options))]
-        taken = {u.pk for u in world.users.values() if hasattr(u, "pk")}
-        chosen = [s for s in candidates if s.user_id not in taken][
-            : 2 if school == world.main_school else 1 + rng.randrange(2)
-        ]
+        chosen = candidates[: 2 if school == world.main_school else 1 + rng.randrange(2)]
+        # The mentor: an experienced pastoral leader (a head of year) or else the deputy head.
+        mentors = (
+            [s for s in free if s.job_title.startswith("Head of") and s not in chosen]
+            or [s for s in staff if s.job_title.startswith("Deputy Head")]
+            or [s for s in staff if s not in chosen][:1]
+        )
+        if not mentors:
+            continue
+        booked_on = min(
+            today, world.academic_year.starts_on + datetime.timedelta(days=10 + rng.randrange(20))
+        )
         places = []
         for member in chosen:
             SafeguardingTraining.objects.create(
                 organisation=school,
                 person=member.user,
-                completed_on=today - datetime.timedelta(days=30 + rng.randrange(400)),
+                completed_on=booked_on - datetime.timedelta(days=30 + rng.randrange(400)),
                 level=SafeguardingTraining.TrainingLevel.LEVEL_2,
                 evidence="Local Safeguarding Children Partnership certificate",
                 recorded_by=coordinator,
@@ -199,7 +211,7 @@ def build_demo(world: Any) -> None:
             cluster=cluster,
             school=school,
             places=places,
-            on=min(today, world.academic_year.starts_on + datetime.timedelta(days=10)),
+            on=booked_on,
         )
         if rng.random() < 0.5:
             services.set_paid(

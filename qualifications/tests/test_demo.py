@@ -90,7 +90,13 @@ def test_it_builds_editions_clusters_bookings_and_logins():
     enrolments = world.extra["enrolments"]
     assert enrolments and all(isinstance(e, Enrolment) and e.mentor_id for e in enrolments)
     assert world.users["participant"] == main_booking.enrolments.first().participant
-    assert world.users["mentor"].full_name == "Dora Kingsbridge"
+    mentor = world.users["mentor"]
+    assert mentor.staff_records.get().job_title.startswith("Head of Year")
+    assert mentor not in [e.participant for e in main_booking.enrolments.all()]
+    assert all(
+        e.participant.staff_records.get().job_title.startswith("Head of Year")
+        for e in main_booking.enrolments.all()
+    )
     labels = [login.role for login in world.logins]
     assert any(label.startswith("Programme administrator") for label in labels)
     assert any(label.startswith("Facilitator") for label in labels)
