@@ -612,3 +612,23 @@ def join_mentor_session(
 def people_at(school: Organisation) -> Q:
     """A Q over users who are active staff of a school."""
     return Q(staff_records__organisation=school, staff_records__is_active=True)
+
+
+@transaction.atomic
+def update_fees(*, actor: Any, edition: Edition, amounts: dict[int, Decimal]) -> int:
+    """Set the fee amounts of an edition's fee rules (in the annual review). Bookings keep their frozen fees."""
+    changed = 0
+    for rule in edition.fee_rules.select_for_update().filter(pk__in=amounts.keys()):
+        if rule.amount != amounts[rule.pk]:
+            rule.amount = amounts[rule.pk]
+            rule.full_clean()
+            rule.save(update_fields=["amount"])
+            changed += 1
+    return changed
+
+
+def create_mentor_session(*, actor: Any, edition: Edition, data: dict[str, Any]) -> MentorTrainingSession:
+    session = MentorTrainingSession(organisation=edition.organisation, edition=edition, **data)
+    session.full_clean()
+    session.save()
+    return session

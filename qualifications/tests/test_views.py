@@ -71,6 +71,9 @@ def test_it_hides_provider_records_from_outsiders(w):
         reverse("qualifications:training_day_create", args=[w.plq_l1.pk]),
         reverse("qualifications:attendance", args=[day.pk]),
         reverse("qualifications:booking_create", args=[w.plq_l1.pk]),
+        reverse("qualifications:edition_fees", args=[w.plq.pk]),
+        reverse("qualifications:mentor_session_create", args=[w.plq.pk]),
+        reverse("qualifications:facilitator_add", args=[w.plq_l1.pk]),
     ]
     for user in (other_provider_admin(), w.school.outsider):
         client = client_for(user)
@@ -118,6 +121,9 @@ def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w):
         reverse("qualifications:cluster_create", args=[w.plq.pk]),
         reverse("qualifications:activity_edit", args=[activity.pk]),
         reverse("qualifications:training_day_create", args=[w.plq_l1.pk]),
+        reverse("qualifications:edition_fees", args=[w.plq.pk]),
+        reverse("qualifications:mentor_session_create", args=[w.plq.pk]),
+        reverse("qualifications:facilitator_add", args=[w.plq_l1.pk]),
     ]
     facilitator = client_for(w.facilitator)
     for url in admin_only:
@@ -130,7 +136,7 @@ def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w):
     assert facilitator.get(reverse("qualifications:cluster_detail", args=[w.plq_l1.pk])).status_code == 200
     assert facilitator.get(reverse("qualifications:attendance", args=[day.pk])).status_code == 200
     coordinator = client_for(w.coordinator)
-    for url in admin_only[:4]:
+    for url in admin_only[:4] + admin_only[5:]:
         assert coordinator.get(url).status_code == 403, url
     assert coordinator.get(reverse("qualifications:cluster_detail", args=[w.plq_l1.pk])).status_code == 403
     # training days are not in the catalogue: the school is outside the provider, so 404
@@ -465,3 +471,52 @@ def test_it_shows_the_edition_with_fees_prerequisites_and_activities(w):
     assert "£499.00" in page and "£525.00" in page and "What the fee includes" in page
     assert "Undertake a minimum of 5 lesson observations" in page
     assert "sufficient ICT skills" in page
+
+
+def test_it_changes_fees_for_new_bookings_only(w, booked):
+    client = client_for(w.admin)
+    url = reverse("qualifications:edition_fees", args=[w.isqam.pk])
+    rules = list(w.isqam.fee_rules.order_by("pk"))
+    data = {
+        "fee-TOTAL_FORMS": str(len(rules)),
+        "fee-INITIAL_FORMS": str(len(rules)),
+        "fee-MIN_NUM_FORMS": "0",
+        "fee-MAX_NUM_FORMS": "1000",
+    }
+    for i, rule in enumerate(rules):
+        data[f"fee-{i}-id"] = rule.pk
+        data[f"fee-{i}-amount"] = (
+            "519.00" if (rule.delivery_model, rule.is_member) == ("online", True) else rule.amount
+        )
+    bad = client.post(url, {**data, "fee-0-amount": "-5"})
+    assert bad.status_code == 200 and "greater than or equal to 0" in bad.content.decode()
+    client.post(url, data)
+    assert w.isqam.fee_rules.get(delivery_model="online", is_member=True).amount == 519
+    booked.refresh_from_db()
+    assert booked.fee_per_place == 499
+    later, _ = book(w, w.isqam_online, [w.staff[2]])
+    assert later.fee_per_place == 519
+
+
+def test_it_adds_a_mentor_session_and_a_facilitator_who_then_sees_the_cluster(w):
+    client = client_for(w.admin)
+    client.post(
+        reverse("qualifications:mentor_session_create", args=[w.isqam.pk]),
+        {
+            "starts_at": "2026-10-06T16:00",
+            "ends_at": "2026-10-06T17:30",
+            "online_link": "meet.example.org/m",
+            "capacity": 40,
+        },
+    )
+    assert w.isqam.mentor_sessions.get().online_link == "https://meet.example.org/m"
+    other = staff_user(w.provider, "fred@hmcpd.test", "Fred Facilitator")
+    RoleFactory(organisation=w.provider, user=other, role=Role.FACILITATOR)
+    roster = reverse("qualifications:cluster_detail", args=[w.isqam_online.pk])
+    assert client_for(other).get(roster).status_code == 403
+    module = w.isqam.modules.get(number=2)
+    client.post(
+        reverse("qualifications:facilitator_add", args=[w.isqam_online.pk]),
+        {"module": module.pk, "facilitator": other.pk},
+    )
+    assert client_for(other).get(roster).status_code == 200
