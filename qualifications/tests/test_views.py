@@ -520,3 +520,10 @@ def test_it_adds_a_mentor_session_and_a_facilitator_who_then_sees_the_cluster(w)
         {"module": module.pk, "facilitator": other.pk},
     )
     assert client_for(other).get(roster).status_code == 200
+
+
+def test_it_shows_home_panels_for_the_booker_and_the_participant(w, booked):
+    home = client_for(w.coordinator).get("/").content.decode()
+    assert "Qualification bookings" in home and "1</strong> unpaid invoice" in home
+    assert "My qualification" in client_for(w.staff[0]).get("/").content.decode()
+    assert "Qualification bookings" not in client_for(w.school.tutor).get("/").content.decode()
