@@ -632,3 +632,23 @@ def create_mentor_session(*, actor: Any, edition: Edition, data: dict[str, Any])
     session.full_clean()
     session.save()
     return session
+
+
+def update_cluster(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> list[Enrolment]:
+    """Change a cluster's details; when its capacity grows, the waiting list moves up. Returns those promoted."""
+    with transaction.atomic():
+        locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        return _promote_waiting(locked)
+
+
+def complete_enrolment(*, actor: Any, enrolment: Enrolment) -> Enrolment:
+    """Mark a place completed (the level is done): it then counts as Level 1 for a later Level 2 booking."""
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        raise ValidationError("Only an enrolled place can be completed.")
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.save(update_fields=["status"])
+    return enrolment

@@ -15,6 +15,7 @@ urlpatterns = [
     path("editions/<int:pk>/clusters/new/", views.cluster_create, name="cluster_create"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("clusters/<int:pk>/", views.cluster_detail, name="cluster_detail"),
+    path("clusters/<int:pk>/edit/", views.cluster_edit, name="cluster_edit"),
     path("clusters/<int:pk>/sessions/new/", views.training_day_create, name="training_day_create"),
     path("clusters/<int:pk>/book/", views.booking_create, name="booking_create"),
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),

@@ -225,6 +225,35 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a cluster; a larger capacity moves the waiting list up."""
+    cluster = perms.fetch(
+        request.user,
+        Cluster.objects.select_related("edition", "level"),
+        perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.ClusterForm(request.POST or None, instance=cluster, edition=cluster.edition)
+    if request.method == "POST" and form.is_valid():
+        promoted = services.update_cluster(actor=request.user, cluster=cluster, data=form.cleaned_data)
+        text = f"{cluster.name} is saved."
+        if promoted:
+            text += (
+                " Moved up from the waiting list: "
+                + ", ".join(e.participant.full_name for e in promoted)
+                + "."
+            )
+        messages.success(request, text)
+        return redirect("qualifications:cluster_detail", pk=cluster.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"Edit {cluster.name}", "back_cluster": cluster},
+    )
+
+
 @require_GET
 def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A cluster for the provider: training days, facilitators, participants and mentors, waiting list."""

@@ -74,6 +74,7 @@ def test_it_hides_provider_records_from_outsiders(w):
         reverse("qualifications:edition_fees", args=[w.plq.pk]),
         reverse("qualifications:mentor_session_create", args=[w.plq.pk]),
         reverse("qualifications:facilitator_add", args=[w.plq_l1.pk]),
+        reverse("qualifications:cluster_edit", args=[w.plq_l1.pk]),
     ]
     for user in (other_provider_admin(), w.school.outsider):
         client = client_for(user)
@@ -124,6 +125,7 @@ def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w):
         reverse("qualifications:edition_fees", args=[w.plq.pk]),
         reverse("qualifications:mentor_session_create", args=[w.plq.pk]),
         reverse("qualifications:facilitator_add", args=[w.plq_l1.pk]),
+        reverse("qualifications:cluster_edit", args=[w.plq_l1.pk]),
     ]
     facilitator = client_for(w.facilitator)
     for url in admin_only:
@@ -527,3 +529,33 @@ def test_it_shows_home_panels_for_the_booker_and_the_participant(w, booked):
     assert "Qualification bookings" in home and "1</strong> unpaid invoice" in home
     assert "My qualification" in client_for(w.staff[0]).get("/").content.decode()
     assert "Qualification bookings" not in client_for(w.school.tutor).get("/").content.decode()
+
+
+def test_it_moves_the_waiting_list_up_when_the_capacity_grows(w):
+    w.isqam_online.capacity = 1
+    w.isqam_online.save()
+    booking, _ = book(w, w.isqam_online, [w.staff[0], w.staff[1]])
+    waiting = booking.enrolments.get(status=Enrolment.Status.WAITLISTED)
+    client_for(w.admin).post(
+        reverse("qualifications:cluster_edit", args=[w.isqam_online.pk]),
+        {
+            "name": "ISQAM L1 Online",
+            "level": w.isqam.levels.get(number=1).pk,
+            "delivery_model": "online",
+            "online_link": "https://meet.example.org/x",
+            "capacity": 2,
+            "is_open": "on",
+        },
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ENROLLED
+
+
+def test_it_counts_a_completed_level_1_for_level_2(w):
+    from qualifications import services
+
+    safeguarded(w.school.school, w.staff[0])
+    booking, _ = book(w, w.plq_l1, [w.staff[0]])
+    services.complete_enrolment(actor=w.admin, enrolment=booking.enrolments.get())
+    _, warnings = book(w, w.plq_l2, [w.staff[0]])
+    assert warnings == []
