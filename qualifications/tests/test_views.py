@@ -56,6 +56,10 @@ def riverside_coordinator(w):
     "qualifications:training_day_create",
     "qualifications:attendance",
     "qualifications:booking_create",
+    "qualifications:edition_fees",
+    "qualifications:mentor_session_create",
+    "qualifications:facilitator_add",
+    "qualifications:cluster_edit",
 )
 def test_it_hides_provider_records_from_outsiders(w):
     """Another provider's administrator and another school's senior leader see none of this provider's records."""
