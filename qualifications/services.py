@@ -429,18 +429,20 @@ def create_booking(
     on = on or timezone.localdate()
     if not places:
         raise BookingRefused("Choose at least one member of staff.")
-    if not cluster.edition.is_published or not cluster.is_open:
-        raise BookingRefused(f"{cluster.name} is not open for bookings.")
-    checks = [check_prerequisites(cluster=cluster, school=school, place=p, on=on) for p in places]
-    participants = [p.participant.pk for p in places]
-    errors = [e for c in checks for e in c.errors]
-    if len(set(participants)) != len(participants):
-        errors.append("The same member of staff is named twice.")
-    if errors:
-        raise BookingRefused(errors)
-    quote = quote_fee(edition=cluster.edition, delivery_model=cluster.delivery_model, school=school, on=on)
     with transaction.atomic():
+        # Lock the cluster first: the checks (a second place for the same person) and the count of places
+        # taken are then consistent with concurrent bookings.
         locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        if not cluster.edition.is_published or not locked.is_open:
+            raise BookingRefused(f"{cluster.name} is not open for bookings.")
+        checks = [check_prerequisites(cluster=locked, school=school, place=p, on=on) for p in places]
+        participants = [p.participant.pk for p in places]
+        errors = [e for c in checks for e in c.errors]
+        if len(set(participants)) != len(participants):
+            errors.append("The same member of staff is named twice.")
+        if errors:
+            raise BookingRefused(errors)
+        quote = quote_fee(edition=cluster.edition, delivery_model=locked.delivery_model, school=school, on=on)
         taken = locked.enrolments.filter(
             status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
         ).count()

@@ -653,12 +653,9 @@ def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("session", error)
         else:
             messages.success(request, "The mentor training choice is saved.")
-            return redirect(
-                "qualifications:my_places"
-                if enrolment.mentor_id == request.user.pk
-                else "qualifications:booking_detail",
-                *([] if enrolment.mentor_id == request.user.pk else [enrolment.booking_id]),
-            )
+            if enrolment.mentor_id == request.user.pk:
+                return redirect("qualifications:my_places")
+            return redirect("qualifications:booking_detail", pk=enrolment.booking_id)
     return render(
         request,
         "qualifications/form_page.html",
