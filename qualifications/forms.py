@@ -120,7 +120,18 @@ class CloneEditionForm(forms.Form):
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["title", "portfolio_deadline", "fee_includes", "delivery_note", "is_published"]
+        fields = [
+            "title",
+            "portfolio_deadline",
+            "overview",
+            "delivery_note",
+            "mentor_note",
+            "review_note",
+            "fee_note",
+            "fee_includes",
+            "booking_note",
+            "is_published",
+        ]
         widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
 
 
