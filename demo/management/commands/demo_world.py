@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from demo.registry import DEMO_PASSWORD
 from demo.world import build_world, load_logins, save_logins, world_exists
@@ -31,12 +32,14 @@ class Command(BaseCommand):
             self.stdout.write("The demo world is already here; keeping its data.")
         else:
             started = time.monotonic()
-            world = build_world(
-                seed=seed,
-                scale=scale,
-                pupils_per_school=pupils_per_school,
-                progress=lambda m: self.stdout.write(f"  building {m}…"),
-            )
+            # Building the world books places and sends reminders: keep those e-mails out of the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                world = build_world(
+                    seed=seed,
+                    scale=scale,
+                    pupils_per_school=pupils_per_school,
+                    progress=lambda m: self.stdout.write(f"  building {m}…"),
+                )
             save_logins(world)
             self.stdout.write(
                 self.style.SUCCESS(
