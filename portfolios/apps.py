@@ -17,7 +17,6 @@ class PortfoliosConfig(AppConfig):
         for model in (
             models.Portfolio,
             models.Entry,
-            models.Attachment,
             models.Comment,
             models.MentorMeeting,
             models.SupportingStatement,
@@ -33,6 +32,7 @@ class PortfoliosConfig(AppConfig):
                 if model is models.Entry or model is models.Certificate
                 else (),
             )
+        track(models.Attachment, exclude=("file",))
         track(models.SigningKey, exclude=("private_pem_encrypted",))
         register_nav(
             "Portfolios",

@@ -509,7 +509,7 @@ def draw_sample(*, actor: Any, edition: Any, seed: int | None = None) -> Moderat
 
 
 def moderate(*, actor: Any, item: SampleItem, verdict: str, reasons: str) -> SampleItem:
-    if item.sample.finalised_at:
+    if ModerationSample.objects.filter(pk=item.sample_id, finalised_at__isnull=False).exists():
         raise ValidationError("Outcomes are final; moderation is closed.")
     if verdict not in SampleItem.Verdict.values:
         raise ValidationError({"verdict": "Choose agree or disagree."})

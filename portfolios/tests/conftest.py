@@ -8,7 +8,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_test_settings(settings):  # noqa: ANN001, ANN202
+def _fast_test_settings(settings, tmp_path):  # noqa: ANN001, ANN202
+    settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
