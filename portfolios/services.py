@@ -104,7 +104,7 @@ def save_entry(
 ) -> Entry:
     """Save a draft (or mark complete) of one activity's entry; the rich text is sanitised."""
     _check_activity(portfolio, activity)
-    limit = max(activity.minimum_count or 1, 1) + 10
+    limit = (activity.minimum_count or 1) + 40 if activity.kind == Activity.Kind.MINIMUM else 1
     if sequence < 1 or sequence > limit:
         raise ValidationError("That record number is out of range.")
     if activity.kind == Activity.Kind.CHOICE and complete and not alternative:
