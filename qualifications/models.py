@@ -94,6 +94,14 @@ class Edition(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
     is_published = models.BooleanField(default=False, help_text="Open for bookings.")
+    aspiring_note = models.TextField(
+        blank=True, help_text="What the document says about aspiring participants."
+    )
+    aspiring_requires_head_discussion = models.BooleanField(
+        default=False,
+        help_text="Aspiring participants may take part only after a recorded discussion with their Head.",
+    )
+    planned_clusters = models.JSONField(default=list, blank=True, help_text="Clusters the document plans.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

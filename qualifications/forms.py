@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from organisations.models import AcademicYear
+from qualifications.models import (
+    Activity,
+    Cluster,
+    Edition,
+    MentorTrainingSession,
+    SafeguardingTraining,
+    TrainingDay,
+)
+
+User = get_user_model()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email
+
+
+def staff_users(school: Any) -> Any:
+    return (
+        User.objects.filter(staff_records__organisation=school, staff_records__is_active=True)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class PlaceForm(forms.Form):
+    """One member of staff to book, and their in-school mentor."""
+
+    participant = StaffChoiceField(queryset=User.objects.none(), required=False, empty_label="— nobody —")
+    mentor = StaffChoiceField(queryset=User.objects.none(), required=False, empty_label="— choose a mentor —")
+    is_aspiring = forms.BooleanField(required=False, label="Aspiring leader (not yet in post)")
+    head_discussion_on = forms.DateField(
+        required=False,
+        label="Date of the discussion with their Head",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="PLQJ: aspiring leaders take part only after a discussion with their Head.",
+    )
+    head_discussion_notes = forms.CharField(
+        required=False, label="Note of that discussion", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    ict_declared = forms.BooleanField(
+        required=False,
+        label="ICT skills and MIS experience declared (ISQAM Level 2)",
+    )
+
+    def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = staff_users(school) if school is not None else User.objects.none()
+        self.fields["participant"].queryset = qs
+        self.fields["mentor"].queryset = qs
+        n = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        for name, field in self.fields.items():
+            field.label = f"{field.label or name.replace('_', ' ').capitalize()} (place {n})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("participant") and not data.get("mentor"):
+            self.add_error("mentor", "Name the in-school mentor for this participant.")
+        if data.get("mentor") and not data.get("participant"):
+            self.add_error("participant", "Choose the member of staff this mentor supports.")
+        return data
+
+
+class BasePlaceFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        chosen = [f.cleaned_data.get("participant") for f in self.forms if f.cleaned_data.get("participant")]
+        if not chosen:
+            raise forms.ValidationError("Choose at least one member of staff to book.")
+        if len({u.pk for u in chosen}) != len(chosen):
+            raise forms.ValidationError("The same member of staff is chosen twice.")
+
+
+PlaceFormSet = forms.formset_factory(PlaceForm, formset=BasePlaceFormSet, extra=4, max_num=12)
+
+
+class BookingForm(forms.Form):
+    purchase_order = forms.CharField(required=False, max_length=50, label="Purchase order number (optional)")
+    acknowledge_warnings = forms.BooleanField(
+        required=False, label="I have read the advice above and want to book anyway"
+    )
+
+
+class SafeguardingForm(forms.ModelForm):
+    person = StaffChoiceField(queryset=User.objects.none(), label="Member of staff")
+
+    class Meta:
+        model = SafeguardingTraining
+        fields = ["person", "completed_on", "level", "evidence"]
+        widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"completed_on": "Date completed", "level": "Level of training"}
+
+    def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = staff_users(school)
+
+
+class CloneEditionForm(forms.Form):
+    academic_year = forms.ModelChoiceField(
+        queryset=AcademicYear.objects.all(), label="Academic year of the new edition"
+    )
+
+    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = Edition.objects.filter(programme=edition.programme).values("academic_year")
+        self.fields["academic_year"].queryset = AcademicYear.objects.exclude(pk__in=taken)
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["title", "portfolio_deadline", "fee_includes", "delivery_note", "is_published"]
+        widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "kind",
+            "choice_count",
+            "minimum_count",
+            "minimum_note",
+            "aspiring_alternative",
+            "notes",
+        ]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class ClusterForm(forms.ModelForm):
+    online_link = forms.URLField(required=False, assume_scheme="https", label="Online link")
+
+    class Meta:
+        model = Cluster
+        fields = ["name", "level", "delivery_model", "venue", "online_link", "capacity", "is_open"]
+
+    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = edition.levels.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        model = data.get("delivery_model")
+        if model == "original" and not data.get("venue"):
+            self.add_error("venue", "A face-to-face cluster needs a venue.")
+        if model in ("virtual", "online") and not data.get("online_link"):
+            self.add_error("online_link", "An online cluster needs a link for its sessions.")
+        return data
+
+
+class TrainingDayForm(forms.ModelForm):
+    online_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Online link",
+        help_text="Leave blank to use the cluster's link.",
+    )
+
+    class Meta:
+        model = TrainingDay
+        fields = ["term", "starts_at", "ends_at", "modules", "venue", "online_link"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "modules": forms.CheckboxSelectMultiple,
+        }
+        labels = {"starts_at": "Starts", "ends_at": "Ends", "modules": "Modules covered"}
+
+    def __init__(self, *args: Any, cluster: Cluster, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = cluster.level.modules.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "The session must end after it starts.")
+        return data
+
+
+class MentorSessionChoiceForm(forms.Form):
+    session = forms.ModelChoiceField(
+        queryset=MentorTrainingSession.objects.none(),
+        required=False,
+        label="Optional online training session for the mentor",
+        empty_label="— not attending —",
+    )
+
+    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = edition.mentor_sessions.all()

@@ -1,0 +1,228 @@
+"""Reads with rules for qualifications: lists for each role, provider figures, export rows, calendars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from qualifications import permissions as perms
+from qualifications.models import Booking, Cluster, Edition, Enrolment, TrainingDay
+
+ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+
+
+def visible_editions(user: Any) -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(perms.edition_q(user))
+        .select_related("programme", "academic_year")
+        .order_by("programme__code", "-academic_year__starts_on")
+    )
+
+
+def clusters_with_numbers(qs: QuerySet[Cluster]) -> QuerySet[Cluster]:
+    return qs.annotate(
+        enrolled_count=Count("enrolments", filter=Q(enrolments__status__in=ACTIVE), distinct=True),
+        waiting_count=Count(
+            "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
+        ),
+    ).select_related("level", "edition__programme", "edition__academic_year")
+
+
+def visible_clusters(user: Any) -> QuerySet[Cluster]:
+    return clusters_with_numbers(Cluster.objects.filter(perms.cluster_q(user)))
+
+
+def visible_bookings(user: Any) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(perms.booking_q(user))
+        .select_related(
+            "organisation", "cluster__level", "edition__programme", "edition__academic_year", "booked_by"
+        )
+        .annotate(
+            places=Count("enrolments", filter=Q(enrolments__status__in=ACTIVE), distinct=True),
+            waiting=Count(
+                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
+            ),
+            amount=Sum("enrolments__fee", filter=Q(enrolments__status__in=ACTIVE)),
+        )
+        .order_by("-created_at")
+    )
+
+
+def visible_enrolments(user: Any) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(perms.enrolment_q(user))
+        .distinct()
+        .select_related(
+            "participant",
+            "mentor",
+            "organisation",
+            "cluster",
+            "level",
+            "edition__programme",
+            "edition__academic_year",
+        )
+        .order_by("edition__programme__code", "cluster__name", "participant__full_name")
+    )
+
+
+def my_enrolments(user: Any) -> QuerySet[Enrolment]:
+    """Places where the user is the participant or the mentor."""
+    return visible_enrolments(user).filter(Q(participant=user) | Q(mentor=user))
+
+
+def fees_by_edition(user: Any) -> list[dict[str, Any]]:
+    """For a programme administrator: per edition, places sold, invoiced and unpaid totals."""
+    rows = []
+    editions = Edition.objects.filter(organisation_id__in=perms.admin_provider_ids(user)).select_related(
+        "programme", "academic_year"
+    )
+    for edition in editions:
+        active = Enrolment.objects.filter(edition=edition, status__in=ACTIVE)
+        total = active.aggregate(t=Sum("fee"))["t"] or Decimal("0")
+        unpaid = active.filter(booking__paid=False).aggregate(t=Sum("fee"))["t"] or Decimal("0")
+        rows.append(
+            {
+                "edition": edition,
+                "places": active.count(),
+                "waiting": Enrolment.objects.filter(
+                    edition=edition, status=Enrolment.Status.WAITLISTED
+                ).count(),
+                "total": total,
+                "unpaid": unpaid,
+                "rules": list(edition.fee_rules.all()),
+            }
+        )
+    return rows
+
+
+def upcoming_days(cluster_ids: Iterable[int]) -> QuerySet[TrainingDay]:
+    return (
+        TrainingDay.objects.filter(cluster_id__in=list(cluster_ids), ends_at__gte=timezone.now())
+        .select_related("cluster")
+        .prefetch_related("modules")
+        .order_by("starts_at")
+    )
+
+
+# --- Export rows ------------------------------------------------------------------------------
+
+EXPORTS: dict[str, tuple[str, list[str]]] = {
+    "bookings": (
+        "Bookings",
+        [
+            "Invoice",
+            "School",
+            "Edition",
+            "Cluster",
+            "Level",
+            "Booked on",
+            "Booked by",
+            "Member rate",
+            "Fee per place",
+            "Places",
+            "Waiting",
+            "Amount",
+            "Paid",
+            "Status",
+        ],
+    ),
+    "unpaid": (
+        "Unpaid invoices",
+        ["Invoice", "School", "Edition", "Cluster", "Booked on", "Amount"],
+    ),
+    "participants": (
+        "Participants and mentors",
+        [
+            "Participant",
+            "E-mail",
+            "School",
+            "Edition",
+            "Level",
+            "Cluster",
+            "Status",
+            "Aspiring",
+            "Mentor",
+            "Mentor e-mail",
+            "Mentor training",
+        ],
+    ),
+    "clusters": (
+        "Clusters",
+        ["Edition", "Cluster", "Level", "Delivery", "Venue / link", "Capacity", "Enrolled", "Waiting"],
+    ),
+}
+
+
+def export_rows(user: Any, what: str) -> list[list[Any]]:
+    if what in ("bookings", "unpaid"):
+        qs = visible_bookings(user).filter(status=Booking.Status.ACTIVE)
+        if what == "unpaid":
+            return [
+                [
+                    b.invoice_number,
+                    b.organisation.name,
+                    str(b.edition),
+                    b.cluster.name,
+                    b.booked_on,
+                    b.amount or 0,
+                ]
+                for b in qs.filter(paid=False)
+                if b.amount
+            ]
+        return [
+            [
+                b.invoice_number,
+                b.organisation.name,
+                str(b.edition),
+                b.cluster.name,
+                b.cluster.level.number,
+                b.booked_on,
+                b.booked_by.full_name,
+                "yes" if b.is_member else "no",
+                b.fee_per_place,
+                b.places,
+                b.waiting,
+                b.amount or 0,
+                "yes" if b.paid else "no",
+                b.get_status_display(),
+            ]
+            for b in qs
+        ]
+    if what == "participants":
+        return [
+            [
+                e.participant.full_name,
+                e.participant.email,
+                e.organisation.name,
+                str(e.edition),
+                e.level.number,
+                e.cluster.name,
+                e.get_status_display(),
+                "yes" if e.is_aspiring else "no",
+                e.mentor.full_name,
+                e.mentor.email,
+                str(e.mentor_session.starts_at.date()) if e.mentor_session else "",
+            ]
+            for e in visible_enrolments(user).select_related("mentor_session")
+        ]
+    if what == "clusters":
+        qs = clusters_with_numbers(Cluster.objects.filter(organisation_id__in=perms.provider_ids(user)))
+        return [
+            [
+                str(c.edition),
+                c.name,
+                c.level.number,
+                c.get_delivery_model_display(),
+                c.venue or c.online_link,
+                c.capacity,
+                c.enrolled_count,
+                c.waiting_count,
+            ]
+            for c in qs
+        ]
+    raise KeyError(what)

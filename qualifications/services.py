@@ -1,0 +1,614 @@
+"""Writes for qualifications: loading programme content, cloning editions, fees, bookings, cancellations."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.roles import Role
+from audit.models import AuditEvent
+from audit.services import record_event
+from organisations.models import AcademicYear, Organisation
+from people.models import StaffMember
+from qualifications.models import (
+    Activity,
+    Booking,
+    Cluster,
+    ClusterFacilitator,
+    DeliveryModel,
+    Edition,
+    Enrolment,
+    FeeRule,
+    InvoiceCounter,
+    Level,
+    MentorTrainingSession,
+    Module,
+    Programme,
+    SafeguardingTraining,
+    SessionAttendance,
+    TrainingDay,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_FILES = ("plq-senior-2022-23.json", "plqj-junior-2025-26.json", "isqam-2023-24.json")
+
+
+# --- Programme content ------------------------------------------------------------------------
+
+
+def academic_year_named(name: str) -> AcademicYear:
+    """The academic year called `name` ("2022-23"), created (1 September to 31 August) if missing."""
+    start = int(name[:4])
+    year, _ = AcademicYear.objects.get_or_create(
+        name=name,
+        defaults={"starts_on": datetime.date(start, 9, 1), "ends_on": datetime.date(start + 1, 8, 31)},
+    )
+    return year
+
+
+@transaction.atomic
+def load_edition_file(*, provider: Organisation, university: Organisation | None, path: Path) -> Edition:
+    """Load one transcribed programme document; an edition already loaded is left as it is."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    p, e = data["programme"], data["edition"]
+    programme, _ = Programme.objects.get_or_create(
+        organisation=provider,
+        code=p["code"],
+        defaults={
+            "name": p["name"],
+            "audience": p["audience"],
+            "aims": p["aims"],
+            "university_partner": university,
+        },
+    )
+    year = academic_year_named(e["academic_year"])
+    existing = Edition.objects.filter(programme=programme, academic_year=year).first()
+    if existing:
+        return existing
+    edition = Edition(
+        organisation=provider,
+        programme=programme,
+        academic_year=year,
+        title=e["title"],
+        overview=e["overview"],
+        structure_note=e["structure_note"],
+        prerequisites=e["prerequisites"],
+        delivery_note=e["delivery_note"],
+        mentor_note=e["mentor_note"],
+        review_note=e["review_note"],
+        fee_note=e["fee_note"],
+        fee_includes=e["fee_includes"],
+        booking_note=e["booking_note"],
+        portfolio_deadline=datetime.date.fromisoformat(e["portfolio_deadline"]),
+        member_associations=e["member_associations"],
+        source_document=data["source_document"],
+        aspiring_note=e["aspiring"]["text"],
+        aspiring_requires_head_discussion=e["aspiring"]["requires_head_discussion"],
+        planned_clusters=e["planned_clusters"],
+        is_published=True,
+    )
+    edition.full_clean()
+    edition.save()
+    for fee in e["fees"]:
+        FeeRule.objects.create(
+            organisation=provider,
+            edition=edition,
+            delivery_model=fee["delivery_model"],
+            is_member=fee["is_member"],
+            amount=Decimal(fee["amount"]),
+        )
+    for lv in data["levels"]:
+        level = Level.objects.create(
+            organisation=provider, edition=edition, number=lv["number"], summary=lv["summary"]
+        )
+        for m in lv["modules"]:
+            module = Module.objects.create(
+                organisation=provider,
+                edition=edition,
+                level=level,
+                number=m["number"],
+                title=m["title"],
+                content=m["content"],
+                explores=m["explores"],
+                enables=m["enables"],
+                delivered_by=m["delivered_by"],
+            )
+            Activity.objects.bulk_create(
+                Activity(
+                    organisation=provider,
+                    module=module,
+                    position=i,
+                    **{k: a[k] for k in ACTIVITY_FIELDS},
+                )
+                for i, a in enumerate(m["activities"], start=1)
+            )
+    record_event(
+        action=AuditEvent.Action.IMPORT,
+        obj=edition,
+        organisation_id=provider.pk,
+        note=f"Loaded {edition} from {data['source_document']}",
+    )
+    return edition
+
+
+ACTIVITY_FIELDS = (
+    "number",
+    "title",
+    "kind",
+    "choice_count",
+    "alternatives",
+    "minimum_count",
+    "minimum_note",
+    "aspiring_alternative",
+    "notes",
+    "is_structured_reflection",
+)
+
+
+def load_all_programmes(*, provider: Organisation, university: Organisation | None) -> list[Edition]:
+    """Load the three transcribed documents (PLQ 2022-23, PLQJ 2025-26, ISQAM 2023-24)."""
+    return [
+        load_edition_file(provider=provider, university=university, path=DATA_DIR / name)
+        for name in DATA_FILES
+    ]
+
+
+@transaction.atomic
+def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) -> Edition:
+    """Copy an edition (levels, modules, activities, fees) into a new year, unpublished, for the annual review.
+
+    Participants already enrolled keep the edition they started: nothing of the old edition changes.
+    """
+    if Edition.objects.filter(programme=edition.programme, academic_year=academic_year).exists():
+        raise ValidationError(f"{edition.programme.code} already has an edition for {academic_year}.")
+    old_pk = edition.pk
+    old = Edition.objects.get(pk=old_pk)
+    new = Edition.objects.get(pk=old_pk)
+    new.pk = None
+    new.academic_year = academic_year
+    new.title = old.title.replace(old.academic_year.name, academic_year.name)
+    new.portfolio_deadline = datetime.date(academic_year.ends_on.year, 7, 31)
+    new.cloned_from = old
+    new.is_published = False
+    new.planned_clusters = []
+    new.full_clean()
+    new.save()
+    for rule in old.fee_rules.all():
+        FeeRule.objects.create(
+            organisation=rule.organisation,
+            edition=new,
+            delivery_model=rule.delivery_model,
+            is_member=rule.is_member,
+            amount=rule.amount,
+        )
+    for level in old.levels.all():
+        new_level = Level.objects.create(
+            organisation=level.organisation, edition=new, number=level.number, summary=level.summary
+        )
+        for module in level.modules.all():
+            activities = list(module.activities.all())
+            module.pk = None
+            module.edition = new
+            module.level = new_level
+            module.save()
+            for activity in activities:
+                activity.pk = None
+                activity.module = module
+            Activity.objects.bulk_create(activities)
+    record_event(
+        action=AuditEvent.Action.CREATE,
+        actor=actor,
+        obj=new,
+        organisation_id=edition.organisation_id,
+        note=f"Cloned {old} into {new} for the annual review",
+    )
+    return new
+
+
+def update_instance(*, actor: Any, instance: Any, data: dict[str, Any]) -> Any:
+    """Apply validated form data to a provider-owned record (edition, activity, fee rule…)."""
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- Clusters and training days ---------------------------------------------------------------
+
+
+def create_cluster(*, actor: Any, edition: Edition, data: dict[str, Any]) -> Cluster:
+    cluster = Cluster(organisation=edition.organisation, edition=edition, **data)
+    cluster.full_clean()
+    cluster.save()
+    return cluster
+
+
+@transaction.atomic
+def create_training_day(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> TrainingDay:
+    modules = data.pop("modules", [])
+    day = TrainingDay(organisation=cluster.organisation, cluster=cluster, **data)
+    day.full_clean()
+    day.save()
+    day.modules.set(modules)
+    return day
+
+
+def assign_facilitator(
+    *, actor: Any, cluster: Cluster, module: Module, facilitator: Any
+) -> ClusterFacilitator:
+    link, _ = ClusterFacilitator.objects.get_or_create(
+        organisation=cluster.organisation, cluster=cluster, module=module, facilitator=facilitator
+    )
+    RoleAssignment.objects.get_or_create(
+        organisation=cluster.organisation,
+        user=facilitator,
+        role=Role.FACILITATOR,
+        defaults={"starts_on": timezone.localdate()},
+    )
+    return link
+
+
+@transaction.atomic
+def record_attendance(*, actor: Any, training_day: TrainingDay, marks: dict[int, str]) -> int:
+    """Record a mark for each enrolment id of the day's cluster; returns how many were written."""
+    enrolments = {
+        e.pk: e
+        for e in training_day.cluster.enrolments.filter(pk__in=marks.keys(), status=Enrolment.Status.ENROLLED)
+    }
+    written = 0
+    for pk, mark in marks.items():
+        if pk not in enrolments or mark not in SessionAttendance.Mark.values:
+            continue
+        SessionAttendance.objects.update_or_create(
+            training_day=training_day,
+            enrolment=enrolments[pk],
+            defaults={"organisation": training_day.organisation, "mark": mark, "recorded_by": actor},
+        )
+        written += 1
+    return written
+
+
+# --- Fees -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FeeQuote:
+    amount: Decimal
+    is_member: bool
+    associations: list[str]
+
+
+def quote_fee(*, edition: Edition, delivery_model: str, school: Organisation, on: datetime.date) -> FeeQuote:
+    """The fee per place for a school on a date: member rate when the school belongs to one of the edition's
+    associations on that date, the other rate otherwise."""
+    associations = sorted(school.associations_on(on))
+    is_member = bool(set(associations) & set(edition.member_associations))
+    rule = FeeRule.objects.filter(edition=edition, delivery_model=delivery_model, is_member=is_member).first()
+    if rule is None:
+        label = dict(DeliveryModel.choices).get(delivery_model, delivery_model)
+        raise ValidationError(f"{edition} has no fee for the {label.lower()}, so it cannot be booked.")
+    return FeeQuote(amount=rule.amount, is_member=is_member, associations=associations)
+
+
+# --- Prerequisites and bookings ---------------------------------------------------------------
+
+
+@dataclass
+class PlaceRequest:
+    participant: Any
+    mentor: Any
+    is_aspiring: bool = False
+    head_discussion_on: datetime.date | None = None
+    head_discussion_notes: str = ""
+    ict_declared: bool = False
+
+
+@dataclass
+class PrerequisiteCheck:
+    errors: list[str] = field(default_factory=list)  # refusals: the booking cannot go ahead
+    warnings: list[str] = field(default_factory=list)  # advice: the booker is told, the booking proceeds
+    notes: list[str] = field(default_factory=list)  # flags recorded on the enrolment
+    safeguarding_record: SafeguardingTraining | None = None
+    level1_warning: bool = False
+
+
+def check_prerequisites(
+    *, cluster: Cluster, school: Organisation, place: PlaceRequest, on: datetime.date
+) -> PrerequisiteCheck:
+    """Check one participant against the edition's prerequisites, with reasons the booker can read."""
+    result = PrerequisiteCheck()
+    edition, programme = cluster.edition, cluster.edition.programme
+    name = place.participant.full_name
+    staff = StaffMember.objects.filter(organisation=school, is_active=True)
+    if not staff.filter(user=place.participant).exists():
+        result.errors.append(f"{name} is not a member of staff of {school}.")
+    if not staff.filter(user=place.mentor).exists():
+        result.errors.append(f"The mentor {place.mentor.full_name} is not a member of staff of {school}.")
+    if place.mentor == place.participant:
+        result.errors.append(f"{name} cannot be their own mentor: name an experienced colleague.")
+    if Enrolment.objects.filter(
+        participant=place.participant,
+        level__number=cluster.level.number,
+        edition=edition,
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED],
+    ).exists():
+        result.errors.append(f"{name} already has a place on {edition} Level {cluster.level.number}.")
+    if programme.requires_safeguarding:
+        record = (
+            SafeguardingTraining.objects.filter(
+                organisation=school, person=place.participant, completed_on__lte=on
+            )
+            .order_by("-completed_on")
+            .first()
+        )
+        if record is None:
+            result.errors.append(
+                f"{name} has no record of safeguarding training. The {programme.code} requires safeguarding training "
+                "to the level required by the Local Safeguarding Children's Partnership before the programme begins: "
+                "record the date, level and evidence first."
+            )
+        result.safeguarding_record = record
+    if cluster.level.number == 2:
+        has_level1 = Enrolment.objects.filter(
+            participant=place.participant,
+            level__number=1,
+            edition__programme=programme,
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+        ).exists()
+        if not has_level1:
+            result.level1_warning = True
+            result.warnings.append(
+                f"{name} has no {programme.code} Level 1 on record. It is advised that Level 1 is usually "
+                "completed before Level 2; the booking can still go ahead."
+            )
+        if programme.code == Programme.Code.ISQAM and not place.ict_declared:
+            result.errors.append(
+                f"{name}: ISQAM Level 2 requires sufficient ICT skills and experience of basic software packages and "
+                "the school management information system. Tick the declaration to confirm this."
+            )
+    if place.is_aspiring:
+        result.notes.append(f"{name} is an aspiring leader (not yet in post).")
+        if edition.aspiring_requires_head_discussion and not (
+            place.head_discussion_on and place.head_discussion_notes.strip()
+        ):
+            result.errors.append(
+                f"{name} is not yet in post: for the {programme.code} an aspiring leader may take part only after a "
+                "discussion with their Head. Record the date and a note of that discussion."
+            )
+    return result
+
+
+class BookingRefused(ValidationError):
+    """A booking that cannot go ahead, with the reasons."""
+
+
+def _next_invoice_number(provider: Organisation, on: datetime.date) -> str:
+    InvoiceCounter.objects.get_or_create(organisation=provider)
+    counter = InvoiceCounter.objects.select_for_update().get(organisation=provider)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"INV-{on.year}-{counter.last_number:05d}"
+
+
+def _grant(user: Any, organisation: Organisation, role: str, on: datetime.date) -> None:
+    if (
+        not RoleAssignment.objects.current(on)
+        .filter(user=user, organisation=organisation, role=role)
+        .exists()
+    ):
+        RoleAssignment.objects.create(user=user, organisation=organisation, role=role, starts_on=on)
+
+
+def create_booking(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    school: Organisation,
+    places: list[PlaceRequest],
+    on: datetime.date | None = None,
+    purchase_order: str = "",
+) -> tuple[Booking, list[str]]:
+    """Book places in a cluster for staff of a school; returns the booking and the warnings given.
+
+    Refused (BookingRefused, with every reason) when a prerequisite fails. The fee is worked out from the
+    school's memberships on the booking date and frozen on the booking. Places beyond the cluster's capacity
+    go on the waiting list, in order.
+    """
+    on = on or timezone.localdate()
+    if not places:
+        raise BookingRefused("Choose at least one member of staff.")
+    if not cluster.edition.is_published or not cluster.is_open:
+        raise BookingRefused(f"{cluster.name} is not open for bookings.")
+    checks = [check_prerequisites(cluster=cluster, school=school, place=p, on=on) for p in places]
+    participants = [p.participant.pk for p in places]
+    errors = [e for c in checks for e in c.errors]
+    if len(set(participants)) != len(participants):
+        errors.append("The same member of staff is named twice.")
+    if errors:
+        raise BookingRefused(errors)
+    quote = quote_fee(edition=cluster.edition, delivery_model=cluster.delivery_model, school=school, on=on)
+    with transaction.atomic():
+        locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        taken = locked.enrolments.filter(
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+        ).count()
+        booking = Booking(
+            organisation=school,
+            provider=cluster.organisation,
+            cluster=locked,
+            edition=cluster.edition,
+            booked_by=actor,
+            booked_on=on,
+            is_member=quote.is_member,
+            associations=quote.associations,
+            fee_per_place=quote.amount,
+            invoice_number=_next_invoice_number(cluster.organisation, on),
+            purchase_order=purchase_order,
+        )
+        booking.full_clean()
+        booking.save()
+        now = timezone.now()
+        for place, check in zip(places, checks, strict=True):
+            enrolled = taken < locked.capacity
+            taken += 1 if enrolled else 0
+            Enrolment.objects.create(
+                organisation=school,
+                provider=cluster.organisation,
+                booking=booking,
+                edition=cluster.edition,
+                level=cluster.level,
+                cluster=locked,
+                participant=place.participant,
+                mentor=place.mentor,
+                status=Enrolment.Status.ENROLLED if enrolled else Enrolment.Status.WAITLISTED,
+                fee=quote.amount,
+                enrolled_at=now if enrolled else None,
+                waitlisted_at=None if enrolled else now,
+                safeguarding_record=check.safeguarding_record,
+                ict_declared=place.ict_declared,
+                level1_warning=check.level1_warning,
+                is_aspiring=place.is_aspiring,
+                head_discussion_on=place.head_discussion_on,
+                head_discussion_notes=place.head_discussion_notes,
+            )
+            _grant(place.participant, school, Role.PARTICIPANT, on)
+            _grant(place.mentor, school, Role.MENTOR, on)
+        transaction.on_commit(lambda: _mail_booking(booking.pk))
+    return booking, [w for c in checks for w in c.warnings]
+
+
+def _mail_booking(booking_pk: int) -> None:
+    booking = Booking.objects.select_related("booked_by", "cluster").get(pk=booking_pk)
+    send_mail(
+        subject=f"Booking {booking.invoice_number} received",
+        message=f"Your booking of {booking.enrolments.count()} place(s) on {booking.cluster} is recorded.",
+        from_email=None,
+        recipient_list=[booking.booked_by.email],
+        fail_silently=True,
+    )
+
+
+def _mail_promoted(enrolment_pk: int) -> None:
+    enrolment = Enrolment.objects.select_related("participant", "booking__booked_by", "cluster").get(
+        pk=enrolment_pk
+    )
+    send_mail(
+        subject="A place has become available",
+        message=f"{enrolment.participant.full_name} now has a place on {enrolment.cluster}.",
+        from_email=None,
+        recipient_list=[enrolment.participant.email, enrolment.booking.booked_by.email],
+        fail_silently=True,
+    )
+
+
+def _promote_waiting(cluster: Cluster) -> list[Enrolment]:
+    """Fill free places from the waiting list, first come first served (cluster row already locked)."""
+    taken = cluster.enrolments.filter(
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+    ).count()
+    promoted = []
+    waiting = cluster.enrolments.filter(status=Enrolment.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    for enrolment in waiting[: max(cluster.capacity - taken, 0)]:
+        enrolment.status = Enrolment.Status.ENROLLED
+        enrolment.enrolled_at = timezone.now()
+        enrolment.save(update_fields=["status", "enrolled_at"])
+        promoted.append(enrolment)
+        transaction.on_commit(lambda pk=enrolment.pk: _mail_promoted(pk))
+    return promoted
+
+
+def cancel_enrolment(*, actor: Any, enrolment: Enrolment) -> list[Enrolment]:
+    """Cancel one place; the first on the waiting list takes it. Returns the enrolments promoted."""
+    with transaction.atomic():
+        cluster = Cluster.objects.select_for_update().get(pk=enrolment.cluster_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED):
+            raise ValidationError("This place is not active, so it cannot be cancelled.")
+        enrolment.status = Enrolment.Status.CANCELLED
+        enrolment.cancelled_at = timezone.now()
+        enrolment.save(update_fields=["status", "cancelled_at"])
+        promoted = _promote_waiting(cluster)
+        booking = enrolment.booking
+        if not booking.enrolments.exclude(status=Enrolment.Status.CANCELLED).exists():
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_at = timezone.now()
+            booking.save(update_fields=["status", "cancelled_at"])
+    return promoted
+
+
+def cancel_booking(*, actor: Any, booking: Booking) -> list[Enrolment]:
+    """Cancel every active place of a booking, promoting from the waiting list."""
+    promoted: list[Enrolment] = []
+    with transaction.atomic():
+        Cluster.objects.select_for_update().get(pk=booking.cluster_id)
+        for enrolment in booking.enrolments.filter(
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED]
+        ).order_by("pk"):
+            promoted += cancel_enrolment(actor=actor, enrolment=enrolment)
+        booking.refresh_from_db()
+        if booking.status != Booking.Status.CANCELLED:
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_at = timezone.now()
+            booking.save(update_fields=["status", "cancelled_at"])
+    return [p for p in promoted if p.booking_id != booking.pk]
+
+
+def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | None = None) -> Booking:
+    booking.paid = paid
+    booking.paid_on = (on or timezone.localdate()) if paid else None
+    booking.full_clean()
+    booking.save(update_fields=["paid", "paid_on"])
+    return booking
+
+
+def invoice_lines(booking: Booking) -> list[Enrolment]:
+    """The places charged on a booking's invoice: enrolled or completed, not waiting or cancelled."""
+    return list(
+        booking.enrolments.filter(status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED])
+        .select_related("participant", "mentor", "level")
+        .order_by("participant__full_name")
+    )
+
+
+def invoice_total(booking: Booking) -> Decimal:
+    return sum((e.fee for e in invoice_lines(booking)), Decimal("0.00"))
+
+
+def record_safeguarding(
+    *, actor: Any, school: Organisation, person: Any, data: dict[str, Any]
+) -> SafeguardingTraining:
+    record = SafeguardingTraining(organisation=school, person=person, recorded_by=actor, **data)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def join_mentor_session(
+    *, actor: Any, enrolment: Enrolment, session: MentorTrainingSession | None
+) -> Enrolment:
+    """Sign the mentor of a place up for the edition's optional online training session (or take them off)."""
+    if session is not None:
+        if session.edition_id != enrolment.edition_id:
+            raise ValidationError("That session belongs to another edition.")
+        if session.mentor_places.exclude(pk=enrolment.pk).count() >= session.capacity:
+            raise ValidationError("That session is full.")
+    enrolment.mentor_session = session
+    enrolment.save(update_fields=["mentor_session"])
+    return enrolment
+
+
+def people_at(school: Organisation) -> Q:
+    """A Q over users who are active staff of a school."""
+    return Q(staff_records__organisation=school, staff_records__is_active=True)

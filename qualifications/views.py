@@ -1,0 +1,675 @@
+"""Screens for qualifications: catalogue, editions, clusters, bookings, invoices, provider views, calendars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.models import AuditEvent
+from audit.services import record_event
+from organisations.models import Organisation
+from pastoral.exports import export_response
+from qualifications import forms, ical, selectors, services
+from qualifications import permissions as perms
+from qualifications.models import (
+    Activity,
+    Booking,
+    Cluster,
+    Edition,
+    Enrolment,
+    SafeguardingTraining,
+    SessionAttendance,
+    TrainingDay,
+)
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def _booking_school(request: HttpRequest) -> Organisation | None:
+    """The school the CPD coordinator is booking for: the current organisation if they book there."""
+    ids = perms.booker_school_ids(request.user)
+    current = getattr(request, "organisation", None)
+    if current is not None and current.pk in ids:
+        return current
+    return Organisation.objects.filter(pk__in=ids).order_by("name").first()
+
+
+def _page(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+# --- Catalogue and editions --------------------------------------------------------------------
+
+
+@require_GET
+def edition_list(request: HttpRequest) -> HttpResponse:
+    """The programmes and editions: the published catalogue, and every edition for the provider."""
+    _require(perms.has_qualification_role(request.user))
+    return render(
+        request,
+        "qualifications/edition_list.html",
+        {
+            "editions": selectors.visible_editions(request.user),
+            "is_admin": perms.is_programme_admin(request.user),
+        },
+    )
+
+
+@require_GET
+def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An edition's content (levels, modules, activities), fees and what they include, prerequisites, clusters."""
+    edition = perms.fetch(
+        request.user,
+        Edition.objects.select_related("programme__university_partner", "academic_year", "cloned_from"),
+        perms.edition_q(request.user),
+        pk=pk,
+    )
+    levels = edition.levels.prefetch_related("modules__activities")
+    clusters = selectors.clusters_with_numbers(edition.clusters.all()).prefetch_related("training_days")
+    return render(
+        request,
+        "qualifications/edition_detail.html",
+        {
+            "edition": edition,
+            "levels": levels,
+            "clusters": clusters,
+            "fee_rules": edition.fee_rules.all(),
+            "is_admin": perms.can_manage_provider_record(request.user, edition),
+            "is_booker": perms.is_booker(request.user),
+            "mentor_sessions": edition.mentor_sessions.all(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = perms.fetch(
+        request.user,
+        Edition.objects.all(),
+        perms.edition_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.EditionForm(request.POST or None, instance=edition)
+    if request.method == "POST" and form.is_valid():
+        services.update_instance(actor=request.user, instance=edition, data=form.cleaned_data)
+        messages.success(request, f"{edition} is saved.")
+        return redirect("qualifications:edition_detail", pk=edition.pk)
+    return render(
+        request, "qualifications/form_page.html", {"form": form, "title": f"Edit {edition}", "back": edition}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edition_clone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Annual review: copy this edition into a new year, unpublished, to edit before opening it."""
+    edition = perms.fetch(
+        request.user,
+        Edition.objects.select_related("programme", "academic_year"),
+        perms.edition_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.CloneEditionForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.clone_edition(
+                actor=request.user, edition=edition, academic_year=form.cleaned_data["academic_year"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{new} is created from {edition}. Review it, then publish it.")
+            return redirect("qualifications:edition_detail", pk=new.pk)
+    return render(request, "qualifications/edition_clone.html", {"form": form, "edition": edition})
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = perms.fetch(
+        request.user,
+        Activity.objects.select_related("module__edition"),
+        perms.activity_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    edition = activity.module.edition
+    form = forms.ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        services.update_instance(actor=request.user, instance=activity, data=form.cleaned_data)
+        messages.success(request, f"Activity {activity.number} is saved.")
+        return redirect("qualifications:edition_detail", pk=edition.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"Edit activity {activity.number} ({edition})", "back": edition},
+    )
+
+
+# --- Clusters, training days, attendance, calendars --------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = perms.fetch(
+        request.user,
+        Edition.objects.all(),
+        perms.edition_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.ClusterForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        cluster = services.create_cluster(actor=request.user, edition=edition, data=form.cleaned_data)
+        messages.success(request, f"{cluster.name} is created.")
+        return redirect("qualifications:cluster_detail", pk=cluster.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"New cluster for {edition}", "back": edition},
+    )
+
+
+@require_GET
+def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cluster for the provider: training days, facilitators, participants and mentors, waiting list."""
+    cluster = perms.fetch(
+        request.user,
+        selectors.clusters_with_numbers(Cluster.objects.all()),
+        perms.cluster_q(request.user),
+        perms.can_view_cluster_roster,
+        pk=pk,
+    )
+    enrolments = cluster.enrolments.select_related("participant", "mentor", "organisation").order_by(
+        "status", "waitlisted_at", "participant__full_name"
+    )
+    return render(
+        request,
+        "qualifications/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "days": cluster.training_days.prefetch_related("modules"),
+            "facilitators": cluster.facilitators.select_related("facilitator", "module"),
+            "enrolled": [e for e in enrolments if e.status in selectors.ACTIVE],
+            "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITLISTED],
+            "is_admin": perms.can_manage_provider_record(request.user, cluster),
+            "ical_url": request.build_absolute_uri(
+                reverse("qualifications:ical_cluster", args=[cluster.ical_token])
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_day_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = perms.fetch(
+        request.user,
+        Cluster.objects.select_related("level", "edition"),
+        perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.TrainingDayForm(request.POST or None, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        services.create_training_day(actor=request.user, cluster=cluster, data=dict(form.cleaned_data))
+        messages.success(request, "The training session is added.")
+        return redirect("qualifications:cluster_detail", pk=cluster.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"New training session for {cluster.name}", "back_cluster": cluster},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take attendance at one training day or session."""
+    day = perms.fetch(
+        request.user,
+        TrainingDay.objects.select_related("cluster__edition", "cluster__level"),
+        Q(organisation_id__in=perms.provider_ids(request.user)),
+        perms.can_take_attendance,
+        pk=pk,
+    )
+    enrolments = list(
+        day.cluster.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
+            "participant", "organisation"
+        )
+    )
+    current = {a.enrolment_id: a.mark for a in day.attendance.all()}
+    if request.method == "POST":
+        marks = {e.pk: request.POST.get(f"mark-{e.pk}", "") for e in enrolments}
+        missing = [e for e in enrolments if not marks[e.pk]]
+        if missing:
+            messages.error(
+                request, f"Give a mark for everyone: {', '.join(e.participant.full_name for e in missing)}."
+            )
+            current.update({k: v for k, v in marks.items() if v})
+        else:
+            written = services.record_attendance(actor=request.user, training_day=day, marks=marks)
+            messages.success(
+                request, f"Attendance saved for {written} participant{'s' if written != 1 else ''}."
+            )
+            return redirect("qualifications:cluster_detail", pk=day.cluster_id)
+    rows = [{"enrolment": e, "mark": current.get(e.pk, "")} for e in enrolments]
+    return render(
+        request,
+        "qualifications/attendance.html",
+        {"day": day, "rows": rows, "marks": SessionAttendance.Mark.choices},
+    )
+
+
+def _ical_response(name: str, days: Any) -> HttpResponse:
+    response = HttpResponse(ical.calendar(name, days), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="training.ics"'
+    return response
+
+
+@login_not_required
+@require_GET
+def ical_cluster(request: HttpRequest, token: str) -> HttpResponse:
+    """Public calendar feed of a cluster's training days, at an unguessable address."""
+    cluster = Cluster.objects.filter(ical_token=token).select_related("edition__programme", "level").first()
+    if cluster is None:
+        raise Http404("No such calendar.")
+    days = cluster.training_days.select_related(
+        "cluster__edition__programme", "cluster__level"
+    ).prefetch_related("modules")
+    return _ical_response(str(cluster), days)
+
+
+@login_not_required
+@require_GET
+def ical_participant(request: HttpRequest, token: str) -> HttpResponse:
+    """Public calendar feed of one participant's training days, at an unguessable address."""
+    enrolment = (
+        Enrolment.objects.filter(ical_token=token, status__in=selectors.ACTIVE)
+        .select_related("cluster")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such calendar.")
+    days = enrolment.cluster.training_days.select_related(
+        "cluster__edition__programme", "cluster__level"
+    ).prefetch_related("modules")
+    return _ical_response(f"{enrolment.participant.full_name}: {enrolment.cluster}", days)
+
+
+# --- Bookings ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school's CPD coordinator books staff into a cluster, naming each one's mentor."""
+    cluster = perms.fetch(
+        request.user,
+        selectors.clusters_with_numbers(Cluster.objects.all()),
+        perms.cluster_q(request.user),
+        perms.can_book,
+        pk=pk,
+    )
+    school = _booking_school(request)
+    if school is None:
+        raise PermissionDenied("Only a school's CPD coordinator can book places.")
+    today = timezone.localdate()
+    quote, quote_error = None, ""
+    try:
+        quote = services.quote_fee(
+            edition=cluster.edition, delivery_model=cluster.delivery_model, school=school, on=today
+        )
+    except ValidationError as error:
+        quote_error = " ".join(error.messages)
+    formset = forms.PlaceFormSet(request.POST or None, form_kwargs={"school": school}, prefix="place")
+    form = forms.BookingForm(request.POST or None)
+    warnings: list[str] = []
+    refusals: list[str] = []
+    if request.method == "POST" and formset.is_valid() and form.is_valid():
+        places = [
+            services.PlaceRequest(
+                participant=f.cleaned_data["participant"],
+                mentor=f.cleaned_data["mentor"],
+                is_aspiring=f.cleaned_data["is_aspiring"],
+                head_discussion_on=f.cleaned_data["head_discussion_on"],
+                head_discussion_notes=f.cleaned_data["head_discussion_notes"],
+                ict_declared=f.cleaned_data["ict_declared"],
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("participant")
+        ]
+        checks = [
+            services.check_prerequisites(cluster=cluster, school=school, place=p, on=today) for p in places
+        ]
+        refusals = [e for c in checks for e in c.errors]
+        warnings = [w for c in checks for w in c.warnings]
+        if not refusals and (not warnings or form.cleaned_data["acknowledge_warnings"]):
+            try:
+                booking, warnings = services.create_booking(
+                    actor=request.user,
+                    cluster=cluster,
+                    school=school,
+                    places=places,
+                    on=today,
+                    purchase_order=form.cleaned_data["purchase_order"],
+                )
+            except ValidationError as error:
+                refusals = error.messages
+            else:
+                waiting = booking.enrolments.filter(status=Enrolment.Status.WAITLISTED).count()
+                text = f"Booking {booking.invoice_number} is made."
+                if waiting:
+                    text += f" {waiting} on the waiting list: the cluster is full."
+                messages.success(request, text)
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return redirect("qualifications:booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "qualifications/booking_create.html",
+        {
+            "cluster": cluster,
+            "school": school,
+            "formset": formset,
+            "form": form,
+            "quote": quote,
+            "quote_error": quote_error,
+            "warnings": warnings,
+            "refusals": refusals,
+            "edition": cluster.edition,
+        },
+    )
+
+
+@require_GET
+def booking_list(request: HttpRequest) -> HttpResponse:
+    """A school's own bookings (CPD coordinator), or every booking of the provider (programme administrator)."""
+    _require(perms.is_booker(request.user) or perms.is_programme_admin(request.user))
+    qs = selectors.visible_bookings(request.user)
+    show = request.GET.get("show", "")
+    if show == "unpaid":
+        qs = qs.filter(paid=False, status=Booking.Status.ACTIVE)
+    return render(
+        request,
+        "qualifications/booking_list.html",
+        {
+            "page_obj": _page(request, qs),
+            "show": show,
+            "querystring_prefix": f"show={show}&" if show else "",
+            "is_admin": perms.is_programme_admin(request.user),
+        },
+    )
+
+
+def _fetch_booking(request: HttpRequest, pk: int, check: Any) -> Booking:
+    return perms.fetch(
+        request.user,
+        Booking.objects.select_related(
+            "organisation", "provider", "cluster__level", "edition__programme", "booked_by"
+        ),
+        perms.booking_reach_q(request.user),
+        check,
+        pk=pk,
+    )
+
+
+@require_GET
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _fetch_booking(request, pk, perms.can_view_booking)
+    enrolments = booking.enrolments.select_related(
+        "participant", "mentor", "mentor_session", "safeguarding_record"
+    )
+    return render(
+        request,
+        "qualifications/booking_detail.html",
+        {
+            "booking": booking,
+            "enrolments": enrolments,
+            "total": services.invoice_total(booking),
+            "can_mark_paid": perms.can_mark_paid(request.user, booking),
+            "edition": booking.edition,
+        },
+    )
+
+
+@require_GET
+def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking's numbered invoice as a PDF."""
+    from weasyprint import HTML
+
+    booking = _fetch_booking(request, pk, perms.can_view_booking)
+    html = render_to_string(
+        "qualifications/invoice.html",
+        {
+            "booking": booking,
+            "lines": services.invoice_lines(booking),
+            "total": services.invoice_total(booking),
+            "issued_on": booking.booked_on,
+        },
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="invoice-{booking.invoice_number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _fetch_booking(request, pk, perms.can_cancel_booking)
+    if booking.status == Booking.Status.CANCELLED:
+        messages.info(request, "This booking is already cancelled.")
+        return redirect("qualifications:booking_detail", pk=booking.pk)
+    if request.method == "POST":
+        promoted = services.cancel_booking(actor=request.user, booking=booking)
+        text = f"Booking {booking.invoice_number} is cancelled."
+        if promoted:
+            text += f" {len(promoted)} place{'s' if len(promoted) != 1 else ''} passed to the waiting list."
+        messages.success(request, text)
+        return redirect("qualifications:booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "qualifications/confirm.html",
+        {
+            "title": f"Cancel booking {booking.invoice_number}?",
+            "text": f"Every place of this booking on {booking.cluster} will be cancelled; waiting participants take them.",
+            "button": "Cancel the booking",
+            "back": reverse("qualifications:booking_detail", args=[booking.pk]),
+        },
+    )
+
+
+@require_POST
+def booking_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _fetch_booking(request, pk, perms.can_mark_paid)
+    paid = request.POST.get("paid") == "1"
+    services.set_paid(actor=request.user, booking=booking, paid=paid)
+    messages.success(request, f"Invoice {booking.invoice_number} is marked {'paid' if paid else 'unpaid'}.")
+    return redirect("qualifications:booking_detail", pk=booking.pk)
+
+
+def _fetch_enrolment(request: HttpRequest, pk: int, check: Any) -> Enrolment:
+    return perms.fetch(
+        request.user,
+        Enrolment.objects.select_related("participant", "mentor", "cluster", "booking", "edition"),
+        perms.booking_reach_q(request.user) | Q(participant=request.user) | Q(mentor=request.user),
+        check,
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _fetch_enrolment(request, pk, perms.can_cancel_enrolment)
+    back = reverse("qualifications:booking_detail", args=[enrolment.booking_id])
+    if request.method == "POST":
+        try:
+            promoted = services.cancel_enrolment(actor=request.user, enrolment=enrolment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            text = f"{enrolment.participant.full_name}'s place is cancelled."
+            if promoted:
+                text += (
+                    " "
+                    + ", ".join(e.participant.full_name for e in promoted)
+                    + " moved up from the waiting list."
+                )
+            messages.success(request, text)
+        return redirect(back)
+    return render(
+        request,
+        "qualifications/confirm.html",
+        {
+            "title": f"Cancel {enrolment.participant.full_name}'s place?",
+            "text": f"The place on {enrolment.cluster} is cancelled; the first on the waiting list takes it.",
+            "button": "Cancel the place",
+            "back": back,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the mentor up for the optional online mentor training session."""
+    enrolment = _fetch_enrolment(request, pk, perms.can_choose_mentor_session)
+    form = forms.MentorSessionChoiceForm(
+        request.POST or None, edition=enrolment.edition, initial={"session": enrolment.mentor_session_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_mentor_session(
+                actor=request.user, enrolment=enrolment, session=form.cleaned_data["session"]
+            )
+        except ValidationError as error:
+            form.add_error("session", error)
+        else:
+            messages.success(request, "The mentor training choice is saved.")
+            return redirect(
+                "qualifications:my_places"
+                if enrolment.mentor_id == request.user.pk
+                else "qualifications:booking_detail",
+                *([] if enrolment.mentor_id == request.user.pk else [enrolment.booking_id]),
+            )
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {
+            "form": form,
+            "title": f"Mentor training for {enrolment.mentor.full_name}",
+            "intro": f"Mentor of {enrolment.participant.full_name} on {enrolment.cluster}.",
+        },
+    )
+
+
+@require_GET
+def my_places(request: HttpRequest) -> HttpResponse:
+    """A participant's places and a mentor's mentees, with training days and calendar links."""
+    _require(perms.has_qualification_role(request.user))
+    mine = list(selectors.my_enrolments(request.user).select_related("mentor_session"))
+    days = selectors.upcoming_days(
+        {e.cluster_id for e in mine if e.participant_id == request.user.pk and e.is_active}
+    )
+    for e in mine:
+        e.ical_url = request.build_absolute_uri(
+            reverse("qualifications:ical_participant", args=[e.ical_token])
+        )
+    return render(
+        request,
+        "qualifications/my_places.html",
+        {
+            "as_participant": [e for e in mine if e.participant_id == request.user.pk],
+            "as_mentor": [e for e in mine if e.mentor_id == request.user.pk],
+            "days": days,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def safeguarding(request: HttpRequest) -> HttpResponse:
+    """A school's records of staff safeguarding training (the PLQ and PLQJ prerequisite)."""
+    _require(perms.is_booker(request.user))
+    school = _booking_school(request)
+    form = forms.SafeguardingForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        person = data.pop("person")
+        services.record_safeguarding(actor=request.user, school=school, person=person, data=data)
+        messages.success(request, f"Safeguarding training recorded for {person.full_name}.")
+        return redirect("qualifications:safeguarding")
+    records = SafeguardingTraining.objects.filter(organisation=school).select_related("person")
+    return render(
+        request,
+        "qualifications/safeguarding.html",
+        {
+            "form": form,
+            "school": school,
+            "page_obj": _page(request, records),
+        },
+    )
+
+
+# --- Provider views ---------------------------------------------------------------------------
+
+
+@require_GET
+def provider_dashboard(request: HttpRequest) -> HttpResponse:
+    """Clusters against capacity, unpaid invoices and fees by edition, with exports."""
+    _require(perms.is_programme_admin(request.user))
+    clusters = selectors.clusters_with_numbers(
+        Cluster.objects.filter(organisation_id__in=perms.admin_provider_ids(request.user))
+    ).order_by("-edition__academic_year__starts_on", "edition__programme__code", "level__number", "name")
+    unpaid = [
+        b
+        for b in selectors.visible_bookings(request.user).filter(paid=False, status=Booking.Status.ACTIVE)
+        if b.amount
+    ]
+    return render(
+        request,
+        "qualifications/provider_dashboard.html",
+        {
+            "page_obj": _page(request, clusters),
+            "unpaid": unpaid[:20],
+            "unpaid_count": len(unpaid),
+            "fees": selectors.fees_by_edition(request.user),
+            "exports": selectors.EXPORTS,
+        },
+    )
+
+
+@require_GET
+def participant_list(request: HttpRequest) -> HttpResponse:
+    """Participants and their mentors: a school's own staff, or the provider's (by cluster for facilitators)."""
+    _require(perms.is_booker(request.user) or bool(perms.provider_ids(request.user)))
+    qs = selectors.visible_enrolments(request.user)
+    return render(request, "qualifications/participant_list.html", {"page_obj": _page(request, qs)})
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """CSV or XLSX of bookings, unpaid invoices, participants and mentors, or clusters."""
+    _require(perms.is_programme_admin(request.user))
+    what = request.GET.get("what", "")
+    if what not in selectors.EXPORTS:
+        raise Http404("No such export.")
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    title, header = selectors.EXPORTS[what]
+    rows = selectors.export_rows(request.user, what)
+    record_event(
+        action=AuditEvent.Action.EXPORT,
+        actor=request.user,
+        organisation_id=min(perms.admin_provider_ids(request.user)),
+        note=f"qualifications {what} {fmt}",
+    )
+    return export_response(fmt, f"qualifications-{what}", header, rows, title=title)
