@@ -24,52 +24,100 @@ def _full_world():  # noqa: ANN202
     activity = Activity.objects.get(module__level=portfolio.enrolment.level, number="1.1")
     entry = portfolio.entries.get(activity=activity, sequence=1)
     attachment = services.add_attachment(
-        actor=world.participant, entry=entry, upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 test", "application/pdf")
+        actor=world.participant,
+        entry=entry,
+        upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 test", "application/pdf"),
     )
-    meeting = services.log_meeting(actor=world.mentor, portfolio=portfolio, held_on=portfolio.created_at.date(),
-                                   minutes=30, topics="Module 1")
+    meeting = services.log_meeting(
+        actor=world.mentor,
+        portfolio=portfolio,
+        held_on=portfolio.created_at.date(),
+        minutes=30,
+        topics="Module 1",
+    )
     submission = services.submit(actor=world.participant, portfolio=portfolio)
-    (review,) = services.allocate(actor=world.admin, provider=world.provider, reviewers=[world.reviewer],
-                                  submissions=[submission])
+    (review,) = services.allocate(
+        actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[submission]
+    )
     services.record_review(
-        actor=world.reviewer, review=review,
+        actor=world.reviewer,
+        review=review,
         judgements={m.pk: (Outcome.SATISFACTORY, "Good") for m in portfolio.enrolment.level.modules.all()},
-        outcome=Outcome.SATISFACTORY, feedback="Well done.", rating=4, borderline=False,
+        outcome=Outcome.SATISFACTORY,
+        feedback="Well done.",
+        rating=4,
+        borderline=False,
     )
     sample = services.draw_sample(actor=world.admin, edition=world.programme.edition, seed=1)
     item = sample.items.get()
     services.moderate(actor=world.moderator, item=item, verdict="agree", reasons="")
     (cert,) = services.finalise(actor=world.admin, sample=sample, base_url=BASE)
     return world, {
-        "portfolio": portfolio, "activity": activity, "entry": entry, "attachment": attachment, "meeting": meeting,
-        "review": review, "sample": sample, "item": item, "cert": cert,
+        "portfolio": portfolio,
+        "activity": activity,
+        "entry": entry,
+        "attachment": attachment,
+        "meeting": meeting,
+        "review": review,
+        "sample": sample,
+        "item": item,
+        "cert": cert,
     }
 
 
 def _urls(o: dict) -> list[tuple[str, str]]:
     p, a, e = o["portfolio"].pk, o["activity"].pk, o["entry"].pk
     return [
-        ("get", f"/portfolios/{p}/"), ("get", f"/portfolios/{p}/module/1/"), ("get", f"/portfolios/{p}/activity/{a}/"),
-        ("get", f"/portfolios/{p}/activity/{a}/1/"), ("post", f"/portfolios/{p}/activity/{a}/skip/"),
-        ("get", f"/portfolios/{p}/meetings/"), ("get", f"/portfolios/{p}/statement/"), ("get", f"/portfolios/{p}/submit/"),
-        ("get", f"/portfolios/{p}/extension/"), ("get", f"/portfolios/{p}/evaluation/"),
-        ("post", f"/portfolios/entry/{e}/attach/"), ("post", f"/portfolios/entry/{e}/comment/"),
-        ("get", f"/portfolios/attachment/{o['attachment'].pk}/"), ("get", f"/portfolios/attachment/{o['attachment'].pk}/delete/"),
-        ("post", f"/portfolios/meeting/{o['meeting'].pk}/confirm/"), ("get", f"/portfolios/review/{o['review'].pk}/"),
-        ("get", f"/portfolios/moderation/{o['item'].pk}/"), ("post", f"/portfolios/moderation/{o['item'].pk}/resolve/"),
+        ("get", f"/portfolios/{p}/"),
+        ("get", f"/portfolios/{p}/module/1/"),
+        ("get", f"/portfolios/{p}/activity/{a}/"),
+        ("get", f"/portfolios/{p}/activity/{a}/1/"),
+        ("post", f"/portfolios/{p}/activity/{a}/skip/"),
+        ("get", f"/portfolios/{p}/meetings/"),
+        ("get", f"/portfolios/{p}/statement/"),
+        ("get", f"/portfolios/{p}/submit/"),
+        ("get", f"/portfolios/{p}/extension/"),
+        ("get", f"/portfolios/{p}/evaluation/"),
+        ("post", f"/portfolios/entry/{e}/attach/"),
+        ("post", f"/portfolios/entry/{e}/comment/"),
+        ("get", f"/portfolios/attachment/{o['attachment'].pk}/"),
+        ("get", f"/portfolios/attachment/{o['attachment'].pk}/delete/"),
+        ("post", f"/portfolios/meeting/{o['meeting'].pk}/confirm/"),
+        ("get", f"/portfolios/review/{o['review'].pk}/"),
+        ("get", f"/portfolios/moderation/{o['item'].pk}/"),
+        ("post", f"/portfolios/moderation/{o['item'].pk}/resolve/"),
         ("get", f"/portfolios/administration/sample/{o['sample'].pk}/"),
         ("get", f"/portfolios/administration/sample/{o['sample'].pk}/finalise/"),
-        ("get", f"/portfolios/certificate/{o['cert'].pk}/pdf/"), ("get", f"/portfolios/certificate/{o['cert'].pk}/credential/"),
+        ("get", f"/portfolios/certificate/{o['cert'].pk}/pdf/"),
+        ("get", f"/portfolios/certificate/{o['cert'].pk}/credential/"),
         ("get", f"/portfolios/certificate/{o['cert'].pk}/revoke/"),
     ]
 
 
 @outsider_test(
-    "portfolios:portfolio", "portfolios:module", "portfolios:entry_first", "portfolios:entry", "portfolios:entry_skip",
-    "portfolios:meetings", "portfolios:statement", "portfolios:submit", "portfolios:extension", "portfolios:evaluation",
-    "portfolios:attachment_upload", "portfolios:comment_add", "portfolios:attachment", "portfolios:attachment_delete",
-    "portfolios:meeting_confirm", "portfolios:review", "portfolios:moderate", "portfolios:resolve", "portfolios:sample",
-    "portfolios:finalise", "portfolios:certificate_pdf", "portfolios:certificate_json", "portfolios:certificate_revoke",
+    "portfolios:portfolio",
+    "portfolios:module",
+    "portfolios:entry_first",
+    "portfolios:entry",
+    "portfolios:entry_skip",
+    "portfolios:meetings",
+    "portfolios:statement",
+    "portfolios:submit",
+    "portfolios:extension",
+    "portfolios:evaluation",
+    "portfolios:attachment_upload",
+    "portfolios:comment_add",
+    "portfolios:attachment",
+    "portfolios:attachment_delete",
+    "portfolios:meeting_confirm",
+    "portfolios:review",
+    "portfolios:moderate",
+    "portfolios:resolve",
+    "portfolios:sample",
+    "portfolios:finalise",
+    "portfolios:certificate_pdf",
+    "portfolios:certificate_json",
+    "portfolios:certificate_revoke",
 )
 def test_it_shows_another_school_nothing() -> None:
     """Riverside's senior leader, participant and mentor get 404 for every Oakfield portfolio URL."""
@@ -90,7 +138,10 @@ def test_it_refuses_the_wrong_role_in_the_same_school_with_403() -> None:
     # A reviewer not allocated, and provider admin pages for non-admins.
     assert client_for(world.reviewer2).get(f"/portfolios/review/{objects['review'].pk}/").status_code == 403
     assert client_for(world.reviewer).get("/portfolios/administration/").status_code == 403
-    assert client_for(world.reviewer).get(f"/portfolios/certificate/{objects['cert'].pk}/revoke/").status_code == 403
+    assert (
+        client_for(world.reviewer).get(f"/portfolios/certificate/{objects['cert'].pk}/revoke/").status_code
+        == 403
+    )
 
 
 def test_it_shows_a_mentor_only_their_mentees() -> None:
@@ -106,7 +157,10 @@ def test_it_shows_a_mentor_only_their_mentees() -> None:
     assert rex.get(f"/portfolios/{world.other_portfolio.pk}/").status_code == 200
     # A mentor reads but does not edit.
     activity = Activity.objects.get(module__level=world.portfolio.enrolment.level, number="1.1")
-    assert mona.post(f"/portfolios/{world.portfolio.pk}/activity/{activity.pk}/1/", {"body": "x"}).status_code == 403
+    assert (
+        mona.post(f"/portfolios/{world.portfolio.pk}/activity/{activity.pk}/1/", {"body": "x"}).status_code
+        == 403
+    )
 
 
 def test_it_shows_a_moderator_only_the_sample_without_names() -> None:

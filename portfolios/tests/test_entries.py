@@ -46,7 +46,9 @@ def test_it_autosaves_drafts_over_htmx() -> None:
     world = build_portfolio_world()
     activity = _activity(world, "1.1")
     response = client_for(world.participant).post(
-        _url(world, activity), {"body": "<p>Half a thought</p>", "reflection_what": "We met"}, HTTP_HX_REQUEST="true"
+        _url(world, activity),
+        {"body": "<p>Half a thought</p>", "reflection_what": "We met"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and "Draft saved" in response.content.decode()
     entry = Entry.objects.get(portfolio=world.portfolio, activity=activity)
@@ -59,7 +61,10 @@ def test_it_needs_an_alternative_for_a_choice_activity() -> None:
     activity = _activity(world, "2.2")
     page = client.post(_url(world, activity), {"body": "<p>Done</p>", "complete": "1"})
     assert page.status_code == 200 and "Choose which alternative" in page.content.decode()
-    client.post(_url(world, activity), {"body": "<p>Done</p>", "alternative": "Observe a parents' meeting", "complete": "1"})
+    client.post(
+        _url(world, activity),
+        {"body": "<p>Done</p>", "alternative": "Observe a parents' meeting", "complete": "1"},
+    )
     assert _status(world, "2.2").status == selectors.COMPLETE
 
 
@@ -77,7 +82,10 @@ def test_it_counts_minimum_records_each_as_its_own_entry() -> None:
     client = client_for(world.participant)
     activity = _activity(world, "3.2")
     for n in range(1, 5):
-        client.post(_url(world, activity, n), {"record_date": "2026-10-01", "record_focus": f"Lesson {n}", "complete": "1"})
+        client.post(
+            _url(world, activity, n),
+            {"record_date": "2026-10-01", "record_focus": f"Lesson {n}", "complete": "1"},
+        )
     item = _status(world, "3.2")
     assert (item.done_count, item.needed, item.status) == (4, 5, selectors.DRAFT)
     page = client.get(_url(world, activity, 5)).content.decode()
@@ -118,7 +126,9 @@ def test_it_refuses_dangerous_or_large_attachments(name: str, content: bytes, me
     activity = _activity(world, "1.1")
     client.post(_url(world, activity), {"body": "<p>x</p>", "draft": "1"})
     entry = Entry.objects.get(portfolio=world.portfolio, activity=activity)
-    response = client.post(f"/portfolios/entry/{entry.pk}/attach/", {"file": SimpleUploadedFile(name, content)}, follow=True)
+    response = client.post(
+        f"/portfolios/entry/{entry.pk}/attach/", {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
     assert message in response.content.decode()
     assert not Attachment.objects.exists()
 
@@ -128,7 +138,9 @@ def test_it_lets_the_mentor_comment_on_an_entry() -> None:
     activity = _activity(world, "1.1")
     client_for(world.participant).post(_url(world, activity), {"body": "<p>x</p>", "draft": "1"})
     entry = Entry.objects.get(portfolio=world.portfolio, activity=activity)
-    client_for(world.mentor).post(f"/portfolios/entry/{entry.pk}/comment/", {"body": "Good start; add the policy link."})
+    client_for(world.mentor).post(
+        f"/portfolios/entry/{entry.pk}/comment/", {"body": "Good start; add the policy link."}
+    )
     page = client_for(world.participant).get(_url(world, activity)).content.decode()
     assert "Good start; add the policy link." in page and "Mona Mentor" in page
 

@@ -21,8 +21,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _meet(world, portfolio, day: datetime.date, confirm: bool = True) -> MentorMeeting:  # noqa: ANN001
-    meeting = services.log_meeting(actor=portfolio.enrolment.mentor, portfolio=portfolio, held_on=day, minutes=45,
-                                   topics="Coaching conversations", agreed_actions="Draft 2.1", today=max(day, datetime.date.today()))
+    meeting = services.log_meeting(
+        actor=portfolio.enrolment.mentor,
+        portfolio=portfolio,
+        held_on=day,
+        minutes=45,
+        topics="Coaching conversations",
+        agreed_actions="Draft 2.1",
+        today=max(day, datetime.date.today()),
+    )
     if confirm:
         services.confirm_meeting(actor=portfolio.enrolment.participant, meeting=meeting)
     return meeting
@@ -33,8 +40,13 @@ def test_it_uses_the_schools_terms_or_the_uk_defaults() -> None:
     assert current_term(world.school.school.pk, datetime.date(2026, 10, 1)).name == "Autumn term"
     assert current_term(world.school.school.pk, datetime.date(2026, 8, 10)) is None
     year = AcademicYearFactory()
-    TermFactory(organisation=world.school.school, academic_year=year, kind=Term.Kind.AUTUMN,
-                starts_on=datetime.date(2026, 9, 8), ends_on=datetime.date(2026, 12, 11))
+    TermFactory(
+        organisation=world.school.school,
+        academic_year=year,
+        kind=Term.Kind.AUTUMN,
+        starts_on=datetime.date(2026, 9, 8),
+        ends_on=datetime.date(2026, 12, 11),
+    )
     assert current_term(world.school.school.pk, datetime.date(2026, 12, 15)) is None
     assert default_terms(2026)[0].ends_on == datetime.date(2026, 12, 20)
 
@@ -43,18 +55,24 @@ def test_it_needs_both_to_confirm_and_refuses_future_meetings() -> None:
     world = build_portfolio_world()
     client = client_for(world.mentor)
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
-    page = client.post(f"/portfolios/{world.portfolio.pk}/meetings/",
-                       {"held_on": future, "minutes": 30, "topics": "Plans"})
+    page = client.post(
+        f"/portfolios/{world.portfolio.pk}/meetings/", {"held_on": future, "minutes": 30, "topics": "Plans"}
+    )
     assert "only be logged once it has happened" in page.content.decode()
     today = datetime.date.today().isoformat()
-    client.post(f"/portfolios/{world.portfolio.pk}/meetings/", {"held_on": today, "minutes": 30, "topics": "Plans"})
+    client.post(
+        f"/portfolios/{world.portfolio.pk}/meetings/", {"held_on": today, "minutes": 30, "topics": "Plans"}
+    )
     meeting = MentorMeeting.objects.get()
     assert meeting.mentor_confirmed_at and not meeting.confirmed
     client_for(world.participant).post(f"/portfolios/meeting/{meeting.pk}/confirm/")
     meeting.refresh_from_db()
     assert meeting.confirmed
     # The school's tutor may not log meetings for Pip.
-    assert client_for(world.school.tutor).post(f"/portfolios/{world.portfolio.pk}/meetings/", {}).status_code == 403
+    assert (
+        client_for(world.school.tutor).post(f"/portfolios/{world.portfolio.pk}/meetings/", {}).status_code
+        == 403
+    )
 
 
 def test_it_shows_who_is_behind_this_term_on_every_dashboard() -> None:
@@ -70,7 +88,9 @@ def test_it_shows_who_is_behind_this_term_on_every_dashboard() -> None:
     quinn_row = mentor_home.split("Quinn Participant")[1].split("</tr>")[0]
     assert "On track: 2 this term" in pip_row and "Behind: 1 of 2 this term" in quinn_row
     assert "Behind: 1 of 2" in client_for(world.participant2).get("/portfolios/").content.decode()
-    behind = client_for(world.admin).get("/portfolios/administration/").content.decode().split('id="behind-h"')[1]
+    behind = (
+        client_for(world.admin).get("/portfolios/administration/").content.decode().split('id="behind-h"')[1]
+    )
     behind = behind.split("</section>")[0]
     assert "Quinn Participant" in behind and "Rhea Participant" in behind and "Pip Participant" not in behind
 

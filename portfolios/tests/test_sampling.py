@@ -16,10 +16,17 @@ def _population(seed: int = 1, clusters: int = 3, per_cluster: int = 30) -> list
         model = ["original", "virtual", "online"][c % 3]
         for _ in range(per_cluster):
             n += 1
-            items.append(Reviewed(
-                id=n, cluster=f"c{c}", reviewer=f"r{rng.randrange(4)}", delivery_model=model,
-                satisfactory=rng.random() > 0.05, borderline=rng.random() < 0.05, rating=rng.randrange(1, 6),
-            ))
+            items.append(
+                Reviewed(
+                    id=n,
+                    cluster=f"c{c}",
+                    reviewer=f"r{rng.randrange(4)}",
+                    delivery_model=model,
+                    satisfactory=rng.random() > 0.05,
+                    borderline=rng.random() < 0.05,
+                    rating=rng.randrange(1, 6),
+                )
+            )
     return items
 
 
@@ -70,5 +77,8 @@ def test_it_includes_every_not_yet_and_borderline_and_the_extremes() -> None:
 
 
 def test_it_takes_the_whole_of_a_cluster_of_five_or_fewer() -> None:
-    items = [Reviewed(id=i, cluster="small", reviewer="r", delivery_model="online", satisfactory=True) for i in range(1, 5)]
+    items = [
+        Reviewed(id=i, cluster="small", reviewer="r", delivery_model="online", satisfactory=True)
+        for i in range(1, 5)
+    ]
     assert [p.id for p in draw_sample(items, seed=1)] == [1, 2, 3, 4]

@@ -36,8 +36,12 @@ def test_it_refuses_after_the_deadline_without_an_extension_and_accepts_with_one
     with pytest.raises(ValidationError) as exc:
         services.submit(actor=world.participant, portfolio=world.portfolio, today=late)
     assert "deadline" in _messages(exc) and "extension" in _messages(exc)
-    services.grant_extension(actor=world.admin, portfolio=world.portfolio, until=late + datetime.timedelta(days=7),
-                             reason="Illness")
+    services.grant_extension(
+        actor=world.admin,
+        portfolio=world.portfolio,
+        until=late + datetime.timedelta(days=7),
+        reason="Illness",
+    )
     submission = services.submit(actor=world.participant, portfolio=world.portfolio, today=late)
     assert submission.late
 
@@ -65,7 +69,11 @@ def test_it_shows_the_reasons_on_the_submit_page() -> None:
     response = client_for(world.participant).post(f"/portfolios/{world.portfolio.pk}/submit/")
     body = response.content.decode()
     assert response.status_code == 422
-    assert "cannot be submitted yet" in body and "supporting statement" in body and "Activity 2.1 needs at least 3" in body
+    assert (
+        "cannot be submitted yet" in body
+        and "supporting statement" in body
+        and "Activity 2.1 needs at least 3" in body
+    )
 
 
 def test_it_freezes_an_immutable_snapshot() -> None:
@@ -80,8 +88,9 @@ def test_it_freezes_an_immutable_snapshot() -> None:
     assert world.portfolio.status == Portfolio.Status.SUBMITTED
     # The portfolio is closed to edits, and the snapshot cannot be changed.
     activity = Activity.objects.get(module__level=world.portfolio.enrolment.level, number="1.1")
-    edit = client_for(world.participant).post(f"/portfolios/{world.portfolio.pk}/activity/{activity.pk}/1/",
-                                             {"body": "changed", "complete": "1"})
+    edit = client_for(world.participant).post(
+        f"/portfolios/{world.portfolio.pk}/activity/{activity.pk}/1/", {"body": "changed", "complete": "1"}
+    )
     assert edit.status_code == 403
     submission.snapshot = {}
     with pytest.raises(ValidationError):
@@ -95,7 +104,13 @@ def test_it_lists_who_is_late() -> None:
     response = client_for(world.admin).get("/portfolios/administration/")
     body = response.content.decode()
     assert "Pip Participant" in body and "Rhea Participant" in body
-    services.grant_extension(actor=world.admin, portfolio=world.portfolio,
-                             until=datetime.date.today() + datetime.timedelta(days=5), reason="Bereavement")
-    late_section = client_for(world.admin).get("/portfolios/administration/").content.decode().split('id="late-h"')[1]
+    services.grant_extension(
+        actor=world.admin,
+        portfolio=world.portfolio,
+        until=datetime.date.today() + datetime.timedelta(days=5),
+        reason="Bereavement",
+    )
+    late_section = (
+        client_for(world.admin).get("/portfolios/administration/").content.decode().split('id="late-h"')[1]
+    )
     assert "Pip Participant" not in late_section.split("</section>")[0]

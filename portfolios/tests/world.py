@@ -47,14 +47,24 @@ def _person(org: Organisation, email: str, name: str, role: str) -> Any:
     return user
 
 
-def build_portfolio_world(*, deadline: datetime.date | None = None, year_start: int | None = None) -> PortfolioWorld:
+def build_portfolio_world(
+    *, deadline: datetime.date | None = None, year_start: int | None = None
+) -> PortfolioWorld:
     sw = build_school_world()
-    provider = OrganisationFactory(name="HMC Professional Development", slug="hmcpd", kind=Organisation.Kind.PROVIDER)
-    university = OrganisationFactory(name="UCL Institute of Education", slug="ucl-ioe", kind=Organisation.Kind.UNIVERSITY)
+    provider = OrganisationFactory(
+        name="HMC Professional Development", slug="hmcpd", kind=Organisation.Kind.PROVIDER
+    )
+    university = OrganisationFactory(
+        name="UCL Institute of Education", slug="ucl-ioe", kind=Organisation.Kind.UNIVERSITY
+    )
     today = datetime.date.today()
     start = year_start if year_start is not None else (today.year if today.month >= 9 else today.year - 1)
-    programme = build_programme(provider=provider, university=university, year_start=start,
-                                deadline=deadline or today + datetime.timedelta(days=60))
+    programme = build_programme(
+        provider=provider,
+        university=university,
+        year_start=start,
+        deadline=deadline or today + datetime.timedelta(days=60),
+    )
     participant = _person(sw.school, "pip@oakfield.test", "Pip Participant", Role.PARTICIPANT)
     participant2 = _person(sw.school, "quinn@oakfield.test", "Quinn Participant", Role.PARTICIPANT)
     mentor = _person(sw.school, "mona@oakfield.test", "Mona Mentor", Role.MENTOR)
@@ -68,27 +78,42 @@ def build_portfolio_world(*, deadline: datetime.date | None = None, year_start: 
         enrolment=enrol(cluster=cluster_a, school=sw.school, participant=participant2, mentor=mentor)
     )
     other = services.portfolio_for_enrolment(
-        enrolment=enrol(cluster=cluster_b, school=sw.other_school, participant=other_participant, mentor=other_mentor)
+        enrolment=enrol(
+            cluster=cluster_b, school=sw.other_school, participant=other_participant, mentor=other_mentor
+        )
     )
     return PortfolioWorld(
-        school=sw, programme=programme, provider=provider, university=university,
+        school=sw,
+        programme=programme,
+        provider=provider,
+        university=university,
         admin=_person(provider, "ada@hmcpd.test", "Ada Admin", Role.PROGRAMME_ADMIN),
         reviewer=_person(provider, "ray@hmcpd.test", "Ray Reviewer", Role.REVIEWER),
         reviewer2=_person(provider, "rita@hmcpd.test", "Rita Reviewer", Role.REVIEWER),
         moderator=_person(university, "moira@ucl.test", "Moira Moderator", Role.MODERATOR),
-        participant=participant, mentor=mentor, participant2=participant2,
-        other_participant=other_participant, other_mentor=other_mentor,
-        portfolio=portfolio, portfolio2=portfolio2, other_portfolio=other,
+        participant=participant,
+        mentor=mentor,
+        participant2=participant2,
+        other_participant=other_participant,
+        other_mentor=other_mentor,
+        portfolio=portfolio,
+        portfolio2=portfolio2,
+        other_portfolio=other,
     )
 
 
 def complete_required(portfolio: Portfolio, actor: Any) -> None:
     """Complete every required, choice and minimum-count activity of the portfolio's level."""
-    for activity in Activity.objects.filter(module__level=portfolio.enrolment.level).exclude(kind=Activity.Kind.OPTIONAL):
+    for activity in Activity.objects.filter(module__level=portfolio.enrolment.level).exclude(
+        kind=Activity.Kind.OPTIONAL
+    ):
         count = activity.minimum_count if activity.kind == Activity.Kind.MINIMUM else 1
         for n in range(1, (count or 1) + 1):
             services.save_entry(
-                actor=actor, portfolio=portfolio, activity=activity, sequence=n,
+                actor=actor,
+                portfolio=portfolio,
+                activity=activity,
+                sequence=n,
                 body=f"<p>Entry for {activity.number} record {n}.</p>",
                 alternative=activity.alternatives[0] if activity.kind == Activity.Kind.CHOICE else "",
                 complete=True,
@@ -99,7 +124,8 @@ def ready_to_submit(world: PortfolioWorld, portfolio: Portfolio | None = None) -
     portfolio = portfolio or world.portfolio
     complete_required(portfolio, portfolio.enrolment.participant)
     services.save_statement(
-        actor=portfolio.enrolment.mentor, portfolio=portfolio,
+        actor=portfolio.enrolment.mentor,
+        portfolio=portfolio,
         body="A committed participant who has grown in confidence with difficult conversations this year.",
     )
     return portfolio

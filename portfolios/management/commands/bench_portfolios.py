@@ -38,7 +38,11 @@ class _Rollback(Exception):
 def _stats(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
-    return {"median_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2), "n": len(ordered)}
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "n": len(ordered),
+    }
 
 
 class Command(BaseCommand):
@@ -47,7 +51,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--entries", type=int, default=40)
         parser.add_argument("--iterations", type=int, default=50)
-        parser.add_argument("--keep", action="store_true", help="Keep the dataset instead of rolling it back.")
+        parser.add_argument(
+            "--keep", action="store_true", help="Keep the dataset instead of rolling it back."
+        )
         parser.add_argument("--output", default="", help="Also write the JSON here.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -67,19 +73,28 @@ class Command(BaseCommand):
 
     def _run(self, entries: int, iterations: int) -> dict[str, Any]:
         tag = secrets.token_hex(4)
-        provider = Organisation.objects.create(name="Bench provider", slug=f"bench-prov-{tag}", kind="provider")
-        university = Organisation.objects.create(name="Bench university", slug=f"bench-uni-{tag}", kind="university")
+        provider = Organisation.objects.create(
+            name="Bench provider", slug=f"bench-prov-{tag}", kind="provider"
+        )
+        university = Organisation.objects.create(
+            name="Bench university", slug=f"bench-uni-{tag}", kind="university"
+        )
         school = Organisation.objects.create(name="Bench school", slug=f"bench-school-{tag}", kind="school")
-        programme = build_programme(provider=provider, university=university, year_start=2090 + secrets.randbelow(9),
-                                    code="PLQ")
+        programme = build_programme(
+            provider=provider, university=university, year_start=2090 + secrets.randbelow(9), code="PLQ"
+        )
         participant = User.objects.create(email=f"bench-p-{tag}@example.test", full_name="Bench Participant")
         mentor = User.objects.create(email=f"bench-m-{tag}@example.test", full_name="Bench Mentor")
         for user, role in ((participant, Role.PARTICIPANT), (mentor, Role.MENTOR)):
             RoleAssignment.objects.create(organisation=school, user=user, role=role)
         portfolio = services.portfolio_for_enrolment(
-            enrolment=enrol(cluster=programme.clusters[0], school=school, participant=participant, mentor=mentor)
+            enrolment=enrol(
+                cluster=programme.clusters[0], school=school, participant=participant, mentor=mentor
+            )
         )
-        activities = list(Activity.objects.filter(module__level=programme.level1).order_by("module__number", "position"))
+        activities = list(
+            Activity.objects.filter(module__level=programme.level1).order_by("module__number", "position")
+        )
         made, sequence = 0, 1
         while made < entries:
             for activity in activities:
@@ -88,9 +103,13 @@ class Command(BaseCommand):
                 if sequence > 1 and activity.kind != Activity.Kind.MINIMUM:
                     continue
                 entry = services.save_entry(
-                    actor=participant, portfolio=portfolio, activity=activity, sequence=sequence,
+                    actor=participant,
+                    portfolio=portfolio,
+                    activity=activity,
+                    sequence=sequence,
                     body="<p>" + "A paragraph of reflective writing about pastoral practice. " * 40 + "</p>",
-                    record={"focus": "Wellbeing", "observed": "Calm routines"}, complete=sequence % 2 == 1,
+                    record={"focus": "Wellbeing", "observed": "Calm routines"},
+                    complete=sequence % 2 == 1,
                     alternative=(activity.alternatives or [""])[0],
                 )
                 services.add_comment(actor=mentor, entry=entry, body="A helpful comment from the mentor.")
