@@ -24,6 +24,7 @@ from portfolios.models import (
     Entry,
     MentorMeeting,
     ModerationSample,
+    Outcome,
     Portfolio,
     Review,
     Submission,
@@ -582,7 +583,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "sample": sample,
             "items": items,
-            "resolve_form": forms.ResolveForm(),
+            "outcome_choices": Outcome.choices,
             "can_finalise": not sample.finalised_at and all(i.settled for i in items),
         },
     )
