@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import mimetypes
 import random
+import re
 from typing import Any
 
 import nh3
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.services import record_event
 from portfolios import credentials, sampling
@@ -67,10 +69,15 @@ RESUBMISSION_WEEKS = 6
 
 
 def sanitise(html: str) -> str:
-    """Rich text as participants may write it: a small set of tags, safe links, nothing else."""
-    return nh3.clean(
-        html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer"
-    )
+    """Rich text as participants may write it: a small set of tags, safe links, nothing else.
+
+    Plain text (nothing that looks like a tag) becomes paragraphs, one per blank-line-separated block.
+    """
+    text = html or ""
+    if not re.search(r"<[a-zA-Z/!]", text) and text.strip():
+        blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+        text = "".join("<p>" + escape(b).replace("\n", "<br>") + "</p>" for b in blocks)
+    return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
 
 
 # --- Portfolios and entries ---------------------------------------------------------------------

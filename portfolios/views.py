@@ -144,14 +144,18 @@ def allocate(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only programme administrators allocate portfolios.")
     form = forms.AllocationForm(request.POST, reviewers=_reviewers(provider_ids))
     if form.is_valid():
-        provider = Organisation.objects.get(pk=sorted(provider_ids)[0])
-        subs = list(Submission.objects.filter(portfolio__provider=provider, review__isnull=True))
-        made = services.allocate(
-            actor=request.user,
-            provider=provider,
-            reviewers=list(form.cleaned_data["reviewers"]),
-            submissions=subs,
-        )
+        made = []
+        for provider in Organisation.objects.filter(pk__in=provider_ids).order_by("pk"):
+            reviewers = [
+                r
+                for r in form.cleaned_data["reviewers"]
+                if r.role_assignments.filter(organisation=provider, role=Role.REVIEWER).exists()
+            ]
+            subs = list(Submission.objects.filter(portfolio__provider=provider, review__isnull=True))
+            if reviewers and subs:
+                made += services.allocate(
+                    actor=request.user, provider=provider, reviewers=reviewers, submissions=subs
+                )
         messages.success(request, f"{len(made)} portfolio(s) allocated.")
     else:
         messages.error(request, "Choose at least one reviewer.")

@@ -34,7 +34,9 @@ def _sign_out(page) -> None:  # noqa: ANN001
 
 def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live_server) -> None:  # noqa: ANN001
     today = datetime.date.today()
-    year_start = today.year - 1 if today.month >= 9 else today.year - 2  # last school year: every term is past
+    year_start = (
+        today.year - 1 if today.month >= 9 else today.year - 2
+    )  # last school year: every term is past
     world = build_portfolio_world(year_start=year_start, deadline=today + datetime.timedelta(days=30))
     portfolio = world.portfolio
     base = live_server.url
@@ -51,13 +53,17 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
         for n in range(1, records + 1):
             _go(page, f"{base}/portfolios/{portfolio.pk}/module/{activity.module.number}/")
             _go(page, f"{base}/portfolios/{portfolio.pk}/activity/{activity.pk}/{n}/")
-            page.get_by_label("Your entry").fill(f"I completed {activity.number}, record {n}, and reflected on it.")
+            page.get_by_label("Your entry").fill(
+                f"I completed {activity.number}, record {n}, and reflected on it."
+            )
             if activity.kind == "choice":
                 page.get_by_label("Which alternative did you complete?").select_option(index=1)
             if activity.kind == "minimum":
                 page.get_by_label("Focus").fill(f"Observation {n}")
             if activity.is_structured_reflection:
-                page.get_by_label("What did you learn about your practice or your pupils?").fill("To listen first.")
+                page.get_by_label("What did you learn about your practice or your pupils?").fill(
+                    "To listen first."
+                )
             _click(page, "button", "Mark complete")
             assert "Entry marked complete." in page.content()
     _go(page, f"{base}/portfolios/{portfolio.pk}/")
@@ -70,7 +76,9 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
     for term in default_terms(year_start):
         for offset in (10, 40):
             _go(page, f"{base}/portfolios/{portfolio.pk}/meetings/")
-            page.get_by_label("Date of the meeting").fill((term.starts_on + datetime.timedelta(days=offset)).isoformat())
+            page.get_by_label("Date of the meeting").fill(
+                (term.starts_on + datetime.timedelta(days=offset)).isoformat()
+            )
             page.get_by_label("Length in minutes").fill("45")
             page.get_by_label("Topics discussed").fill(f"{term.name}: progress on the portfolio")
             page.get_by_label("Agreed actions").fill("Draft the next activity")
@@ -116,7 +124,9 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
         group = page.get_by_role("group", name=f"Module {module.number}: outcome")
         group.get_by_label("Satisfactory", exact=True).check()
         page.get_by_label(f"Module {module.number}: feedback").fill("Secure evidence throughout.")
-    page.get_by_role("group", name="Outcome for the whole portfolio").get_by_label("Satisfactory", exact=True).check()
+    page.get_by_role("group", name="Outcome for the whole portfolio").get_by_label(
+        "Satisfactory", exact=True
+    ).check()
     page.get_by_label("Feedback for the participant").fill("A strong, reflective portfolio.")
     page.get_by_label("Strength of the portfolio").select_option("4")
     _click(page, "button", "Record review")

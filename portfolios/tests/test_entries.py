@@ -154,3 +154,10 @@ def test_it_shows_progress_per_module_and_level() -> None:
     assert "17% of required activities complete" in page  # 1 of 6 required, choice and minimum activities
     module_page = client.get(f"/portfolios/{world.portfolio.pk}/module/2/").content.decode()
     assert "Not started" in module_page and "0 of 3 records" in module_page
+
+
+def test_it_turns_plain_text_into_paragraphs() -> None:
+    from portfolios.services import sanitise
+
+    assert sanitise("First <3 line\nsecond\n\nNext") == "<p>First &lt;3 line<br>second</p><p>Next</p>"
+    assert sanitise("Tom & Jerry") == "<p>Tom &amp; Jerry</p>"

@@ -10,17 +10,30 @@ from portfolios.tests.world import build_portfolio_world
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"training_rating": 5, "mentor_rating": 4, "portfolio_rating": 3, "impact_rating": 4,
-           "most_useful": "The coaching module", "improve": "More time for the portfolio"}
+ANSWERS = {
+    "training_rating": 5,
+    "mentor_rating": 4,
+    "portfolio_rating": 3,
+    "impact_rating": 4,
+    "most_useful": "The coaching module",
+    "improve": "More time for the portfolio",
+}
 
 
 def test_it_collects_one_evaluation_per_participant_and_summarises_it() -> None:
     world = build_portfolio_world()
     client = client_for(world.participant)
-    assert client.post(f"/portfolios/{world.portfolio.pk}/evaluation/", {**ANSWERS, "training_rating": 9}).status_code == 200
+    assert (
+        client.post(
+            f"/portfolios/{world.portfolio.pk}/evaluation/", {**ANSWERS, "training_rating": 9}
+        ).status_code
+        == 200
+    )
     assert not EvaluationResponse.objects.exists()
     client.post(f"/portfolios/{world.portfolio.pk}/evaluation/", ANSWERS)
-    client_for(world.participant2).post(f"/portfolios/{world.portfolio2.pk}/evaluation/", {**ANSWERS, "training_rating": 3})
+    client_for(world.participant2).post(
+        f"/portfolios/{world.portfolio2.pk}/evaluation/", {**ANSWERS, "training_rating": 3}
+    )
     again = client.post(f"/portfolios/{world.portfolio.pk}/evaluation/", ANSWERS)
     assert "already answered" in again.content.decode()
     assert EvaluationResponse.objects.count() == 2
