@@ -108,7 +108,9 @@ def submission_deadline(portfolio: Portfolio) -> datetime.date:
     return deadline
 
 
-def submission_problems(portfolio: Portfolio, today: datetime.date) -> list[str]:
+def submission_problems(
+    portfolio: Portfolio, today: datetime.date, progress: list[ModuleProgress] | None = None
+) -> list[str]:
     """Every reason the portfolio cannot be submitted today, in words the participant can act on."""
     problems: list[str] = []
     if portfolio.status not in (Portfolio.Status.IN_PROGRESS, Portfolio.Status.RESUBMISSION):
@@ -126,7 +128,7 @@ def submission_problems(portfolio: Portfolio, today: datetime.date) -> list[str]
         problems.append(
             "Your mentor has not yet written the supporting statement; it is required before submission."
         )
-    for module in activity_progress(portfolio):
+    for module in progress if progress is not None else activity_progress(portfolio):
         for item in module.required:
             if item.status == COMPLETE:
                 continue

@@ -178,7 +178,7 @@ def portfolio_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "level_percent": selectors.level_percent(progress),
             "meeting": selectors.meeting_status([portfolio], today)[0],
-            "problems": selectors.submission_problems(portfolio, today)
+            "problems": selectors.submission_problems(portfolio, today, progress)
             if can_edit_portfolio(request.user, portfolio)
             else [],
             "deadline": selectors.submission_deadline(portfolio),
