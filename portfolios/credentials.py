@@ -151,3 +151,22 @@ def verify_credential(
     Raises `openbadgeslib.ob3.OB3VerificationError` when the credential is forged, altered or revoked.
     """
     return OB3Verifier(pubkey_pem=public_pem).verify(token, check_status=check_status, download=download)
+
+
+def enveloped(token: str) -> dict[str, Any]:
+    """The VC-JWT as JSON: a VC Data Model 2.0 EnvelopedVerifiableCredential."""
+    return {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "id": f"data:application/vc+jwt,{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+def unenvelope(document: dict[str, Any]) -> str:
+    """The compact VC-JWT inside an EnvelopedVerifiableCredential."""
+    prefix = "data:application/vc+jwt,"
+    if document.get("type") != "EnvelopedVerifiableCredential" or not str(document.get("id", "")).startswith(
+        prefix
+    ):
+        raise ValueError("not an enveloped VC-JWT")
+    return document["id"][len(prefix) :]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.roles import Role
 from audit.services import record_denied
 from organisations.models import Organisation
-from portfolios import certificates, forms, selectors, services
+from portfolios import certificates, credentials, forms, selectors, services
 from portfolios.models import (
     Attachment,
     Certificate,
@@ -689,10 +689,15 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def certificate_json(request: HttpRequest, pk: int) -> HttpResponse:
-    """The OB3 credential (VC-JWT) for the holder's wallet or backpack."""
+    """The OB3 credential as JSON for the holder's wallet or backpack: the signed VC-JWT in a VC 2.0
+    EnvelopedVerifiableCredential (`?format=jwt` gives the bare compact JWT)."""
     cert = fetch_certificate(request.user, pk)
-    response = HttpResponse(cert.credential_jwt, content_type="application/vc+jwt")
-    response["Content-Disposition"] = f'attachment; filename="credential-{cert.code}.jwt"'
+    if request.GET.get("format") == "jwt":
+        response = HttpResponse(cert.credential_jwt, content_type="application/vc+jwt")
+        response["Content-Disposition"] = f'attachment; filename="credential-{cert.code}.jwt"'
+        return response
+    response = JsonResponse(credentials.enveloped(cert.credential_jwt), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="credential-{cert.code}.json"'
     return response
 
 
@@ -754,13 +759,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def credential_public(request: HttpRequest, code: str) -> HttpResponse:
-    """The credential's own URL (its id): the signed VC-JWT and its decoded claims."""
+    """The credential's own URL (its id): its status and the signed credential (enveloped VC-JWT)."""
     cert = get_object_or_404(Certificate, code=code.upper())
     return JsonResponse(
         {
             "id": request.build_absolute_uri(),
             "status": "revoked" if cert.revoked_at else "valid",
-            "credential_jwt": cert.credential_jwt,
+            "credential": credentials.enveloped(cert.credential_jwt),
         }
     )
 

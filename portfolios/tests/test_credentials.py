@@ -74,7 +74,10 @@ def test_it_reports_a_revoked_credential_as_revoked() -> None:
         credentials.verify_credential(cert.credential_jwt, key.public_pem, download=_served(client))
     page = client.get(f"/portfolios/verify/{cert.code}/")
     assert page.status_code == 200 and "Revoked" in page.content.decode()
-    assert client.get(f"/portfolios/credential/{cert.code}/").json()["status"] == "revoked"
+    public = client.get(f"/portfolios/credential/{cert.code}/").json()
+    assert (
+        public["status"] == "revoked" and credentials.unenvelope(public["credential"]) == cert.credential_jwt
+    )
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from pastoral.testing.personas import client_for
-from portfolios import services
+from portfolios import credentials, services
 from portfolios.models import Certificate, Outcome, Portfolio, Review
 from portfolios.tests.world import build_portfolio_world, ready_to_submit
 
@@ -152,8 +152,11 @@ def test_it_shows_the_certificate_publicly_and_as_a_pdf_with_qr() -> None:
     assert Client().get("/portfolios/verify/NOSUCHCODE00/").status_code == 404
     pdf = client_for(world.participant).get(f"/portfolios/certificate/{cert.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    jwt = client_for(world.participant).get(f"/portfolios/certificate/{cert.pk}/credential/")
-    assert jwt.content.decode() == cert.credential_jwt
+    download = client_for(world.participant).get(f"/portfolios/certificate/{cert.pk}/credential/")
+    assert download["Content-Disposition"] == f'attachment; filename="credential-{cert.code}.json"'
+    assert credentials.unenvelope(download.json()) == cert.credential_jwt
+    bare = client_for(world.participant).get(f"/portfolios/certificate/{cert.pk}/credential/?format=jwt")
+    assert bare.content.decode() == cert.credential_jwt
 
 
 def test_it_shows_both_levels_together_when_both_are_done() -> None:
