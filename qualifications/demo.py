@@ -235,5 +235,18 @@ def build_demo(world: Any) -> None:
             ]:
                 forget_access(user)
                 world.logins.append(DemoLogin(label, user.email, requires_two_factor(user)))
+    # Attendance at the training days already held.
+    now = _at(today, 0)
+    for day in (
+        TrainingDay.objects.filter(organisation=provider, ends_at__lt=now)
+        .select_related("cluster")
+        .order_by("pk")
+    ):
+        marks = {
+            e.pk: "present" if rng.random() < 0.9 else "apologies"
+            for e in day.cluster.enrolments.filter(status=Enrolment.Status.ENROLLED).order_by("pk")
+        }
+        if marks:
+            services.record_attendance(actor=facilitator, training_day=day, marks=marks)
     world.extra["enrolments"] = enrolments
     world.extra["qualification_editions"] = current

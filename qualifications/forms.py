@@ -10,7 +10,9 @@ from qualifications.models import (
     Activity,
     Cluster,
     Edition,
+    FeeRule,
     MentorTrainingSession,
+    Module,
     SafeguardingTraining,
     TrainingDay,
 )
@@ -118,7 +120,18 @@ class CloneEditionForm(forms.Form):
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["title", "portfolio_deadline", "fee_includes", "delivery_note", "is_published"]
+        fields = [
+            "title",
+            "portfolio_deadline",
+            "overview",
+            "delivery_note",
+            "mentor_note",
+            "review_note",
+            "fee_note",
+            "fee_includes",
+            "booking_note",
+            "is_published",
+        ]
         widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -198,3 +211,54 @@ class MentorSessionChoiceForm(forms.Form):
     def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = edition.mentor_sessions.all()
+
+
+class FeeRuleForm(forms.ModelForm):
+    class Meta:
+        model = FeeRule
+        fields = ["amount"]
+        labels = {"amount": "Fee (£)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rule = self.instance
+        who = "member schools" if rule.is_member else "other schools"
+        self.fields["amount"].label = f"{rule.get_delivery_model_display()}, {who} (£)"
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError("Ensure this value is greater than or equal to 0.")
+        return amount
+
+
+FeeRuleFormSet = forms.modelformset_factory(FeeRule, form=FeeRuleForm, extra=0)
+
+
+class MentorSessionForm(forms.ModelForm):
+    online_link = forms.URLField(required=False, assume_scheme="https", label="Online link")
+
+    class Meta:
+        model = MentorTrainingSession
+        fields = ["starts_at", "ends_at", "online_link", "capacity"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+        labels = {"starts_at": "Starts", "ends_at": "Ends"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "The session must end after it starts.")
+        return data
+
+
+class FacilitatorForm(forms.Form):
+    module = forms.ModelChoiceField(queryset=Module.objects.none(), label="Module")
+    facilitator = StaffChoiceField(queryset=User.objects.none(), label="Facilitator")
+
+    def __init__(self, *args: Any, cluster: Cluster, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = cluster.level.modules.all()
+        self.fields["facilitator"].queryset = staff_users(cluster.organisation)

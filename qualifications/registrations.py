@@ -29,6 +29,25 @@ def _my_places(request: HttpRequest) -> dict[str, Any] | None:
     return {"places": places, "user": request.user}
 
 
+def _bookings(request: HttpRequest) -> dict[str, Any] | None:
+    from qualifications import permissions as perms
+    from qualifications.models import Booking, Enrolment
+    from qualifications.selectors import visible_bookings
+
+    if not (perms.is_booker(request.user) or perms.is_programme_admin(request.user)):
+        return None
+    bookings = visible_bookings(request.user).filter(status=Booking.Status.ACTIVE)
+    places = Enrolment.objects.filter(booking__in=bookings.values("pk"))
+    return {
+        "is_admin": perms.is_programme_admin(request.user),
+        "bookings": bookings.count(),
+        "unpaid": bookings.filter(paid=False).count(),
+        "enrolled": places.filter(status=Enrolment.Status.ENROLLED).count(),
+        "waiting": places.filter(status=Enrolment.Status.WAITLISTED).count(),
+    }
+
+
+register_home_panel("qualifications_bookings", "qualifications/panels/bookings.html", _bookings, order=61)
 register_home_panel("qualifications_my_places", "qualifications/panels/my_places.html", _my_places, order=60)
 
 

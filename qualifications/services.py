@@ -429,18 +429,20 @@ def create_booking(
     on = on or timezone.localdate()
     if not places:
         raise BookingRefused("Choose at least one member of staff.")
-    if not cluster.edition.is_published or not cluster.is_open:
-        raise BookingRefused(f"{cluster.name} is not open for bookings.")
-    checks = [check_prerequisites(cluster=cluster, school=school, place=p, on=on) for p in places]
-    participants = [p.participant.pk for p in places]
-    errors = [e for c in checks for e in c.errors]
-    if len(set(participants)) != len(participants):
-        errors.append("The same member of staff is named twice.")
-    if errors:
-        raise BookingRefused(errors)
-    quote = quote_fee(edition=cluster.edition, delivery_model=cluster.delivery_model, school=school, on=on)
     with transaction.atomic():
+        # Lock the cluster first: the checks (a second place for the same person) and the count of places
+        # taken are then consistent with concurrent bookings.
         locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        if not cluster.edition.is_published or not locked.is_open:
+            raise BookingRefused(f"{cluster.name} is not open for bookings.")
+        checks = [check_prerequisites(cluster=locked, school=school, place=p, on=on) for p in places]
+        participants = [p.participant.pk for p in places]
+        errors = [e for c in checks for e in c.errors]
+        if len(set(participants)) != len(participants):
+            errors.append("The same member of staff is named twice.")
+        if errors:
+            raise BookingRefused(errors)
+        quote = quote_fee(edition=cluster.edition, delivery_model=locked.delivery_model, school=school, on=on)
         taken = locked.enrolments.filter(
             status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
         ).count()
@@ -612,3 +614,43 @@ def join_mentor_session(
 def people_at(school: Organisation) -> Q:
     """A Q over users who are active staff of a school."""
     return Q(staff_records__organisation=school, staff_records__is_active=True)
+
+
+@transaction.atomic
+def update_fees(*, actor: Any, edition: Edition, amounts: dict[int, Decimal]) -> int:
+    """Set the fee amounts of an edition's fee rules (in the annual review). Bookings keep their frozen fees."""
+    changed = 0
+    for rule in edition.fee_rules.select_for_update().filter(pk__in=amounts.keys()):
+        if rule.amount != amounts[rule.pk]:
+            rule.amount = amounts[rule.pk]
+            rule.full_clean()
+            rule.save(update_fields=["amount"])
+            changed += 1
+    return changed
+
+
+def create_mentor_session(*, actor: Any, edition: Edition, data: dict[str, Any]) -> MentorTrainingSession:
+    session = MentorTrainingSession(organisation=edition.organisation, edition=edition, **data)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def update_cluster(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> list[Enrolment]:
+    """Change a cluster's details; when its capacity grows, the waiting list moves up. Returns those promoted."""
+    with transaction.atomic():
+        locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        return _promote_waiting(locked)
+
+
+def complete_enrolment(*, actor: Any, enrolment: Enrolment) -> Enrolment:
+    """Mark a place completed (the level is done): it then counts as Level 1 for a later Level 2 booking."""
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        raise ValidationError("Only an enrolled place can be completed.")
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.save(update_fields=["status"])
+    return enrolment

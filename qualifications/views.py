@@ -160,6 +160,47 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def edition_fees(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an edition's fee schedule (annual review); bookings already made keep their fee."""
+    edition = perms.fetch(
+        request.user,
+        Edition.objects.all(),
+        perms.edition_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    formset = forms.FeeRuleFormSet(request.POST or None, queryset=edition.fee_rules.all(), prefix="fee")
+    if request.method == "POST" and formset.is_valid():
+        amounts = {f.instance.pk: f.cleaned_data["amount"] for f in formset.forms}
+        changed = services.update_fees(actor=request.user, edition=edition, amounts=amounts)
+        messages.success(request, f"Fees saved ({changed} changed). Bookings already made keep their fee.")
+        return redirect("qualifications:edition_detail", pk=edition.pk)
+    return render(request, "qualifications/edition_fees.html", {"formset": formset, "edition": edition})
+
+
+@require_http_methods(["GET", "POST"])
+def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an optional online training session for the edition's mentors."""
+    edition = perms.fetch(
+        request.user,
+        Edition.objects.all(),
+        perms.edition_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.MentorSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.create_mentor_session(actor=request.user, edition=edition, data=form.cleaned_data)
+        messages.success(request, "The mentor training session is added.")
+        return redirect("qualifications:edition_detail", pk=edition.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"New mentor training session for {edition}", "back": edition},
+    )
+
+
 # --- Clusters, training days, attendance, calendars --------------------------------------------
 
 
@@ -181,6 +222,35 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "qualifications/form_page.html",
         {"form": form, "title": f"New cluster for {edition}", "back": edition},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a cluster; a larger capacity moves the waiting list up."""
+    cluster = perms.fetch(
+        request.user,
+        Cluster.objects.select_related("edition", "level"),
+        perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.ClusterForm(request.POST or None, instance=cluster, edition=cluster.edition)
+    if request.method == "POST" and form.is_valid():
+        promoted = services.update_cluster(actor=request.user, cluster=cluster, data=form.cleaned_data)
+        text = f"{cluster.name} is saved."
+        if promoted:
+            text += (
+                " Moved up from the waiting list: "
+                + ", ".join(e.participant.full_name for e in promoted)
+                + "."
+            )
+        messages.success(request, text)
+        return redirect("qualifications:cluster_detail", pk=cluster.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"Edit {cluster.name}", "back_cluster": cluster},
     )
 
 
@@ -232,6 +302,33 @@ def training_day_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "qualifications/form_page.html",
         {"form": form, "title": f"New training session for {cluster.name}", "back_cluster": cluster},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def facilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the facilitator of a module in a cluster."""
+    cluster = perms.fetch(
+        request.user,
+        Cluster.objects.select_related("level", "edition"),
+        perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+    form = forms.FacilitatorForm(request.POST or None, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        services.assign_facilitator(
+            actor=request.user,
+            cluster=cluster,
+            module=form.cleaned_data["module"],
+            facilitator=form.cleaned_data["facilitator"],
+        )
+        messages.success(request, f"{form.cleaned_data['facilitator'].full_name} facilitates that module.")
+        return redirect("qualifications:cluster_detail", pk=cluster.pk)
+    return render(
+        request,
+        "qualifications/form_page.html",
+        {"form": form, "title": f"Add a facilitator to {cluster.name}", "back_cluster": cluster},
     )
 
 
@@ -556,12 +653,9 @@ def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("session", error)
         else:
             messages.success(request, "The mentor training choice is saved.")
-            return redirect(
-                "qualifications:my_places"
-                if enrolment.mentor_id == request.user.pk
-                else "qualifications:booking_detail",
-                *([] if enrolment.mentor_id == request.user.pk else [enrolment.booking_id]),
-            )
+            if enrolment.mentor_id == request.user.pk:
+                return redirect("qualifications:my_places")
+            return redirect("qualifications:booking_detail", pk=enrolment.booking_id)
     return render(
         request,
         "qualifications/form_page.html",

@@ -97,6 +97,11 @@ def test_it_builds_editions_clusters_bookings_and_logins():
         e.participant.staff_records.get().job_title.startswith("Head of Year")
         for e in main_booking.enrolments.all()
     )
+    from qualifications.models import SessionAttendance
+
+    assert SessionAttendance.objects.filter(
+        training_day__ends_at__lt=datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
+    ).exists()
     labels = [login.role for login in world.logins]
     assert any(label.startswith("Programme administrator") for label in labels)
     assert any(label.startswith("Facilitator") for label in labels)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -147,3 +148,18 @@ def test_it_loads_each_document_once(world):
     again = services.load_all_programmes(provider=world.provider, university=world.university)
     assert [e.pk for e in again] == [world.plq.pk, world.plqj.pk, world.isqam.pk]
     assert Edition.objects.count() == 3
+
+
+def test_it_loads_the_documents_with_the_management_command():
+    from django.core.management import CommandError, call_command
+
+    from pastoral.testing.factories import OrganisationFactory
+
+    OrganisationFactory(name="HMC Professional Development", slug="hmc-pd", kind="provider")
+    OrganisationFactory(name="UCL Institute of Education", slug="ucl-ioe", kind="university")
+    out = io.StringIO()
+    call_command("load_programmes", provider="hmc-pd", university="ucl-ioe", stdout=out)
+    assert "PLQ 2022-23: 8 modules, 40 activities" in out.getvalue()
+    assert "ISQAM 2023-24: 8 modules, 35 activities" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("load_programmes", provider="nobody")

@@ -56,6 +56,10 @@ def riverside_coordinator(w):
     "qualifications:training_day_create",
     "qualifications:attendance",
     "qualifications:booking_create",
+    "qualifications:edition_fees",
+    "qualifications:mentor_session_create",
+    "qualifications:facilitator_add",
+    "qualifications:cluster_edit",
 )
 def test_it_hides_provider_records_from_outsiders(w):
     """Another provider's administrator and another school's senior leader see none of this provider's records."""
@@ -71,6 +75,10 @@ def test_it_hides_provider_records_from_outsiders(w):
         reverse("qualifications:training_day_create", args=[w.plq_l1.pk]),
         reverse("qualifications:attendance", args=[day.pk]),
         reverse("qualifications:booking_create", args=[w.plq_l1.pk]),
+        reverse("qualifications:edition_fees", args=[w.plq.pk]),
+        reverse("qualifications:mentor_session_create", args=[w.plq.pk]),
+        reverse("qualifications:facilitator_add", args=[w.plq_l1.pk]),
+        reverse("qualifications:cluster_edit", args=[w.plq_l1.pk]),
     ]
     for user in (other_provider_admin(), w.school.outsider):
         client = client_for(user)
@@ -118,6 +126,10 @@ def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w):
         reverse("qualifications:cluster_create", args=[w.plq.pk]),
         reverse("qualifications:activity_edit", args=[activity.pk]),
         reverse("qualifications:training_day_create", args=[w.plq_l1.pk]),
+        reverse("qualifications:edition_fees", args=[w.plq.pk]),
+        reverse("qualifications:mentor_session_create", args=[w.plq.pk]),
+        reverse("qualifications:facilitator_add", args=[w.plq_l1.pk]),
+        reverse("qualifications:cluster_edit", args=[w.plq_l1.pk]),
     ]
     facilitator = client_for(w.facilitator)
     for url in admin_only:
@@ -130,7 +142,7 @@ def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w):
     assert facilitator.get(reverse("qualifications:cluster_detail", args=[w.plq_l1.pk])).status_code == 200
     assert facilitator.get(reverse("qualifications:attendance", args=[day.pk])).status_code == 200
     coordinator = client_for(w.coordinator)
-    for url in admin_only[:4]:
+    for url in admin_only[:4] + admin_only[5:]:
         assert coordinator.get(url).status_code == 403, url
     assert coordinator.get(reverse("qualifications:cluster_detail", args=[w.plq_l1.pk])).status_code == 403
     # training days are not in the catalogue: the school is outside the provider, so 404
@@ -465,3 +477,101 @@ def test_it_shows_the_edition_with_fees_prerequisites_and_activities(w):
     assert "£499.00" in page and "£525.00" in page and "What the fee includes" in page
     assert "Undertake a minimum of 5 lesson observations" in page
     assert "sufficient ICT skills" in page
+
+
+def test_it_changes_fees_for_new_bookings_only(w, booked):
+    client = client_for(w.admin)
+    url = reverse("qualifications:edition_fees", args=[w.isqam.pk])
+    rules = list(w.isqam.fee_rules.order_by("pk"))
+    data = {
+        "fee-TOTAL_FORMS": str(len(rules)),
+        "fee-INITIAL_FORMS": str(len(rules)),
+        "fee-MIN_NUM_FORMS": "0",
+        "fee-MAX_NUM_FORMS": "1000",
+    }
+    for i, rule in enumerate(rules):
+        data[f"fee-{i}-id"] = rule.pk
+        data[f"fee-{i}-amount"] = (
+            "519.00" if (rule.delivery_model, rule.is_member) == ("online", True) else rule.amount
+        )
+    bad = client.post(url, {**data, "fee-0-amount": "-5"})
+    assert bad.status_code == 200 and "greater than or equal to 0" in bad.content.decode()
+    client.post(url, data)
+    assert w.isqam.fee_rules.get(delivery_model="online", is_member=True).amount == 519
+    booked.refresh_from_db()
+    assert booked.fee_per_place == 499
+    later, _ = book(w, w.isqam_online, [w.staff[2]])
+    assert later.fee_per_place == 519
+
+
+def test_it_adds_a_mentor_session_and_a_facilitator_who_then_sees_the_cluster(w):
+    client = client_for(w.admin)
+    client.post(
+        reverse("qualifications:mentor_session_create", args=[w.isqam.pk]),
+        {
+            "starts_at": "2026-10-06T16:00",
+            "ends_at": "2026-10-06T17:30",
+            "online_link": "meet.example.org/m",
+            "capacity": 40,
+        },
+    )
+    assert w.isqam.mentor_sessions.get().online_link == "https://meet.example.org/m"
+    other = staff_user(w.provider, "fred@hmcpd.test", "Fred Facilitator")
+    RoleFactory(organisation=w.provider, user=other, role=Role.FACILITATOR)
+    roster = reverse("qualifications:cluster_detail", args=[w.isqam_online.pk])
+    assert client_for(other).get(roster).status_code == 403
+    module = w.isqam.modules.get(number=2)
+    client.post(
+        reverse("qualifications:facilitator_add", args=[w.isqam_online.pk]),
+        {"module": module.pk, "facilitator": other.pk},
+    )
+    assert client_for(other).get(roster).status_code == 200
+
+
+def test_it_shows_home_panels_for_the_booker_and_the_participant(w, booked):
+    home = client_for(w.coordinator).get("/").content.decode()
+    assert "Qualification bookings" in home and "1</strong> unpaid invoice" in home
+    assert "My qualification" in client_for(w.staff[0]).get("/").content.decode()
+    assert "Qualification bookings" not in client_for(w.school.tutor).get("/").content.decode()
+
+
+def test_it_moves_the_waiting_list_up_when_the_capacity_grows(w):
+    w.isqam_online.capacity = 1
+    w.isqam_online.save()
+    booking, _ = book(w, w.isqam_online, [w.staff[0], w.staff[1]])
+    waiting = booking.enrolments.get(status=Enrolment.Status.WAITLISTED)
+    client_for(w.admin).post(
+        reverse("qualifications:cluster_edit", args=[w.isqam_online.pk]),
+        {
+            "name": "ISQAM L1 Online",
+            "level": w.isqam.levels.get(number=1).pk,
+            "delivery_model": "online",
+            "online_link": "https://meet.example.org/x",
+            "capacity": 2,
+            "is_open": "on",
+        },
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ENROLLED
+
+
+def test_it_counts_a_completed_level_1_for_level_2(w):
+    from qualifications import services
+
+    safeguarded(w.school.school, w.staff[0])
+    booking, _ = book(w, w.plq_l1, [w.staff[0]])
+    services.complete_enrolment(actor=w.admin, enrolment=booking.enrolments.get())
+    _, warnings = book(w, w.plq_l2, [w.staff[0]])
+    assert warnings == []
+
+
+def test_it_edits_and_publishes_an_edition(w):
+    client = client_for(w.admin)
+    url = reverse("qualifications:edition_edit", args=[w.plq.pk])
+    data = {"title": w.plq.title, "portfolio_deadline": "", "overview": w.plq.overview, "is_published": ""}
+    assert "This field is required" in client.post(url, data).content.decode()
+    client.post(url, {**data, "portfolio_deadline": "2023-07-31", "review_note": "Portfolios are due by 31 July 2023."})
+    w.plq.refresh_from_db()
+    assert not w.plq.is_published and w.plq.review_note == "Portfolios are due by 31 July 2023."
+    page = client_for(w.coordinator).get(reverse("qualifications:edition_detail", args=[w.plq.pk]))
+    assert page.status_code == 404  # an unpublished edition leaves the schools' catalogue
