@@ -21,7 +21,7 @@ from django.http import Http404
 from access.permissions import access_for, has_role, reachable_organisation_ids
 from access.roles import Role
 from audit.services import record_denied
-from portfolios.models import Certificate, Portfolio, Review, SampleItem
+from portfolios.models import Certificate, ModerationSample, Portfolio, Review, SampleItem
 
 
 def _orgs_with_role(user: Any, role: str) -> set[int]:
@@ -165,3 +165,21 @@ def fetch_certificate(user: Any, pk: int, *, manage: bool = False) -> Certificat
             raise PermissionDenied("You do not have permission to do this.")
     record_denied(actor=user, model=Certificate, lookup={"pk": pk}, reason="not found or outside reach")
     raise Http404("No certificate found.")
+
+
+def fetch_sample(user: Any, pk: int) -> ModerationSample:
+    """A moderation sample for the provider's administrator: 403 for other staff of the provider (and for
+    moderators, who open sampled portfolios one at a time), 404 for everyone else."""
+    sample = ModerationSample.objects.select_related("edition").filter(pk=pk).first()
+    if sample is not None and sample.organisation_id in admin_provider_ids(user):
+        return sample
+    if sample is not None and (
+        sample.organisation_id in reachable_organisation_ids(user)
+        or visible_sample_items(user).filter(sample=sample).exists()
+    ):
+        record_denied(
+            actor=user, model=ModerationSample, lookup={"pk": pk}, reason="not an administrator", obj=sample
+        )
+        raise PermissionDenied("Only the programme administrator opens the whole sample.")
+    record_denied(actor=user, model=ModerationSample, lookup={"pk": pk}, reason="not found or outside reach")
+    raise Http404("No sample found.")

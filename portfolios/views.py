@@ -38,6 +38,7 @@ from portfolios.permissions import (
     can_view_portfolio,
     fetch_certificate,
     fetch_portfolio,
+    fetch_sample,
     fetch_sample_item,
     is_participant,
     visible_portfolios,
@@ -569,13 +570,7 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sample = ModerationSample.objects.filter(pk=pk).select_related("edition").first()
-    if sample is None or sample.organisation_id not in admin_provider_ids(request.user):
-        if sample is not None and sample.organisation_id in visible_sample_items(request.user).values_list(
-            "organisation_id", flat=True
-        ):
-            raise PermissionDenied("Moderators open sampled portfolios one at a time from their home page.")
-        raise Http404("No sample found.")
+    sample = fetch_sample(request.user, pk)
     items = sample.items.select_related(
         "review__reviewer",
         "review__submission__portfolio__enrolment__participant",
@@ -649,9 +644,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    sample = ModerationSample.objects.filter(pk=pk).first()
-    if sample is None or sample.organisation_id not in admin_provider_ids(request.user):
-        raise Http404("No sample found.")
+    sample = fetch_sample(request.user, pk)
     if request.method == "POST":
         try:
             issued = services.finalise(actor=request.user, sample=sample, base_url=_base_url(request))

@@ -135,6 +135,20 @@ def test_it_refuses_the_wrong_role_in_the_same_school_with_403() -> None:
         assert getattr(tutor, method)(url).status_code == 403, url
     # The other participant at Pip's school cannot open Pip's portfolio either.
     assert client_for(world.participant2).get(f"/portfolios/{objects['portfolio'].pk}/").status_code == 403
+    for method, url in _urls(objects)[10:16]:
+        assert getattr(tutor, method)(url).status_code == 403, url
+    assert tutor.get(f"/portfolios/review/{objects['review'].pk}/").status_code == 403
+    # Provider staff who are not administrators: 403 on the administrator's pages.
+    for url in (
+        f"/portfolios/administration/sample/{objects['sample'].pk}/",
+        f"/portfolios/administration/sample/{objects['sample'].pk}/finalise/",
+        f"/portfolios/moderation/{objects['item'].pk}/",
+    ):
+        assert client_for(world.reviewer2).get(url).status_code == 403, url
+    assert (
+        client_for(world.reviewer2).post(f"/portfolios/moderation/{objects['item'].pk}/resolve/").status_code
+        == 403
+    )
     # A reviewer not allocated, and provider admin pages for non-admins.
     assert client_for(world.reviewer2).get(f"/portfolios/review/{objects['review'].pk}/").status_code == 403
     assert client_for(world.reviewer).get("/portfolios/administration/").status_code == 403
