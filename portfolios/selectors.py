@@ -210,3 +210,24 @@ def evaluation_summary(provider_ids: set[int]) -> dict[str, Any]:
     )
     comments = list(qs.exclude(most_useful="", improve="").values("most_useful", "improve")[:200])
     return {"rows": list(by_edition), "comments": comments, "count": qs.count()}
+
+
+def meetings_by_term(portfolio: Portfolio, today: datetime.date) -> list[dict[str, Any]]:
+    """This school year's terms with the meetings logged and confirmed in each (the rule: two a term)."""
+    from portfolios.terms import terms_for
+
+    meetings = list(portfolio.meetings.all())
+    rows = []
+    for term in terms_for(portfolio.organisation_id, today):
+        held = [m for m in meetings if term.starts_on <= m.held_on <= term.ends_on]
+        confirmed = sum(1 for m in held if m.confirmed)
+        rows.append(
+            {
+                "term": term,
+                "logged": len(held),
+                "confirmed": confirmed,
+                "met": confirmed >= MEETINGS_PER_TERM,
+                "future": term.starts_on > today,
+            }
+        )
+    return rows

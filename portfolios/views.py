@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -105,7 +105,15 @@ def provider_admin(request: HttpRequest) -> HttpResponse:
     unallocated = Submission.objects.filter(
         portfolio__provider_id__in=provider_ids, review__isnull=True
     ).select_related("portfolio__enrolment__participant", "portfolio__enrolment__level")
-    reviewers = _reviewers(provider_ids)
+    reviewers = _reviewers(provider_ids).annotate(
+        total=Count("portfolio_reviews", filter=Q(portfolio_reviews__provider_id__in=provider_ids)),
+        open=Count(
+            "portfolio_reviews",
+            filter=Q(
+                portfolio_reviews__provider_id__in=provider_ids, portfolio_reviews__completed_at__isnull=True
+            ),
+        ),
+    )
     editions = Edition.objects.filter(organisation_id__in=provider_ids).select_related(
         "programme", "academic_year"
     )
@@ -118,7 +126,8 @@ def provider_admin(request: HttpRequest) -> HttpResponse:
             "behind": behind[:200],
             "late": late[:200],
             "unallocated": unallocated,
-            "allocation_form": forms.AllocationForm(reviewers=reviewers),
+            "allocation_form": forms.AllocationForm(reviewers=_reviewers(provider_ids)),
+            "reviewers": reviewers,
             "sample_form": forms.SampleForm(editions=editions),
             "samples": samples,
             "certificates": Paginator(certs, 50).get_page(request.GET.get("page")),
@@ -414,6 +423,7 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "meetings": selectors.meetings_for(portfolio),
             "status": selectors.meeting_status([portfolio], today)[0],
+            "terms": selectors.meetings_by_term(portfolio, today),
             "can_meet": can_meet(request.user, portfolio),
         },
     )

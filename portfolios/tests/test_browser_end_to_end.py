@@ -65,9 +65,12 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
                     "To listen first."
                 )
             if activity.number == "1.1":
-                # Drafts are saved as you type (htmx, 1.5 s after the last keystroke).
+                # Formatting from the toolbar; drafts are saved as you type (htmx, 1.5 s after the last change).
+                page.get_by_label("Your entry").select_text()
+                page.get_by_role("button", name="Bold").click()
                 page.get_by_text("Draft saved at").wait_for()
                 assert portfolio.entries.get(activity=activity).status == "draft"
+                assert "<strong>I completed 1.1" in portfolio.entries.get(activity=activity).body
             _click(page, "button", "Mark complete")
             assert "Entry marked complete." in page.content()
     _go(page, f"{base}/portfolios/{portfolio.pk}/")

@@ -68,6 +68,8 @@ def test_it_needs_both_to_confirm_and_refuses_future_meetings() -> None:
     client_for(world.participant).post(f"/portfolios/meeting/{meeting.pk}/confirm/")
     meeting.refresh_from_db()
     assert meeting.confirmed
+    page = client.get(f"/portfolios/{world.portfolio.pk}/meetings/").content.decode()
+    assert "Meetings per term this school year" in page and "Confirmed by both" in page
     # The school's tutor may not log meetings for Pip.
     assert (
         client_for(world.school.tutor).post(f"/portfolios/{world.portfolio.pk}/meetings/", {}).status_code

@@ -41,6 +41,9 @@ def test_it_allocates_with_balanced_loads() -> None:
     assert response.status_code == 302
     loads = sorted(Review.objects.filter(submission__in=submissions).values_list("reviewer_id", flat=True))
     assert sorted([loads.count(world.reviewer.pk), loads.count(world.reviewer2.pk)]) == [1, 2]
+    page = client_for(world.admin).get("/portfolios/administration/").content.decode()
+    loads_table = page.split('id="loads-h"')[1].split("</table>")[0]
+    assert "Ray Reviewer" in loads_table and "Rita Reviewer" in loads_table
 
 
 def test_it_opens_one_resubmission_window_for_not_yet() -> None:
