@@ -80,6 +80,13 @@ def sanitise(html: str) -> str:
     return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
 
 
+def _notify(recipients: list[str], subject: str, body: str) -> None:
+    """E-mail after the surrounding transaction commits (never for a rolled-back change)."""
+    from portfolios.tasks import send_notice
+
+    transaction.on_commit(lambda: send_notice.enqueue(recipients, subject, body))
+
+
 # --- Portfolios and entries ---------------------------------------------------------------------
 
 
@@ -450,6 +457,17 @@ def record_review(
         else:
             portfolio.status = Portfolio.Status.REVIEWED
         portfolio.save(update_fields=["status", "resubmit_by", "updated_at"])
+        participant = portfolio.enrolment.participant
+        if portfolio.status == Portfolio.Status.RESUBMISSION:
+            next_step = f"You may revise and resubmit it once, by {portfolio.resubmit_by:%-d %B %Y}."
+        else:
+            next_step = "The outcome becomes final after external moderation."
+        _notify(
+            [participant.email],
+            "Your portfolio has been reviewed",
+            f"Your portfolio for {portfolio.enrolment.level} has been reviewed: "
+            f"{review.get_outcome_display().lower()}. {next_step} The feedback is in Pastoral.",
+        )
     return review
 
 
@@ -643,6 +661,13 @@ def issue_certificate(*, portfolio: Portfolio, base_url: str) -> Certificate:
         )
         cert.save(update_fields=["credential_jwt"])
     record_event(action="certificate", obj=cert, note=f"issued {cert.code}")
+    _notify(
+        [cert.holder.email],
+        f"Your certificate: {cert.qualification} Level {cert.level_number}",
+        f"Congratulations. Your certificate (verification code {cert.code}) and its Open Badges credential are ready "
+        f"to download in Pastoral. Anyone can check it at {base_url}"
+        f"{reverse('portfolios:verify', args=[cert.code])}.",
+    )
     return cert
 
 

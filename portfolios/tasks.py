@@ -37,3 +37,9 @@ def send_meeting_reminders(today_iso: str) -> int:
             recipient_list=[enrolment.mentor.email, enrolment.participant.email],
         )
     return sent
+
+
+@task()
+def send_notice(recipients: list[str], subject: str, body: str) -> int:
+    """One plain-text e-mail (review outcome, certificate issued…)."""
+    return send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)

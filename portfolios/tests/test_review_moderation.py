@@ -4,6 +4,7 @@ certificates per level and the public verification page."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -46,16 +47,19 @@ def test_it_allocates_with_balanced_loads() -> None:
     assert "Ray Reviewer" in loads_table and "Rita Reviewer" in loads_table
 
 
-def test_it_opens_one_resubmission_window_for_not_yet() -> None:
+def test_it_opens_one_resubmission_window_for_not_yet(django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
     world = build_portfolio_world()
     portfolio = ready_to_submit(world)
     first = services.submit(actor=world.participant, portfolio=portfolio)
     (review,) = services.allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[first]
     )
-    _judge(world, review, Outcome.NOT_YET)
+    with django_capture_on_commit_callbacks(execute=True):
+        _judge(world, review, Outcome.NOT_YET)
     portfolio.refresh_from_db()
     assert portfolio.status == Portfolio.Status.RESUBMISSION and portfolio.resubmit_by
+    (notice,) = mail.outbox
+    assert notice.to == [world.participant.email] and "resubmit it once" in notice.body
     second = services.submit(actor=world.participant, portfolio=portfolio)
     assert second.number == 2
     (review2,) = services.allocate(
@@ -93,7 +97,9 @@ def test_it_refuses_a_satisfactory_whole_with_a_module_not_yet() -> None:
         )
 
 
-def test_it_finalises_only_after_disagreements_are_resolved_and_certifies() -> None:
+def test_it_finalises_only_after_disagreements_are_resolved_and_certifies(
+    django_capture_on_commit_callbacks,  # noqa: ANN001
+) -> None:
     world = build_portfolio_world()
     reviews = []
     for p in (world.portfolio, world.portfolio2):
@@ -123,8 +129,12 @@ def test_it_finalises_only_after_disagreements_are_resolved_and_certifies() -> N
         f"/portfolios/moderation/{second.pk}/resolve/",
         {"outcome": Outcome.NOT_YET, "note": "Agree with moderator."},
     )
-    response = admin.post(f"/portfolios/administration/sample/{sample.pk}/finalise/", follow=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(f"/portfolios/administration/sample/{sample.pk}/finalise/", follow=True)
     assert "1 certificate(s) issued" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[world.participant.email]]
+    assert "/portfolios/verify/" in mail.outbox[0].body
     world.portfolio.refresh_from_db()
     world.portfolio2.refresh_from_db()
     assert world.portfolio.final_outcome == Outcome.SATISFACTORY
