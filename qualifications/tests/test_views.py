@@ -570,7 +570,10 @@ def test_it_edits_and_publishes_an_edition(w):
     url = reverse("qualifications:edition_edit", args=[w.plq.pk])
     data = {"title": w.plq.title, "portfolio_deadline": "", "overview": w.plq.overview, "is_published": ""}
     assert "This field is required" in client.post(url, data).content.decode()
-    client.post(url, {**data, "portfolio_deadline": "2023-07-31", "review_note": "Portfolios are due by 31 July 2023."})
+    client.post(
+        url,
+        {**data, "portfolio_deadline": "2023-07-31", "review_note": "Portfolios are due by 31 July 2023."},
+    )
     w.plq.refresh_from_db()
     assert not w.plq.is_published and w.plq.review_note == "Portfolios are due by 31 July 2023."
     page = client_for(w.coordinator).get(reverse("qualifications:edition_detail", args=[w.plq.pk]))
