@@ -1,0 +1,23 @@
+"""The home-page panel: your portfolio's progress, or your mentees who are behind on meetings this term."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from portfolios import selectors
+from portfolios.models import Portfolio
+
+
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    qs = selectors.open_portfolios(
+        Portfolio.objects.filter(enrolment__participant=user)
+        | Portfolio.objects.filter(enrolment__mentor=user)
+    )
+    statuses = selectors.meeting_status(list(qs[:20]), timezone.localdate())
+    if not statuses:
+        return None
+    return {"statuses": statuses, "user_id": user.pk}

@@ -1,0 +1,233 @@
+"""Reads with rules: progress per activity, module and level; what stops a submission; who is behind."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count, QuerySet
+
+from portfolios.models import Entry, EvaluationResponse, MentorMeeting, Portfolio, SupportingStatement
+from portfolios.terms import MEETINGS_PER_TERM, TermSpan, current_term
+from qualifications.models import Activity, Module
+
+NOT_STARTED, DRAFT, COMPLETE = "not_started", "draft", "complete"
+STATUS_LABELS = {NOT_STARTED: "Not started", DRAFT: "Draft", COMPLETE: "Complete"}
+
+
+@dataclass
+class ActivityProgress:
+    activity: Activity
+    entries: list[Entry]
+    status: str
+    done_count: int
+    needed: int  # records needed (minimum count), 1 otherwise
+    skipped: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return "Skipped (optional)" if self.skipped else STATUS_LABELS[self.status]
+
+    @property
+    def counts_for_submission(self) -> bool:
+        return self.activity.kind != Activity.Kind.OPTIONAL
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    activities: list[ActivityProgress] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[ActivityProgress]:
+        return [a for a in self.activities if a.counts_for_submission]
+
+    @property
+    def complete_count(self) -> int:
+        return sum(1 for a in self.required if a.status == COMPLETE)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete_count / len(self.required)) if self.required else 100
+
+
+def _activity_status(activity: Activity, entries: list[Entry]) -> ActivityProgress:
+    needed = (
+        activity.minimum_count if activity.kind == Activity.Kind.MINIMUM and activity.minimum_count else 1
+    )
+    done = [e for e in entries if e.status == Entry.Status.COMPLETE]
+    if activity.kind == Activity.Kind.CHOICE:
+        done = [e for e in done if e.alternative or not activity.alternatives]
+    skipped = activity.kind == Activity.Kind.OPTIONAL and any(
+        e.status == Entry.Status.SKIPPED for e in entries
+    )
+    if len(done) >= needed or skipped:
+        status = COMPLETE
+    elif entries:
+        status = DRAFT
+    else:
+        status = NOT_STARTED
+    return ActivityProgress(activity, entries, status, len(done), needed, skipped)
+
+
+def activity_progress(portfolio: Portfolio) -> list[ModuleProgress]:
+    """Every module of the portfolio's level with each activity's status; two queries in all."""
+    modules = list(
+        Module.objects.filter(level_id=portfolio.enrolment.level_id)
+        .prefetch_related("activities")
+        .order_by("number")
+    )
+    by_activity: dict[int, list[Entry]] = defaultdict(list)
+    for entry in Entry.objects.filter(portfolio=portfolio).order_by("sequence"):
+        by_activity[entry.activity_id].append(entry)
+    result = []
+    for module in modules:
+        mp = ModuleProgress(module)
+        for activity in module.activities.all():
+            mp.activities.append(_activity_status(activity, by_activity.get(activity.pk, [])))
+        result.append(mp)
+    return result
+
+
+def level_percent(progress: list[ModuleProgress]) -> int:
+    required = [a for m in progress for a in m.required]
+    if not required:
+        return 100
+    return round(100 * sum(1 for a in required if a.status == COMPLETE) / len(required))
+
+
+def submission_deadline(portfolio: Portfolio) -> datetime.date:
+    """The last day this portfolio may be submitted: the deadline, an extension, or the resubmission window."""
+    if portfolio.status == Portfolio.Status.RESUBMISSION and portfolio.resubmit_by:
+        return portfolio.resubmit_by
+    deadline = portfolio.enrolment.edition.portfolio_deadline
+    if portfolio.extension_until and portfolio.extension_until > deadline:
+        return portfolio.extension_until
+    return deadline
+
+
+def submission_problems(
+    portfolio: Portfolio, today: datetime.date, progress: list[ModuleProgress] | None = None
+) -> list[str]:
+    """Every reason the portfolio cannot be submitted today, in words the participant can act on."""
+    problems: list[str] = []
+    if portfolio.status not in (Portfolio.Status.IN_PROGRESS, Portfolio.Status.RESUBMISSION):
+        return ["This portfolio has already been submitted."]
+    deadline = submission_deadline(portfolio)
+    if today > deadline:
+        if portfolio.status == Portfolio.Status.RESUBMISSION:
+            problems.append(f"The resubmission window closed on {deadline:%-d %B %Y}.")
+        else:
+            problems.append(
+                f"The submission deadline was {deadline:%-d %B %Y}. Only the programme administrator can "
+                "grant an extension; ask them before submitting."
+            )
+    if not SupportingStatement.objects.filter(portfolio=portfolio).exists():
+        problems.append(
+            "Your mentor has not yet written the supporting statement; it is required before submission."
+        )
+    for module in progress if progress is not None else activity_progress(portfolio):
+        for item in module.required:
+            if item.status == COMPLETE:
+                continue
+            activity = item.activity
+            if activity.kind == Activity.Kind.MINIMUM:
+                problems.append(
+                    f"Activity {activity.number} needs at least {item.needed} complete records; "
+                    f"{item.done_count} {'is' if item.done_count == 1 else 'are'} complete."
+                )
+            elif activity.kind == Activity.Kind.CHOICE:
+                problems.append(f"Activity {activity.number}: choose an alternative and complete it.")
+            else:
+                problems.append(f"Activity {activity.number} ({activity.title[:80]}) is not complete.")
+    return problems
+
+
+@dataclass
+class MeetingStatus:
+    portfolio: Portfolio
+    term: TermSpan | None
+    confirmed: int
+    logged: int
+
+    @property
+    def behind(self) -> bool:
+        return self.term is not None and self.confirmed < MEETINGS_PER_TERM
+
+
+def meeting_status(
+    portfolios: QuerySet[Portfolio] | list[Portfolio], today: datetime.date
+) -> list[MeetingStatus]:
+    """For each portfolio: this term's logged and confirmed meetings against 'at least twice per term'."""
+    result = []
+    for portfolio in portfolios:
+        term = current_term(portfolio.organisation_id, today)
+        if term is None:
+            result.append(MeetingStatus(portfolio, None, 0, 0))
+            continue
+        meetings = [m for m in portfolio.meetings.all() if term.starts_on <= m.held_on <= term.ends_on]
+        result.append(MeetingStatus(portfolio, term, sum(1 for m in meetings if m.confirmed), len(meetings)))
+    return result
+
+
+def open_portfolios(qs: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
+    return (
+        qs.filter(status__in=[Portfolio.Status.IN_PROGRESS, Portfolio.Status.RESUBMISSION])
+        .select_related(
+            "enrolment__participant", "enrolment__mentor", "enrolment__level", "enrolment__edition"
+        )
+        .prefetch_related("meetings")
+    )
+
+
+def late_portfolios(qs: QuerySet[Portfolio], today: datetime.date) -> list[Portfolio]:
+    """Portfolios still open after their deadline (counting extensions)."""
+    return [p for p in open_portfolios(qs) if today > submission_deadline(p)]
+
+
+def meetings_for(portfolio: Portfolio) -> QuerySet[MentorMeeting]:
+    return portfolio.meetings.select_related("logged_by")
+
+
+def evaluation_summary(provider_ids: set[int]) -> dict[str, Any]:
+    """Average ratings and the comments, by edition, for the provider."""
+    qs = EvaluationResponse.objects.filter(provider_id__in=provider_ids)
+    by_edition = (
+        qs.values(
+            "portfolio__enrolment__edition__programme__code",
+            "portfolio__enrolment__edition__academic_year__name",
+        )
+        .annotate(
+            n=Count("id"),
+            training=Avg("training_rating"),
+            mentor=Avg("mentor_rating"),
+            portfolio=Avg("portfolio_rating"),
+            impact=Avg("impact_rating"),
+        )
+        .order_by("portfolio__enrolment__edition__programme__code")
+    )
+    comments = list(qs.exclude(most_useful="", improve="").values("most_useful", "improve")[:200])
+    return {"rows": list(by_edition), "comments": comments, "count": qs.count()}
+
+
+def meetings_by_term(portfolio: Portfolio, today: datetime.date) -> list[dict[str, Any]]:
+    """This school year's terms with the meetings logged and confirmed in each (the rule: two a term)."""
+    from portfolios.terms import terms_for
+
+    meetings = list(portfolio.meetings.all())
+    rows = []
+    for term in terms_for(portfolio.organisation_id, today):
+        held = [m for m in meetings if term.starts_on <= m.held_on <= term.ends_on]
+        confirmed = sum(1 for m in held if m.confirmed)
+        rows.append(
+            {
+                "term": term,
+                "logged": len(held),
+                "confirmed": confirmed,
+                "met": confirmed >= MEETINGS_PER_TERM,
+                "future": term.starts_on > today,
+            }
+        )
+    return rows
