@@ -32,3 +32,9 @@ def page(chromium, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Tests never write uploads into the working tree's var/ folder."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
