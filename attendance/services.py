@@ -113,6 +113,11 @@ def save_register(
         for pupil_id, entry in entries.items():
             mark = existing.get(pupil_id)
             code, minutes = entry.code, entry.minutes_late if entry.code in ("L", "U") else None
+            if mark is not None and entry.original is not None and entry.original == code:
+                # This person left the pupil as they found them: whatever is saved now (perhaps someone
+                # else's change) stays.
+                result.unchanged += 1
+                continue
             if code == "L" and closed and (mark is None or mark.code != "L"):
                 code = "U"
                 result.late_to_u.append(pupil_id)
