@@ -73,26 +73,38 @@ def test_it_never_loses_a_mark_when_two_connections_save_the_same_register():
     assert MarkAmendment.objects.count() == 2 * len(rounds)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real concurrent connections (PostgreSQL)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs two real concurrent connections (PostgreSQL)"
+)
 def test_it_reports_a_conflict_rather_than_silently_overwriting_the_same_pupil():
     """Both change Alice from the same loaded N: one wins, the other is told, and the amendment log is exact."""
     world = build_school_world()
     day = timezone.localdate() - datetime.timedelta(days=3)
     group, alice = world.group_9a, world.alice.pk
-    services.save_register(actor=world.tutor, group=group, date=day, session="AM", entries={alice: services.Entry("N")})
+    services.save_register(
+        actor=world.tutor, group=group, date=day, session="AM", entries={alice: services.Entry("N")}
+    )
     barrier = threading.Barrier(2)
     results: dict[str, services.RegisterResult] = {}
 
     def save(name, actor, code):
         try:
             barrier.wait(timeout=10)
-            results[name] = services.save_register(actor=actor, group=group, date=day, session="AM",
-                                                   entries={alice: services.Entry(code, original="N")}, reason="test")
+            results[name] = services.save_register(
+                actor=actor,
+                group=group,
+                date=day,
+                session="AM",
+                entries={alice: services.Entry(code, original="N")},
+                reason="test",
+            )
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=save, args=("tutor", world.tutor, "I")),
-               threading.Thread(target=save, args=("officer", world.attendance_officer, "M"))]
+    threads = [
+        threading.Thread(target=save, args=("tutor", world.tutor, "I")),
+        threading.Thread(target=save, args=("officer", world.attendance_officer, "M")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
