@@ -168,3 +168,11 @@ def test_it_keeps_categories_in_step_with_codes():
     for code, info in CODES.items():
         assert info.category in Category
         assert HAND_TABLE[code].split()[0] in info.category.label or HAND_TABLE[code] == "not possible"
+
+
+def test_it_gets_the_same_totals_from_per_pupil_rows_as_from_one_aggregate():
+    school = OrganisationFactory()
+    marks(PupilFactory(organisation=school), ["/", "I", "V", "D", "G", "#", "L", "M"])
+    marks(PupilFactory(organisation=school), ["\\", "O", "Z", "B"])
+    qs = selectors.scope_marks(selectors.scope_for(school), MONDAY, END)
+    assert selectors.totals_of(selectors.per_pupil(qs)) == selectors.summarise(qs)
