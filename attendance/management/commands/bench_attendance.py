@@ -14,6 +14,7 @@ import datetime
 import io
 import json
 import multiprocessing
+import os
 import platform
 import statistics
 import time
@@ -114,7 +115,7 @@ class Command(BaseCommand):
         if (
             trust
             and opts["reuse"]
-            and AttendanceMark.objects.filter(organisation__parent=trust).count() == expected
+            and AttendanceMark.objects.filter(organisation__parent=trust, date__lt=today).count() == expected
         ):
             built = False
         else:
@@ -145,6 +146,7 @@ class Command(BaseCommand):
             "build_seconds": round(build_seconds, 1),
         }
         report["machine"] = {
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "database": connection.vendor,
             "python": platform.python_version(),
             "cpus": multiprocessing.cpu_count(),
@@ -302,13 +304,15 @@ class Command(BaseCommand):
         for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "pupil_id"):
             members.setdefault(gid, []).append(pid)
         slots = [(g, s) for s in ("AM", "PM") for g in groups]
+        # Start from untaken registers today (a kept dataset may hold an earlier run's saves).
+        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
+        for model in (AttendanceMark, MarkAmendment, Register):
+            model.objects.filter(organisation_id__in=ids, date=today)._raw_delete(connection.alias)
         clients: dict[int, Client] = {}
 
-        def save(slot: tuple[Group, str], variant: int = 0) -> int:
+        def save(slot: tuple[Group, str], variant: int = 0, client: Client | None = None) -> int:
             group, session = slot
-            client = clients.get(group.pk) or clients.setdefault(
-                group.pk, self._client(tutors[group.pk], group.organisation)
-            )
+            client = client or clients[group.pk]
             present = "/" if session == "AM" else "\\"
             data = {"action": "save", "reason": "bench"}
             for i, pid in enumerate(members[group.pk]):
@@ -322,6 +326,9 @@ class Command(BaseCommand):
             return response.status_code
 
         fresh = iter(slots)
+        # Sign the tutors in before timing: a sign-in is not part of saving a register.
+        for group, _ in slots[: min(n, len(slots) - 1) + 1]:
+            clients[group.pk] = self._client(tutors[group.pk], group.organisation)
         first = next(fresh)
         save(first)  # warm-up
         samples = []
@@ -346,7 +353,6 @@ class Command(BaseCommand):
         report["trust_persistent_list"] = _stats(
             self._time(lambda: trust_client.get(trust_url), max(5, n // 3))
         )
-        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
 
         def hand() -> int:
             with connection.cursor() as c:
@@ -367,7 +373,18 @@ class Command(BaseCommand):
         report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
 
         # 5. Sustained register saves per second (re-saves alternate marks, so each is real work).
-        report["sustained_saves"] = self._sustained(slots, opts, save)
+        # One attendance-office user per process (registers may be taken by the office), signed in beforehand.
+        office, _ = User.objects.get_or_create(
+            email=f"{PREFIX}office@bench.test", defaults={"full_name": "Bench office"}
+        )
+        for member in trust.members.all():
+            RoleAssignment.objects.get_or_create(
+                organisation=member, user=office, role=Role.ATTENDANCE_OFFICER, defaults={"starts_on": start}
+            )
+        office_client = self._client(office, school)
+        report["sustained_saves"] = self._sustained(
+            slots, opts, lambda slot, variant: save(slot, variant, office_client)
+        )
         return report
 
     def _sustained(self, slots, opts, save) -> dict[str, Any]:
