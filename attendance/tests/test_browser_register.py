@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
 
 
 def test_it_lets_a_tutor_take_a_register_by_keyboard_and_the_officer_see_it_taken(page, live_server):
@@ -39,7 +39,8 @@ def test_it_lets_a_tutor_take_a_register_by_keyboard_and_the_officer_see_it_take
     sign_in(page, live_server.url, world.tutor)
     visit(page, f"{live_server.url}/attendance/")
     page.get_by_role("link", name=f"Take 9A {'morning' if session == 'AM' else 'afternoon'} register").focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
     axe_check(page)
     page.get_by_role("button", name="All present").focus()
