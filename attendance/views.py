@@ -472,11 +472,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for the school (or group of schools), a site, a year or a group over any dates."""
     scope, form, start, end = _figures_scope(request)
     marks = selectors.scope_marks(scope, start, end)
-    rows = selectors.per_pupil(marks)
+    rows, trend = selectors.per_pupil_and_weekly(marks)
     totals = selectors.totals_of(rows)
     persistent = sum(1 for r in rows if r["is_persistent"])
     severe = sum(1 for r in rows if r["is_severe"])
-    trend = selectors.weekly_trend(marks)
     chart = {
         "labels": [f"{w['week']:%-d %b}" for w in trend],
         "attendance": [round((w["attendance_rate"] or 0) * 100, 2) for w in trend],

@@ -176,3 +176,13 @@ def test_it_gets_the_same_totals_from_per_pupil_rows_as_from_one_aggregate():
     marks(PupilFactory(organisation=school), ["\\", "O", "Z", "B"])
     qs = selectors.scope_marks(selectors.scope_for(school), MONDAY, END)
     assert selectors.totals_of(selectors.per_pupil(qs)) == selectors.summarise(qs)
+
+
+def test_it_gets_the_same_pupils_and_weeks_from_one_scan_as_from_two():
+    school = OrganisationFactory()
+    marks(PupilFactory(organisation=school), ["/", "I", "V", "D", "G", "#", "L", "M"] * 3)
+    marks(PupilFactory(organisation=school), ["\\", "O", "Z", "B", "N", "/"] * 4)
+    qs = selectors.scope_marks(selectors.scope_for(school), MONDAY, END)
+    rows, trend = selectors.per_pupil_and_weekly(qs)
+    assert rows == selectors.per_pupil(qs)
+    assert trend == selectors.weekly_trend(qs) and len(trend) >= 2
