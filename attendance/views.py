@@ -472,8 +472,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for the school (or group of schools), a site, a year or a group over any dates."""
     scope, form, start, end = _figures_scope(request)
     marks = selectors.scope_marks(scope, start, end)
-    rows, trend = selectors.per_pupil_and_weekly(marks)
+    rows = selectors.per_pupil(marks)
     totals = selectors.totals_of(rows)
+    trend = selectors.weekly_trend(marks)
     persistent = sum(1 for r in rows if r["is_persistent"])
     severe = sum(1 for r in rows if r["is_severe"])
     chart = {
