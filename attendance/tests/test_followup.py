@@ -267,3 +267,10 @@ def test_it_records_e_for_the_school_sessions_of_a_suspension(world):
     assert list(AttendanceMark.objects.filter(pupil=world.ben).values_list("session", "code")) == [
         ("PM", "E")
     ]
+
+
+def test_it_refuses_letters_and_escalation_to_a_tutor_with_403(world):
+    client = client_for(world.tutor)
+    assert client.get(reverse("attendance:letter", args=[world.alice.pk])).status_code == 403
+    assert client.get(reverse("attendance:escalate", args=[world.alice.pk])).status_code == 403
+    assert client_for(world.pal).get(reverse("attendance:escalate", args=[world.cleo.pk])).status_code == 403
