@@ -11,7 +11,6 @@ Server time is measured around django.test.Client requests through the real URL,
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import multiprocessing
 import os
@@ -20,7 +19,6 @@ import statistics
 import time
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 from django.test import Client
@@ -31,7 +29,7 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
-from attendance.codes import CODES, Category
+from attendance.codes import CODES
 from attendance.models import AttendanceMark, MarkAmendment, Register
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
@@ -434,6 +432,3 @@ def _worker(chunk, seconds, queue, save) -> None:
         i += 1
     queue.put(count)
     connections.close_all()
-
-
-_ = (io, settings, Category)  # imported for readers of this module's SQL
