@@ -227,3 +227,17 @@ def open_plans(user: Any) -> QuerySet:
     return (
         visible_plans(user).exclude(status=SupportPlan.Status.CLOSED).select_related("pupil", "coordinator")
     )
+
+
+def print_context(plan: SupportPlan) -> dict[str, Any]:
+    """Everything the printed Pastoral Support Plan shows: current targets and every revision."""
+    return {
+        "plan": plan,
+        "stage": stage(plan),
+        "parties": plan.parties.all(),
+        "targets": plan.targets.prefetch_related("revisions", "revisions__revised_by"),
+        "meetings": plan.meetings.prefetch_related("attendees", "progress", "progress__target"),
+        "schedule": review_schedule(plan),
+        "signatures": plan.signatures.select_related("party"),
+        "printed": timezone.localtime(),
+    }

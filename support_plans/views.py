@@ -708,20 +708,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     plan = _plan(request, pk, edit=False)
-    html = render_to_string(
-        "support_plans/plan_pdf.html",
-        {
-            "plan": plan,
-            "stage": selectors.stage(plan),
-            "parties": plan.parties.all(),
-            "targets": plan.targets.prefetch_related("revisions", "revisions__revised_by"),
-            "meetings": plan.meetings.prefetch_related("attendees", "progress", "progress__target"),
-            "schedule": selectors.review_schedule(plan),
-            "signatures": plan.signatures.select_related("party"),
-            "printed": timezone.localtime(),
-        },
-        request=request,
-    )
+    html = render_to_string("support_plans/plan_pdf.html", selectors.print_context(plan), request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     record_event(
         action=AuditEvent.Action.EXPORT, actor=request.user, obj=plan, note="Pastoral Support Plan PDF"
