@@ -25,7 +25,9 @@ class RoleAssignment(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     year_group = models.SmallIntegerField(null=True, blank=True)

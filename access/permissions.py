@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -82,7 +82,9 @@ def access_for(user: Any) -> Access:
     own = {g.organisation_id for g in grants}
     children: dict[int, set[int]] = {}
     if own:
-        for child_id, parent_id in Organisation.objects.filter(parent_id__in=own).values_list("id", "parent_id"):
+        for child_id, parent_id in Organisation.objects.filter(parent_id__in=own).values_list(
+            "id", "parent_id"
+        ):
             children.setdefault(parent_id, set()).add(child_id)
     reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
     result = Access(grants=grants, reach=reach)
@@ -178,7 +180,11 @@ def can_view_pupil(user: Any, pupil: Any) -> bool:
             and (not grant.site_id or grant.site_id == pupil.site_id)
         ):
             return True
-    group_ids = [g.group_id for g in access.grants if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)]
+    group_ids = [
+        g.group_id
+        for g in access.grants
+        if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)
+    ]
     if group_ids:
         from people.models import GroupMembership
 
@@ -251,7 +257,7 @@ def get_for_user(
     reach = reachable_organisation_ids(user)
     try:
         obj = qs.filter(**{f"{organisation_field}__in": reach}).get(**lookup)
-    except qs.model.DoesNotExist:
+    except ObjectDoesNotExist:
         _record_denial(user, qs.model, lookup, "not found or outside reach")
         raise Http404(f"No {qs.model._meta.verbose_name} found.") from None
     if check is not None and not check(user, obj):
@@ -260,7 +266,9 @@ def get_for_user(
     return obj
 
 
-def _record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None) -> None:
+def _record_denial(
+    user: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None
+) -> None:
     from audit.services import record_denied
 
     record_denied(actor=user, model=model, lookup=lookup, reason=reason, obj=obj)

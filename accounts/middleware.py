@@ -46,7 +46,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and requires_two_factor(user)
         ):
             return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")

@@ -14,7 +14,10 @@ from accounts.models import FailedLogin, User
 def login_is_throttled(*, email: str) -> bool:
     """Whether an account has had too many failed sign-ins in the last hour to try again now."""
     since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    return FailedLogin.objects.filter(email=email.strip().lower(), at__gte=since).count() >= settings.LOGIN_FAILURE_LIMIT
+    return (
+        FailedLogin.objects.filter(email=email.strip().lower(), at__gte=since).count()
+        >= settings.LOGIN_FAILURE_LIMIT
+    )
 
 
 def failed_login_record(*, email: str, ip_address: str | None) -> None:

@@ -25,7 +25,9 @@ from audit.services import record_event
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(default)
 
@@ -37,13 +39,23 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         if services.login_is_throttled(email=email):
-            form.add_error(None, "Too many failed attempts for this account in the last hour. Try again later or reset your password.")
-            record_event(action=AuditEvent.Action.LOGIN_FAILED, object_type="accounts.User", object_id=email, note="throttled")
+            form.add_error(
+                None,
+                "Too many failed attempts for this account in the last hour. Try again later or reset your password.",
+            )
+            record_event(
+                action=AuditEvent.Action.LOGIN_FAILED,
+                object_type="accounts.User",
+                object_id=email,
+                note="throttled",
+            )
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
                 services.failed_login_record(email=email, ip_address=client_ip(request))
-                record_event(action=AuditEvent.Action.LOGIN_FAILED, object_type="accounts.User", object_id=email)
+                record_event(
+                    action=AuditEvent.Action.LOGIN_FAILED, object_type="accounts.User", object_id=email
+                )
                 form.add_error(None, "That e-mail address and password do not match an account.")
             else:
                 services.failed_logins_clear(email=email)
@@ -68,23 +80,34 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     device = services.confirmed_totp_device(user)  # type: ignore[arg-type]
     setting_up = device is None
-    if setting_up:
+    if device is None:
         device = services.totp_device_start(user=user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(
+                "token", "Too many wrong codes in a row. Wait a few seconds, then enter the newest code."
+            )
+        elif device.verify_token(form.cleaned_data["token"].strip()):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "Two-factor sign-in confirmed.")
             return redirect(_safe_next(request))
-        form.add_error("token", "That code is not right, or it has been used already. Wait for the next code and try again.")
+        else:
+            form.add_error(
+                "token",
+                "That code is not right, or it has been used already. Wait for the next code and try again.",
+            )
     context = {"form": form, "setting_up": setting_up, "next": request.GET.get("next", "")}
     if setting_up:
         secret = base64.b32encode(device.bin_key).decode()
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, title="Authenticator set-up code")
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title="Authenticator set-up code"
+        )
     return render(request, "accounts/two_factor.html", context)
 
 

@@ -6,7 +6,9 @@ from audit.models import AuditEvent
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditEvent.Action.choices])
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
+    )
     actor = forms.CharField(label="Who (e-mail contains)", required=False, max_length=254)
     object_type = forms.CharField(label="Record type (e.g. people.Pupil)", required=False, max_length=100)
     object_id = forms.CharField(label="Record id", required=False, max_length=64)

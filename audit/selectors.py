@@ -21,11 +21,19 @@ def audit_organisation_ids(user: Any) -> set[int]:
 
 
 def audit_events(
-    *, user: Any, action: str = "", actor: str = "", object_type: str = "", object_id: str = "",
-    date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+    *,
+    user: Any,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
     """The audit events the user may read, filtered."""
-    qs = AuditEvent.objects.filter(organisation_id__in=audit_organisation_ids(user)).select_related("organisation")
+    qs = AuditEvent.objects.filter(organisation_id__in=audit_organisation_ids(user)).select_related(
+        "organisation"
+    )
     if action:
         qs = qs.filter(action=action)
     if actor:

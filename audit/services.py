@@ -80,7 +80,9 @@ def record_read(*, actor: Any, obj: models.Model, note: str = "") -> AuditEvent:
     return record_event(action=AuditEvent.Action.READ, actor=actor, obj=obj, note=note)
 
 
-def record_denied(*, actor: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None) -> None:
+def record_denied(
+    *, actor: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None
+) -> None:
     """Record a refused access decision (404 or 403)."""
     record_event(
         action=AuditEvent.Action.DENIED,
@@ -101,14 +103,18 @@ def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = Fa
     instance._audit_before = _snapshot(old, _TRACKED[sender]) if old else None  # type: ignore[attr-defined]
 
 
-def _post_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def _post_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:
         return
     exclude = _TRACKED[sender]
     after = _snapshot(instance, exclude)
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        record_event(action=AuditEvent.Action.CREATE, obj=instance, changes={k: [None, v] for k, v in after.items()})
+        record_event(
+            action=AuditEvent.Action.CREATE, obj=instance, changes={k: [None, v] for k, v in after.items()}
+        )
         return
     diff = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if diff:
@@ -117,7 +123,9 @@ def _post_save(sender: type[models.Model], instance: models.Model, created: bool
 
 def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     before = _snapshot(instance, _TRACKED[sender])
-    record_event(action=AuditEvent.Action.DELETE, obj=instance, changes={k: [v, None] for k, v in before.items()})
+    record_event(
+        action=AuditEvent.Action.DELETE, obj=instance, changes={k: [v, None] for k, v in before.items()}
+    )
 
 
 def track(model: type[models.Model], exclude: tuple[str, ...] = ()) -> type[models.Model]:

@@ -32,9 +32,13 @@ class DemoWorld:
     previous_year: Any  # the year before
     provider: Any  # the qualification provider (HMC Professional Development)
     university: Any  # the university partner (UCL Institute of Education)
-    schools: list[Any] = field(default_factory=list)  # every school-like organisation, colleges of the group included
+    schools: list[Any] = field(
+        default_factory=list
+    )  # every school-like organisation, colleges of the group included
     main_school: Any = None  # the HMC senior school whose staff hold the printed school logins
-    users: dict[str, Any] = field(default_factory=dict)  # demo logins by key: "tutor", "dsl", "programme_admin"…
+    users: dict[str, Any] = field(
+        default_factory=dict
+    )  # demo logins by key: "tutor", "dsl", "programme_admin"…
     logins: list[DemoLogin] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # anything one builder leaves for a later one
 

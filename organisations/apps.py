@@ -10,5 +10,17 @@ class OrganisationsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Organisation, models.Site, models.AssociationMembership, models.Term, models.Closure):
+        for model in (
+            models.Organisation,
+            models.Site,
+            models.AssociationMembership,
+            models.Term,
+            models.Closure,
+        ):
             track(model)
+        from access.roles import PUPIL_ROLES, Role
+        from pastoral.registry import register_nav
+
+        register_nav(
+            "Calendar", "organisations:calendar", roles=PUPIL_ROLES | {Role.CPD_COORDINATOR}, order=85
+        )

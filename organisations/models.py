@@ -28,7 +28,11 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     phase = models.CharField(max_length=20, choices=Phase.choices, blank=True, default="")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
         help_text="The group this school or college belongs to.",
     )
     urn = models.CharField("URN / UKPRN", max_length=20, blank=True)
@@ -48,8 +52,9 @@ class Organisation(models.Model):
     def associations_on(self, on: datetime.date) -> set[str]:
         """Association codes (HMC, GSA…) this organisation belongs to on a date."""
         return set(
-            self.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
-            .values_list("association", flat=True)
+            self.memberships.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on
+            ).values_list("association", flat=True)
         )
 
 
@@ -133,8 +138,12 @@ class Term(models.Model):
     class Meta:
         ordering = ["starts_on"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "academic_year", "kind"], name="term_unique_kind"),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["organisation", "academic_year", "kind"], name="term_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,7 +170,9 @@ class Closure(models.Model):
     class Meta:
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:

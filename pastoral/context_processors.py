@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from access.permissions import access_for
+from access.permissions import access_for, requires_two_factor
 from pastoral.registry import NAV
 
 
@@ -14,6 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if not user.is_verified() and requires_two_factor(user):
+        return {}  # nothing to navigate to until the second factor is given
     roles = access_for(user).roles()
     links = []
     for item in NAV:
@@ -25,7 +27,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        links.append({"label": item.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+        links.append(
+            {"label": item.label, "url": url, "current": request.path.startswith(url) and url != "/"}
+        )
     return {
         "nav_links": links,
         "current_organisation": getattr(request, "organisation", None),

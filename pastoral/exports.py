@@ -30,7 +30,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     return response
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export") -> HttpResponse:
+def xlsx_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export"
+) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -47,7 +49,9 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[
     return response
 
 
-def export_response(fmt: str, basename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export") -> HttpResponse:
+def export_response(
+    fmt: str, basename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export"
+) -> HttpResponse:
     """CSV unless `fmt` is "xlsx"."""
     if fmt == "xlsx":
         return xlsx_response(f"{basename}.xlsx", header, rows, title)

@@ -38,7 +38,11 @@ PROFILE_SECTIONS: list[Panel] = []
 
 
 def register_nav(
-    label: str, url_name: str, *, roles: Iterable[str] | None = None, order: int = 50,
+    label: str,
+    url_name: str,
+    *,
+    roles: Iterable[str] | None = None,
+    order: int = 50,
     when: Callable[[Any], bool] | None = None,
 ) -> None:
     """Add a link to the main navigation, shown to holders of `roles` (or when `when(user)` is true)."""

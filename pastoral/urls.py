@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisation/", include("organisations.urls")),
     path("pupils/", include("people.urls")),
     path("audit/", include("audit.urls")),
+    path("staff/", include("access.urls")),
     path("imports/", include("mis_import.urls")),
     path("qualifications/", include("qualifications.urls")),
     path("portfolios/", include("portfolios.urls")),

@@ -19,8 +19,17 @@ def home(request: HttpRequest) -> HttpResponse:
         context = panel.context(request)
         if context is not None:
             panels.append({"template": panel.template, "context": context})
-    roles = RoleAssignment.objects.current().filter(user=request.user).select_related("organisation", "group", "site")
-    summaries = sorted({f"{r.get_role_display()} ({r.scope_label + ', ' if r.scope_label else ''}{r.organisation})" for r in roles})
+    roles = (
+        RoleAssignment.objects.current()
+        .filter(user=request.user)  # type: ignore[misc]
+        .select_related("organisation", "group", "site")
+    )
+    summaries = sorted(
+        {
+            f"{r.get_role_display()} ({r.scope_label + ', ' if r.scope_label else ''}{r.organisation})"
+            for r in roles
+        }
+    )
     hour = timezone.localtime().hour
     greeting = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
     return render(request, "home.html", {"panels": panels, "role_summaries": summaries, "greeting": greeting})

@@ -6,9 +6,14 @@ from people.models import Pupil
 
 
 class PupilSearchForm(forms.Form):
-    q = forms.CharField(label="Name or UPN", required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label="Name or UPN", required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+    )
     year = forms.TypedChoiceField(
-        label="Year", required=False, coerce=int, empty_value=None,
+        label="Year",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "Any year")] + [(str(y), "Reception" if y == 0 else f"Year {y}") for y in range(0, 15)],
     )
 
@@ -17,8 +22,19 @@ class PupilForm(forms.ModelForm):
     class Meta:
         model = Pupil
         fields = [
-            "legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name",
-            "date_of_birth", "sex", "upn", "uln", "year_group", "site", "sen_status", "admitted_on", "left_on",
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_first_name",
+            "preferred_last_name",
+            "date_of_birth",
+            "sex",
+            "upn",
+            "uln",
+            "year_group",
+            "site",
+            "sen_status",
+            "admitted_on",
+            "left_on",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),

@@ -63,7 +63,9 @@ class Pupil(models.Model):
         help_text="National curriculum year: 0 is Reception, 12 and 13 the sixth form; 14 and above adult."
     )
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils")
-    sen_status = models.CharField("SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    sen_status = models.CharField(
+        "SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE
+    )
     admitted_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,7 +74,9 @@ class Pupil(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "upn"], condition=~Q(upn=""), name="pupil_unique_upn"),
+            models.UniqueConstraint(
+                fields=["organisation", "upn"], condition=~Q(upn=""), name="pupil_unique_upn"
+            ),
             models.UniqueConstraint(
                 fields=["organisation", "mis_id"], condition=~Q(mis_id=""), name="pupil_unique_mis_id"
             ),

@@ -14,10 +14,16 @@ from pastoral.registry import register_home_panel, register_nav
 def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
     from people.selectors import groups_with_counts
 
-    grants = [g for g in access_for(request.user).grants if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)]
+    grants = [
+        g
+        for g in access_for(request.user).grants
+        if g.group_id and g.role in (Role.TUTOR, Role.PAL, Role.HEAD_OF_YEAR)
+    ]
     if not grants:
         return None
-    groups = list(groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants]))
+    groups: list[Any] = list(
+        groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants if g.group_id])
+    )
     roles = {g.group_id: g.role for g in grants}
     for group in groups:
         group.my_role = Role(roles[group.pk]).label
@@ -28,7 +34,13 @@ def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
 def _my_year(request: HttpRequest) -> dict[str, Any] | None:
     from people.models import Pupil
 
-    years = sorted({g.year_group for g in access_for(request.user).grants if g.role == Role.HEAD_OF_YEAR and g.year_group is not None})
+    years = sorted(
+        {
+            g.year_group
+            for g in access_for(request.user).grants
+            if g.role == Role.HEAD_OF_YEAR and g.year_group is not None
+        }
+    )
     if not years:
         return None
     from access.permissions import visible_pupils
@@ -36,8 +48,14 @@ def _my_year(request: HttpRequest) -> dict[str, Any] | None:
     rows = []
     for year in years:
         qs = visible_pupils(request.user).filter(year_group=year)
-        rows.append({"year": year, "label": "Reception" if year == 0 else f"Year {year}", "count": qs.count(),
-                     "sen": qs.exclude(sen_status=Pupil.SenStatus.NONE).count()})
+        rows.append(
+            {
+                "year": year,
+                "label": "Reception" if year == 0 else f"Year {year}",
+                "count": qs.count(),
+                "sen": qs.exclude(sen_status=Pupil.SenStatus.NONE).count(),
+            }
+        )
     return {"years": rows}
 
 
@@ -47,7 +65,7 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
         return None
     if not (access_for(request.user).roles(organisation.pk) & WHOLE_ORGANISATION_ROLES):
         return None
-    from access.permissions import visible_pupils, visible_groups
+    from access.permissions import visible_groups, visible_pupils
 
     pupils = visible_pupils(request.user)
     return {

@@ -11,7 +11,9 @@ from access.permissions import visible_groups, visible_pupils
 from people.models import Group, GroupMembership, Pupil
 
 
-def pupil_search(*, user: Any, query: str = "", year_group: int | None = None, group_id: int | None = None) -> QuerySet[Pupil]:
+def pupil_search(
+    *, user: Any, query: str = "", year_group: int | None = None, group_id: int | None = None
+) -> QuerySet[Pupil]:
     """Pupils the user may see, matching a name or UPN, optionally within a year or group."""
     qs = visible_pupils(user).select_related("site", "organisation")
     query = query.strip()
@@ -35,7 +37,9 @@ def pupil_search(*, user: Any, query: str = "", year_group: int | None = None, g
 
 
 def current_groups(pupil: Pupil) -> QuerySet[GroupMembership]:
-    return GroupMembership.objects.current().filter(pupil=pupil).select_related("group").order_by("group__kind")
+    return (
+        GroupMembership.objects.current().filter(pupil=pupil).select_related("group").order_by("group__kind")
+    )
 
 
 def group_members(group: Group) -> QuerySet[Pupil]:
@@ -53,6 +57,7 @@ def groups_with_counts(*, user: Any, group_ids: list[int] | None = None) -> Quer
     return qs.annotate(
         pupil_count=Count(
             "memberships",
-            filter=Q(memberships__starts_on__lte=today) & (Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)),
+            filter=Q(memberships__starts_on__lte=today)
+            & (Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)),
         )
     ).order_by("name")

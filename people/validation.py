@@ -26,7 +26,9 @@ def validate_upn(upn: str) -> None:
     if upn[12] in "IOS" or (upn[12].isalpha() and upn[12] not in _UPN_LETTERS):
         raise ValidationError("A UPN cannot end in the letters I, O or S.")
     if upn[0] != upn_check_letter(upn[1:]):
-        raise ValidationError(f"The UPN's check letter does not match (expected {upn_check_letter(upn[1:])}).")
+        raise ValidationError(
+            f"The UPN's check letter does not match (expected {upn_check_letter(upn[1:])})."
+        )
 
 
 def validate_uln(uln: str) -> None:

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user
 from audit.services import record_read
+from pastoral.registry import PROFILE_SECTIONS
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
 from people.models import Group, Pupil, PupilContact
-from pastoral.registry import PROFILE_SECTIONS
 
 
 @require_GET
@@ -25,9 +25,10 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(pupils, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    template = "people/pupil_list.html#results" if request.htmx else "people/pupil_list.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "people/pupil_list.html",
+        template,
         {"form": form, "page_obj": page, "querystring_prefix": (params.urlencode() + "&") if params else ""},
     )
 
@@ -35,7 +36,9 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A pupil's profile: details, contacts, groups, and a section for each part of their care."""
-    pupil = get_for_user(request.user, Pupil.objects.select_related("site", "organisation"), can_view_pupil, pk=pk)
+    pupil = get_for_user(
+        request.user, Pupil.objects.select_related("site", "organisation"), can_view_pupil, pk=pk
+    )
     # The profile shows SEN status: a sensitive read, so it is audited.
     record_read(actor=request.user, obj=pupil, note="pupil profile")
     contacts = PupilContact.objects.filter(pupil=pupil).select_related("contact")
@@ -84,7 +87,12 @@ def group_list(request: HttpRequest) -> HttpResponse:
         groups = groups.filter(kind=kind)
     page = Paginator(groups, 50).get_page(request.GET.get("page"))
     return render(
-        request, "people/group_list.html",
-        {"page_obj": page, "kinds": Group.Kind.choices, "kind": kind, "querystring_prefix": f"kind={kind}&" if kind else ""},
+        request,
+        "people/group_list.html",
+        {
+            "page_obj": page,
+            "kinds": Group.Kind.choices,
+            "kind": kind,
+            "querystring_prefix": f"kind={kind}&" if kind else "",
+        },
     )
-

@@ -51,7 +51,15 @@ def test_it_shows_a_cpd_coordinator_no_pupils(world):
 
 def test_it_agrees_between_list_filter_and_object_check(world):
     """can_view_pupil says yes exactly for the pupils visible_pupils lists."""
-    for user in (world.tutor, world.head_of_year9, world.head_of_year10, world.pal, world.dsl, world.outsider, world.cpd_coordinator):
+    for user in (
+        world.tutor,
+        world.head_of_year9,
+        world.head_of_year10,
+        world.pal,
+        world.dsl,
+        world.outsider,
+        world.cpd_coordinator,
+    ):
         listed = set(visible_pupils(user).values_list("pk", flat=True))
         for pupil in Pupil.objects.all():
             assert can_view_pupil(user, pupil) == (pupil.pk in listed), (user, pupil)
@@ -78,8 +86,11 @@ def test_it_lets_a_groups_leaders_see_every_member_school():
 
 
 def test_it_forgets_ended_roles(world):
-    from access.models import RoleAssignment
     import datetime
 
-    RoleAssignment.objects.filter(user=world.tutor).update(ends_on=datetime.date(2020, 1, 1), starts_on=datetime.date(2019, 1, 1))
+    from access.models import RoleAssignment
+
+    RoleAssignment.objects.filter(user=world.tutor).update(
+        ends_on=datetime.date(2020, 1, 1), starts_on=datetime.date(2019, 1, 1)
+    )
     assert names(world.tutor) == []

@@ -42,7 +42,9 @@ def axe_check(page: Any) -> None:
 def visit(page: Any, url: str) -> Any:
     """Go to a page, check it answered, and run axe-core on it."""
     response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url} answered {response.status if response else 'nothing'}"
+    assert response is not None and response.status < 400, (
+        f"{url} answered {response.status if response else 'nothing'}"
+    )
     axe_check(page)
     return response
 

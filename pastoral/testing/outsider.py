@@ -21,6 +21,10 @@ def outsider_test(*url_names: str) -> Callable[[F], F]:
     return decorate
 
 
-def assert_outsider_404(client: Any, url: str, method: str = "get", data: dict[str, Any] | None = None) -> None:
+def assert_outsider_404(
+    client: Any, url: str, method: str = "get", data: dict[str, Any] | None = None
+) -> None:
     response = getattr(client, method)(url, data or {})
-    assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code} to an outsider, not 404"
+    assert response.status_code == 404, (
+        f"{method.upper()} {url} gave {response.status_code} to an outsider, not 404"
+    )

@@ -70,7 +70,13 @@ def build_school_world() -> SchoolWorld:
     g9a = GroupFactory(organisation=school, name="9A", year_group=9)
     g9b = GroupFactory(organisation=school, name="9B", year_group=9)
     g10a = GroupFactory(organisation=school, name="10A", year_group=10)
-    alice = PupilFactory(organisation=school, legal_first_name="Alice", legal_last_name="Archer", year_group=9, upn="A123456789012")
+    alice = PupilFactory(
+        organisation=school,
+        legal_first_name="Alice",
+        legal_last_name="Archer",
+        year_group=9,
+        upn="A123456789012",
+    )
     ben = PupilFactory(organisation=school, legal_first_name="Ben", legal_last_name="Baker", year_group=9)
     cleo = PupilFactory(organisation=school, legal_first_name="Cleo", legal_last_name="Cole", year_group=9)
     dan = PupilFactory(organisation=school, legal_first_name="Dan", legal_last_name="Dyer", year_group=10)
@@ -79,8 +85,16 @@ def build_school_world() -> SchoolWorld:
         GroupMembershipFactory(group=group, pupil=pupil)
     PupilContactFactory(pupil=alice)
     return SchoolWorld(
-        school=school, other_school=other, group_9a=g9a, group_9b=g9b, group_10a=g10a,
-        alice=alice, ben=ben, cleo=cleo, dan=dan, rory=rory,
+        school=school,
+        other_school=other,
+        group_9a=g9a,
+        group_9b=g9b,
+        group_10a=g10a,
+        alice=alice,
+        ben=ben,
+        cleo=cleo,
+        dan=dan,
+        rory=rory,
         tutor=_staff(school, "tess@oakfield.test", "Tess Tutor", Role.TUTOR, group=g9a),
         head_of_year9=_staff(school, "hugo@oakfield.test", "Hugo Head", Role.HEAD_OF_YEAR, year_group=9),
         head_of_year10=_staff(school, "hana@oakfield.test", "Hana Head", Role.HEAD_OF_YEAR, year_group=10),

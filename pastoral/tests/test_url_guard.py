@@ -54,9 +54,17 @@ def test_it_covers_every_object_url_with_an_outsider_test() -> None:
 def test_it_requires_login_everywhere_but_marked_public_views() -> None:
     """Deny by default: only views explicitly marked public skip the login."""
     public = sorted(
-        name for name, pattern in _patterns(get_resolver())
+        name
+        for name, pattern in _patterns(get_resolver())
         if getattr(pattern.callback, "login_required", True) is False and not name.startswith("admin:")
     )
-    allowed_prefixes = ("accounts:login", "healthz", "portfolios:verify", "portfolios:public", "support_plans:link",
-                        "qualifications:ical", "portfolios:credential_public")
+    allowed_prefixes = (
+        "accounts:login",
+        "healthz",
+        "portfolios:verify",
+        "portfolios:public",
+        "support_plans:link",
+        "qualifications:ical",
+        "portfolios:credential_public",
+    )
     assert all(name.startswith(allowed_prefixes) for name in public), public

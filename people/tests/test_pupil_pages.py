@@ -51,7 +51,9 @@ def test_it_audits_every_read_of_a_pupil_profile(world):
     response = client_for(world.tutor).get(reverse("people:pupil_detail", args=[world.alice.pk]))
     assert response.status_code == 200
     assert "Alice" in response.content.decode()
-    assert AuditEvent.objects.filter(action="read", object_type="people.Pupil", object_id=str(world.alice.pk), actor=world.tutor).exists()
+    assert AuditEvent.objects.filter(
+        action="read", object_type="people.Pupil", object_id=str(world.alice.pk), actor=world.tutor
+    ).exists()
 
 
 def test_it_audits_an_edit_with_old_and_new_values(world):
@@ -62,7 +64,9 @@ def test_it_audits_an_edit_with_old_and_new_values(world):
     data.update({"preferred_first_name": "Ally", "site": ""})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()
-    event = AuditEvent.objects.filter(action="update", object_type="people.Pupil", object_id=str(world.alice.pk)).get()
+    event = AuditEvent.objects.filter(
+        action="update", object_type="people.Pupil", object_id=str(world.alice.pk)
+    ).get()
     assert event.changes["preferred_first_name"] == ["", "Ally"]
     assert event.actor == world.admin
 
@@ -73,5 +77,19 @@ def test_it_hides_a_group_from_another_school(world):
 
 
 def test_it_refuses_a_tutor_another_group_with_403(world):
-    assert client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9b.pk])).status_code == 403
-    assert client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9a.pk])).status_code == 200
+    assert (
+        client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9b.pk])).status_code
+        == 403
+    )
+    assert (
+        client_for(world.tutor).get(reverse("people:group_detail", args=[world.group_9a.pk])).status_code
+        == 200
+    )
+
+
+def test_it_answers_a_live_search_with_just_the_results(world):
+    response = client_for(world.head_of_year9).get(
+        reverse("people:pupil_list"), {"q": "cole"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "Cleo" in body and "Alice" not in body and "<html" not in body

@@ -1,0 +1,36 @@
+"""Every demo login signs in through the browser, lands on its home page, and every page its navigation
+offers passes axe-core with no serious or critical violation."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from accounts.models import User
+from demo.registry import DEMO_PASSWORD
+from demo.world import build_world
+from pastoral.testing.browser import sign_in, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_signs_in_each_demo_role_and_walks_its_navigation(page, live_server):
+    world = build_world(today=datetime.date.today(), pupils_per_school=40)
+    for login in world.logins:
+        user = User.objects.get(email=login.email)
+        sign_in(page, live_server.url, user, password=DEMO_PASSWORD)
+        assert page.url.rstrip("/") == live_server.url, f"{login.email} landed on {page.url}"
+        visit(page, live_server.url + "/")
+        links = page.eval_on_selector_all("nav.main-nav a", "els => els.map(e => e.getAttribute('href'))")
+        for href in dict.fromkeys(links):
+            visit(page, live_server.url + href)
+        if "/pupils/" in links:
+            visit(page, live_server.url + "/pupils/")
+            first = page.locator("table a").first
+            if first.count():
+                first.click()
+                page.wait_for_load_state()
+                visit(page, page.url)
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_load_state()

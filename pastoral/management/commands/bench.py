@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+
+BENCHMARKS = ("bench_attendance", "bench_portfolios")
+
+
+class Command(BaseCommand):
+    help = "Run every app's benchmark and print one JSON report (see docs/performance.md)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--only", choices=BENCHMARKS, help="Run one benchmark.")
+        parser.add_argument("--smoke", action="store_true", help="A tiny dataset: proves the benchmarks run.")
+
+    def handle(self, *args: Any, only: str | None, smoke: bool, **options: Any) -> None:
+        available = get_commands()
+        report: dict[str, Any] = {}
+        for name in BENCHMARKS:
+            if only and name != only:
+                continue
+            if name not in available:
+                report[name] = {"status": "not available in this build"}
+                continue
+            out = io.StringIO()
+            call_command(name, *(["--smoke"] if smoke else []), stdout=out)
+            text = out.getvalue().strip()
+            try:
+                report[name] = json.loads(text[text.index("{") :])
+            except ValueError:
+                report[name] = {"output": text}
+        self.stdout.write(json.dumps(report, indent=2))
