@@ -64,8 +64,8 @@ class IncidentForm(forms.ModelForm):
 
 class IncidentFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds")] + Incident.Kind.choices, required=False)
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ReportCardForm(forms.ModelForm):
@@ -80,8 +80,8 @@ class ReportCardForm(forms.ModelForm):
         model = ReportCard
         fields = ["frequency", "key_staff", "targets_text", "starts_on", "ends_on", "purpose"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
@@ -96,7 +96,7 @@ class ReportCardForm(forms.ModelForm):
 
 
 class ReportScoresForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     lesson = forms.CharField(max_length=100, help_text="Subject or period, e.g. “P2 Maths”.")
 
     def __init__(self, *args: Any, card: ReportCard, **kwargs: Any) -> None:
@@ -124,7 +124,7 @@ class SuspensionForm(forms.ModelForm):
         model = Suspension
         fields = ["kind", "starts_on", "ends_on", "sessions", "reason", "details", "parents_informed"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "details": forms.Textarea(attrs={"rows": 4}),
         }

@@ -18,7 +18,7 @@ from support_plans.models import (
 )
 from support_plans.questions import questions_for
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PupilChoiceField(forms.ModelChoiceField):
