@@ -64,8 +64,12 @@ class IncidentForm(forms.ModelForm):
 
 class IncidentFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds")] + Incident.Kind.choices, required=False)
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ReportCardForm(forms.ModelForm):

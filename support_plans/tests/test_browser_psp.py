@@ -60,8 +60,12 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     link = page.locator("#secure-link").inner_text().strip()
     guest_context, guest = _guest(chromium, live_server)
     visit(guest, link)
-    guest.get_by_label("What are your child's strengths and interests?").fill("Loves football and is kind to her brother")
-    guest.get_by_label("What could you do at home to support the plan?").fill("Check the report card every evening")
+    guest.get_by_label("What are your child's strengths and interests?").fill(
+        "Loves football and is kind to her brother"
+    )
+    guest.get_by_label("What could you do at home to support the plan?").fill(
+        "Check the report card every evening"
+    )
     _submit(guest, "Send my answers")
     assert "Your answers have been sent" in guest.content()
     visit(page, plan_url)
@@ -126,7 +130,9 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
         axe_check(page)
         page.locator("#id_week").select_option(str(week))
         page.locator("#id_summary").fill(f"{week}-week review: walk-outs falling.")
-        page.locator("#id_commitments_review").fill("Tutor checked the card daily; mother checked it each evening.")
+        page.locator("#id_commitments_review").fill(
+            "Tutor checked the card daily; mother checked it each evening."
+        )
         page.locator(f"#id_progress_{target.pk}").select_option("met")
         _submit(page)
         if week == 4:
