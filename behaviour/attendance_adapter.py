@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 NOT_RECORDED = "attendance not recorded"
 
 
@@ -30,11 +32,20 @@ def attendance_summary(*, pupil: Any, start: datetime.date, end: datetime.date) 
 def record_suspension_marks(
     *, actor: Any, pupil: Any, start: datetime.date, end: datetime.date, sessions: int | None = None
 ) -> str:
-    """Ask attendance to record code E for the suspension; answer what happened, in words."""
+    """Ask attendance to record code E for every school session from `start` to `end`; say what happened, in words.
+
+    `sessions` is the number the suspension states; attendance marks whole school days (both sessions), so when
+    the two differ the note says so for the office to check.
+    """
     try:
         from attendance.services import marks_for_suspension
     except (ImportError, AttributeError):
         return NOT_RECORDED
-    result = marks_for_suspension(actor=actor, pupil=pupil, start=start, end=end, sessions=sessions)
-    count = len(result) if hasattr(result, "__len__") else result
-    return f"code E recorded for {count} session(s)" if count is not None else "code E recorded"
+    try:
+        changed = marks_for_suspension(actor=actor, pupil=pupil, start=start, end=end, sessions=None)
+    except ValidationError as error:
+        return f"attendance not updated: {'; '.join(error.messages)}"[:200]
+    note = f"code E recorded for {changed} session(s)" if isinstance(changed, int) else "code E recorded"
+    if isinstance(changed, int) and sessions is not None and changed not in (0, sessions):
+        note += f"; the suspension states {sessions}, please check the register"
+    return note
