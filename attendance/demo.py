@@ -1,0 +1,186 @@
+"""Demo attendance: a year to date of marks for the main school, with realistic patterns. Bulk-written."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.roles import Role
+from attendance.codes import category_of
+from attendance.models import (
+    AttendanceMark,
+    AttendanceSettings,
+    ContactLog,
+    EscalationStage,
+    LetterTemplate,
+    Register,
+)
+from attendance.selectors import school_days
+from people.models import Group, GroupMembership
+
+LETTER_1 = """Dear $contact_name,
+
+$pupil_name's attendance at $school_name between $start and $end was $attendance_rate.
+
+Regular attendance matters. Please contact the attendance office if there is anything we can do to help.
+
+Yours sincerely,
+The Attendance Office"""
+
+LETTER_2 = """Dear $contact_name,
+
+$pupil_name's absence between $start and $end was $absence_rate, which is persistent absence (10% or more).
+
+We would like to meet you to agree how we can support $pupil_name's attendance. Please call the attendance office to arrange a time.
+
+Yours sincerely,
+The Attendance Office"""
+
+
+def _profile(rng: Any) -> float:
+    roll = rng.random()
+    if roll < 0.78:
+        return rng.uniform(0.0, 0.06)
+    if roll < 0.92:
+        return rng.uniform(0.10, 0.22)
+    if roll < 0.975:
+        return rng.uniform(0.22, 0.45)
+    return rng.uniform(0.5, 0.75)
+
+
+def _absence_code(rng: Any) -> str:
+    return rng.choices(["I", "M", "G", "O", "N", "C", "R", "E"], weights=[55, 12, 10, 8, 6, 4, 3, 2])[0]
+
+
+def build_attendance(world: Any) -> None:
+    """Marks for `world.main_school` pupils, 1 September (or term start) to `world.today`, school days only."""
+    school = world.main_school
+    if school is None:
+        return
+    rng, today = world.rng, world.today
+    start = max(world.academic_year.starts_on, today - datetime.timedelta(days=400))
+    days = [d for d in school_days(school, start, today) if d.weekday() < 5]
+    AttendanceSettings.objects.get_or_create(organisation=school)
+    t1 = LetterTemplate.objects.create(organisation=school, name="Attendance concern", body=LETTER_1)
+    t2 = LetterTemplate.objects.create(
+        organisation=school, name="Persistent absence: invitation to meet", body=LETTER_2
+    )
+    for order, (name, desc, template) in enumerate(
+        [
+            ("Letter home", "A letter about the pupil's attendance.", t1),
+            ("Attendance meeting", "Meeting with parents, the tutor and the attendance officer.", t2),
+            ("Attendance plan", "A written plan reviewed every four weeks.", None),
+            ("Referral to the local authority", "Referral when the plan has not worked.", None),
+        ],
+        start=1,
+    ):
+        EscalationStage.objects.create(
+            organisation=school, order=order, name=name, description=desc, letter_template=template
+        )
+
+    groups = list(Group.objects.filter(organisation=school, kind=Group.Kind.TUTOR))
+    memberships = list(
+        GroupMembership.objects.filter(group__in=groups).values_list(
+            "group_id", "pupil_id", "starts_on", "ends_on"
+        )
+    )
+    tutors = {
+        ra.group_id: ra.user_id for ra in RoleAssignment.objects.filter(role=Role.TUTOR, group__in=groups)
+    }
+    pupils_by_group: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = {}
+    for gid, pid, s, e in memberships:
+        pupils_by_group.setdefault(gid, []).append((pid, s, e))
+    seen: set[int] = set()
+    propensity: dict[int, float] = {}
+    for gid in sorted(pupils_by_group):
+        for pid, _, _ in sorted(pupils_by_group[gid]):
+            if pid not in propensity:
+                propensity[pid] = _profile(rng)
+    now = timezone.now()
+    # Today's morning register is left untaken for a few groups, so the officer has a list.
+    skip_today = {g.pk for g in groups[: max(1, len(groups) // 10)]}
+    marks: list[AttendanceMark] = []
+    registers: list[Register] = []
+    recent_cutoff = days[-6] if len(days) >= 6 else start
+    for gid in sorted(pupils_by_group):
+        tutor_id = tutors.get(gid)
+        for day in days:
+            sessions = ["AM"] if day == today else ["AM", "PM"]
+            for session in sessions:
+                if day == today and gid in skip_today:
+                    continue
+                registers.append(
+                    Register(
+                        organisation=school,
+                        group_id=gid,
+                        date=day,
+                        session=session,
+                        taken_by_id=tutor_id,
+                        taken_at=timezone.make_aware(
+                            datetime.datetime.combine(
+                                day, datetime.time(8, 45 if session == "AM" else 13, 35)
+                            )
+                        ),
+                    )
+                )
+                for pid, s, e in sorted(pupils_by_group[gid]):
+                    if pid in seen and session == "AM" and day == days[0]:
+                        pass
+                    if s > day or (e is not None and e < day):
+                        continue
+                    code, minutes = ("/" if session == "AM" else "\\"), None
+                    p = propensity[pid]
+                    if rng.random() < p:
+                        code = _absence_code(rng)
+                        if code == "N" and day < recent_cutoff and rng.random() < 0.85:
+                            code = "I"  # most N marks were resolved long ago
+                    elif rng.random() < 0.03:
+                        code, minutes = "L", rng.randint(2, 25)
+                    elif rng.random() < 0.004:
+                        code = rng.choice(["V", "P", "B"])
+                    marks.append(
+                        AttendanceMark(
+                            organisation=school,
+                            pupil_id=pid,
+                            date=day,
+                            session=session,
+                            code=code,
+                            category=int(category_of(code)),
+                            minutes_late=minutes,
+                            recorded_by_id=tutor_id,
+                            recorded_at=now,
+                        )
+                    )
+            seen.update(pid for pid, _, _ in pupils_by_group[gid])
+    # A pupil in two tutor groups would get two marks; keep the first.
+    unique: dict[tuple[int, datetime.date, str], AttendanceMark] = {}
+    for m in marks:
+        unique.setdefault((m.pupil_id, m.date, m.session), m)
+    with transaction.atomic():
+        Register.objects.bulk_create(registers, batch_size=2000, ignore_conflicts=True)
+        AttendanceMark.objects.bulk_create(list(unique.values()), batch_size=5000)
+        officer = world.users.get("attendance_officer")
+        worst = sorted(propensity, key=lambda pid: -propensity[pid])[:5]
+        from people.models import PupilContact
+
+        contacts = {
+            pc.pupil_id: pc.contact_id
+            for pc in PupilContact.objects.filter(pupil_id__in=worst).order_by("-priority")
+        }
+        for pid in worst:
+            ContactLog.objects.create(
+                organisation=school,
+                pupil_id=pid,
+                contact_id=contacts.get(pid),
+                to_whom="" if pid in contacts else "Parent",
+                method=ContactLog.Method.PHONE,
+                occurred_at=now - datetime.timedelta(days=7),
+                outcome="Discussed recent absence; parent reports anxiety about school.",
+                next_step="Invite to an attendance meeting.",
+                recorded_by=officer,
+            )
+    world.extra["attendance_marks"] = len(unique)

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from attendance.codes import CODE_CHOICES
+from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
+from people.models import Contact, Group, Site
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(widget=DateInput(), required=False)
+    end = forms.DateField(widget=DateInput(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The start date must be on or before the end date.")
+        return data
+
+
+class FiguresForm(RangeForm):
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All sites")
+    year = forms.TypedChoiceField(
+        choices=[("", "All years")] + [(y, "Reception" if y == 0 else f"Year {y}") for y in range(0, 14)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Year group",
+    )
+    group = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="All groups")
+
+    def __init__(self, *args, organisation_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(organisation_id__in=organisation_ids)
+        self.fields["group"].queryset = Group.objects.filter(
+            organisation_id__in=organisation_ids, kind=Group.Kind.TUTOR
+        )
+
+
+class RegisterChoiceForm(forms.Form):
+    date = forms.DateField(widget=DateInput(), initial=timezone.localdate)
+    session = forms.ChoiceField(choices=Session.choices)
+
+
+class AmendForm(forms.Form):
+    date = forms.DateField(widget=DateInput())
+    session = forms.ChoiceField(choices=Session.choices)
+    code = forms.ChoiceField(choices=CODE_CHOICES)
+    minutes_late = forms.IntegerField(min_value=1, max_value=300, required=False, help_text="Needed for L.")
+    reason = forms.CharField(max_length=300, help_text="Kept with the original mark for six years.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("code") == "L" and not data.get("minutes_late"):
+            self.add_error("minutes_late", "Enter how many minutes late the pupil arrived.")
+        if data.get("date") and data["date"] > timezone.localdate():
+            self.add_error("date", "You cannot mark a future session.")
+        return data
+
+
+class ResolveNForm(forms.Form):
+    code = forms.ChoiceField(choices=[c for c in CODE_CHOICES if c[0] != "N"], label="Resolve to")
+    reason = forms.CharField(
+        max_length=300, help_text="What the school learned, e.g. 'Mother phoned: illness'."
+    )
+
+
+class ContactLogForm(forms.ModelForm):
+    class Meta:
+        model = ContactLog
+        fields = ["method", "contact", "to_whom", "occurred_at", "outcome", "next_step"]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, pupil=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(pupil_links__pupil=pupil)
+        self.fields["contact"].required = False
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contact") and not (data.get("to_whom") or "").strip():
+            self.add_error("to_whom", "Choose one of the pupil's contacts or say who you contacted.")
+        return data
+
+
+class LetterForm(RangeForm):
+    template = forms.ModelChoiceField(queryset=LetterTemplate.objects.none(), empty_label=None)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = LetterTemplate.objects.filter(organisation=organisation)
+
+
+class EscalateForm(forms.Form):
+    stage = forms.ModelChoiceField(queryset=EscalationStage.objects.none(), empty_label=None)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = EscalationStage.objects.filter(organisation=organisation)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AttendanceSettings
+        fields = ["am_starts_at", "pm_starts_at", "open_minutes"]
+        widgets = {
+            "am_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "pm_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = EscalationStage
+        fields = ["order", "name", "description", "letter_template"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["letter_template"].queryset = LetterTemplate.objects.filter(organisation=organisation)
+
+    def clean_order(self):
+        order = self.cleaned_data["order"]
+        if EscalationStage.objects.filter(organisation=self.organisation, order=order).exists():
+            raise forms.ValidationError("A stage already has this number.")
+        return order
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["name", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV with columns upn (or mis_id), date (YYYY-MM-DD), session (AM/PM), code, minutes_late."
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        if not f.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Upload a .csv file.")
+        return f
+
+
+def parse_date(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default

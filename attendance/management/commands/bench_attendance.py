@@ -1,0 +1,422 @@
+"""Build the trust-scale attendance dataset and time the real views (JSON out).
+
+    manage.py bench_attendance                 # 20 schools × 1,000 pupils × 190 days ≈ 7.6M marks
+    manage.py bench_attendance --scale 0.05    # 50 pupils a school: a quick run
+    manage.py bench_attendance --reuse --keep  # keep the dataset between runs
+
+Server time is measured around django.test.Client requests through the real URL, middleware and view
+(no network), so it is the time the server spends, not the browser.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import multiprocessing
+import platform
+import statistics
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from access.middleware import SESSION_KEY
+from access.models import RoleAssignment
+from access.roles import Role
+from accounts.models import User
+from attendance.codes import CODES, Category
+from attendance.models import AttendanceMark, MarkAmendment, Register
+from organisations.models import Organisation
+from people.models import Group, GroupMembership, Pupil
+
+PREFIX = "bench-"
+GROUP_SIZE = 30
+TARGETS = {
+    "register_save_p95_ms": 50,
+    "school_dashboard_p95_ms": 150,
+    "trust_persistent_list_p95_ms": 500,
+    "trust_list_ratio_to_hand_sql": 1.5,
+    "pupil_history_p95_ms": 50,
+    "register_saves_per_second": 250,
+}
+
+HAND_SQL = """
+SELECT pupil_id, COUNT(*) AS possible,
+       SUM(CASE WHEN category <= 2 THEN 1 ELSE 0 END) AS attended,
+       SUM(CASE WHEN category = 3 THEN 1 ELSE 0 END) AS authorised,
+       SUM(CASE WHEN category = 4 THEN 1 ELSE 0 END) AS unauthorised
+FROM attendance_attendancemark
+WHERE organisation_id IN ({ids}) AND date >= %s AND date <= %s AND category <= 4
+GROUP BY pupil_id
+HAVING SUM(CASE WHEN category >= 3 THEN 1 ELSE 0 END) * 10 >= COUNT(*)
+"""
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "n": len(ordered),
+    }
+
+
+def _school_days(end: datetime.date, count: int) -> list[datetime.date]:
+    days, day = [], end
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= datetime.timedelta(days=1)
+    return sorted(days)
+
+
+class Command(BaseCommand):
+    help = "Build the trust attendance dataset and report median/p95 server times as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Pupils per school = 1000 × scale (at least 30)."
+        )
+        parser.add_argument("--schools", type=int, default=20)
+        parser.add_argument("--days", type=int, default=190, help="School days of marks (190 = a full year).")
+        parser.add_argument("--iterations", type=int, default=30, help="Timed requests per measurement.")
+        parser.add_argument(
+            "--seconds", type=float, default=10.0, help="How long the sustained-save test runs."
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help="Processes for the sustained-save test (PostgreSQL)."
+        )
+        parser.add_argument(
+            "--reuse", action="store_true", help="Reuse an existing bench dataset of the same size."
+        )
+        parser.add_argument(
+            "--keep", action="store_true", help="Leave the dataset in the database afterwards."
+        )
+        parser.add_argument("--output", default="", help="Also write the JSON here.")
+
+    # -- dataset ------------------------------------------------------------------------------
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        pupils_per_school = max(GROUP_SIZE, int(round(1000 * opts["scale"])))
+        schools, days = opts["schools"], opts["days"]
+        today = timezone.localdate()
+        dates = _school_days(today - datetime.timedelta(days=1), days)
+        started = time.perf_counter()
+        trust = Organisation.objects.filter(slug=f"{PREFIX}trust").first()
+        expected = schools * pupils_per_school * len(dates) * 2
+        if (
+            trust
+            and opts["reuse"]
+            and AttendanceMark.objects.filter(organisation__parent=trust).count() == expected
+        ):
+            built = False
+        else:
+            if trust:
+                self._drop(trust)
+            trust = self._build(schools, pupils_per_school, dates)
+            built = True
+        build_seconds = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as c:
+                # As autovacuum would after a bulk load: statistics, and the visibility map index-only scans need.
+                c.execute("VACUUM ANALYZE attendance_attendancemark")
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as c:
+                c.execute("ANALYZE")
+        try:
+            report = self._measure(trust, dates, opts)
+        finally:
+            if not opts["keep"]:
+                self._drop(trust)
+        report["dataset"] = {
+            "schools": schools,
+            "pupils_per_school": pupils_per_school,
+            "pupils": schools * pupils_per_school,
+            "school_days": len(dates),
+            "marks": expected,
+            "built_now": built,
+            "build_seconds": round(build_seconds, 1),
+        }
+        report["machine"] = {
+            "database": connection.vendor,
+            "python": platform.python_version(),
+            "cpus": multiprocessing.cpu_count(),
+            "platform": platform.platform(),
+        }
+        report["targets"] = TARGETS
+        text = json.dumps(report, indent=2, default=str)
+        if opts["output"]:
+            with open(opts["output"], "w") as fh:
+                fh.write(text + "\n")
+        self.stdout.write(text)
+
+    def _build(self, schools: int, per_school: int, dates: list[datetime.date]) -> Organisation:
+        rng = __import__("random").Random(20260901)
+        trust, _ = Organisation.objects.get_or_create(
+            slug=f"{PREFIX}trust", defaults={"name": "Bench Trust", "kind": Organisation.Kind.GROUP}
+        )
+        start = dates[0]
+        users = {}
+        for key in ("officer", "leader"):
+            users[key], _ = User.objects.get_or_create(
+                email=f"{PREFIX}{key}@bench.test", defaults={"full_name": f"Bench {key}"}
+            )
+        RoleAssignment.objects.create(
+            organisation=trust, user=users["leader"], role=Role.SENIOR_LEADER, starts_on=start
+        )
+        codes_abs = ["I", "I", "I", "M", "G", "O", "N", "C", "R"]
+        for s in range(schools):
+            school, _ = Organisation.objects.get_or_create(
+                slug=f"{PREFIX}school-{s + 1}",
+                defaults={"name": f"Bench School {s + 1}", "kind": Organisation.Kind.SCHOOL, "parent": trust},
+            )
+            if s == 0:
+                RoleAssignment.objects.create(
+                    organisation=school, user=users["officer"], role=Role.ATTENDANCE_OFFICER, starts_on=start
+                )
+            pupils = Pupil.objects.bulk_create(
+                [
+                    Pupil(
+                        organisation=school,
+                        legal_first_name=f"P{i}",
+                        legal_last_name=f"S{s}-{i:04d}",
+                        mis_id=f"B{s}-{i}",
+                        date_of_birth=datetime.date(2012, 1, 1),
+                        year_group=7 + i % 5,
+                    )
+                    for i in range(per_school)
+                ],
+                batch_size=2000,
+            )
+            if connection.vendor != "postgresql" or any(p.pk is None for p in pupils):
+                pupils = list(Pupil.objects.filter(organisation=school).order_by("pk"))
+            groups = Group.objects.bulk_create(
+                [
+                    Group(organisation=school, kind=Group.Kind.TUTOR, name=f"T{g + 1:02d}", year_group=7)
+                    for g in range((per_school + GROUP_SIZE - 1) // GROUP_SIZE)
+                ]
+            )
+            if any(g.pk is None for g in groups):
+                groups = list(Group.objects.filter(organisation=school).order_by("pk"))
+            GroupMembership.objects.bulk_create(
+                [
+                    GroupMembership(
+                        organisation=school, group=groups[i // GROUP_SIZE], pupil=p, starts_on=start
+                    )
+                    for i, p in enumerate(pupils)
+                ],
+                batch_size=2000,
+            )
+            for g in groups:
+                tutor, _ = User.objects.get_or_create(
+                    email=f"{PREFIX}tutor-{g.pk}@bench.test", defaults={"full_name": "Bench tutor"}
+                )
+                RoleAssignment.objects.create(
+                    organisation=school, user=tutor, role=Role.TUTOR, group=g, starts_on=start
+                )
+            rows = []
+            for p in pupils:
+                propensity = rng.choice([0.02, 0.03, 0.04, 0.05, 0.08, 0.12, 0.2, 0.55])
+                for d in dates:
+                    for session in ("AM", "PM"):
+                        if rng.random() < propensity:
+                            code = rng.choice(codes_abs)
+                        else:
+                            code = "/" if session == "AM" else "\\"
+                        rows.append((school.pk, p.pk, d, session, code, int(CODES[code].category)))
+            self._insert(rows)
+        return trust
+
+    def _insert(self, rows: list[tuple]) -> None:
+        now = timezone.now()
+        if connection.vendor == "postgresql":
+            copy_sql = "COPY attendance_attendancemark (organisation_id, pupil_id, date, session, code, category, recorded_at) FROM STDIN"
+            with transaction.atomic(), connection.cursor() as c, c.connection.cursor().copy(copy_sql) as copy:
+                for r in rows:
+                    copy.write_row((*r, now))
+            return
+        sql = (
+            "INSERT INTO attendance_attendancemark (organisation_id, pupil_id, date, session, code, category, recorded_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        )
+        with transaction.atomic(), connection.cursor() as c:
+            for i in range(0, len(rows), 50000):
+                c.executemany(sql, [(*r, now) for r in rows[i : i + 50000]])
+
+    def _drop(self, trust: Organisation) -> None:
+        """Remove the bench data. The organisations and users stay: the append-only audit log refers to them."""
+        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
+        alias = connection.alias
+        with transaction.atomic():
+            # Raw deletes: millions of rows, no signals or cascades to collect (nothing else refers to bench rows).
+            for model in (AttendanceMark, MarkAmendment, Register, GroupMembership, RoleAssignment):
+                model.objects.filter(organisation_id__in=ids)._raw_delete(alias)
+            Group.objects.filter(organisation_id__in=ids)._raw_delete(alias)
+            Pupil.objects.filter(organisation_id__in=ids)._raw_delete(alias)
+
+    # -- measurements --------------------------------------------------------------------------
+
+    def _client(self, user: User, organisation: Organisation) -> Client:
+        from pastoral.testing.personas import client_for
+
+        client = client_for(user)
+        session = client.session
+        session[SESSION_KEY] = organisation.pk
+        session.save()
+        return client
+
+    def _time(self, fn, n: int) -> list[float]:
+        fn()  # warm-up (connection, caches), not counted
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - t0)
+        return samples
+
+    def _measure(
+        self, trust: Organisation, dates: list[datetime.date], opts: dict[str, Any]
+    ) -> dict[str, Any]:
+        n = opts["iterations"]
+        school = trust.members.order_by("pk").first()
+        start, end = dates[0], dates[-1]
+        officer = User.objects.get(email=f"{PREFIX}officer@bench.test")
+        leader = User.objects.get(email=f"{PREFIX}leader@bench.test")
+        report: dict[str, Any] = {}
+
+        # 1. Saving a 30-pupil register: fresh registers for today, each group's tutor through the real view.
+        today = timezone.localdate()
+        groups = list(Group.objects.filter(organisation__parent=trust).order_by("pk"))
+        tutors = {
+            ra.group_id: ra.user
+            for ra in RoleAssignment.objects.filter(role=Role.TUTOR, group__in=groups).select_related("user")
+        }
+        members = {}
+        for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "pupil_id"):
+            members.setdefault(gid, []).append(pid)
+        slots = [(g, s) for s in ("AM", "PM") for g in groups]
+        clients: dict[int, Client] = {}
+
+        def save(slot: tuple[Group, str], variant: int = 0) -> int:
+            group, session = slot
+            client = clients.get(group.pk) or clients.setdefault(
+                group.pk, self._client(tutors[group.pk], group.organisation)
+            )
+            present = "/" if session == "AM" else "\\"
+            data = {"action": "save", "reason": "bench"}
+            for i, pid in enumerate(members[group.pk]):
+                code = present if (i + variant) % 10 else "N"
+                data[f"code-{pid}"] = code
+            url = (
+                reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
+            )
+            response = client.post(url, data)
+            assert response.status_code == 302, response.status_code
+            return response.status_code
+
+        fresh = iter(slots)
+        first = next(fresh)
+        save(first)  # warm-up
+        samples = []
+        for _ in range(min(n, len(slots) - 1)):
+            slot = next(fresh)
+            t0 = time.perf_counter()
+            save(slot)
+            samples.append(time.perf_counter() - t0)
+        report["register_save"] = _stats(samples)
+
+        # 2. School dashboard, year to date (the dataset's dates).
+        school_client = self._client(officer, school)
+        query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        dash = reverse("attendance:dashboard") + query
+        report["school_dashboard"] = _stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
+
+        # 3. Trust persistent-absence list (first page), and the hand-written SQL for the same list.
+        trust_client = self._client(leader, trust)
+        trust_url = reverse("attendance:absence_list") + query
+        probe = trust_client.get(trust_url)
+        assert probe.status_code == 200, probe.status_code
+        report["trust_persistent_list"] = _stats(
+            self._time(lambda: trust_client.get(trust_url), max(5, n // 3))
+        )
+        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
+
+        def hand() -> int:
+            with connection.cursor() as c:
+                c.execute(HAND_SQL.format(ids=",".join(str(i) for i in ids)), [start, end])
+                return len(c.fetchall())
+
+        report["trust_persistent_count"] = hand()
+        report["hand_sql_trust_list"] = _stats(self._time(hand, max(5, n // 3)))
+        report["trust_list_ratio_to_hand_sql"] = round(
+            report["trust_persistent_list"]["median_ms"]
+            / max(report["hand_sql_trust_list"]["median_ms"], 0.001),
+            2,
+        )
+
+        # 4. One pupil's history, year to date.
+        pupil = Pupil.objects.filter(organisation=school).order_by("pk").first()
+        hist = reverse("attendance:pupil", args=[pupil.pk]) + query
+        report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
+
+        # 5. Sustained register saves per second (re-saves alternate marks, so each is real work).
+        report["sustained_saves"] = self._sustained(slots, opts, save)
+        return report
+
+    def _sustained(self, slots, opts, save) -> dict[str, Any]:
+        seconds = opts["seconds"]
+        workers = opts["workers"] if connection.vendor == "postgresql" else 1
+        if workers <= 1:
+            count, t0, i = 0, time.perf_counter(), 0
+            while time.perf_counter() - t0 < seconds:
+                save(slots[i % len(slots)], variant=1 + i // len(slots))
+                count += 1
+                i += 1
+            elapsed = time.perf_counter() - t0
+            return {
+                "workers": 1,
+                "saves": count,
+                "seconds": round(elapsed, 2),
+                "per_second": round(count / elapsed, 1),
+            }
+        # Several processes, each with its own connection, over disjoint registers (as many tutors at once).
+        connections.close_all()
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        chunks = [slots[w::workers] for w in range(workers)]
+        procs = [ctx.Process(target=_worker, args=(chunk, seconds, queue, save)) for chunk in chunks]
+        t0 = time.perf_counter()
+        for p in procs:
+            p.start()
+        counts = [queue.get() for _ in procs]
+        for p in procs:
+            p.join()
+        elapsed = time.perf_counter() - t0
+        total = sum(counts)
+        return {
+            "workers": workers,
+            "saves": total,
+            "seconds": round(elapsed, 2),
+            "per_second": round(total / elapsed, 1),
+        }
+
+
+def _worker(chunk, seconds, queue, save) -> None:
+    connections.close_all()
+    count, t0, i = 0, time.perf_counter(), 0
+    while time.perf_counter() - t0 < seconds:
+        save(chunk[i % len(chunk)], variant=1 + i // len(chunk))
+        count += 1
+        i += 1
+    queue.put(count)
+    connections.close_all()
+
+
+_ = (io, settings, Category)  # imported for readers of this module's SQL

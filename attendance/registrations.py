@@ -1,0 +1,100 @@
+"""What attendance adds to the navigation, the home page, the pupil profile and the demo world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from access.permissions import access_for, can_view_pupil, has_role
+from access.roles import Role
+from attendance.selectors import FIGURES_ROLES, OFFICE_ROLES
+from demo.registry import register_demo_builder
+from pastoral.registry import register_home_panel, register_nav, register_profile_section
+
+
+def _tutor_panel(request: HttpRequest) -> dict[str, Any] | None:
+    from attendance import selectors
+    from attendance.models import Register, Session
+
+    groups = list(selectors.tutor_groups_for(request.user))
+    if not groups:
+        return None
+    today = timezone.localdate()
+    taken = set(
+        Register.objects.filter(group__in=groups, date=today, lesson="", taken_at__isnull=False).values_list(
+            "group_id", "session"
+        )
+    )
+    due = [
+        {"group": g, "session": s, "label": Session(s).label}
+        for g in groups
+        for s in Session.values
+        if (g.pk, s) not in taken
+    ]
+    return {"due": due, "today": today}
+
+
+def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
+    from attendance import selectors
+    from attendance.models import Session
+
+    organisation = getattr(request, "organisation", None)
+    if (
+        organisation is None
+        or not organisation.is_school_like
+        or not has_role(request.user, [Role.ATTENDANCE_OFFICER], organisation.pk)
+    ):
+        return None
+    today, session = timezone.localdate(), selectors.current_session()
+    return {
+        "not_taken": len(selectors.registers_not_taken(organisation, today, session)),
+        "session_label": Session(session).label,
+        "overdue_n": selectors.n_queue(organisation, today).count(),
+        "calls": len(selectors.first_day_absences(organisation, today)),
+    }
+
+
+def _pal_panel(request: HttpRequest) -> dict[str, Any] | None:
+    from attendance.views import caseload_today
+
+    if not any(g.role == Role.PAL for g in access_for(request.user).grants):
+        return None
+    return caseload_today(request.user, timezone.localdate())
+
+
+def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
+    from attendance import selectors
+
+    if not can_view_pupil(request.user, pupil):
+        return None
+    today = timezone.localdate()
+    summary = selectors.pupil_attendance_summary(
+        pupil=pupil, start=selectors.academic_year_start(today), end=today
+    )
+    rate = summary["attendance_rate"]
+    return {"summary": summary, "attendance_pct": "—" if rate is None else f"{rate * 100:.1f}%"}
+
+
+def _is_tutor(user: Any) -> bool:
+    return any(g.role == Role.TUTOR and g.group_id for g in access_for(user).grants)
+
+
+def _demo(world: Any) -> None:
+    from attendance.demo import build_attendance
+
+    build_attendance(world)
+
+
+register_nav("Registers", "attendance:my_registers", roles=None, when=_is_tutor, order=20)
+register_nav("Registers not taken", "attendance:not_taken", roles=OFFICE_ROLES, order=21)
+register_nav("N queue", "attendance:n_queue", roles=OFFICE_ROLES, order=22)
+register_nav("First-day calls", "attendance:first_day_calls", roles=OFFICE_ROLES, order=23)
+register_nav("Attendance figures", "attendance:dashboard", roles=FIGURES_ROLES, order=24)
+register_nav("My caseload", "attendance:caseload", roles=[Role.PAL], order=25)
+register_home_panel("attendance-tutor", "attendance/panels/tutor.html", _tutor_panel, order=20)
+register_home_panel("attendance-officer", "attendance/panels/officer.html", _officer_panel, order=21)
+register_home_panel("attendance-pal", "attendance/panels/pal.html", _pal_panel, order=22)
+register_profile_section("attendance", "attendance/panels/profile.html", _profile, order=20)
+register_demo_builder("attendance", _demo, order=40)

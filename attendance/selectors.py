@@ -1,0 +1,368 @@
+"""Reads with rules: the figures exactly as standards.md, registers due, the N queue, first-day calls.
+
+Every figure is one aggregate query over the compact mark table: `category` 1 present, 2 attending,
+3 authorised, 4 unauthorised, 5 not possible, 6 not counted (attendance/codes.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.permissions import access_for, has_role
+from access.roles import Role
+from attendance.codes import Category
+from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
+from organisations.models import Closure, Organisation
+from people.models import Group, GroupMembership, Pupil
+
+# Who may do what in attendance (beyond a tutor's own group and a PAL's caseload).
+OFFICE_ROLES = frozenset({Role.ATTENDANCE_OFFICER, Role.SCHOOL_ADMIN, Role.SENIOR_LEADER})
+FIGURES_ROLES = OFFICE_ROLES | {Role.DSL, Role.DEPUTY_DSL}
+N_QUEUE_SCHOOL_DAYS = 5
+
+_COUNTS = {
+    "present": Count("id", filter=Q(category=Category.PRESENT)),
+    "attending": Count("id", filter=Q(category=Category.ATTENDING)),
+    "authorised": Count("id", filter=Q(category=Category.AUTHORISED)),
+    "unauthorised": Count("id", filter=Q(category=Category.UNAUTHORISED)),
+}
+
+
+def rates(counts: dict[str, int]) -> dict[str, Any]:
+    """Add possible sessions, rates and the persistent/severe flags to raw category counts.
+
+    Persistent absence is absence ≥ 10% of possible sessions (exactly 10% is persistent), severe ≥ 50%;
+    compared in integers so 10% is never lost to rounding.
+    """
+    present, attending = counts.get("present") or 0, counts.get("attending") or 0
+    authorised, unauthorised = counts.get("authorised") or 0, counts.get("unauthorised") or 0
+    possible = present + attending + authorised + unauthorised
+    absent = authorised + unauthorised
+    return {
+        "possible": possible,
+        "present": present,
+        "attending": attending,
+        "authorised": authorised,
+        "unauthorised": unauthorised,
+        "attendance_rate": (present + attending) / possible if possible else None,
+        "absence_rate": absent / possible if possible else None,
+        "is_persistent": bool(possible) and absent * 10 >= possible,
+        "is_severe": bool(possible) and absent * 2 >= possible,
+    }
+
+
+def summarise(marks: QuerySet) -> dict[str, Any]:
+    """Figures for any set of marks (a pupil, group, year, site, school or group of schools)."""
+    return rates(marks.aggregate(**_COUNTS))
+
+
+def pupil_attendance_summary(*, pupil: Pupil, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """One pupil's figures between two dates inclusive (public interface for other apps)."""
+    return summarise(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end))
+
+
+# --- Scopes -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    """What a figures page covers: one school or a group of schools, optionally narrowed."""
+
+    organisation: Organisation
+    organisation_ids: list[int]
+    site_id: int | None = None
+    year_group: int | None = None
+    group: Group | None = None
+
+    @property
+    def label(self) -> str:
+        parts = [self.organisation.name]
+        if self.site_id:
+            parts.append(str(self.organisation.sites.filter(pk=self.site_id).first() or "site"))
+        if self.year_group is not None:
+            parts.append("Reception" if self.year_group == 0 else f"Year {self.year_group}")
+        if self.group is not None:
+            parts.append(self.group.name)
+        return ", ".join(parts)
+
+
+def scope_for(organisation: Organisation, **narrow: Any) -> Scope:
+    ids = [organisation.pk]
+    if organisation.kind == Organisation.Kind.GROUP:
+        ids += list(organisation.members.values_list("pk", flat=True))
+    return Scope(organisation=organisation, organisation_ids=ids, **narrow)
+
+
+def scope_marks(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Marks in a scope between two dates. Pupil filters only when narrowed (the school scope reads the index)."""
+    qs = AttendanceMark.objects.filter(date__gte=start, date__lte=end)
+    if len(scope.organisation_ids) == 1:
+        qs = qs.filter(organisation_id=scope.organisation_ids[0])
+    else:
+        qs = qs.filter(organisation_id__in=scope.organisation_ids)
+    if scope.site_id:
+        qs = qs.filter(pupil__site_id=scope.site_id)
+    if scope.year_group is not None:
+        qs = qs.filter(pupil__year_group=scope.year_group)
+    if scope.group is not None:
+        qs = qs.filter(pupil_id__in=GroupMembership.objects.filter(group=scope.group).values("pupil_id"))
+    return qs
+
+
+def per_pupil(marks: QuerySet, *, threshold: str = "") -> list[dict[str, Any]]:
+    """Figures per pupil, worst first; `threshold` "persistent" or "severe" keeps only those pupils.
+
+    One GROUP BY over possible sessions only; the HAVING clause does the ≥ 10% / ≥ 50% test in integers.
+    """
+    qs = (
+        marks.filter(category__lte=Category.UNAUTHORISED)
+        .values("pupil_id")
+        .annotate(
+            possible=Count("id"),
+            present=Count("id", filter=Q(category=Category.PRESENT)),
+            attending=Count("id", filter=Q(category=Category.ATTENDING)),
+            authorised=Count("id", filter=Q(category=Category.AUTHORISED)),
+            unauthorised=Count("id", filter=Q(category=Category.UNAUTHORISED)),
+        )
+    )
+    if threshold == "persistent":
+        qs = qs.filter(possible__lte=(F("authorised") + F("unauthorised")) * 10)
+    elif threshold == "severe":
+        qs = qs.filter(possible__lte=(F("authorised") + F("unauthorised")) * 2)
+    rows = []
+    for row in qs.order_by():
+        possible, absent = row["possible"], row["authorised"] + row["unauthorised"]
+        row["attended"] = row["present"] + row["attending"]
+        row["absent"] = absent
+        row["attendance_rate"] = row["attended"] / possible
+        row["absence_rate"] = absent / possible
+        row["is_persistent"] = absent * 10 >= possible
+        row["is_severe"] = absent * 2 >= possible
+        row["absence_pct"] = f"{absent * 100 / possible:.1f}%"
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["absence_rate"], r["pupil_id"]))
+    return rows
+
+
+def totals_of(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The scope's figures from its per-pupil rows (saves a second scan of the marks)."""
+    keys = ("present", "attending", "authorised", "unauthorised")
+    return rates({k: sum(r[k] for r in rows) for k in keys})
+
+
+def attach_pupils(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the Pupil object to each row (one query for the rows given, e.g. one page)."""
+    rows = list(rows)
+    pupils = Pupil.objects.select_related("organisation").in_bulk([r["pupil_id"] for r in rows])
+    for row in rows:
+        row["pupil"] = pupils.get(row["pupil_id"])
+    return rows
+
+
+def weekly_trend(marks: QuerySet) -> list[dict[str, Any]]:
+    """Attendance and absence rate per week (Monday), for the chart and its table."""
+    qs = (
+        marks.filter(category__lte=Category.UNAUTHORISED)
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(**_COUNTS)
+        .order_by("week")
+    )
+    out = []
+    for row in qs:
+        week = row.pop("week")
+        figures = rates(row)
+        figures["week"] = week.date() if isinstance(week, datetime.datetime) else week
+        out.append(figures)
+    return out
+
+
+# --- School days, registers due ---------------------------------------------------------------
+
+
+def school_days(organisation: Organisation, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """Weekdays between two dates inclusive, less the organisation's whole-school closures."""
+    closures = list(
+        Closure.objects.filter(
+            organisation=organisation, site__isnull=True, starts_on__lte=end, ends_on__gte=start
+        ).values_list("starts_on", "ends_on")
+    )
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5 and not any(a <= day <= b for a, b in closures):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def school_days_before(organisation: Organisation, on: datetime.date, count: int) -> datetime.date:
+    """The date `count` school days before `on` (counting back from the day before)."""
+    days = school_days(
+        organisation, on - datetime.timedelta(days=count * 3 + 30), on - datetime.timedelta(days=1)
+    )
+    return days[-count] if len(days) >= count else on - datetime.timedelta(days=count)
+
+
+def settings_for(organisation: Organisation) -> AttendanceSettings:
+    found = AttendanceSettings.objects.filter(organisation=organisation).first()
+    return found or AttendanceSettings(organisation=organisation)
+
+
+def register_closes(organisation: Organisation, date: datetime.date, session: str) -> datetime.datetime:
+    closes = settings_for(organisation).closes_at(session)
+    return timezone.make_aware(datetime.datetime.combine(date, closes))
+
+
+def is_register_closed(
+    organisation: Organisation, date: datetime.date, session: str, now: datetime.datetime | None = None
+) -> bool:
+    return (now or timezone.now()) > register_closes(organisation, date, session)
+
+
+def current_session(now: datetime.datetime | None = None) -> str:
+    return Session.AM if timezone.localtime(now or timezone.now()).hour < 12 else Session.PM
+
+
+def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:
+    """The pupils on the group's register on a date (dated memberships)."""
+    members = GroupMembership.objects.current(date).filter(group=group).values("pupil_id")
+    return list(Pupil.objects.filter(pk__in=members).order_by("legal_last_name", "legal_first_name"))
+
+
+def register_rows(group: Group, date: datetime.date, session: str) -> list[dict[str, Any]]:
+    pupils = register_pupils(group, date)
+    marks = {
+        m.pupil_id: m for m in AttendanceMark.objects.filter(pupil__in=pupils, date=date, session=session)
+    }
+    return [{"pupil": p, "mark": marks.get(p.pk)} for p in pupils]
+
+
+def tutors_of(group_ids: Iterable[int], on: datetime.date | None = None) -> dict[int, list[Any]]:
+    """Who is responsible for each group's register: its current tutor role assignments."""
+    found: dict[int, list[Any]] = {}
+    for ra in (
+        RoleAssignment.objects.current(on)
+        .filter(role=Role.TUTOR, group_id__in=list(group_ids))
+        .select_related("user")
+    ):
+        found.setdefault(ra.group_id, []).append(ra.user)
+    return found
+
+
+def registers_not_taken(
+    organisation: Organisation, date: datetime.date, session: str
+) -> list[dict[str, Any]]:
+    """Tutor groups with pupils whose register for the session is not taken, with who is responsible."""
+    taken = Register.objects.filter(
+        organisation=organisation, date=date, session=session, lesson="", taken_at__isnull=False
+    ).values("group_id")
+    with_pupils = GroupMembership.objects.current(date).filter(organisation=organisation).values("group_id")
+    groups = list(
+        Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR, pk__in=with_pupils)
+        .exclude(pk__in=taken)
+        .order_by("name")
+    )
+    tutors = tutors_of([g.pk for g in groups], date)
+    return [{"group": g, "responsible": tutors.get(g.pk, [])} for g in groups]
+
+
+def tutor_groups_for(user: Any) -> QuerySet:
+    """Groups whose register this user takes (their tutor role assignments)."""
+    ids = [g.group_id for g in access_for(user).grants if g.role == Role.TUTOR and g.group_id]
+    return Group.objects.filter(pk__in=ids).order_by("name")
+
+
+def can_take_register(user: Any, group: Group) -> bool:
+    """The group's tutor, or the attendance office of the school."""
+    access = access_for(user)
+    if any(g.role == Role.TUTOR and g.group_id == group.pk for g in access.grants):
+        return True
+    return has_role(user, OFFICE_ROLES, group.organisation_id)
+
+
+def can_see_figures(user: Any, organisation: Organisation) -> bool:
+    return has_role(user, FIGURES_ROLES, organisation.pk)
+
+
+def is_office(user: Any, organisation_id: int) -> bool:
+    return has_role(user, OFFICE_ROLES, organisation_id)
+
+
+def can_follow_up(user: Any, pupil: Pupil) -> bool:
+    """The office, or a PAL whose caseload includes the pupil, may log contacts and send letters."""
+    if is_office(user, pupil.organisation_id):
+        return True
+    pal_groups = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
+    return (
+        bool(pal_groups)
+        and GroupMembership.objects.current().filter(pupil=pupil, group_id__in=pal_groups).exists()
+    )
+
+
+# --- Work queues ------------------------------------------------------------------------------
+
+
+def n_queue(organisation: Organisation, today: datetime.date | None = None) -> QuerySet:
+    """`N` marks older than 5 school days: flagged until resolved to a reason or `O`."""
+    today = today or timezone.localdate()
+    cutoff = school_days_before(organisation, today, N_QUEUE_SCHOOL_DAYS)
+    return (
+        AttendanceMark.objects.filter(organisation=organisation, code="N", date__lt=cutoff)
+        .select_related("pupil")
+        .order_by("date", "session", "pupil__legal_last_name")
+    )
+
+
+def unresolved_n(organisation: Organisation) -> QuerySet:
+    return AttendanceMark.objects.filter(organisation=organisation, code="N").select_related("pupil")
+
+
+def first_day_absences(
+    organisation: Organisation, date: datetime.date, pupil_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """Today's absences with no reason (`N`): the first-day calls, with the first contact to ring."""
+    marks = AttendanceMark.objects.filter(organisation=organisation, date=date, code="N").select_related(
+        "pupil"
+    )
+    if pupil_ids is not None:
+        marks = marks.filter(pupil_id__in=list(pupil_ids))
+    by_pupil: dict[int, dict[str, Any]] = {}
+    for mark in marks.order_by("pupil__legal_last_name", "session"):
+        entry = by_pupil.setdefault(
+            mark.pupil_id, {"pupil": mark.pupil, "sessions": [], "contact": None, "logged": False}
+        )
+        entry["sessions"].append(mark.session)
+    if by_pupil:
+        from attendance.models import ContactLog
+        from people.models import PupilContact
+
+        for link in (
+            PupilContact.objects.filter(pupil_id__in=by_pupil).select_related("contact").order_by("-priority")
+        ):
+            by_pupil[link.pupil_id]["contact"] = link.contact
+        logged = ContactLog.objects.filter(pupil_id__in=by_pupil, occurred_at__date=date).values_list(
+            "pupil_id", flat=True
+        )
+        for pid in logged:
+            by_pupil[pid]["logged"] = True
+    return list(by_pupil.values())
+
+
+def pupil_history(pupil: Pupil, start: datetime.date, end: datetime.date) -> list[AttendanceMark]:
+    return list(
+        AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end).order_by(
+            "-date", "-session"
+        )
+    )
+
+
+def academic_year_start(on: datetime.date) -> datetime.date:
+    return datetime.date(on.year if on.month >= 9 else on.year - 1, 9, 1)

@@ -1,0 +1,544 @@
+"""Writes: taking registers, amendments, suspensions, follow-up, letters and the MIS import."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attendance import selectors
+from attendance.codes import CODES, category_of
+from attendance.models import (
+    AttendanceMark,
+    ContactLog,
+    EscalationStage,
+    LetterTemplate,
+    MarkAmendment,
+    PupilEscalation,
+    Register,
+    Session,
+)
+from audit.services import record_event
+from organisations.models import Organisation
+from people.models import Group, Pupil
+
+BEFORE_CLOSE_REASON = "Corrected while the register was open"
+
+
+@dataclass
+class Entry:
+    code: str
+    minutes_late: int | None = None
+    original: str | None = None  # the code the person saw when they loaded the page ("" = no mark)
+
+
+@dataclass
+class RegisterResult:
+    register: Register
+    created: int = 0
+    amended: int = 0
+    unchanged: int = 0
+    late_to_u: list[int] = field(default_factory=list)
+    conflicts: list[int] = field(default_factory=list)
+
+
+def _clean_entry(pupil_id: int, entry: Entry) -> None:
+    if entry.code not in CODES:
+        raise ValidationError({str(pupil_id): f"{entry.code!r} is not a national attendance code."})
+    if entry.code == "L" and not entry.minutes_late:
+        raise ValidationError({str(pupil_id): "L (late) needs the minutes late."})
+
+
+def _register_for(group: Group, date: datetime.date, session: str, lesson: str = "") -> Register:
+    try:
+        with transaction.atomic():
+            register, _ = Register.objects.get_or_create(
+                group=group,
+                date=date,
+                session=session,
+                lesson=lesson,
+                defaults={"organisation_id": group.organisation_id},
+            )
+    except IntegrityError:  # another connection created it first
+        register = Register.objects.get(group=group, date=date, session=session, lesson=lesson)
+    return register
+
+
+def save_register(
+    *,
+    actor: Any,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    entries: dict[int, Entry],
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> RegisterResult:
+    """Save a group's session register in one transaction, never losing a concurrent change.
+
+    The register row is locked (SELECT … FOR UPDATE) so two savers queue; a pupil whose mark changed
+    since the page was loaded (`Entry.original` differs) is not overwritten but reported as a conflict.
+    `L` entered after the register closed becomes `U`. A change to a saved mark is an amendment:
+    after the register closed it needs a reason; before, it is recorded as a correction.
+    """
+    if session not in Session.values:
+        raise ValidationError("Unknown session.")
+    now = now or timezone.now()
+    for pupil_id, entry in entries.items():
+        _clean_entry(pupil_id, entry)
+    allowed = {p.pk for p in selectors.register_pupils(group, date)}
+    stray = set(entries) - allowed
+    if stray:
+        raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
+    closed = selectors.is_register_closed(group.organisation, date, session, now)
+    register = _register_for(group, date, session)
+    with transaction.atomic():
+        register = Register.objects.select_for_update().get(pk=register.pk)
+        result = RegisterResult(register=register)
+        existing = {
+            m.pupil_id: m
+            for m in AttendanceMark.objects.select_for_update().filter(
+                pupil_id__in=list(entries), date=date, session=session
+            )
+        }
+        to_create, to_update, amendments = [], [], []
+        for pupil_id, entry in entries.items():
+            mark = existing.get(pupil_id)
+            code, minutes = entry.code, entry.minutes_late if entry.code in ("L", "U") else None
+            if mark is not None and entry.original is not None and entry.original == code:
+                # This person left the pupil as they found them: whatever is saved now (perhaps someone
+                # else's change) stays.
+                result.unchanged += 1
+                continue
+            if code == "L" and closed and (mark is None or mark.code != "L"):
+                code = "U"
+                result.late_to_u.append(pupil_id)
+            if mark is None:
+                if (
+                    entry.original
+                ):  # it had a mark when the page was loaded, and someone removed it: impossible
+                    result.conflicts.append(pupil_id)
+                    continue
+                to_create.append(
+                    AttendanceMark(
+                        organisation_id=group.organisation_id,
+                        pupil_id=pupil_id,
+                        date=date,
+                        session=session,
+                        code=code,
+                        category=int(category_of(code)),
+                        minutes_late=minutes,
+                        recorded_by=actor,
+                        recorded_at=now,
+                    )
+                )
+                continue
+            if mark.code == code and mark.minutes_late == minutes:
+                result.unchanged += 1
+                continue
+            if entry.original is not None and entry.original != mark.code:
+                result.conflicts.append(pupil_id)  # someone else changed it since this page was loaded
+                continue
+            if closed and not reason.strip():
+                raise ValidationError("The register has closed: give a reason for the changes.")
+            amendments.append(
+                MarkAmendment(
+                    organisation_id=group.organisation_id,
+                    pupil_id=pupil_id,
+                    date=date,
+                    session=session,
+                    original_code=mark.code,
+                    original_minutes_late=mark.minutes_late,
+                    new_code=code,
+                    new_minutes_late=minutes,
+                    amended_by=actor,
+                    amended_at=now,
+                    reason=reason.strip() or BEFORE_CLOSE_REASON,
+                )
+            )
+            mark.code, mark.category, mark.minutes_late = code, int(category_of(code)), minutes
+            mark.recorded_by, mark.recorded_at = actor, now
+            to_update.append(mark)
+        if to_create:
+            AttendanceMark.objects.bulk_create(to_create)
+        if to_update:
+            AttendanceMark.objects.bulk_update(
+                to_update, ["code", "category", "minutes_late", "recorded_by", "recorded_at"]
+            )
+        if amendments:
+            MarkAmendment.objects.bulk_create(amendments)
+        result.created, result.amended = len(to_create), len(to_update)
+        fields = ["version"]
+        register.version += 1
+        if register.taken_at is None:
+            register.taken_at, register.taken_by = now, actor
+            fields += ["taken_at", "taken_by"]
+        register.save(update_fields=fields)
+        if to_create or to_update:
+            record_event(
+                action="update",
+                actor=actor,
+                obj=register,
+                note=f"register saved: {len(to_create)} new, {len(to_update)} amended marks",
+            )
+    return result
+
+
+def amend_mark(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    date: datetime.date,
+    session: str,
+    code: str,
+    reason: str,
+    minutes_late: int | None = None,
+    now: datetime.datetime | None = None,
+) -> AttendanceMark:
+    """Set one pupil's mark for a session, keeping the original in the amendment log."""
+    _clean_entry(pupil.pk, Entry(code, minutes_late))
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for the amendment."})
+    now = now or timezone.now()
+    with transaction.atomic():
+        mark = (
+            AttendanceMark.objects.select_for_update().filter(pupil=pupil, date=date, session=session).first()
+        )
+        minutes = minutes_late if code in ("L", "U") else None
+        if mark is None:
+            mark = AttendanceMark(
+                organisation_id=pupil.organisation_id,
+                pupil=pupil,
+                date=date,
+                session=session,
+                code=code,
+                minutes_late=minutes,
+                recorded_by=actor,
+                recorded_at=now,
+            )
+            mark.full_clean(exclude=["category"])
+            mark.save()
+            record_event(
+                action="create",
+                actor=actor,
+                obj=pupil,
+                note=f"attendance {date} {session} set to {code}: {reason}",
+            )
+            return mark
+        if mark.code == code and mark.minutes_late == minutes:
+            return mark
+        MarkAmendment.objects.create(
+            organisation_id=pupil.organisation_id,
+            pupil=pupil,
+            date=date,
+            session=session,
+            original_code=mark.code,
+            original_minutes_late=mark.minutes_late,
+            new_code=code,
+            new_minutes_late=minutes,
+            amended_by=actor,
+            amended_at=now,
+            reason=reason.strip(),
+        )
+        mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
+        mark.full_clean(exclude=["category"])
+        mark.save()
+        record_event(
+            action="update",
+            actor=actor,
+            obj=pupil,
+            note=f"attendance {date} {session} amended to {code}: {reason}",
+        )
+    return mark
+
+
+def marks_for_suspension(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    start: datetime.date,
+    end: datetime.date,
+    sessions: Iterable[Any] | None = None,
+    reason: str = "Suspension",
+) -> int:
+    """Record `E` for the school sessions of a suspension; existing marks are amended with a reason.
+
+    `sessions` is None (both sessions of every school day), session names ("AM", "PM") for every day,
+    or exact (date, session) pairs. Returns how many marks were set or changed.
+    """
+    days = selectors.school_days(pupil.organisation, start, end)
+    pairs: list[tuple[datetime.date, str]]
+    if sessions is None:
+        pairs = [(d, s) for d in days for s in Session.values]
+    else:
+        sessions = list(sessions)
+        if all(isinstance(s, str) for s in sessions):
+            pairs = [(d, s) for d in days for s in sessions]
+        else:
+            pairs = [(d, s) for d, s in sessions if d in days]
+    changed = 0
+    with transaction.atomic():
+        for date, session in pairs:
+            before = (
+                AttendanceMark.objects.filter(pupil=pupil, date=date, session=session)
+                .values_list("code", flat=True)
+                .first()
+            )
+            if before == "E":
+                continue
+            amend_mark(actor=actor, pupil=pupil, date=date, session=session, code="E", reason=reason)
+            changed += 1
+    return changed
+
+
+def resolve_n(*, actor: Any, mark: AttendanceMark, code: str, reason: str) -> AttendanceMark:
+    """Resolve an `N` to a reason code or `O`."""
+    if code == "N":
+        raise ValidationError({"code": "Choose the reason, or O if none is given."})
+    return amend_mark(
+        actor=actor, pupil=mark.pupil, date=mark.date, session=mark.session, code=code, reason=reason
+    )
+
+
+# --- Follow-up --------------------------------------------------------------------------------
+
+
+def log_contact(*, actor: Any, pupil: Pupil, data: dict[str, Any]) -> ContactLog:
+    entry = ContactLog(organisation_id=pupil.organisation_id, pupil=pupil, recorded_by=actor, **data)
+    if entry.contact_id and entry.contact.organisation_id != pupil.organisation_id:
+        raise ValidationError({"contact": "That contact belongs to another organisation."})
+    if not entry.contact_id and not entry.to_whom.strip():
+        raise ValidationError({"to_whom": "Choose a contact or say who you contacted."})
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def escalate(*, actor: Any, pupil: Pupil, stage: EscalationStage, note: str = "") -> PupilEscalation:
+    if stage.organisation_id != pupil.organisation_id:
+        raise ValidationError("That stage belongs to another organisation.")
+    entry = PupilEscalation(
+        organisation_id=pupil.organisation_id, pupil=pupil, stage=stage, note=note, recorded_by=actor
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def letter_text(*, template: LetterTemplate, pupil: Pupil, start: datetime.date, end: datetime.date) -> str:
+    """The letter body with placeholders filled in (safe_substitute: unknown `$words` stay as typed)."""
+    from people.models import PupilContact
+
+    figures = selectors.pupil_attendance_summary(pupil=pupil, start=start, end=end)
+    link = PupilContact.objects.filter(pupil=pupil).select_related("contact").order_by("priority").first()
+    pct = lambda v: "—" if v is None else f"{v * 100:.1f}%"  # noqa: E731
+    return string.Template(template.body).safe_substitute(
+        pupil_name=pupil.display_name,
+        contact_name=str(link.contact) if link else "Parent or carer",
+        school_name=pupil.organisation.name,
+        attendance_rate=pct(figures["attendance_rate"]),
+        absence_rate=pct(figures["absence_rate"]),
+        start=f"{start:%-d %B %Y}",
+        end=f"{end:%-d %B %Y}",
+        today=f"{timezone.localdate():%-d %B %Y}",
+    )
+
+
+def letter_pdf(
+    *, actor: Any, template: LetterTemplate, pupil: Pupil, start: datetime.date, end: datetime.date
+) -> bytes:
+    """Render the letter as a PDF (WeasyPrint) and log it as a letter contact."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    body = letter_text(template=template, pupil=pupil, start=start, end=end)
+    html = render_to_string(
+        "attendance/letter_pdf.html",
+        {
+            "pupil": pupil,
+            "paragraphs": [p for p in body.split("\n\n") if p.strip()],
+            "organisation": pupil.organisation,
+        },
+    )
+    pdf = HTML(string=html).write_pdf()
+    from people.models import PupilContact
+
+    link = PupilContact.objects.filter(pupil=pupil).order_by("priority").first()
+    log_contact(
+        actor=actor,
+        pupil=pupil,
+        data={
+            "method": ContactLog.Method.LETTER,
+            "contact": link.contact if link else None,
+            "to_whom": "" if link else "Parent or carer",
+            "outcome": f"Letter sent: {template.name}",
+            "next_step": "",
+        },
+    )
+    return pdf
+
+
+# --- MIS import -------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("upn", "date", "session", "code", "minutes_late")
+
+
+@dataclass
+class ImportError_:
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[ImportError_] = field(default_factory=list)
+    created: int = 0
+    amended: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_marks(
+    *, actor: Any, organisation: Organisation, data: bytes | str, reason: str = "MIS import"
+) -> ImportResult:
+    """Import marks from an MIS CSV (upn or mis_id, date, session, code, minutes_late): all or nothing.
+
+    Every row is checked first; any error means nothing is written and each error names its line, column
+    and reason. Changed existing marks are amended with the reason.
+    """
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    reader = csv.DictReader(io.StringIO(text))
+    result = ImportResult()
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader.fieldnames = headers
+    key = "upn" if "upn" in headers else "mis_id" if "mis_id" in headers else None
+    missing = [c for c in ("date", "session", "code") if c not in headers]
+    if key is None or missing:
+        result.errors.append(
+            ImportError_(
+                1,
+                ", ".join(missing or ["upn"]),
+                "Missing column(s): the header needs upn (or mis_id), date, session, code.",
+            )
+        )
+        return result
+    rows = list(reader)
+    ids = {r.get(key, "").strip() for r in rows}
+    pupils = {
+        getattr(p, key): p for p in Pupil.objects.filter(organisation=organisation, **{f"{key}__in": ids})
+    }
+    parsed: dict[tuple[int, datetime.date, str], tuple[int, str, int | None]] = {}
+    for line, row in enumerate(rows, start=2):
+        ident = (row.get(key) or "").strip()
+        pupil = pupils.get(ident)
+        if pupil is None:
+            result.errors.append(ImportError_(line, key, f"No pupil with {key} {ident!r} at {organisation}."))
+        try:
+            date = datetime.date.fromisoformat((row.get("date") or "").strip())
+        except ValueError:
+            result.errors.append(ImportError_(line, "date", "Not a date: use YYYY-MM-DD."))
+            date = None
+        session = (row.get("session") or "").strip().upper()
+        if session not in Session.values:
+            result.errors.append(ImportError_(line, "session", "Session must be AM or PM."))
+        code = (row.get("code") or "").strip().upper()
+        if code not in CODES:
+            result.errors.append(ImportError_(line, "code", f"{code!r} is not a national attendance code."))
+        minutes_raw = (row.get("minutes_late") or "").strip()
+        minutes = None
+        if minutes_raw:
+            if not minutes_raw.isdigit():
+                result.errors.append(
+                    ImportError_(line, "minutes_late", "Minutes late must be a whole number.")
+                )
+            else:
+                minutes = int(minutes_raw)
+        if code == "L" and not minutes:
+            result.errors.append(ImportError_(line, "minutes_late", "L (late) needs the minutes late."))
+        if pupil is not None and date is not None and session in Session.values:
+            k = (pupil.pk, date, session)
+            if k in parsed:
+                result.errors.append(
+                    ImportError_(line, "date", "The same pupil, date and session appear twice.")
+                )
+            parsed[k] = (line, code, minutes if code in ("L", "U") else None)
+    if result.errors:
+        return result
+    now = timezone.now()
+    with transaction.atomic():
+        pupil_ids = {k[0] for k in parsed}
+        existing = {
+            (m.pupil_id, m.date, m.session): m
+            for m in AttendanceMark.objects.select_for_update().filter(
+                pupil_id__in=pupil_ids, date__in={k[1] for k in parsed}
+            )
+        }
+        creates, updates, amendments = [], [], []
+        for (pid, date, session), (_, code, minutes) in parsed.items():
+            mark = existing.get((pid, date, session))
+            if mark is None:
+                creates.append(
+                    AttendanceMark(
+                        organisation=organisation,
+                        pupil_id=pid,
+                        date=date,
+                        session=session,
+                        code=code,
+                        category=int(category_of(code)),
+                        minutes_late=minutes,
+                        recorded_by=actor,
+                        recorded_at=now,
+                    )
+                )
+            elif mark.code != code or mark.minutes_late != minutes:
+                amendments.append(
+                    MarkAmendment(
+                        organisation=organisation,
+                        pupil_id=pid,
+                        date=date,
+                        session=session,
+                        original_code=mark.code,
+                        original_minutes_late=mark.minutes_late,
+                        new_code=code,
+                        new_minutes_late=minutes,
+                        amended_by=actor,
+                        amended_at=now,
+                        reason=reason,
+                    )
+                )
+                mark.code, mark.category, mark.minutes_late, mark.recorded_by, mark.recorded_at = (
+                    code,
+                    int(category_of(code)),
+                    minutes,
+                    actor,
+                    now,
+                )
+                updates.append(mark)
+            else:
+                result.unchanged += 1
+        AttendanceMark.objects.bulk_create(creates, batch_size=2000)
+        AttendanceMark.objects.bulk_update(
+            updates, ["code", "category", "minutes_late", "recorded_by", "recorded_at"], batch_size=1000
+        )
+        MarkAmendment.objects.bulk_create(amendments, batch_size=2000)
+        result.created, result.amended = len(creates), len(updates)
+        record_event(
+            action="import",
+            actor=actor,
+            organisation_id=organisation.pk,
+            object_type="attendance.AttendanceMark",
+            note=f"MIS attendance import: {result.created} new, {result.amended} amended, {result.unchanged} unchanged",
+        )
+    return result

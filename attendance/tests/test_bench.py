@@ -1,0 +1,37 @@
+"""The benchmark command runs end to end at a tiny scale (the full run is on demand: docs/performance.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from attendance.models import AttendanceMark
+from organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_it_builds_a_small_trust_and_reports_every_measurement_as_json():
+    out = io.StringIO()
+    call_command(
+        "bench_attendance", scale=0.03, schools=2, days=5, iterations=3, seconds=0.3, workers=1, stdout=out
+    )
+    report = json.loads(out.getvalue())
+    for key in (
+        "register_save",
+        "school_dashboard",
+        "trust_persistent_list",
+        "hand_sql_trust_list",
+        "pupil_history",
+    ):
+        assert report[key]["n"] >= 3 and 0 < report[key]["median_ms"] <= report[key]["p95_ms"]
+    assert report["dataset"]["marks"] == 2 * 30 * 5 * 2
+    assert report["trust_list_ratio_to_hand_sql"] > 0
+    assert report["sustained_saves"]["saves"] >= 1
+    assert report["trust_persistent_count"] >= 1
+    # the bench data is removed afterwards (organisations stay: the audit log refers to them)
+    assert not AttendanceMark.objects.filter(organisation__slug__startswith="bench-").exists()
+    assert Organisation.objects.filter(slug="bench-trust").exists()

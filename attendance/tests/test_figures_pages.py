@@ -1,0 +1,126 @@
+"""The figures pages, exports, the PAL's caseload view, home panels and the pupil-profile section."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.tests.helpers import mark, marks
+from pastoral.testing.personas import build_school_world, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    w = build_school_world()
+    start = timezone.localdate() - datetime.timedelta(days=20)
+    marks(w.alice, ["/"] * 9 + ["N"], start=start)  # exactly 10%
+    marks(w.ben, ["/"] * 10, start=start)
+    marks(w.dan, ["I", "/"] * 5, start=start)  # 50%
+    marks(w.rory, ["O"] * 10, start=start)  # another school
+    return w
+
+
+def _range():
+    today = timezone.localdate()
+    return {"start": f"{today - datetime.timedelta(days=30):%Y-%m-%d}", "end": f"{today:%Y-%m-%d}"}
+
+
+def test_it_shows_the_school_dashboard_with_trend_data_as_json(world):
+    response = client_for(world.attendance_officer).get(reverse("attendance:dashboard"), _range())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        response.context["totals"]["possible"] == 30
+        and response.context["persistent"] == 2
+        and response.context["severe"] == 1
+    )
+    assert (
+        'id="trend-data" type="application/json"' in body
+        and "chart-4.6.1.umd.min.js" in body
+        and "Rory" not in body
+    )
+    assert "<script>" not in body
+
+
+def test_it_narrows_figures_to_a_year_and_a_group(world):
+    client = client_for(world.senior)
+    assert (
+        client.get(reverse("attendance:dashboard"), {**_range(), "year": 10}).context["totals"]["possible"]
+        == 10
+    )
+    assert (
+        client.get(reverse("attendance:dashboard"), {**_range(), "group": world.group_9a.pk}).context[
+            "totals"
+        ]["possible"]
+        == 20
+    )
+
+
+def test_it_lists_persistent_absence_including_exactly_ten_percent(world):
+    response = client_for(world.attendance_officer).get(reverse("attendance:absence_list"), _range())
+    body = response.content.decode()
+    assert "Alice Archer" in body and "Dan Dyer" in body and "Ben Baker" not in body and "Rory" not in body
+    severe = (
+        client_for(world.attendance_officer)
+        .get(reverse("attendance:absence_list"), {**_range(), "level": "severe"})
+        .content.decode()
+    )
+    assert "Dan Dyer" in severe and "Alice Archer" not in severe
+
+
+def test_it_exports_the_list_to_csv_and_xlsx(world):
+    client = client_for(world.attendance_officer)
+    csv = client.get(reverse("attendance:absence_list"), {**_range(), "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    text = csv.content.decode("utf-8-sig")
+    assert "Alice Archer" in text and "10.0" in text and "Ben Baker" not in text
+    xlsx = client.get(reverse("attendance:absence_list"), {**_range(), "format": "xlsx"})
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["Alice Archer", "Dan Dyer"]
+
+
+def test_it_refuses_figures_to_a_tutor_with_403(world):
+    assert client_for(world.tutor).get(reverse("attendance:dashboard")).status_code == 403
+    assert client_for(world.tutor).get(reverse("attendance:absence_list")).status_code == 403
+
+
+def test_it_shows_the_pal_their_caseload_today(world):
+    today = timezone.localdate()
+    mark(world.alice, today, "AM", "N")
+    response = client_for(world.pal).get(reverse("attendance:caseload"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert [r["group"].name for r in response.context["rows"]] == ["10A", "9A"]
+    assert "Dan Dyer" in body  # at risk: severe
+    assert "Cleo" not in body
+    assert client_for(world.tutor).get(reverse("attendance:caseload")).status_code == 403
+
+
+def test_it_adds_home_panels_for_the_officer_and_the_pal(world):
+    officer_home = client_for(world.attendance_officer).get(reverse("home")).content.decode()
+    assert (
+        "Attendance today" in officer_home
+        and "not taken" in officer_home
+        and "overdue N mark" in officer_home
+    )
+    pal_home = client_for(world.pal).get(reverse("home")).content.decode()
+    assert "Caseload attendance today" in pal_home
+
+
+def test_it_adds_an_attendance_section_to_the_pupil_profile(world):
+    body = client_for(world.tutor).get(reverse("people:pupil_detail", args=[world.alice.pk])).content.decode()
+    assert "Attendance history for Alice Archer" in body and "Persistent absence" in body
+
+
+def test_it_shows_a_pupil_history_to_their_tutor_but_not_another_tutor(world):
+    assert client_for(world.tutor).get(reverse("attendance:pupil", args=[world.alice.pk])).status_code == 200
+    assert client_for(world.tutor).get(reverse("attendance:pupil", args=[world.cleo.pk])).status_code == 403

@@ -1,0 +1,684 @@
+"""Attendance screens: one thin view each; rules live in selectors.py and services.py."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access.permissions import access_for, can_view_pupil, get_for_user, has_role
+from access.roles import Role
+from attendance import selectors, services
+from attendance.codes import CODES, TUTOR_CODES, present_code
+from attendance.forms import (
+    AmendForm,
+    ContactLogForm,
+    EscalateForm,
+    FiguresForm,
+    ImportForm,
+    LetterForm,
+    LetterTemplateForm,
+    ResolveNForm,
+    SettingsForm,
+    StageForm,
+    parse_date,
+)
+from attendance.models import (
+    AttendanceMark,
+    AttendanceSettings,
+    ContactLog,
+    EscalationStage,
+    LetterTemplate,
+    MarkAmendment,
+    PupilEscalation,
+    Session,
+)
+from audit.services import record_event
+from pastoral.exports import export_response
+from people.models import Group, Pupil
+
+
+def _organisation(request: HttpRequest, check=None) -> Any:
+    """The organisation the user is working in; 403 if `check(user, organisation)` refuses."""
+    organisation = getattr(request, "organisation", None)
+    if organisation is None or not organisation.is_school_like:
+        raise PermissionDenied("Choose a school first.")
+    if check is not None and not check(request.user, organisation):
+        raise PermissionDenied("You do not have permission to do this.")
+    return organisation
+
+
+def _office(user: Any, organisation: Any) -> bool:
+    return selectors.is_office(user, organisation.pk)
+
+
+def _date_session(request: HttpRequest) -> tuple[datetime.date, str]:
+    date = parse_date(request.GET.get("date"), timezone.localdate())
+    session = request.GET.get("session") or selectors.current_session()
+    if session not in Session.values:
+        session = Session.AM
+    return date, session
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+# --- Registers --------------------------------------------------------------------------------
+
+
+@require_GET
+def my_registers(request: HttpRequest) -> HttpResponse:
+    """The registers this person takes, with today's status for each session."""
+    today = timezone.localdate()
+    groups = list(selectors.tutor_groups_for(request.user))
+    taken = set(
+        selectors.Register.objects.filter(
+            group__in=groups, date=today, lesson="", taken_at__isnull=False
+        ).values_list("group_id", "session")
+    )
+    rows = [
+        {
+            "group": g,
+            "sessions": [
+                {"session": s, "label": Session(s).label, "taken": (g.pk, s) in taken} for s in Session.values
+            ],
+        }
+        for g in groups
+    ]
+    return render(request, "attendance/my_registers.html", {"rows": rows, "today": today})
+
+
+def _entries_from_post(
+    request: HttpRequest, rows: list[dict[str, Any]]
+) -> tuple[dict[int, services.Entry], dict[int, str]]:
+    entries, errors = {}, {}
+    for row in rows:
+        pid = row["pupil"].pk
+        code = request.POST.get(f"code-{pid}", "").strip()
+        late = request.POST.get(f"late-{pid}", "").strip()
+        original = request.POST.get(f"orig-{pid}")
+        if not code:
+            continue
+        minutes = None
+        if late:
+            if late.isdigit() and 0 < int(late) <= 300:
+                minutes = int(late)
+            else:
+                errors[pid] = "Minutes late must be a whole number from 1 to 300."
+                continue
+        if code not in CODES:
+            errors[pid] = "Choose a national code."
+            continue
+        if code == "L" and not minutes:
+            errors[pid] = "L (late) needs the minutes late."
+            continue
+        entries[pid] = services.Entry(code=code, minutes_late=minutes, original=original)
+    return entries, errors
+
+
+@require_http_methods(["GET", "POST"])
+def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """The keyboard-driven register: a key per code, all present then adjust."""
+    group = get_for_user(
+        request.user, Group.objects.select_related("organisation"), selectors.can_take_register, pk=group_pk
+    )
+    date, session = _date_session(request)
+    if date > timezone.localdate():
+        raise Http404("Registers cannot be taken for future days.")
+    rows = selectors.register_rows(group, date, session)
+    errors: dict[int, str] = {}
+    form_error = ""
+    posted: dict[int, dict[str, str]] = {}
+    all_present = False
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        entries, errors = _entries_from_post(request, rows)
+        posted = {
+            r["pupil"].pk: {
+                "code": request.POST.get(f"code-{r['pupil'].pk}", ""),
+                "late": request.POST.get(f"late-{r['pupil'].pk}", ""),
+            }
+            for r in rows
+        }
+        if action == "all_present":  # the no-JavaScript way to fill the blanks
+            all_present = True
+        elif not errors:
+            try:
+                result = services.save_register(
+                    actor=request.user,
+                    group=group,
+                    date=date,
+                    session=session,
+                    entries=entries,
+                    reason=request.POST.get("reason", ""),
+                )
+            except ValidationError as exc:
+                form_error = " ".join(exc.messages)
+            else:
+                text = f"{group.name} {Session(session).label.lower()} register saved: {result.created} new, {result.amended} changed."
+                if result.late_to_u:
+                    text += f" {len(result.late_to_u)} late after the register closed recorded as U."
+                if result.conflicts:
+                    messages.warning(
+                        request,
+                        f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
+                        "not overwritten: check them below.",
+                    )
+                messages.success(request, text)
+                url = (
+                    reverse("attendance:register", args=[group.pk])
+                    + f"?date={date:%Y-%m-%d}&session={session}"
+                )
+                if request.htmx:
+                    rows = selectors.register_rows(group, date, session)
+                    posted = {}
+                else:
+                    return redirect(url)
+        if errors and not form_error:
+            form_error = "Some marks need attention: nothing was saved."
+    closed = selectors.is_register_closed(group.organisation, date, session)
+    present = present_code(session)
+    for row in rows:
+        pid = row["pupil"].pk
+        mark = row["mark"]
+        row["original"] = mark.code if mark else ""
+        row["value"] = posted.get(pid, {}).get("code", mark.code if mark else "")
+        row["late"] = posted.get(pid, {}).get("late", (mark.minutes_late or "") if mark else "")
+        if all_present and not row["value"]:
+            row["value"] = present
+        row["error"] = errors.get(pid, "")
+    register = selectors.Register.objects.filter(group=group, date=date, session=session, lesson="").first()
+    context = {
+        "group": group,
+        "date": date,
+        "session": session,
+        "session_label": Session(session).label,
+        "rows": rows,
+        "codes": [CODES[c] for c in TUTOR_CODES],
+        "present": present,
+        "closed": closed,
+        "closes_at": selectors.register_closes(group.organisation, date, session),
+        "register": register,
+        "form_error": form_error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+    }
+    template = "attendance/_register_form.html" if request.htmx else "attendance/register.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def not_taken(request: HttpRequest) -> HttpResponse:
+    """Registers not yet taken for a session, with the tutor responsible for each."""
+    organisation = _organisation(request, _office)
+    date, session = _date_session(request)
+    rows = selectors.registers_not_taken(organisation, date, session)
+    return render(
+        request,
+        "attendance/not_taken.html",
+        {
+            "rows": rows,
+            "date": date,
+            "session": session,
+            "session_label": Session(session).label,
+            "closes_at": selectors.register_closes(organisation, date, session),
+            "sessions": Session.choices,
+        },
+    )
+
+
+# --- N queue, first-day calls -----------------------------------------------------------------
+
+
+@require_GET
+def n_queue(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request, _office)
+    overdue = selectors.n_queue(organisation)
+    page = Paginator(overdue, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attendance/n_queue.html",
+        {
+            "page_obj": page,
+            "open_count": selectors.unresolved_n(organisation).count(),
+            "days": selectors.N_QUEUE_SCHOOL_DAYS,
+            "querystring_prefix": "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
+    mark = get_for_user(
+        request.user,
+        AttendanceMark.objects.select_related("pupil"),
+        lambda u, m: selectors.is_office(u, m.organisation_id),
+        pk=pk,
+    )
+    if mark.code != "N":
+        messages.info(request, "That mark has already been resolved.")
+        return redirect("attendance:n_queue")
+    form = ResolveNForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.resolve_n(
+            actor=request.user, mark=mark, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            f"{mark.pupil.display_name}'s {mark.date:%-d %b} {mark.session} mark is now {form.cleaned_data['code']}.",
+        )
+        return redirect("attendance:n_queue")
+    return render(request, "attendance/resolve_n.html", {"form": form, "mark": mark})
+
+
+@require_GET
+def first_day_calls(request: HttpRequest) -> HttpResponse:
+    """Today's absences with no reason: who to call first."""
+    organisation = _organisation(request, _office)
+    date = parse_date(request.GET.get("date"), timezone.localdate())
+    return render(
+        request,
+        "attendance/first_day_calls.html",
+        {"rows": selectors.first_day_absences(organisation, date), "date": date},
+    )
+
+
+# --- Pupil: history, amendments, follow-up ----------------------------------------------------
+
+
+def _pupil(request: HttpRequest, pk: int, check=can_view_pupil) -> Pupil:
+    return get_for_user(request.user, Pupil.objects.select_related("organisation"), check, pk=pk)
+
+
+@require_GET
+def pupil_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pupil's marks, figures, amendments, contacts and escalation."""
+    pupil = _pupil(request, pk)
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("start"), selectors.academic_year_start(today))
+    end = parse_date(request.GET.get("end"), today)
+    marks = selectors.pupil_history(pupil, start, end)
+    summary = selectors.pupil_attendance_summary(pupil=pupil, start=start, end=end)
+    page = Paginator(marks, 60).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attendance/pupil_history.html",
+        {
+            "pupil": pupil,
+            "start": start,
+            "end": end,
+            "summary": summary,
+            "page_obj": page,
+            "attendance_pct": _pct(summary["attendance_rate"]),
+            "absence_pct": _pct(summary["absence_rate"]),
+            "amendments": MarkAmendment.objects.filter(pupil=pupil).select_related("amended_by")[:50],
+            "contacts": ContactLog.objects.filter(pupil=pupil).select_related("contact", "recorded_by")[:50],
+            "escalations": PupilEscalation.objects.filter(pupil=pupil).select_related("stage"),
+            "can_amend": selectors.is_office(request.user, pupil.organisation_id),
+            "can_follow_up": selectors.can_follow_up(request.user, pupil),
+            "querystring_prefix": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}&",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = _pupil(request, pk, lambda u, p: selectors.is_office(u, p.organisation_id))
+    form = AmendForm(
+        request.POST or None, initial={"date": request.GET.get("date"), "session": request.GET.get("session")}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.amend_mark(
+                actor=request.user,
+                pupil=pupil,
+                date=d["date"],
+                session=d["session"],
+                code=d["code"],
+                minutes_late=d["minutes_late"],
+                reason=d["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"The {d['date']:%-d %b} {d['session']} mark is now {d['code']}; the original is kept.",
+            )
+            return redirect("attendance:pupil", pk=pupil.pk)
+    return render(request, "attendance/amend.html", {"form": form, "pupil": pupil})
+
+
+@require_http_methods(["GET", "POST"])
+def log_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = _pupil(request, pk, selectors.can_follow_up)
+    form = ContactLogForm(request.POST or None, pupil=pupil)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_contact(actor=request.user, pupil=pupil, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The contact is logged.")
+            return redirect("attendance:pupil", pk=pupil.pk)
+    return render(request, "attendance/contact_form.html", {"form": form, "pupil": pupil})
+
+
+@require_http_methods(["GET", "POST"])
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter from one of the school's templates, as a PDF; logged as a letter contact."""
+    pupil = _pupil(request, pk, selectors.can_follow_up)
+    today = timezone.localdate()
+    form = LetterForm(
+        request.POST or None,
+        organisation=pupil.organisation,
+        initial={"start": selectors.academic_year_start(today), "end": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        pdf = services.letter_pdf(
+            actor=request.user,
+            template=d["template"],
+            pupil=pupil,
+            start=d["start"] or selectors.academic_year_start(today),
+            end=d["end"] or today,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="attendance-letter-{pupil.pk}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "attendance/letter_form.html", {"form": form, "pupil": pupil})
+
+
+@require_http_methods(["GET", "POST"])
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = _pupil(request, pk, selectors.can_follow_up)
+    form = EscalateForm(request.POST or None, organisation=pupil.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.escalate(
+            actor=request.user, pupil=pupil, stage=form.cleaned_data["stage"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, f"{pupil.display_name} is at stage {form.cleaned_data['stage']}.")
+        return redirect("attendance:pupil", pk=pupil.pk)
+    return render(request, "attendance/escalate.html", {"form": form, "pupil": pupil})
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.date, datetime.date]:
+    organisation = _organisation(request, selectors.can_see_figures)
+    scope = selectors.scope_for(organisation)
+    form = FiguresForm(request.GET or None, organisation_ids=scope.organisation_ids)
+    today = timezone.localdate()
+    start, end = selectors.academic_year_start(today), today
+    if form.is_valid():
+        d = form.cleaned_data
+        start, end = d["start"] or start, d["end"] or end
+        scope.site_id = d["site"].pk if d["site"] else None
+        scope.year_group = d["year"]
+        scope.group = d["group"]
+    return scope, form, start, end
+
+
+def _export_rows(rows: list[dict[str, Any]]):
+    for r in rows:
+        p = r["pupil"]
+        yield [
+            p.display_name,
+            p.upn,
+            p.year_label,
+            p.organisation.name,
+            r["possible"],
+            r["attended"],
+            r["authorised"],
+            r["unauthorised"],
+            round(r["attendance_rate"] * 100, 1),
+            round(r["absence_rate"] * 100, 1),
+            "yes" if r["is_persistent"] else "no",
+            "yes" if r["is_severe"] else "no",
+        ]
+
+
+EXPORT_HEADER = [
+    "Pupil",
+    "UPN",
+    "Year",
+    "School",
+    "Possible sessions",
+    "Attended",
+    "Authorised absence",
+    "Unauthorised absence",
+    "Attendance %",
+    "Absence %",
+    "Persistent",
+    "Severe",
+]
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Figures for the school (or group of schools), a site, a year or a group over any dates."""
+    scope, form, start, end = _figures_scope(request)
+    marks = selectors.scope_marks(scope, start, end)
+    rows = selectors.per_pupil(marks)
+    totals = selectors.totals_of(rows)
+    persistent = sum(1 for r in rows if r["is_persistent"])
+    severe = sum(1 for r in rows if r["is_severe"])
+    trend = selectors.weekly_trend(marks)
+    chart = {
+        "labels": [f"{w['week']:%-d %b}" for w in trend],
+        "attendance": [round((w["attendance_rate"] or 0) * 100, 2) for w in trend],
+        "absence": [round((w["absence_rate"] or 0) * 100, 2) for w in trend],
+    }
+    worst = selectors.attach_pupils(rows[:20])
+    return render(
+        request,
+        "attendance/dashboard.html",
+        {
+            "scope": scope,
+            "form": form,
+            "start": start,
+            "end": end,
+            "totals": totals,
+            "attendance_pct": _pct(totals["attendance_rate"]),
+            "absence_pct": _pct(totals["absence_rate"]),
+            "authorised_pct": _pct(totals["authorised"] / totals["possible"] if totals["possible"] else None),
+            "unauthorised_pct": _pct(
+                totals["unauthorised"] / totals["possible"] if totals["possible"] else None
+            ),
+            "pupil_count": len(rows),
+            "persistent": persistent,
+            "severe": severe,
+            "trend": trend,
+            "chart": chart,
+            "worst": worst,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def absence_list(request: HttpRequest) -> HttpResponse:
+    """Persistent (≥ 10%) or severe (≥ 50%) absence across the scope; exportable."""
+    scope, form, start, end = _figures_scope(request)
+    level = "severe" if request.GET.get("level") == "severe" else "persistent"
+    rows = selectors.per_pupil(selectors.scope_marks(scope, start, end), threshold=level)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        record_event(
+            action="export",
+            actor=request.user,
+            organisation_id=scope.organisation.pk,
+            object_type="attendance.AttendanceMark",
+            note=f"{level} absence list, {len(rows)} pupils, {start}–{end}",
+        )
+        return export_response(
+            fmt,
+            f"{level}-absence-{start:%Y%m%d}-{end:%Y%m%d}",
+            EXPORT_HEADER,
+            _export_rows(selectors.attach_pupils(rows)),
+            title=f"{level.title()} absence",
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_pupils(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "attendance/absence_list.html",
+        {
+            "scope": scope,
+            "form": form,
+            "start": start,
+            "end": end,
+            "level": level,
+            "page_obj": page,
+            "count": len(rows),
+            "query": params.urlencode(),
+            "querystring_prefix": params.urlencode() + "&",
+        },
+    )
+
+
+# --- Import, settings -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def import_marks(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request, _office)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.import_marks(
+            actor=request.user, organisation=organisation, data=form.cleaned_data["file"].read()
+        )
+        if result.ok:
+            messages.success(
+                request,
+                f"Imported: {result.created} new marks, {result.amended} amended, {result.unchanged} unchanged.",
+            )
+            return redirect("attendance:import")
+    return render(request, "attendance/import.html", {"form": form, "result": result})
+
+
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """Register times, escalation stages and letter templates for the school."""
+    organisation = _organisation(request, _office)
+    instance = AttendanceSettings.objects.filter(organisation=organisation).first() or AttendanceSettings(
+        organisation=organisation
+    )
+    which = request.POST.get("form") if request.method == "POST" else None
+    settings_form = SettingsForm(request.POST if which == "settings" else None, instance=instance, prefix="s")
+    stage_form = StageForm(request.POST if which == "stage" else None, organisation=organisation, prefix="st")
+    template_form = LetterTemplateForm(request.POST if which == "template" else None, prefix="t")
+    for form, name in ((settings_form, "settings"), (stage_form, "stage"), (template_form, "template")):
+        if which == name and form.is_valid():
+            obj = form.save(commit=False)
+            obj.organisation = organisation
+            obj.save()
+            messages.success(request, "Saved.")
+            return redirect("attendance:settings")
+    return render(
+        request,
+        "attendance/settings.html",
+        {
+            "settings_form": settings_form,
+            "stage_form": stage_form,
+            "template_form": template_form,
+            "stages": EscalationStage.objects.filter(organisation=organisation).select_related(
+                "letter_template"
+            ),
+            "templates": LetterTemplate.objects.filter(organisation=organisation),
+            "closes_am": instance.closes_at("AM"),
+            "closes_pm": instance.closes_at("PM"),
+        },
+    )
+
+
+# --- Pastoral & Attendance Lead ---------------------------------------------------------------
+
+
+def pal_groups(user: Any) -> list[Group]:
+    ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
+    return list(Group.objects.filter(pk__in=ids).select_related("organisation").order_by("name"))
+
+
+def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
+    """Today's attendance for each caseload group, registers to check and students at risk."""
+    groups = pal_groups(user)
+    if not groups:
+        return None
+    from people.models import GroupMembership
+
+    members = list(
+        GroupMembership.objects.current(today).filter(group__in=groups).values_list("group_id", "pupil_id")
+    )
+    pupil_ids = {p for _, p in members}
+    marks = AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date=today).values_list(
+        "pupil_id", "session", "category", "code"
+    )
+    by_pupil: dict[int, list[tuple[str, int, str]]] = {}
+    for pid, session, category, code in marks:
+        by_pupil.setdefault(pid, []).append((session, category, code))
+    taken = set(
+        selectors.Register.objects.filter(group__in=groups, date=today, taken_at__isnull=False).values_list(
+            "group_id", "session"
+        )
+    )
+    rows = []
+    for g in groups:
+        ids = [p for gid, p in members if gid == g.pk]
+        present = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c <= 2)
+        absent = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c in (3, 4))
+        unexplained = sum(1 for p in ids for _, _, code in by_pupil.get(p, []) if code == "N")
+        rows.append(
+            {
+                "group": g,
+                "pupils": len(ids),
+                "present": present,
+                "absent": absent,
+                "unexplained": unexplained,
+                "am_taken": (g.pk, "AM") in taken,
+                "pm_taken": (g.pk, "PM") in taken,
+            }
+        )
+    start = selectors.academic_year_start(today)
+    at_risk = selectors.attach_pupils(
+        selectors.per_pupil(
+            AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date__gte=start, date__lte=today),
+            threshold="persistent",
+        )
+    )
+    calls = []
+    for org in {g.organisation for g in groups}:
+        calls += selectors.first_day_absences(org, today, pupil_ids)
+    return {
+        "rows": rows,
+        "at_risk": at_risk,
+        "calls": calls,
+        "to_check": [r for r in rows if not r["am_taken"] or r["unexplained"]],
+    }
+
+
+@require_GET
+def pal_view(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, [Role.PAL]):
+        raise PermissionDenied("This page is for Pastoral & Attendance Leads.")
+    today = timezone.localdate()
+    data = caseload_today(request.user, today) or {"rows": [], "at_risk": [], "calls": [], "to_check": []}
+    for r in data["at_risk"]:
+        r["absence_pct"] = _pct(r["absence_rate"])
+    return render(request, "attendance/pal.html", {**data, "today": today})
