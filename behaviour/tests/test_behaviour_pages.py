@@ -164,10 +164,23 @@ def test_it_refuses_a_head_of_another_year_with_403(world):
     )
 
 
-def test_it_records_a_suspension_and_says_honestly_that_attendance_is_not_recorded(world):
-    suspension = _suspension(world)
-    assert suspension.attendance_note == NOT_RECORDED
-    assert attendance_summary(pupil=world.alice, start=timezone.localdate(), end=timezone.localdate()) is None
+def test_it_records_code_e_in_the_attendance_register_for_a_suspension(world):
+    """With the attendance app present, both sessions of each suspended school day are marked E."""
+    from attendance.models import AttendanceMark
+
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    suspension = _suspension(world, starts_on=monday, ends_on=monday + datetime.timedelta(days=1))
+    marks = AttendanceMark.objects.filter(pupil=world.alice)
+    assert sorted(marks.values_list("date", "session", "code")) == [
+        (monday, "AM", "E"),
+        (monday, "PM", "E"),
+        (monday + datetime.timedelta(days=1), "AM", "E"),
+        (monday + datetime.timedelta(days=1), "PM", "E"),
+    ]
+    assert suspension.attendance_note == "code E recorded for 4 session(s)"
+    summary = attendance_summary(pupil=world.alice, start=monday, end=monday + datetime.timedelta(days=1))
+    assert summary["authorised"] == 4 and summary["attendance_rate"] == 0
     body = (
         client_for(world.head_of_year9)
         .get(reverse("people:pupil_detail", args=[world.alice.pk]))
@@ -177,6 +190,17 @@ def test_it_records_a_suspension_and_says_honestly_that_attendance_is_not_record
         "Suspensions and exclusions" in body
         and "Verbal abuse or threatening behaviour against an adult" in body
     )
+
+
+def test_it_says_honestly_that_attendance_is_not_recorded_without_the_attendance_app(world, monkeypatch):
+    """If the attendance app cannot be imported, nothing is invented."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "attendance.services", None)
+    monkeypatch.setitem(sys.modules, "attendance.selectors", None)
+    suspension = _suspension(world)
+    assert suspension.attendance_note == NOT_RECORDED
+    assert attendance_summary(pupil=world.alice, start=timezone.localdate(), end=timezone.localdate()) is None
 
 
 def test_it_checks_suspension_dates_and_sessions(world):

@@ -220,3 +220,22 @@ def test_it_closes_successfully_with_evidence_kept(world):
     assert closed.evidence["targets_met"] == 1
     assert closed.evidence["during"]["attendance"]["text"] == "attendance not recorded"
     assert selectors.outcomes_by_term(world.senior)["successful"] == [1]
+
+
+def test_it_compares_attendance_before_and_during_the_plan_from_the_register(world):
+    """The evidence reads the attendance app's figures for the weeks before and during the programme."""
+    from attendance.models import AttendanceMark
+
+    plan = started_plan(world, held_on=timezone.localdate() - datetime.timedelta(weeks=4))
+    before_day = plan.starts_on - datetime.timedelta(days=3)
+    during_day = plan.starts_on + datetime.timedelta(days=3)
+    for date, am, pm in [(before_day, "/", "O"), (during_day, "/", "\\")]:
+        AttendanceMark.objects.create(
+            organisation=world.school, pupil=world.alice, date=date, session="AM", code=am
+        )
+        AttendanceMark.objects.create(
+            organisation=world.school, pupil=world.alice, date=date, session="PM", code=pm
+        )
+    evidence = selectors.plan_evidence(plan)
+    assert evidence["before"]["attendance"]["text"] == "50.0%"
+    assert evidence["during"]["attendance"]["text"] == "100.0%"
