@@ -202,6 +202,7 @@ def pre_meeting_pack(plan: SupportPlan) -> dict[str, Any]:
         "behaviour": behaviour_summary(plan.pupil, start, end),
         "suspensions": list(pupil_suspensions(plan.pupil)),
         "attendance": _attendance(plan.pupil, (start, end)),
+        "sen_status": plan.pupil.get_sen_status_display(),
         "start": start,
         "end": end,
     }

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -570,7 +570,7 @@ def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
     if kind not in Meeting.Kind.values:
-        raise PermissionDenied("Unknown kind of meeting.")
+        raise Http404("No such kind of meeting.")
     due = selectors.next_due(plan)
     initial = {"kind": kind, "held_on": timezone.localdate(), "attendees": [p.pk for p in plan.parties.all()]}
     if kind == Meeting.Kind.REVIEW and due and not due.get("final"):

@@ -30,3 +30,20 @@ def test_it_builds_a_behaviour_log_and_three_plans_at_different_stages():
     assert active.alerts.exists()  # the report card shows the plan slipping since the review
     hoy = world.users["head_of_year"]
     assert [r["plan"] for r in meetings_due(hoy, TODAY)["this_week"]] == [active]
+
+
+def test_it_shows_the_demo_plans_and_log_to_the_demo_head_of_year():
+    from django.urls import reverse
+
+    from pastoral.testing.personas import client_for
+
+    world = build_world(today=TODAY, pupils_per_school=60)
+    client = client_for(world.users["head_of_year"])
+    for plan in SupportPlan.objects.filter(organisation=world.main_school):
+        assert client.get(reverse("support_plans:plan_detail", args=[plan.pk])).status_code == 200
+        assert client.get(reverse("support_plans:plan_pdf", args=[plan.pk])).content.startswith(b"%PDF")
+    home = client.get(reverse("home")).content.decode()
+    assert "Pastoral Support Programmes" in home and "8-week review" in home
+    dashboard = client.get(reverse("support_plans:dashboard") + "?status=closed").content.decode()
+    assert 'id="psp-outcomes-data"' in dashboard
+    assert client.get(reverse("behaviour:incident_list")).status_code == 200
