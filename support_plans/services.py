@@ -31,6 +31,7 @@ from support_plans.models import (
     TargetRevision,
 )
 from support_plans.questions import questions_for
+from support_plans.tasks import send_alert_email
 
 LINK_DAYS = 14
 REVISION_FIELDS = (
@@ -494,7 +495,9 @@ def monitoring_check(*, plan: SupportPlan) -> Alert | None:
     failing, why = card_is_failing(plan.report_card)
     if not failing or plan.alerts.filter(parents_contacted_on__isnull=True).exists():
         return None
-    return _save(Alert(organisation_id=plan.organisation_id, plan=plan, reason=why[:400]))
+    alert = _save(Alert(organisation_id=plan.organisation_id, plan=plan, reason=why[:400]))
+    transaction.on_commit(lambda: send_alert_email.enqueue(alert.pk))
+    return alert
 
 
 def alert_resolve(*, actor: Any, alert: Alert, contacted_on: datetime.date, resolution: str) -> Alert:

@@ -8,6 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.signals import task_enqueued
 
 from audit.models import AuditEvent
 from behaviour.services import report_scores_record
@@ -16,6 +17,7 @@ from pastoral.testing.personas import build_school_world, client_for
 from support_plans import services
 from support_plans.models import Alert, Questionnaire, SecureLink, SupportPlan
 from support_plans.selectors import print_context
+from support_plans.tasks import send_alert_email
 from support_plans.tests.helpers import smart, started_plan
 
 pytestmark = pytest.mark.django_db
@@ -220,20 +222,33 @@ def test_it_lets_a_parent_sign_the_targets_by_link(world, plan):
     assert plan.signatures.get(party=mother).method == "link"
 
 
-def test_it_alerts_the_coordinator_when_the_report_card_shows_the_plan_failing(world, plan):
+def test_it_alerts_the_coordinator_when_the_report_card_shows_the_plan_failing(
+    world, plan, django_capture_on_commit_callbacks, mailoutbox
+):
     services.monitoring_set(actor=world.head_of_year9, plan=plan, frequency="daily", staff=world.tutor)
     plan.refresh_from_db()
     card = plan.report_card
     assert card.targets == ["Stay in every lesson without walking out"]
-    for day in range(3):
-        report_scores_record(
-            actor=world.tutor,
-            card=card,
-            date=card.starts_on + datetime.timedelta(days=day),
-            lesson="P1 English",
-            scores={0: 0},
-        )
+    enqueued = []
+    task_enqueued.connect(
+        lambda sender, task_result, **kw: enqueued.append(task_result), weak=False, dispatch_uid="t"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(3):
+            report_scores_record(
+                actor=world.tutor,
+                card=card,
+                date=card.starts_on + datetime.timedelta(days=day),
+                lesson="P1 English",
+                scores={0: 0},
+            )
+    task_enqueued.disconnect(dispatch_uid="t")
     alert = Alert.objects.get(plan=plan)
+    assert [r.args for r in enqueued if r.task.func is send_alert_email.func] == [[alert.pk]]
+    assert send_alert_email.call(alert.pk) is True  # what the worker runs
+    assert (
+        mailoutbox[-1].to == [world.head_of_year9.email] and "contact the parents" in mailoutbox[-1].subject
+    )
     assert "below 50%" in alert.reason
     body = client_for(world.head_of_year9).get(reverse("home")).content.decode()
     assert "may be failing" in body
