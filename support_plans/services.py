@@ -375,6 +375,8 @@ def meeting_record(
             raise ValidationError("The final meeting is already recorded.")
         if kind == Meeting.Kind.REVIEW and week is None:
             raise ValidationError({"week": "Say which review point this is."})
+        if kind == Meeting.Kind.REVIEW and held.filter(kind=Meeting.Kind.REVIEW, week=week).exists():
+            raise ValidationError({"week": f"The {week}-week review is already recorded."})
     if not attendees:
         raise ValidationError({"attendees": "Record who attended."})
     meeting = _save(

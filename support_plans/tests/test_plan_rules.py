@@ -239,3 +239,27 @@ def test_it_compares_attendance_before_and_during_the_plan_from_the_register(wor
     evidence = selectors.plan_evidence(plan)
     assert evidence["before"]["attendance"]["text"] == "50.0%"
     assert evidence["during"]["attendance"]["text"] == "100.0%"
+
+
+def test_it_records_each_review_point_once(world):
+    plan = started_plan(world)
+    parties = list(plan.parties.all())
+    services.meeting_record(
+        actor=world.head_of_year9,
+        plan=plan,
+        kind="review",
+        week=4,
+        held_on=timezone.localdate(),
+        summary="Going well",
+        attendees=parties,
+    )
+    with pytest.raises(ValidationError, match="4-week review is already recorded"):
+        services.meeting_record(
+            actor=world.head_of_year9,
+            plan=plan,
+            kind="review",
+            week=4,
+            held_on=timezone.localdate(),
+            summary="Again",
+            attendees=parties,
+        )
