@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class BehaviourConfig(AppConfig):
     name = "behaviour"
     verbose_name = "Behaviour"
+
+    def ready(self) -> None:
+        from audit.services import track
+
+        from . import models
+
+        for model in (
+            models.Incident,
+            models.IncidentPupil,
+            models.ReportCard,
+            models.ReportEntry,
+            models.Suspension,
+        ):
+            track(model)
+        from . import registrations  # noqa: F401

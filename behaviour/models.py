@@ -1,1 +1,252 @@
-from django.db import models  # noqa: F401
+"""The behaviour log, report cards, and suspensions and exclusions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from organisations.models import Organisation
+from people.models import Pupil
+
+
+class Incident(models.Model):
+    """Something that happened, good or bad, involving one or more pupils."""
+
+    class Kind(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", "Negative"
+        OBSERVATION = "observation", "Observation"
+
+    class Category(models.TextChoices):
+        # negative
+        DISRUPTION = "disruption", "Disruption to learning"
+        DEFIANCE = "defiance", "Defiance / refusal"
+        RUDENESS = "rudeness", "Rudeness to staff"
+        LANGUAGE = "language", "Inappropriate language"
+        BULLYING = "bullying", "Bullying"
+        AGGRESSION = "aggression", "Physical aggression"
+        DAMAGE = "damage", "Damage to property"
+        TRUANCY = "truancy", "Truancy / out of lesson"
+        LATENESS = "lateness", "Lateness"
+        HOMEWORK = "homework", "Homework not done"
+        UNIFORM = "uniform", "Uniform / equipment"
+        PHONE = "phone", "Mobile phone"
+        # positive
+        EFFORT = "effort", "Effort"
+        ACHIEVEMENT = "achievement", "Achievement"
+        KINDNESS = "kindness", "Kindness / helping others"
+        LEADERSHIP = "leadership", "Leadership"
+        IMPROVEMENT = "improvement", "Improvement"
+        # observation
+        MOOD = "mood", "Mood or wellbeing"
+        PEER = "peer", "Peer relationships"
+        OTHER = "other", "Other"
+
+    class Place(models.TextChoices):
+        CLASSROOM = "classroom", "Classroom"
+        CORRIDOR = "corridor", "Corridor"
+        PLAYGROUND = "playground", "Playground / field"
+        DINING = "dining", "Dining hall"
+        TOILETS = "toilets", "Toilets"
+        GATE = "gate", "School gate / off-site"
+        ONLINE = "online", "Online"
+        OTHER = "other", "Other"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    severity = models.PositiveSmallIntegerField(
+        default=1, help_text="1 (minor) to 5 (most serious). Positive entries are usually 1."
+    )
+    occurred_at = models.DateTimeField("when it happened")
+    place = models.CharField(max_length=12, choices=Place.choices)
+    lesson = models.CharField(max_length=100, blank=True, help_text="Subject or period, if in a lesson.")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Member of staff involved.",
+    )
+    description = models.TextField()
+    actions = models.TextField("actions taken", blank=True)
+    parents_contacted = models.BooleanField(default=False)
+    parents_contacted_how = models.CharField("how parents were contacted", max_length=200, blank=True)
+    pupils = models.ManyToManyField(Pupil, through="IncidentPupil", related_name="incidents")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["organisation", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=5), name="incident_severity_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_category_display()} on {self.occurred_at:%d %b %Y}"
+
+    def clean(self) -> None:
+        if self.severity is not None and not 1 <= self.severity <= 5:
+            raise ValidationError({"severity": "Severity is from 1 (minor) to 5 (most serious)."})
+        if self.parents_contacted and not self.parents_contacted_how:
+            raise ValidationError({"parents_contacted_how": "Say how the parents were contacted."})
+
+
+class IncidentPupil(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="links")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="incident_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "pupil"], name="incident_pupil_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} in {self.incident}"
+
+
+class ReportCard(models.Model):
+    """A daily or weekly report: each lesson scores the pupil against their targets."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+        FORTNIGHTLY = "fortnightly", "Fortnightly"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="report_cards")
+    frequency = models.CharField(
+        max_length=12,
+        choices=Frequency.choices,
+        help_text="How often the card is checked with the key member of staff.",
+    )
+    key_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="key member of staff",
+    )
+    targets = models.JSONField(default=list, help_text="The targets each lesson scores, in order.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    purpose = models.CharField(
+        max_length=200, blank=True, help_text="For example: Pastoral Support Programme monitoring."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="report_card_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} report for {self.pupil} from {self.starts_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The card must end on or after the day it starts."})
+        if not [t for t in (self.targets or []) if str(t).strip()]:
+            raise ValidationError({"targets": "Give at least one target for lessons to score."})
+
+
+class ReportEntry(models.Model):
+    """One lesson's score against one target on a report card."""
+
+    class Score(models.IntegerChoices):
+        NOT_MET = 0, "0 — not met"
+        PARTLY = 1, "1 — partly met"
+        MOSTLY = 2, "2 — mostly met"
+        MET = 3, "3 — fully met"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    card = models.ForeignKey(ReportCard, on_delete=models.CASCADE, related_name="entries")
+    date = models.DateField()
+    lesson = models.CharField(max_length=100)
+    target_index = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    comment = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "lesson", "target_index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "date", "lesson", "target_index"], name="report_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.lesson} target {self.target_index + 1}: {self.score}"
+
+
+class Suspension(models.Model):
+    """A suspension (fixed-term), a permanent exclusion, or an internal exclusion."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension"
+        PERMANENT = "permanent", "Permanent exclusion"
+        INTERNAL = "internal", "Internal exclusion"
+
+    class Reason(models.TextChoices):
+        # The DfE's categories for suspensions and permanent exclusions
+        PHYSICAL_PUPIL = "physical_pupil", "Physical assault against a pupil"
+        PHYSICAL_ADULT = "physical_adult", "Physical assault against an adult"
+        VERBAL_PUPIL = "verbal_pupil", "Verbal abuse or threatening behaviour against a pupil"
+        VERBAL_ADULT = "verbal_adult", "Verbal abuse or threatening behaviour against an adult"
+        BULLYING = "bullying", "Bullying"
+        RACIST = "racist", "Racist abuse"
+        SEXUAL = "sexual", "Sexual misconduct"
+        DRUGS = "drugs", "Use or threat of use of an offensive weapon or prohibited item / drugs and alcohol"
+        DAMAGE = "damage", "Damage"
+        THEFT = "theft", "Theft"
+        PERSISTENT = "persistent", "Persistent or general disruptive behaviour"
+        ONLINE = "online", "Inappropriate use of social media or online technology"
+        OTHER = "other", "Other"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Leave blank for a permanent exclusion.")
+    sessions = models.PositiveSmallIntegerField(help_text="Number of half-day sessions (two a day).")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.TextField()
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="suspensions"
+    )
+    parents_informed = models.BooleanField(default=False)
+    attendance_note = models.CharField(
+        max_length=200, blank=True, help_text="What the attendance register records."
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.pupil} from {self.starts_on:%d %b %Y}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind != self.Kind.PERMANENT and not self.ends_on:
+            errors["ends_on"] = "A suspension or internal exclusion needs an end date."
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date must be on or after the start date."
+        if self.sessions is not None and self.sessions < 1:
+            errors["sessions"] = "Give at least one session."
+        if self.kind == self.Kind.SUSPENSION and self.sessions and self.sessions > 90:
+            errors["sessions"] = (
+                "A pupil may be suspended for at most 45 school days (90 sessions) in a year."
+            )
+        if errors:
+            raise ValidationError(errors)

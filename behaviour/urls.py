@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from behaviour import views
 
 app_name = "behaviour"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.incident_list, name="incident_list"),
+    path("incidents/new/", views.incident_create, name="incident_create"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/edit/", views.incident_edit, name="incident_edit"),
+    path("pupils/<int:pupil_pk>/", views.pupil_behaviour, name="pupil_behaviour"),
+    path("pupils/<int:pupil_pk>/report-cards/new/", views.card_create, name="card_create"),
+    path("pupils/<int:pupil_pk>/suspensions/new/", views.suspension_create, name="suspension_create"),
+    path("report-cards/<int:pk>/", views.card_detail, name="card_detail"),
+    path("report-cards/<int:pk>/record/", views.card_record, name="card_record"),
+    path("suspensions/<int:pk>/", views.suspension_detail, name="suspension_detail"),
+]

@@ -4,3 +4,25 @@ from django.apps import AppConfig
 class SupportPlansConfig(AppConfig):
     name = "support_plans"
     verbose_name = "Pastoral Support Programmes"
+
+    def ready(self) -> None:
+        from audit.services import track
+
+        from . import models
+
+        for model in (
+            models.PlanSettings,
+            models.SupportPlan,
+            models.Party,
+            models.Assessment,
+            models.Questionnaire,
+            models.Target,
+            models.TargetRevision,
+            models.Meeting,
+            models.TargetProgress,
+            models.Signature,
+            models.Alert,
+        ):
+            track(model)
+        track(models.SecureLink, exclude=("token_hash",))
+        from . import registrations  # noqa: F401

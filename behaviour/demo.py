@@ -1,0 +1,168 @@
+"""Demo data: a term's behaviour log for the main school, a handful of suspensions, a few report cards."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from audit.services import record_event
+from behaviour.models import Incident, IncidentPupil, Suspension
+from behaviour.services import suspension_create
+
+NEGATIVE = [
+    ("disruption", "Talking over the teacher and distracting others", "Moved seats; warning given"),
+    ("defiance", "Refused to follow an instruction to move seats", "Removed to the on-call room"),
+    ("rudeness", "Answered back rudely when asked to stop", "Restorative conversation at break"),
+    ("language", "Swore in the corridor within earshot of staff", "Detention set"),
+    ("lateness", "Arrived 10 minutes late without a reason", "Late mark; tutor informed"),
+    ("homework", "Homework not handed in for the second time", "Homework club"),
+    ("uniform", "No blazer; lent one from the office", "Uniform note home"),
+    ("phone", "Phone out in lesson", "Phone confiscated until end of day"),
+    ("truancy", "Found outside the lesson without a pass", "Escorted back; parents called"),
+    ("aggression", "Pushed another pupil during a disagreement", "Separated; statements taken"),
+    ("bullying", "Repeated unkind comments to a younger pupil", "DSL informed; restorative meeting"),
+    ("damage", "Wrote on a desk", "Cleaned the desk at lunch"),
+]
+POSITIVE = [
+    ("effort", "Worked hard all lesson and finished the extension task", ""),
+    ("kindness", "Helped a new pupil find their way around", ""),
+    ("achievement", "Best score in the class test", ""),
+    ("leadership", "Led the group presentation calmly", ""),
+    ("improvement", "A clear improvement in focus this week", ""),
+]
+OBSERVATION = [
+    ("mood", "Seemed withdrawn and tired this morning", "Tutor to check in"),
+    ("peer", "Falling out with friendship group at lunch", "Keeping an eye at break"),
+]
+LESSONS = [
+    "P1 English",
+    "P2 Maths",
+    "P3 Science",
+    "P4 History",
+    "P5 Geography",
+    "P6 PE",
+    "P3 French",
+    "P4 Art",
+]
+PLACES = ["classroom"] * 6 + ["corridor", "playground", "dining", "gate"]
+
+
+def _school_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def build(world: Any) -> None:
+    from people.models import Pupil, StaffMember
+
+    school = world.main_school
+    if school is None:
+        return
+    rng = world.rng
+    today = world.today
+    term_start = max(world.academic_year.starts_on, today - datetime.timedelta(weeks=12))
+    days = _school_days(term_start + datetime.timedelta(days=2), today)
+    pupils = list(Pupil.objects.filter(organisation=school, left_on__isnull=True).order_by("pk"))
+    staff = list(
+        StaffMember.objects.filter(organisation=school, is_active=True).select_related("user").order_by("pk")
+    )
+    if not pupils or not staff or not days:
+        return
+    # A few pupils attract most of the negative entries, as in any school.
+    hoy = world.users.get("head_of_year")
+    year = 10
+    if hoy is not None:
+        from access.models import RoleAssignment
+
+        scope = RoleAssignment.objects.filter(user=hoy, organisation=school, role="head_of_year").first()
+        year = scope.year_group if scope and scope.year_group is not None else year
+    year_pupils = [p for p in pupils if p.year_group == year] or pupils
+    frequent = rng.sample(year_pupils, min(6, len(year_pupils))) + rng.sample(pupils, min(10, len(pupils)))
+    world.extra["behaviour_frequent"] = frequent[:6]
+    tz = timezone.get_current_timezone()
+    incidents, links = [], []
+    count = 220 + 40 * min(world.scale, 3)
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.6:
+            kind, (category, text, action) = Incident.Kind.NEGATIVE, rng.choice(NEGATIVE)
+            pupil = rng.choice(frequent) if rng.random() < 0.45 else rng.choice(pupils)
+            severity = (
+                rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
+                if category not in ("aggression", "bullying")
+                else rng.choice([3, 4, 5])
+            )
+        elif roll < 0.9:
+            kind, (category, text, action) = Incident.Kind.POSITIVE, rng.choice(POSITIVE)
+            pupil, severity = rng.choice(pupils), 1
+        else:
+            kind, (category, text, action) = Incident.Kind.OBSERVATION, rng.choice(OBSERVATION)
+            pupil, severity = rng.choice(pupils), 1
+        day = rng.choice(days)
+        at = datetime.datetime.combine(
+            day, datetime.time(rng.randint(8, 15), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz
+        )
+        place = rng.choice(PLACES)
+        member = rng.choice(staff)
+        contacted = kind == Incident.Kind.NEGATIVE and severity >= 3
+        incident = Incident(
+            organisation=school,
+            kind=kind,
+            category=category,
+            severity=severity,
+            occurred_at=at,
+            place=place,
+            lesson=rng.choice(LESSONS) if place == "classroom" else "",
+            staff=member.user,
+            description=text,
+            actions=action,
+            parents_contacted=contacted,
+            parents_contacted_how=rng.choice(["Phone call", "E-mail", "Text message"]) if contacted else "",
+            recorded_by=member.user,
+        )
+        others = []
+        if category in ("aggression", "disruption", "peer") and rng.random() < 0.4:
+            others = [p for p in rng.sample(pupils, 2) if p.pk != pupil.pk][:1]
+        incidents.append((incident, [pupil, *others]))
+    created = Incident.objects.bulk_create([i for i, _ in incidents])
+    for incident, (_, involved) in zip(created, incidents, strict=True):
+        for p in involved:
+            links.append(IncidentPupil(organisation=school, incident=incident, pupil=p))
+    IncidentPupil.objects.bulk_create(links)
+    # A handful of suspensions (and one internal exclusion) for the pupils most often in trouble.
+    reasons = ["persistent", "verbal_adult", "physical_pupil", "persistent", "bullying", "verbal_pupil"]
+    suspensions = []
+    decided_by = world.users.get("senior_leader") or staff[0].user
+    for i, pupil in enumerate(frequent[:6]):
+        start = rng.choice(days[len(days) // 3 :]) if len(days) > 3 else days[0]
+        kind = Suspension.Kind.INTERNAL if i == 5 else Suspension.Kind.SUSPENSION
+        length = rng.choice([1, 1, 2, 3])
+        later = [d for d in days if d >= start]
+        end = later[min(length, len(later)) - 1]
+        suspensions.append(
+            suspension_create(
+                actor=decided_by,
+                pupil=pupil,
+                data={
+                    "kind": kind,
+                    "starts_on": start,
+                    "ends_on": end,
+                    "sessions": 2 * min(length, len(later)),
+                    "reason": reasons[i],
+                    "parents_informed": True,
+                    "details": "Following repeated incidents recorded in the behaviour log; parents met the head of year.",
+                },
+            )
+        )
+    record_event(
+        action="import",
+        organisation_id=school.pk,
+        object_type="behaviour.Incident",
+        note=f"demo data: {len(created)} incidents, {len(suspensions)} suspensions",
+    )

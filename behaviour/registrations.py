@@ -1,0 +1,62 @@
+"""What behaviour adds to the navigation, the home page, the pupil profile and the demo world."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from access.permissions import access_for, can_view_pupil
+from access.roles import PUPIL_ROLES, Role
+from demo.registry import register_demo_builder
+from pastoral.registry import register_home_panel, register_nav, register_profile_section
+
+
+def school_year_start(today: datetime.date) -> datetime.date:
+    year = today.year if today.month >= 9 else today.year - 1
+    return datetime.date(year, 9, 1)
+
+
+def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
+    from behaviour import selectors
+
+    if not can_view_pupil(request.user, pupil):
+        return None
+    today = timezone.localdate()
+    return {
+        "summary": selectors.behaviour_summary(pupil, school_year_start(today), today),
+        "suspensions": list(selectors.pupil_suspensions(pupil)[:10]),
+    }
+
+
+def _home(request: HttpRequest) -> dict[str, Any] | None:
+    roles = access_for(request.user).roles()
+    if not roles & {Role.SENIOR_LEADER, Role.HEAD_OF_YEAR, Role.DSL, Role.PAL}:
+        return None
+    from access.permissions import visible_pupils
+    from behaviour.models import Incident, Suspension
+    from behaviour.permissions import visible_incidents
+
+    since = timezone.localdate() - datetime.timedelta(days=7)
+    recent = visible_incidents(request.user).filter(occurred_at__date__gte=since)
+    return {
+        "negative": recent.filter(kind=Incident.Kind.NEGATIVE).count(),
+        "positive": recent.filter(kind=Incident.Kind.POSITIVE).count(),
+        "suspensions": Suspension.objects.filter(
+            pupil__in=visible_pupils(request.user), starts_on__gte=since
+        ).count(),
+    }
+
+
+def _demo(world: Any) -> None:
+    from behaviour.demo import build
+
+    build(world)
+
+
+register_nav("Behaviour", "behaviour:incident_list", roles=PUPIL_ROLES, order=30)
+register_home_panel("behaviour-week", "behaviour/panels/home.html", _home, order=30)
+register_profile_section("behaviour", "behaviour/panels/profile.html", _profile, order=30)
+register_demo_builder("behaviour", _demo, order=50)

@@ -1,0 +1,124 @@
+"""Reads with rules: behaviour summaries, report-card scores, and whether a card shows a plan failing."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from behaviour.models import Incident, ReportCard, ReportEntry, Suspension
+from behaviour.permissions import visible_incidents
+
+# A card is failing when the average of its most recent days' scores is below this share of full marks.
+FAILING_THRESHOLD = 0.5
+FAILING_WINDOW_DAYS = 3
+
+
+def incident_search(
+    *,
+    user: Any,
+    kind: str = "",
+    pupil: Any = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet:
+    qs = visible_incidents(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if pupil is not None:
+        qs = qs.filter(links__pupil=pupil)
+    if start:
+        qs = qs.filter(occurred_at__date__gte=start)
+    if end:
+        qs = qs.filter(occurred_at__date__lte=end)
+    return qs.select_related("staff").prefetch_related("pupils").order_by("-occurred_at")
+
+
+def pupil_incidents(
+    pupil: Any, start: datetime.date | None = None, end: datetime.date | None = None
+) -> QuerySet:
+    qs = Incident.objects.filter(links__pupil=pupil)
+    if start:
+        qs = qs.filter(occurred_at__date__gte=start)
+    if end:
+        qs = qs.filter(occurred_at__date__lte=end)
+    return qs.select_related("staff").order_by("-occurred_at")
+
+
+def behaviour_summary(pupil: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Counts of incidents and suspensions for a pupil between two dates (inclusive)."""
+    counts = pupil_incidents(pupil, start, end).aggregate(
+        negative=Count("id", filter=Q(kind=Incident.Kind.NEGATIVE)),
+        positive=Count("id", filter=Q(kind=Incident.Kind.POSITIVE)),
+        observation=Count("id", filter=Q(kind=Incident.Kind.OBSERVATION)),
+        serious=Count("id", filter=Q(kind=Incident.Kind.NEGATIVE, severity__gte=3)),
+    )
+    suspensions = pupil_suspensions(pupil).filter(starts_on__gte=start, starts_on__lte=end)
+    agg = suspensions.exclude(kind=Suspension.Kind.INTERNAL).aggregate(
+        n=Count("id"), sessions=Sum("sessions")
+    )
+    days = max((end - start).days + 1, 1)
+    weeks = days / 7
+    return {
+        **counts,
+        "suspensions": agg["n"] or 0,
+        "suspension_sessions": agg["sessions"] or 0,
+        "internal": suspensions.filter(kind=Suspension.Kind.INTERNAL).count(),
+        "negative_per_week": round(counts["negative"] / weeks, 1) if weeks else 0,
+        "start": start,
+        "end": end,
+    }
+
+
+def pupil_suspensions(pupil: Any) -> QuerySet:
+    return Suspension.objects.filter(pupil=pupil).select_related("decided_by").order_by("-starts_on")
+
+
+def card_days(card: ReportCard) -> list[dict[str, Any]]:
+    """Each day of a card with each lesson's scores and the day's share of full marks."""
+    by_day: dict[datetime.date, dict[str, dict[int, ReportEntry]]] = defaultdict(lambda: defaultdict(dict))
+    for entry in card.entries.all().order_by("date", "lesson"):
+        by_day[entry.date][entry.lesson][entry.target_index] = entry
+    days = []
+    for date in sorted(by_day):
+        lessons = []
+        total = count = 0
+        for lesson, entries in by_day[date].items():
+            scores = [entries.get(i) for i in range(len(card.targets))]
+            lessons.append({"lesson": lesson, "scores": scores})
+            for entry in entries.values():
+                total += entry.score
+                count += 1
+        days.append({"date": date, "lessons": lessons, "share": (total / (3 * count)) if count else None})
+    return days
+
+
+def card_share(
+    card: ReportCard, start: datetime.date | None = None, end: datetime.date | None = None
+) -> float | None:
+    """Average score as a share of full marks (0–1), or None if nothing is recorded."""
+    qs = card.entries.all()
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    avg = qs.aggregate(a=Avg("score"))["a"]
+    return None if avg is None else float(avg) / 3
+
+
+def card_is_failing(card: ReportCard) -> tuple[bool, str]:
+    """Whether the latest days on the card show the pupil falling short, and why."""
+    dates = list(
+        card.entries.values_list("date", flat=True).distinct().order_by("-date")[:FAILING_WINDOW_DAYS]
+    )
+    if len(dates) < FAILING_WINDOW_DAYS:
+        return False, "not enough days recorded yet"
+    share = card_share(card, start=min(dates), end=max(dates))
+    if share is not None and share < FAILING_THRESHOLD:
+        return True, (
+            f"report card averaged {share:.0%} of full marks over the last {FAILING_WINDOW_DAYS} recorded days "
+            f"({min(dates):%d %b}–{max(dates):%d %b}), below {FAILING_THRESHOLD:.0%}"
+        )
+    return False, f"averaging {share:.0%}" if share is not None else "no scores"

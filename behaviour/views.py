@@ -1,0 +1,283 @@
+"""Screens of the behaviour log: incidents, report cards, suspensions and exclusions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access.permissions import can_view_pupil, get_for_user, has_role, visible_pupils
+from access.roles import PUPIL_ROLES
+from audit.services import record_read
+from behaviour import selectors, services
+from behaviour.forms import IncidentFilterForm, IncidentForm, ReportCardForm, ReportScoresForm, SuspensionForm
+from behaviour.models import Incident, ReportCard, Suspension
+from behaviour.permissions import (
+    can_edit_incident,
+    can_record_behaviour,
+    can_record_suspension,
+    can_view_card,
+    can_view_incident,
+    can_view_suspension,
+)
+from people.models import Pupil
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not has_role(request.user, PUPIL_ROLES):
+        raise PermissionDenied("Only staff who work with pupils may use the behaviour log.")
+
+
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """The behaviour log: every incident involving pupils you may see, newest first."""
+    _require_staff(request)
+    form = IncidentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    incidents = selectors.incident_search(
+        user=request.user, kind=filters.get("kind", ""), start=filters.get("start"), end=filters.get("end")
+    )
+    page = Paginator(incidents, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "behaviour/incident_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_prefix": (params.urlencode() + "&") if params else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incident_create(request: HttpRequest) -> HttpResponse:
+    """Record an incident; several pupils may be involved."""
+    _require_staff(request)
+    organisation = request.organisation
+    if organisation is None:
+        raise PermissionDenied("Choose an organisation first.")
+    pupils = visible_pupils(request.user).filter(organisation=organisation)
+    initial = {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "staff": request.user.pk,
+        "severity": 1,
+    }
+    if request.GET.get("pupil", "").isdigit():
+        initial["pupils"] = [int(request.GET["pupil"])]
+    form = IncidentForm(request.POST or None, initial=initial, pupils=pupils, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["pupils"])
+        if not all(can_record_behaviour(request.user, p) for p in chosen):
+            raise PermissionDenied
+        try:
+            incident = services.incident_create(
+                actor=request.user, organisation=organisation, pupils=chosen, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The incident is recorded.")
+            return redirect("behaviour:incident_detail", pk=incident.pk)
+    return render(request, "behaviour/incident_form.html", {"form": form, "title": "Record an incident"})
+
+
+@require_GET
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_for_user(
+        request.user, Incident.objects.select_related("staff", "recorded_by"), can_view_incident, pk=pk
+    )
+    return render(
+        request,
+        "behaviour/incident_detail.html",
+        {
+            "incident": incident,
+            "pupils": incident.pupils.all(),
+            "can_edit": can_edit_incident(request.user, incident),
+            "suspensions": incident.suspensions.all(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_for_user(request.user, Incident, can_edit_incident, pk=pk)
+    pupils = visible_pupils(request.user).filter(organisation_id=incident.organisation_id)
+    form = IncidentForm(
+        request.POST or None,
+        instance=incident,
+        initial={"pupils": list(incident.pupils.all())},
+        pupils=pupils,
+        organisation=incident.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_update(
+                actor=request.user,
+                incident=incident,
+                pupils=form.cleaned_data["pupils"],
+                data=form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The incident is updated.")
+            return redirect("behaviour:incident_detail", pk=incident.pk)
+    return render(
+        request,
+        "behaviour/incident_form.html",
+        {"form": form, "title": "Change an incident", "incident": incident},
+    )
+
+
+@require_GET
+def pupil_behaviour(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    """A pupil's whole behaviour record: log, report cards, suspensions and exclusions."""
+    pupil = get_for_user(request.user, Pupil, can_view_pupil, pk=pupil_pk)
+    record_read(actor=request.user, obj=pupil, note="behaviour record")
+    today = timezone.localdate()
+    incidents = Paginator(selectors.pupil_incidents(pupil), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "behaviour/pupil_behaviour.html",
+        {
+            "pupil": pupil,
+            "page_obj": incidents,
+            "suspensions": selectors.pupil_suspensions(pupil),
+            "cards": pupil.report_cards.select_related("key_staff"),
+            "summary": selectors.behaviour_summary(
+                pupil,
+                today.replace(month=9, day=1)
+                if today.month >= 9
+                else today.replace(year=today.year - 1, month=9, day=1),
+                today,
+            ),
+            "can_record": can_record_behaviour(request.user, pupil),
+            "can_suspend": can_record_suspension(request.user, pupil),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def card_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    pupil = get_for_user(request.user, Pupil, can_record_behaviour, pk=pupil_pk)
+    today = timezone.localdate()
+    form = ReportCardForm(
+        request.POST or None,
+        organisation=pupil.organisation,
+        initial={
+            "starts_on": today,
+            "ends_on": today + timezone.timedelta(days=13),
+            "key_staff": request.user.pk,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            card = services.report_card_create(
+                actor=request.user,
+                pupil=pupil,
+                frequency=data["frequency"],
+                key_staff=data["key_staff"],
+                targets=data["targets_text"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                purpose=data["purpose"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The report card is started.")
+            return redirect("behaviour:card_detail", pk=card.pk)
+    return render(request, "behaviour/card_form.html", {"form": form, "pupil": pupil})
+
+
+@require_GET
+def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    card = get_for_user(
+        request.user, ReportCard.objects.select_related("pupil", "key_staff"), can_view_card, pk=pk
+    )
+    failing, why = selectors.card_is_failing(card)
+    return render(
+        request,
+        "behaviour/card_detail.html",
+        {
+            "card": card,
+            "days": selectors.card_days(card),
+            "share": selectors.card_share(card),
+            "failing": failing,
+            "why": why,
+            "can_record": can_record_behaviour(request.user, card.pupil),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def card_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """A teacher scores one lesson against each of the card's targets."""
+    card = get_for_user(
+        request.user,
+        ReportCard.objects.select_related("pupil"),
+        lambda u, c: can_record_behaviour(u, c.pupil),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    form = ReportScoresForm(
+        request.POST or None, card=card, initial={"date": min(max(today, card.starts_on), card.ends_on)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_scores_record(
+                actor=request.user,
+                card=card,
+                date=form.cleaned_data["date"],
+                lesson=form.cleaned_data["lesson"],
+                scores=form.scores(),
+                comments=form.comments(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Scores for {form.cleaned_data['lesson']} are saved.")
+            return redirect("behaviour:card_detail", pk=card.pk)
+    return render(request, "behaviour/card_record.html", {"form": form, "card": card})
+
+
+@require_http_methods(["GET", "POST"])
+def suspension_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    pupil = get_for_user(request.user, Pupil, can_record_suspension, pk=pupil_pk)
+    form = SuspensionForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            suspension = services.suspension_create(actor=request.user, pupil=pupil, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {suspension.get_kind_display().lower()} is recorded; attendance: {suspension.attendance_note}.",
+            )
+            return redirect("behaviour:suspension_detail", pk=suspension.pk)
+    return render(request, "behaviour/suspension_form.html", {"form": form, "pupil": pupil})
+
+
+@require_GET
+def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    suspension = get_for_user(
+        request.user, Suspension.objects.select_related("pupil", "decided_by"), can_view_suspension, pk=pk
+    )
+    record_read(actor=request.user, obj=suspension, note="suspension record")
+    return render(request, "behaviour/suspension_detail.html", {"suspension": suspension})

@@ -1,0 +1,328 @@
+"""Demo data: three Pastoral Support Programmes at different stages for the main school's head of year."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from behaviour.services import report_scores_record
+from support_plans import services
+from support_plans.models import Meeting, Party, Questionnaire, SupportPlan
+
+W = datetime.timedelta(weeks=1)
+
+
+def _target(
+    specific: str, measure: str, baseline: str, due: datetime.date, step: int, support: str, by: str
+) -> dict[str, Any]:
+    return {
+        "specific": specific,
+        "measure": measure,
+        "baseline": baseline,
+        "achievable": "Already managed on good days; agreed with the pupil as realistic",
+        "result": "Stays in lessons, keeps up with work and avoids further suspension",
+        "due_on": due,
+        "step": step,
+        "support": support,
+        "support_by": by,
+        "support_by_detail": {"school": "Form tutor", "parent": "Mother", "agency": "CAMHS practitioner"}[by],
+        "recognition": "Positive phone call home on Fridays; extra football session when the week's card is green",
+    }
+
+
+def _pupils(world: Any) -> list[Any]:
+    from people.models import Pupil
+
+    chosen = list(world.extra.get("behaviour_frequent", []))
+    school = world.main_school
+    hoy_year = 10
+    if chosen:
+        hoy_year = chosen[0].year_group
+    extra = list(
+        Pupil.objects.filter(organisation=school, year_group=hoy_year, left_on__isnull=True).order_by("pk")[
+            :10
+        ]
+    )
+    for p in extra:
+        if p not in chosen:
+            chosen.append(p)
+    return [p for p in chosen if p.year_group == hoy_year][:3]
+
+
+def build(world: Any) -> None:
+    school = world.main_school
+    hoy, senco, senior, dsl, tutor = (
+        world.users.get(k) for k in ("head_of_year", "senco", "senior_leader", "dsl", "tutor")
+    )
+    if school is None or not all([hoy, senco, senior, dsl, tutor]):
+        return
+    pupils = _pupils(world)
+    if len(pupils) < 3:
+        return
+    today = world.today
+    _assessing(world, pupils[0], hoy, tutor, today)
+    _under_review(world, pupils[1], hoy, tutor, dsl, today)
+    _closed(world, pupils[2], senior, tutor, today)
+
+
+def _staff_party(plan: SupportPlan, user: Any, role: str) -> Party:
+    return services.party_save(
+        actor=plan.coordinator,
+        plan=plan,
+        data={
+            "kind": Party.Kind.STAFF,
+            "name": user.full_name or user.email,
+            "role": role,
+            "email": user.email,
+            "user": user,
+        },
+    )
+
+
+def _assessing(world: Any, pupil: Any, hoy: Any, tutor: Any, today: datetime.date) -> None:
+    plan = services.plan_open(
+        actor=hoy,
+        pupil=pupil,
+        coordinator=hoy,
+        opened_on=today - datetime.timedelta(days=5),
+        reason="Two suspensions this term and daily removals from lessons; at risk of permanent exclusion.",
+        relation=SupportPlan.Relation.REPLACES_BEHAVIOUR_PLAN,
+        relation_note="Replaces the head of year's behaviour plan of September",
+    )
+    _staff_party(plan, tutor, "Form tutor")
+    services.party_save(
+        actor=hoy,
+        plan=plan,
+        data={
+            "kind": Party.Kind.AGENCY,
+            "agency": Party.Agency.PRU,
+            "name": "Outreach worker, Riverside PRU",
+            "role": "PRU outreach",
+        },
+    )
+    services.plan_update(
+        actor=hoy,
+        plan=plan,
+        data={
+            "pre_meeting_summary": "Behaviour has worsened since October half term, mainly in afternoon lessons.",
+            "senco_comments": "Reading age two years below; screening for dyslexia requested.",
+            "current_adjustments": "Time-out card; seat near the door in science.",
+        },
+    )
+    pupil_q = services.questionnaire_create(
+        actor=hoy,
+        plan=plan,
+        kind=Questionnaire.Kind.PUPIL_SECONDARY,
+        respondent=pupil.display_name,
+        party=plan.parties.get(kind=Party.Kind.PUPIL),
+    )
+    services.questionnaire_submit(
+        questionnaire=pupil_q,
+        source=Questionnaire.Source.PAPER,
+        actor=hoy,
+        answers={
+            "strengths": "Football, fixing bikes",
+            "triggers": "When teachers shout at me in front of everyone",
+            "support": "Someone to talk to when I get angry",
+            "reward": "Extra football",
+        },
+    )
+    parent = plan.parties.filter(kind=Party.Kind.PARENT).first()
+    if parent:
+        services.questionnaire_create(
+            actor=hoy, plan=plan, kind=Questionnaire.Kind.PARENT, respondent=parent.name, party=parent
+        )
+    services.assessments_save(
+        actor=hoy,
+        plan=plan,
+        decisions={
+            "learning": ("planned", "Literacy screening by the SENCO"),
+            "mentor": ("planned", "Learning mentor, twice a week"),
+            "peer_mentor": ("considered", "Discussed; evidence is weak, not pursued for now"),
+        },
+    )
+
+
+def _start(
+    world: Any, plan: SupportPlan, coordinator: Any, tutor: Any, held_on: datetime.date, targets: list[dict]
+) -> None:
+    for data in targets:
+        services.target_add(actor=coordinator, plan=plan, data=data)
+    services.plan_update(
+        actor=coordinator,
+        plan=plan,
+        data={
+            "rewards": "Extra football session; time with dad at the climbing wall when the card is green all week",
+            "consequences": "Missed break with the head of year; a further meeting with parents",
+        },
+    )
+    services.meeting_record(
+        actor=coordinator,
+        plan=plan,
+        kind=Meeting.Kind.INITIAL,
+        held_on=held_on,
+        agenda="Assess, plan, do, review; agree targets; monitoring; review dates; signatures",
+        summary="Targets agreed with the pupil and parent; daily report card with the form tutor.",
+        attendees=list(plan.parties.all()),
+    )
+    for party in plan.parties.all():
+        services.sign_targets(
+            plan=plan, party=party, signed_name=party.name, method="on_screen", witnessed_by=coordinator
+        )
+    plan.refresh_from_db()
+    services.monitoring_set(actor=coordinator, plan=plan, frequency=SupportPlan.Monitoring.DAILY, staff=tutor)
+
+
+def _score_days(
+    world: Any, plan: SupportPlan, tutor: Any, start: datetime.date, end: datetime.date, mean: float
+) -> None:
+    rng = world.rng
+    card = plan.report_card
+    day = start
+    while day <= min(end, card.ends_on):
+        if day.weekday() < 5:
+            for lesson in ("P1", "P3", "P5"):
+                scores = {i: max(0, min(3, round(rng.gauss(mean, 0.8)))) for i in range(len(card.targets))}
+                report_scores_record(actor=tutor, card=card, date=day, lesson=lesson, scores=scores)
+        day += datetime.timedelta(days=1)
+
+
+def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today: datetime.date) -> None:
+    opened = today - 7 * W
+    start = today - 8 * W + datetime.timedelta(days=2)  # the 8-week review falls this week
+    plan = services.plan_open(
+        actor=hoy,
+        pupil=pupil,
+        coordinator=hoy,
+        opened_on=opened,
+        reason="Persistent disruption and a suspension for verbal abuse of a teacher.",
+        relation=SupportPlan.Relation.ALONGSIDE_SEN,
+        relation_note="SEN support plan for SEMH",
+    )
+    _staff_party(plan, tutor, "Form tutor")
+    services.party_save(
+        actor=hoy,
+        plan=plan,
+        data={
+            "kind": Party.Kind.AGENCY,
+            "agency": Party.Agency.CAMHS,
+            "name": "CAMHS practitioner",
+            "role": "Weekly sessions",
+        },
+    )
+    _start(
+        world,
+        plan,
+        hoy,
+        tutor,
+        start,
+        [
+            _target(
+                "Stay in every lesson without walking out",
+                "Walk-outs on the daily report card",
+                "4 a week",
+                start + 4 * W,
+                1,
+                "Time-out card and a calm space agreed with teachers",
+                "school",
+            ),
+            _target(
+                "Arrive at school by 8.40 every day",
+                "Late marks in the register",
+                "3 lates a week",
+                start + 4 * W,
+                1,
+                "Morning routine agreed at home; alarm and lift on Mondays",
+                "parent",
+            ),
+        ],
+    )
+    plan.refresh_from_db()
+    _score_days(world, plan, tutor, start, start + 4 * W, 1.6)
+    targets = list(plan.targets.all())
+    services.meeting_record(
+        actor=hoy,
+        plan=plan,
+        kind=Meeting.Kind.REVIEW,
+        week=4,
+        held_on=start + 4 * W,
+        summary="Walk-outs down to one a week; lateness still a problem on Mondays.",
+        commitments_review="Tutor: daily card checked. Mother: morning routine mostly kept. CAMHS: 3 sessions held.",
+        further_measures="Breakfast club on Mondays.",
+        attendees=list(plan.parties.all()),
+        progress={targets[0].pk: ("met", "1 walk-out a week"), targets[1].pk: ("partly", "2 lates a week")},
+    )
+    services.target_revise(
+        actor=hoy,
+        target=targets[0],
+        reason="Met at the 4-week review: made more challenging",
+        data={
+            "specific": "Stay in every lesson and start the task within five minutes",
+            "baseline": "1 walk-out a week",
+            "due_on": start + 8 * W,
+            "step": 2,
+        },
+    )
+    _score_days(world, plan, tutor, start + 4 * W + datetime.timedelta(days=1), today, 1.1)
+
+
+def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.date) -> None:
+    start = today - 30 * W
+    plan = services.plan_open(
+        actor=senior,
+        pupil=pupil,
+        coordinator=senior,
+        opened_on=start - W,
+        reason="Fighting at break and a suspension in the spring term.",
+    )
+    _staff_party(plan, tutor, "Form tutor")
+    _start(
+        world,
+        plan,
+        senior,
+        tutor,
+        start,
+        [
+            _target(
+                "Walk away and find an adult when an argument starts",
+                "Incidents of physical aggression",
+                "2 a fortnight",
+                start + 12 * W,
+                1,
+                "Learning mentor sessions on managing anger",
+                "school",
+            ),
+        ],
+    )
+    plan.refresh_from_db()
+    target = plan.targets.get()
+    parties = list(plan.parties.all())
+    for week in plan.review_points:
+        services.meeting_record(
+            actor=senior,
+            plan=plan,
+            kind=Meeting.Kind.REVIEW,
+            week=week,
+            held_on=start + week * W,
+            summary="Good progress reported by all staff.",
+            attendees=parties,
+            commitments_review="All commitments kept.",
+            progress={target.pk: ("met", "No incidents")},
+        )
+    services.meeting_record(
+        actor=senior,
+        plan=plan,
+        kind=Meeting.Kind.FINAL,
+        held_on=start + plan.length_weeks * W,
+        summary="No aggression for eight weeks; pupil proud of the change.",
+        attendees=parties,
+        progress={target.pk: ("met", "No incidents in 8 weeks")},
+    )
+    services.plan_close(
+        actor=senior,
+        plan=plan,
+        outcome=SupportPlan.Outcome.SUCCESSFUL,
+        evaluation="Target met and sustained; no suspensions during the programme.",
+        continued_monitoring="Tutor checks in weekly; mentor sessions continue to the end of term.",
+    )
+    SupportPlan.objects.filter(pk=plan.pk).update(closed_on=start + plan.length_weeks * W)

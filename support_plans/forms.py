@@ -1,0 +1,334 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from behaviour.forms import StaffChoiceField, staff_users
+from support_plans.models import (
+    Alert,
+    Assessment,
+    Meeting,
+    Party,
+    PlanSettings,
+    Questionnaire,
+    SupportPlan,
+    TargetProgress,
+    TargetRevision,
+)
+from support_plans.questions import questions_for
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PupilChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.last_name}, {obj.first_name} ({obj.year_label})"
+
+
+class PlanOpenForm(forms.ModelForm):
+    pupil = PupilChoiceField(queryset=None)
+    coordinator = StaffChoiceField(
+        queryset=None, help_text="Leads the programme and is alerted if it is failing."
+    )
+
+    class Meta:
+        model = SupportPlan
+        fields = ["pupil", "coordinator", "opened_on", "reason", "relation", "relation_note"]
+        widgets = {"opened_on": DATE, "reason": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, pupils: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+        self.fields["coordinator"].queryset = staff_users(organisation)
+
+
+class PlanDetailsForm(forms.ModelForm):
+    coordinator = StaffChoiceField(queryset=None)
+
+    class Meta:
+        model = SupportPlan
+        fields = ["coordinator", "reason", "relation", "relation_note", "length_weeks", "review_weeks"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"review_weeks": "Weeks after the initial meeting, comma separated (e.g. 4,8)."}
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = staff_users(organisation)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        probe = PlanSettings(
+            length_weeks=data.get("length_weeks") or 0, review_weeks=data.get("review_weeks") or ""
+        )
+        try:
+            probe.clean()
+        except forms.ValidationError as error:
+            for msg in error.message_dict.get("review_weeks", []):
+                self.add_error("review_weeks", msg)
+        return data
+
+
+class PackForm(forms.ModelForm):
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "pre_meeting_summary",
+            "voice_like_admire",
+            "voice_important",
+            "voice_support",
+            "voice_feelings",
+            "senco_comments",
+            "iep_summary",
+            "current_adjustments",
+        ]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
+
+
+class TermsForm(forms.ModelForm):
+    class Meta:
+        model = SupportPlan
+        fields = ["rewards", "consequences"]
+        widgets = {
+            "rewards": forms.Textarea(attrs={"rows": 3}),
+            "consequences": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "rewards": "Something is only rewarding if the pupil actually wants it; it need not cost money."
+        }
+
+
+class MonitoringForm(forms.Form):
+    frequency = forms.ChoiceField(choices=SupportPlan.Monitoring.choices, label="Reports")
+    staff = StaffChoiceField(queryset=None, label="Key member of staff")
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_users(organisation)
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = ["kind", "agency", "name", "role", "email", "commitments"]
+        widgets = {"commitments": forms.Textarea(attrs={"rows": 3})}
+
+
+class AssessmentsForm(forms.Form):
+    def __init__(self, *args: Any, existing: dict[str, Assessment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for kind, label in Assessment.Kind.choices:
+            found = existing.get(kind)
+            self.fields[f"{kind}_decision"] = forms.ChoiceField(
+                label=f"{label}: decision",
+                choices=[("", "Not yet considered")] + Assessment.Decision.choices,
+                required=False,
+                initial=found.decision if found else "",
+                help_text=Assessment.CAUTIONS.get(kind, ""),
+            )
+            self.fields[f"{kind}_notes"] = forms.CharField(
+                label=f"{label}: notes",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=found.notes if found else "",
+            )
+
+    def decisions(self) -> dict[str, tuple[str, str]]:
+        return {
+            k: (self.cleaned_data[f"{k}_decision"], self.cleaned_data[f"{k}_notes"])
+            for k in Assessment.Kind.values
+        }
+
+
+class QuestionnaireForm(forms.Form):
+    kind = forms.ChoiceField(choices=Questionnaire.Kind.choices, label="Questionnaire")
+    party = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Who answers it",
+        help_text="Or type a name below for someone not yet a party.",
+    )
+    respondent = forms.CharField(max_length=200, required=False, label="Respondent's name")
+
+    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = plan.parties.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("party") and not (data.get("respondent") or "").strip():
+            raise forms.ValidationError("Choose who answers it, or type their name.")
+        return data
+
+
+class AnswersForm(forms.Form):
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, question in questions_for(kind):
+            self.fields[key] = forms.CharField(
+                label=question, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+
+class TargetForm(forms.ModelForm):
+    """Every SMART element is asked for; the service refuses a target missing one, naming it."""
+
+    class Meta:
+        model = TargetRevision
+        fields = [
+            "specific",
+            "measure",
+            "baseline",
+            "achievable",
+            "result",
+            "due_on",
+            "step",
+            "support",
+            "support_by",
+            "support_by_detail",
+            "recognition",
+        ]
+        widgets = {
+            "due_on": DATE,
+            **{
+                f: forms.Textarea(attrs={"rows": 2})
+                for f in ["specific", "achievable", "result", "support", "recognition"]
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in TargetRevision.SMART_FIELDS:
+            self.fields[name].help_text = "Required for a SMART target."
+
+    def _post_clean(self) -> None:
+        # The service checks the SMART elements (so the message names the missing ones together).
+        pass
+
+
+class ReviseForm(TargetForm):
+    reason = forms.CharField(
+        max_length=300, label="Why it changed", help_text="e.g. made more challenging at the 4-week review."
+    )
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices, widget=forms.HiddenInput)
+    week = forms.TypedChoiceField(
+        coerce=int, required=False, choices=(), label="Review point", empty_value=None
+    )
+    held_on = forms.DateField(widget=DATE, label="Held on")
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    attendees = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Meeting summary")
+    commitments_review = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Each party's commitments reviewed"
+    )
+    further_measures = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Further measures agreed"
+    )
+
+    def __init__(self, *args: Any, plan: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["attendees"].queryset = plan.parties.all()
+        self.fields["week"].choices = [("", "—")] + [(w, f"{w}-week review") for w in plan.review_points]
+        if kind != Meeting.Kind.REVIEW:
+            del self.fields["week"]
+        else:
+            self.fields["week"].required = True
+        if kind == Meeting.Kind.INITIAL:
+            del self.fields["commitments_review"]
+            del self.fields["further_measures"]
+        else:
+            for target in plan.targets.filter(is_active=True):
+                self.fields[f"progress_{target.pk}"] = forms.ChoiceField(
+                    label=f"Target {target.number}: progress",
+                    choices=[("", "Not reviewed")] + TargetProgress.Progress.choices,
+                    required=False,
+                    help_text=target.current.specific if target.current else "",
+                )
+                self.fields[f"note_{target.pk}"] = forms.CharField(
+                    label=f"Target {target.number}: evidence", required=False, max_length=300
+                )
+
+    def progress(self) -> dict[int, tuple[str, str]]:
+        return {
+            int(k.split("_")[1]): (v, self.cleaned_data.get("note_" + k.split("_")[1], ""))
+            for k, v in self.cleaned_data.items()
+            if k.startswith("progress_")
+        }
+
+
+class SignForm(forms.Form):
+    party = forms.ModelChoiceField(queryset=None, label="Who is signing")
+    signed_name = forms.CharField(max_length=200, label="Full name, typed as a signature")
+    confirm = forms.BooleanField(
+        label="I have read the targets and agree to do my part to help the pupil meet them."
+    )
+
+    def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = parties
+
+
+class LinkSignForm(forms.Form):
+    signed_name = forms.CharField(max_length=200, label="Your full name, typed as a signature")
+    confirm = forms.BooleanField(label="I have read the targets and agree to do my part to help meet them.")
+
+
+class CloseForm(forms.ModelForm):
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "outcome",
+            "evaluation",
+            "continued_monitoring",
+            "alternatives_considered",
+            "la_consulted_on",
+            "la_consultation_notes",
+        ]
+        widgets = {
+            "la_consulted_on": DATE,
+            **{
+                f: forms.Textarea(attrs={"rows": 3})
+                for f in [
+                    "evaluation",
+                    "continued_monitoring",
+                    "alternatives_considered",
+                    "la_consultation_notes",
+                ]
+            },
+        }
+        help_texts = {
+            "evaluation": "Judge on the evidence: target progress, behaviour and attendance before and during the plan.",
+            "continued_monitoring": "If successful: how staff will continue to support and monitor.",
+            "alternatives_considered": "If unsuccessful: the alternative options considered.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].required = True
+        self.fields["evaluation"].required = True
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class AlertForm(forms.ModelForm):
+    class Meta:
+        model = Alert
+        fields = ["parents_contacted_on", "resolution"]
+        widgets = {"parents_contacted_on": DATE, "resolution": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parents_contacted_on"].required = True
+        self.fields["resolution"].required = True
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlanSettings
+        fields = ["length_weeks", "review_weeks"]

@@ -1,0 +1,244 @@
+"""Reads with rules: review schedules, the pre-meeting pack, the evidence for the final judgement, dashboards."""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
+from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
+from support_plans.models import Meeting, Signature, SupportPlan, TargetProgress
+from support_plans.permissions import visible_plans
+
+
+def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
+    """Each review point and the final meeting: when due, and the meeting that met it (if any)."""
+    if not plan.starts_on:
+        return []
+    reviews = list(plan.meetings.filter(kind=Meeting.Kind.REVIEW).order_by("held_on"))
+    final = plan.meetings.filter(kind=Meeting.Kind.FINAL).first()
+    today = timezone.localdate()
+    rows = []
+    for week in plan.review_points:
+        held = next((m for m in reviews if m.week == week), None)
+        due = plan.starts_on + datetime.timedelta(weeks=week)
+        rows.append(
+            {
+                "label": f"{week}-week review",
+                "week": week,
+                "due_on": due,
+                "meeting": held,
+                "overdue": held is None and due < today and plan.is_open,
+            }
+        )
+    due = plan.ends_on
+    rows.append(
+        {
+            "label": f"{plan.length_weeks}-week final meeting",
+            "week": plan.length_weeks,
+            "due_on": due,
+            "meeting": final,
+            "overdue": final is None and due < today and plan.is_open,
+            "final": True,
+        }
+    )
+    return rows
+
+
+def next_due(plan: SupportPlan) -> dict[str, Any] | None:
+    return next((row for row in review_schedule(plan) if row["meeting"] is None), None)
+
+
+def stage(plan: SupportPlan) -> str:
+    if not plan.is_open:
+        return "Closed: " + plan.get_outcome_display().lower()
+    if plan.starts_on is None:
+        return "Assess and plan: before the initial meeting"
+    if plan.meetings.filter(kind=Meeting.Kind.FINAL).exists():
+        return "Final meeting held: evaluation due"
+    return "Do and review"
+
+
+def meetings_due(user: Any, today: datetime.date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Reviews and final meetings due this week, and those overdue, across the plans the user may see."""
+    today = today or timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    this_week, overdue = [], []
+    plans = (
+        visible_plans(user).filter(status=SupportPlan.Status.ACTIVE).select_related("pupil", "coordinator")
+    )
+    for plan in plans:
+        row = next_due(plan)
+        if row is None:
+            continue
+        item = {"plan": plan, **row}
+        if row["due_on"] < today:
+            overdue.append(item)
+        elif row["due_on"] <= week_end:
+            this_week.append(item)
+    key = lambda r: r["due_on"]  # noqa: E731
+    return {"this_week": sorted(this_week, key=key), "overdue": sorted(overdue, key=key)}
+
+
+def outcomes_by_term(user: Any) -> dict[str, Any]:
+    """Closed plans by the month they closed: successful and unsuccessful counts, for the chart."""
+    months: OrderedDict[str, dict[str, int]] = OrderedDict()
+    for closed_on, outcome in (
+        visible_plans(user)
+        .filter(status=SupportPlan.Status.CLOSED)
+        .order_by("closed_on")
+        .values_list("closed_on", "outcome")
+    ):
+        label = closed_on.strftime("%b %Y")
+        months.setdefault(label, {"successful": 0, "unsuccessful": 0})[outcome] += 1
+    return {
+        "labels": list(months),
+        "successful": [m["successful"] for m in months.values()],
+        "unsuccessful": [m["unsuccessful"] for m in months.values()],
+        "rows": [{"label": k, **v} for k, v in months.items()],
+    }
+
+
+def _window(
+    plan: SupportPlan, today: datetime.date | None = None
+) -> tuple[tuple[datetime.date, datetime.date], tuple[datetime.date, datetime.date]]:
+    today = today or timezone.localdate()
+    start = plan.starts_on or plan.opened_on
+    end = min(today, plan.ends_on or today)
+    if end < start:
+        end = start
+    length = max((end - start).days, 27)
+    before = (start - datetime.timedelta(days=length + 1), start - datetime.timedelta(days=1))
+    return before, (start, end)
+
+
+def _attendance(pupil: Any, period: tuple[datetime.date, datetime.date]) -> dict[str, Any]:
+    summary = attendance_summary(pupil=pupil, start=period[0], end=period[1])
+    if summary is None:
+        return {"recorded": False, "text": NOT_RECORDED}
+    rate = summary.get("attendance_rate")
+    return {
+        "recorded": True,
+        "rate": rate,
+        "text": f"{rate:.1%}" if isinstance(rate, float) else str(rate),
+        "is_persistent": summary.get("is_persistent"),
+        "possible": summary.get("possible"),
+    }
+
+
+def target_progress(plan: SupportPlan) -> list[dict[str, Any]]:
+    rows = []
+    for target in plan.targets.prefetch_related("revisions"):
+        latest = (
+            TargetProgress.objects.filter(target=target)
+            .select_related("meeting")
+            .order_by("-meeting__held_on")
+            .first()
+        )
+        rows.append({"target": target, "current": target.current, "latest": latest})
+    return rows
+
+
+def plan_evidence(
+    plan: SupportPlan, today: datetime.date | None = None, jsonable: bool = False
+) -> dict[str, Any]:
+    """What the final judgement rests on: target progress, behaviour and attendance before and during the plan."""
+    before, during = _window(plan, today)
+    b_before, b_during = behaviour_summary(plan.pupil, *before), behaviour_summary(plan.pupil, *during)
+    progress = target_progress(plan)
+    met = sum(1 for r in progress if r["latest"] and r["latest"].progress == TargetProgress.Progress.MET)
+    evidence = {
+        "before": {
+            "start": before[0],
+            "end": before[1],
+            "behaviour": b_before,
+            "attendance": _attendance(plan.pupil, before),
+        },
+        "during": {
+            "start": during[0],
+            "end": during[1],
+            "behaviour": b_during,
+            "attendance": _attendance(plan.pupil, during),
+        },
+        "targets_met": met,
+        "targets_total": len(progress),
+        "targets": [
+            {
+                "number": r["target"].number,
+                "text": r["current"].specific if r["current"] else "",
+                "progress": r["latest"].get_progress_display() if r["latest"] else "not yet reviewed",
+            }
+            for r in progress
+        ],
+        "report_card_share": card_share(plan.report_card) if plan.report_card_id else None,
+    }
+    if jsonable:
+        return _jsonable(evidence)
+    return evidence
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def pre_meeting_pack(plan: SupportPlan) -> dict[str, Any]:
+    """Gathered automatically: the behaviour log, the exclusions record and attendance for the last term."""
+    today = timezone.localdate()
+    start = plan.opened_on - datetime.timedelta(weeks=13)
+    end = max(today, plan.opened_on)
+    return {
+        "incidents": list(pupil_incidents(plan.pupil, start, end)[:30]),
+        "incident_count": pupil_incidents(plan.pupil, start, end).count(),
+        "behaviour": behaviour_summary(plan.pupil, start, end),
+        "suspensions": list(pupil_suspensions(plan.pupil)),
+        "attendance": _attendance(plan.pupil, (start, end)),
+        "sen_status": plan.pupil.get_sen_status_display(),
+        "start": start,
+        "end": end,
+    }
+
+
+def signature_status(plan: SupportPlan) -> list[dict[str, Any]]:
+    """For each attendee of the initial meeting (or each party, before it): have they signed the current targets?"""
+    from support_plans.services import current_revision_ids
+
+    ids = current_revision_ids(plan)
+    initial = plan.meetings.filter(kind=Meeting.Kind.INITIAL).first()
+    parties = list(initial.attendees.all()) if initial else list(plan.parties.all())
+    signatures = list(Signature.objects.filter(plan=plan))
+    rows = []
+    for party in parties:
+        mine = [s for s in signatures if s.party_id == party.pk]
+        current = next((s for s in mine if s.revision_ids == ids), None)
+        rows.append({"party": party, "signature": current, "earlier": [s for s in mine if s is not current]})
+    return rows
+
+
+def open_plans(user: Any) -> QuerySet:
+    return (
+        visible_plans(user).exclude(status=SupportPlan.Status.CLOSED).select_related("pupil", "coordinator")
+    )
+
+
+def print_context(plan: SupportPlan) -> dict[str, Any]:
+    """Everything the printed Pastoral Support Plan shows: current targets and every revision."""
+    return {
+        "plan": plan,
+        "stage": stage(plan),
+        "parties": plan.parties.all(),
+        "targets": plan.targets.prefetch_related("revisions", "revisions__revised_by"),
+        "meetings": plan.meetings.prefetch_related("attendees", "progress", "progress__target"),
+        "schedule": review_schedule(plan),
+        "signatures": plan.signatures.select_related("party"),
+        "printed": timezone.localtime(),
+    }

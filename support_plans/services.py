@@ -1,0 +1,558 @@
+"""Every write to a Pastoral Support Programme, one rule at a time."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.roles import Role
+from behaviour.selectors import card_is_failing
+from behaviour.services import report_card_create
+from people.models import PupilContact
+from support_plans.models import (
+    Alert,
+    Assessment,
+    Meeting,
+    Party,
+    PlanSettings,
+    Questionnaire,
+    SecureLink,
+    Signature,
+    SupportPlan,
+    Target,
+    TargetProgress,
+    TargetRevision,
+)
+from support_plans.questions import questions_for
+from support_plans.tasks import send_alert_email
+
+LINK_DAYS = 14
+REVISION_FIELDS = (
+    "specific",
+    "measure",
+    "baseline",
+    "achievable",
+    "result",
+    "due_on",
+    "step",
+    "support",
+    "support_by",
+    "support_by_detail",
+    "recognition",
+)
+
+
+def settings_for(organisation: Any) -> PlanSettings:
+    found = PlanSettings.objects.filter(organisation=organisation).first()
+    return found or PlanSettings(organisation=organisation)
+
+
+def settings_save(*, actor: Any, organisation: Any, length_weeks: int, review_weeks: str) -> PlanSettings:
+    obj = settings_for(organisation)
+    obj.length_weeks = length_weeks
+    obj.review_weeks = ",".join(
+        str(w) for w in sorted({int(p) for p in review_weeks.split(",") if p.strip().isdigit()})
+    )
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _save(obj: Any) -> Any:
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def plan_open(
+    *,
+    actor: Any,
+    pupil: Any,
+    coordinator: Any,
+    reason: str,
+    relation: str = SupportPlan.Relation.NONE,
+    relation_note: str = "",
+    opened_on: datetime.date | None = None,
+) -> SupportPlan:
+    """Open a PSP for a pupil at risk of exclusion, with the pupil, their parents or carers, the coordinator
+    and the SENCO as parties (more are added from the plan page)."""
+    if pupil.support_plans.exclude(status=SupportPlan.Status.CLOSED).exists():
+        raise ValidationError("This pupil already has an open Pastoral Support Programme.")
+    school = settings_for(pupil.organisation)
+    plan = _save(
+        SupportPlan(
+            organisation_id=pupil.organisation_id,
+            pupil=pupil,
+            coordinator=coordinator,
+            reason=reason,
+            relation=relation,
+            relation_note=relation_note,
+            opened_on=opened_on or timezone.localdate(),
+            length_weeks=school.length_weeks,
+            review_weeks=school.review_weeks,
+        )
+    )
+    org = pupil.organisation_id
+    _save(Party(organisation_id=org, plan=plan, kind=Party.Kind.PUPIL, name=pupil.display_name, role="Pupil"))
+    for link in PupilContact.objects.filter(pupil=pupil, has_parental_responsibility=True).select_related(
+        "contact"
+    ):
+        _save(
+            Party(
+                organisation_id=org,
+                plan=plan,
+                kind=Party.Kind.PARENT,
+                name=str(link.contact),
+                role=link.get_relationship_display(),
+                email=link.contact.email,
+                contact=link.contact,
+            )
+        )
+    _save(
+        Party(
+            organisation_id=org,
+            plan=plan,
+            kind=Party.Kind.STAFF,
+            name=coordinator.full_name or coordinator.email,
+            role="PSP coordinator",
+            email=coordinator.email,
+            user=coordinator,
+        )
+    )
+    senco = (
+        RoleAssignment.objects.current()
+        .filter(organisation_id=org, role=Role.SENCO)
+        .select_related("user")
+        .first()
+    )
+    if senco and senco.user_id != coordinator.pk:
+        _save(
+            Party(
+                organisation_id=org,
+                plan=plan,
+                kind=Party.Kind.SENCO,
+                name=senco.user.full_name or senco.user.email,
+                role="SENCO",
+                email=senco.user.email,
+                user=senco.user,
+            )
+        )
+    return plan
+
+
+def plan_update(*, actor: Any, plan: SupportPlan, data: dict[str, Any]) -> SupportPlan:
+    """Change the plan's own fields (opening details, the pre-meeting pack, rewards and consequences)."""
+    locked = {"status", "outcome", "evaluation", "evidence", "closed_on", "organisation", "pupil"}
+    for key, value in data.items():
+        if key in locked:
+            raise ValidationError(f"{key} is set by the plan's stages, not edited directly.")
+        setattr(plan, key, value)
+    return _save(plan)
+
+
+def party_save(*, actor: Any, plan: SupportPlan, data: dict[str, Any], party: Party | None = None) -> Party:
+    party = party or Party(organisation_id=plan.organisation_id, plan=plan)
+    for key, value in data.items():
+        setattr(party, key, value)
+    return _save(party)
+
+
+def assessments_save(*, actor: Any, plan: SupportPlan, decisions: dict[str, tuple[str, str]]) -> None:
+    """Record what was decided about each assessment the guidance lists; blank decisions are left out."""
+    with transaction.atomic():
+        for kind, (decision, notes) in decisions.items():
+            existing = Assessment.objects.filter(plan=plan, kind=kind).first()
+            if not decision:
+                if existing:
+                    existing.delete()
+                continue
+            obj = existing or Assessment(
+                organisation_id=plan.organisation_id, plan=plan, kind=kind, recorded_by=actor
+            )
+            obj.decision, obj.notes = decision, notes
+            _save(obj)
+
+
+# --- Questionnaires and secure links ------------------------------------------------------
+
+
+def questionnaire_create(
+    *, actor: Any, plan: SupportPlan, kind: str, respondent: str, party: Party | None = None
+) -> Questionnaire:
+    return _save(
+        Questionnaire(
+            organisation_id=plan.organisation_id, plan=plan, kind=kind, respondent=respondent, party=party
+        )
+    )
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_create(
+    *,
+    actor: Any,
+    plan: SupportPlan,
+    purpose: str,
+    questionnaire: Questionnaire | None = None,
+    party: Party | None = None,
+    days: int = LINK_DAYS,
+) -> tuple[SecureLink, str]:
+    """Make a single-use link that expires; returns the link and its token (shown once, stored only hashed)."""
+    if purpose == SecureLink.Purpose.QUESTIONNAIRE and (questionnaire is None or questionnaire.is_complete):
+        raise ValidationError("Only an unanswered questionnaire can be sent by link.")
+    if purpose == SecureLink.Purpose.SIGNATURE and party is None:
+        raise ValidationError("Say who is to sign.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A new link replaces any earlier unused one for the same thing.
+        SecureLink.objects.filter(
+            plan=plan,
+            purpose=purpose,
+            questionnaire=questionnaire,
+            party=party,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now())
+        link = _save(
+            SecureLink(
+                organisation_id=plan.organisation_id,
+                plan=plan,
+                purpose=purpose,
+                questionnaire=questionnaire,
+                party=party,
+                token_hash=_hash(token),
+                expires_at=timezone.now() + datetime.timedelta(days=days),
+                created_by=actor,
+            )
+        )
+    return link, token
+
+
+class LinkUnusable(Exception):
+    """The link is unknown, expired, already used or withdrawn; the message says which, politely."""
+
+
+def link_resolve(token: str) -> SecureLink:
+    link = (
+        SecureLink.objects.select_related("plan", "plan__pupil", "questionnaire", "party")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+    if link is None or link.revoked_at is not None:
+        raise LinkUnusable("This link is not valid. Please ask the school for a new one.")
+    if link.used_at is not None:
+        raise LinkUnusable("This link has already been used. Thank you — your response has been received.")
+    if link.expires_at <= timezone.now():
+        raise LinkUnusable("This link has expired. Please ask the school for a new one.")
+    if not link.plan.is_open:
+        raise LinkUnusable("This support plan has closed.")
+    return link
+
+
+def questionnaire_submit(
+    *,
+    questionnaire: Questionnaire,
+    answers: dict[str, str],
+    source: str,
+    actor: Any = None,
+    link: SecureLink | None = None,
+) -> Questionnaire:
+    """Save the answers once: online through a link, or typed in from paper by staff."""
+    keys = {k for k, _ in questions_for(questionnaire.kind)}
+    if not any((answers.get(k) or "").strip() for k in keys):
+        raise ValidationError("Answer at least one question.")
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        if questionnaire.is_complete:
+            raise ValidationError("This questionnaire has already been completed.")
+        questionnaire.answers = {k: (answers.get(k) or "").strip() for k in keys}
+        questionnaire.source = source
+        questionnaire.submitted_at = timezone.now()
+        questionnaire.entered_by = actor if source == Questionnaire.Source.PAPER else None
+        _save(questionnaire)
+        if link is not None:
+            _use_link(link)
+    return questionnaire
+
+
+def _use_link(link: SecureLink) -> None:
+    updated = SecureLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if not updated:
+        raise ValidationError("This link has already been used.")
+
+
+# --- Targets ------------------------------------------------------------------------------
+
+
+def _revision(
+    target: Target, version: int, actor: Any, data: dict[str, Any], reason: str = ""
+) -> TargetRevision:
+    rev = TargetRevision(
+        organisation_id=target.organisation_id,
+        target=target,
+        version=version,
+        revised_by=actor,
+        reason=reason,
+    )
+    for key in REVISION_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(rev, key, data[key])
+    return _save(rev)
+
+
+@transaction.atomic
+def target_add(*, actor: Any, plan: SupportPlan, data: dict[str, Any]) -> Target:
+    """Add a SMART target; one missing an element is refused with a message naming it."""
+    probe = TargetRevision(**{k: data.get(k) for k in REVISION_FIELDS if data.get(k) is not None})
+    missing = probe.missing_smart()
+    if missing:
+        raise ValidationError("This target is not SMART yet. Missing: " + "; ".join(missing) + ".")
+    number = (plan.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    target = _save(Target(organisation_id=plan.organisation_id, plan=plan, number=number))
+    _revision(target, 1, actor, data)
+    return target
+
+
+@transaction.atomic
+def target_revise(*, actor: Any, target: Target, data: dict[str, Any], reason: str) -> TargetRevision:
+    """A new wording of the target; earlier revisions are kept as they were."""
+    current = target.current
+    version = (current.version if current else 0) + 1
+    merged = {k: getattr(current, k) for k in REVISION_FIELDS} if current else {}
+    merged.update({k: v for k, v in data.items() if k in REVISION_FIELDS})
+    if current and all(merged[k] == getattr(current, k) for k in REVISION_FIELDS):
+        raise ValidationError("Nothing has changed: the target is as it was.")
+    return _revision(target, version, actor, merged, reason=reason)
+
+
+def target_retire(*, actor: Any, target: Target) -> Target:
+    target.is_active = False
+    return _save(target)
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: Any,
+    plan: SupportPlan,
+    kind: str,
+    held_on: datetime.date,
+    summary: str,
+    agenda: str = "",
+    attendees: list[Party] | None = None,
+    week: int | None = None,
+    commitments_review: str = "",
+    further_measures: str = "",
+    progress: dict[int, tuple[str, str]] | None = None,
+) -> Meeting:
+    """Record a meeting. The initial meeting needs targets and starts the plan's clock; reviews and the final
+    meeting come after it and record each target's progress."""
+    if not plan.is_open:
+        raise ValidationError("This plan is closed.")
+    held = plan.meetings.all()
+    if kind == Meeting.Kind.INITIAL:
+        if held.filter(kind=Meeting.Kind.INITIAL).exists():
+            raise ValidationError("The initial meeting is already recorded.")
+        if not plan.targets.filter(is_active=True).exists():
+            raise ValidationError("Agree at least one SMART target before recording the initial meeting.")
+    else:
+        if not held.filter(kind=Meeting.Kind.INITIAL).exists():
+            raise ValidationError("Record the initial meeting first.")
+        if held.filter(kind=Meeting.Kind.FINAL).exists():
+            raise ValidationError("The final meeting is already recorded.")
+        if kind == Meeting.Kind.REVIEW and week is None:
+            raise ValidationError({"week": "Say which review point this is."})
+        if kind == Meeting.Kind.REVIEW and held.filter(kind=Meeting.Kind.REVIEW, week=week).exists():
+            raise ValidationError({"week": f"The {week}-week review is already recorded."})
+    if not attendees:
+        raise ValidationError({"attendees": "Record who attended."})
+    meeting = _save(
+        Meeting(
+            organisation_id=plan.organisation_id,
+            plan=plan,
+            kind=kind,
+            held_on=held_on,
+            summary=summary,
+            agenda=agenda,
+            week=week if kind == Meeting.Kind.REVIEW else None,
+            commitments_review=commitments_review,
+            further_measures=further_measures,
+            recorded_by=actor,
+        )
+    )
+    meeting.attendees.set(attendees)
+    for target_id, (value, note) in (progress or {}).items():
+        if value:
+            _save(
+                TargetProgress(
+                    organisation_id=plan.organisation_id,
+                    meeting=meeting,
+                    target_id=target_id,
+                    progress=value,
+                    note=note,
+                )
+            )
+    if kind == Meeting.Kind.INITIAL:
+        plan.status = SupportPlan.Status.ACTIVE
+        plan.starts_on = held_on
+        _save(plan)
+    return meeting
+
+
+@transaction.atomic
+def monitoring_set(*, actor: Any, plan: SupportPlan, frequency: str, staff: Any) -> SupportPlan:
+    """Agree the monitoring arrangements and start a report card scoring each lesson against the targets."""
+    plan.monitoring, plan.monitoring_staff = frequency, staff
+    start = plan.starts_on or timezone.localdate()
+    targets = [
+        t.current.specific
+        for t in plan.targets.filter(is_active=True).prefetch_related("revisions")
+        if t.current
+    ]
+    if not targets:
+        raise ValidationError("Agree the targets before setting up monitoring.")
+    plan.report_card = report_card_create(
+        actor=actor,
+        pupil=plan.pupil,
+        frequency=frequency,
+        key_staff=staff,
+        targets=targets,
+        starts_on=start,
+        ends_on=start + datetime.timedelta(weeks=plan.length_weeks),
+        purpose="Pastoral Support Programme monitoring",
+    )
+    return _save(plan)
+
+
+# --- Signatures ---------------------------------------------------------------------------
+
+
+def current_revision_ids(plan: SupportPlan) -> list[int]:
+    ids = []
+    for target in plan.targets.filter(is_active=True).prefetch_related("revisions"):
+        current = target.current
+        if current:
+            ids.append(current.pk)
+    return sorted(ids)
+
+
+@transaction.atomic
+def sign_targets(
+    *,
+    plan: SupportPlan,
+    party: Party,
+    signed_name: str,
+    method: str,
+    witnessed_by: Any = None,
+    link: SecureLink | None = None,
+) -> Signature:
+    """An attendee signs the targets as they stand now."""
+    if party.plan_id != plan.pk:
+        raise ValidationError("That person is not a party to this plan.")
+    if not signed_name.strip():
+        raise ValidationError({"signed_name": "Type your full name to sign."})
+    ids = current_revision_ids(plan)
+    if not ids:
+        raise ValidationError("There are no targets to sign yet.")
+    if any(s.revision_ids == ids for s in plan.signatures.filter(party=party)):
+        raise ValidationError(f"{party.name} has already signed these targets.")
+    meeting = plan.meetings.order_by("-held_on", "-created_at").first()
+    signature = _save(
+        Signature(
+            organisation_id=plan.organisation_id,
+            plan=plan,
+            party=party,
+            meeting=meeting,
+            signed_name=signed_name.strip(),
+            method=method,
+            revision_ids=ids,
+            witnessed_by=witnessed_by,
+        )
+    )
+    if link is not None:
+        _use_link(link)
+    return signature
+
+
+# --- Between reviews ----------------------------------------------------------------------
+
+
+def monitoring_check(*, plan: SupportPlan) -> Alert | None:
+    """When the report card shows the plan failing, alert the coordinator to contact the parents (once per open alert)."""
+    if not plan.is_open or plan.report_card_id is None:
+        return None
+    failing, why = card_is_failing(plan.report_card)
+    if not failing or plan.alerts.filter(parents_contacted_on__isnull=True).exists():
+        return None
+    alert = _save(Alert(organisation_id=plan.organisation_id, plan=plan, reason=why[:400]))
+    transaction.on_commit(lambda: send_alert_email.enqueue(alert.pk))
+    return alert
+
+
+def alert_resolve(*, actor: Any, alert: Alert, contacted_on: datetime.date, resolution: str) -> Alert:
+    if not resolution.strip():
+        raise ValidationError({"resolution": "Say what was discussed with the parents."})
+    alert.parents_contacted_on, alert.resolution, alert.resolved_by = contacted_on, resolution, actor
+    return _save(alert)
+
+
+# --- Outcome ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_close(
+    *,
+    actor: Any,
+    plan: SupportPlan,
+    outcome: str,
+    evaluation: str,
+    continued_monitoring: str = "",
+    alternatives_considered: str = "",
+    la_consulted_on: datetime.date | None = None,
+    la_consultation_notes: str = "",
+) -> SupportPlan:
+    """Close the plan on its final evaluation: judged successful or unsuccessful on the evidence.
+
+    Refused without a final meeting and an evaluation. Successful: say how monitoring continues. Unsuccessful:
+    the alternatives considered and the local authority consulted before any exclusion decision."""
+    from support_plans.selectors import plan_evidence
+
+    errors: dict[str, str] = {}
+    if not plan.is_open:
+        raise ValidationError("This plan is already closed.")
+    if not plan.meetings.filter(kind=Meeting.Kind.FINAL).exists():
+        raise ValidationError(
+            "A plan cannot close without its final meeting and evaluation. Record the final meeting first."
+        )
+    if outcome not in SupportPlan.Outcome.values:
+        errors["outcome"] = "Judge the plan successful or unsuccessful."
+    if not evaluation.strip():
+        errors["evaluation"] = "Write the final evaluation: the evidence the judgement rests on."
+    if outcome == SupportPlan.Outcome.SUCCESSFUL and not continued_monitoring.strip():
+        errors["continued_monitoring"] = "Say how staff will continue to support and monitor the pupil."
+    if outcome == SupportPlan.Outcome.UNSUCCESSFUL:
+        if not alternatives_considered.strip():
+            errors["alternatives_considered"] = "Record the alternatives considered."
+        if not la_consulted_on:
+            errors["la_consulted_on"] = "The local authority must be consulted before any exclusion decision."
+    if errors:
+        raise ValidationError(errors)
+    plan.evidence = plan_evidence(plan, jsonable=True)
+    plan.outcome, plan.evaluation = outcome, evaluation
+    plan.continued_monitoring, plan.alternatives_considered = continued_monitoring, alternatives_considered
+    plan.la_consulted_on, plan.la_consultation_notes = la_consulted_on, la_consultation_notes
+    plan.status, plan.closed_on = SupportPlan.Status.CLOSED, timezone.localdate()
+    return _save(plan)

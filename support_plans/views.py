@@ -1,0 +1,775 @@
+"""Screens of the Pastoral Support Programme: a page per step of Assess, Plan, Do, Review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from access.permissions import get_for_user, has_role, visible_pupils
+from audit.models import AuditEvent
+from audit.services import record_event, record_read
+from support_plans import selectors, services
+from support_plans.forms import (
+    AlertForm,
+    AnswersForm,
+    AssessmentsForm,
+    CloseForm,
+    LinkSignForm,
+    MeetingForm,
+    MonitoringForm,
+    PackForm,
+    PartyForm,
+    PlanDetailsForm,
+    PlanOpenForm,
+    QuestionnaireForm,
+    ReviseForm,
+    SettingsForm,
+    SignForm,
+    TargetForm,
+    TermsForm,
+)
+from support_plans.models import (
+    Alert,
+    Assessment,
+    Meeting,
+    Party,
+    Questionnaire,
+    SecureLink,
+    Signature,
+    SupportPlan,
+    Target,
+)
+from support_plans.permissions import (
+    OPEN_PLAN_ROLES,
+    can_edit_plan,
+    can_edit_settings,
+    can_open_plan,
+    can_view_plan,
+    visible_plans,
+)
+from support_plans.questions import questions_for
+
+PLANS = SupportPlan.objects.select_related(
+    "pupil", "coordinator", "organisation", "monitoring_staff", "report_card"
+)
+
+
+def _apply(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def _plan(request: HttpRequest, pk: int, edit: bool = True) -> SupportPlan:
+    return get_for_user(request.user, PLANS, can_edit_plan if edit else can_view_plan, pk=pk)
+
+
+def _child(request: HttpRequest, model: Any, pk: int, edit: bool = True) -> Any:
+    """Fetch a plan's part (party, target…) and check the user on its plan."""
+    obj = get_for_user(
+        request.user,
+        model.objects.select_related("plan", "plan__pupil"),
+        lambda u, o: (can_edit_plan if edit else can_view_plan)(u, o.plan),
+        pk=pk,
+    )
+    return obj
+
+
+def _page(
+    request: HttpRequest,
+    plan: SupportPlan,
+    form: Any,
+    title: str,
+    intro: str = "",
+    button: str = "Save",
+    template: str = "support_plans/form_page.html",
+    **extra: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"plan": plan, "form": form, "title": title, "intro": intro, "button": button, **extra},
+    )
+
+
+# --- Dashboard ----------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open PSPs, reviews due this week and overdue, alerts, and outcomes over time."""
+    if not has_role(request.user, OPEN_PLAN_ROLES) and not visible_plans(request.user).exists():
+        raise PermissionDenied(
+            "Pastoral Support Programmes are for heads of year, senior leaders, the SENCO and DSL."
+        )
+    status = request.GET.get("status", "open")
+    plans = (
+        selectors.open_plans(request.user)
+        if status != "closed"
+        else visible_plans(request.user)
+        .filter(status=SupportPlan.Status.CLOSED)
+        .select_related("pupil", "coordinator")
+    )
+    page = Paginator(plans.order_by("-opened_on", "pk"), 25).get_page(request.GET.get("page"))
+    for plan in page:
+        plan.stage_label = selectors.stage(plan)
+        plan.next = selectors.next_due(plan)
+    alerts = Alert.objects.filter(
+        plan__in=visible_plans(request.user), parents_contacted_on__isnull=True
+    ).select_related("plan__pupil")
+    chart = selectors.outcomes_by_term(request.user)
+    return render(
+        request,
+        "support_plans/dashboard.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "querystring_prefix": f"status={status}&",
+            "due": selectors.meetings_due(request.user),
+            "alerts": alerts,
+            "chart": chart,
+            "chart_data": {k: chart[k] for k in ("labels", "successful", "unsuccessful")},
+            "can_open": has_role(request.user, OPEN_PLAN_ROLES),
+            "can_settings": request.organisation is not None
+            and can_edit_settings(request.user, request.organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    if organisation is None or not can_edit_settings(request.user, organisation):
+        raise PermissionDenied
+    current = services.settings_for(organisation)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_save(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "PSP settings are saved; they apply to plans opened from now on.")
+            return redirect("support_plans:dashboard")
+    return render(request, "support_plans/settings.html", {"form": form})
+
+
+# --- Opening ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """Open a PSP for a pupil at risk of exclusion."""
+    if not has_role(request.user, OPEN_PLAN_ROLES) or request.organisation is None:
+        raise PermissionDenied
+    pupils = visible_pupils(request.user).filter(organisation=request.organisation)
+    initial: dict[str, Any] = {"opened_on": timezone.localdate(), "coordinator": request.user.pk}
+    if request.GET.get("pupil", "").isdigit():
+        initial["pupil"] = int(request.GET["pupil"])
+    form = PlanOpenForm(
+        request.POST or None, initial=initial, pupils=pupils, organisation=request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not can_open_plan(request.user, data["pupil"]):
+            raise PermissionDenied
+        try:
+            plan = services.plan_open(
+                actor=request.user,
+                pupil=data["pupil"],
+                coordinator=data["coordinator"],
+                reason=data["reason"],
+                relation=data["relation"],
+                relation_note=data["relation_note"],
+                opened_on=data["opened_on"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, "The Pastoral Support Programme is open. Gather the pre-meeting pack next."
+            )
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "support_plans/form_page.html",
+        {
+            "form": form,
+            "title": "Open a Pastoral Support Programme",
+            "button": "Open the programme",
+            "intro": "A PSP is for a pupil at risk of exclusion: a 12-week programme (or as your school sets) of "
+            "SMART targets agreed with the pupil, their parents or carers, staff and any outside agencies.",
+        },
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole programme on one page, step by step."""
+    plan = _plan(request, pk, edit=False)
+    record_read(actor=request.user, obj=plan, note="support plan")
+    targets = list(plan.targets.prefetch_related("revisions", "revisions__revised_by"))
+    assessments = {a.kind: a for a in plan.assessments.all()}
+    return render(
+        request,
+        "support_plans/plan_detail.html",
+        {
+            "plan": plan,
+            "stage": selectors.stage(plan),
+            "parties": plan.parties.all(),
+            "questionnaires": plan.questionnaires.select_related("party"),
+            "assessments": [
+                {
+                    "kind": k,
+                    "label": label,
+                    "found": assessments.get(k),
+                    "caution": Assessment.CAUTIONS.get(k, ""),
+                }
+                for k, label in Assessment.Kind.choices
+            ],
+            "targets": targets,
+            "meetings": plan.meetings.prefetch_related("attendees", "progress", "progress__target"),
+            "schedule": selectors.review_schedule(plan),
+            "signatures": selectors.signature_status(plan),
+            "pack": selectors.pre_meeting_pack(plan),
+            "alerts": plan.alerts.all(),
+            "evidence": selectors.plan_evidence(plan) if plan.starts_on else None,
+            "can_edit": can_edit_plan(request.user, plan),
+            "has_initial": plan.meetings.filter(kind=Meeting.Kind.INITIAL).exists(),
+            "has_final": plan.meetings.filter(kind=Meeting.Kind.FINAL).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = PlanDetailsForm(request.POST or None, instance=plan, organisation=plan.organisation)
+    if request.method == "POST" and form.is_valid():
+        return _save_plan(request, plan, form, "The plan's details are saved.")
+    return _page(request, plan, form, "Coordinator, reason and other plans")
+
+
+def _save_plan(request: HttpRequest, plan: SupportPlan, form: Any, message: str) -> HttpResponse:
+    try:
+        services.plan_update(
+            actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), data=dict(form.cleaned_data.items())
+        )
+    except ValidationError as error:
+        _apply(form, error)
+        return _page(request, plan, form, "Please correct the form")
+    messages.success(request, message)
+    return redirect("support_plans:plan_detail", pk=plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pre-meeting summary, the pupil's voice (a one-page profile), SENCO comments, IEP and adjustments."""
+    plan = _plan(request, pk)
+    form = PackForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        return _save_plan(request, plan, form, "The pre-meeting pack is saved.")
+    return _page(
+        request,
+        plan,
+        form,
+        "Pre-meeting pack and pupil voice",
+        "Let the voice of the child be heard: harsh or negative things said about others are not held against them.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = TermsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        return _save_plan(request, plan, form, "Rewards and consequences are saved.")
+    return _page(
+        request,
+        plan,
+        form,
+        "Rewards and consequences",
+        "Rewards for success work better than sanctions for a lack of it.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessments_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = AssessmentsForm(request.POST or None, existing={a.kind: a for a in plan.assessments.all()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessments_save(actor=request.user, plan=plan, decisions=form.decisions())
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Assessments are saved.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _page(
+        request,
+        plan,
+        form,
+        "Assessments",
+        "The assessments the guidance lists. Record what was decided for each.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def monitoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = MonitoringForm(
+        request.POST or None,
+        organisation=plan.organisation,
+        initial={
+            "frequency": plan.monitoring or "daily",
+            "staff": plan.monitoring_staff_id or request.user.pk,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.monitoring_set(
+                actor=request.user,
+                plan=plan,
+                frequency=form.cleaned_data["frequency"],
+                staff=form.cleaned_data["staff"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, "Monitoring is set up: a report card now scores each lesson against the targets."
+            )
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _page(
+        request,
+        plan,
+        form,
+        "Monitoring arrangements",
+        "Reports with a key member of staff, usually weekly or fortnightly; daily reporting may help.",
+    )
+
+
+# --- Parties ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = PartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_save(actor=request.user, plan=plan, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} is added.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _page(
+        request,
+        plan,
+        form,
+        "Add a party",
+        "Key staff, the SENCO, or an outside agency: local authority, PRU outreach, CAMHS, educational "
+        "psychology, speech and language or occupational therapy.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    party = _child(request, Party, pk)
+    form = PartyForm(request.POST or None, instance=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_save(
+                actor=request.user,
+                plan=party.plan,
+                party=Party.objects.get(pk=party.pk),
+                data=form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{party.name}'s details and commitments are saved.")
+            return redirect("support_plans:plan_detail", pk=party.plan_id)
+    return _page(request, party.plan, form, f"{party.name}: details and commitments")
+
+
+@require_POST
+def party_sign_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A secure link for a party who signs the targets from home."""
+    party = _child(request, Party, pk)
+    try:
+        link, token = services.link_create(
+            actor=request.user, plan=party.plan, purpose=SecureLink.Purpose.SIGNATURE, party=party
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("support_plans:plan_detail", pk=party.plan_id)
+    return _link_made(request, party.plan, link, token, f"Link for {party.name} to sign the targets")
+
+
+def _link_made(
+    request: HttpRequest, plan: SupportPlan, link: SecureLink, token: str, title: str
+) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("support_plans:link", args=[token]))
+    return render(
+        request, "support_plans/link_made.html", {"plan": plan, "link": link, "url": url, "title": title}
+    )
+
+
+# --- Questionnaires -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = QuestionnaireForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        party = form.cleaned_data["party"]
+        q = services.questionnaire_create(
+            actor=request.user,
+            plan=plan,
+            kind=form.cleaned_data["kind"],
+            respondent=form.cleaned_data["respondent"].strip() or party.name,
+            party=party,
+        )
+        messages.success(request, "The questionnaire is ready: send a secure link, or type in a paper copy.")
+        return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    return _page(
+        request,
+        plan,
+        form,
+        "Add a questionnaire",
+        "Pupil questionnaires come in a primary and a secondary version: use whichever suits the pupil.",
+    )
+
+
+@require_GET
+def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    q = _child(request, Questionnaire, pk, edit=False)
+    record_read(actor=request.user, obj=q, note="PSP questionnaire")
+    answers = [(question, q.answers.get(key, "")) for key, question in questions_for(q.kind)]
+    return render(
+        request,
+        "support_plans/questionnaire_detail.html",
+        {
+            "q": q,
+            "plan": q.plan,
+            "answers": answers,
+            "links": q.links.all(),
+            "can_edit": can_edit_plan(request.user, q.plan),
+        },
+    )
+
+
+@require_POST
+def questionnaire_link(request: HttpRequest, pk: int) -> HttpResponse:
+    q = _child(request, Questionnaire, pk)
+    try:
+        link, token = services.link_create(
+            actor=request.user,
+            plan=q.plan,
+            purpose=SecureLink.Purpose.QUESTIONNAIRE,
+            questionnaire=q,
+            party=q.party,
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    return _link_made(request, q.plan, link, token, f"Link for {q.respondent}: {q.get_kind_display()}")
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Type in a questionnaire completed on paper."""
+    q = _child(request, Questionnaire, pk)
+    form = AnswersForm(request.POST or None, kind=q.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.questionnaire_submit(
+                questionnaire=q,
+                answers=form.cleaned_data,
+                source=Questionnaire.Source.PAPER,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The answers are saved.")
+            return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    return _page(request, q.plan, form, f"Type in: {q.get_kind_display()} — {q.respondent}")
+
+
+# --- Targets ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def target_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = TargetForm(request.POST or None, initial={"step": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_add(actor=request.user, plan=plan, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The target is added.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _page(
+        request,
+        plan,
+        form,
+        "Add a SMART target",
+        "Specific, measurable (with a measure and a baseline), achievable, results-focused and time-bound. "
+        "Keep targets stepped and proportionate so progress can be recognised and rewarded.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revise a target: a new revision is added and the earlier ones kept."""
+    target = _child(request, Target, pk)
+    current = target.current
+    initial = {f: getattr(current, f) for f in ReviseForm.Meta.fields} if current else {}
+    form = ReviseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.target_revise(actor=request.user, target=target, data=data, reason=reason)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Target {target.number} is revised; its history is kept.")
+            return redirect("support_plans:plan_detail", pk=target.plan_id)
+    return _page(
+        request,
+        target.plan,
+        form,
+        f"Revise target {target.number}",
+        "Targets may become more challenging over time. The earlier wording stays in the plan's history.",
+    )
+
+
+# --- Meetings and signatures --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    plan = _plan(request, pk)
+    if kind not in Meeting.Kind.values:
+        raise Http404("No such kind of meeting.")
+    due = selectors.next_due(plan)
+    initial = {"kind": kind, "held_on": timezone.localdate(), "attendees": [p.pk for p in plan.parties.all()]}
+    if kind == Meeting.Kind.REVIEW and due and not due.get("final"):
+        initial["week"] = due["week"]
+    if kind == Meeting.Kind.INITIAL:
+        initial["agenda"] = (
+            "1. Welcome and introductions\n2. Assess: what the pre-meeting pack tells us\n"
+            "3. Plan: agree SMART targets with the pupil\n4. Do: support for each target, rewards and "
+            "consequences\n5. Monitoring arrangements\n6. Dates of reviews\n7. Everyone signs the targets"
+        )
+    form = MeetingForm(request.POST or None, initial=initial, plan=plan, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                actor=request.user,
+                plan=plan,
+                kind=kind,
+                held_on=data["held_on"],
+                summary=data["summary"],
+                agenda=data.get("agenda", ""),
+                attendees=list(data["attendees"]),
+                week=data.get("week"),
+                commitments_review=data.get("commitments_review", ""),
+                further_measures=data.get("further_measures", ""),
+                progress=form.progress(),
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"The {Meeting.Kind(kind).label.lower()} is recorded.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    titles = {
+        "initial": "Record the initial meeting",
+        "review": "Record a review meeting",
+        "final": "Record the final meeting",
+    }
+    return _page(
+        request,
+        plan,
+        form,
+        titles[kind],
+        "Review every commitment made at the last meeting; focus on solutions." if kind != "initial" else "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attendee signs the targets on screen (at the meeting)."""
+    plan = _plan(request, pk)
+    form = SignForm(request.POST or None, parties=plan.parties.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_targets(
+                plan=plan,
+                party=form.cleaned_data["party"],
+                signed_name=form.cleaned_data["signed_name"],
+                method=Signature.Method.ON_SCREEN,
+                witnessed_by=request.user,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['signed_name']} has signed the targets.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    targets = list(plan.targets.filter(is_active=True).prefetch_related("revisions"))
+    return _page(
+        request,
+        plan,
+        form,
+        "Sign the targets",
+        "All present sign the targets, to show everyone takes responsibility for helping the pupil.",
+        button="Sign",
+        template="support_plans/sign.html",
+        targets=targets,
+    )
+
+
+# --- Between reviews and the outcome ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _child(request, Alert, pk)
+    form = AlertForm(
+        request.POST or None, instance=alert, initial={"parents_contacted_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alert_resolve(
+                actor=request.user,
+                alert=Alert.objects.get(pk=alert.pk),
+                contacted_on=form.cleaned_data["parents_contacted_on"],
+                resolution=form.cleaned_data["resolution"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The conversation with the parents is recorded.")
+            return redirect("support_plans:plan_detail", pk=alert.plan_id)
+    return _page(request, alert.plan, form, "Contact the parents: the plan may be failing", alert.reason)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The final evaluation: successful or unsuccessful, judged on the evidence."""
+    plan = _plan(request, pk)
+    form = CloseForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_close(
+                actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The programme is closed with its final evaluation.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _page(
+        request,
+        plan,
+        form,
+        "Final evaluation and outcome",
+        "If unsuccessful, consider the alternatives and consult the local authority before any exclusion decision.",
+        template="support_plans/close.html",
+        evidence=selectors.plan_evidence(plan),
+        has_final=plan.meetings.filter(kind=Meeting.Kind.FINAL).exists(),
+        button="Close the programme",
+    )
+
+
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable Pastoral Support Plan, at whatever stage the programme is."""
+    from weasyprint import HTML
+
+    plan = _plan(request, pk, edit=False)
+    html = render_to_string("support_plans/plan_pdf.html", selectors.print_context(plan), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    record_event(
+        action=AuditEvent.Action.EXPORT, actor=request.user, obj=plan, note="Pastoral Support Plan PDF"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pastoral-support-plan-{plan.pk}.pdf"'
+    return response
+
+
+# --- The public secure link ---------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """A parent, pupil or agency answers a questionnaire or signs the targets, without an account."""
+    try:
+        found = services.link_resolve(token)
+    except services.LinkUnusable as problem:
+        return render(request, "support_plans/link_unusable.html", {"message": str(problem)}, status=410)
+    plan = found.plan
+    if found.purpose == SecureLink.Purpose.QUESTIONNAIRE:
+        q = found.questionnaire
+        form = AnswersForm(request.POST or None, kind=q.kind)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.questionnaire_submit(
+                    questionnaire=q, answers=form.cleaned_data, source=Questionnaire.Source.ONLINE, link=found
+                )
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                return render(
+                    request,
+                    "support_plans/link_done.html",
+                    {"message": "Thank you. Your answers have been sent to the school."},
+                )
+        return render(
+            request, "support_plans/link_questionnaire.html", {"form": form, "q": q, "pupil": plan.pupil}
+        )
+    form = LinkSignForm(request.POST or None)
+    targets = list(plan.targets.filter(is_active=True).prefetch_related("revisions"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_targets(
+                plan=plan,
+                party=found.party,
+                signed_name=form.cleaned_data["signed_name"],
+                method=Signature.Method.LINK,
+                link=found,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return render(
+                request,
+                "support_plans/link_done.html",
+                {"message": "Thank you. Your signature has been recorded."},
+            )
+    return render(
+        request,
+        "support_plans/link_sign.html",
+        {"form": form, "party": found.party, "pupil": plan.pupil, "targets": targets, "plan": plan},
+    )
