@@ -10,7 +10,18 @@ from django.core.management.base import BaseCommand
 BENCHMARKS = ("bench_attendance", "bench_portfolios")
 # A tiny run of each: proves the benchmarks work (CI), measures nothing worth reporting.
 SMOKE_ARGS = {
-    "bench_attendance": ["--schools", "2", "--scale", "0.03", "--days", "5", "--iterations", "3", "--seconds", "1"],
+    "bench_attendance": [
+        "--schools",
+        "2",
+        "--scale",
+        "0.03",
+        "--days",
+        "5",
+        "--iterations",
+        "3",
+        "--seconds",
+        "1",
+    ],
     "bench_portfolios": ["--iterations", "5"],
 }
 
