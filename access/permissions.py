@@ -245,18 +245,23 @@ def get_for_user(
     queryset: QuerySet[M] | type[M],
     check: Callable[[Any, M], bool] | None = None,
     organisation_field: str = "organisation_id",
+    visible: Q | None = None,
     **lookup: Any,
 ) -> M:
     """Fetch one tenant record for a user, or raise.
 
     Http404 when the record does not exist or belongs to an organisation the user does not reach
     (the same answer for both, so ids cannot be probed); PermissionDenied (403) when it is within reach
-    but `check(user, obj)` says no. Every refusal is written to the audit log.
+    but `check(user, obj)` says no. Every refusal is written to the audit log. `visible`, when given, replaces
+    the organisation filter with the app's own Q of what this user reaches.
     """
     qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
-    reach = reachable_organisation_ids(user)
+    if visible is None:
+        qs = qs.filter(**{f"{organisation_field}__in": reachable_organisation_ids(user)})
+    else:  # records reached another way (a booking through its school or its provider)
+        qs = qs.filter(visible).distinct()
     try:
-        obj = qs.filter(**{f"{organisation_field}__in": reach}).get(**lookup)
+        obj = qs.get(**lookup)
     except ObjectDoesNotExist:
         _record_denial(user, qs.model, lookup, "not found or outside reach")
         raise Http404(f"No {qs.model._meta.verbose_name} found.") from None

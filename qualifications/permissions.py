@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from access.permissions import access_for, has_role, reachable_organisation_ids
+from access.permissions import access_for, get_for_user, has_role, reachable_organisation_ids
 from access.roles import Role
-from audit.services import record_denied
 
 M = TypeVar("M", bound=models.Model)
 
@@ -73,20 +70,10 @@ def fetch(
 ) -> M:
     """Fetch one record: 404 when it is not in `visible` for this user, 403 when `check` refuses it.
 
-    `visible` is built from the organisations the user reaches (as `access.permissions.get_for_user`,
-    but a record here may be reached through its school or its provider).
+    A record here may be reached through its school or its provider, so `visible` replaces the spine's plain
+    organisation filter; the 404/403 answers and their audit are the spine's own.
     """
-    try:
-        obj = queryset.filter(visible).distinct().get(**lookup)
-    except queryset.model.DoesNotExist:
-        record_denied(actor=user, model=queryset.model, lookup=lookup, reason="not found or outside reach")
-        raise Http404(f"No {queryset.model._meta.verbose_name} found.") from None
-    if check is not None and not check(user, obj):
-        record_denied(
-            actor=user, model=queryset.model, lookup=lookup, reason=f"refused by {check.__name__}", obj=obj
-        )
-        raise PermissionDenied("You do not have permission to do this.")
-    return obj
+    return get_for_user(user, queryset, check, visible=visible, **lookup)
 
 
 # --- Editions and clusters (the catalogue) --------------------------------------------------
