@@ -219,7 +219,7 @@ class Assessment(models.Model):
         IN_PLACE = "in_place", "In place"
         DONE = "done", "Completed"
 
-    CAUTIONS = {
+    CAUTIONS: dict[str, str] = {
         Kind.PEER_MENTOR: (
             "The guidance notes that evidence-based research has found peer mentoring to be unsuccessful; "
             "it may still suit some young people and remains an option for schools."
