@@ -19,7 +19,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
-    full_name = factory.Faker("name", locale="en_GB")
+    # Plain numbered names: realistic random names ("Bennett", "Rory") collide with assertions on persona names.
+    full_name = factory.Sequence(lambda n: f"Staff Member{n}")
     password = factory.django.Password(TEST_PASSWORD)
 
 
@@ -77,8 +78,8 @@ class PupilFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     mis_id = factory.Sequence(lambda n: f"P{n:06d}")
-    legal_first_name = factory.Faker("first_name", locale="en_GB")
-    legal_last_name = factory.Faker("last_name", locale="en_GB")
+    legal_first_name = factory.Sequence(lambda n: f"Firstname{n}")
+    legal_last_name = factory.Sequence(lambda n: f"Lastname{n}")
     date_of_birth = datetime.date(2012, 5, 1)
     year_group = 9
 
@@ -88,8 +89,8 @@ class ContactFactory(factory.django.DjangoModelFactory):
         model = Contact
 
     organisation = factory.SubFactory(OrganisationFactory)
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = factory.Sequence(lambda n: f"Carerfirst{n}")
+    last_name = factory.Sequence(lambda n: f"Carerlast{n}")
     email = factory.Sequence(lambda n: f"parent{n}@example.test")
     mobile = "07700 900123"
 
@@ -130,8 +131,8 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = factory.Sequence(lambda n: f"Stafffirst{n}")
+    last_name = factory.Sequence(lambda n: f"Stafflast{n}")
 
 
 class RoleFactory(factory.django.DjangoModelFactory):
