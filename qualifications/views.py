@@ -95,15 +95,20 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = perms.fetch(
+def _managed_edition(request: HttpRequest, pk: int) -> Edition:
+    """An edition the user's provider runs and they may manage: 404 outside reach, 403 for other roles."""
+    return perms.fetch(
         request.user,
         Edition.objects.all(),
         perms.edition_q(request.user),
         perms.can_manage_provider_record,
         pk=pk,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _managed_edition(request, pk)
     form = forms.EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
         services.update_instance(actor=request.user, instance=edition, data=form.cleaned_data)
@@ -163,13 +168,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edition_fees(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an edition's fee schedule (annual review); bookings already made keep their fee."""
-    edition = perms.fetch(
-        request.user,
-        Edition.objects.all(),
-        perms.edition_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    edition = _managed_edition(request, pk)
     formset = forms.FeeRuleFormSet(request.POST or None, queryset=edition.fee_rules.all(), prefix="fee")
     if request.method == "POST" and formset.is_valid():
         amounts = {f.instance.pk: f.cleaned_data["amount"] for f in formset.forms}
@@ -182,13 +181,7 @@ def edition_fees(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an optional online training session for the edition's mentors."""
-    edition = perms.fetch(
-        request.user,
-        Edition.objects.all(),
-        perms.edition_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    edition = _managed_edition(request, pk)
     form = forms.MentorSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.create_mentor_session(actor=request.user, edition=edition, data=form.cleaned_data)
@@ -206,13 +199,7 @@ def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = perms.fetch(
-        request.user,
-        Edition.objects.all(),
-        perms.edition_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    edition = _managed_edition(request, pk)
     form = forms.ClusterForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         cluster = services.create_cluster(actor=request.user, edition=edition, data=form.cleaned_data)
