@@ -283,3 +283,35 @@ class PupilEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} at {self.stage}"
+
+
+class WeeklyAttendance(models.Model):
+    """One pupil's possible sessions in one week (Monday), counted by category: the roll-up that school and
+    trust figures read instead of millions of marks.
+
+    Kept in step with every mark write in the same transaction (`attendance.rollup`); it holds only counts
+    that can be recomputed from `AttendanceMark`, and `rollup.rebuild` / `rollup.differences` do exactly that.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
+    week = models.DateField(help_text="The Monday of the week.")
+    present = models.SmallIntegerField(default=0)
+    attending = models.SmallIntegerField(default=0)
+    authorised = models.SmallIntegerField(default=0)
+    unauthorised = models.SmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "week"], name="attendance_weekly_unique"),
+        ]
+        # Covering: school and trust figures are index-only scans (no INCLUDE on SQLite, so columns).
+        indexes = [
+            models.Index(
+                fields=["organisation", "week", "pupil", "present", "attending", "authorised", "unauthorised"],
+                name="attendance_weekly_cov",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} week of {self.week}"
