@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from access.models import RoleAssignment
 from access.roles import Role
+from attendance import rollup
 from attendance.codes import category_of
 from attendance.models import (
     AttendanceMark,
@@ -163,6 +164,7 @@ def build_attendance(world: Any) -> None:
     with transaction.atomic():
         Register.objects.bulk_create(registers, batch_size=2000, ignore_conflicts=True)
         AttendanceMark.objects.bulk_create(list(unique.values()), batch_size=5000)
+        rollup.rebuild(organisation_ids=[school.pk])
         officer = world.users.get("attendance_officer")
         worst = sorted(propensity, key=lambda pid: -propensity[pid])[:5]
         from people.models import PupilContact

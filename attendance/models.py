@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -131,8 +131,57 @@ class AttendanceMark(models.Model):
         return f"{self.pupil_id} {self.date} {self.session} {self.code}"
 
     def save(self, *args, **kwargs) -> None:
+        """Save the mark and keep the weekly roll-up in step, in one transaction.
+
+        Bulk writes (`bulk_create`, `bulk_update`) bypass this: the services that use them call
+        `rollup.apply` themselves.
+        """
+        from attendance import rollup
+
         self.category = int(category_of(self.code))
-        super().save(*args, **kwargs)
+        before = None if self._state.adding else getattr(self, "_saved", None)
+        if before is None and not self._state.adding and self.pk is not None:
+            row = (
+                AttendanceMark.objects.filter(pk=self.pk)
+                .values_list("organisation_id", "pupil_id", "date", "category")
+                .first()
+            )
+            before = tuple(row) if row else None  # type: ignore[assignment]
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            changes = [rollup.Change(self.organisation_id, self.pupil_id, self.date, None, self.category)]
+            if before is not None:
+                changes.append(rollup.Change(before[0], before[1], before[2], before[3], None))
+            rollup.apply(changes)
+        self._saved = self._rollup_key()
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Delete the mark and take it out of the weekly roll-up (queryset deletes must use `rollup.rebuild`)."""
+        from attendance import rollup
+
+        with transaction.atomic(savepoint=False):
+            before = (
+                AttendanceMark.objects.filter(pk=self.pk)
+                .values_list("organisation_id", "pupil_id", "date", "category")
+                .first()
+            )
+            result = super().delete(*args, **kwargs)
+            if before:
+                rollup.apply([rollup.Change(before[0], before[1], before[2], before[3], None)])
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        instance._saved = instance._rollup_key()
+        return instance
+
+    def _rollup_key(self) -> tuple[int, int, datetime.date, int | None] | None:
+        """What the weekly roll-up last counted for this mark (None when not all loaded)."""
+        loaded = self.__dict__
+        if any(f not in loaded for f in ("organisation_id", "pupil_id", "date", "category")):
+            return None
+        return (self.organisation_id, self.pupil_id, self.date, self.category)
 
     def clean(self) -> None:
         if self.code not in CODES:
@@ -308,7 +357,15 @@ class WeeklyAttendance(models.Model):
         # Covering: school and trust figures are index-only scans (no INCLUDE on SQLite, so columns).
         indexes = [
             models.Index(
-                fields=["organisation", "week", "pupil", "present", "attending", "authorised", "unauthorised"],
+                fields=[
+                    "organisation",
+                    "week",
+                    "pupil",
+                    "present",
+                    "attending",
+                    "authorised",
+                    "unauthorised",
+                ],
                 name="attendance_weekly_cov",
             )
         ]

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from access.models import RoleAssignment
 from access.permissions import access_for, has_role
 from access.roles import Role
+from attendance import rollup
 from attendance.codes import Category
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
 from organisations.models import Closure, Organisation
@@ -102,7 +103,11 @@ def scope_for(organisation: Organisation, **narrow: Any) -> Scope:
 
 def scope_marks(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet:
     """Marks in a scope between two dates. Pupil filters only when narrowed (the school scope reads the index)."""
-    qs = AttendanceMark.objects.filter(date__gte=start, date__lte=end)
+    return _narrow(AttendanceMark.objects.filter(date__gte=start, date__lte=end), scope)
+
+
+def _narrow(qs: QuerySet, scope: Scope) -> QuerySet:
+    """Filter rows that carry `organisation` and `pupil` (marks or the weekly roll-up) to a scope."""
     if len(scope.organisation_ids) == 1:
         qs = qs.filter(organisation_id=scope.organisation_ids[0])
     else:
@@ -141,6 +146,143 @@ def per_pupil(marks: QuerySet, *, threshold: str = "") -> list[dict[str, Any]]:
     return rows
 
 
+# --- Scope figures from the weekly roll-up -------------------------------------------------------
+
+
+@dataclass
+class Split:
+    """A date range as whole weeks (read from the roll-up) and the days at either end (read from marks)."""
+
+    first_week: datetime.date | None
+    last_week: datetime.date | None
+    parts: list[tuple[datetime.date, datetime.date]]
+
+
+def split_range(scope: Scope, start: datetime.date, end: datetime.date) -> Split:
+    """Split [start, end] into whole Monday-to-Sunday weeks and part-weeks at the ends.
+
+    A part-week counts as whole when the scope's organisations have no marks on its days outside the
+    range (usually a weekend): a range ending on Friday reads that week from the roll-up. The roll-up
+    counts every mark of the week, so this is exact, never an approximation.
+    """
+    if end < start:
+        return Split(None, None, [])
+
+    def no_marks(a: datetime.date, b: datetime.date) -> bool:
+        return (
+            a > b
+            or not AttendanceMark.objects.filter(
+                organisation_id__in=scope.organisation_ids, date__gte=a, date__lte=b
+            ).exists()
+        )
+
+    head_week, tail_week = rollup.week_of(start), rollup.week_of(end)
+    head_whole = no_marks(head_week, start - datetime.timedelta(days=1))
+    tail_whole = no_marks(end + datetime.timedelta(days=1), tail_week + datetime.timedelta(days=6))
+    if head_week == tail_week:
+        if head_whole and tail_whole:
+            return Split(head_week, head_week, [])
+        return Split(None, None, [(start, end)])
+    first, last, parts = head_week, tail_week, []
+    if not head_whole:
+        first = head_week + datetime.timedelta(days=7)
+        parts.append((start, first - datetime.timedelta(days=1)))
+    if not tail_whole:
+        last = tail_week - datetime.timedelta(days=7)
+        parts.append((tail_week, end))
+    if first > last:
+        return Split(None, None, parts)
+    return Split(first, last, parts)
+
+
+def _weekly(scope: Scope, split: Split) -> QuerySet:
+    from attendance.models import WeeklyAttendance
+
+    return _narrow(
+        WeeklyAttendance.objects.filter(week__gte=split.first_week, week__lte=split.last_week), scope
+    )
+
+
+_SUMS = {f"{c}_sum": Sum(c) for c in rollup.COLUMNS}
+_SUM_NAMES = [f"{c}_sum" for c in rollup.COLUMNS]
+
+
+def scope_per_pupil(
+    scope: Scope, start: datetime.date, end: datetime.date, *, threshold: str = ""
+) -> list[dict[str, Any]]:
+    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the weekly roll-up.
+
+    Whole weeks are one GROUP BY over the roll-up; part-weeks at the ends are added from the marks. When the
+    range is whole weeks only, the ≥ 10% / ≥ 50% test is a HAVING clause in SQL, else it is applied after
+    the parts are added, in the same integers.
+    """
+    split = split_range(scope, start, end)
+    counts: dict[int, list[int]] = {}
+    if split.first_week is not None:
+        qs = _weekly(scope, split).values("pupil_id").annotate(**_SUMS).order_by()
+        if threshold in ("persistent", "severe") and not split.parts:
+            factor = 10 if threshold == "persistent" else 2
+            qs = qs.annotate(
+                possible=F("present_sum") + F("attending_sum") + F("authorised_sum") + F("unauthorised_sum"),
+                absent=F("authorised_sum") + F("unauthorised_sum"),
+            ).filter(possible__lte=F("absent") * factor)
+        for row in qs.values_list("pupil_id", *_SUM_NAMES):
+            counts[row[0]] = list(row[1:])
+    for a, b in split.parts:
+        for row in (
+            scope_marks(scope, a, b)
+            .filter(category__lte=Category.UNAUTHORISED)
+            .values("pupil_id")
+            .annotate(**_COUNTS)
+            .order_by()
+            .values_list("pupil_id", *rollup.COLUMNS)
+        ):
+            bucket = counts.setdefault(row[0], [0, 0, 0, 0])
+            for i, value in enumerate(row[1:]):
+                bucket[i] += value
+    rows = []
+    for pupil_id, (present, attending, authorised, unauthorised) in counts.items():
+        possible = present + attending + authorised + unauthorised
+        absent = authorised + unauthorised
+        if not possible:
+            continue
+        if threshold == "persistent" and absent * 10 < possible:
+            continue
+        if threshold == "severe" and absent * 2 < possible:
+            continue
+        rows.append(
+            _finish(
+                {
+                    "pupil_id": pupil_id,
+                    "possible": possible,
+                    "present": present,
+                    "attending": attending,
+                    "authorised": authorised,
+                    "unauthorised": unauthorised,
+                }
+            )
+        )
+    rows.sort(key=lambda r: (-r["absence_rate"], r["pupil_id"]))
+    return rows
+
+
+def scope_trend(scope: Scope, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Attendance and absence rate per week (Monday) in a scope, from the roll-up plus part-weeks' marks."""
+    split = split_range(scope, start, end)
+    weeks: dict[datetime.date, list[int]] = {}
+    if split.first_week is not None:
+        for week, *values in (
+            _weekly(scope, split).values("week").annotate(**_SUMS).order_by().values_list("week", *_SUM_NAMES)
+        ):
+            weeks[week] = [v or 0 for v in values]
+    for a, b in split.parts:
+        for week, values in _trend_buckets(scope_marks(scope, a, b)).items():
+            bucket = weeks.setdefault(week, [0, 0, 0, 0])
+            for i, value in enumerate(values):
+                bucket[i] += value
+    return _trend_rows(weeks)
+
+
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
     possible, absent = row["possible"], row["authorised"] + row["unauthorised"]
     row["attended"] = row["present"] + row["attending"]
@@ -169,20 +311,27 @@ def attach_pupils(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def weekly_trend(marks: QuerySet) -> list[dict[str, Any]]:
-    """Attendance and absence rate per week (Monday), for the chart and its table.
+    """Attendance and absence rate per week (Monday) for any set of marks, for the chart and its table."""
+    return _trend_rows(_trend_buckets(marks))
 
-    The database groups by date (cheap: no function per row); the few hundred days are added up per week here.
-    """
+
+def _trend_buckets(marks: QuerySet) -> dict[datetime.date, list[int]]:
+    """Category counts per week. The database groups by date (no function per row); days are added up here."""
     qs = marks.filter(category__lte=Category.UNAUTHORISED).values_list("date").annotate(**_COUNTS).order_by()
     weeks: dict[datetime.date, list[int]] = {}
     for date, *counts in qs:
-        bucket = weeks.setdefault(date - datetime.timedelta(days=date.weekday()), [0, 0, 0, 0])
+        bucket = weeks.setdefault(rollup.week_of(date), [0, 0, 0, 0])
         for i, value in enumerate(counts):
             bucket[i] += value
-    keys = ("present", "attending", "authorised", "unauthorised")
+    return weeks
+
+
+def _trend_rows(weeks: dict[datetime.date, list[int]]) -> list[dict[str, Any]]:
     out = []
     for week in sorted(weeks):
-        figures = rates(dict(zip(keys, weeks[week], strict=True)))
+        if not any(weeks[week]):
+            continue
+        figures = rates(dict(zip(rollup.COLUMNS, weeks[week], strict=True)))
         figures["week"] = week
         out.append(figures)
     return out

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attendance import selectors
+from attendance import rollup, selectors
 from attendance.codes import CODES, category_of
 from attendance.models import (
     AttendanceMark,
@@ -110,6 +110,7 @@ def save_register(
             )
         }
         to_create, to_update, amendments = [], [], []
+        changes: list[rollup.Change] = []
         for pupil_id, entry in entries.items():
             mark = existing.get(pupil_id)
             code, minutes = entry.code, entry.minutes_late if entry.code in ("L", "U") else None
@@ -164,15 +165,22 @@ def save_register(
                     reason=reason.strip() or BEFORE_CLOSE_REASON,
                 )
             )
+            changes.append(
+                rollup.Change(mark.organisation_id, pupil_id, date, mark.category, int(category_of(code)))
+            )
             mark.code, mark.category, mark.minutes_late = code, int(category_of(code)), minutes
             mark.recorded_by, mark.recorded_at = actor, now
             to_update.append(mark)
         if to_create:
             AttendanceMark.objects.bulk_create(to_create)
+            changes += [
+                rollup.Change(m.organisation_id, m.pupil_id, date, None, m.category) for m in to_create
+            ]
         if to_update:
             AttendanceMark.objects.bulk_update(
                 to_update, ["code", "category", "minutes_late", "recorded_by", "recorded_at"]
             )
+        rollup.apply(changes)
         if amendments:
             MarkAmendment.objects.bulk_create(amendments)
         result.created, result.amended = len(to_create), len(to_update)
@@ -486,6 +494,7 @@ def import_marks(
             )
         }
         creates, updates, amendments = [], [], []
+        changes: list[rollup.Change] = []
         for (pid, date, session), (_, code, minutes) in parsed.items():
             mark = existing.get((pid, date, session))
             if mark is None:
@@ -518,6 +527,9 @@ def import_marks(
                         reason=reason,
                     )
                 )
+                changes.append(
+                    rollup.Change(organisation.pk, pid, date, mark.category, int(category_of(code)))
+                )
                 mark.code, mark.category, mark.minutes_late, mark.recorded_by, mark.recorded_at = (
                     code,
                     int(category_of(code)),
@@ -533,6 +545,8 @@ def import_marks(
             updates, ["code", "category", "minutes_late", "recorded_by", "recorded_at"], batch_size=1000
         )
         MarkAmendment.objects.bulk_create(amendments, batch_size=2000)
+        changes += [rollup.Change(organisation.pk, m.pupil_id, m.date, None, m.category) for m in creates]
+        rollup.apply(changes)
         result.created, result.amended = len(creates), len(updates)
         record_event(
             action="import",

@@ -471,10 +471,9 @@ EXPORT_HEADER = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for the school (or group of schools), a site, a year or a group over any dates."""
     scope, form, start, end = _figures_scope(request)
-    marks = selectors.scope_marks(scope, start, end)
-    rows = selectors.per_pupil(marks)
+    rows = selectors.scope_per_pupil(scope, start, end)
     totals = selectors.totals_of(rows)
-    trend = selectors.weekly_trend(marks)
+    trend = selectors.scope_trend(scope, start, end)
     persistent = sum(1 for r in rows if r["is_persistent"])
     severe = sum(1 for r in rows if r["is_severe"])
     chart = {
@@ -514,7 +513,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
     """Persistent (≥ 10%) or severe (≥ 50%) absence across the scope; exportable."""
     scope, form, start, end = _figures_scope(request)
     level = "severe" if request.GET.get("level") == "severe" else "persistent"
-    rows = selectors.per_pupil(selectors.scope_marks(scope, start, end), threshold=level)
+    rows = selectors.scope_per_pupil(scope, start, end, threshold=level)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         record_event(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from attendance import rollup
 from attendance.codes import category_of
 from attendance.models import AttendanceMark
 
@@ -50,4 +51,5 @@ def marks(pupil: Any, codes: list[str], start: datetime.date = MONDAY) -> list[d
             )
         )
     AttendanceMark.objects.bulk_create(rows)
+    rollup.apply(rollup.Change(m.organisation_id, m.pupil_id, m.date, None, m.category) for m in rows)
     return days

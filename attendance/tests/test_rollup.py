@@ -1,0 +1,162 @@
+"""The weekly roll-up never drifts from the marks, and figures read from it equal figures read from marks."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from attendance import rollup, selectors, services
+from attendance.models import AttendanceMark, WeeklyAttendance
+from attendance.tests.helpers import MONDAY, mark, marks
+from pastoral.testing.factories import OrganisationFactory, PupilFactory
+from pastoral.testing.personas import build_school_world
+
+pytestmark = pytest.mark.django_db
+
+CODES = ["/", "\\", "L", "V", "I", "M", "E", "G", "N", "O", "U", "D", "Y2", "Z", "#"]
+
+
+def _weekly(pupil):
+    return {
+        w.week: (w.present, w.attending, w.authorised, w.unauthorised)
+        for w in WeeklyAttendance.objects.filter(pupil=pupil)
+    }
+
+
+def test_it_counts_a_week_of_marks_by_category():
+    pupil = PupilFactory()
+    marks(pupil, ["/", "I", "V", "D", "G", "#", "L", "M", "\\", "N"])  # Monday 5 – Friday 9 October 2026
+    assert _weekly(pupil) == {MONDAY: (3, 1, 2, 2)}  # D and # are not possible sessions
+    assert rollup.differences() == []
+
+
+def test_it_follows_a_single_mark_saved_changed_and_deleted():
+    pupil = PupilFactory()
+    m = mark(pupil, MONDAY, "AM", "/")
+    assert _weekly(pupil) == {MONDAY: (1, 0, 0, 0)}
+    m.code = "I"
+    m.save()
+    assert _weekly(pupil) == {MONDAY: (0, 0, 1, 0)}
+    fresh = AttendanceMark.objects.get(pk=m.pk)
+    fresh.code = "D"  # no longer a possible session
+    fresh.save()
+    assert _weekly(pupil) == {MONDAY: (0, 0, 0, 0)}
+    fresh.code = "O"
+    fresh.save()
+    fresh.delete()
+    assert _weekly(pupil) == {MONDAY: (0, 0, 0, 0)}
+    assert rollup.differences() == []
+
+
+def test_it_follows_a_mark_loaded_without_its_category():
+    pupil = PupilFactory()
+    m = mark(pupil, MONDAY, "PM", "/")
+    partial = AttendanceMark.objects.only("pk", "code").get(pk=m.pk)
+    partial.code = "G"
+    partial.save()
+    assert _weekly(pupil) == {MONDAY: (0, 0, 0, 1)} and rollup.differences() == []
+
+
+def test_every_service_that_writes_marks_keeps_the_rollup_exact():
+    world = build_school_world()
+    day = timezone.localdate() - datetime.timedelta(days=14)
+    day -= datetime.timedelta(days=day.weekday())  # a Monday two weeks ago: the register has closed
+    entries = {p.pk: services.Entry("/") for p in (world.alice, world.ben)}
+    services.save_register(actor=world.tutor, group=world.group_9a, date=day, session="AM", entries=entries)
+    assert rollup.differences() == []
+    entries = {
+        world.alice.pk: services.Entry("N", original="/"),
+        world.ben.pk: services.Entry("/", original="/"),
+    }
+    services.save_register(
+        actor=world.tutor, group=world.group_9a, date=day, session="AM", entries=entries, reason="Phoned in"
+    )
+    assert rollup.differences() == []
+    services.amend_mark(
+        actor=world.attendance_officer, pupil=world.ben, date=day, session="PM", code="M", reason="Dentist"
+    )
+    n = AttendanceMark.objects.get(pupil=world.alice, date=day, session="AM")
+    services.resolve_n(actor=world.attendance_officer, mark=n, code="I", reason="Parent rang")
+    services.marks_for_suspension(
+        actor=world.senior, pupil=world.cleo, start=day, end=day + datetime.timedelta(days=3)
+    )
+    assert rollup.differences() == []
+    csv = (
+        "upn,date,session,code,minutes_late\n"
+        f"{world.alice.upn},{day:%Y-%m-%d},AM,O,\n"  # amends an existing mark
+        f"{world.dan.upn},{day + datetime.timedelta(days=1):%Y-%m-%d},PM,L,10\n"
+    )
+    result = services.import_marks(actor=world.attendance_officer, organisation=world.school, data=csv)
+    assert result.ok, result.errors
+    assert rollup.differences() == []
+    assert _weekly(world.alice)[day] == (0, 0, 0, 1)
+
+
+def test_a_rebuild_writes_what_the_writes_kept():
+    school = OrganisationFactory()
+    rng = random.Random(7)
+    for _ in range(4):
+        marks(PupilFactory(organisation=school), [rng.choice(CODES) for _ in range(30)])
+    before = sorted(WeeklyAttendance.objects.values_list("pupil_id", "week", *rollup.COLUMNS))
+    assert rollup.rebuild(organisation_ids=[school.pk]) > 0
+    after = sorted(WeeklyAttendance.objects.values_list("pupil_id", "week", *rollup.COLUMNS))
+    assert before == after
+
+
+def test_differences_names_the_pupil_and_week_that_drifted():
+    pupil = PupilFactory()
+    marks(pupil, ["/", "I"])
+    WeeklyAttendance.objects.filter(pupil=pupil).update(present=5)
+    assert rollup.differences() == [
+        f"pupil {pupil.pk}, week of {MONDAY}: marks say [1, 0, 1, 0], roll-up says [5, 0, 1, 0]"
+    ]
+    rollup.rebuild(pupil_ids=[pupil.pk])
+    assert rollup.differences() == []
+
+
+def test_a_range_ending_on_friday_is_read_as_whole_weeks_unless_the_weekend_has_marks():
+    school = OrganisationFactory()
+    pupil = PupilFactory(organisation=school)
+    marks(pupil, ["/"] * 20)  # two weeks, Monday to Friday
+    scope = selectors.scope_for(school)
+    friday = MONDAY + datetime.timedelta(days=11)
+    assert selectors.split_range(scope, MONDAY, friday) == selectors.Split(
+        MONDAY, MONDAY + datetime.timedelta(days=7), []
+    )
+    mark(pupil, friday + datetime.timedelta(days=1), "AM", "I")  # a Saturday session
+    split = selectors.split_range(scope, MONDAY, friday)
+    assert split == selectors.Split(MONDAY, MONDAY, [(MONDAY + datetime.timedelta(days=7), friday)])
+    rows = selectors.scope_per_pupil(scope, MONDAY, friday)
+    assert (rows[0]["possible"], rows[0]["authorised"]) == (20, 0)  # Saturday is outside the range
+
+
+def test_figures_from_the_rollup_equal_figures_from_the_marks_for_any_range_and_scope():
+    """200 random ranges (part-weeks, single days, weekends with marks) over two schools of a trust."""
+    trust = OrganisationFactory(kind="group")
+    schools = [OrganisationFactory(parent=trust), OrganisationFactory(parent=trust)]
+    rng = random.Random(2026)
+    pupils = [PupilFactory(organisation=schools[i % 2], year_group=7 + i % 3) for i in range(8)]
+    start = MONDAY - datetime.timedelta(days=21)
+    for pupil in pupils:
+        marks(pupil, [rng.choice(CODES) for _ in range(60)], start=start)
+    mark(pupils[0], MONDAY + datetime.timedelta(days=5), "AM", "I")  # a Saturday
+    assert rollup.differences() == []
+    scopes = [
+        selectors.scope_for(trust),
+        selectors.scope_for(schools[0]),
+        selectors.scope_for(schools[1], year_group=8),
+    ]
+    for _ in range(200):
+        scope = rng.choice(scopes)
+        a = start + datetime.timedelta(days=rng.randint(-3, 45))
+        b = a + datetime.timedelta(days=rng.randint(0, 40))
+        for threshold in ("", "persistent", "severe"):
+            want = selectors.per_pupil(selectors.scope_marks(scope, a, b), threshold=threshold)
+            got = selectors.scope_per_pupil(scope, a, b, threshold=threshold)
+            assert got == want, (scope.label, a, b, threshold)
+        assert selectors.scope_trend(scope, a, b) == selectors.weekly_trend(
+            selectors.scope_marks(scope, a, b)
+        )
