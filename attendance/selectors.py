@@ -389,6 +389,11 @@ def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:
     return list(Pupil.objects.filter(pk__in=members).order_by("legal_last_name", "legal_first_name"))
 
 
+def register_pupil_ids(group: Group, date: datetime.date) -> list[int]:
+    """The ids of the pupils on the group's register on a date (no Pupil objects built)."""
+    return list(GroupMembership.objects.current(date).filter(group=group).values_list("pupil_id", flat=True))
+
+
 def register_rows(group: Group, date: datetime.date, session: str) -> list[dict[str, Any]]:
     pupils = register_pupils(group, date)
     marks = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from attendance import rollup, selectors
@@ -72,6 +72,48 @@ def _register_for(group: Group, date: datetime.date, session: str, lesson: str =
     return register
 
 
+def _locked_register(group: Group, date: datetime.date, session: str, lesson: str = "") -> Register:
+    """The register row, created if need be, locked (SELECT … FOR UPDATE) until the caller's transaction ends.
+
+    Creating is INSERT … ON CONFLICT DO NOTHING, so two connections creating it at once both end up
+    holding (in turn) the one row, with no savepoint or retry.
+    """
+    lookup = {"group": group, "date": date, "session": session, "lesson": lesson}
+    register = Register.objects.select_for_update().filter(**lookup).first()
+    if register is None:
+        Register.objects.bulk_create(
+            [Register(organisation_id=group.organisation_id, **lookup)], ignore_conflicts=True
+        )
+        register = Register.objects.select_for_update().get(**lookup)
+    register.group = group  # already loaded: no query when the audit event names the register
+    return register
+
+
+def _update_marks(marks: list[AttendanceMark]) -> None:
+    """Write changed marks with one statement executed per row (executemany): the bulk_update CASE
+    expression costs more to build than the few rows a register changes take to write."""
+    if not marks:
+        return
+    ops = connection.ops
+    table = ops.quote_name(AttendanceMark._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET code = %s, category = %s, minutes_late = %s, recorded_by_id = %s, "  # noqa: S608
+            "recorded_at = %s WHERE id = %s",
+            [
+                (
+                    m.code,
+                    m.category,
+                    m.minutes_late,
+                    m.recorded_by_id,
+                    ops.adapt_datetimefield_value(m.recorded_at),
+                    m.pk,
+                )
+                for m in marks
+            ],
+        )
+
+
 def save_register(
     *,
     actor: Any,
@@ -94,14 +136,13 @@ def save_register(
     now = now or timezone.now()
     for pupil_id, entry in entries.items():
         _clean_entry(pupil_id, entry)
-    allowed = {p.pk for p in selectors.register_pupils(group, date)}
+    allowed = set(selectors.register_pupil_ids(group, date))
     stray = set(entries) - allowed
     if stray:
         raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
     closed = selectors.is_register_closed(group.organisation, date, session, now)
-    register = _register_for(group, date, session)
     with transaction.atomic():
-        register = Register.objects.select_for_update().get(pk=register.pk)
+        register = _locked_register(group, date, session)
         result = RegisterResult(register=register)
         existing = {
             m.pupil_id: m
@@ -176,10 +217,7 @@ def save_register(
             changes += [
                 rollup.Change(m.organisation_id, m.pupil_id, date, None, m.category) for m in to_create
             ]
-        if to_update:
-            AttendanceMark.objects.bulk_update(
-                to_update, ["code", "category", "minutes_late", "recorded_by", "recorded_at"]
-            )
+        _update_marks(to_update)
         rollup.apply(changes)
         if amendments:
             MarkAmendment.objects.bulk_create(amendments)

@@ -97,12 +97,14 @@ def my_registers(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/my_registers.html", {"rows": rows, "today": today})
 
 
-def _entries_from_post(
-    request: HttpRequest, rows: list[dict[str, Any]]
-) -> tuple[dict[int, services.Entry], dict[int, str]]:
+def _posted_pupil_ids(request: HttpRequest) -> list[int]:
+    """The pupils a register form posted a code for (`code-<pupil id>`); the service checks they belong."""
+    return [int(key[5:]) for key in request.POST if key.startswith("code-") and key[5:].isdigit()]
+
+
+def _entries_from_post(request: HttpRequest) -> tuple[dict[int, services.Entry], dict[int, str]]:
     entries, errors = {}, {}
-    for row in rows:
-        pid = row["pupil"].pk
+    for pid in _posted_pupil_ids(request):
         code = request.POST.get(f"code-{pid}", "").strip()
         late = request.POST.get(f"late-{pid}", "").strip()
         original = request.POST.get(f"orig-{pid}")
@@ -134,20 +136,16 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     date, session = _date_session(request)
     if date > timezone.localdate():
         raise Http404("Registers cannot be taken for future days.")
-    rows = selectors.register_rows(group, date, session)
     errors: dict[int, str] = {}
     form_error = ""
     posted: dict[int, dict[str, str]] = {}
     all_present = False
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        entries, errors = _entries_from_post(request, rows)
+        entries, errors = _entries_from_post(request)
         posted = {
-            r["pupil"].pk: {
-                "code": request.POST.get(f"code-{r['pupil'].pk}", ""),
-                "late": request.POST.get(f"late-{r['pupil'].pk}", ""),
-            }
-            for r in rows
+            pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
+            for pid in _posted_pupil_ids(request)
         }
         if action == "all_present":  # the no-JavaScript way to fill the blanks
             all_present = True
@@ -178,13 +176,12 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                     reverse("attendance:register", args=[group.pk])
                     + f"?date={date:%Y-%m-%d}&session={session}"
                 )
-                if request.htmx:
-                    rows = selectors.register_rows(group, date, session)
-                    posted = {}
-                else:
+                if not request.htmx:
                     return redirect(url)
+                posted = {}
         if errors and not form_error:
             form_error = "Some marks need attention: nothing was saved."
+    rows = selectors.register_rows(group, date, session)
     closed = selectors.is_register_closed(group.organisation, date, session)
     present = present_code(session)
     for row in rows:
