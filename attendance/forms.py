@@ -40,11 +40,30 @@ class FiguresForm(RangeForm):
     group = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="All groups")
 
     def __init__(self, *args, organisation_ids=(), **kwargs):
+        """In a group of schools, `school` narrows to one member; groups are offered for one school only
+        (a trust's hundreds of tutor groups in one list help nobody)."""
         super().__init__(*args, **kwargs)
+        organisation_ids = list(organisation_ids)
         self.fields["site"].queryset = Site.objects.filter(organisation_id__in=organisation_ids)
-        self.fields["group"].queryset = Group.objects.filter(
-            organisation_id__in=organisation_ids, kind=Group.Kind.TUTOR
-        )
+        group_ids = organisation_ids
+        if len(organisation_ids) > 1:
+            from organisations.models import Organisation
+
+            self.fields["school"] = forms.ModelChoiceField(
+                queryset=Organisation.objects.filter(pk__in=organisation_ids[1:]).order_by("name"),
+                required=False,
+                empty_label="All schools",
+                help_text="Choose a school to narrow by its tutor groups.",
+            )
+            self.order_fields(["start", "end", "school", "site", "year", "group"])
+            chosen = (self.data.get("school") or "") if self.is_bound else ""
+            group_ids = [int(chosen)] if chosen.isdigit() and int(chosen) in organisation_ids[1:] else []
+        if group_ids:
+            self.fields["group"].queryset = Group.objects.filter(
+                organisation_id__in=group_ids, kind=Group.Kind.TUTOR
+            ).order_by("name")
+        else:
+            del self.fields["group"]
 
 
 class RegisterChoiceForm(forms.Form):

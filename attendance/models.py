@@ -334,17 +334,22 @@ class PupilEscalation(models.Model):
         return f"{self.pupil} at {self.stage}"
 
 
-class WeeklyAttendance(models.Model):
-    """One pupil's possible sessions in one week (Monday), counted by category: the roll-up that school and
-    trust figures read instead of millions of marks.
+class AttendanceRollup(models.Model):
+    """One pupil's possible sessions over a span of whole weeks, counted by category: what school and trust
+    figures read instead of millions of marks.
 
-    Kept in step with every mark write in the same transaction (`attendance.rollup`); it holds only counts
-    that can be recomputed from `AttendanceMark`, and `rollup.rebuild` / `rollup.differences` do exactly that.
+    Two spans are kept: every week (`span_weeks` 1, from its Monday) and every four-week block (`span_weeks`
+    4, blocks counted from Monday 1 January 1990). A year to date is then ~9 blocks and a few weeks a pupil
+    instead of ~380 marks. Kept in step with every mark write in the same transaction (`attendance.rollup`);
+    it holds only counts recomputable from `AttendanceMark`, and `rollup.rebuild` / `rollup.differences` do.
     """
+
+    WEEK, BLOCK = 1, 4
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+", db_index=False)
-    week = models.DateField(help_text="The Monday of the week.")
+    span_weeks = models.PositiveSmallIntegerField(choices=[(1, "week"), (4, "four weeks")])
+    starts_on = models.DateField(help_text="The Monday the span starts.")
     present = models.SmallIntegerField(default=0)
     attending = models.SmallIntegerField(default=0)
     authorised = models.SmallIntegerField(default=0)
@@ -352,23 +357,26 @@ class WeeklyAttendance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["pupil", "week"], name="attendance_weekly_unique"),
+            models.UniqueConstraint(
+                fields=["pupil", "span_weeks", "starts_on"], name="attendance_rollup_unique"
+            ),
         ]
         # Covering: school and trust figures are index-only scans (no INCLUDE on SQLite, so columns).
         indexes = [
             models.Index(
                 fields=[
                     "organisation",
-                    "week",
+                    "span_weeks",
+                    "starts_on",
                     "pupil",
                     "present",
                     "attending",
                     "authorised",
                     "unauthorised",
                 ],
-                name="attendance_weekly_cov",
+                name="attendance_rollup_cov",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.pupil_id} week of {self.week}"
+        return f"{self.pupil_id}: {self.span_weeks} week(s) from {self.starts_on}"

@@ -81,10 +81,13 @@ class Scope:
     site_id: int | None = None
     year_group: int | None = None
     group: Group | None = None
+    school: Organisation | None = None  # one member school of a group of schools
 
     @property
     def label(self) -> str:
         parts = [self.organisation.name]
+        if self.school is not None:
+            parts.append(self.school.name)
         if self.site_id:
             parts.append(str(self.organisation.sites.filter(pk=self.site_id).first() or "site"))
         if self.year_group is not None:
@@ -146,24 +149,44 @@ def per_pupil(marks: QuerySet, *, threshold: str = "") -> list[dict[str, Any]]:
     return rows
 
 
-# --- Scope figures from the weekly roll-up -------------------------------------------------------
+# --- Scope figures from the roll-up ------------------------------------------------------------
 
 
 @dataclass
 class Split:
-    """A date range as whole weeks (read from the roll-up) and the days at either end (read from marks)."""
+    """A date range as whole weeks (read from the roll-up) and the days at either end (read from marks).
+
+    `first_week`..`last_week` (Mondays, inclusive) are whole weeks; of those, `first_block`..`last_block`
+    are read as four-week blocks and the rest as single weeks.
+    """
 
     first_week: datetime.date | None
     last_week: datetime.date | None
     parts: list[tuple[datetime.date, datetime.date]]
+    first_block: datetime.date | None = None
+    last_block: datetime.date | None = None
+
+    def rollup_q(self) -> Q:
+        """The roll-up rows that cover the whole weeks exactly once."""
+        if self.first_week is None or self.last_week is None:
+            return Q(pk__in=[])
+        week, block = rollup.WEEK, rollup.BLOCK
+        if self.first_block is None or self.last_block is None:
+            return Q(span_weeks=week, starts_on__gte=self.first_week, starts_on__lte=self.last_week)
+        after_blocks = self.last_block + datetime.timedelta(weeks=block)
+        return (
+            Q(span_weeks=block, starts_on__gte=self.first_block, starts_on__lte=self.last_block)
+            | Q(span_weeks=week, starts_on__gte=self.first_week, starts_on__lt=self.first_block)
+            | Q(span_weeks=week, starts_on__gte=after_blocks, starts_on__lte=self.last_week)
+        )
 
 
 def split_range(scope: Scope, start: datetime.date, end: datetime.date) -> Split:
-    """Split [start, end] into whole Monday-to-Sunday weeks and part-weeks at the ends.
+    """Split [start, end] into whole Monday-to-Sunday weeks (four-week blocks where they fit) and part-weeks.
 
     A part-week counts as whole when the scope's organisations have no marks on its days outside the
     range (usually a weekend): a range ending on Friday reads that week from the roll-up. The roll-up
-    counts every mark of the week, so this is exact, never an approximation.
+    counts every mark of its span, so this is exact, never an approximation.
     """
     if end < start:
         return Split(None, None, [])
@@ -192,15 +215,22 @@ def split_range(scope: Scope, start: datetime.date, end: datetime.date) -> Split
         parts.append((tail_week, end))
     if first > last:
         return Split(None, None, parts)
-    return Split(first, last, parts)
+    span = datetime.timedelta(weeks=rollup.BLOCK)
+    first_block = rollup.block_of(first)
+    if first_block < first:
+        first_block += span
+    last_block = rollup.block_of(last)
+    if last_block + span - datetime.timedelta(weeks=1) > last:
+        last_block -= span
+    if first_block > last_block:
+        return Split(first, last, parts)
+    return Split(first, last, parts, first_block, last_block)
 
 
-def _weekly(scope: Scope, split: Split) -> QuerySet:
-    from attendance.models import WeeklyAttendance
+def _rolled(scope: Scope, split: Split) -> QuerySet:
+    from attendance.models import AttendanceRollup
 
-    return _narrow(
-        WeeklyAttendance.objects.filter(week__gte=split.first_week, week__lte=split.last_week), scope
-    )
+    return _narrow(AttendanceRollup.objects.filter(split.rollup_q()), scope)
 
 
 _SUMS = {f"{c}_sum": Sum(c) for c in rollup.COLUMNS}
@@ -210,16 +240,16 @@ _SUM_NAMES = [f"{c}_sum" for c in rollup.COLUMNS]
 def scope_per_pupil(
     scope: Scope, start: datetime.date, end: datetime.date, *, threshold: str = ""
 ) -> list[dict[str, Any]]:
-    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the weekly roll-up.
+    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up.
 
-    Whole weeks are one GROUP BY over the roll-up; part-weeks at the ends are added from the marks. When the
+    Whole weeks (as four-week blocks where they fit) are one GROUP BY over the roll-up; part-weeks at the ends are added from the marks. When the
     range is whole weeks only, the ≥ 10% / ≥ 50% test is a HAVING clause in SQL, else it is applied after
     the parts are added, in the same integers.
     """
     split = split_range(scope, start, end)
     counts: dict[int, list[int]] = {}
     if split.first_week is not None:
-        qs = _weekly(scope, split).values("pupil_id").annotate(**_SUMS).order_by()
+        qs = _rolled(scope, split).values("pupil_id").annotate(**_SUMS).order_by()
         if threshold in ("persistent", "severe") and not split.parts:
             factor = 10 if threshold == "persistent" else 2
             qs = qs.annotate(
@@ -269,10 +299,15 @@ def scope_per_pupil(
 def scope_trend(scope: Scope, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     """Attendance and absence rate per week (Monday) in a scope, from the roll-up plus part-weeks' marks."""
     split = split_range(scope, start, end)
+    split.first_block = split.last_block = None  # weekly rows only: the trend is per week
     weeks: dict[datetime.date, list[int]] = {}
     if split.first_week is not None:
         for week, *values in (
-            _weekly(scope, split).values("week").annotate(**_SUMS).order_by().values_list("week", *_SUM_NAMES)
+            _rolled(scope, split)
+            .values("starts_on")
+            .annotate(**_SUMS)
+            .order_by()
+            .values_list("starts_on", *_SUM_NAMES)
         ):
             weeks[week] = [v or 0 for v in values]
     for a, b in split.parts:

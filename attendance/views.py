@@ -423,9 +423,12 @@ def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.dat
     if form.is_valid():
         d = form.cleaned_data
         start, end = d["start"] or start, d["end"] or end
+        if d.get("school"):
+            scope.school = d["school"]
+            scope.organisation_ids = [d["school"].pk]
         scope.site_id = d["site"].pk if d["site"] else None
         scope.year_group = d["year"]
-        scope.group = d["group"]
+        scope.group = d.get("group")
     return scope, form, start, end
 
 

@@ -62,6 +62,36 @@ def test_it_narrows_figures_to_a_year_and_a_group(world):
     )
 
 
+def test_a_trust_leader_narrows_to_one_school_before_choosing_its_groups(world):
+    from access.models import RoleAssignment
+    from access.roles import Role
+    from pastoral.testing.factories import OrganisationFactory, UserFactory
+
+    trust = OrganisationFactory(name="Oak Trust", kind="group")
+    world.school.parent = trust
+    world.school.save()
+    world.other_school.parent = trust
+    world.other_school.save()
+    leader = UserFactory()
+    RoleAssignment.objects.create(
+        organisation=trust, user=leader, role=Role.SENIOR_LEADER, starts_on=datetime.date(2020, 1, 1)
+    )
+    client = client_for(leader)
+    whole = client.get(reverse("attendance:dashboard"), _range())
+    assert whole.status_code == 200 and whole.context["totals"]["possible"] == 40
+    assert "group" not in whole.context["form"].fields and "All schools" in whole.content.decode()
+    one = client.get(reverse("attendance:dashboard"), {**_range(), "school": world.school.pk})
+    assert one.context["totals"]["possible"] == 30 and "Oak Trust, Oakfield School" in one.content.decode()
+    offered = list(one.context["form"].fields["group"].queryset)
+    assert world.group_9a in offered and {g.organisation_id for g in offered} == {world.school.pk}
+    narrowed = client.get(
+        reverse("attendance:dashboard"), {**_range(), "school": world.school.pk, "group": world.group_9a.pk}
+    )
+    assert narrowed.context["totals"]["possible"] == 20
+    refused = client.get(reverse("attendance:dashboard"), {**_range(), "school": OrganisationFactory().pk})
+    assert refused.context["form"].errors["school"] and refused.context["totals"]["possible"] == 40
+
+
 def test_it_lists_persistent_absence_including_exactly_ten_percent(world):
     response = client_for(world.attendance_officer).get(reverse("attendance:absence_list"), _range())
     body = response.content.decode()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from attendance import rollup, selectors, services
-from attendance.models import AttendanceMark, WeeklyAttendance
+from attendance.models import AttendanceMark, AttendanceRollup
 from attendance.tests.helpers import MONDAY, mark, marks
 from pastoral.testing.factories import OrganisationFactory, PupilFactory
 from pastoral.testing.personas import build_school_world
@@ -21,8 +21,8 @@ CODES = ["/", "\\", "L", "V", "I", "M", "E", "G", "N", "O", "U", "D", "Y2", "Z",
 
 def _weekly(pupil):
     return {
-        w.week: (w.present, w.attending, w.authorised, w.unauthorised)
-        for w in WeeklyAttendance.objects.filter(pupil=pupil)
+        w.starts_on: (w.present, w.attending, w.authorised, w.unauthorised)
+        for w in AttendanceRollup.objects.filter(pupil=pupil, span_weeks=rollup.WEEK)
     }
 
 
@@ -100,18 +100,22 @@ def test_a_rebuild_writes_what_the_writes_kept():
     rng = random.Random(7)
     for _ in range(4):
         marks(PupilFactory(organisation=school), [rng.choice(CODES) for _ in range(30)])
-    before = sorted(WeeklyAttendance.objects.values_list("pupil_id", "week", *rollup.COLUMNS))
+    before = sorted(
+        AttendanceRollup.objects.values_list("pupil_id", "span_weeks", "starts_on", *rollup.COLUMNS)
+    )
     assert rollup.rebuild(organisation_ids=[school.pk]) > 0
-    after = sorted(WeeklyAttendance.objects.values_list("pupil_id", "week", *rollup.COLUMNS))
+    after = sorted(
+        AttendanceRollup.objects.values_list("pupil_id", "span_weeks", "starts_on", *rollup.COLUMNS)
+    )
     assert before == after
 
 
 def test_differences_names_the_pupil_and_week_that_drifted():
     pupil = PupilFactory()
     marks(pupil, ["/", "I"])
-    WeeklyAttendance.objects.filter(pupil=pupil).update(present=5)
+    AttendanceRollup.objects.filter(pupil=pupil, span_weeks=rollup.WEEK).update(present=5)
     assert rollup.differences() == [
-        f"pupil {pupil.pk}, week of {MONDAY}: marks say [1, 0, 1, 0], roll-up says [5, 0, 1, 0]"
+        f"pupil {pupil.pk}, week from {MONDAY}: marks say [1, 0, 1, 0], roll-up says [5, 0, 1, 0]"
     ]
     rollup.rebuild(pupil_ids=[pupil.pk])
     assert rollup.differences() == []
@@ -134,14 +138,14 @@ def test_a_range_ending_on_friday_is_read_as_whole_weeks_unless_the_weekend_has_
 
 
 def test_figures_from_the_rollup_equal_figures_from_the_marks_for_any_range_and_scope():
-    """200 random ranges (part-weeks, single days, weekends with marks) over two schools of a trust."""
+    """200 random ranges (part-weeks, single days, four-week blocks, weekends with marks) over two schools."""
     trust = OrganisationFactory(kind="group")
     schools = [OrganisationFactory(parent=trust), OrganisationFactory(parent=trust)]
     rng = random.Random(2026)
     pupils = [PupilFactory(organisation=schools[i % 2], year_group=7 + i % 3) for i in range(8)]
     start = MONDAY - datetime.timedelta(days=21)
     for pupil in pupils:
-        marks(pupil, [rng.choice(CODES) for _ in range(60)], start=start)
+        marks(pupil, [rng.choice(CODES) for _ in range(130)], start=start)  # 13 weeks
     mark(pupils[0], MONDAY + datetime.timedelta(days=5), "AM", "I")  # a Saturday
     assert rollup.differences() == []
     scopes = [
@@ -149,10 +153,11 @@ def test_figures_from_the_rollup_equal_figures_from_the_marks_for_any_range_and_
         selectors.scope_for(schools[0]),
         selectors.scope_for(schools[1], year_group=8),
     ]
+    blocks_used = 0
     for _ in range(200):
         scope = rng.choice(scopes)
         a = start + datetime.timedelta(days=rng.randint(-3, 45))
-        b = a + datetime.timedelta(days=rng.randint(0, 40))
+        b = a + datetime.timedelta(days=rng.randint(0, 95))
         for threshold in ("", "persistent", "severe"):
             want = selectors.per_pupil(selectors.scope_marks(scope, a, b), threshold=threshold)
             got = selectors.scope_per_pupil(scope, a, b, threshold=threshold)
@@ -160,3 +165,26 @@ def test_figures_from_the_rollup_equal_figures_from_the_marks_for_any_range_and_
         assert selectors.scope_trend(scope, a, b) == selectors.weekly_trend(
             selectors.scope_marks(scope, a, b)
         )
+        blocks_used += selectors.split_range(scope, a, b).first_block is not None
+    assert blocks_used > 20  # the ranges did exercise four-week blocks
+
+
+def test_blocks_are_four_whole_weeks_from_a_fixed_monday():
+    assert rollup.block_of(datetime.date(1990, 1, 1)) == datetime.date(1990, 1, 1)
+    block = rollup.block_of(MONDAY)
+    assert block.weekday() == 0 and block <= MONDAY < block + datetime.timedelta(weeks=4)
+    assert rollup.block_of(block + datetime.timedelta(days=27)) == block
+    assert rollup.block_of(block + datetime.timedelta(days=28)) == block + datetime.timedelta(weeks=4)
+
+
+def test_a_long_range_reads_whole_blocks_and_the_weeks_either_side_once():
+    school = OrganisationFactory()
+    pupil = PupilFactory(organisation=school)
+    block = rollup.block_of(MONDAY)
+    start = block - datetime.timedelta(weeks=1)  # one week before a block
+    marks(pupil, ["I", "/"] * 5 * 10, start=start)  # ten weeks: 1 + 8 (two blocks) + 1
+    end = start + datetime.timedelta(weeks=10) - datetime.timedelta(days=3)  # the Friday of week ten
+    split = selectors.split_range(selectors.scope_for(school), start, end)
+    assert (split.first_block, split.last_block) == (block, block + datetime.timedelta(weeks=4))
+    rows = selectors.scope_per_pupil(selectors.scope_for(school), start, end)
+    assert (rows[0]["possible"], rows[0]["authorised"]) == (100, 50)

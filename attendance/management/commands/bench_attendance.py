@@ -18,6 +18,7 @@ import platform
 import statistics
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
@@ -31,7 +32,7 @@ from access.roles import Role
 from accounts.models import User
 from attendance import rollup
 from attendance.codes import CODES
-from attendance.models import AttendanceMark, MarkAmendment, Register, WeeklyAttendance
+from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment, Register
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
 
@@ -46,13 +47,17 @@ TARGETS = {
     "register_saves_per_second": 250,
 }
 
-# The best hand-written statement for the trust list on the same database, which has the weekly roll-up:
-# the bench's range is whole weeks (Monday to Friday, no weekend marks), so it is one GROUP BY over it.
+# The best hand-written statement for the trust list on the same database, which has the roll-up: the
+# range's whole four-week blocks plus the whole weeks either side (the bench's range is whole weeks, Monday
+# to Friday, with no weekend marks), in one GROUP BY with the threshold in HAVING.
 HAND_SQL = """
 SELECT pupil_id, SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised) AS possible,
        SUM(present) + SUM(attending) AS attended, SUM(authorised) AS authorised, SUM(unauthorised) AS unauthorised
-FROM attendance_weeklyattendance
-WHERE organisation_id IN ({ids}) AND week >= %s AND week <= %s
+FROM attendance_attendancerollup
+WHERE organisation_id IN ({ids})
+  AND ((span_weeks = 4 AND starts_on >= %s AND starts_on <= %s)
+       OR (span_weeks = 1 AND starts_on >= %s AND starts_on < %s)
+       OR (span_weeks = 1 AND starts_on >= %s AND starts_on <= %s))
 GROUP BY pupil_id
 HAVING (SUM(authorised) + SUM(unauthorised)) * 10 >= SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised)
 """
@@ -140,7 +145,7 @@ class Command(BaseCommand):
             with connection.cursor() as c:
                 # As autovacuum would after a bulk load: statistics, and the visibility map index-only scans need.
                 c.execute("VACUUM ANALYZE attendance_attendancemark")
-                c.execute("VACUUM ANALYZE attendance_weeklyattendance")
+                c.execute("VACUUM ANALYZE attendance_attendancerollup")
         elif connection.vendor == "sqlite":
             with connection.cursor() as c:
                 c.execute("ANALYZE")
@@ -273,7 +278,7 @@ class Command(BaseCommand):
             # Raw deletes: millions of rows, no signals or cascades to collect (nothing else refers to bench rows).
             for model in (
                 AttendanceMark,
-                WeeklyAttendance,
+                AttendanceRollup,
                 MarkAmendment,
                 Register,
                 GroupMembership,
@@ -347,7 +352,8 @@ class Command(BaseCommand):
             url = (
                 reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
             )
-            response = client.post(url, data)
+            # As a browser posts a form (and htmx a request): urlencoded, not multipart.
+            response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
             assert response.status_code == 302, response.status_code
             return response.status_code
 
@@ -382,9 +388,19 @@ class Command(BaseCommand):
 
         id_list = ",".join(str(int(i)) for i in ids)
 
+        first_week, last_week = rollup.week_of(start), rollup.week_of(end)
+        first_block = rollup.block_of(first_week)
+        if first_block < first_week:
+            first_block += datetime.timedelta(weeks=4)
+        last_block = rollup.block_of(last_week)
+        if last_block + datetime.timedelta(weeks=3) > last_week:
+            last_block -= datetime.timedelta(weeks=4)
+        bounds = [first_block, last_block, first_week, first_block]
+        bounds += [last_block + datetime.timedelta(weeks=4), last_week]
+
         def hand() -> int:
             with connection.cursor() as c:
-                c.execute(HAND_SQL.format(ids=id_list), [rollup.week_of(start), rollup.week_of(end)])
+                c.execute(HAND_SQL.format(ids=id_list), bounds)
                 return len(c.fetchall())
 
         def hand_marks() -> int:
