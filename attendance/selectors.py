@@ -166,19 +166,22 @@ class Split:
     first_block: datetime.date | None = None
     last_block: datetime.date | None = None
 
-    def rollup_q(self) -> Q:
-        """The roll-up rows that cover the whole weeks exactly once."""
+    def rollup_ranges(self) -> list[Q]:
+        """The roll-up rows that cover the whole weeks exactly once, as separate index ranges (blocks, the
+        weeks before them, the weeks after them): each one an index range scan, where one OR of the three
+        makes PostgreSQL filter every row of the organisation instead."""
         if self.first_week is None or self.last_week is None:
-            return Q(pk__in=[])
+            return []
         week, block = rollup.WEEK, rollup.BLOCK
         if self.first_block is None or self.last_block is None:
-            return Q(span_weeks=week, starts_on__gte=self.first_week, starts_on__lte=self.last_week)
+            return [Q(span_weeks=week, starts_on__gte=self.first_week, starts_on__lte=self.last_week)]
         after_blocks = self.last_block + datetime.timedelta(weeks=block)
-        return (
-            Q(span_weeks=block, starts_on__gte=self.first_block, starts_on__lte=self.last_block)
-            | Q(span_weeks=week, starts_on__gte=self.first_week, starts_on__lt=self.first_block)
-            | Q(span_weeks=week, starts_on__gte=after_blocks, starts_on__lte=self.last_week)
-        )
+        ranges = [Q(span_weeks=block, starts_on__gte=self.first_block, starts_on__lte=self.last_block)]
+        if self.first_week < self.first_block:
+            ranges.append(Q(span_weeks=week, starts_on__gte=self.first_week, starts_on__lt=self.first_block))
+        if after_blocks <= self.last_week:
+            ranges.append(Q(span_weeks=week, starts_on__gte=after_blocks, starts_on__lte=self.last_week))
+        return ranges
 
 
 def split_range(scope: Scope, start: datetime.date, end: datetime.date) -> Split:
@@ -227,10 +230,10 @@ def split_range(scope: Scope, start: datetime.date, end: datetime.date) -> Split
     return Split(first, last, parts, first_block, last_block)
 
 
-def _rolled(scope: Scope, split: Split) -> QuerySet:
+def _rolled(scope: Scope, rows: Q) -> QuerySet:
     from attendance.models import AttendanceRollup
 
-    return _narrow(AttendanceRollup.objects.filter(split.rollup_q()), scope)
+    return _narrow(AttendanceRollup.objects.filter(rows), scope)
 
 
 _SUMS = {f"{c}_sum": Sum(c) for c in rollup.COLUMNS}
@@ -242,22 +245,25 @@ def scope_per_pupil(
 ) -> list[dict[str, Any]]:
     """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up.
 
-    Whole weeks (as four-week blocks where they fit) are one GROUP BY over the roll-up; part-weeks at the ends are added from the marks. When the
-    range is whole weeks only, the ≥ 10% / ≥ 50% test is a HAVING clause in SQL, else it is applied after
-    the parts are added, in the same integers.
+    Whole weeks (as four-week blocks where they fit) are a GROUP BY per index range of the roll-up; part-weeks
+    at the ends are added from the marks. When one range covers everything, the ≥ 10% / ≥ 50% test is a
+    HAVING clause in SQL, else it is applied after the pieces are added, in the same integers.
     """
     split = split_range(scope, start, end)
+    ranges = split.rollup_ranges()
     counts: dict[int, list[int]] = {}
-    if split.first_week is not None:
-        qs = _rolled(scope, split).values("pupil_id").annotate(**_SUMS).order_by()
-        if threshold in ("persistent", "severe") and not split.parts:
+    for rows_q in ranges:
+        qs = _rolled(scope, rows_q).values("pupil_id").annotate(**_SUMS).order_by()
+        if threshold in ("persistent", "severe") and len(ranges) == 1 and not split.parts:
             factor = 10 if threshold == "persistent" else 2
             qs = qs.annotate(
                 possible=F("present_sum") + F("attending_sum") + F("authorised_sum") + F("unauthorised_sum"),
                 absent=F("authorised_sum") + F("unauthorised_sum"),
             ).filter(possible__lte=F("absent") * factor)
-        for row in qs.values_list("pupil_id", *_SUM_NAMES):
-            counts[row[0]] = list(row[1:])
+        for pupil_id, *values in qs.values_list("pupil_id", *_SUM_NAMES):
+            bucket = counts.setdefault(pupil_id, [0, 0, 0, 0])
+            for i, value in enumerate(values):
+                bucket[i] += value
     for a, b in split.parts:
         for row in (
             scope_marks(scope, a, b)
@@ -301,9 +307,9 @@ def scope_trend(scope: Scope, start: datetime.date, end: datetime.date) -> list[
     split = split_range(scope, start, end)
     split.first_block = split.last_block = None  # weekly rows only: the trend is per week
     weeks: dict[datetime.date, list[int]] = {}
-    if split.first_week is not None:
+    for rows_q in split.rollup_ranges():
         for week, *values in (
-            _rolled(scope, split)
+            _rolled(scope, rows_q)
             .values("starts_on")
             .annotate(**_SUMS)
             .order_by()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import random
 
 import pytest
@@ -188,3 +189,18 @@ def test_a_long_range_reads_whole_blocks_and_the_weeks_either_side_once():
     assert (split.first_block, split.last_block) == (block, block + datetime.timedelta(weeks=4))
     rows = selectors.scope_per_pupil(selectors.scope_for(school), start, end)
     assert (rows[0]["possible"], rows[0]["authorised"]) == (100, 50)
+
+
+def test_the_command_reports_drift_and_rebuilds_it_away():
+    from django.core.management import CommandError, call_command
+
+    pupil = PupilFactory()
+    marks(pupil, ["/", "I"])
+    call_command("attendance_rollup", "--check", stdout=io.StringIO())
+    AttendanceRollup.objects.filter(pupil=pupil).delete()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="2 roll-up row"):
+        call_command("attendance_rollup", "--check", stdout=out)
+    assert f"pupil {pupil.pk}, week from {MONDAY}" in out.getvalue()
+    call_command("attendance_rollup", "--rebuild", "--organisation", pupil.organisation.slug, stdout=out)
+    assert rollup.differences() == []
