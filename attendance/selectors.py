@@ -405,8 +405,13 @@ def school_days_before(organisation: Organisation, on: datetime.date, count: int
 
 
 def settings_for(organisation: Organisation) -> AttendanceSettings:
-    found = AttendanceSettings.objects.filter(organisation=organisation).first()
-    return found or AttendanceSettings(organisation=organisation)
+    """The school's register times (defaults when never set); read once per organisation object."""
+    cached = organisation.__dict__.get("_attendance_settings")
+    if cached is None:
+        found = AttendanceSettings.objects.filter(organisation=organisation).first()
+        cached = found or AttendanceSettings(organisation=organisation)
+        organisation.__dict__["_attendance_settings"] = cached
+    return cached
 
 
 def register_closes(organisation: Organisation, date: datetime.date, session: str) -> datetime.datetime:
@@ -438,7 +443,10 @@ def register_pupil_ids(group: Group, date: datetime.date) -> list[int]:
 def register_rows(group: Group, date: datetime.date, session: str) -> list[dict[str, Any]]:
     pupils = register_pupils(group, date)
     marks = {
-        m.pupil_id: m for m in AttendanceMark.objects.filter(pupil__in=pupils, date=date, session=session)
+        m.pupil_id: m
+        for m in AttendanceMark.objects.filter(
+            pupil_id__in=[p.pk for p in pupils], date=date, session=session
+        ).only("pupil_id", "code", "minutes_late", "category")
     }
     return [{"pupil": p, "mark": marks.get(p.pk)} for p in pupils]
 

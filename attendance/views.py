@@ -193,7 +193,11 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
         if all_present and not row["value"]:
             row["value"] = present
         row["error"] = errors.get(pid, "")
-    register = selectors.Register.objects.filter(group=group, date=date, session=session, lesson="").first()
+    register = (
+        selectors.Register.objects.filter(group=group, date=date, session=session, lesson="")
+        .select_related("taken_by")
+        .first()
+    )
     context = {
         "group": group,
         "date": date,

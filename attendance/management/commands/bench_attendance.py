@@ -357,9 +357,12 @@ class Command(BaseCommand):
             url = (
                 reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
             )
-            # As a browser posts a form (and htmx a request): urlencoded, not multipart.
-            response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
-            assert response.status_code == 302, response.status_code
+            # As the register page saves: htmx posts the form urlencoded and swaps in the re-rendered
+            # register (the whole round trip a tutor waits for; without JavaScript it is a POST and a 302).
+            response = client.post(
+                url, urlencode(data), content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
+            )
+            assert response.status_code == 200 and b"register saved" in response.content, response.status_code
             return response.status_code
 
         fresh = iter(slots)
