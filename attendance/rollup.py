@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -90,9 +91,9 @@ def apply(changes: Iterable[Change]) -> int:
         for i in range(0, len(rows), _BATCH):
             batch = rows[i : i + _BATCH]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            params: list[object] = []
+            params: list[Any] = []
             for org, pupil, span, start, *counts in batch:
-                params += [org, pupil, span, adapt(start), *counts]
+                params += [org, pupil, span, adapt(start), *counts]  # type: ignore[arg-type]
             # Only table and column names from this module are interpolated; every value is a parameter.
             sql = f"INSERT INTO {table} (organisation_id, pupil_id, span_weeks, starts_on, {', '.join(COLUMNS)}) VALUES {values} "  # noqa: S608
             cursor.execute(

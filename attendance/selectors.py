@@ -459,7 +459,8 @@ def tutors_of(group_ids: Iterable[int], on: datetime.date | None = None) -> dict
         .filter(role=Role.TUTOR, group_id__in=list(group_ids))
         .select_related("user")
     ):
-        found.setdefault(ra.group_id, []).append(ra.user)
+        if ra.group_id is not None:
+            found.setdefault(ra.group_id, []).append(ra.user)
     return found
 
 

@@ -359,7 +359,7 @@ def resolve_n(*, actor: Any, mark: AttendanceMark, code: str, reason: str) -> At
 
 def log_contact(*, actor: Any, pupil: Pupil, data: dict[str, Any]) -> ContactLog:
     entry = ContactLog(organisation_id=pupil.organisation_id, pupil=pupil, recorded_by=actor, **data)
-    if entry.contact_id and entry.contact.organisation_id != pupil.organisation_id:
+    if entry.contact is not None and entry.contact.organisation_id != pupil.organisation_id:
         raise ValidationError({"contact": "That contact belongs to another organisation."})
     if not entry.contact_id and not entry.to_whom.strip():
         raise ValidationError({"to_whom": "Choose a contact or say who you contacted."})

@@ -176,7 +176,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                     reverse("attendance:register", args=[group.pk])
                     + f"?date={date:%Y-%m-%d}&session={session}"
                 )
-                if not request.htmx:
+                if not request.htmx:  # type: ignore[attr-defined]
                     return redirect(url)
                 posted = {}
         if errors and not form_error:
@@ -212,7 +212,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
         "form_error": form_error,
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
     }
-    template = "attendance/_register_form.html" if request.htmx else "attendance/register.html"
+    template = "attendance/_register_form.html" if request.htmx else "attendance/register.html"  # type: ignore[attr-defined]
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     return response

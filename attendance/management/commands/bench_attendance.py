@@ -91,7 +91,8 @@ def _stats(samples: list[float]) -> dict[str, float]:
 
 
 def _school_days(end: datetime.date, count: int) -> list[datetime.date]:
-    days, day = [], end
+    days: list[datetime.date] = []
+    day = end
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)
@@ -318,6 +319,7 @@ class Command(BaseCommand):
     ) -> dict[str, Any]:
         n = opts["iterations"]
         school = trust.members.order_by("pk").first()
+        assert school is not None, "the bench trust has no schools"
         start, end = dates[0], dates[-1]
         officer = User.objects.get(email=f"{PREFIX}officer@bench.test")
         leader = User.objects.get(email=f"{PREFIX}leader@bench.test")
@@ -330,7 +332,7 @@ class Command(BaseCommand):
             ra.group_id: ra.user
             for ra in RoleAssignment.objects.filter(role=Role.TUTOR, group__in=groups).select_related("user")
         }
-        members = {}
+        members: dict[int, list[int]] = {}
         for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "pupil_id"):
             members.setdefault(gid, []).append(pid)
         slots = [(g, s) for s in ("AM", "PM") for g in groups]
@@ -430,6 +432,7 @@ class Command(BaseCommand):
 
         # 4. One pupil's history, year to date.
         pupil = Pupil.objects.filter(organisation=school).order_by("pk").first()
+        assert pupil is not None, "the bench school has no pupils"
         hist = reverse("attendance:pupil", args=[pupil.pk]) + query
         report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
 
