@@ -57,7 +57,7 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def _pal_panel(request: HttpRequest) -> dict[str, Any] | None:
-    from attendance.views import caseload_today
+    from attendance.selectors import caseload_today
 
     if not any(g.role == Role.PAL for g in access_for(request.user).grants):
         return None

@@ -573,3 +573,66 @@ def pupil_history(pupil: Pupil, start: datetime.date, end: datetime.date) -> lis
 
 def academic_year_start(on: datetime.date) -> datetime.date:
     return datetime.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+
+
+# --- Pastoral & Attendance Lead -------------------------------------------------------------
+
+
+def pal_groups(user: Any) -> list[Group]:
+    ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
+    return list(Group.objects.filter(pk__in=ids).select_related("organisation").order_by("name"))
+
+
+def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
+    """Today's attendance for each caseload group, registers to check and students at risk."""
+    groups = pal_groups(user)
+    if not groups:
+        return None
+    members = list(
+        GroupMembership.objects.current(today).filter(group__in=groups).values_list("group_id", "pupil_id")
+    )
+    pupil_ids = {p for _, p in members}
+    marks = AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date=today).values_list(
+        "pupil_id", "session", "category", "code"
+    )
+    by_pupil: dict[int, list[tuple[str, int, str]]] = {}
+    for pid, session, category, code in marks:
+        by_pupil.setdefault(pid, []).append((session, category, code))
+    taken = set(
+        Register.objects.filter(group__in=groups, date=today, taken_at__isnull=False).values_list(
+            "group_id", "session"
+        )
+    )
+    rows = []
+    for g in groups:
+        ids = [p for gid, p in members if gid == g.pk]
+        present = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c <= 2)
+        absent = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c in (3, 4))
+        unexplained = sum(1 for p in ids for _, _, code in by_pupil.get(p, []) if code == "N")
+        rows.append(
+            {
+                "group": g,
+                "pupils": len(ids),
+                "present": present,
+                "absent": absent,
+                "unexplained": unexplained,
+                "am_taken": (g.pk, "AM") in taken,
+                "pm_taken": (g.pk, "PM") in taken,
+            }
+        )
+    start = academic_year_start(today)
+    at_risk = attach_pupils(
+        per_pupil(
+            AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date__gte=start, date__lte=today),
+            threshold="persistent",
+        )
+    )
+    calls = []
+    for org in {g.organisation for g in groups}:
+        calls += first_day_absences(org, today, pupil_ids)
+    return {
+        "rows": rows,
+        "at_risk": at_risk,
+        "calls": calls,
+        "to_check": [r for r in rows if not r["am_taken"] or r["unexplained"]],
+    }

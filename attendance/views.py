@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.permissions import access_for, can_view_pupil, get_for_user, has_role
+from access.permissions import can_view_pupil, get_for_user, has_role
 from access.roles import Role
 from attendance import selectors, services
 from attendance.codes import CODES, TUTOR_CODES, present_code
@@ -614,74 +614,17 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 # --- Pastoral & Attendance Lead ---------------------------------------------------------------
 
 
-def pal_groups(user: Any) -> list[Group]:
-    ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
-    return list(Group.objects.filter(pk__in=ids).select_related("organisation").order_by("name"))
-
-
-def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
-    """Today's attendance for each caseload group, registers to check and students at risk."""
-    groups = pal_groups(user)
-    if not groups:
-        return None
-    from people.models import GroupMembership
-
-    members = list(
-        GroupMembership.objects.current(today).filter(group__in=groups).values_list("group_id", "pupil_id")
-    )
-    pupil_ids = {p for _, p in members}
-    marks = AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date=today).values_list(
-        "pupil_id", "session", "category", "code"
-    )
-    by_pupil: dict[int, list[tuple[str, int, str]]] = {}
-    for pid, session, category, code in marks:
-        by_pupil.setdefault(pid, []).append((session, category, code))
-    taken = set(
-        selectors.Register.objects.filter(group__in=groups, date=today, taken_at__isnull=False).values_list(
-            "group_id", "session"
-        )
-    )
-    rows = []
-    for g in groups:
-        ids = [p for gid, p in members if gid == g.pk]
-        present = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c <= 2)
-        absent = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c in (3, 4))
-        unexplained = sum(1 for p in ids for _, _, code in by_pupil.get(p, []) if code == "N")
-        rows.append(
-            {
-                "group": g,
-                "pupils": len(ids),
-                "present": present,
-                "absent": absent,
-                "unexplained": unexplained,
-                "am_taken": (g.pk, "AM") in taken,
-                "pm_taken": (g.pk, "PM") in taken,
-            }
-        )
-    start = selectors.academic_year_start(today)
-    at_risk = selectors.attach_pupils(
-        selectors.per_pupil(
-            AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date__gte=start, date__lte=today),
-            threshold="persistent",
-        )
-    )
-    calls = []
-    for org in {g.organisation for g in groups}:
-        calls += selectors.first_day_absences(org, today, pupil_ids)
-    return {
-        "rows": rows,
-        "at_risk": at_risk,
-        "calls": calls,
-        "to_check": [r for r in rows if not r["am_taken"] or r["unexplained"]],
-    }
-
-
 @require_GET
 def pal_view(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, [Role.PAL]):
         raise PermissionDenied("This page is for Pastoral & Attendance Leads.")
     today = timezone.localdate()
-    data = caseload_today(request.user, today) or {"rows": [], "at_risk": [], "calls": [], "to_check": []}
+    data = selectors.caseload_today(request.user, today) or {
+        "rows": [],
+        "at_risk": [],
+        "calls": [],
+        "to_check": [],
+    }
     for r in data["at_risk"]:
         r["absence_pct"] = _pct(r["absence_rate"])
     return render(request, "attendance/pal.html", {**data, "today": today})
