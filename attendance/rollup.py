@@ -122,20 +122,15 @@ def rebuild(*, organisation_ids: Sequence[int] | None = None, pupil_ids: Sequenc
 
     where, params = ["m.category <= %s"], [int(Category.UNAUTHORISED)]
     existing = AttendanceRollup.objects.all()
-    if organisation_ids is not None:
-        ids = [int(i) for i in organisation_ids]
+    for column, wanted in (("organisation_id", organisation_ids), ("pupil_id", pupil_ids)):
+        if wanted is None:
+            continue
+        ids = [int(i) for i in wanted]
         if not ids:
             return 0
-        where.append(f"m.organisation_id IN ({', '.join(['%s'] * len(ids))})")
+        where.append(f"m.{column} IN ({', '.join(['%s'] * len(ids))})")
         params += ids
-        existing = existing.filter(organisation_id__in=ids)
-    if pupil_ids is not None:
-        pids = [int(i) for i in pupil_ids]
-        if not pids:
-            return 0
-        where.append(f"m.pupil_id IN ({', '.join(['%s'] * len(pids))})")
-        params += pids
-        existing = existing.filter(pupil_id__in=pids)
+        existing = existing.filter(**{f"{column}__in": ids})
     table = connection.ops.quote_name(AttendanceRollup._meta.db_table)
     marks = connection.ops.quote_name(AttendanceMark._meta.db_table)
     sums = ", ".join(f"SUM(CASE WHEN m.category = {int(c)} THEN 1 ELSE 0 END)" for c in COUNTED)
