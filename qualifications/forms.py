@@ -287,7 +287,9 @@ class FeeRuleEditForm(forms.Form):
 
 
 class WithdrawalForm(forms.Form):
-    withdrawn_on = forms.DateField(label="Date of withdrawal", widget=forms.DateInput(attrs={"type": "date"}))
+    withdrawn_on = forms.DateField(
+        label="Date of withdrawal", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label="Reason for the withdrawal", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, booked_on: Any, today: Any, **kwargs: Any) -> None:
