@@ -48,6 +48,15 @@ class ImportJob(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A pupil file that is the whole roll may mark the pupils missing from it as left (only when asked).
+    is_full_roll = models.BooleanField(
+        default=False,
+        help_text="The pupil file holds every pupil on roll, so pupils missing from it have left.",
+    )
+    mark_leavers = models.BooleanField(
+        default=False, help_text="The importer asked to mark the pupils missing from the file as left."
+    )
+    leavers_on = models.DateField(null=True, blank=True, help_text="The leaving date given to those pupils.")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from access.models import RoleAssignment
@@ -52,19 +53,25 @@ class Plan:
     noun: str = "records"
     details: dict[str, int] = field(default_factory=dict)
     writes: list[Callable[[], None]] = field(default_factory=list)
+    # Pupil files: the existing pupils the rows matched, and (whole-roll files only) those on roll but missing.
+    matched_pupil_ids: set[int] = field(default_factory=set)
+    leavers: list[dict[str, Any]] | None = None
 
     def fail(self, row: Row | int, column: str, message: str) -> None:
         self.errors.append(RowError(row if isinstance(row, int) else row.line, column, message))
 
     @property
     def summary(self) -> dict[str, Any]:
-        return {
+        summary: dict[str, Any] = {
             "new": self.new,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "noun": self.noun,
             "details": {k: v for k, v in self.details.items() if v},
         }
+        if self.leavers is not None:
+            summary["leavers"] = self.leavers
+        return summary
 
     def apply(self) -> None:
         for write in self.writes:
@@ -75,11 +82,20 @@ class Plan:
 
 
 def job_create(
-    *, organisation: Organisation, user: Any, kind: str, filename: str, encoding: str, content: bytes
+    *,
+    organisation: Organisation,
+    user: Any,
+    kind: str,
+    filename: str,
+    encoding: str,
+    content: bytes,
+    is_full_roll: bool = False,
 ) -> ImportJob:
     """Store an upload and queue its check once the upload is committed."""
     from mis_import.tasks import check_import
 
+    if is_full_roll and kind != ImportJob.Kind.PUPILS:
+        raise ImportRefused("Only a pupil file can be the whole roll.")
     job = ImportJob(
         organisation=organisation,
         uploaded_by=user,
@@ -87,6 +103,7 @@ def job_create(
         filename=filename[:255],
         encoding=encoding,
         content=content,
+        is_full_roll=is_full_roll,
     )
     job.full_clean()
     job.save()
@@ -139,18 +156,36 @@ def _store_result(job: ImportJob, parsed: ParsedFile, plan: Plan) -> None:
     job.checked_at = timezone.now()
 
 
-def job_import_start(*, job: ImportJob, actor: Any) -> ImportJob:
-    """Queue the import of a checked file, once: a second click finds it already importing."""
+def job_import_start(
+    *,
+    job: ImportJob,
+    actor: Any,
+    mark_leavers: bool = False,
+    leavers_on: datetime.date | None = None,
+) -> ImportJob:
+    """Queue the import of a checked file, once: a second click finds it already importing.
+
+    `mark_leavers` (a whole-roll pupil file only) also marks the pupils missing from the file as left on
+    `leavers_on` and ends their group memberships, in the same transaction as the rows."""
     from mis_import.tasks import run_import
 
+    if mark_leavers:
+        if not job.is_full_roll:
+            raise ImportRefused("Only a pupil file that is the whole roll can mark pupils as left.")
+        if leavers_on is None:
+            raise ImportRefused("Give the leaving date for the pupils missing from the file.")
     started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
-        status=ImportJob.Status.IMPORTING, imported_by=actor
+        status=ImportJob.Status.IMPORTING,
+        imported_by=actor,
+        mark_leavers=mark_leavers,
+        leavers_on=leavers_on if mark_leavers else None,
     )
     if not started:
         job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"This file is {job.get_status_display().lower()}, so it cannot be imported.")
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     job.status, job.imported_by = ImportJob.Status.IMPORTING, actor
+    job.mark_leavers, job.leavers_on = mark_leavers, leavers_on if mark_leavers else None
     return job
 
 
@@ -183,7 +218,15 @@ def job_commit(*, job_id: int) -> ImportJob:
                 actor=locked.imported_by,
                 obj=locked,
                 organisation_id=locked.organisation_id,
-                changes={"kind": locked.kind, "file": locked.filename, "rows": parsed.total_rows, **s},
+                changes={
+                    "kind": locked.kind,
+                    "file": locked.filename,
+                    "rows": parsed.total_rows,
+                    "full_roll": locked.is_full_roll,
+                    "leavers_marked": locked.mark_leavers,
+                    "leavers_on": locked.leavers_on.isoformat() if locked.leavers_on else None,
+                    **s,
+                },
                 note=f"{locked.get_kind_display()} from {locked.filename}: {parsed.total_rows} rows, "
                 f"{s['new']} new, {s['updated']} updated, {s['unchanged']} unchanged {s['noun']}"
                 + "".join(f"; {label}: {n}" for label, n in s["details"].items()),
@@ -221,7 +264,10 @@ def plan_import(
         "groups": _plan_groups,
         "staff": _plan_staff,
     }[job.kind]
-    plan = planner(job.organisation, parsed, timezone.localdate())
+    today = timezone.localdate()
+    plan = planner(job.organisation, parsed, today)
+    if job.kind == ImportJob.Kind.PUPILS and job.is_full_roll:
+        _plan_leavers(plan, job, today)
     plan.errors = parsed.errors + plan.errors
     return parsed, plan
 
@@ -398,6 +444,7 @@ def _plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime
             )
             ok = False
         pupil = by_upn or by_mis
+        plan.matched_pupil_ids.update(p.pk for p in (by_upn, by_mis) if p is not None)
         if pupil is not None and ok and (first := seen_pupil.clash(pupil.pk, row.line)):
             plan.fail(
                 row,
@@ -440,6 +487,57 @@ def _plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime
     if tutor_rows:
         _plan_tutor_groups(plan, organisation, tutor_rows, today)
     return plan
+
+
+def _plan_leavers(plan: Plan, job: ImportJob, today: datetime.date) -> None:
+    """A whole-roll pupil file: the pupils on roll (no leaving date) whom no row matched are leavers.
+
+    They are always listed in the preview; they are marked as left, and their group memberships ended, only
+    when the importer asked (`job.mark_leavers`), and only if the list is the one the preview showed."""
+    missing = list(
+        Pupil.objects.filter(organisation=job.organisation, left_on__isnull=True)
+        .exclude(pk__in=plan.matched_pupil_ids)
+        .order_by("legal_last_name", "legal_first_name", "pk")
+    )
+    plan.leavers = [{"id": p.pk, "name": p.display_name, "year_group": p.year_group} for p in missing]
+    if not job.mark_leavers:
+        return
+    on = job.leavers_on or today
+    previewed = sorted(p["id"] for p in (job.summary or {}).get("leavers", []))
+    if previewed != sorted(p.pk for p in missing):
+        plan.fail(
+            0,
+            "",
+            "The pupils missing from the file have changed since the preview, so none is marked as left: "
+            "upload the file again and check the new list.",
+        )
+        return
+    for pupil in missing:
+        if pupil.admitted_on and pupil.admitted_on > on:
+            plan.fail(
+                0,
+                "",
+                f"{pupil.display_name} was admitted on {pupil.admitted_on:%d/%m/%Y}, after the leaving date "
+                f"{on:%d/%m/%Y}: choose a later leaving date.",
+            )
+    if plan.errors:
+        return
+    ids = [p.pk for p in missing]
+    open_memberships = GroupMembership.objects.filter(pupil_id__in=ids).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    )
+    plan.details["pupils marked as left"] = len(ids)
+    plan.details["group memberships ended"] = open_memberships.count()
+
+    def write_leavers() -> None:
+        if not ids:
+            return
+        Pupil.objects.filter(pk__in=ids).update(left_on=on, updated_at=timezone.now())
+        # A membership that had not started by the leaving date never happened; the others end on it.
+        open_memberships.filter(starts_on__gt=on).delete()
+        open_memberships.filter(starts_on__lte=on).update(ends_on=on)
+
+    plan.writes.append(write_leavers)
 
 
 def _plan_tutor_groups(

@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.permissions import can_import, get_for_user
 from mis_import import services
 from mis_import.columns import KINDS
-from mis_import.forms import UploadForm
+from mis_import.forms import CommitForm, UploadForm
 from mis_import.models import ImportJob
 from mis_import.selectors import can_manage_import, visible_import_jobs
 
@@ -36,6 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
             filename=upload.name,
             encoding=form.cleaned_data["encoding"],
             content=upload.read(),
+            is_full_roll=form.cleaned_data["is_full_roll"],
         )
         return redirect("mis_import:job_detail", pk=job.pk)
     jobs = visible_import_jobs(request.user).filter(organisation=organisation)
@@ -60,7 +62,16 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress while the file is checked, then the preview: counts and every row-level error."""
     job = _job(request, pk)
-    return render(request, "mis_import/job_detail.html", {"job": job, "kind": KINDS[job.kind]})
+    today = timezone.localdate()
+    return render(
+        request,
+        "mis_import/job_detail.html",
+        {
+            "job": job,
+            "kind": KINDS[job.kind],
+            "commit_form": CommitForm(today=today, initial={"leavers_on": today}),
+        },
+    )
 
 
 @require_GET
@@ -77,8 +88,19 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
     """Start importing every row, in one transaction in the background; the job page follows it."""
     job = _job(request, pk)
+    form = CommitForm(request.POST, today=timezone.localdate())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("mis_import:job_detail", pk=job.pk)
     try:
-        services.job_import_start(job=job, actor=request.user)
+        services.job_import_start(
+            job=job,
+            actor=request.user,
+            mark_leavers=form.cleaned_data["mark_leavers"],
+            leavers_on=form.cleaned_data["leavers_on"],
+        )
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
     return redirect("mis_import:job_detail", pk=job.pk)

@@ -188,7 +188,7 @@ def build_demo(world: Any) -> None:
     submission = services.submit(actor=graduate, portfolio=portfolio, today=submit_day)
     (review,) = services.allocate(
         actor=admin, provider=world.provider, reviewers=[reviewer], submissions=[submission]
-    )
+    ).reviews
     services.record_review(
         actor=reviewer,
         review=review,

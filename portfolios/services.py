@@ -8,6 +8,7 @@ import hashlib
 import mimetypes
 import random
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import nh3
@@ -20,7 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from access.models import RoleAssignment
 from audit.services import record_event
+from people.models import StaffMember
 from portfolios import credentials, sampling
 from portfolios.models import (
     Attachment,
@@ -367,10 +370,45 @@ def grant_extension(*, actor: Any, portfolio: Portfolio, until: datetime.date, r
 # --- Review ------------------------------------------------------------------------------------
 
 
-def allocate(
-    *, actor: Any, provider: Any, reviewers: list[Any], submissions: list[Submission]
-) -> list[Review]:
-    """Allocate unallocated submissions to reviewers, always to the one with the fewest reviews so far."""
+@dataclass
+class Allocation:
+    """What `allocate` did: the reviews made, and the portfolios no chosen reviewer may take (with why)."""
+
+    reviews: list[Review] = field(default_factory=list)
+    unallocated: list[tuple[Submission, str]] = field(default_factory=list)
+
+
+def _reviewer_school_ids(reviewers: list[Any]) -> dict[int, set[int]]:
+    """For each reviewer, the organisations where they work: an active staff record or a current role."""
+    schools: dict[int, set[int]] = {r.pk: set() for r in reviewers}
+    for user_id, org_id in StaffMember.objects.filter(user__in=reviewers, is_active=True).values_list(
+        "user_id", "organisation_id"
+    ):
+        schools[user_id].add(org_id)
+    for user_id, org_id in (
+        RoleAssignment.objects.current().filter(user__in=reviewers).values_list("user_id", "organisation_id")
+    ):
+        schools[user_id].add(org_id)
+    return schools
+
+
+def reviewer_conflict(reviewer: Any, enrolment: Enrolment, school_ids: set[int]) -> str:
+    """Why this reviewer may not review this participant's portfolio ('' when they may)."""
+    if enrolment.mentor_id == reviewer.pk:
+        return f"{reviewer.full_name} is the participant's mentor"
+    if enrolment.participant_id == reviewer.pk:
+        return f"{reviewer.full_name} is the participant"
+    if enrolment.organisation_id in school_ids:
+        return f"{reviewer.full_name} works at {enrolment.organisation}"
+    return ""
+
+
+def allocate(*, actor: Any, provider: Any, reviewers: list[Any], submissions: list[Submission]) -> Allocation:
+    """Allocate unallocated submissions to reviewers, always to the one with the fewest reviews so far.
+
+    A reviewer never gets a participant from a school where they work, nor one they mentor; a portfolio that
+    none of the chosen reviewers may take is left unallocated and reported with the reason.
+    """
     if not reviewers:
         raise ValidationError("Choose at least one reviewer.")
     loads = dict(
@@ -381,18 +419,33 @@ def allocate(
     )
     by_id = {r.pk: r for r in reviewers}
     load = {r.pk: loads.get(r.pk, 0) for r in reviewers}
-    made = []
+    schools = _reviewer_school_ids(reviewers)
+    result = Allocation()
     now = timezone.now()
     with transaction.atomic():
         for submission in sorted(submissions, key=lambda s: s.pk):
             if Review.objects.filter(submission=submission).exists():
                 continue
+            enrolment = submission.portfolio.enrolment
+            conflicts = {pk: reviewer_conflict(by_id[pk], enrolment, schools[pk]) for pk in by_id}
+            eligible = [pk for pk in by_id if not conflicts[pk]]
+            if not eligible:
+                reasons = "; ".join(conflicts[pk] for pk in sorted(by_id))
+                result.unallocated.append(
+                    (
+                        submission,
+                        f"{enrolment.participant.full_name} ({enrolment.organisation}) is not allocated: "
+                        f"no chosen reviewer is independent of their school ({reasons}). "
+                        "Choose another reviewer.",
+                    )
+                )
+                continue
             previous = Review.objects.filter(submission__portfolio=submission.portfolio).first()
             # A resubmission goes back to the reviewer who judged it first, where possible.
-            if previous is not None and previous.reviewer_id in by_id:
+            if previous is not None and previous.reviewer_id in eligible:
                 chosen = previous.reviewer_id
             else:
-                chosen = min(load, key=lambda pk: (load[pk], by_id[pk].full_name, pk))
+                chosen = min(eligible, key=lambda pk: (load[pk], by_id[pk].full_name, pk))
             review = Review(
                 organisation_id=submission.organisation_id,
                 provider=provider,
@@ -404,8 +457,8 @@ def allocate(
             review.full_clean()
             review.save()
             load[chosen] += 1
-            made.append(review)
-    return made
+            result.reviews.append(review)
+    return result
 
 
 def record_review(

@@ -154,7 +154,7 @@ def allocate(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only programme administrators allocate portfolios.")
     form = forms.AllocationForm(request.POST, reviewers=_reviewers(provider_ids))
     if form.is_valid():
-        made = []
+        made, unallocated = [], []
         for provider in Organisation.objects.filter(pk__in=provider_ids).order_by("pk"):
             reviewers = [
                 r
@@ -163,10 +163,14 @@ def allocate(request: HttpRequest) -> HttpResponse:
             ]
             subs = list(Submission.objects.filter(portfolio__provider=provider, review__isnull=True))
             if reviewers and subs:
-                made += services.allocate(
+                result = services.allocate(
                     actor=request.user, provider=provider, reviewers=reviewers, submissions=subs
                 )
+                made += result.reviews
+                unallocated += result.unallocated
         messages.success(request, f"{len(made)} portfolio(s) allocated.")
+        for _submission, reason in unallocated:
+            messages.error(request, reason)
     else:
         messages.error(request, "Choose at least one reviewer.")
     return redirect("portfolios:provider_admin")

@@ -23,6 +23,7 @@ class QualificationsConfig(AppConfig):
             models.Booking,
             models.Enrolment,
             models.SessionAttendance,
+            models.CreditNote,
         ):
             track(model, exclude=("ical_token", "uid"))
         from . import registrations  # noqa: F401

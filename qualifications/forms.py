@@ -9,6 +9,7 @@ from organisations.models import AcademicYear
 from qualifications.models import (
     Activity,
     Cluster,
+    DeliveryModel,
     Edition,
     FeeRule,
     MentorTrainingSession,
@@ -130,9 +131,15 @@ class EditionForm(forms.ModelForm):
             "fee_note",
             "fee_includes",
             "booking_note",
+            "refund_before_start_percent",
+            "refund_after_start_percent",
             "is_published",
         ]
         widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
+        labels = {
+            "refund_before_start_percent": "Refund on withdrawal before the first training day (% of the fee)",
+            "refund_after_start_percent": "Refund on withdrawal on or after the first training day (% of the fee)",
+        }
 
 
 class ActivityForm(forms.ModelForm):
@@ -226,13 +233,84 @@ class FeeRuleForm(forms.ModelForm):
         self.fields["amount"].label = f"{rule.get_delivery_model_display()}, {who} (£)"
 
     def clean_amount(self) -> Any:
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount < 0:
-            raise forms.ValidationError("Ensure this value is greater than or equal to 0.")
-        return amount
+        return _positive_amount(self.cleaned_data["amount"])
 
 
 FeeRuleFormSet = forms.modelformset_factory(FeeRule, form=FeeRuleForm, extra=0)
+
+
+def _positive_amount(amount: Any) -> Any:
+    if amount is not None and amount <= 0:
+        raise forms.ValidationError("Enter a fee greater than £0.")
+    return amount
+
+
+class FeeRuleEditForm(forms.Form):
+    """One fee rule: delivery model, membership and amount; one current rule per delivery model and membership."""
+
+    delivery_model = forms.ChoiceField(choices=DeliveryModel.choices, label="Delivery model")
+    is_member = forms.TypedChoiceField(
+        choices=[("1", "Member schools"), ("0", "Other schools")],
+        coerce=lambda v: v == "1",
+        label="Schools",
+        help_text="Member schools belong to one of the edition's associations on the booking date.",
+    )
+    amount = forms.DecimalField(max_digits=8, decimal_places=2, label="Fee per participant per level (£)")
+
+    def __init__(self, *args: Any, edition: Edition, rule: FeeRule | None = None, **kwargs: Any) -> None:
+        if rule is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "delivery_model": rule.delivery_model,
+                "is_member": "1" if rule.is_member else "0",
+                "amount": rule.amount,
+            }
+        super().__init__(*args, **kwargs)
+        self.edition, self.rule = edition, rule
+
+    def clean_amount(self) -> Any:
+        return _positive_amount(self.cleaned_data["amount"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("delivery_model") and data.get("is_member") is not None:
+            clash = self.edition.fee_rules.filter(
+                delivery_model=data["delivery_model"], is_member=data["is_member"], retired_at__isnull=True
+            )
+            if self.rule is not None:
+                clash = clash.exclude(pk=self.rule.pk)
+            if clash.exists():
+                raise forms.ValidationError(
+                    "There is already a current fee for that delivery model and those schools: "
+                    "change it, or retire it first."
+                )
+        return data
+
+
+class WithdrawalForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label="Date of withdrawal", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label="Reason for the withdrawal", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, booked_on: Any, today: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.booked_on, self.today = booked_on, today
+
+    def clean_withdrawn_on(self) -> Any:
+        on = self.cleaned_data["withdrawn_on"]
+        if on > self.today:
+            raise forms.ValidationError("The withdrawal date cannot be in the future.")
+        if on < self.booked_on:
+            raise forms.ValidationError(
+                f"The withdrawal date cannot be before the booking was made ({self.booked_on:%-d %B %Y})."
+            )
+        return on
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason for the withdrawal.")
+        return reason
 
 
 class MentorSessionForm(forms.ModelForm):

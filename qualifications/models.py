@@ -8,6 +8,7 @@ Tenancy: programme content, clusters, training days, fee rules and attendance be
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -102,6 +103,17 @@ class Edition(models.Model):
         help_text="Aspiring participants may take part only after a recorded discussion with their Head.",
     )
     planned_clusters = models.JSONField(default=list, blank=True, help_text="Clusters the document plans.")
+    # The documents say nothing about refunds: the provider sets the rule for withdrawals per edition.
+    refund_before_start_percent = models.PositiveSmallIntegerField(
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of the fee credited when a participant withdraws before their cluster's first training day.",
+    )
+    refund_after_start_percent = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of the fee credited when a participant withdraws on or after the first training day.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -284,17 +296,37 @@ class FeeRule(models.Model):
     is_member = models.BooleanField(
         help_text="For schools in membership of one of the edition's associations."
     )
-    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    amount = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    # Retired rules are kept (and shown) for the record; they no longer price new bookings.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
-        ordering = ["edition", "delivery_model", "-is_member"]
+        ordering = ["edition", "retired_at", "delivery_model", "-is_member"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "delivery_model", "is_member"], name="fee_rule_unique")
+            models.UniqueConstraint(
+                fields=["edition", "delivery_model", "is_member"],
+                condition=Q(retired_at__isnull=True),
+                name="fee_rule_unique_current",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_rule_amount_positive"),
         ]
 
     def __str__(self) -> str:
         who = "member" if self.is_member else "other"
         return f"{self.edition} {self.get_delivery_model_display()} {who}: £{self.amount}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def who(self) -> str:
+        return "Member schools" if self.is_member else "Other schools"
 
 
 class MentorTrainingSession(models.Model):
@@ -346,6 +378,8 @@ class InvoiceCounter(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
     last_number = models.PositiveIntegerField(default=0)
+
+    last_credit_number = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.last_number}"
@@ -435,6 +469,11 @@ class Enrolment(models.Model):
     mentor_session = models.ForeignKey(
         MentorTrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentor_places"
     )
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ical_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     class Meta:
@@ -475,3 +514,32 @@ class SessionAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment.participant}: {self.get_mark_display()}"
+
+
+class CreditNote(models.Model):
+    """A numbered credit against a booking's invoice, issued when a charged participant withdraws."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="qualification_credit_notes",
+        help_text="The school.",
+    )
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="issued_credit_notes")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="credit_notes")
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="credit_note")
+    number = models.CharField(max_length=30, unique=True)
+    issued_on = models.DateField()
+    amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    percent = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    rule = models.CharField(max_length=300, help_text="The refund rule applied, in words.")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.booking.invoice_number})"

@@ -175,3 +175,14 @@ def can_choose_mentor_session(user: Any, enrolment: Any) -> bool:
         or enrolment.organisation_id in booker_school_ids(user)
         or enrolment.provider_id in admin_provider_ids(user)
     )
+
+
+def can_withdraw_enrolment(user: Any, enrolment: Any) -> bool:
+    """The school's CPD coordinator (the booker) or the provider's programme administrators."""
+    return enrolment.organisation_id in booker_school_ids(
+        user
+    ) or enrolment.provider_id in admin_provider_ids(user)
+
+
+def can_view_credit_note(user: Any, credit: Any) -> bool:
+    return can_view_booking(user, credit.booking)

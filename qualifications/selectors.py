@@ -6,13 +6,27 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qualifications import permissions as perms
-from qualifications.models import Booking, Cluster, Edition, Enrolment, TrainingDay
+from qualifications.models import Booking, Cluster, CreditNote, Edition, Enrolment, TrainingDay
 
 ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+# Charged on the invoice: a withdrawn participant's place stays charged; a credit note offsets it.
+CHARGED = [*ACTIVE, Enrolment.Status.WITHDRAWN]
+MONEY = DecimalField(max_digits=10, decimal_places=2)
+
+
+def _credits_for_booking() -> Subquery:
+    return Subquery(
+        CreditNote.objects.filter(booking=OuterRef("pk"))
+        .values("booking")
+        .annotate(t=Sum("amount"))
+        .values("t")[:1],
+        output_field=MONEY,
+    )
 
 
 def visible_editions(user: Any) -> QuerySet[Edition]:
@@ -47,8 +61,12 @@ def visible_bookings(user: Any) -> QuerySet[Booking]:
             waiting=Count(
                 "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
             ),
-            amount=Sum("enrolments__fee", filter=Q(enrolments__status__in=ACTIVE)),
+            credited=Coalesce(_credits_for_booking(), Value(0), output_field=MONEY),
+            charged=Coalesce(
+                Sum("enrolments__fee", filter=Q(enrolments__status__in=CHARGED)), Value(0), output_field=MONEY
+            ),
         )
+        .annotate(amount=F("charged") - F("credited"))
         .order_by("-created_at")
     )
 
@@ -83,8 +101,14 @@ def fees_by_edition(user: Any) -> list[dict[str, Any]]:
     )
     for edition in editions:
         active = Enrolment.objects.filter(edition=edition, status__in=ACTIVE)
-        total = active.aggregate(t=Sum("fee"))["t"] or Decimal("0")
-        unpaid = active.filter(booking__paid=False).aggregate(t=Sum("fee"))["t"] or Decimal("0")
+        charged = Enrolment.objects.filter(edition=edition, status__in=CHARGED)
+        credits = CreditNote.objects.filter(booking__edition=edition)
+        total = (charged.aggregate(t=Sum("fee"))["t"] or Decimal("0")) - (
+            credits.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+        )
+        unpaid = (charged.filter(booking__paid=False).aggregate(t=Sum("fee"))["t"] or Decimal("0")) - (
+            credits.filter(booking__paid=False).aggregate(t=Sum("amount"))["t"] or Decimal("0")
+        )
         rows.append(
             {
                 "edition": edition,
@@ -94,7 +118,7 @@ def fees_by_edition(user: Any) -> list[dict[str, Any]]:
                 ).count(),
                 "total": total,
                 "unpaid": unpaid,
-                "rules": list(edition.fee_rules.all()),
+                "rules": list(edition.fee_rules.filter(retired_at__isnull=True)),
             }
         )
     return rows

@@ -26,6 +26,7 @@ from qualifications.models import (
     Booking,
     Cluster,
     ClusterFacilitator,
+    CreditNote,
     DeliveryModel,
     Edition,
     Enrolment,
@@ -184,7 +185,7 @@ def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) 
     new.planned_clusters = []
     new.full_clean()
     new.save()
-    for rule in old.fee_rules.all():
+    for rule in old.fee_rules.filter(retired_at__isnull=True):
         FeeRule.objects.create(
             organisation=rule.organisation,
             edition=new,
@@ -295,7 +296,9 @@ def quote_fee(*, edition: Edition, delivery_model: str, school: Organisation, on
     associations on that date, the other rate otherwise."""
     associations = sorted(school.associations_on(on))
     is_member = bool(set(associations) & set(edition.member_associations))
-    rule = FeeRule.objects.filter(edition=edition, delivery_model=delivery_model, is_member=is_member).first()
+    rule = FeeRule.objects.filter(
+        edition=edition, delivery_model=delivery_model, is_member=is_member, retired_at__isnull=True
+    ).first()
     if rule is None:
         label = dict(DeliveryModel.choices).get(delivery_model, delivery_model)
         raise ValidationError(f"{edition} has no fee for the {label.lower()}, so it cannot be booked.")
@@ -575,17 +578,134 @@ def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | No
     return booking
 
 
+# Places charged on an invoice: a withdrawn participant's place stays charged and a credit note offsets it.
+CHARGED = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN]
+
+
 def invoice_lines(booking: Booking) -> list[Enrolment]:
-    """The places charged on a booking's invoice: enrolled or completed, not waiting or cancelled."""
+    """The places charged on a booking's invoice: enrolled, completed or withdrawn, not waiting or cancelled."""
     return list(
-        booking.enrolments.filter(status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED])
+        booking.enrolments.filter(status__in=CHARGED)
         .select_related("participant", "mentor", "level")
         .order_by("participant__full_name")
     )
 
 
-def invoice_total(booking: Booking) -> Decimal:
+def invoice_charges(booking: Booking) -> Decimal:
+    """The sum of the places charged, before credit notes."""
     return sum((e.fee for e in invoice_lines(booking)), Decimal("0.00"))
+
+
+def credits_total(booking: Booking) -> Decimal:
+    return sum((c.amount for c in booking.credit_notes.all()), Decimal("0.00"))
+
+
+def invoice_total(booking: Booking) -> Decimal:
+    """What the school owes on the booking: the places charged less any credit notes."""
+    return invoice_charges(booking) - credits_total(booking)
+
+
+# --- Withdrawals and credit notes -------------------------------------------------------------
+
+
+def _next_credit_number(provider: Organisation, on: datetime.date) -> str:
+    InvoiceCounter.objects.get_or_create(organisation=provider)
+    counter = InvoiceCounter.objects.select_for_update().get(organisation=provider)
+    counter.last_credit_number += 1
+    counter.save(update_fields=["last_credit_number"])
+    return f"CN-{on.year}-{counter.last_credit_number:05d}"
+
+
+def first_training_day(cluster: Cluster) -> datetime.date | None:
+    first = cluster.training_days.order_by("starts_at").first()
+    return timezone.localtime(first.starts_at).date() if first else None
+
+
+@dataclass
+class RefundQuote:
+    amount: Decimal
+    percent: int
+    rule: str
+
+
+def quote_refund(*, enrolment: Enrolment, on: datetime.date) -> RefundQuote:
+    """The credit for withdrawing a place on a date, by the edition's refund rule (set by the provider; the
+    programme documents say nothing about refunds). A place never charged (waiting list) is credited nothing."""
+    edition = enrolment.edition
+    first = first_training_day(enrolment.cluster)
+    if first is None or on < first:
+        percent = edition.refund_before_start_percent
+        when = f"before the first training day ({first:%-d %B %Y})" if first else "before any training day"
+    else:
+        percent = edition.refund_after_start_percent
+        when = f"on or after the first training day ({first:%-d %B %Y})"
+    amount = (enrolment.fee * percent / Decimal(100)).quantize(Decimal("0.01"))
+    return RefundQuote(amount=amount, percent=percent, rule=f"{percent}% of the fee for a withdrawal {when}")
+
+
+def withdraw_enrolment(
+    *, actor: Any, enrolment: Enrolment, on: datetime.date, reason: str, today: datetime.date | None = None
+) -> tuple[Enrolment, CreditNote | None, list[Enrolment]]:
+    """Withdraw an enrolled participant: the place is freed for the waiting list and, when the edition's
+    refund rule gives anything back, a numbered credit note is issued. One transaction, audited.
+
+    Returns the enrolment, the credit note (None when the rule credits nothing) and those promoted."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give the reason for the withdrawal.")
+    today = today or timezone.localdate()
+    if on > today:
+        raise ValidationError("The withdrawal date cannot be in the future.")
+    with transaction.atomic():
+        cluster = Cluster.objects.select_for_update().get(pk=enrolment.cluster_id)
+        enrolment = (
+            Enrolment.objects.select_for_update().select_related("edition", "booking").get(pk=enrolment.pk)
+        )
+        if enrolment.status != Enrolment.Status.ENROLLED:
+            raise ValidationError(
+                "Only an enrolled participant can be withdrawn (a waiting-list place is cancelled instead)."
+            )
+        if on < enrolment.booking.booked_on:
+            raise ValidationError("The withdrawal date cannot be before the booking was made.")
+        refund = quote_refund(enrolment=enrolment, on=on)
+        enrolment.status = Enrolment.Status.WITHDRAWN
+        enrolment.withdrawn_on = on
+        enrolment.withdrawal_reason = reason
+        enrolment.withdrawn_by = actor
+        enrolment.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "withdrawn_by"])
+        credit = None
+        if refund.amount > 0:
+            credit = CreditNote(
+                organisation_id=enrolment.organisation_id,
+                provider_id=enrolment.provider_id,
+                booking=enrolment.booking,
+                enrolment=enrolment,
+                number=_next_credit_number(enrolment.booking.provider, on),
+                issued_on=today,
+                amount=refund.amount,
+                percent=refund.percent,
+                rule=refund.rule,
+                issued_by=actor,
+            )
+            credit.full_clean()
+            credit.save()
+        promoted = _promote_waiting(cluster)
+        record_event(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=enrolment,
+            organisation_id=enrolment.organisation_id,
+            note=(
+                f"Withdrew {enrolment.participant.full_name} from {cluster} on {on:%Y-%m-%d}: {reason}. "
+                + (
+                    f"Credit note {credit.number} for £{credit.amount}."
+                    if credit
+                    else "No credit (refund rule)."
+                )
+                + (f" Promoted: {', '.join(e.participant.full_name for e in promoted)}." if promoted else "")
+            ),
+        )
+    return enrolment, credit, promoted
 
 
 def record_safeguarding(
@@ -620,13 +740,76 @@ def people_at(school: Organisation) -> Q:
 def update_fees(*, actor: Any, edition: Edition, amounts: dict[int, Decimal]) -> int:
     """Set the fee amounts of an edition's fee rules (in the annual review). Bookings keep their frozen fees."""
     changed = 0
-    for rule in edition.fee_rules.select_for_update().filter(pk__in=amounts.keys()):
+    for rule in edition.fee_rules.select_for_update().filter(pk__in=amounts.keys(), retired_at__isnull=True):
         if rule.amount != amounts[rule.pk]:
             rule.amount = amounts[rule.pk]
             rule.full_clean()
             rule.save(update_fields=["amount"])
             changed += 1
     return changed
+
+
+def _check_fee_rule_free(rule: FeeRule) -> None:
+    clash = FeeRule.objects.filter(
+        edition_id=rule.edition_id,
+        delivery_model=rule.delivery_model,
+        is_member=rule.is_member,
+        retired_at__isnull=True,
+    ).exclude(pk=rule.pk)
+    if clash.exists():
+        who = "member schools" if rule.is_member else "other schools"
+        raise ValidationError(
+            f"{rule.edition} already has a fee for the {rule.get_delivery_model_display().lower()} and {who}: "
+            "change that one, or retire it first."
+        )
+
+
+def create_fee_rule(
+    *, actor: Any, edition: Edition, delivery_model: str, is_member: bool, amount: Decimal
+) -> FeeRule:
+    """Add a fee (per participant per level) for a delivery model and membership; one current rule each."""
+    with transaction.atomic():
+        Edition.objects.select_for_update().get(pk=edition.pk)
+        rule = FeeRule(
+            organisation=edition.organisation,
+            edition=edition,
+            delivery_model=delivery_model,
+            is_member=is_member,
+            amount=amount,
+        )
+        _check_fee_rule_free(rule)
+        rule.full_clean()
+        rule.save()
+    return rule
+
+
+def update_fee_rule(
+    *, actor: Any, rule: FeeRule, delivery_model: str, is_member: bool, amount: Decimal
+) -> FeeRule:
+    """Change a current fee rule. Bookings already made keep the fee frozen on them."""
+    with transaction.atomic():
+        Edition.objects.select_for_update().get(pk=rule.edition_id)
+        rule = FeeRule.objects.select_for_update().get(pk=rule.pk)
+        if rule.is_retired:
+            raise ValidationError("A retired fee cannot be changed.")
+        rule.delivery_model, rule.is_member, rule.amount = delivery_model, is_member, amount
+        _check_fee_rule_free(rule)
+        rule.full_clean()
+        rule.save()
+    return rule
+
+
+def retire_fee_rule(*, actor: Any, rule: FeeRule) -> FeeRule:
+    """Retire a fee rule: new bookings on that delivery model and membership are refused until a new rule is
+    added. The rule is kept for the record and bookings already made keep their fee."""
+    with transaction.atomic():
+        rule = FeeRule.objects.select_for_update().get(pk=rule.pk)
+        if rule.is_retired:
+            raise ValidationError("This fee is already retired.")
+        rule.retired_at = timezone.now()
+        rule.retired_by = actor
+        rule.save(update_fields=["retired_at", "retired_by"])
+    return rule
 
 
 def create_mentor_session(*, actor: Any, edition: Edition, data: dict[str, Any]) -> MentorTrainingSession:

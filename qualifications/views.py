@@ -26,8 +26,10 @@ from qualifications.models import (
     Activity,
     Booking,
     Cluster,
+    CreditNote,
     Edition,
     Enrolment,
+    FeeRule,
     SafeguardingTraining,
     SessionAttendance,
     TrainingDay,
@@ -87,7 +89,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "levels": levels,
             "clusters": clusters,
-            "fee_rules": edition.fee_rules.all(),
+            "fee_rules": edition.fee_rules.filter(retired_at__isnull=True),
             "is_admin": perms.can_manage_provider_record(request.user, edition),
             "is_booker": perms.is_booker(request.user),
             "mentor_sessions": edition.mentor_sessions.all(),
@@ -169,13 +171,107 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def edition_fees(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an edition's fee schedule (annual review); bookings already made keep their fee."""
     edition = _managed_edition(request, pk)
-    formset = forms.FeeRuleFormSet(request.POST or None, queryset=edition.fee_rules.all(), prefix="fee")
+    current = edition.fee_rules.filter(retired_at__isnull=True)
+    formset = forms.FeeRuleFormSet(request.POST or None, queryset=current, prefix="fee")
     if request.method == "POST" and formset.is_valid():
         amounts = {f.instance.pk: f.cleaned_data["amount"] for f in formset.forms}
         changed = services.update_fees(actor=request.user, edition=edition, amounts=amounts)
         messages.success(request, f"Fees saved ({changed} changed). Bookings already made keep their fee.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(request, "qualifications/edition_fees.html", {"formset": formset, "edition": edition})
+    return render(
+        request,
+        "qualifications/edition_fees.html",
+        {
+            "formset": formset,
+            "edition": edition,
+            "current": current,
+            "retired": edition.fee_rules.filter(retired_at__isnull=False).select_related("retired_by"),
+        },
+    )
+
+
+def _managed_fee_rule(request: HttpRequest, pk: int) -> FeeRule:
+    """A fee rule of the user's provider that they may manage: 404 outside reach, 403 for other roles."""
+    return perms.fetch(
+        request.user,
+        FeeRule.objects.select_related("edition__programme", "edition__academic_year"),
+        Q(organisation_id__in=perms.provider_ids(request.user)),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fee_rule_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a fee for a delivery model and membership (for example an online fee for a new cluster model)."""
+    edition = _managed_edition(request, pk)
+    form = forms.FeeRuleEditForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.create_fee_rule(actor=request.user, edition=edition, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Fee added: {rule.get_delivery_model_display()}, {rule.who.lower()}.")
+            return redirect("qualifications:edition_fees", pk=edition.pk)
+    return render(
+        request,
+        "qualifications/fee_rule_form.html",
+        {"form": form, "title": f"Add a fee to {edition}", "edition": edition},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fee_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a current fee rule; bookings already made keep their frozen fee."""
+    rule = _managed_fee_rule(request, pk)
+    if rule.is_retired:
+        messages.info(request, "This fee is retired and can no longer be changed.")
+        return redirect("qualifications:edition_fees", pk=rule.edition_id)
+    form = forms.FeeRuleEditForm(request.POST or None, edition=rule.edition, rule=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_fee_rule(actor=request.user, rule=rule, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The fee is saved. Bookings already made keep their fee.")
+            return redirect("qualifications:edition_fees", pk=rule.edition_id)
+    return render(
+        request,
+        "qualifications/fee_rule_form.html",
+        {"form": form, "title": f"Change a fee of {rule.edition}", "edition": rule.edition},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def fee_rule_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Retire a fee rule, after a confirmation page; it stays on record and bookings keep their fee."""
+    rule = _managed_fee_rule(request, pk)
+    back = reverse("qualifications:edition_fees", args=[rule.edition_id])
+    if rule.is_retired:
+        messages.info(request, "This fee is already retired.")
+        return redirect(back)
+    if request.method == "POST":
+        services.retire_fee_rule(actor=request.user, rule=rule)
+        messages.success(
+            request,
+            f"The fee for the {rule.get_delivery_model_display().lower()}, {rule.who.lower()}, is retired.",
+        )
+        return redirect(back)
+    return render(
+        request,
+        "qualifications/confirm.html",
+        {
+            "title": f"Retire the £{rule.amount} fee for the {rule.get_delivery_model_display().lower()}, "
+            f"{rule.who.lower()}?",
+            "text": f"New bookings of {rule.edition} on this delivery model from {rule.who.lower()} will be "
+            "refused until a new fee is added. Bookings already made keep the fee they were booked at.",
+            "button": "Retire the fee",
+            "back": back,
+            "back_label": "Go back without retiring",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -513,7 +609,7 @@ def _fetch_booking(request: HttpRequest, pk: int, check: Any) -> Booking:
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _fetch_booking(request, pk, perms.can_view_booking)
     enrolments = booking.enrolments.select_related(
-        "participant", "mentor", "mentor_session", "safeguarding_record"
+        "participant", "mentor", "mentor_session", "safeguarding_record", "credit_note"
     )
     return render(
         request,
@@ -521,7 +617,10 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "booking": booking,
             "enrolments": enrolments,
+            "credit_notes": booking.credit_notes.select_related("enrolment__participant"),
+            "charges": services.invoice_charges(booking),
             "total": services.invoice_total(booking),
+            "can_withdraw": perms.can_withdraw_enrolment(request.user, booking),
             "can_mark_paid": perms.can_mark_paid(request.user, booking),
             "edition": booking.edition,
         },
@@ -539,6 +638,8 @@ def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "booking": booking,
             "lines": services.invoice_lines(booking),
+            "charges": services.invoice_charges(booking),
+            "credit_notes": booking.credit_notes.all(),
             "total": services.invoice_total(booking),
             "issued_on": booking.booked_on,
         },
@@ -622,6 +723,88 @@ def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "back": back,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booker or the provider withdraws an enrolled participant: the place is freed for the waiting list
+    and a credit note is issued by the edition's refund rule. The page is the confirmation."""
+    enrolment = _fetch_enrolment(request, pk, perms.can_withdraw_enrolment)
+    back = reverse("qualifications:booking_detail", args=[enrolment.booking_id])
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        messages.info(request, "Only an enrolled participant can be withdrawn.")
+        return redirect(back)
+    today = timezone.localdate()
+    form = forms.WithdrawalForm(
+        request.POST or None,
+        booked_on=enrolment.booking.booked_on,
+        today=today,
+        initial={"withdrawn_on": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, credit, promoted = services.withdraw_enrolment(
+                actor=request.user,
+                enrolment=enrolment,
+                on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            text = f"{enrolment.participant.full_name} is withdrawn."
+            text += (
+                f" Credit note {credit.number} for £{credit.amount} is issued."
+                if credit
+                else " No credit is due under the edition's refund rule."
+            )
+            if promoted:
+                text += (
+                    " "
+                    + ", ".join(e.participant.full_name for e in promoted)
+                    + " moved up from the waiting list."
+                )
+            messages.success(request, text)
+            return redirect(back)
+    on = form.cleaned_data["withdrawn_on"] if form.is_bound and form.is_valid() else today
+    return render(
+        request,
+        "qualifications/withdraw.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "refund": services.quote_refund(enrolment=enrolment, on=on),
+            "first_day": services.first_training_day(enrolment.cluster),
+            "waiting": enrolment.cluster.enrolments.filter(status=Enrolment.Status.WAITLISTED).count(),
+            "back": back,
+        },
+    )
+
+
+@require_GET
+def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A credit note as a PDF, laid out like the invoice."""
+    from weasyprint import HTML
+
+    credit = perms.fetch(
+        request.user,
+        CreditNote.objects.select_related(
+            "booking__organisation",
+            "booking__provider",
+            "booking__edition",
+            "booking__cluster__level",
+            "booking__booked_by",
+            "enrolment__participant",
+        ),
+        perms.booking_reach_q(request.user),
+        perms.can_view_credit_note,
+        pk=pk,
+    )
+    html = render_to_string("qualifications/credit_note.html", {"credit": credit, "booking": credit.booking})
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="credit-note-{credit.number}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -65,3 +65,28 @@ def test_it_polls_the_progress_bar_until_the_check_finishes(page, live_server):
     )
     page.get_by_text("What importing would do").wait_for()
     axe_check(page)
+
+
+def test_it_marks_the_pupils_missing_from_a_whole_roll_file_as_left_when_ticked(page, live_server):
+    """The sample roll lacks the four existing Oakfield pupils: the preview names them; ticking marks them."""
+    world = build_school_world()
+    sign_in(page, live_server.url, world.admin)
+    visit(page, f"{live_server.url}/imports/")
+    page.get_by_label("What the file holds").select_option("pupils")
+    page.get_by_label("CSV file").set_input_files(
+        str(Path(settings.BASE_DIR) / "docs" / "samples" / "pupils.csv")
+    )
+    page.get_by_label("This pupil file is the whole roll").check()
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state()
+    page.get_by_text("What importing would do").wait_for()
+    axe_check(page)
+    assert "Cleo Cole" in page.locator("table").first.inner_text()
+    page.get_by_label("Mark these 4 pupils as left and end their group memberships").check()
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_load_state()
+    page.get_by_text("were marked as left on").wait_for()
+    axe_check(page)
+    world.cleo.refresh_from_db()
+    assert world.cleo.left_on is not None
+    assert Pupil.objects.filter(organisation=world.school, left_on__isnull=True).count() == 12

@@ -38,7 +38,7 @@ def _full_world():  # noqa: ANN202
     submission = services.submit(actor=world.participant, portfolio=portfolio)
     (review,) = services.allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[submission]
-    )
+    ).reviews
     services.record_review(
         actor=world.reviewer,
         review=review,

@@ -53,7 +53,7 @@ def test_it_opens_one_resubmission_window_for_not_yet(django_capture_on_commit_c
     first = services.submit(actor=world.participant, portfolio=portfolio)
     (review,) = services.allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[first]
-    )
+    ).reviews
     with django_capture_on_commit_callbacks(execute=True):
         _judge(world, review, Outcome.NOT_YET)
     portfolio.refresh_from_db()
@@ -67,7 +67,7 @@ def test_it_opens_one_resubmission_window_for_not_yet(django_capture_on_commit_c
         provider=world.provider,
         reviewers=[world.reviewer, world.reviewer2],
         submissions=[second],
-    )
+    ).reviews
     assert review2.reviewer == world.reviewer  # back to the first reviewer
     _judge(world, review2, Outcome.NOT_YET)
     portfolio.refresh_from_db()
@@ -81,7 +81,7 @@ def test_it_refuses_a_satisfactory_whole_with_a_module_not_yet() -> None:
     sub = services.submit(actor=world.participant, portfolio=ready_to_submit(world))
     (review,) = services.allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
-    )
+    ).reviews
     modules = list(world.portfolio.enrolment.level.modules.all())
     judgements = {m.pk: (Outcome.SATISFACTORY, "ok") for m in modules}
     judgements[modules[0].pk] = (Outcome.NOT_YET, "missing evidence")
@@ -106,7 +106,7 @@ def test_it_finalises_only_after_disagreements_are_resolved_and_certifies(
         sub = services.submit(actor=p.enrolment.participant, portfolio=ready_to_submit(world, p))
         reviews += services.allocate(
             actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
-        )
+        ).reviews
     _judge(world, reviews[0], Outcome.SATISFACTORY, 5)
     _judge(world, reviews[1], Outcome.SATISFACTORY, 2)
     sample = services.draw_sample(actor=world.admin, edition=world.programme.edition, seed=99)

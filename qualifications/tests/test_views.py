@@ -495,7 +495,7 @@ def test_it_changes_fees_for_new_bookings_only(w, booked):
             "519.00" if (rule.delivery_model, rule.is_member) == ("online", True) else rule.amount
         )
     bad = client.post(url, {**data, "fee-0-amount": "-5"})
-    assert bad.status_code == 200 and "greater than or equal to 0" in bad.content.decode()
+    assert bad.status_code == 200 and "Enter a fee greater than £0." in bad.content.decode()
     client.post(url, data)
     assert w.isqam.fee_rules.get(delivery_model="online", is_member=True).amount == 519
     booked.refresh_from_db()
@@ -568,13 +568,25 @@ def test_it_counts_a_completed_level_1_for_level_2(w):
 def test_it_edits_and_publishes_an_edition(w):
     client = client_for(w.admin)
     url = reverse("qualifications:edition_edit", args=[w.plq.pk])
-    data = {"title": w.plq.title, "portfolio_deadline": "", "overview": w.plq.overview, "is_published": ""}
+    data = {
+        "title": w.plq.title,
+        "portfolio_deadline": "",
+        "overview": w.plq.overview,
+        "is_published": "",
+        "refund_before_start_percent": "90",
+        "refund_after_start_percent": "10",
+    }
     assert "This field is required" in client.post(url, data).content.decode()
+    too_much = client.post(
+        url, {**data, "portfolio_deadline": "2023-07-31", "refund_after_start_percent": "101"}
+    )
+    assert "less than or equal to 100" in too_much.content.decode()
     client.post(
         url,
         {**data, "portfolio_deadline": "2023-07-31", "review_note": "Portfolios are due by 31 July 2023."},
     )
     w.plq.refresh_from_db()
     assert not w.plq.is_published and w.plq.review_note == "Portfolios are due by 31 July 2023."
+    assert (w.plq.refund_before_start_percent, w.plq.refund_after_start_percent) == (90, 10)
     page = client_for(w.coordinator).get(reverse("qualifications:edition_detail", args=[w.plq.pk]))
     assert page.status_code == 404  # an unpublished edition leaves the schools' catalogue

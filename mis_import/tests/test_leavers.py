@@ -1,0 +1,199 @@
+"""Whole-roll pupil files: the pupils missing from the file are listed in the preview and marked as left (their
+group memberships ended) only when the administrator ticks the box, in the import's one transaction, audited.
+A partial file never marks leavers, and a failing import leaves everything as it was."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from mis_import.models import ImportJob
+from mis_import.samples import pupil_rows
+from mis_import.tests.helpers import pupil_file
+from pastoral.testing.factories import PupilFactory
+from pastoral.testing.personas import build_school_world, client_for
+from people.models import GroupMembership, Pupil
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_school_world()
+
+
+@pytest.fixture
+def admin(world):
+    return client_for(world.admin)
+
+
+def _roll(world) -> bytes:  # noqa: ANN001
+    """Alice and Ben stay (matched on MIS id), three pupils join; Cleo and Dan are not in the file."""
+    rows = pupil_rows(3)
+    rows.append(["", world.alice.mis_id, "Archer", "Alice", "", "01/05/2012", "F", "9", "9A", "N"])
+    rows.append(["", world.ben.mis_id, "Baker", "Ben", "", "02/06/2012", "M", "9", "9A", "N"])
+    return pupil_file(rows)
+
+
+def _upload(client, capture, content: bytes, full_roll: bool = True) -> ImportJob:  # noqa: ANN001
+    data = {
+        "kind": "pupils",
+        "encoding": "utf-8",
+        "file": SimpleUploadedFile("roll.csv", content, "text/csv"),
+    }
+    if full_roll:
+        data["is_full_roll"] = "on"
+    with capture(execute=True):
+        response = client.post(reverse("mis_import:index"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ImportJob.objects.latest("pk")
+
+
+def _commit(client, job: ImportJob, **data: str):  # noqa: ANN001, ANN202
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("mis_import:job_commit", args=[job.pk]), data)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    return client.get(response["Location"])
+
+
+def _state(world):  # noqa: ANN001, ANN202
+    pupils = sorted(Pupil.objects.filter(organisation=world.school).values_list("pk", "left_on"))
+    memberships = sorted(
+        GroupMembership.objects.filter(organisation=world.school).values_list("pk", "ends_on")
+    )
+    return pupils, memberships
+
+
+def test_it_lists_the_missing_pupils_in_the_preview_with_the_count_and_names(
+    world, admin, django_capture_on_commit_callbacks
+):
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
+    assert job.status == ImportJob.Status.READY, job.errors
+    assert sorted(p["name"] for p in job.summary["leavers"]) == ["Cleo Cole", "Dan Dyer"]
+    page = admin.get(reverse("mis_import:job_detail", args=[job.pk])).content.decode()
+    assert "<strong>2</strong> pupils on roll are not in it" in page
+    assert "Cleo Cole" in page and "Dan Dyer" in page
+    assert "Mark these 2 pupils as left and end their group memberships" in page
+
+
+def test_it_leaves_missing_pupils_on_roll_unless_the_box_is_ticked(
+    world, admin, django_capture_on_commit_callbacks
+):
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
+    page = _commit(admin, job).content.decode()
+    assert job.status == ImportJob.Status.IMPORTED
+    world.cleo.refresh_from_db()
+    assert world.cleo.left_on is None
+    assert GroupMembership.objects.current().filter(pupil=world.cleo).exists()
+    assert "2 pupils missing from the file were left on roll" in page
+
+
+def test_it_marks_the_missing_pupils_as_left_and_ends_their_memberships_when_ticked(
+    world, admin, django_capture_on_commit_callbacks
+):
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
+    on = timezone.localdate() - datetime.timedelta(days=3)
+    page = _commit(admin, job, mark_leavers="1", leavers_on=on.isoformat()).content.decode()
+    assert job.status == ImportJob.Status.IMPORTED and job.leavers_on == on
+    for pupil in (world.cleo, world.dan):
+        pupil.refresh_from_db()
+        assert pupil.left_on == on
+        assert not GroupMembership.objects.current().filter(pupil=pupil).exists()
+        assert GroupMembership.objects.get(pupil=pupil).ends_on == on
+    world.alice.refresh_from_db()
+    assert world.alice.left_on is None  # in the file: stays on roll
+    assert Pupil.objects.filter(organisation=world.school).count() == 4 + 3
+    assert job.summary["details"]["pupils marked as left"] == 2
+    assert job.summary["details"]["group memberships ended"] == 2
+    assert "marked as left on" in page
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, object_id=str(job.pk))
+    assert event.changes["leavers_marked"] is True and event.changes["leavers_on"] == on.isoformat()
+    assert sorted(p["name"] for p in event.changes["leavers"]) == ["Cleo Cole", "Dan Dyer"]
+
+
+def test_it_uses_the_import_date_by_default_and_refuses_a_future_date(
+    world, admin, django_capture_on_commit_callbacks
+):
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page = _commit(admin, job, mark_leavers="1", leavers_on=tomorrow.isoformat()).content.decode()
+    assert "The leaving date cannot be in the future." in page and job.status == ImportJob.Status.READY
+    _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat())
+    world.dan.refresh_from_db()
+    assert world.dan.left_on == timezone.localdate()
+
+
+def test_it_never_marks_leavers_from_a_partial_file(world, admin, django_capture_on_commit_callbacks):
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world), full_roll=False)
+    assert "leavers" not in job.summary
+    page = admin.get(reverse("mis_import:job_detail", args=[job.pk])).content.decode()
+    assert "missing from the file" not in page
+    page = _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat()).content.decode()
+    assert "Only a pupil file that is the whole roll can mark pupils as left." in page
+    assert job.status == ImportJob.Status.READY
+    world.cleo.refresh_from_db()
+    assert world.cleo.left_on is None
+
+
+def test_it_refuses_the_whole_roll_box_for_other_kinds_of_file(world, admin):
+    response = admin.post(
+        reverse("mis_import:index"),
+        {
+            "kind": "staff",
+            "encoding": "utf-8",
+            "is_full_roll": "on",
+            "file": SimpleUploadedFile("staff.csv", b"Forename,Surname,Email\nA,B,a@b.test\n", "text/csv"),
+        },
+    )
+    assert (
+        response.status_code == 200
+        and "Only a pupil file can be the whole roll." in response.content.decode()
+    )
+
+
+def test_it_changes_nothing_when_the_missing_pupils_changed_since_the_preview(
+    world, admin, django_capture_on_commit_callbacks
+):
+    """A pupil admitted after the preview would be marked as left unseen: the import is refused instead."""
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
+    PupilFactory(organisation=world.school, legal_first_name="Newly", legal_last_name="Arrived", year_group=7)
+    before = _state(world)
+    page = _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat()).content.decode()
+    assert job.status == ImportJob.Status.INVALID
+    assert "have changed since the preview" in page
+    assert _state(world) == before  # not even the new and updated rows were written
+
+
+def test_it_changes_nothing_when_a_row_fails_in_the_import_transaction(
+    world, admin, django_capture_on_commit_callbacks
+):
+    """The memberships' update fails after the new pupils and the leaving dates were written: the one
+    transaction undoes all of it."""
+    job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
+    before = _state(world)
+    original = QuerySet.update
+    calls = []
+
+    def failing_update(self, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append(self.model)
+        if self.model is GroupMembership:
+            raise RuntimeError("database went away")
+        return original(self, **kwargs)
+
+    with mock.patch.object(QuerySet, "update", failing_update):  # the task fails; its runner logs it
+        page = _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat())
+    assert "Something went wrong" in page.content.decode()
+    assert Pupil in calls and GroupMembership in calls  # the leaving dates were written, then it failed
+    assert _state(world) == before
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, object_id=str(job.pk)).exists()
