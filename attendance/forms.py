@@ -130,7 +130,25 @@ class SettingsForm(forms.ModelForm):
         }
 
 
-class StageForm(forms.ModelForm):
+class _RuleDefaults:
+    """The rule's minimums may be left blank: they then take the model's defaults (20 sessions, 0 days)."""
+
+    RULE_MINIMUMS = ("min_possible_sessions", "min_school_days_since_previous")
+
+    def _optional_minimums(self) -> None:
+        for name in self.RULE_MINIMUMS:
+            self.fields[name].required = False  # type: ignore[attr-defined]
+
+    def clean_min_possible_sessions(self):
+        value = self.cleaned_data.get("min_possible_sessions")  # type: ignore[attr-defined]
+        return EscalationStage._meta.get_field("min_possible_sessions").default if value is None else value
+
+    def clean_min_school_days_since_previous(self):
+        value = self.cleaned_data.get("min_school_days_since_previous")  # type: ignore[attr-defined]
+        return 0 if value is None else value
+
+
+class StageForm(_RuleDefaults, forms.ModelForm):
     class Meta:
         model = EscalationStage
         fields = [
@@ -148,6 +166,7 @@ class StageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["letter_template"].queryset = LetterTemplate.objects.filter(organisation=organisation)
+        self._optional_minimums()
 
     def clean_order(self):
         order = self.cleaned_data["order"]
@@ -184,7 +203,7 @@ def parse_date(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
-class StageRuleForm(forms.ModelForm):
+class StageRuleForm(_RuleDefaults, forms.ModelForm):
     """A stage's entry rule (and letter), edited after the stage exists."""
 
     class Meta:
@@ -204,6 +223,7 @@ class StageRuleForm(forms.ModelForm):
         self.fields["letter_template"].queryset = LetterTemplate.objects.filter(
             organisation_id=self.instance.organisation_id
         )
+        self._optional_minimums()
 
 
 class LessonRegisterChoiceForm(forms.Form):
