@@ -387,8 +387,8 @@ def can_take_lesson_register(user: Any, group: Group) -> bool:
 
 
 def lesson_register_groups(user: Any, organisation: Organisation) -> QuerySet:
-    """The groups of a school whose lesson registers this user may take."""
-    qs = Group.objects.filter(organisation=organisation)
+    """The groups of a school (or of a group's schools) whose lesson registers this user may take."""
+    qs = Group.objects.filter(organisation_id__in=scope_for(organisation).organisation_ids)
     if is_office(user, organisation.pk):
         return qs.order_by("name")
     ids = [g.group_id for g in access_for(user).grants if g.role == Role.TUTOR and g.group_id]
@@ -435,7 +435,7 @@ def post_registration_truancy(organisation: Organisation, date: datetime.date) -
     )
     return (
         LessonMark.objects.filter(
-            organisation=organisation,
+            organisation_id__in=scope_for(organisation).organisation_ids,
             register__date=date,
             code__in=codes_in(*LESSON_ABSENT_CATEGORIES),
         )

@@ -705,7 +705,7 @@ def lesson_registers(request: HttpRequest) -> HttpResponse:
     """Open a lesson register (group, date, session, lesson); today's lesson registers already taken."""
     organisation = _organisation(request)
     groups = selectors.lesson_register_groups(request.user, organisation)
-    if not groups.exists():
+    if not _office(request.user, organisation) and not groups.exists():
         raise PermissionDenied("Lesson registers are taken by a group's tutor or teacher, or the office.")
     today = timezone.localdate()
     form = LessonRegisterChoiceForm(

@@ -296,3 +296,21 @@ def test_it_shows_lesson_links_in_navigation_and_truancy_on_the_officers_home_pa
     home = client_for(world.attendance_officer).get(reverse("home")).content.decode()
     assert "lesson absences after registration" in home and "Escalations due" in home
     assert "Lesson registers</a>" not in client_for(world.head_of_year9).get(reverse("home")).content.decode()
+
+
+def test_it_lets_a_group_of_schools_leader_open_member_schools_lesson_registers_and_truancy(world):
+    from access.roles import Role
+    from pastoral.testing.factories import OrganisationFactory, RoleFactory, UserFactory
+
+    trust = OrganisationFactory(name="Oak Trust", slug="oak-trust", kind="group")
+    world.school.parent = trust
+    world.school.save()
+    leader = UserFactory(email="tia@oaktrust.test")
+    RoleFactory(organisation=trust, user=leader, role=Role.SENIOR_LEADER)
+    mark(world.alice, DAY, "AM", "/")
+    _save(world, {world.alice.pk: services.Entry("N")})
+    client = client_for(leader)
+    page = client.get(reverse("attendance:lessons"))
+    assert page.status_code == 200 and ">9A<" in page.content.decode()
+    truancy = client.get(reverse("attendance:truancy"), {"date": f"{DAY:%Y-%m-%d}"}).content.decode()
+    assert "Alice Archer" in truancy
