@@ -186,3 +186,82 @@ def build_attendance(world: Any) -> None:
                 recorded_by=officer,
             )
     world.extra["attendance_marks"] = len(unique)
+
+
+# --- Lesson registers, escalation rules (kept apart from the marks above) -----------------------
+
+STAGE_RULES = {1: (10, 20, 0), 2: (15, 40, 10), 3: (20, 60, 20)}  # order: (threshold %, min possible, days)
+
+
+def build_attendance_extras(world: Any) -> None:
+    """Entry rules on the stages, some pupils at stage 1, and today's lesson registers with a few truants."""
+    from attendance import selectors
+    from attendance.models import LessonMark, PupilEscalation
+
+    school = world.main_school
+    if school is None:
+        return
+    rng, today = world.rng, world.today
+    officer = world.users.get("attendance_officer")
+    with transaction.atomic():
+        AttendanceSettings.objects.filter(organisation=school).update(contact_log_years_after_leaving=3)
+        for stage in EscalationStage.objects.filter(organisation=school, order__in=STAGE_RULES):
+            threshold, sessions, days = STAGE_RULES[stage.order]
+            stage.threshold_percent, stage.min_possible_sessions = threshold, sessions
+            stage.min_school_days_since_previous = days
+            stage.save()
+        # Half of the pupils due for the first stage reached it a month ago, so some are due for the second.
+        due = selectors.escalations_due(school, today)
+        first = EscalationStage.objects.get(organisation=school, order=1)
+        for row in due[: len(due) // 2]:
+            PupilEscalation.objects.create(
+                organisation=school,
+                pupil=row["pupil"],
+                stage=first,
+                started_on=today - datetime.timedelta(days=30),
+                note="Letter sent home.",
+                recorded_by=officer,
+            )
+        # Three groups take a lesson register this morning; a few pupils registered present then missed it.
+        taken = list(
+            Register.objects.filter(
+                organisation=school, date=today, session="AM", lesson="", taken_at__isnull=False
+            )
+            .order_by("group__name")
+            .select_related("group")[:3]
+        )
+        now = timezone.now()
+        for register in taken:
+            lesson = Register.objects.create(
+                organisation=school,
+                group=register.group,
+                date=today,
+                session="AM",
+                lesson="P2 English",
+                taken_by=register.taken_by,
+                taken_at=now,
+                version=1,
+            )
+            statutory = AttendanceMark.objects.filter(
+                pupil_id__in=GroupMembership.objects.current(today)
+                .filter(group=register.group)
+                .values("pupil_id"),
+                date=today,
+                session="AM",
+            ).order_by("pupil_id")
+            rows = []
+            for mark in statutory.filter(
+                category__lte=4
+            ):  # absences are copied; not-possible sessions skipped
+                code = mark.code if mark.category > 2 else ("N" if rng.random() < 0.06 else "/")
+                rows.append(
+                    LessonMark(
+                        organisation=school,
+                        register=lesson,
+                        pupil_id=mark.pupil_id,
+                        code=code,
+                        recorded_by_id=register.taken_by_id,
+                        recorded_at=now,
+                    )
+                )
+            LessonMark.objects.bulk_create(rows)

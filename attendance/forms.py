@@ -136,23 +136,56 @@ class EscalateForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = AttendanceSettings
-        fields = ["am_starts_at", "pm_starts_at", "open_minutes"]
+        fields = [
+            "am_starts_at",
+            "pm_starts_at",
+            "open_minutes",
+            "escalate_automatically",
+            "contact_log_years_after_leaving",
+        ]
         widgets = {
             "am_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "pm_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
 
-class StageForm(forms.ModelForm):
+class _RuleDefaults:
+    """The rule's minimums may be left blank: they then take the model's defaults (20 sessions, 0 days)."""
+
+    RULE_MINIMUMS = ("min_possible_sessions", "min_school_days_since_previous")
+
+    def _optional_minimums(self) -> None:
+        for name in self.RULE_MINIMUMS:
+            self.fields[name].required = False  # type: ignore[attr-defined]
+
+    def clean_min_possible_sessions(self):
+        value = self.cleaned_data.get("min_possible_sessions")  # type: ignore[attr-defined]
+        return EscalationStage._meta.get_field("min_possible_sessions").default if value is None else value
+
+    def clean_min_school_days_since_previous(self):
+        value = self.cleaned_data.get("min_school_days_since_previous")  # type: ignore[attr-defined]
+        return 0 if value is None else value
+
+
+class StageForm(_RuleDefaults, forms.ModelForm):
     class Meta:
         model = EscalationStage
-        fields = ["order", "name", "description", "letter_template"]
+        fields = [
+            "order",
+            "name",
+            "description",
+            "letter_template",
+            "threshold_percent",
+            "min_possible_sessions",
+            "min_school_days_since_previous",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["letter_template"].queryset = LetterTemplate.objects.filter(organisation=organisation)
+        self._optional_minimums()
 
     def clean_order(self):
         order = self.cleaned_data["order"]
@@ -187,3 +220,58 @@ def parse_date(value: str | None, default: datetime.date) -> datetime.date:
         return datetime.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+
+
+class StageRuleForm(_RuleDefaults, forms.ModelForm):
+    """A stage's entry rule (and letter), edited after the stage exists."""
+
+    class Meta:
+        model = EscalationStage
+        fields = [
+            "name",
+            "description",
+            "letter_template",
+            "threshold_percent",
+            "min_possible_sessions",
+            "min_school_days_since_previous",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter_template"].queryset = LetterTemplate.objects.filter(
+            organisation_id=self.instance.organisation_id
+        )
+        self._optional_minimums()
+
+
+class LessonRegisterChoiceForm(forms.Form):
+    """Which lesson register to open: a group, a date, the session it falls in and the lesson's name."""
+
+    group = forms.ModelChoiceField(queryset=Group.objects.none(), empty_label=None)
+    date = forms.DateField(widget=DateInput())
+    session = forms.ChoiceField(choices=Session.choices, help_text="The half of the day the lesson is in.")
+    lesson = forms.CharField(
+        label="Lesson or period", max_length=60, help_text="As the school names it, e.g. 'P3 Maths'."
+    )
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if groups is not None:
+            self.fields["group"].queryset = groups
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("Lesson registers cannot be taken for future days.")
+        return date
+
+    def clean_lesson(self):
+        lesson = " ".join(self.cleaned_data["lesson"].split())
+        if not lesson:
+            raise forms.ValidationError("Give the lesson or period.")
+        return lesson
+
+
+class TruancyForm(forms.Form):
+    date = forms.DateField(widget=DateInput(), required=False)

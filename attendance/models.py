@@ -35,6 +35,20 @@ class AttendanceSettings(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(30)],
         help_text="Registers stay open at most 30 minutes; a later arrival is marked U.",
     )
+    escalate_automatically = models.BooleanField(
+        "Record escalation stages automatically",
+        default=False,
+        help_text="Each night, pupils who meet the entry rule of their next stage are moved to it "
+        "(one stage at a time). Off: the office records them from the 'Escalations due' list.",
+    )
+    contact_log_years_after_leaving = models.PositiveSmallIntegerField(
+        "Keep contact logs for (years after the pupil leaves)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(25)],
+        help_text="Pastoral notes are kept until the pupil leaves plus a period the school sets (IRMS). "
+        "Blank: contact logs are never deleted.",
+    )
 
     class Meta:
         verbose_name_plural = "attendance settings"
@@ -196,6 +210,13 @@ class AttendanceMark(models.Model):
         return CODES[self.code].meaning
 
 
+class AmendmentQuerySet(models.QuerySet):
+    def delete(self):  # type: ignore[override]
+        raise ValidationError(
+            "Amendments are kept for six years; only the retention job (services.apply_retention) removes them."
+        )
+
+
 class MarkAmendment(models.Model):
     """An append-only record of a change to a saved mark: original, new, who, when, why. Kept 6 years."""
 
@@ -214,6 +235,8 @@ class MarkAmendment(models.Model):
     reason = models.CharField(max_length=300)
 
     RETENTION_YEARS = 6
+
+    objects = AmendmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-amended_at"]
@@ -304,6 +327,26 @@ class EscalationStage(models.Model):
     letter_template = models.ForeignKey(
         LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The entry rule: blank threshold means the stage is only ever recorded by hand.
+    threshold_percent = models.PositiveSmallIntegerField(
+        "Absence rate at least (%)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Absence over the academic year to date. Blank: this stage is recorded by hand only.",
+    )
+    min_possible_sessions = models.PositiveSmallIntegerField(
+        "Minimum possible sessions",
+        default=20,
+        validators=[MaxValueValidator(400)],
+        help_text="Not before the pupil has this many possible sessions this year (a rate on a few sessions misleads).",
+    )
+    min_school_days_since_previous = models.PositiveSmallIntegerField(
+        "School days after the previous stage",
+        default=0,
+        validators=[MaxValueValidator(200)],
+        help_text="At least this many school days after the pupil reached the previous stage.",
+    )
 
     class Meta:
         ordering = ["order"]
@@ -380,3 +423,45 @@ class AttendanceRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil_id}: {self.span_weeks} week(s) from {self.starts_on}"
+
+
+class LessonMark(models.Model):
+    """A pupil's mark in a lesson register: internal monitoring, never part of the statutory figures."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="lesson_marks")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="lesson_marks")
+    code = models.CharField(max_length=2, choices=CODE_CHOICES)
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["register", "pupil"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "pupil"], name="attendance_lesson_mark_unique"),
+            models.CheckConstraint(
+                condition=~Q(code="L") | Q(minutes_late__isnull=False), name="attendance_lesson_late_minutes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} {self.register} {self.code}"
+
+    @property
+    def meaning(self) -> str:
+        return CODES[self.code].meaning
+
+    def clean(self) -> None:
+        if self.register_id and not self.register.lesson:
+            raise ValidationError(
+                {"register": "Lesson marks belong to a lesson register, not a session register."}
+            )
+        if self.code not in CODES:
+            raise ValidationError({"code": "Not a national attendance code."})
+        if self.code == "L" and not self.minutes_late:
+            raise ValidationError({"minutes_late": "Enter how many minutes late the pupil arrived."})
+        if self.code not in ("L", "U"):
+            self.minutes_late = None

@@ -53,6 +53,7 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
         "session_label": Session(session).label,
         "overdue_n": selectors.n_queue(organisation, today).count(),
         "calls": len(selectors.first_day_absences(organisation, today)),
+        "truancy": selectors.post_registration_truancy(organisation, today).count(),
     }
 
 
@@ -81,10 +82,16 @@ def _is_tutor(user: Any) -> bool:
     return any(g.role == Role.TUTOR and g.group_id for g in access_for(user).grants)
 
 
+def _takes_lesson_registers(user: Any) -> bool:
+    """Tutors (form, course or teaching group) and the office take lesson registers."""
+    return _is_tutor(user) or has_role(user, OFFICE_ROLES)
+
+
 def _demo(world: Any) -> None:
-    from attendance.demo import build_attendance
+    from attendance.demo import build_attendance, build_attendance_extras
 
     build_attendance(world)
+    build_attendance_extras(world)
 
 
 register_nav("Registers", "attendance:my_registers", roles=None, when=_is_tutor, order=20)
@@ -93,6 +100,9 @@ register_nav("N queue", "attendance:n_queue", roles=OFFICE_ROLES, order=22)
 register_nav("First-day calls", "attendance:first_day_calls", roles=OFFICE_ROLES, order=23)
 register_nav("Attendance figures", "attendance:dashboard", roles=FIGURES_ROLES, order=24)
 register_nav("My caseload", "attendance:caseload", roles=[Role.PAL], order=25)
+register_nav("Lesson registers", "attendance:lessons", roles=None, when=_takes_lesson_registers, order=26)
+register_nav("Post-registration truancy", "attendance:truancy", roles=OFFICE_ROLES, order=27)
+register_nav("Escalations due", "attendance:escalations_due", roles=OFFICE_ROLES, order=28)
 register_home_panel("attendance-tutor", "attendance/panels/tutor.html", _tutor_panel, order=20)
 register_home_panel("attendance-officer", "attendance/panels/officer.html", _officer_panel, order=21)
 register_home_panel("attendance-pal", "attendance/panels/pal.html", _pal_panel, order=22)

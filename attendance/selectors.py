@@ -599,7 +599,7 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
     for pid, session, category, code in marks:
         by_pupil.setdefault(pid, []).append((session, category, code))
     taken = set(
-        Register.objects.filter(group__in=groups, date=today, taken_at__isnull=False).values_list(
+        Register.objects.filter(group__in=groups, date=today, lesson="", taken_at__isnull=False).values_list(
             "group_id", "session"
         )
     )
@@ -636,3 +636,181 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
         "calls": calls,
         "to_check": [r for r in rows if not r["am_taken"] or r["unexplained"]],
     }
+
+
+# --- Lesson registers (internal monitoring; never part of the statutory figures) -------------
+
+# Codes that mean "not in the lesson" for the post-registration truancy list.
+LESSON_ABSENT_CATEGORIES = (Category.AUTHORISED, Category.UNAUTHORISED)
+
+
+def can_take_lesson_register(user: Any, group: Group) -> bool:
+    """Whoever teaches the group (a tutor role assignment on it: form, course or teaching group), or the office.
+
+    The MIS import brings no timetable, so "who teaches this group" is a tutor role on the group; the office
+    (attendance officer, school administrator, senior leader) covers a lesson whose teacher has no role yet.
+    """
+    return can_take_register(user, group)
+
+
+def lesson_register_groups(user: Any, organisation: Organisation) -> QuerySet:
+    """The groups of a school (or of a group's schools) whose lesson registers this user may take."""
+    qs = Group.objects.filter(organisation_id__in=scope_for(organisation).organisation_ids)
+    if is_office(user, organisation.pk):
+        return qs.order_by("name")
+    ids = [g.group_id for g in access_for(user).grants if g.role == Role.TUTOR and g.group_id]
+    return qs.filter(pk__in=ids).order_by("name")
+
+
+def lesson_register_rows(
+    group: Group, date: datetime.date, session: str, lesson: str
+) -> tuple[Register | None, list[dict[str, Any]]]:
+    """The lesson register (if taken) and one row per pupil on the group on that date, with any lesson mark."""
+    from attendance.models import LessonMark
+
+    register = Register.objects.filter(group=group, date=date, session=session, lesson=lesson).first()
+    pupils = register_pupils(group, date)
+    marks = {}
+    if register is not None:
+        marks = {m.pupil_id: m for m in LessonMark.objects.filter(register=register)}
+    return register, [{"pupil": p, "mark": marks.get(p.pk)} for p in pupils]
+
+
+def lesson_registers_on(groups: QuerySet | Iterable[Group], date: datetime.date) -> QuerySet:
+    """Lesson registers taken for these groups on a date."""
+    return (
+        Register.objects.filter(group__in=groups, date=date, taken_at__isnull=False)
+        .exclude(lesson="")
+        .select_related("group", "taken_by")
+        .order_by("session", "lesson", "group__name")
+    )
+
+
+def post_registration_truancy(organisation: Organisation, date: datetime.date) -> QuerySet:
+    """Lesson absences on a date by pupils present (or attending) at that session's statutory register.
+
+    Matched on the same session as the lesson: absent from a morning lesson after a present morning mark.
+    Each row is a LessonMark with `session_code` (the statutory mark) annotated.
+    """
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from attendance.codes import codes_in
+    from attendance.models import LessonMark
+
+    statutory = AttendanceMark.objects.filter(
+        pupil_id=OuterRef("pupil_id"), date=date, session=OuterRef("register__session")
+    )
+    return (
+        LessonMark.objects.filter(
+            organisation_id__in=scope_for(organisation).organisation_ids,
+            register__date=date,
+            code__in=codes_in(*LESSON_ABSENT_CATEGORIES),
+        )
+        .filter(Exists(statutory.filter(category__lte=Category.ATTENDING)))
+        .annotate(session_code=Subquery(statutory.values("code")[:1]))
+        .select_related("pupil", "register", "register__group", "recorded_by")
+        .order_by(
+            "register__session", "pupil__legal_last_name", "pupil__legal_first_name", "register__lesson"
+        )
+    )
+
+
+# --- Escalation for persistent absence ---------------------------------------------------------
+
+
+def current_stages(organisation: Organisation, since: datetime.date) -> dict[int, dict[str, Any]]:
+    """Each pupil's highest escalation stage reached since a date: {pupil_id: {"order", "started_on"}}."""
+    from attendance.models import PupilEscalation
+
+    reached: dict[int, dict[str, Any]] = {}
+    for pid, order, started_on in PupilEscalation.objects.filter(
+        organisation=organisation, started_on__gte=since
+    ).values_list("pupil_id", "stage__order", "started_on"):
+        best = reached.get(pid)
+        if best is None or (order, started_on) > (best["order"], best["started_on"]):
+            reached[pid] = {"order": order, "started_on": started_on}
+    return reached
+
+
+def escalations_due(organisation: Organisation, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Pupils who meet the entry rule of their next escalation stage this academic year, one stage at a time.
+
+    A pupil's next stage is the first stage (by order) above the highest one they reached since the start of
+    the academic year. It is due when the stage has a threshold and, over the academic year to date:
+    possible sessions ≥ the stage's minimum, absence × 100 ≥ threshold × possible (integers: exactly at the
+    threshold is due), and at least the stage's school days have passed since the previous stage (counted
+    from the day after it started to today). A stage without a threshold is recorded by hand and holds
+    the pupil there. Pupils who have left are not listed.
+    """
+    from attendance.models import EscalationStage
+
+    today = today or timezone.localdate()
+    start = academic_year_start(today)
+    stages = list(EscalationStage.objects.filter(organisation=organisation).select_related("letter_template"))
+    if not any(s.threshold_percent for s in stages):
+        return []
+    rows = scope_per_pupil(scope_for(organisation), start, today)
+    reached = current_stages(organisation, start)
+    pupils = (
+        Pupil.objects.filter(organisation=organisation)
+        .exclude(left_on__lt=today)
+        .in_bulk([r["pupil_id"] for r in rows])
+    )
+    days_cache: dict[datetime.date, int] = {}
+    due = []
+    for row in rows:
+        pupil = pupils.get(row["pupil_id"])
+        if pupil is None:
+            continue
+        previous = reached.get(pupil.pk)
+        after = previous["order"] if previous else None
+        stage = next((s for s in stages if after is None or s.order > after), None)
+        if stage is None or not stage.threshold_percent:
+            continue
+        if row["possible"] < stage.min_possible_sessions:
+            continue
+        if row["absent"] * 100 < stage.threshold_percent * row["possible"]:
+            continue
+        if previous and stage.min_school_days_since_previous:
+            since = previous["started_on"]
+            if since not in days_cache:
+                days_cache[since] = len(school_days(organisation, since + datetime.timedelta(days=1), today))
+            if days_cache[since] < stage.min_school_days_since_previous:
+                continue
+        due.append({**row, "pupil": pupil, "stage": stage, "previous": previous})
+    due.sort(key=lambda r: (r["stage"].order, -r["absence_rate"], r["pupil"].legal_last_name))
+    return due
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def expired_amendments(organisation: Organisation, today: datetime.date) -> QuerySet:
+    """Amendments whose `keep_until` (six years after the amendment) is before today."""
+    from attendance.models import MarkAmendment
+
+    cutoff = _years_before(today, MarkAmendment.RETENTION_YEARS)
+    # keep_until is computed from amended_at's date in UTC (as stored), so the cutoff is too.
+    moment = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=datetime.UTC)
+    return MarkAmendment.objects.filter(organisation=organisation, amended_at__lt=moment)
+
+
+def expired_contact_logs(organisation: Organisation, today: datetime.date) -> QuerySet:
+    """Contact logs of pupils who left more than the school's set number of years ago (none if it set none)."""
+    from attendance.models import ContactLog
+
+    years = settings_for(organisation).contact_log_years_after_leaving
+    if years is None:
+        return ContactLog.objects.none()
+    return ContactLog.objects.filter(
+        organisation=organisation,
+        pupil__left_on__isnull=False,
+        pupil__left_on__lt=_years_before(today, years),
+    )

@@ -594,3 +594,245 @@ def import_marks(
             note=f"MIS attendance import: {result.created} new, {result.amended} amended, {result.unchanged} unchanged",
         )
     return result
+
+
+# --- Lesson registers -------------------------------------------------------------------------
+
+LESSON_NAME_MAX = 60
+
+
+@dataclass
+class LessonRegisterResult:
+    register: Register
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    conflicts: list[int] = field(default_factory=list)
+
+
+def save_lesson_register(
+    *,
+    actor: Any,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    lesson: str,
+    entries: dict[int, Entry],
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> LessonRegisterResult:
+    """Save a lesson register in one transaction. Lesson marks are internal monitoring: they never touch
+    `AttendanceMark` or the statutory figures. Changes to saved marks are written to the audit log
+    (old → new per pupil); a mark someone else changed since the page was loaded is reported, not overwritten.
+    """
+    from attendance.codes import TUTOR_CODES
+    from attendance.models import LessonMark
+
+    lesson = " ".join(lesson.split())
+    if not lesson:
+        raise ValidationError({"lesson": "Give the lesson or period, e.g. 'P3 Maths'."})
+    if len(lesson) > LESSON_NAME_MAX:
+        raise ValidationError({"lesson": f"The lesson name can have at most {LESSON_NAME_MAX} characters."})
+    if session not in Session.values:
+        raise ValidationError({"session": "Unknown session."})
+    now = now or timezone.now()
+    if date > timezone.localdate(now):
+        raise ValidationError({"date": "Lesson registers cannot be taken for future days."})
+    for pupil_id, entry in entries.items():
+        _clean_entry(pupil_id, entry)
+        if entry.code not in TUTOR_CODES:
+            raise ValidationError({str(pupil_id): f"{entry.code!r} cannot be used in a lesson register."})
+    allowed = {p.pk for p in selectors.register_pupils(group, date)}
+    stray = set(entries) - allowed
+    if stray:
+        raise ValidationError(f"{len(stray)} pupil(s) are not in this group on that date.")
+    register = _register_for(group, date, session, lesson)
+    with transaction.atomic():
+        register = Register.objects.select_for_update().get(pk=register.pk)
+        result = LessonRegisterResult(register=register)
+        existing = {m.pupil_id: m for m in LessonMark.objects.select_for_update().filter(register=register)}
+        to_create, to_update, changes = [], [], {}
+        for pupil_id, entry in entries.items():
+            mark = existing.get(pupil_id)
+            code, minutes = entry.code, entry.minutes_late if entry.code in ("L", "U") else None
+            if mark is None:
+                if entry.original:  # it had a mark when the page was loaded: marks are never removed
+                    result.conflicts.append(pupil_id)
+                    continue
+                to_create.append(
+                    LessonMark(
+                        organisation_id=group.organisation_id,
+                        register=register,
+                        pupil_id=pupil_id,
+                        code=code,
+                        minutes_late=minutes,
+                        recorded_by=actor,
+                        recorded_at=now,
+                    )
+                )
+                continue
+            if entry.original is not None and entry.original == code:
+                result.unchanged += 1  # left as found: keep whatever is saved now
+                continue
+            if mark.code == code and mark.minutes_late == minutes:
+                result.unchanged += 1
+                continue
+            if entry.original is not None and entry.original != mark.code:
+                result.conflicts.append(pupil_id)
+                continue
+            changes[str(pupil_id)] = [
+                _lesson_value(mark.code, mark.minutes_late),
+                _lesson_value(code, minutes),
+            ]
+            mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
+            to_update.append(mark)
+        LessonMark.objects.bulk_create(to_create)
+        LessonMark.objects.bulk_update(to_update, ["code", "minutes_late", "recorded_by", "recorded_at"])
+        result.created, result.changed = len(to_create), len(to_update)
+        register.version += 1
+        fields = ["version"]
+        if register.taken_at is None:
+            register.taken_at, register.taken_by = now, actor
+            fields += ["taken_at", "taken_by"]
+        register.save(update_fields=fields)
+        if to_create or to_update:
+            note = f"lesson register saved: {len(to_create)} new, {len(to_update)} changed marks"
+            if to_update and reason.strip():
+                note += f"; reason: {reason.strip()[:200]}"
+            record_event(action="update", actor=actor, obj=register, changes=changes, note=note)
+    return result
+
+
+def _lesson_value(code: str, minutes: int | None) -> str:
+    return f"{code} ({minutes} min)" if minutes else code
+
+
+# --- Escalation: recording the stages that are due --------------------------------------------
+
+AUTOMATIC_NOTE = "Recorded automatically: the pupil met the stage's entry rule."
+
+
+def record_due_escalations(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    pupil_ids: Iterable[int] | None = None,
+    today: datetime.date | None = None,
+    note: str = "",
+) -> list[PupilEscalation]:
+    """Record the next stage for pupils who are due (all of them, or those of `pupil_ids` still due).
+
+    One transaction: the pupils are locked and the due list recomputed inside it, so two people confirming
+    the same list (or the nightly task) never record a stage twice. Each escalation is tracked in the audit
+    log and one event summarises the batch.
+    """
+    today = today or timezone.localdate()
+    wanted = None if pupil_ids is None else {int(p) for p in pupil_ids}
+    with transaction.atomic():
+        candidates = Pupil.objects.filter(organisation=organisation)
+        if wanted is not None:
+            candidates = candidates.filter(pk__in=wanted)
+        list(candidates.select_for_update().order_by("pk").values_list("pk", flat=True))
+        created = []
+        for row in selectors.escalations_due(organisation, today):
+            if wanted is not None and row["pupil"].pk not in wanted:
+                continue
+            entry = PupilEscalation(
+                organisation=organisation,
+                pupil=row["pupil"],
+                stage=row["stage"],
+                started_on=today,
+                note=note
+                or f"Absence {row['absence_pct']} of {row['possible']} possible sessions this year.",
+                recorded_by=actor,
+            )
+            entry.full_clean(exclude=["recorded_by"])  # None: recorded by the nightly task
+            entry.save()
+            created.append(entry)
+        if created:
+            record_event(
+                action="create",
+                actor=actor,
+                organisation_id=organisation.pk,
+                object_type="attendance.PupilEscalation",
+                note=f"escalation stages recorded for {len(created)} pupil(s)"
+                + (" automatically" if actor is None else ""),
+            )
+    return created
+
+
+def escalate_automatically(*, today: datetime.date | None = None) -> dict[int, int]:
+    """For every school that switched automatic escalation on, record the stages due. {organisation id: count}."""
+    from attendance.models import AttendanceSettings
+
+    done = {}
+    for settings in AttendanceSettings.objects.filter(escalate_automatically=True).select_related(
+        "organisation"
+    ):
+        created = record_due_escalations(
+            actor=None, organisation=settings.organisation, today=today, note=AUTOMATIC_NOTE
+        )
+        done[settings.organisation_id] = len(created)
+    return done
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionCounts:
+    organisation: Organisation
+    amendments: int
+    contact_logs: int
+
+    @property
+    def total(self) -> int:
+        return self.amendments + self.contact_logs
+
+
+def retention_counts(*, organisation: Organisation, today: datetime.date | None = None) -> RetentionCounts:
+    """What the retention job would delete for a school today (the dry run)."""
+    today = today or timezone.localdate()
+    return RetentionCounts(
+        organisation,
+        selectors.expired_amendments(organisation, today).count(),
+        selectors.expired_contact_logs(organisation, today).count(),
+    )
+
+
+def apply_retention(
+    *, organisation: Organisation, today: datetime.date | None = None, actor: Any = None
+) -> RetentionCounts:
+    """Delete amendments past their keep-until date and contact logs past the school's period, in one
+    transaction, and record one audit event with the counts.
+
+    This is the only place amendments are deleted: it deliberately bypasses the append-only guard on
+    `MarkAmendment`'s queryset. Contact logs go by a raw delete so the audit log gets one summary, not a copy
+    of every note it is meant to forget.
+    """
+    from attendance.models import MarkAmendment
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        amendments = selectors.expired_amendments(organisation, today)
+        deleted_amendments, _ = _delete_past_guard(amendments)
+        contacts = selectors.expired_contact_logs(organisation, today)
+        deleted_contacts = contacts._raw_delete(contacts.db) if contacts.exists() else 0
+        counts = RetentionCounts(organisation, deleted_amendments, deleted_contacts)
+        if counts.total:
+            record_event(
+                action="delete",
+                actor=actor,
+                organisation_id=organisation.pk,
+                object_type=MarkAmendment._meta.label,
+                note=f"retention: {counts.amendments} attendance amendment(s) older than six years and "
+                f"{counts.contact_logs} contact log(s) past the school's period deleted",
+            )
+    return counts
+
+
+def _delete_past_guard(qs: Any) -> tuple[int, dict[str, int]]:
+    """Django's own QuerySet.delete, past `AmendmentQuerySet.delete`'s refusal (retention only)."""
+    from django.db.models import QuerySet
+
+    return QuerySet.delete(qs)

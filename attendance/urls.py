@@ -21,4 +21,9 @@ urlpatterns = [
     path("import/", views.import_marks, name="import"),
     path("settings/", views.settings_view, name="settings"),
     path("caseload/", views.pal_view, name="caseload"),
+    path("lessons/", views.lesson_registers, name="lessons"),
+    path("lessons/<int:group_pk>/", views.take_lesson_register, name="lesson_register"),
+    path("truancy/", views.truancy, name="truancy"),
+    path("escalations/", views.escalations_due, name="escalations_due"),
+    path("settings/stage/<int:pk>/", views.edit_stage, name="edit_stage"),
 ]

@@ -24,11 +24,13 @@ from attendance.forms import (
     EscalateForm,
     FiguresForm,
     ImportForm,
+    LessonRegisterChoiceForm,
     LetterForm,
     LetterTemplateForm,
     ResolveNForm,
     SettingsForm,
     StageForm,
+    StageRuleForm,
     parse_date,
 )
 from attendance.models import (
@@ -384,7 +386,11 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterForm(
         request.POST or None,
         organisation=pupil.organisation,
-        initial={"start": selectors.academic_year_start(today), "end": today},
+        initial={
+            "start": selectors.academic_year_start(today),
+            "end": today,
+            "template": request.GET.get("template"),
+        },
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -628,3 +634,203 @@ def pal_view(request: HttpRequest) -> HttpResponse:
     for r in data["at_risk"]:
         r["absence_pct"] = _pct(r["absence_rate"])
     return render(request, "attendance/pal.html", {**data, "today": today})
+
+
+# --- Lesson registers ---------------------------------------------------------------------------
+
+
+def _lesson_url(group: Group, date: datetime.date, session: str, lesson: str) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode({"date": f"{date:%Y-%m-%d}", "session": session, "lesson": lesson})
+    return reverse("attendance:lesson_register", args=[group.pk]) + "?" + query
+
+
+@require_GET
+def lesson_registers(request: HttpRequest) -> HttpResponse:
+    """Open a lesson register (group, date, session, lesson); today's lesson registers already taken."""
+    organisation = _organisation(request)
+    groups = selectors.lesson_register_groups(request.user, organisation)
+    if not _office(request.user, organisation) and not groups.exists():
+        raise PermissionDenied("Lesson registers are taken by a group's tutor or teacher, or the office.")
+    today = timezone.localdate()
+    form = LessonRegisterChoiceForm(
+        request.GET if "lesson" in request.GET else None,
+        groups=groups,
+        initial={"date": today, "session": selectors.current_session()},
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        return redirect(_lesson_url(d["group"], d["date"], d["session"], d["lesson"]))
+    return render(
+        request,
+        "attendance/lesson_registers.html",
+        {"form": form, "taken": selectors.lesson_registers_on(groups, today), "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """The keyboard register for one lesson: same keys as the session register; internal monitoring only."""
+    group = get_for_user(
+        request.user,
+        Group.objects.select_related("organisation"),
+        selectors.can_take_lesson_register,
+        pk=group_pk,
+    )
+    date, session = _date_session(request)
+    lesson = " ".join(request.GET.get("lesson", "").split())
+    if date > timezone.localdate():
+        raise Http404("Lesson registers cannot be taken for future days.")
+    if not lesson or len(lesson) > services.LESSON_NAME_MAX:
+        messages.error(request, "Choose the lesson or period (at most 60 characters) to open its register.")
+        return redirect("attendance:lessons")
+    register, rows = selectors.lesson_register_rows(group, date, session, lesson)
+    errors: dict[int, str] = {}
+    form_error = ""
+    posted: dict[int, dict[str, str]] = {}
+    all_present = False
+    url = _lesson_url(group, date, session, lesson)
+    if request.method == "POST":
+        entries, errors = _entries_from_post(request)
+        posted = {
+            pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
+            for pid in _posted_pupil_ids(request)
+        }
+        if request.POST.get("action") == "all_present":
+            all_present = True
+        elif not errors:
+            try:
+                result = services.save_lesson_register(
+                    actor=request.user,
+                    group=group,
+                    date=date,
+                    session=session,
+                    lesson=lesson,
+                    entries=entries,
+                    reason=request.POST.get("reason", ""),
+                )
+            except ValidationError as exc:
+                form_error = " ".join(exc.messages)
+            else:
+                if result.conflicts:
+                    messages.warning(
+                        request,
+                        f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
+                        "not overwritten: check them below.",
+                    )
+                messages.success(
+                    request,
+                    f"{group.name} {lesson} register saved: {result.created} new, {result.changed} changed.",
+                )
+                if not request.htmx:  # type: ignore[attr-defined]
+                    return redirect(url)
+                register, rows = selectors.lesson_register_rows(group, date, session, lesson)
+                posted = {}
+        if errors and not form_error:
+            form_error = "Some marks need attention: nothing was saved."
+    present = present_code(session)
+    for row in rows:
+        pid, mark = row["pupil"].pk, row["mark"]
+        row["original"] = mark.code if mark else ""
+        row["value"] = posted.get(pid, {}).get("code", mark.code if mark else "")
+        row["late"] = posted.get(pid, {}).get("late", (mark.minutes_late or "") if mark else "")
+        if all_present and not row["value"]:
+            row["value"] = present
+        row["error"] = errors.get(pid, "")
+    context = {
+        "group": group,
+        "date": date,
+        "session": session,
+        "session_label": Session(session).label,
+        "lesson": lesson,
+        "rows": rows,
+        "codes": [CODES[c] for c in TUTOR_CODES],
+        "present": present,
+        "register": register,
+        "form_url": url,
+        "form_error": form_error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+    }
+    template = (
+        "attendance/_lesson_register_form.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "attendance/lesson_register.html"
+    )
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def truancy(request: HttpRequest) -> HttpResponse:
+    """Post-registration truancy: present at the session register, absent from a lesson the same session."""
+    organisation = _organisation(request, _office)
+    date = parse_date(request.GET.get("date"), timezone.localdate())
+    rows = selectors.post_registration_truancy(organisation, date)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    response = render(
+        request,
+        "attendance/truancy.html",
+        {"page_obj": page, "date": date, "querystring_prefix": f"date={date:%Y-%m-%d}&"},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Escalation due -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def escalations_due(request: HttpRequest) -> HttpResponse:
+    """Pupils who meet their next stage's entry rule; the office confirms and records them in one go."""
+    organisation = _organisation(request, _office)
+    today = timezone.localdate()
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("pupil") if v.isdigit()]
+        if not chosen:
+            messages.error(request, "Choose at least one pupil to record.")
+        else:
+            created = services.record_due_escalations(
+                actor=request.user, organisation=organisation, pupil_ids=chosen, today=today
+            )
+            skipped = len(set(chosen)) - len(created)
+            text = f"{len(created)} escalation stage(s) recorded."
+            if skipped:
+                text += f" {skipped} pupil(s) were no longer due and were left as they were."
+            messages.success(request, text)
+            request.session["attendance_escalated"] = [e.pk for e in created]
+            return redirect("attendance:escalations_due")
+    due = selectors.escalations_due(organisation, today)
+    just_recorded = PupilEscalation.objects.filter(
+        organisation=organisation, pk__in=request.session.pop("attendance_escalated", [])
+    ).select_related("pupil", "stage", "stage__letter_template")
+    page = Paginator(due, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attendance/escalations_due.html",
+        {
+            "page_obj": page,
+            "count": len(due),
+            "recorded": just_recorded,
+            "automatic": selectors.settings_for(organisation).escalate_automatically,
+            "has_rules": EscalationStage.objects.filter(
+                organisation=organisation, threshold_percent__isnull=False
+            ).exists(),
+            "querystring_prefix": "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a stage's entry rule, name or letter."""
+    stage = get_for_user(
+        request.user, EscalationStage, lambda u, s: selectors.is_office(u, s.organisation_id), pk=pk
+    )
+    form = StageRuleForm(request.POST or None, instance=stage)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Stage {stage} saved.")
+        return redirect("attendance:settings")
+    return render(request, "attendance/stage_form.html", {"form": form, "stage": stage})
