@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from access.models import RoleAssignment
@@ -245,59 +246,58 @@ def scope_per_pupil(
 ) -> list[dict[str, Any]]:
     """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up.
 
-    Whole weeks (as four-week blocks where they fit) are a GROUP BY per index range of the roll-up; part-weeks
-    at the ends are added from the marks. When one range covers everything, the ≥ 10% / ≥ 50% test is a
-    HAVING clause in SQL, else it is applied after the pieces are added, in the same integers.
+    One statement: the roll-up's index ranges for the whole weeks (four-week blocks where they fit, weeks
+    either side) and the marks of any part-weeks at the ends, `UNION ALL`, summed per pupil, with the
+    ≥ 10% / ≥ 50% test in HAVING (integers, so exactly 10% is persistent). Each piece is built with the ORM
+    (so the scope's narrowing is the same as everywhere else); only the sum around them is written here.
     """
     split = split_range(scope, start, end)
-    ranges = split.rollup_ranges()
-    counts: dict[int, list[int]] = {}
-    for rows_q in ranges:
-        qs = _rolled(scope, rows_q).values("pupil_id").annotate(**_SUMS).order_by()
-        if threshold in ("persistent", "severe") and len(ranges) == 1 and not split.parts:
-            factor = 10 if threshold == "persistent" else 2
-            qs = qs.annotate(
-                possible=F("present_sum") + F("attending_sum") + F("authorised_sum") + F("unauthorised_sum"),
-                absent=F("authorised_sum") + F("unauthorised_sum"),
-            ).filter(possible__lte=F("absent") * factor)
-        for pupil_id, *values in qs.values_list("pupil_id", *_SUM_NAMES):
-            bucket = counts.setdefault(pupil_id, [0, 0, 0, 0])
-            for i, value in enumerate(values):
-                bucket[i] += value
+    pieces = [
+        _rolled(scope, rows_q).order_by().values_list("pupil_id", *rollup.COLUMNS)
+        for rows_q in split.rollup_ranges()
+    ]
     for a, b in split.parts:
-        for row in (
+        pieces.append(
             scope_marks(scope, a, b)
             .filter(category__lte=Category.UNAUTHORISED)
-            .values("pupil_id")
-            .annotate(**_COUNTS)
             .order_by()
-            .values_list("pupil_id", *rollup.COLUMNS)
-        ):
-            bucket = counts.setdefault(row[0], [0, 0, 0, 0])
-            for i, value in enumerate(row[1:]):
-                bucket[i] += value
-    rows = []
-    for pupil_id, (present, attending, authorised, unauthorised) in counts.items():
-        possible = present + attending + authorised + unauthorised
-        absent = authorised + unauthorised
-        if not possible:
-            continue
-        if threshold == "persistent" and absent * 10 < possible:
-            continue
-        if threshold == "severe" and absent * 2 < possible:
-            continue
-        rows.append(
-            _finish(
-                {
-                    "pupil_id": pupil_id,
-                    "possible": possible,
-                    "present": present,
-                    "attending": attending,
-                    "authorised": authorised,
-                    "unauthorised": unauthorised,
-                }
+            .annotate(
+                **{c: Case(When(category=i, then=1), default=0) for i, c in enumerate(rollup.COLUMNS, 1)}
             )
+            .values_list("pupil_id", *rollup.COLUMNS)
         )
+    if not pieces:
+        return []
+    selects: list[str] = []
+    params: list[Any] = []
+    for i, piece in enumerate(pieces):
+        sql, piece_params = piece.query.sql_with_params()
+        selects.append(f"SELECT * FROM ({sql}) AS piece{i}")  # noqa: S608 SQL the ORM built; values are parameters
+        params.extend(piece_params)
+    possible = "SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised)"
+    having = f"{possible} > 0"
+    if threshold in ("persistent", "severe"):
+        having += f" AND (SUM(authorised) + SUM(unauthorised)) * {10 if threshold == 'persistent' else 2} >= {possible}"
+    statement = (
+        "SELECT pupil_id, SUM(present), SUM(attending), SUM(authorised), SUM(unauthorised) "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(selects)}) AS pieces GROUP BY pupil_id HAVING {having}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
+    rows = [
+        _finish(
+            {
+                "pupil_id": pupil_id,
+                "possible": present + attending + authorised + unauthorised,
+                "present": present,
+                "attending": attending,
+                "authorised": authorised,
+                "unauthorised": unauthorised,
+            }
+        )
+        for pupil_id, present, attending, authorised, unauthorised in found
+    ]
     rows.sort(key=lambda r: (-r["absence_rate"], r["pupil_id"]))
     return rows
 
