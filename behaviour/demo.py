@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from audit.services import record_event
-from behaviour.models import Incident, IncidentPupil, Suspension
-from behaviour.services import suspension_create
+from behaviour.models import BehaviourCategory, Incident, IncidentPupil, Suspension
+from behaviour.services import categories_seed_defaults, suspension_create
 
 NEGATIVE = [
     ("disruption", "Talking over the teacher and distracting others", "Moved seats; warning given"),
@@ -86,6 +86,8 @@ def build(world: Any) -> None:
     frequent = rng.sample(year_pupils, min(6, len(year_pupils))) + rng.sample(pupils, min(10, len(pupils)))
     world.extra["behaviour_frequent"] = frequent[:6]
     tz = timezone.get_current_timezone()
+    categories_seed_defaults(organisation=school)
+    by_code = {c.code: c for c in BehaviourCategory.objects.filter(organisation=school)}
     incidents, links = [], []
     count = 220 + 40 * min(world.scale, 3)
     for _ in range(count):
@@ -114,7 +116,7 @@ def build(world: Any) -> None:
         incident = Incident(
             organisation=school,
             kind=kind,
-            category=category,
+            category=by_code[category],
             severity=severity,
             occurred_at=at,
             place=place,

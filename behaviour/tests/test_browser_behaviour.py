@@ -30,7 +30,7 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
     axe_check(page)
     page.locator("#id_pupils").select_option([str(world.alice.pk), str(world.ben.pk)])
     page.locator("#id_kind").select_option("negative")
-    page.locator("#id_category").select_option("disruption")
+    page.locator("#id_category").select_option(label="Disruption to learning (negative)")
     page.locator("#id_place").select_option("classroom")
     page.locator("#id_lesson").fill("P2 Maths")
     page.locator("#id_description").fill("Throwing paper across the room")
