@@ -290,3 +290,24 @@ def test_it_refuses_changing_a_suspension_to_a_head_of_another_year_and_a_tutor(
             )
     suspension.refresh_from_db()
     assert not suspension.is_withdrawn
+
+
+def test_it_extends_open_permanent_exclusions_to_today_from_the_daily_command(world, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=14)
+    monkeypatch.setattr(services, "_today", lambda: start)
+    exclusion = _suspend(world, start, start, kind="permanent", ends_on=None, sessions=2, reason="drugs")
+    monkeypatch.undo()
+    out = StringIO()
+    call_command("mark_exclusions", stdout=out)
+    assert out.getvalue().strip() == "1 permanent exclusion(s) marked E up to today."
+    exclusion.refresh_from_db()
+    assert exclusion.marked_through == today
+    weekdays = [start + datetime.timedelta(days=n) for n in range(15)]
+    expected = 2 * sum(1 for d in weekdays if d.weekday() < 5)
+    assert AttendanceMark.objects.filter(pupil=world.alice, code="E").count() == expected
