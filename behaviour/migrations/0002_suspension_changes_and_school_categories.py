@@ -59,6 +59,12 @@ class Migration(migrations.Migration):
                 'ordering': ['position', 'name'],
             },
         ),
+        # The old code column gets a default so that undoing 0004 can add it back to a table with rows.
+        migrations.AlterField(
+            model_name='incident',
+            name='category',
+            field=models.CharField(blank=True, default='', max_length=20),
+        ),
         migrations.AddField(
             model_name='incident',
             name='category_ref',
