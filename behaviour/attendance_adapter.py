@@ -37,25 +37,6 @@ def attendance_summary(*, pupil: Any, start: datetime.date, end: datetime.date) 
     return summary
 
 
-def record_suspension_marks(
-    *, actor: Any, pupil: Any, start: datetime.date, end: datetime.date, sessions: int | None = None
-) -> str:
-    """Ask attendance to record code E for every school session from `start` to `end`; say what happened, in words.
-
-    `sessions` is the number the suspension states; attendance marks whole school days (both sessions), so when
-    the two differ the note says so for the office to check.
-    """
-    result = mark_excluded(actor=actor, pupil=pupil, days=_days(start, end), reason="Suspension")
-    if not result.available:
-        return NOT_RECORDED
-    if result.error:
-        return result.error
-    note = f"code E recorded for {result.changed} session(s)"
-    if sessions is not None and result.changed not in (0, sessions):
-        note += f"; the suspension states {sessions}, please check the register"
-    return note
-
-
 @dataclass
 class MarksResult:
     """What attendance did: `available` is False when the attendance app is not there."""
@@ -64,10 +45,6 @@ class MarksResult:
     changed: int = 0
     unclear: list[datetime.date] = field(default_factory=list)
     error: str = ""
-
-
-def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
 def mark_excluded(*, actor: Any, pupil: Any, days: Iterable[datetime.date], reason: str) -> MarksResult:
