@@ -41,7 +41,7 @@ def send_alert_email(alert_id: int) -> bool:
 def send_questionnaire_link(questionnaire_id: int, actor_id: int, recipient: str) -> bool:
     """Make a fresh secure link for the questionnaire and e-mail it; the link records where and when it went."""
     from support_plans.models import Questionnaire, SecureLink
-    from support_plans.services import link_create, link_recipients
+    from support_plans.services import known_recipient, link_create
 
     questionnaire = (
         Questionnaire.objects.select_related("plan__pupil", "plan__organisation", "party")
@@ -52,7 +52,7 @@ def send_questionnaire_link(questionnaire_id: int, actor_id: int, recipient: str
     if questionnaire is None or actor is None or questionnaire.is_complete or not questionnaire.plan.is_open:
         return False
     # Checked again here: the contact's address may have changed since the request.
-    if recipient not in dict(link_recipients(questionnaire)):
+    if known_recipient(questionnaire, recipient) is None:
         return False
     plan = questionnaire.plan
     with acting_as(actor), transaction.atomic():

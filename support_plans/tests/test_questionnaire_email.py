@@ -83,7 +83,7 @@ def test_it_sends_a_pupil_questionnaire_to_a_parent_and_withdraws_the_earlier_li
     assert [a for a, _ in services.link_recipients(q)][-1] == "pat@example.test"
     with django_capture_on_commit_callbacks(execute=True):
         services.questionnaire_link_email(
-            actor=world.head_of_year9, questionnaire=q, recipient="pat@example.test"
+            actor=world.head_of_year9, questionnaire=q, recipient="PAT@Example.test"
         )
     assert [m.to for m in mailoutbox] == [["pat@example.test"]]
     earlier.refresh_from_db()
