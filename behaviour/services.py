@@ -214,7 +214,8 @@ def _follow_in_attendance(
     unmarked = unmark_excluded(actor=actor, pupil=suspension.pupil, days=removed, reason=unmark_reason)
     if not marked.available or not unmarked.available:
         return NOT_RECORDED
-    suspension.marked_through = until
+    # When attendance refused the new marks, keep the old extent so the next change tries them again.
+    suspension.marked_through = before[1] if marked.error else until
     if not added and not removed:
         return suspension.attendance_note
     parts = [f"code E from {suspension.starts_on:%d %b %Y} to {until:%d %b %Y}" if until else "no code E"]
@@ -347,9 +348,18 @@ def exclusions_mark_to_date(*, today: datetime.date | None = None) -> int:
         withdrawn_at__isnull=True,
         leaves_roll_on__isnull=True,
         marked_through__lt=today,
-    ).select_related("pupil", "decided_by")
-    for suspension in pending:
+    )
+    for pk in list(pending.values_list("pk", flat=True)):
         with transaction.atomic():
+            # Locked and read again: someone may be entering the last day on roll at this moment.
+            suspension = (
+                pending.select_for_update(of=("self",))
+                .select_related("pupil", "decided_by")
+                .filter(pk=pk)
+                .first()
+            )
+            if suspension is None:
+                continue
             before = (suspension.starts_on, suspension.marked_through)
             suspension.attendance_note = _follow_in_attendance(
                 actor=suspension.decided_by,
