@@ -143,7 +143,7 @@ def build(world: Any) -> None:
     decided_by = world.users.get("senior_leader") or staff[0].user
     for i, pupil in enumerate(frequent[:6]):
         start = rng.choice(days[len(days) // 3 :]) if len(days) > 3 else days[0]
-        kind = Suspension.Kind.INTERNAL if i == 5 else Suspension.Kind.SUSPENSION
+        suspension_kind = Suspension.Kind.INTERNAL if i == 5 else Suspension.Kind.SUSPENSION
         length = rng.choice([1, 1, 2, 3])
         later = [d for d in days if d >= start]
         end = later[min(length, len(later)) - 1]
@@ -152,7 +152,7 @@ def build(world: Any) -> None:
                 actor=decided_by,
                 pupil=pupil,
                 data={
-                    "kind": kind,
+                    "kind": suspension_kind,
                     "starts_on": start,
                     "ends_on": end,
                     "sessions": 2 * min(length, len(later)),

@@ -192,8 +192,8 @@ class SuspensionEditForm(forms.ModelForm):
             self.fields["ends_on"].help_text = "Shortening or extending changes the attendance register too."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        # The model checks the rest; this is the one rule it cannot see (the form leaves out the kind).
+        data = super().clean() or {}
+        # A permanent exclusion's form has no end date; the service is told so rather than keeping an old one.
         if self.instance.kind == Suspension.Kind.PERMANENT:
             data["ends_on"] = None
         return data

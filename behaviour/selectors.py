@@ -87,7 +87,7 @@ def pupil_suspensions(pupil: Any) -> QuerySet:
     return Suspension.objects.filter(pupil=pupil).select_related("decided_by").order_by("-starts_on")
 
 
-def school_categories(organisation_id: int | None, *, keep: Any = None) -> QuerySet:
+def school_categories(organisation_id: int, *, keep: Any = None) -> QuerySet:
     """The categories offered for new entries: the school's own, less retired ones (but `keep`, the entry's own)."""
     qs = BehaviourCategory.objects.filter(organisation_id=organisation_id)
     current = Q(is_retired=False)
