@@ -109,7 +109,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         start=filters.get("start"),
         end=filters.get("end"),
     )
-    if fmt in ("csv", "xlsx"):
+    # A filter with a mistake is shown with its message rather than exporting more than was asked for.
+    if fmt in ("csv", "xlsx") and (not form.is_bound or form.is_valid()):
         described = ", ".join(f"{k}={v}" for k, v in params.items() if v) or "no filter"
         record_event(
             action="export",

@@ -198,3 +198,13 @@ def test_it_refuses_the_export_to_staff_who_do_not_work_with_pupils(world):
     response = client_for(world.cpd_coordinator).get(reverse("behaviour:incident_list"), {"format": "csv"})
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="export", object_type="behaviour.Incident").exists()
+
+
+def test_it_does_not_export_when_the_filter_has_a_mistake(world):
+    _incident(world, code="defiance")
+    response = client_for(world.head_of_year9).get(
+        reverse("behaviour:incident_list"), {"start": "not a date", "format": "csv"}
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Enter a valid date." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="export").exists()
