@@ -16,6 +16,7 @@ class BehaviourConfig(AppConfig):
             models.ReportCard,
             models.ReportEntry,
             models.Suspension,
+            models.BehaviourCategory,
         ):
             track(model)
         from . import registrations  # noqa: F401

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from audit.services import record_event
-from behaviour.models import Incident, IncidentPupil, Suspension
-from behaviour.services import suspension_create
+from behaviour.models import BehaviourCategory, Incident, IncidentPupil, Suspension
+from behaviour.services import categories_seed_defaults, suspension_create
 
 NEGATIVE = [
     ("disruption", "Talking over the teacher and distracting others", "Moved seats; warning given"),
@@ -86,6 +86,8 @@ def build(world: Any) -> None:
     frequent = rng.sample(year_pupils, min(6, len(year_pupils))) + rng.sample(pupils, min(10, len(pupils)))
     world.extra["behaviour_frequent"] = frequent[:6]
     tz = timezone.get_current_timezone()
+    categories_seed_defaults(organisation=school)
+    by_code = {c.code: c for c in BehaviourCategory.objects.filter(organisation=school)}
     incidents, links = [], []
     count = 220 + 40 * min(world.scale, 3)
     for _ in range(count):
@@ -114,7 +116,7 @@ def build(world: Any) -> None:
         incident = Incident(
             organisation=school,
             kind=kind,
-            category=category,
+            category=by_code[category],
             severity=severity,
             occurred_at=at,
             place=place,
@@ -141,7 +143,7 @@ def build(world: Any) -> None:
     decided_by = world.users.get("senior_leader") or staff[0].user
     for i, pupil in enumerate(frequent[:6]):
         start = rng.choice(days[len(days) // 3 :]) if len(days) > 3 else days[0]
-        kind = Suspension.Kind.INTERNAL if i == 5 else Suspension.Kind.SUSPENSION
+        suspension_kind = Suspension.Kind.INTERNAL if i == 5 else Suspension.Kind.SUSPENSION
         length = rng.choice([1, 1, 2, 3])
         later = [d for d in days if d >= start]
         end = later[min(length, len(later)) - 1]
@@ -150,7 +152,7 @@ def build(world: Any) -> None:
                 actor=decided_by,
                 pupil=pupil,
                 data={
-                    "kind": kind,
+                    "kind": suspension_kind,
                     "starts_on": start,
                     "ends_on": end,
                     "sessions": 2 * min(length, len(later)),

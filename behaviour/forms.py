@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from behaviour.models import Incident, ReportCard, ReportEntry, Suspension
+from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
+from behaviour.selectors import school_categories
 
 
 def staff_users(organisation: Any):
@@ -22,6 +23,12 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.full_name or obj.email
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        label = f"{obj.name} ({obj.get_kind_display().lower()})" if obj.kind else obj.name
+        return f"{label} — retired" if obj.is_retired else label
+
+
 class PupilChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.last_name}, {obj.first_name} ({obj.year_label})"
@@ -30,6 +37,7 @@ class PupilChoices(forms.ModelMultipleChoiceField):
 class IncidentForm(forms.ModelForm):
     pupils = PupilChoices(queryset=None, help_text="Everyone involved. Hold Ctrl (or Cmd) to choose several.")
     staff = StaffChoiceField(queryset=None, label="Member of staff")
+    category = CategoryChoiceField(queryset=None, help_text="The school's own list (Behaviour › Categories).")
 
     class Meta:
         model = Incident
@@ -59,17 +67,28 @@ class IncidentForm(forms.ModelForm):
         self.fields["pupils"].queryset = pupils
         self.fields["pupils"].widget.attrs["size"] = 10
         self.fields["staff"].queryset = staff_users(organisation)
+        keep = self.instance.category if self.instance.pk else None
+        self.fields["category"].queryset = school_categories(organisation.pk, keep=keep)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class IncidentFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds")] + Incident.Kind.choices, required=False)
+    category = CategoryChoiceField(
+        queryset=BehaviourCategory.objects.none(), required=False, empty_label="All categories"
+    )
     start = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     end = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args: Any, organisation_ids: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = BehaviourCategory.objects.filter(
+            organisation_id__in=list(organisation_ids)
+        ).order_by("is_retired", "position", "name")
 
 
 class ReportCardForm(forms.ModelForm):
@@ -123,12 +142,84 @@ class ReportScoresForm(forms.Form):
         return {i: self.cleaned_data.get(f"comment_{i}", "") for i in range(len(self.card.targets))}
 
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class SuspensionForm(forms.ModelForm):
     class Meta:
         model = Suspension
-        fields = ["kind", "starts_on", "ends_on", "sessions", "reason", "details", "parents_informed"]
+        fields = [
+            "kind",
+            "starts_on",
+            "ends_on",
+            "leaves_roll_on",
+            "sessions",
+            "reason",
+            "details",
+            "parents_informed",
+        ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "leaves_roll_on": DATE_WIDGET,
             "details": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+class SuspensionEditForm(forms.ModelForm):
+    """Change the dates or details; the kind stays (withdraw and record again to change it)."""
+
+    class Meta:
+        model = Suspension
+        fields = [
+            "starts_on",
+            "ends_on",
+            "leaves_roll_on",
+            "sessions",
+            "reason",
+            "details",
+            "parents_informed",
+        ]
+        widgets = SuspensionForm.Meta.widgets
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == Suspension.Kind.PERMANENT:
+            del self.fields["ends_on"]
+        else:
+            del self.fields["leaves_roll_on"]
+            self.fields["ends_on"].required = True
+            self.fields["ends_on"].help_text = "Shortening or extending changes the attendance register too."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A permanent exclusion's form has no end date; the service is told so rather than keeping an old one.
+        if self.instance.kind == Suspension.Kind.PERMANENT:
+            data["ends_on"] = None
+        return data
+
+
+class SuspensionWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: rescinded by the headteacher; governors reinstated the pupil on review.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand the suspension is withdrawn and its E marks become N for the office to establish.",
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = BehaviourCategory
+        fields = ["name", "kind", "position", "is_retired"]
+        labels = {"kind": "For which kind of entry", "is_retired": "Retired (not offered for new entries)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind")] + list(Incident.Kind.choices)
+        if not self.instance.pk:
+            del self.fields["is_retired"]
+            self.fields["position"].required = False

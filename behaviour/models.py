@@ -11,38 +11,48 @@ from organisations.models import Organisation
 from people.models import Pupil
 
 
+class IncidentKind(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    OBSERVATION = "observation", "Observation"
+
+
+class BehaviourCategory(models.Model):
+    """One of a school's behaviour categories. Seeded from `behaviour/data/default_categories.csv`; the school
+    adds, renames and retires its own. A category in use is retired, never deleted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    code = models.SlugField(
+        max_length=40, help_text="A fixed key for imports and reports; not shown to staff."
+    )
+    name = models.CharField(max_length=100)
+    kind = models.CharField(
+        max_length=12,
+        choices=IncidentKind.choices,
+        blank=True,
+        help_text="The kind of entry it is offered for; blank for any kind.",
+    )
+    is_retired = models.BooleanField(
+        "retired", default=False, help_text="Retired categories stay on past entries but are not offered."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists (smallest first).")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "behaviour categories"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="behaviour_category_unique_code"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="behaviour_category_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Incident(models.Model):
     """Something that happened, good or bad, involving one or more pupils."""
 
-    class Kind(models.TextChoices):
-        POSITIVE = "positive", "Positive"
-        NEGATIVE = "negative", "Negative"
-        OBSERVATION = "observation", "Observation"
-
-    class Category(models.TextChoices):
-        # negative
-        DISRUPTION = "disruption", "Disruption to learning"
-        DEFIANCE = "defiance", "Defiance / refusal"
-        RUDENESS = "rudeness", "Rudeness to staff"
-        LANGUAGE = "language", "Inappropriate language"
-        BULLYING = "bullying", "Bullying"
-        AGGRESSION = "aggression", "Physical aggression"
-        DAMAGE = "damage", "Damage to property"
-        TRUANCY = "truancy", "Truancy / out of lesson"
-        LATENESS = "lateness", "Lateness"
-        HOMEWORK = "homework", "Homework not done"
-        UNIFORM = "uniform", "Uniform / equipment"
-        PHONE = "phone", "Mobile phone"
-        # positive
-        EFFORT = "effort", "Effort"
-        ACHIEVEMENT = "achievement", "Achievement"
-        KINDNESS = "kindness", "Kindness / helping others"
-        LEADERSHIP = "leadership", "Leadership"
-        IMPROVEMENT = "improvement", "Improvement"
-        # observation
-        MOOD = "mood", "Mood or wellbeing"
-        PEER = "peer", "Peer relationships"
-        OTHER = "other", "Other"
+    Kind = IncidentKind
 
     class Place(models.TextChoices):
         CLASSROOM = "classroom", "Classroom"
@@ -56,7 +66,7 @@ class Incident(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    category = models.CharField(max_length=20, choices=Category.choices)
+    category = models.ForeignKey(BehaviourCategory, on_delete=models.PROTECT, related_name="incidents")
     severity = models.PositiveSmallIntegerField(
         default=1, help_text="1 (minor) to 5 (most serious). Positive entries are usually 1."
     )
@@ -88,13 +98,25 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.get_category_display()} on {self.occurred_at:%d %b %Y}"
+        return f"{self.get_kind_display()}: {self.category} on {self.occurred_at:%d %b %Y}"
 
     def clean(self) -> None:
         if self.severity is not None and not 1 <= self.severity <= 5:
             raise ValidationError({"severity": "Severity is from 1 (minor) to 5 (most serious)."})
         if self.parents_contacted and not self.parents_contacted_how:
             raise ValidationError({"parents_contacted_how": "Say how the parents were contacted."})
+        if (
+            self.category_id
+            and self.organisation_id
+            and self.category.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"category": "Choose one of this school's categories."})
+        if self.category_id and self.category.kind and self.kind and self.category.kind != self.kind:
+            raise ValidationError(
+                {
+                    "category": f"“{self.category}” is a category for {self.category.get_kind_display().lower()} entries."
+                }
+            )
 
 
 class IncidentPupil(models.Model):
@@ -217,6 +239,16 @@ class Suspension(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Leave blank for a permanent exclusion.")
+    leaves_roll_on = models.DateField(
+        "last day on roll",
+        null=True,
+        blank=True,
+        help_text=(
+            "Permanent exclusion only: the last day the pupil is on the school's roll, once known (after the "
+            "governors' review and the time allowed to ask for an independent review panel). Until then the "
+            "pupil is marked E each school day."
+        ),
+    )
     sessions = models.PositiveSmallIntegerField(help_text="Number of half-day sessions (two a day).")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.TextField()
@@ -227,8 +259,17 @@ class Suspension(models.Model):
     attendance_note = models.CharField(
         max_length=200, blank=True, help_text="What the attendance register records."
     )
+    marked_through = models.DateField(
+        null=True, blank=True, editable=False, help_text="The last day attendance was asked to mark E for."
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -242,6 +283,12 @@ class Suspension(models.Model):
             errors["ends_on"] = "A suspension or internal exclusion needs an end date."
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = "The end date must be on or after the start date."
+        if self.kind == self.Kind.PERMANENT and self.ends_on:
+            errors["ends_on"] = "A permanent exclusion has no end date: give the last day on roll instead."
+        if self.leaves_roll_on and self.kind != self.Kind.PERMANENT:
+            errors["leaves_roll_on"] = "Only a permanent exclusion has a last day on roll."
+        if self.leaves_roll_on and self.starts_on and self.leaves_roll_on < self.starts_on:
+            errors["leaves_roll_on"] = "The last day on roll must be on or after the start date."
         if self.sessions is not None and self.sessions < 1:
             errors["sessions"] = "Give at least one session."
         if self.kind == self.Kind.SUSPENSION and self.sessions and self.sessions > 90:
@@ -250,3 +297,7 @@ class Suspension(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -11,6 +11,8 @@ from access.roles import PUPIL_ROLES, Role
 
 # Suspensions are the headteacher's decision; senior leaders, heads of year and administrators record them.
 SUSPENSION_ROLES = frozenset({Role.SENIOR_LEADER, Role.HEAD_OF_YEAR, Role.SCHOOL_ADMIN, Role.DSL})
+# The school's list of behaviour categories is a setting, kept by administrators and senior leaders.
+CATEGORY_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.SENIOR_LEADER})
 
 
 def visible_incidents(user: Any) -> QuerySet:
@@ -50,3 +52,17 @@ def can_record_suspension(user: Any, pupil: Any) -> bool:
 
 def can_view_suspension(user: Any, suspension: Any) -> bool:
     return can_view_pupil(user, suspension.pupil)
+
+
+def can_change_suspension(user: Any, suspension: Any) -> bool:
+    """Whoever may record a suspension for the pupil may change or withdraw it."""
+    return can_record_suspension(user, suspension.pupil)
+
+
+def can_manage_categories(user: Any, organisation_id: int | None) -> bool:
+    """School administrators and senior leaders keep the school's behaviour categories."""
+    return organisation_id is not None and has_role(user, CATEGORY_ROLES, organisation_id)
+
+
+def can_manage_category(user: Any, category: Any) -> bool:
+    return can_manage_categories(user, category.organisation_id)

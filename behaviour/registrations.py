@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
 from access.permissions import access_for, can_view_pupil
 from access.roles import PUPIL_ROLES, Role
 from demo.registry import register_demo_builder
+from organisations.models import Organisation
 from pastoral.registry import register_home_panel, register_nav, register_profile_section
 
 
@@ -45,9 +47,19 @@ def _home(request: HttpRequest) -> dict[str, Any] | None:
         "negative": recent.filter(kind=Incident.Kind.NEGATIVE).count(),
         "positive": recent.filter(kind=Incident.Kind.POSITIVE).count(),
         "suspensions": Suspension.objects.filter(
-            pupil__in=visible_pupils(request.user), starts_on__gte=since
+            pupil__in=visible_pupils(request.user), starts_on__gte=since, withdrawn_at__isnull=True
         ).count(),
     }
+
+
+def _seed_categories(
+    sender: Any, instance: Organisation, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """A new school or college starts with the default behaviour categories."""
+    if created and not raw and instance.kind in (Organisation.Kind.SCHOOL, Organisation.Kind.COLLEGE):
+        from behaviour.services import categories_seed_defaults
+
+        categories_seed_defaults(organisation=instance)
 
 
 def _demo(world: Any) -> None:
@@ -60,3 +72,4 @@ register_nav("Behaviour", "behaviour:incident_list", roles=PUPIL_ROLES, order=30
 register_home_panel("behaviour-week", "behaviour/panels/home.html", _home, order=30)
 register_profile_section("behaviour", "behaviour/panels/profile.html", _profile, order=30)
 register_demo_builder("behaviour", _demo, order=50)
+post_save.connect(_seed_categories, sender=Organisation, dispatch_uid="behaviour_seed_categories")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from behaviour.models import Incident, ReportCard, ReportEntry, Suspension
+from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
 from behaviour.permissions import visible_incidents
 
 # A card is failing when the average of its most recent days' scores is below this share of full marks.
@@ -20,20 +20,28 @@ def incident_search(
     *,
     user: Any,
     kind: str = "",
+    category: Any = None,
     pupil: Any = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> QuerySet:
+    """The log as the user may see it, narrowed by kind, category, pupil and dates."""
     qs = visible_incidents(user)
     if kind:
         qs = qs.filter(kind=kind)
+    if category is not None:
+        qs = qs.filter(category=category)
     if pupil is not None:
         qs = qs.filter(links__pupil=pupil)
     if start:
         qs = qs.filter(occurred_at__date__gte=start)
     if end:
         qs = qs.filter(occurred_at__date__lte=end)
-    return qs.select_related("staff").prefetch_related("pupils").order_by("-occurred_at")
+    return (
+        qs.select_related("staff", "category", "recorded_by")
+        .prefetch_related("pupils")
+        .order_by("-occurred_at")
+    )
 
 
 def pupil_incidents(
@@ -44,7 +52,7 @@ def pupil_incidents(
         qs = qs.filter(occurred_at__date__gte=start)
     if end:
         qs = qs.filter(occurred_at__date__lte=end)
-    return qs.select_related("staff").order_by("-occurred_at")
+    return qs.select_related("staff", "category").order_by("-occurred_at")
 
 
 def behaviour_summary(pupil: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
@@ -55,7 +63,10 @@ def behaviour_summary(pupil: Any, start: datetime.date, end: datetime.date) -> d
         observation=Count("id", filter=Q(kind=Incident.Kind.OBSERVATION)),
         serious=Count("id", filter=Q(kind=Incident.Kind.NEGATIVE, severity__gte=3)),
     )
-    suspensions = pupil_suspensions(pupil).filter(starts_on__gte=start, starts_on__lte=end)
+    # A withdrawn suspension stays on the record but did not happen: it is not counted.
+    suspensions = pupil_suspensions(pupil).filter(
+        starts_on__gte=start, starts_on__lte=end, withdrawn_at__isnull=True
+    )
     agg = suspensions.exclude(kind=Suspension.Kind.INTERNAL).aggregate(
         n=Count("id"), sessions=Sum("sessions")
     )
@@ -74,6 +85,24 @@ def behaviour_summary(pupil: Any, start: datetime.date, end: datetime.date) -> d
 
 def pupil_suspensions(pupil: Any) -> QuerySet:
     return Suspension.objects.filter(pupil=pupil).select_related("decided_by").order_by("-starts_on")
+
+
+def school_categories(organisation_id: int, *, keep: Any = None) -> QuerySet:
+    """The categories offered for new entries: the school's own, less retired ones (but `keep`, the entry's own)."""
+    qs = BehaviourCategory.objects.filter(organisation_id=organisation_id)
+    current = Q(is_retired=False)
+    if keep is not None:
+        current |= Q(pk=keep.pk)
+    return qs.filter(current).order_by("position", "name")
+
+
+def categories_in_use(organisation_id: int) -> QuerySet:
+    """Every category of the school with how many entries use it."""
+    return (
+        BehaviourCategory.objects.filter(organisation_id=organisation_id)
+        .annotate(uses=Count("incidents"))
+        .order_by("is_retired", "position", "name")
+    )
 
 
 def card_days(card: ReportCard) -> list[dict[str, Any]]:

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
-from behaviour.attendance_adapter import record_suspension_marks
-from behaviour.models import Incident, IncidentPupil, ReportCard, ReportEntry, Suspension
+from behaviour.attendance_adapter import NOT_RECORDED, mark_excluded, unmark_excluded
+from behaviour.models import (
+    BehaviourCategory,
+    Incident,
+    IncidentPupil,
+    ReportCard,
+    ReportEntry,
+    Suspension,
+)
 from behaviour.signals import report_scores_recorded
 
 INCIDENT_FIELDS = (
@@ -147,18 +158,301 @@ def report_scores_record(
     return entries
 
 
+# --- Suspensions and exclusions ------------------------------------------------------------
+#
+# Attendance follows the suspension: every school session it covers holds E. What was last asked of attendance
+# is kept as `marked_through` (from `starts_on`), so a change marks the days newly covered and reverses those no
+# longer covered (to N, see attendance_adapter.unmark_excluded) without touching anything else.
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _e_until(suspension: Suspension, today: datetime.date) -> datetime.date | None:
+    """The last day the suspension should hold E, or None when it marks nothing."""
+    if suspension.is_withdrawn or suspension.kind == Suspension.Kind.INTERNAL:
+        return None
+    if suspension.kind == Suspension.Kind.PERMANENT:
+        # On roll, marked E, until removed from roll; until that date is known, up to today.
+        return suspension.leaves_roll_on or max(suspension.starts_on, today)
+    return suspension.ends_on
+
+
+def _span(start: datetime.date | None, end: datetime.date | None) -> set[datetime.date]:
+    if start is None or end is None or end < start:
+        return set()
+    return {start + datetime.timedelta(days=n) for n in range((end - start).days + 1)}
+
+
+def _covered_by_others(suspension: Suspension) -> set[datetime.date]:
+    days: set[datetime.date] = set()
+    others = Suspension.objects.filter(
+        pupil_id=suspension.pupil_id, withdrawn_at__isnull=True, marked_through__isnull=False
+    ).exclude(pk=suspension.pk)
+    for other in others:
+        days |= _span(other.starts_on, other.marked_through)
+    return days
+
+
+def _follow_in_attendance(
+    *,
+    actor: Any,
+    suspension: Suspension,
+    before: tuple[datetime.date, datetime.date | None],
+    mark_reason: str,
+    unmark_reason: str,
+    today: datetime.date,
+) -> str:
+    """Bring the register in line with the suspension; return the note of what the register now records."""
+    until = _e_until(suspension, today)
+    wanted = _span(suspension.starts_on, until)
+    had = _span(*before)
+    added = sorted(wanted - had)
+    removed = sorted(had - wanted - _covered_by_others(suspension))
+    marked = mark_excluded(actor=actor, pupil=suspension.pupil, days=added, reason=mark_reason)
+    unmarked = unmark_excluded(actor=actor, pupil=suspension.pupil, days=removed, reason=unmark_reason)
+    if not marked.available or not unmarked.available:
+        return NOT_RECORDED
+    # When attendance refused the new marks, keep the old extent so the next change tries them again.
+    suspension.marked_through = before[1] if marked.error else until
+    if not added and not removed:
+        return suspension.attendance_note
+    parts = [f"code E from {suspension.starts_on:%d %b %Y} to {until:%d %b %Y}" if until else "no code E"]
+    if marked.error or unmarked.error:
+        parts.append(marked.error or unmarked.error)
+    if added:
+        parts.append(f"{marked.changed} session(s) newly marked E")
+    if removed:
+        parts.append(f"{unmarked.changed} session(s) no longer covered set to N (reason not yet established)")
+    if unmarked.unclear:
+        days = ", ".join(f"{d:%d %b}" for d in unmarked.unclear[:5])
+        parts.append(f"please check the register for {days}")
+    return "; ".join(parts)
+
+
 @transaction.atomic
 def suspension_create(*, actor: Any, pupil: Any, data: dict[str, Any]) -> Suspension:
     """Record a suspension or exclusion and ask attendance to record code E for the days away."""
     suspension = Suspension(organisation_id=pupil.organisation_id, pupil=pupil, decided_by=actor, **data)
     suspension.full_clean()
     suspension.save()
-    if suspension.kind != Suspension.Kind.INTERNAL:
-        end = suspension.ends_on or suspension.starts_on
-        suspension.attendance_note = record_suspension_marks(
-            actor=actor, pupil=pupil, start=suspension.starts_on, end=end, sessions=suspension.sessions
-        )[:200]
-    else:
+    today = _today()
+    if suspension.kind == Suspension.Kind.INTERNAL:
         suspension.attendance_note = "internal exclusion: pupil present in school"
-    suspension.save(update_fields=["attendance_note"])
+    else:
+        reason = "Suspension" if suspension.kind == Suspension.Kind.SUSPENSION else "Permanent exclusion"
+        marked = mark_excluded(
+            actor=actor,
+            pupil=pupil,
+            days=_span(suspension.starts_on, _e_until(suspension, today)),
+            reason=reason,
+        )
+        if not marked.available:
+            suspension.attendance_note = NOT_RECORDED
+        elif marked.error:
+            suspension.attendance_note = marked.error
+        else:
+            suspension.marked_through = _e_until(suspension, today)
+            note = f"code E recorded for {marked.changed} session(s)"
+            if (
+                suspension.kind == Suspension.Kind.SUSPENSION
+                and marked.changed
+                and marked.changed != suspension.sessions
+            ):
+                note += f"; the suspension states {suspension.sessions}, please check the register"
+            suspension.attendance_note = note
+    suspension.attendance_note = suspension.attendance_note[:200]
+    suspension.save(update_fields=["attendance_note", "marked_through"])
     return suspension
+
+
+SUSPENSION_EDIT_FIELDS = (
+    "starts_on",
+    "ends_on",
+    "leaves_roll_on",
+    "sessions",
+    "reason",
+    "details",
+    "parents_informed",
+)
+
+
+@transaction.atomic
+def suspension_update(*, actor: Any, suspension: Suspension, data: dict[str, Any]) -> Suspension:
+    """Change a suspension's dates or details (shortened, extended, or a permanent exclusion's last day on roll);
+    the register follows: newly covered sessions get E, sessions no longer covered that still hold E become N."""
+    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    if suspension.is_withdrawn:
+        raise ValidationError("This suspension was withdrawn; it can no longer be changed.")
+    before = (suspension.starts_on, suspension.marked_through)
+    for key in SUSPENSION_EDIT_FIELDS:
+        if key in data:
+            setattr(suspension, key, data[key])
+    suspension.full_clean()
+    today = _today()
+    if suspension.kind != Suspension.Kind.INTERNAL:
+        if suspension.kind == Suspension.Kind.PERMANENT:
+            mark_reason = "Permanent exclusion: on roll until removed"
+            unmark_reason = f"Permanent exclusion: last day on roll changed on {today:%d %b %Y}"
+        else:
+            mark_reason = f"Suspension extended on {today:%d %b %Y}"
+            unmark_reason = f"Suspension shortened on {today:%d %b %Y}"
+        suspension.attendance_note = _follow_in_attendance(
+            actor=actor,
+            suspension=suspension,
+            before=before,
+            mark_reason=mark_reason,
+            unmark_reason=unmark_reason,
+            today=today,
+        )[:200]
+    suspension.save()
+    return suspension
+
+
+@transaction.atomic
+def suspension_withdraw(*, actor: Any, suspension: Suspension, reason: str) -> Suspension:
+    """Withdraw (rescind) a suspension or exclusion, e.g. on the governors' review; the record stays, its E marks
+    still in the register become N for the office to establish what the pupil did."""
+    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    if suspension.is_withdrawn:
+        raise ValidationError("This suspension is already withdrawn.")
+    if not reason.strip():
+        raise ValidationError({"withdrawal_reason": "Say why the suspension is withdrawn."})
+    before = (suspension.starts_on, suspension.marked_through)
+    suspension.withdrawn_at = timezone.now()
+    suspension.withdrawn_by = actor
+    suspension.withdrawal_reason = reason.strip()
+    today = _today()
+    if suspension.kind != Suspension.Kind.INTERNAL and before[1] is not None:
+        label = suspension.get_kind_display()
+        suspension.attendance_note = _follow_in_attendance(
+            actor=actor,
+            suspension=suspension,
+            before=before,
+            mark_reason="",
+            unmark_reason=f"{label} withdrawn on {today:%d %b %Y}",
+            today=today,
+        )[:200]
+    suspension.full_clean()
+    suspension.save()
+    return suspension
+
+
+def exclusions_mark_to_date(*, today: datetime.date | None = None) -> int:
+    """Extend E to `today` for every permanent exclusion whose last day on roll is not yet known (run daily)."""
+    today = today or _today()
+    extended = 0
+    pending = Suspension.objects.filter(
+        kind=Suspension.Kind.PERMANENT,
+        withdrawn_at__isnull=True,
+        leaves_roll_on__isnull=True,
+        marked_through__lt=today,
+    )
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Locked and read again: someone may be entering the last day on roll at this moment.
+            suspension = (
+                pending.select_for_update(of=("self",))
+                .select_related("pupil", "decided_by")
+                .filter(pk=pk)
+                .first()
+            )
+            if suspension is None:
+                continue
+            before = (suspension.starts_on, suspension.marked_through)
+            suspension.attendance_note = _follow_in_attendance(
+                actor=suspension.decided_by,
+                suspension=suspension,
+                before=before,
+                mark_reason="Permanent exclusion: on roll until removed",
+                unmark_reason="Permanent exclusion changed",
+                today=today,
+            )[:200]
+            suspension.save(update_fields=["attendance_note", "marked_through", "updated_at"])
+        extended += 1
+    return extended
+
+
+# --- The school's behaviour categories ------------------------------------------------------
+
+DEFAULT_CATEGORIES = Path(__file__).resolve().parent / "data" / "default_categories.csv"
+
+
+def _default_categories() -> list[dict[str, str]]:
+    with DEFAULT_CATEGORIES.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def categories_seed_defaults(*, organisation: Any) -> int:
+    """Give a school the default categories it does not have yet (matched by code); returns how many were added."""
+    have = set(BehaviourCategory.objects.filter(organisation=organisation).values_list("code", flat=True))
+    names = set(BehaviourCategory.objects.filter(organisation=organisation).values_list("name", flat=True))
+    added = 0
+    for position, row in enumerate(_default_categories(), start=1):
+        if row["code"] in have or row["name"] in names:
+            continue
+        BehaviourCategory.objects.create(
+            organisation=organisation,
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            position=position * 10,
+        )
+        added += 1
+    return added
+
+
+def _check_category_name(category: BehaviourCategory) -> None:
+    clash = BehaviourCategory.objects.filter(
+        organisation_id=category.organisation_id, name__iexact=category.name.strip()
+    ).exclude(pk=category.pk)
+    if clash.exists():
+        raise ValidationError({"name": "The school already has a category with this name."})
+
+
+@transaction.atomic
+def category_create(
+    *, actor: Any, organisation: Any, name: str, kind: str = "", position: int | None = None
+) -> BehaviourCategory:
+    """Add a category to the school's list."""
+    base = slugify(name)[:32] or "category"
+    code, n = base, 1
+    while BehaviourCategory.objects.filter(organisation=organisation, code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    if position is None:
+        last = BehaviourCategory.objects.filter(organisation=organisation).order_by("-position").first()
+        position = (last.position if last else 0) + 10
+    category = BehaviourCategory(
+        organisation=organisation, code=code, name=name.strip(), kind=kind, position=position
+    )
+    _check_category_name(category)
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_update(*, actor: Any, category: BehaviourCategory, data: dict[str, Any]) -> BehaviourCategory:
+    """Rename a category, change its kind or order, retire it or bring it back; past entries keep it."""
+    for key in ("name", "kind", "position", "is_retired"):
+        if key in data:
+            setattr(category, key, data[key].strip() if key == "name" else data[key])
+    if category.kind and category.incidents.exclude(kind=category.kind).exists():
+        raise ValidationError(
+            {"kind": "Entries of another kind already use this category: leave the kind blank (any kind)."}
+        )
+    _check_category_name(category)
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def category_delete(*, actor: Any, category: BehaviourCategory) -> None:
+    """Delete a category no entry uses; one in use can only be retired."""
+    if category.incidents.exists():
+        raise ValidationError("Entries use this category: retire it instead, so past entries keep it.")
+    category.delete()

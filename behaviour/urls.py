@@ -15,4 +15,9 @@ urlpatterns = [
     path("report-cards/<int:pk>/", views.card_detail, name="card_detail"),
     path("report-cards/<int:pk>/record/", views.card_record, name="card_record"),
     path("suspensions/<int:pk>/", views.suspension_detail, name="suspension_detail"),
+    path("suspensions/<int:pk>/edit/", views.suspension_edit, name="suspension_edit"),
+    path("suspensions/<int:pk>/withdraw/", views.suspension_withdraw, name="suspension_withdraw"),
+    path("categories/", views.category_list, name="category_list"),
+    path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
 ]

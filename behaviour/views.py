@@ -10,20 +10,39 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.permissions import can_view_pupil, get_for_user, has_role, visible_pupils
+from access.permissions import (
+    can_view_pupil,
+    get_for_user,
+    has_role,
+    reachable_organisation_ids,
+    visible_pupils,
+)
 from access.roles import PUPIL_ROLES
-from audit.services import record_read
+from audit.services import record_event, record_read
 from behaviour import selectors, services
-from behaviour.forms import IncidentFilterForm, IncidentForm, ReportCardForm, ReportScoresForm, SuspensionForm
-from behaviour.models import Incident, ReportCard, Suspension
+from behaviour.forms import (
+    CategoryForm,
+    IncidentFilterForm,
+    IncidentForm,
+    ReportCardForm,
+    ReportScoresForm,
+    SuspensionEditForm,
+    SuspensionForm,
+    SuspensionWithdrawForm,
+)
+from behaviour.models import BehaviourCategory, Incident, ReportCard, Suspension
 from behaviour.permissions import (
+    can_change_suspension,
     can_edit_incident,
+    can_manage_categories,
+    can_manage_category,
     can_record_behaviour,
     can_record_suspension,
     can_view_card,
     can_view_incident,
     can_view_suspension,
 )
+from pastoral.exports import export_response
 from people.models import Pupil
 
 
@@ -40,18 +59,74 @@ def _require_staff(request: HttpRequest) -> None:
         raise PermissionDenied("Only staff who work with pupils may use the behaviour log.")
 
 
+EXPORT_HEADER = [
+    "When",
+    "Kind",
+    "Category",
+    "Severity",
+    "Place",
+    "Lesson",
+    "Pupils",
+    "Member of staff",
+    "What happened",
+    "Actions taken",
+    "Parents contacted",
+    "Recorded by",
+]
+
+
+def _export_rows(incidents):
+    for incident in incidents:
+        yield [
+            timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            incident.get_kind_display(),
+            incident.category.name,
+            incident.severity,
+            incident.get_place_display(),
+            incident.lesson,
+            "; ".join(p.display_name for p in incident.pupils.all()),
+            incident.staff.full_name,
+            incident.description,
+            incident.actions,
+            incident.parents_contacted_how if incident.parents_contacted else "No",
+            incident.recorded_by.full_name,
+        ]
+
+
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    """The behaviour log: every incident involving pupils you may see, newest first."""
+    """The behaviour log: every incident involving pupils you may see, newest first; exportable as filtered."""
     _require_staff(request)
-    form = IncidentFilterForm(request.GET or None)
+    params = request.GET.copy()
+    fmt = params.pop("format", [""])[0]
+    params.pop("page", None)
+    form = IncidentFilterForm(params or None, organisation_ids=reachable_organisation_ids(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = selectors.incident_search(
-        user=request.user, kind=filters.get("kind", ""), start=filters.get("start"), end=filters.get("end")
+        user=request.user,
+        kind=filters.get("kind", ""),
+        category=filters.get("category"),
+        start=filters.get("start"),
+        end=filters.get("end"),
     )
+    # A filter with a mistake is shown with its message rather than exporting more than was asked for.
+    if fmt in ("csv", "xlsx") and (not form.is_bound or form.is_valid()):
+        described = ", ".join(f"{k}={v}" for k, v in params.items() if v) or "no filter"
+        record_event(
+            action="export",
+            actor=request.user,
+            organisation_id=request.organisation.pk if request.organisation else None,
+            object_type="behaviour.Incident",
+            note=f"behaviour log, {incidents.count()} incidents ({described})",
+        )
+        return export_response(
+            fmt,
+            f"behaviour-log-{timezone.localdate():%Y%m%d}",
+            EXPORT_HEADER,
+            _export_rows(incidents),
+            "Behaviour log",
+        )
     page = Paginator(incidents, 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "behaviour/incident_list.html",
@@ -59,6 +134,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "querystring_prefix": (params.urlencode() + "&") if params else "",
+            "query": params.urlencode(),
+            "can_manage_categories": can_manage_categories(
+                request.user, request.organisation.pk if request.organisation else None
+            ),
         },
     )
 
@@ -280,4 +359,128 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Suspension.objects.select_related("pupil", "decided_by"), can_view_suspension, pk=pk
     )
     record_read(actor=request.user, obj=suspension, note="suspension record")
-    return render(request, "behaviour/suspension_detail.html", {"suspension": suspension})
+    return render(
+        request,
+        "behaviour/suspension_detail.html",
+        {"suspension": suspension, "can_change": can_change_suspension(request.user, suspension)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def suspension_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a suspension's dates or details; the attendance register follows."""
+    suspension = get_for_user(
+        request.user, Suspension.objects.select_related("pupil"), can_change_suspension, pk=pk
+    )
+    if suspension.is_withdrawn:
+        messages.error(request, "This suspension was withdrawn; it can no longer be changed.")
+        return redirect("behaviour:suspension_detail", pk=suspension.pk)
+    form = SuspensionEditForm(request.POST or None, instance=suspension)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suspension = services.suspension_update(
+                actor=request.user, suspension=suspension, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {suspension.get_kind_display().lower()} is changed; attendance: {suspension.attendance_note}.",
+            )
+            return redirect("behaviour:suspension_detail", pk=suspension.pk)
+    return render(request, "behaviour/suspension_edit.html", {"form": form, "suspension": suspension})
+
+
+@require_http_methods(["GET", "POST"])
+def suspension_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then withdraw (rescind) a suspension or exclusion; the record stays, marked withdrawn."""
+    suspension = get_for_user(
+        request.user, Suspension.objects.select_related("pupil"), can_change_suspension, pk=pk
+    )
+    if suspension.is_withdrawn:
+        messages.error(request, "This suspension is already withdrawn.")
+        return redirect("behaviour:suspension_detail", pk=suspension.pk)
+    form = SuspensionWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suspension = services.suspension_withdraw(
+                actor=request.user, suspension=suspension, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {suspension.get_kind_display().lower()} is withdrawn; attendance: {suspension.attendance_note}.",
+            )
+            return redirect("behaviour:suspension_detail", pk=suspension.pk)
+    return render(request, "behaviour/suspension_withdraw.html", {"form": form, "suspension": suspension})
+
+
+# --- The school's categories --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def category_list(request: HttpRequest) -> HttpResponse:
+    """The school's behaviour categories, how often each is used, and a form to add one."""
+    organisation = request.organisation
+    if organisation is None or not can_manage_categories(request.user, organisation.pk):
+        raise PermissionDenied("School administrators and senior leaders keep the behaviour categories.")
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.category_create(
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                position=form.cleaned_data.get("position"),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"“{category.name}” is added.")
+            return redirect("behaviour:category_list")
+    categories = Paginator(selectors.categories_in_use(organisation.pk), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "behaviour/category_list.html",
+        {"form": form, "page_obj": categories, "querystring_prefix": ""},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename, re-order, retire or bring back a category."""
+    category = get_for_user(request.user, BehaviourCategory, can_manage_category, pk=pk)
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_update(actor=request.user, category=category, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"“{category.name}” is saved.")
+            return redirect("behaviour:category_list")
+    return render(
+        request,
+        "behaviour/category_form.html",
+        {"form": form, "category": category, "uses": category.incidents.count()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete a category that no entry uses."""
+    category = get_for_user(request.user, BehaviourCategory, can_manage_category, pk=pk)
+    uses = category.incidents.count()
+    if request.method == "POST":
+        try:
+            services.category_delete(actor=request.user, category=category)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("behaviour:category_edit", pk=category.pk)
+        messages.success(request, f"“{category.name}” is deleted.")
+        return redirect("behaviour:category_list")
+    return render(request, "behaviour/category_delete.html", {"category": category, "uses": uses})

@@ -273,6 +273,20 @@ class SignForm(forms.Form):
         self.fields["party"].queryset = parties
 
 
+class LinkEmailForm(forms.Form):
+    recipient = forms.ChoiceField(
+        label="Send the link to",
+        widget=forms.RadioSelect,
+        help_text="Addresses held for the pupil's contacts with parental responsibility, or for the respondent.",
+    )
+
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = recipients
+        if len(recipients) == 1:
+            self.fields["recipient"].initial = recipients[0][0]
+
+
 class LinkSignForm(forms.Form):
     signed_name = forms.CharField(max_length=200, label="Your full name, typed as a signature")
     confirm = forms.BooleanField(label="I have read the targets and agree to do my part to help meet them.")

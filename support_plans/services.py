@@ -238,6 +238,47 @@ def link_create(
     return link, token
 
 
+def link_recipients(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """The addresses a questionnaire link may be e-mailed to, as (address, label): the respondent's own (from
+    their party), and for a pupil or parent questionnaire the pupil's contacts with parental responsibility."""
+    found: dict[str, tuple[str, str]] = {}
+    party = questionnaire.party
+    if party is not None and party.email:
+        label = f"{party.name} ({party.role or party.get_kind_display()}) <{party.email}>"
+        found[party.email.lower()] = (party.email, label)
+    if questionnaire.kind != Questionnaire.Kind.STAFF:
+        links = PupilContact.objects.filter(
+            pupil_id=questionnaire.plan.pupil_id, has_parental_responsibility=True
+        ).select_related("contact")
+        for link in links.order_by("priority"):
+            email = link.contact.email
+            if email and email.lower() not in found:
+                label = f"{link.contact} ({link.get_relationship_display()}) <{email}>"
+                found[email.lower()] = (email, label)
+    return list(found.values())
+
+
+def known_recipient(questionnaire: Questionnaire, address: str) -> str | None:
+    """The address as held, when `address` (any case) is one the questionnaire's link may be e-mailed to."""
+    wanted = address.strip().lower()
+    return next((a for a, _ in link_recipients(questionnaire) if a.lower() == wanted), None)
+
+
+def questionnaire_link_email(*, actor: Any, questionnaire: Questionnaire, recipient: str) -> None:
+    """E-mail a new secure link for the questionnaire to one of its known addresses (made and sent by a task, so the
+    link's token never leaves the worker except in the e-mail; any earlier unused link is withdrawn)."""
+    if questionnaire.is_complete or not questionnaire.plan.is_open:
+        raise ValidationError("Only an unanswered questionnaire of an open programme can be sent by link.")
+    address = known_recipient(questionnaire, recipient)
+    if address is None:
+        raise ValidationError(
+            {"recipient": "Choose one of the pupil's contacts or the respondent's address."}
+        )
+    from support_plans.tasks import send_questionnaire_link
+
+    transaction.on_commit(lambda: send_questionnaire_link.enqueue(questionnaire.pk, actor.pk, address))
+
+
 class LinkUnusable(Exception):
     """The link is unknown, expired, already used or withdrawn; the message says which, politely."""
 

@@ -1,10 +1,17 @@
-"""Background work for support plans: telling the coordinator when monitoring shows a plan failing."""
+"""Background work for support plans: telling the coordinator when monitoring shows a plan failing, and
+e-mailing questionnaire links."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
+
+from audit.context import acting_as
 
 
 @task()
@@ -27,4 +34,49 @@ def send_alert_email(alert_id: int) -> bool:
         from_email=None,
         recipient_list=[plan.coordinator.email],
     )
+    return True
+
+
+@task()
+def send_questionnaire_link(questionnaire_id: int, actor_id: int, recipient: str) -> bool:
+    """Make a fresh secure link for the questionnaire and e-mail it; the link records where and when it went."""
+    from support_plans.models import Questionnaire, SecureLink
+    from support_plans.services import known_recipient, link_create
+
+    questionnaire = (
+        Questionnaire.objects.select_related("plan__pupil", "plan__organisation", "party")
+        .filter(pk=questionnaire_id)
+        .first()
+    )
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    if questionnaire is None or actor is None or questionnaire.is_complete or not questionnaire.plan.is_open:
+        return False
+    # Checked again here: the contact's address may have changed since the request.
+    if known_recipient(questionnaire, recipient) is None:
+        return False
+    plan = questionnaire.plan
+    with acting_as(actor), transaction.atomic():
+        link, token = link_create(
+            actor=actor,
+            plan=plan,
+            purpose=SecureLink.Purpose.QUESTIONNAIRE,
+            questionnaire=questionnaire,
+            party=questionnaire.party,
+        )
+        link.emailed_to, link.emailed_at = recipient, timezone.now()
+        link.save(update_fields=["emailed_to", "emailed_at"])
+        url = settings.PASTORAL_BASE_URL.rstrip("/") + reverse("support_plans:link", args=[token])
+        school = plan.organisation.name
+        send_mail(
+            subject=f"{school}: a questionnaire about {plan.pupil.first_name}'s support",
+            message=(
+                f"Hello,\n\n{school} is putting together a Pastoral Support Programme with {plan.pupil.first_name} "
+                f"and would like your views before the meeting: the {questionnaire.get_kind_display().lower()}.\n\n"
+                f"Please answer it here: {url}\n\n"
+                f"The link works once and expires on {timezone.localtime(link.expires_at):%d %B %Y}. If it has "
+                "expired, or you would rather answer on paper, please contact the school.\n"
+            ),
+            from_email=None,
+            recipient_list=[recipient],
+        )
     return True

@@ -25,6 +25,7 @@ urlpatterns = [
     path("parties/<int:pk>/sign-link/", views.party_sign_link, name="party_sign_link"),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
     path("questionnaires/<int:pk>/link/", views.questionnaire_link, name="questionnaire_link"),
+    path("questionnaires/<int:pk>/email/", views.questionnaire_email, name="questionnaire_email"),
     path("questionnaires/<int:pk>/paper/", views.questionnaire_paper, name="questionnaire_paper"),
     path("targets/<int:pk>/revise/", views.target_revise, name="target_revise"),
     path("alerts/<int:pk>/", views.alert_resolve, name="alert_resolve"),

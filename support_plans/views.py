@@ -24,6 +24,7 @@ from support_plans.forms import (
     AnswersForm,
     AssessmentsForm,
     CloseForm,
+    LinkEmailForm,
     LinkSignForm,
     MeetingForm,
     MonitoringForm,
@@ -468,7 +469,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "q": q,
             "plan": q.plan,
             "answers": answers,
-            "links": q.links.all(),
+            "links": q.links.select_related("created_by"),
             "can_edit": can_edit_plan(request.user, q.plan),
         },
     )
@@ -489,6 +490,44 @@ def questionnaire_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "; ".join(error.messages))
         return redirect("support_plans:questionnaire_detail", pk=q.pk)
     return _link_made(request, q.plan, link, token, f"Link for {q.respondent}: {q.get_kind_display()}")
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail a secure link to one of the pupil's contacts (or the respondent); sent in the background."""
+    q = _child(request, Questionnaire, pk)
+    recipients = services.link_recipients(q)
+    if q.is_complete or not recipients:
+        messages.error(
+            request,
+            "This questionnaire is answered already."
+            if q.is_complete
+            else "No e-mail address is held for the respondent or the pupil's contacts: make a link to send yourself.",
+        )
+        return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    form = LinkEmailForm(request.POST or None, recipients=recipients)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.questionnaire_link_email(
+                actor=request.user, questionnaire=q, recipient=form.cleaned_data["recipient"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request,
+                f"A secure link is being e-mailed to {form.cleaned_data['recipient']}; "
+                "any earlier unused link is withdrawn.",
+            )
+            return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    return _page(
+        request,
+        q.plan,
+        form,
+        f"E-mail a link: {q.get_kind_display()}",
+        "Pastoral makes a new single-use link, valid for 14 days, and e-mails it; this page records who it went to.",
+        button="Send",
+    )
 
 
 @require_http_methods(["GET", "POST"])

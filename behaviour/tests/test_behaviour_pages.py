@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from behaviour import selectors, services
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
-from behaviour.models import Incident, Suspension
+from behaviour.models import BehaviourCategory, Incident, Suspension
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
 
@@ -24,10 +24,16 @@ def world():
     return build_school_world()
 
 
+def _category(world, code):
+    return BehaviourCategory.objects.get(organisation=world.school, code=code)
+
+
 def _incident(world, pupils=None, **extra):
+    if isinstance(extra.get("category"), str):
+        extra["category"] = _category(world, extra["category"])
     data = {
         "kind": "negative",
-        "category": "defiance",
+        "category": _category(world, "defiance"),
         "severity": 3,
         "occurred_at": timezone.now(),
         "place": "classroom",
@@ -65,7 +71,7 @@ def test_it_records_an_incident_for_several_pupils_through_the_form(world):
         {
             "pupils": [world.alice.pk, world.ben.pk],
             "kind": "negative",
-            "category": "disruption",
+            "category": _category(world, "disruption").pk,
             "severity": 2,
             "occurred_at": "2026-11-20T10:15",
             "place": "classroom",
@@ -93,7 +99,7 @@ def test_it_shows_the_log_only_for_pupils_the_user_may_see(world):
     _incident(world)
     _incident(world, pupils=[world.dan], category="lateness", severity=1)
     body = client_for(world.head_of_year10).get(reverse("behaviour:incident_list")).content.decode()
-    assert "Lateness" in body and "Defiance" not in body
+    assert "<td>Lateness</td>" in body and "<td>Defiance / refusal</td>" not in body
     assert client_for(world.cpd_coordinator).get(reverse("behaviour:incident_list")).status_code == 403
 
 

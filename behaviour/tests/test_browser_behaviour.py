@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from behaviour import services
-from behaviour.models import Incident
+from behaviour.models import BehaviourCategory, Incident
 from pastoral.testing.browser import axe_check, sign_in, visit
 from pastoral.testing.personas import build_school_world
 from support_plans import services as psp
@@ -30,7 +30,7 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
     axe_check(page)
     page.locator("#id_pupils").select_option([str(world.alice.pk), str(world.ben.pk)])
     page.locator("#id_kind").select_option("negative")
-    page.locator("#id_category").select_option("disruption")
+    page.locator("#id_category").select_option(label="Disruption to learning (negative)")
     page.locator("#id_place").select_option("classroom")
     page.locator("#id_lesson").fill("P2 Maths")
     page.locator("#id_description").fill("Throwing paper across the room")
@@ -76,6 +76,8 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
         f"/behaviour/pupils/{world.alice.pk}/report-cards/new/",
         f"/behaviour/pupils/{world.alice.pk}/suspensions/new/",
         f"/behaviour/suspensions/{suspension.pk}/",
+        f"/behaviour/suspensions/{suspension.pk}/edit/",
+        f"/behaviour/suspensions/{suspension.pk}/withdraw/",
         f"/pupils/{world.alice.pk}/",
         "/",
         f"/support-plans/{plan.pk}/pack/",
@@ -84,9 +86,21 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
         f"/support-plans/{plan.pk}/monitoring/",
         f"/support-plans/{plan.pk}/edit/",
         f"/support-plans/questionnaires/{q.pk}/paper/",
+        f"/support-plans/questionnaires/{q.pk}/",
+        f"/support-plans/questionnaires/{q.pk}/email/",
         f"/support-plans/alerts/{alert.pk}/",
         f"/support-plans/{plan.pk}/",
         "/support-plans/",
     ]:
         visit(page, f"{base}{path}")
     assert "may be failing" in page.content()
+
+    # The school's categories, kept by a senior leader.
+    page.context.clear_cookies()
+    TOTPDevice.objects.create(user=world.senior, name="phone", confirmed=True)
+    sign_in(page, base, world.senior)
+    unused = BehaviourCategory.objects.get(organisation=world.school, code="phone")
+    for path in ["/behaviour/", "/behaviour/categories/", f"/behaviour/categories/{unused.pk}/edit/"]:
+        visit(page, f"{base}{path}")
+    visit(page, f"{base}/behaviour/categories/{unused.pk}/delete/")
+    assert "No entry uses it" in page.content()

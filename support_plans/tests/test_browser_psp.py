@@ -56,7 +56,7 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     page.locator("#id_kind").select_option("parent")
     page.locator("#id_party").select_option(str(mother.pk))
     _submit(page)
-    _submit(page, "Make a secure link to complete it online")
+    _submit(page, "Make a link to send yourself")
     link = page.locator("#secure-link").inner_text().strip()
     guest_context, guest = _guest(chromium, live_server)
     visit(guest, link)
