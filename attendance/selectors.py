@@ -65,6 +65,18 @@ def summarise(marks: QuerySet) -> dict[str, Any]:
     return rates(marks.aggregate(**_COUNTS))
 
 
+def pupil_session_codes(
+    *, pupil: Pupil, start: datetime.date, end: datetime.date
+) -> dict[tuple[datetime.date, str], str]:
+    """One pupil's recorded code for each (date, session) between two dates inclusive (public interface)."""
+    return {
+        (day, session): code
+        for day, session, code in AttendanceMark.objects.filter(
+            pupil=pupil, date__gte=start, date__lte=end
+        ).values_list("date", "session", "code")
+    }
+
+
 def pupil_attendance_summary(*, pupil: Pupil, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """One pupil's figures between two dates inclusive (public interface for other apps)."""
     return summarise(AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ NOT_RECORDED = "attendance not recorded"
 SESSIONS = ("AM", "PM")
 # What a session no longer covered by a suspension becomes: the school cannot know what the pupil did, so the
 # office establishes it from the N queue ("reason not yet established").
+EXCLUDED_CODE = "E"
 REVERTED_CODE = "N"
 
 
@@ -43,7 +44,6 @@ class MarksResult:
 
     available: bool = True
     changed: int = 0
-    unclear: list[datetime.date] = field(default_factory=list)
     error: str = ""
 
 
@@ -69,35 +69,28 @@ def mark_excluded(*, actor: Any, pupil: Any, days: Iterable[datetime.date], reas
 def unmark_excluded(*, actor: Any, pupil: Any, days: Iterable[datetime.date], reason: str) -> MarksResult:
     """Sessions of `days` that still hold E go back to N, with `reason`, for the office to establish.
 
-    Attendance's public interface has no read of one session's code, only a day's figures by category. A day
-    whose every possible session is an authorised absence is taken to still hold the E we recorded and both its
-    sessions become N; a day with no authorised absence was already changed by the school and is left alone;
-    a day with a mixture cannot be read session by session, so it is left as it is and listed in `unclear` for
-    the office to check.
+    Each session is read (`attendance.selectors.pupil_session_codes`): a session still marked `E` becomes `N`;
+    one the school has already changed (the tutor marked the pupil present, the office recorded `I`…) is left
+    as the school set it.
     """
     days = sorted(days)
     if not days:
         return MarksResult()
     try:
-        from attendance.selectors import pupil_attendance_summary
+        from attendance.selectors import pupil_session_codes
         from attendance.services import amend_mark
     except (ImportError, AttributeError):
         return MarksResult(available=False)
     result = MarksResult()
+    wanted = set(days)
     try:
-        for day in days:
-            figures = pupil_attendance_summary(pupil=pupil, start=day, end=day)
-            authorised, possible = figures.get("authorised") or 0, figures.get("possible") or 0
-            if authorised == 0:
-                continue
-            if authorised == possible == len(SESSIONS):
-                for session in SESSIONS:
-                    amend_mark(
-                        actor=actor, pupil=pupil, date=day, session=session, code=REVERTED_CODE, reason=reason
-                    )
-                    result.changed += 1
-            else:
-                result.unclear.append(day)
+        codes = pupil_session_codes(pupil=pupil, start=days[0], end=days[-1])
+        for (day, session), code in sorted(codes.items()):
+            if day in wanted and code == EXCLUDED_CODE:
+                amend_mark(
+                    actor=actor, pupil=pupil, date=day, session=session, code=REVERTED_CODE, reason=reason
+                )
+                result.changed += 1
     except ValidationError as error:
         result.error = f"attendance not updated: {'; '.join(error.messages)}"[:200]
     return result

@@ -225,9 +225,6 @@ def _follow_in_attendance(
         parts.append(f"{marked.changed} session(s) newly marked E")
     if removed:
         parts.append(f"{unmarked.changed} session(s) no longer covered set to N (reason not yet established)")
-    if unmarked.unclear:
-        days = ", ".join(f"{d:%d %b}" for d in unmarked.unclear[:5])
-        parts.append(f"please check the register for {days}")
     return "; ".join(parts)
 
 

@@ -59,8 +59,8 @@ def _change(world, suspension, **changes):
 
 
 def test_it_turns_e_back_into_n_for_days_a_shortened_suspension_no_longer_covers(world, monkeypatch):
-    """Mon–Fri shortened to Mon–Tue: Wed and Fri go to N; Thu, where the tutor already marked the pupil present
-    in the morning, cannot be read session by session and is left for the office to check."""
+    """Mon–Fri shortened to Mon–Tue: every session of Wed–Fri still holding E goes to N; Thursday morning, which
+    the tutor had already marked present, stays as the school set it."""
     monkeypatch.setattr(services, "_today", lambda: D(2026, 11, 16))
     suspension = _suspend(world, D(2026, 11, 9), D(2026, 11, 13))
     assert suspension.attendance_note == "code E recorded for 10 session(s)"
@@ -78,7 +78,7 @@ def test_it_turns_e_back_into_n_for_days_a_shortened_suspension_no_longer_covers
         ("Wed 11", "AM", "N"),
         ("Wed 11", "PM", "N"),
         ("Thu 12", "AM", "/"),
-        ("Thu 12", "PM", "E"),
+        ("Thu 12", "PM", "N"),
         ("Fri 13", "AM", "N"),
         ("Fri 13", "PM", "N"),
     ]
@@ -88,8 +88,8 @@ def test_it_turns_e_back_into_n_for_days_a_shortened_suspension_no_longer_covers
     assert reasons == {"Suspension shortened on 16 Nov 2026"}
     assert suspension.marked_through == D(2026, 11, 10)
     assert suspension.attendance_note == (
-        "code E from 09 Nov 2026 to 10 Nov 2026; 4 session(s) no longer covered set to N "
-        "(reason not yet established); please check the register for 12 Nov"
+        "code E from 09 Nov 2026 to 10 Nov 2026; 5 session(s) no longer covered set to N "
+        "(reason not yet established)"
     )
     change = AuditEvent.objects.filter(action="update", object_type="behaviour.Suspension").latest("at")
     assert change.changes["ends_on"] == ["2026-11-13", "2026-11-10"]
