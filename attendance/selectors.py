@@ -253,15 +253,15 @@ _SUMS = {f"{c}_sum": Sum(c) for c in rollup.COLUMNS}
 _SUM_NAMES = [f"{c}_sum" for c in rollup.COLUMNS]
 
 
-def scope_per_pupil(
-    scope: Scope, start: datetime.date, end: datetime.date, *, threshold: str = ""
-) -> list[dict[str, Any]]:
-    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up.
+def _per_pupil_statement(
+    scope: Scope, start: datetime.date, end: datetime.date, threshold: str
+) -> tuple[str, list[Any]] | None:
+    """SQL (and parameters) for per-pupil category sums in a scope over any dates; None when nothing can match.
 
-    One statement: the roll-up's index ranges for the whole weeks (four-week blocks where they fit, weeks
-    either side) and the marks of any part-weeks at the ends, `UNION ALL`, summed per pupil, with the
-    ≥ 10% / ≥ 50% test in HAVING (integers, so exactly 10% is persistent). Each piece is built with the ORM
-    (so the scope's narrowing is the same as everywhere else); only the sum around them is written here.
+    The roll-up's index ranges for the whole weeks (four-week blocks where they fit, weeks either side) and the
+    marks of any part-weeks at the ends, `UNION ALL`, summed per pupil, with the ≥ 10% / ≥ 50% test in HAVING
+    (integers, so exactly 10% is persistent). Each piece is built with the ORM (so the scope's narrowing is the
+    same as everywhere else); only the sum around them is written here.
     """
     split = split_range(scope, start, end)
     pieces = [
@@ -279,7 +279,7 @@ def scope_per_pupil(
             .values_list("pupil_id", *rollup.COLUMNS)
         )
     if not pieces:
-        return []
+        return None
     selects: list[str] = []
     params: list[Any] = []
     for i, piece in enumerate(pieces):
@@ -291,27 +291,70 @@ def scope_per_pupil(
     if threshold in ("persistent", "severe"):
         having += f" AND (SUM(authorised) + SUM(unauthorised)) * {10 if threshold == 'persistent' else 2} >= {possible}"
     statement = (
-        "SELECT pupil_id, SUM(present), SUM(attending), SUM(authorised), SUM(unauthorised) "  # noqa: S608
+        "SELECT pupil_id, SUM(present) AS present, SUM(attending) AS attending, "  # noqa: S608
+        "SUM(authorised) AS authorised, SUM(unauthorised) AS unauthorised "
         f"FROM ({' UNION ALL '.join(selects)}) AS pieces GROUP BY pupil_id HAVING {having}"
     )
+    return statement, params
+
+
+def _per_pupil_row(
+    pupil_id: int, present: int, attending: int, authorised: int, unauthorised: int
+) -> dict[str, Any]:
+    return _finish(
+        {
+            "pupil_id": pupil_id,
+            "possible": present + attending + authorised + unauthorised,
+            "present": present,
+            "attending": attending,
+            "authorised": authorised,
+            "unauthorised": unauthorised,
+        }
+    )
+
+
+def scope_per_pupil(
+    scope: Scope, start: datetime.date, end: datetime.date, *, threshold: str = ""
+) -> list[dict[str, Any]]:
+    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up: one statement."""
+    built = _per_pupil_statement(scope, start, end, threshold)
+    if built is None:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        found = cursor.fetchall()
-    rows = [
-        _finish(
-            {
-                "pupil_id": pupil_id,
-                "possible": present + attending + authorised + unauthorised,
-                "present": present,
-                "attending": attending,
-                "authorised": authorised,
-                "unauthorised": unauthorised,
-            }
-        )
-        for pupil_id, present, attending, authorised, unauthorised in found
-    ]
+        cursor.execute(*built)
+        rows = [_per_pupil_row(*found) for found in cursor.fetchall()]
     rows.sort(key=lambda r: (-r["absence_rate"], r["pupil_id"]))
     return rows
+
+
+def scope_per_pupil_page(
+    scope: Scope,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    threshold: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of `scope_per_pupil` (same rows, same order: absence rate down, then pupil) and the total count.
+
+    The database sorts and counts (`COUNT(*) OVER ()`), so a page of 50 from a trust's 7,000 pupils moves 50 rows.
+    """
+    built = _per_pupil_statement(scope, start, end, threshold)
+    if built is None:
+        return [], 0
+    sql, params = built
+    absent, possible = "(authorised + unauthorised)", "(present + attending + authorised + unauthorised)"
+    paged = (
+        "SELECT pupil_id, present, attending, authorised, unauthorised, COUNT(*) OVER () "  # noqa: S608
+        f"FROM ({sql}) AS per_pupil ORDER BY {absent} * 1.0 / {possible} DESC, pupil_id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(paged, [*params, limit, offset])
+        found = cursor.fetchall()
+    if not found and offset:
+        return [], len(scope_per_pupil(scope, start, end, threshold=threshold))
+    return [_per_pupil_row(*row[:5]) for row in found], (found[0][5] if found else 0)
 
 
 def scope_trend(scope: Scope, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:

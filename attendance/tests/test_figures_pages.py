@@ -154,3 +154,12 @@ def test_it_adds_an_attendance_section_to_the_pupil_profile(world):
 def test_it_shows_a_pupil_history_to_their_tutor_but_not_another_tutor(world):
     assert client_for(world.tutor).get(reverse("attendance:pupil", args=[world.alice.pk])).status_code == 200
     assert client_for(world.tutor).get(reverse("attendance:pupil", args=[world.cleo.pk])).status_code == 403
+
+
+def test_a_page_past_the_end_of_the_list_shows_the_last_page(world):
+    client = client_for(world.attendance_officer)
+    response = client.get(reverse("attendance:absence_list"), {**_range(), "page": 99})
+    body = response.content.decode()
+    assert response.status_code == 200 and response.context["count"] == 2
+    assert response.context["page_obj"].number == 1 and "Alice Archer" in body and "Dan Dyer" in body
+    assert client.get(reverse("attendance:absence_list"), {**_range(), "page": "x"}).context["count"] == 2

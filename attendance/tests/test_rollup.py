@@ -204,3 +204,25 @@ def test_the_command_reports_drift_and_rebuilds_it_away():
     assert f"pupil {pupil.pk}, week from {MONDAY}" in out.getvalue()
     call_command("attendance_rollup", "--rebuild", "--organisation", pupil.organisation.slug, stdout=out)
     assert rollup.differences() == []
+
+
+def test_a_page_of_the_list_is_the_same_rows_in_the_same_order_as_the_whole_list():
+    school = OrganisationFactory()
+    rng = random.Random(11)
+    for _ in range(23):
+        marks(
+            PupilFactory(organisation=school), [rng.choice(["/", "/", "/", "I", "N", "D"]) for _ in range(20)]
+        )
+    mark(PupilFactory(organisation=school), MONDAY, "AM", "I")  # 100% absent
+    scope = selectors.scope_for(school)
+    end = MONDAY + datetime.timedelta(days=30)
+    for threshold in ("", "persistent", "severe"):
+        whole = selectors.scope_per_pupil(scope, MONDAY, end, threshold=threshold)
+        paged = []
+        for offset in range(0, len(whole) + 7, 7):
+            rows, total = selectors.scope_per_pupil_page(
+                scope, MONDAY, end, threshold=threshold, offset=offset, limit=7
+            )
+            assert total == len(whole)
+            paged += rows
+        assert paged == whole, threshold
