@@ -9,7 +9,7 @@ import time
 import pytest
 
 from access.roles import Role
-from attendance import selectors
+from attendance import rollup, selectors
 from attendance.demo import build_attendance
 from attendance.models import AttendanceMark, EscalationStage, LetterTemplate, Register
 from demo.registry import DemoWorld, builders
@@ -71,6 +71,7 @@ def test_it_builds_school_day_marks_with_persistent_and_severe_absentees_quickly
         > 100 * 2 * 50
     )
     rows = selectors.per_pupil(AttendanceMark.objects.filter(organisation=school))
+    assert rollup.differences(organisation_ids=[school.pk]) == []  # the figures' roll-up was built too
     assert any(r["is_persistent"] and not r["is_severe"] for r in rows)
     assert sum(1 for r in rows if r["is_persistent"]) < len(rows) / 2
     # today's morning register is left untaken for some groups, so the officer has work
