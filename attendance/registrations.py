@@ -11,7 +11,12 @@ from access.permissions import access_for, can_view_pupil, has_role
 from access.roles import Role
 from attendance.selectors import FIGURES_ROLES, OFFICE_ROLES
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav, register_profile_section
+from pastoral.registry import (
+    register_home_panel,
+    register_nav,
+    register_profile_section,
+    register_subject_access,
+)
 
 
 def _tutor_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -108,3 +113,39 @@ register_home_panel("attendance-officer", "attendance/panels/officer.html", _off
 register_home_panel("attendance-pal", "attendance/panels/pal.html", _pal_panel, order=22)
 register_profile_section("attendance", "attendance/panels/profile.html", _profile, order=20)
 register_demo_builder("attendance", _demo, order=40)
+
+
+def _subject_access(pupil: Any) -> dict[str, Any]:
+    """Everything attendance holds on the pupil (the roll-up is derived from the marks, so it is not repeated)."""
+    from attendance.models import AttendanceMark, ContactLog, LessonMark, MarkAmendment, PupilEscalation
+    from people.subject_access import records
+
+    return {
+        "marks": records(AttendanceMark.objects.filter(pupil=pupil).order_by("date", "session"), ("pupil",)),
+        "amendments": records(MarkAmendment.objects.filter(pupil=pupil).order_by("amended_at"), ("pupil",)),
+        "lesson_marks": [
+            {
+                "date": m.register.date.isoformat(),
+                "session": m.register.session,
+                "lesson": m.register.lesson,
+                "code": m.code,
+                "minutes_late": m.minutes_late,
+            }
+            for m in LessonMark.objects.filter(pupil=pupil)
+            .select_related("register")
+            .order_by("register__date")
+        ],
+        "contact_log": records(ContactLog.objects.filter(pupil=pupil).order_by("occurred_at"), ("pupil",)),
+        "escalations": [
+            {**row, "stage_name": e.stage.name}
+            for e, row in (
+                (e, records([e], ("pupil",))[0])
+                for e in PupilEscalation.objects.filter(pupil=pupil)
+                .select_related("stage")
+                .order_by("started_on")
+            )
+        ],
+    }
+
+
+register_subject_access("attendance", _subject_access)

@@ -13,7 +13,12 @@ from access.permissions import access_for, can_view_pupil
 from access.roles import PUPIL_ROLES, Role
 from demo.registry import register_demo_builder
 from organisations.models import Organisation
-from pastoral.registry import register_home_panel, register_nav, register_profile_section
+from pastoral.registry import (
+    register_home_panel,
+    register_nav,
+    register_profile_section,
+    register_subject_access,
+)
 
 
 def school_year_start(today: datetime.date) -> datetime.date:
@@ -73,3 +78,34 @@ register_home_panel("behaviour-week", "behaviour/panels/home.html", _home, order
 register_profile_section("behaviour", "behaviour/panels/profile.html", _profile, order=30)
 register_demo_builder("behaviour", _demo, order=50)
 post_save.connect(_seed_categories, sender=Organisation, dispatch_uid="behaviour_seed_categories")
+
+
+def _subject_access(pupil: Any) -> dict[str, Any]:
+    """Incidents the pupil was involved in (not the other pupils' names: theirs is third-party data), report
+    cards with every score, and suspensions and exclusions."""
+    from behaviour.models import Incident, ReportCard, ReportEntry, Suspension
+    from people.subject_access import records
+
+    incidents = (
+        Incident.objects.filter(pupils=pupil)
+        .select_related("category")
+        .order_by("occurred_at")
+    )
+    cards = ReportCard.objects.filter(pupil=pupil).order_by("starts_on")
+    return {
+        "incidents": [
+            {**row, "category": incident.category.name, "other_pupils_involved": incident.pupils.count() - 1}
+            for incident, row in ((i, records([i], ("pupils",))[0]) for i in incidents)
+        ],
+        "report_cards": [
+            {
+                **records([card], ("pupil",))[0],
+                "entries": records(ReportEntry.objects.filter(card=card), ("card",)),
+            }
+            for card in cards
+        ],
+        "suspensions": records(Suspension.objects.filter(pupil=pupil).order_by("starts_on"), ("pupil",)),
+    }
+
+
+register_subject_access("behaviour", _subject_access)

@@ -18,8 +18,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in model_to_dict(obj).items() if k not in exclude}
+def record(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One row as plain JSON-able data: every field, including those not editable on a form."""
+    data = {f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+    data.update(model_to_dict(obj))  # many-to-many fields as lists of ids
+    return {k: _plain(v) for k, v in data.items() if k not in exclude}
+
+
+def records(queryset: Any, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Every row of a queryset as `record`s (apps use this in their `register_subject_access` collectors)."""
+    return [record(obj, exclude) for obj in queryset]
+
+
+_row = record
 
 
 def collect_people(pupil: Pupil) -> dict[str, Any]:

@@ -11,7 +11,12 @@ from access.permissions import access_for
 from access.roles import Role
 from behaviour.signals import report_scores_recorded
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav, register_profile_section
+from pastoral.registry import (
+    register_home_panel,
+    register_nav,
+    register_profile_section,
+    register_subject_access,
+)
 from support_plans.permissions import OPEN_PLAN_ROLES
 
 
@@ -66,3 +71,46 @@ register_nav("Support plans", "support_plans:dashboard", roles=OPEN_PLAN_ROLES, 
 register_home_panel("support-plans", "support_plans/panels/home.html", _home, order=31)
 register_profile_section("support-plans", "support_plans/panels/profile.html", _profile, order=31)
 register_demo_builder("support_plans", _demo, order=50)
+
+
+def _subject_access(pupil: Any) -> dict[str, Any]:
+    """Every Pastoral Support Programme for the pupil with its parties, assessments, questionnaires, targets and
+    their revisions, meetings and progress, signatures and alerts. Secure links are listed without their token."""
+    from people.subject_access import records
+    from support_plans import models as m
+
+    plans = []
+    for plan in m.SupportPlan.objects.filter(pupil=pupil).order_by("pk"):
+        targets = m.Target.objects.filter(plan=plan).order_by("pk")
+        plans.append(
+            {
+                **records([plan], ("pupil",))[0],
+                "parties": records(m.Party.objects.filter(plan=plan).order_by("pk"), ("plan",)),
+                "assessments": records(m.Assessment.objects.filter(plan=plan).order_by("pk"), ("plan",)),
+                "questionnaires": records(
+                    m.Questionnaire.objects.filter(plan=plan).order_by("pk"), ("plan",)
+                ),
+                "links": records(
+                    m.SecureLink.objects.filter(plan=plan).order_by("pk"), ("plan", "token_hash")
+                ),
+                "targets": [
+                    {
+                        **records([t], ("plan",))[0],
+                        "revisions": records(
+                            m.TargetRevision.objects.filter(target=t).order_by("pk"), ("target",)
+                        ),
+                        "progress": records(
+                            m.TargetProgress.objects.filter(target=t).order_by("pk"), ("target",)
+                        ),
+                    }
+                    for t in targets
+                ],
+                "meetings": records(m.Meeting.objects.filter(plan=plan).order_by("pk"), ("plan",)),
+                "signatures": records(m.Signature.objects.filter(plan=plan).order_by("pk"), ("plan",)),
+                "alerts": records(m.Alert.objects.filter(plan=plan).order_by("pk"), ("plan",)),
+            }
+        )
+    return {"support_plans": plans}
+
+
+register_subject_access("support_plans", _subject_access)
