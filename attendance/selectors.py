@@ -857,6 +857,24 @@ def expired_amendments(organisation: Organisation, today: datetime.date) -> Quer
     return MarkAmendment.objects.filter(organisation=organisation, amended_at__lt=moment)
 
 
+def expired_marks(organisation: Organisation, today: datetime.date) -> QuerySet:
+    """Statutory marks dated more than six years ago: register entries are kept six years (standards.md)."""
+    from attendance.models import MarkAmendment
+
+    return AttendanceMark.objects.filter(
+        organisation=organisation, date__lt=_years_before(today, MarkAmendment.RETENTION_YEARS)
+    )
+
+
+def expired_registers(organisation: Organisation, today: datetime.date) -> QuerySet:
+    """Session and lesson registers dated more than six years ago (their lesson marks go with them)."""
+    from attendance.models import MarkAmendment
+
+    return Register.objects.filter(
+        organisation=organisation, date__lt=_years_before(today, MarkAmendment.RETENTION_YEARS)
+    )
+
+
 def expired_contact_logs(organisation: Organisation, today: datetime.date) -> QuerySet:
     """Contact logs of pupils who left more than the school's set number of years ago (none if it set none)."""
     from attendance.models import ContactLog

@@ -117,7 +117,10 @@ def test_the_command_counts_by_default_and_deletes_only_with_apply(world):
     _amendment(world.ben, datetime.date(2027, 1, 1))
     out = StringIO()
     call_command("attendance_retention", "--date", TODAY.isoformat(), stdout=out)
-    assert "Oakfield School: 1 amendment(s), 0 contact log(s) to delete (dry run" in out.getvalue()
+    assert (
+        "Oakfield School: 1 amendment(s), 0 contact log(s), 0 mark(s), 0 register(s) (0 lesson mark(s)) "
+        "to delete (dry run" in out.getvalue()
+    )
     assert "Total: 2 amendment(s)" in out.getvalue() and MarkAmendment.objects.count() == 3
     assert not AuditEvent.objects.filter(action="delete").exists()
     call_command(
@@ -130,7 +133,41 @@ def test_the_command_counts_by_default_and_deletes_only_with_apply(world):
         stdout=out,
     )
     assert MarkAmendment.objects.count() == 2 and MarkAmendment.objects.filter(pupil=world.rory).exists()
-    assert "Total: 1 amendment(s), 0 contact log(s) deleted." in out.getvalue()
+    assert "Total: 1 amendment(s), 0 contact log(s), 0 mark(s), 0 register(s) deleted." in out.getvalue()
     call_command("attendance_retention", "--date", TODAY.isoformat(), "--apply", stdout=out)
     assert list(MarkAmendment.objects.values_list("pupil_id", flat=True)) == [world.ben.pk]
     assert AuditEvent.objects.filter(action="delete", object_type="attendance.MarkAmendment").count() == 2
+
+
+def test_it_deletes_marks_and_registers_dated_more_than_six_years_ago_and_keeps_the_rollup_exact(world):
+    from attendance import rollup
+    from attendance.models import AttendanceMark, LessonMark, Register
+    from attendance.tests.helpers import mark
+
+    old, kept = (
+        datetime.date(2026, 3, 9),
+        datetime.date(2026, 3, 10),
+    )  # six years before TODAY: the last day kept
+    mark(world.alice, old, "AM", "I")
+    mark(world.alice, kept, "AM", "/")
+    mark(world.ben, old, "PM", "/")
+    mark(world.rory, old, "AM", "O")  # another school's: its own run
+    lesson = Register.objects.create(
+        organisation=world.school, group=world.group_9a, date=old, session="AM", lesson="P1 Maths"
+    )
+    LessonMark.objects.create(organisation=world.school, register=lesson, pupil=world.alice, code="/")
+    Register.objects.create(organisation=world.school, group=world.group_9a, date=kept, session="AM")
+    dry = services.retention_counts(organisation=world.school, today=TODAY)
+    assert (dry.marks, dry.registers, dry.lesson_marks) == (2, 1, 1)
+
+    counts = services.apply_retention(organisation=world.school, today=TODAY)
+
+    assert (counts.marks, counts.registers, counts.lesson_marks) == (2, 1, 1)
+    assert sorted(AttendanceMark.objects.values_list("pupil__legal_first_name", "date")) == [
+        ("Alice", kept),
+        ("Rory", old),
+    ]
+    assert list(Register.objects.values_list("date", flat=True)) == [kept]
+    assert not LessonMark.objects.exists()
+    assert rollup.differences() == []
+    assert "2 mark(s) and 1 register(s) (1 lesson mark(s))" in AuditEvent.objects.get(action="delete").note

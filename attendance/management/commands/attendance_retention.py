@@ -14,7 +14,8 @@ from organisations.models import Organisation
 
 class Command(BaseCommand):
     help = (
-        "Amendments older than six years and contact logs past the school's period after a pupil leaves. "
+        "Amendments older than six years, marks and registers dated more than six years ago, and contact logs "
+        "past the school's period after a pupil leaves. "
         "Shows the counts; --apply deletes them (one audit event per school)."
     )
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             if not schools.exists():
                 raise CommandError(f"No school or college with slug {options['organisation']!r}.")
         verb = "deleted" if options["apply"] else "to delete (dry run: add --apply)"
-        totals = [0, 0]
+        totals = [0, 0, 0, 0]
         for school in schools:
             if options["apply"]:
                 counts = services.apply_retention(organisation=school, today=today)
@@ -44,8 +45,15 @@ class Command(BaseCommand):
                 counts = services.retention_counts(organisation=school, today=today)
             totals[0] += counts.amendments
             totals[1] += counts.contact_logs
+            totals[2] += counts.marks
+            totals[3] += counts.registers
             if counts.total:
                 self.stdout.write(
-                    f"{school.name}: {counts.amendments} amendment(s), {counts.contact_logs} contact log(s) {verb}"
+                    f"{school.name}: {counts.amendments} amendment(s), {counts.contact_logs} contact log(s), "
+                    f"{counts.marks} mark(s), {counts.registers} register(s) ({counts.lesson_marks} lesson "
+                    f"mark(s)) {verb}"
                 )
-        self.stdout.write(f"Total: {totals[0]} amendment(s), {totals[1]} contact log(s) {verb}.")
+        self.stdout.write(
+            f"Total: {totals[0]} amendment(s), {totals[1]} contact log(s), {totals[2]} mark(s), "
+            f"{totals[3]} register(s) {verb}."
+        )
