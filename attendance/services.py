@@ -48,6 +48,9 @@ class RegisterResult:
     unchanged: int = 0
     late_to_u: list[int] = field(default_factory=list)
     conflicts: list[int] = field(default_factory=list)
+    # True when, after saving, every pupil on the register holds exactly what the page showed (`shown`): the
+    # page need not be re-rendered. False on any conflict, L→U, someone else's mark, or a change of pupils.
+    in_sync: bool = False
 
 
 def _clean_entry(pupil_id: int, entry: Entry) -> None:
@@ -123,8 +126,12 @@ def save_register(
     entries: dict[int, Entry],
     reason: str = "",
     now: datetime.datetime | None = None,
+    shown: set[int] | None = None,
 ) -> RegisterResult:
     """Save a group's session register in one transaction, never losing a concurrent change.
+
+    `shown` is every pupil row the page had (marked or blank); with it the result says whether the saved
+    register is exactly what the page now shows (`in_sync`).
 
     The register row is locked (SELECT … FOR UPDATE) so two savers queue; a pupil whose mark changed
     since the page was loaded (`Entry.original` differs) is not overwritten but reported as a conflict.
@@ -147,9 +154,13 @@ def save_register(
         existing = {
             m.pupil_id: m
             for m in AttendanceMark.objects.select_for_update().filter(
-                pupil_id__in=list(entries), date=date, session=session
+                pupil_id__in=list(allowed), date=date, session=session
             )
         }
+        # Whatever happens below, the page matches the register only if it showed every pupil on it, and a
+        # blank row is still blank.
+        in_sync = shown is not None and shown == allowed
+        in_sync = in_sync and not any(pid not in entries and pid in existing for pid in allowed)
         to_create, to_update, amendments = [], [], []
         changes: list[rollup.Change] = []
         for pupil_id, entry in entries.items():
@@ -159,6 +170,7 @@ def save_register(
                 # This person left the pupil as they found them: whatever is saved now (perhaps someone
                 # else's change) stays.
                 result.unchanged += 1
+                in_sync = in_sync and (mark.code, mark.minutes_late) == (code, minutes)
                 continue
             if code == "L" and closed and (mark is None or mark.code != "L"):
                 code = "U"
@@ -222,6 +234,7 @@ def save_register(
         if amendments:
             MarkAmendment.objects.bulk_create(amendments)
         result.created, result.amended = len(to_create), len(to_update)
+        result.in_sync = in_sync and not result.conflicts and not result.late_to_u
         fields = ["version"]
         register.version += 1
         if register.taken_at is None:

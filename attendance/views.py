@@ -160,6 +160,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                     session=session,
                     entries=entries,
                     reason=request.POST.get("reason", ""),
+                    shown=set(_posted_pupil_ids(request)),
                 )
             except ValidationError as exc:
                 form_error = " ".join(exc.messages)
@@ -180,6 +181,8 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                 )
                 if not request.htmx:  # type: ignore[attr-defined]
                     return redirect(url)
+                if result.in_sync:
+                    return _register_saved(request, group, date, session, result.register)
                 posted = {}
         if errors and not form_error:
             form_error = "Some marks need attention: nothing was saved."
@@ -216,6 +219,29 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     }
     template = "attendance/_register_form.html" if request.htmx else "attendance/register.html"  # type: ignore[attr-defined]
     response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_saved(
+    request: HttpRequest, group: Group, date: datetime.date, session: str, register: Any
+) -> HttpResponse:
+    """The answer to an htmx save that left the register exactly as the page shows it: only the status line
+    and the message, swapped in place of the old status (`HX-Retarget`), and a `register-saved` event that
+    tells register.js to take the saved codes as the page's new starting point. Anything else (a conflict,
+    L recorded as U, someone else's mark, a pupil joining) re-renders the whole register instead."""
+    response = render(
+        request,
+        "attendance/_register_status.html",
+        {
+            "register": register,
+            "closed": selectors.is_register_closed(group.organisation, date, session),
+            "closes_at": selectors.register_closes(group.organisation, date, session),
+        },
+    )
+    response["HX-Retarget"] = "#register-status"
+    response["HX-Reswap"] = "outerHTML"
+    response["HX-Trigger"] = "register-saved"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -62,6 +62,16 @@ def test_it_lets_a_tutor_take_a_register_by_keyboard_and_the_officer_see_it_take
     )
     assert marks == {"Alice": present, "Ben": "L"}
     assert AttendanceMark.objects.get(pupil=world.ben, date=today, session=session).minutes_late == 7
+    # The save answered with the status only (nothing to re-render); the page's marks are now the starting
+    # point, so changing Alice and saving again is a correction, not a conflict with the first save.
+    assert page.locator("#register-status").get_by_text("Taken").count() == 1
+    page.get_by_label("Mark for Alice Archer").focus()
+    page.keyboard.press("i")
+    page.keyboard.press("Control+Enter")
+    page.get_by_text("0 new, 1 changed").wait_for()
+    assert page.get_by_text("changed by someone else").count() == 0
+    assert AttendanceMark.objects.get(pupil=world.alice, date=today, session=session).code == "I"
+    axe_check(page)
 
     _sign_out(page)
     sign_in(page, live_server.url, world.attendance_officer)

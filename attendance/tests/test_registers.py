@@ -69,6 +69,41 @@ def test_it_answers_htmx_with_the_register_fragment(world):
     )
 
 
+def test_a_save_that_leaves_the_register_as_the_page_shows_it_answers_with_the_status_only(world):
+    client = client_for(world.tutor)
+    a, b = world.alice.pk, world.ben.pk
+    response = client.post(
+        _url(world.group_9a, DAY),
+        {"action": "save", f"code-{a}": "/", f"code-{b}": "", f"orig-{a}": "", f"orig-{b}": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and response["HX-Retarget"] == "#register-status"
+    assert response["HX-Trigger"] == "register-saved" and 'id="register-status"' in body
+    assert "register saved: 1 new" in body and "<table" not in body and "Taken</span> by" in body
+
+
+def test_a_save_re_renders_the_register_when_someone_else_marked_a_pupil_the_page_shows_blank(world):
+    client = client_for(world.tutor)
+    a, b = world.alice.pk, world.ben.pk
+    services.save_register(
+        actor=world.attendance_officer,
+        group=world.group_9a,
+        date=DAY,
+        session="AM",
+        entries={b: services.Entry("M", original="")},
+        reason="Dentist",
+    )
+    response = client.post(
+        _url(world.group_9a, DAY),
+        {"action": "save", f"code-{a}": "/", f"code-{b}": "", f"orig-{a}": "", f"orig-{b}": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "HX-Retarget" not in response and 'id="register-area"' in body
+    assert 'value="M" selected' in body  # the page now shows the officer's mark for Ben
+
+
 def test_it_fills_blanks_with_present_without_javascript_and_saves_nothing(world):
     client = client_for(world.tutor)
     b = world.ben.pk

@@ -65,6 +65,23 @@
     if (/^[A-Z0-9#]$/.test(key)) { event.preventDefault(); }
   });
 
+  // After a save the server found nothing to re-render (htmx swaps in only the status and fires this event):
+  // what the page shows is now what is saved, so it becomes the starting point of the next save, and the
+  // marks of a previous refused save are cleared.
+  document.addEventListener("register-saved", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-register]") : null;
+    if (!form) { return; }
+    selects(form).forEach(function (select) {
+      var orig = form.querySelector('input[name="orig-' + select.name.slice(5) + '"]');
+      if (orig) { orig.value = select.value; }
+      select.removeAttribute("aria-describedby");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error"), function (p) { p.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".register__row--error"), function (row) {
+      row.classList.remove("register__row--error");
+    });
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-all-present]");
     if (!button) { return; }
