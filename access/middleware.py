@@ -19,11 +19,9 @@ class CurrentOrganisationMiddleware:
         request.organisation = None  # type: ignore[attr-defined]
         request.organisations = []  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            from organisations.models import Organisation
-
-            own_ids = {g.organisation_id for g in access_for(request.user).grants}
-            if own_ids:
-                orgs = list(Organisation.objects.filter(pk__in=own_ids).order_by("name"))
+            access = access_for(request.user)
+            if access.organisations:
+                orgs = sorted(access.organisations.values(), key=lambda o: o.name)
                 chosen = request.session.get(SESSION_KEY)
                 current = next((o for o in orgs if o.pk == chosen), orgs[0])
                 request.organisation = current  # type: ignore[attr-defined]

@@ -50,6 +50,8 @@ class Access:
     grants: list[Grant] = field(default_factory=list)
     # organisation id -> ids of organisations a role there reaches (itself and the members of a group)
     reach: dict[int, set[int]] = field(default_factory=dict)
+    # the organisations the user holds a role in, loaded with their members in the same query
+    organisations: dict[int, Any] = field(default_factory=dict)
 
     @property
     def organisation_ids(self) -> set[int]:
@@ -81,13 +83,16 @@ def access_for(user: Any) -> Access:
     ]
     own = {g.organisation_id for g in grants}
     children: dict[int, set[int]] = {}
+    organisations: dict[int, Any] = {}
     if own:
-        for child_id, parent_id in Organisation.objects.filter(parent_id__in=own).values_list(
-            "id", "parent_id"
-        ):
-            children.setdefault(parent_id, set()).add(child_id)
+        # One query for the user's own organisations and the members of any group among them.
+        for org in Organisation.objects.filter(Q(pk__in=own) | Q(parent_id__in=own)):
+            if org.pk in own:
+                organisations[org.pk] = org
+            if org.parent_id in own:
+                children.setdefault(org.parent_id, set()).add(org.pk)
     reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
-    result = Access(grants=grants, reach=reach)
+    result = Access(grants=grants, reach=reach, organisations=organisations)
     setattr(user, CACHE_ATTR, result)
     return result
 
