@@ -92,7 +92,8 @@ def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # Iterating an ErrorList yields text; its stubs also allow a ValidationError, hence str().
+                messages.error(request, str(error))
         return redirect("mis_import:job_detail", pk=job.pk)
     try:
         services.job_import_start(

@@ -146,7 +146,7 @@ def build_demo(world: Any) -> None:
             university=world.university,
             year_start=world.previous_year.starts_on.year,
         ).edition
-    level = edition.levels.filter(number=1).first()
+    level = edition.levels.get(number=1)
     cluster = Cluster.objects.filter(edition=edition, level=level).first() or Cluster.objects.create(
         organisation=world.provider,
         edition=edition,

@@ -28,7 +28,8 @@ from qualifications.models import (
 _invoice = itertools.count(1)
 
 # Level 1 as in the PLQ documents, abridged: the kinds of activity the portfolio must handle.
-LEVEL1_ACTIVITIES = [
+# Each module: (number, title, activities); each activity: (number, title, kind, extra settings).
+LEVEL1_ACTIVITIES: list[tuple[int, str, list[tuple[str, str, str, dict[str, Any]]]]] = [
     (
         1,
         "Establishing standards in day-to-day pastoral care",

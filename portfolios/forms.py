@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from accounts.models import User
 from portfolios.models import EvaluationResponse, Outcome, SampleItem
+from qualifications.models import Edition
 
 REFLECTION_PROMPTS = [
     ("what", "What did you do, and what happened?"),
@@ -121,7 +123,7 @@ class ExtensionForm(forms.Form):
 
 
 class AllocationForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label="Reviewers",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -130,8 +132,10 @@ class AllocationForm(forms.Form):
 
     def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewers"].queryset = reviewers
-        self.fields["reviewers"].label_from_instance = lambda u: u.full_name
+        # self.fields holds per-form copies typed as plain Field; this one is the field declared above.
+        field = cast("forms.ModelMultipleChoiceField[User]", self.fields["reviewers"])
+        field.queryset = reviewers
+        field.label_from_instance = lambda obj: obj.full_name  # type: ignore[method-assign]  # per-instance override
 
 
 class ReviewForm(forms.Form):
@@ -172,7 +176,7 @@ class ReviewForm(forms.Form):
 
 
 class SampleForm(forms.Form):
-    edition = forms.ModelChoiceField(label="Edition", queryset=None)
+    edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(label="Edition", queryset=None)
     seed = forms.IntegerField(
         label="Seed (optional)",
         required=False,
@@ -182,7 +186,8 @@ class SampleForm(forms.Form):
 
     def __init__(self, *args: Any, editions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["edition"].queryset = editions
+        # self.fields holds per-form copies typed as plain Field; this one is the field declared above.
+        cast("forms.ModelChoiceField[Edition]", self.fields["edition"]).queryset = editions
 
 
 class ModerationForm(forms.Form):

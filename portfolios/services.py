@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import mimetypes
 import random
 import re
 from dataclasses import dataclass, field
@@ -176,11 +175,13 @@ def add_attachment(*, actor: Any, entry: Entry, upload: UploadedFile) -> Attachm
     if ext not in ALLOWED_ATTACHMENTS:
         allowed = ", ".join(sorted(e.lstrip(".").upper() for e in ALLOWED_ATTACHMENTS))
         raise ValidationError({"file": f"That type of file cannot be attached. Allowed: {allowed}."})
-    if upload.size > MAX_ATTACHMENT_BYTES:
+    size = upload.size
+    assert size is not None, "Django sets the size of every uploaded file"
+    if size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             {"file": f"The file is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."}
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError({"file": "The file is empty."})
     head = upload.read(8)
     upload.seek(0)
@@ -193,8 +194,8 @@ def add_attachment(*, actor: Any, entry: Entry, upload: UploadedFile) -> Attachm
         organisation_id=entry.organisation_id,
         entry=entry,
         original_name=name,
-        content_type=ALLOWED_ATTACHMENTS[ext] or mimetypes.guess_type(name)[0],
-        size=upload.size,
+        content_type=ALLOWED_ATTACHMENTS[ext],
+        size=size,
         uploaded_by=actor,
     )
     attachment.file.save(name, upload, save=False)

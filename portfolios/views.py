@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.roles import Role
+from accounts.models import User
 from audit.services import record_denied
 from organisations.models import Organisation
 from portfolios import certificates, credentials, forms, selectors, services
@@ -63,7 +66,7 @@ def _errors(exc: ValidationError) -> list[str]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each person's part: own portfolios, mentees (with who is behind), allocations, the sample."""
-    user = request.user
+    user = cast(User, request.user)  # LoginRequiredMiddleware: never anonymous here
     today = timezone.localdate()
     own = (
         visible_portfolios(user)
@@ -238,7 +241,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
     """Read (mentor, reviewer, administrator) or write (participant) one activity's entry."""
     portfolio = fetch_portfolio(request.user, pk, can_view_portfolio)
     activity = _activity(portfolio, activity_pk)
-    entry = (
+    entry: Entry | None = (
         Entry.objects.filter(portfolio=portfolio, activity=activity, sequence=sequence)
         .prefetch_related("attachments", Prefetch("comments", to_attr="comment_list"))
         .first()
@@ -268,11 +271,11 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
                 for message in _errors(exc):
                     form.add_error(None, message)
             else:
-                if request.htmx:
+                if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
                     return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
                 messages.success(request, "Entry marked complete." if complete else "Draft saved.")
                 return redirect("portfolios:module", pk=portfolio.pk, number=activity.module.number)
-        if request.htmx:
+        if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
             return render(request, "portfolios/includes/autosave_status.html", {"error": True}, status=200)
     siblings = []
     if activity.kind == Activity.Kind.MINIMUM:
@@ -340,7 +343,7 @@ def attachment_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Served only here, after the permission check, always as a download (never rendered inline)."""
     attachment = Attachment.objects.filter(pk=pk).select_related("entry").first()
     if attachment is None:
