@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -34,6 +34,11 @@ def staff_users(school: Any) -> Any:
     )
 
 
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The named field, which is a ModelChoiceField: django-stubs types form.fields as plain Field."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 class PlaceForm(forms.Form):
     """One member of staff to book, and their in-school mentor."""
 
@@ -57,14 +62,15 @@ class PlaceForm(forms.Form):
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = staff_users(school) if school is not None else User.objects.none()
-        self.fields["participant"].queryset = qs
-        self.fields["mentor"].queryset = qs
+        _model_choice(self, "participant").queryset = qs
+        _model_choice(self, "mentor").queryset = qs
         n = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         for name, field in self.fields.items():
             field.label = f"{field.label or name.replace('_', ' ').capitalize()} (place {n})"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("participant") and not data.get("mentor"):
             self.add_error("mentor", "Name the in-school mentor for this participant.")
         if data.get("mentor") and not data.get("participant"):
@@ -104,7 +110,7 @@ class SafeguardingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = staff_users(school)
+        _model_choice(self, "person").queryset = staff_users(school)
 
 
 class CloneEditionForm(forms.Form):
@@ -115,7 +121,7 @@ class CloneEditionForm(forms.Form):
     def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = Edition.objects.filter(programme=edition.programme).values("academic_year")
-        self.fields["academic_year"].queryset = AcademicYear.objects.exclude(pk__in=taken)
+        _model_choice(self, "academic_year").queryset = AcademicYear.objects.exclude(pk__in=taken)
 
 
 class EditionForm(forms.ModelForm):
@@ -166,10 +172,11 @@ class ClusterForm(forms.ModelForm):
 
     def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = edition.levels.all()
+        _model_choice(self, "level").queryset = edition.levels.all()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         model = data.get("delivery_model")
         if model == "original" and not data.get("venue"):
             self.add_error("venue", "A face-to-face cluster needs a venue.")
@@ -198,10 +205,11 @@ class TrainingDayForm(forms.ModelForm):
 
     def __init__(self, *args: Any, cluster: Cluster, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["modules"].queryset = cluster.level.modules.all()
+        _model_choice(self, "modules").queryset = cluster.level.modules.all()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", "The session must end after it starts.")
         return data
@@ -217,7 +225,7 @@ class MentorSessionChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = edition.mentor_sessions.all()
+        _model_choice(self, "session").queryset = edition.mentor_sessions.all()
 
 
 class FeeRuleForm(forms.ModelForm):
@@ -271,7 +279,8 @@ class FeeRuleEditForm(forms.Form):
         return _positive_amount(self.cleaned_data["amount"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("delivery_model") and data.get("is_member") is not None:
             clash = self.edition.fee_rules.filter(
                 delivery_model=data["delivery_model"], is_member=data["is_member"], retired_at__isnull=True
@@ -326,7 +335,8 @@ class MentorSessionForm(forms.ModelForm):
         labels = {"starts_at": "Starts", "ends_at": "Ends"}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", "The session must end after it starts.")
         return data
@@ -338,5 +348,5 @@ class FacilitatorForm(forms.Form):
 
     def __init__(self, *args: Any, cluster: Cluster, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = cluster.level.modules.all()
-        self.fields["facilitator"].queryset = staff_users(cluster.organisation)
+        _model_choice(self, "module").queryset = cluster.level.modules.all()
+        _model_choice(self, "facilitator").queryset = staff_users(cluster.organisation)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,10 +13,30 @@ from django.utils import timezone
 from qualifications import permissions as perms
 from qualifications.models import Booking, Cluster, CreditNote, Edition, Enrolment, TrainingDay
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
 # Charged on the invoice: a withdrawn participant's place stays charged; a credit note offsets it.
 CHARGED = [*ACTIVE, Enrolment.Status.WITHDRAWN]
 MONEY = DecimalField(max_digits=10, decimal_places=2)
+
+
+class ClusterNumbers(TypedDict):
+    """What clusters_with_numbers() annotates on each cluster."""
+
+    enrolled_count: int
+    waiting_count: int
+
+
+class BookingFigures(TypedDict):
+    """What visible_bookings() annotates on each booking: places, waiting list and money owed."""
+
+    places: int
+    waiting: int
+    credited: Decimal
+    charged: Decimal
+    amount: Decimal
 
 
 def _credits_for_booking() -> Subquery:
@@ -37,7 +57,7 @@ def visible_editions(user: Any) -> QuerySet[Edition]:
     )
 
 
-def clusters_with_numbers(qs: QuerySet[Cluster]) -> QuerySet[Cluster]:
+def clusters_with_numbers(qs: QuerySet[Cluster]) -> QuerySet[WithAnnotations[Cluster, ClusterNumbers]]:
     return qs.annotate(
         enrolled_count=Count("enrolments", filter=Q(enrolments__status__in=ACTIVE), distinct=True),
         waiting_count=Count(
@@ -46,11 +66,11 @@ def clusters_with_numbers(qs: QuerySet[Cluster]) -> QuerySet[Cluster]:
     ).select_related("level", "edition__programme", "edition__academic_year")
 
 
-def visible_clusters(user: Any) -> QuerySet[Cluster]:
+def visible_clusters(user: Any) -> QuerySet[WithAnnotations[Cluster, ClusterNumbers]]:
     return clusters_with_numbers(Cluster.objects.filter(perms.cluster_q(user)))
 
 
-def visible_bookings(user: Any) -> QuerySet[Booking]:
+def visible_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
     return (
         Booking.objects.filter(perms.booking_q(user))
         .select_related(
@@ -235,7 +255,7 @@ def export_rows(user: Any, what: str) -> list[list[Any]]:
             for e in visible_enrolments(user).select_related("mentor_session")
         ]
     if what == "clusters":
-        qs = clusters_with_numbers(Cluster.objects.filter(organisation_id__in=perms.provider_ids(user)))
+        clusters = clusters_with_numbers(Cluster.objects.filter(organisation_id__in=perms.provider_ids(user)))
         return [
             [
                 str(c.edition),
@@ -247,6 +267,6 @@ def export_rows(user: Any, what: str) -> list[list[Any]]:
                 c.enrolled_count,
                 c.waiting_count,
             ]
-            for c in qs
+            for c in clusters
         ]
     raise KeyError(what)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -530,7 +531,7 @@ def _promote_waiting(cluster: Cluster) -> list[Enrolment]:
         enrolment.enrolled_at = timezone.now()
         enrolment.save(update_fields=["status", "enrolled_at"])
         promoted.append(enrolment)
-        transaction.on_commit(lambda pk=enrolment.pk: _mail_promoted(pk))
+        transaction.on_commit(functools.partial(_mail_promoted, enrolment.pk))
     return promoted
 
 

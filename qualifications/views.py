@@ -846,7 +846,8 @@ def my_places(request: HttpRequest) -> HttpResponse:
         {e.cluster_id for e in mine if e.participant_id == request.user.pk and e.is_active}
     )
     for e in mine:
-        e.ical_url = request.build_absolute_uri(
+        # A display-only attribute for my_places.html; not a model field, so django-stubs does not know it.
+        e.ical_url = request.build_absolute_uri(  # type: ignore[attr-defined]
             reverse("qualifications:ical_participant", args=[e.ical_token])
         )
     return render(
@@ -865,6 +866,8 @@ def safeguarding(request: HttpRequest) -> HttpResponse:
     """A school's records of staff safeguarding training (the PLQ and PLQJ prerequisite)."""
     _require(perms.is_booker(request.user))
     school = _booking_school(request)
+    if school is None:
+        raise PermissionDenied("Only a school's CPD coordinator can record safeguarding training.")
     form = forms.SafeguardingForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
