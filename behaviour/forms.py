@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -64,12 +64,15 @@ class IncidentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, pupils: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupils"].queryset = pupils
+        cast(PupilChoices, self.fields["pupils"]).queryset = pupils
         self.fields["pupils"].widget.attrs["size"] = 10
-        self.fields["staff"].queryset = staff_users(organisation)
+        cast(StaffChoiceField, self.fields["staff"]).queryset = staff_users(organisation)
         keep = self.instance.category if self.instance.pk else None
-        self.fields["category"].queryset = school_categories(organisation.pk, keep=keep)
-        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        cast(CategoryChoiceField, self.fields["category"]).queryset = school_categories(
+            organisation.pk, keep=keep
+        )
+        occurred_at = cast(forms.DateTimeField, self.fields["occurred_at"])
+        occurred_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class IncidentFilterForm(forms.Form):
@@ -86,7 +89,7 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_ids: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = BehaviourCategory.objects.filter(
+        cast(CategoryChoiceField, self.fields["category"]).queryset = BehaviourCategory.objects.filter(
             organisation_id__in=list(organisation_ids)
         ).order_by("is_retired", "position", "name")
 
@@ -109,7 +112,7 @@ class ReportCardForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_staff"].queryset = staff_users(organisation)
+        cast(StaffChoiceField, self.fields["key_staff"]).queryset = staff_users(organisation)
 
     def clean_targets_text(self) -> list[str]:
         targets = [line.strip() for line in self.cleaned_data["targets_text"].splitlines() if line.strip()]
@@ -219,7 +222,8 @@ class CategoryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind")] + list(Incident.Kind.choices)
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [("", "Any kind")] + list(Incident.Kind.choices)
         if not self.instance.pk:
             del self.fields["is_retired"]
             self.fields["position"].required = False

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -42,6 +45,7 @@ from behaviour.permissions import (
     can_view_incident,
     can_view_suspension,
 )
+from organisations.models import Organisation
 from pastoral.exports import export_response
 from people.models import Pupil
 
@@ -52,6 +56,11 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error)
+
+
+def _current_organisation(request: HttpRequest) -> Organisation | None:
+    """The organisation the user is working in (None if they have none), set by access.middleware."""
+    return request.organisation  # type: ignore[attr-defined]  # stubs cannot see the middleware
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -100,6 +109,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     fmt = params.pop("format", [""])[0]
     params.pop("page", None)
+    organisation = _current_organisation(request)
     form = IncidentFilterForm(params or None, organisation_ids=reachable_organisation_ids(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = selectors.incident_search(
@@ -115,7 +125,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         record_event(
             action="export",
             actor=request.user,
-            organisation_id=request.organisation.pk if request.organisation else None,
+            organisation_id=organisation.pk if organisation else None,
             object_type="behaviour.Incident",
             note=f"behaviour log, {incidents.count()} incidents ({described})",
         )
@@ -136,7 +146,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "querystring_prefix": (params.urlencode() + "&") if params else "",
             "query": params.urlencode(),
             "can_manage_categories": can_manage_categories(
-                request.user, request.organisation.pk if request.organisation else None
+                request.user, organisation.pk if organisation else None
             ),
         },
     )
@@ -146,11 +156,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_create(request: HttpRequest) -> HttpResponse:
     """Record an incident; several pupils may be involved."""
     _require_staff(request)
-    organisation = request.organisation
+    organisation = _current_organisation(request)
     if organisation is None:
         raise PermissionDenied("Choose an organisation first.")
     pupils = visible_pupils(request.user).filter(organisation=organisation)
-    initial = {
+    initial: dict[str, Any] = {
         "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "staff": request.user.pk,
         "severity": 1,
@@ -259,7 +269,7 @@ def card_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         organisation=pupil.organisation,
         initial={
             "starts_on": today,
-            "ends_on": today + timezone.timedelta(days=13),
+            "ends_on": today + datetime.timedelta(days=13),
             "key_staff": request.user.pk,
         },
     )
@@ -424,7 +434,7 @@ def suspension_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def category_list(request: HttpRequest) -> HttpResponse:
     """The school's behaviour categories, how often each is used, and a form to add one."""
-    organisation = request.organisation
+    organisation = _current_organisation(request)
     if organisation is None or not can_manage_categories(request.user, organisation.pk):
         raise PermissionDenied("School administrators and senior leaders keep the behaviour categories.")
     form = CategoryForm(request.POST or None)

@@ -178,6 +178,7 @@ def _score_days(
 ) -> None:
     rng = world.rng
     card = plan.report_card
+    assert card is not None, "monitoring_set gives the plan its report card before scores are recorded"
     day = start
     while day <= min(end, card.ends_on):
         if day.weekday() < 5:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -39,8 +39,8 @@ class PlanOpenForm(forms.ModelForm):
 
     def __init__(self, *args: Any, pupils: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils
-        self.fields["coordinator"].queryset = staff_users(organisation)
+        cast(PupilChoiceField, self.fields["pupil"]).queryset = pupils
+        cast(StaffChoiceField, self.fields["coordinator"]).queryset = staff_users(organisation)
 
 
 class PlanDetailsForm(forms.ModelForm):
@@ -54,10 +54,11 @@ class PlanDetailsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = staff_users(organisation)
+        cast(StaffChoiceField, self.fields["coordinator"]).queryset = staff_users(organisation)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         probe = PlanSettings(
             length_weeks=data.get("length_weeks") or 0, review_weeks=data.get("review_weeks") or ""
         )
@@ -104,7 +105,7 @@ class MonitoringForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_users(organisation)
+        cast(StaffChoiceField, self.fields["staff"]).queryset = staff_users(organisation)
 
 
 class PartyForm(forms.ModelForm):
@@ -117,7 +118,6 @@ class PartyForm(forms.ModelForm):
 class AssessmentsForm(forms.Form):
     def __init__(self, *args: Any, existing: dict[str, Assessment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows = []
         for kind, label in Assessment.Kind.choices:
             found = existing.get(kind)
             self.fields[f"{kind}_decision"] = forms.ChoiceField(
@@ -143,7 +143,7 @@ class AssessmentsForm(forms.Form):
 
 class QuestionnaireForm(forms.Form):
     kind = forms.ChoiceField(choices=Questionnaire.Kind.choices, label="Questionnaire")
-    party = forms.ModelChoiceField(
+    party: forms.ModelChoiceField[Party] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label="Who answers it",
@@ -153,10 +153,11 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = plan.parties.all()
+        cast(forms.ModelChoiceField, self.fields["party"]).queryset = plan.parties.all()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("party") and not (data.get("respondent") or "").strip():
             raise forms.ValidationError("Choose who answers it, or type their name.")
         return data
@@ -220,7 +221,9 @@ class MeetingForm(forms.Form):
     )
     held_on = forms.DateField(widget=DATE, label="Held on")
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    attendees = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    attendees: forms.ModelMultipleChoiceField[Party] = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Meeting summary")
     commitments_review = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Each party's commitments reviewed"
@@ -232,8 +235,9 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, plan: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["attendees"].queryset = plan.parties.all()
-        self.fields["week"].choices = [("", "—")] + [(w, f"{w}-week review") for w in plan.review_points]
+        cast(forms.ModelMultipleChoiceField, self.fields["attendees"]).queryset = plan.parties.all()
+        week = cast(forms.TypedChoiceField, self.fields["week"])
+        week.choices = [("", "—")] + [(w, f"{w}-week review") for w in plan.review_points]
         if kind != Meeting.Kind.REVIEW:
             del self.fields["week"]
         else:
@@ -262,7 +266,7 @@ class MeetingForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    party = forms.ModelChoiceField(queryset=None, label="Who is signing")
+    party: forms.ModelChoiceField[Party] = forms.ModelChoiceField(queryset=None, label="Who is signing")
     signed_name = forms.CharField(max_length=200, label="Full name, typed as a signature")
     confirm = forms.BooleanField(
         label="I have read the targets and agree to do my part to help the pupil meet them."
@@ -270,7 +274,7 @@ class SignForm(forms.Form):
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = parties
+        cast(forms.ModelChoiceField, self.fields["party"]).queryset = parties
 
 
 class LinkEmailForm(forms.Form):
@@ -282,7 +286,7 @@ class LinkEmailForm(forms.Form):
 
     def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = recipients
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = recipients
         if len(recipients) == 1:
             self.fields["recipient"].initial = recipients[0][0]
 

@@ -17,7 +17,8 @@ from support_plans.permissions import visible_plans
 
 def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
     """Each review point and the final meeting: when due, and the meeting that met it (if any)."""
-    if not plan.starts_on:
+    starts_on, ends_on = plan.starts_on, plan.ends_on
+    if starts_on is None or ends_on is None:  # no initial meeting yet (ends_on is None exactly then)
         return []
     reviews = list(plan.meetings.filter(kind=Meeting.Kind.REVIEW).order_by("held_on"))
     final = plan.meetings.filter(kind=Meeting.Kind.FINAL).first()
@@ -25,7 +26,7 @@ def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
     rows = []
     for week in plan.review_points:
         held = next((m for m in reviews if m.week == week), None)
-        due = plan.starts_on + datetime.timedelta(weeks=week)
+        due = starts_on + datetime.timedelta(weeks=week)
         rows.append(
             {
                 "label": f"{week}-week review",
@@ -35,7 +36,7 @@ def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
                 "overdue": held is None and due < today and plan.is_open,
             }
         )
-    due = plan.ends_on
+    due = ends_on
     rows.append(
         {
             "label": f"{plan.length_weeks}-week final meeting",
@@ -174,7 +175,7 @@ def plan_evidence(
             }
             for r in progress
         ],
-        "report_card_share": card_share(plan.report_card) if plan.report_card_id else None,
+        "report_card_share": card_share(plan.report_card) if plan.report_card is not None else None,
     }
     if jsonable:
         return _jsonable(evidence)

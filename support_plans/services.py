@@ -533,9 +533,10 @@ def sign_targets(
 
 def monitoring_check(*, plan: SupportPlan) -> Alert | None:
     """When the report card shows the plan failing, alert the coordinator to contact the parents (once per open alert)."""
-    if not plan.is_open or plan.report_card_id is None:
+    card = plan.report_card if plan.is_open else None
+    if card is None:
         return None
-    failing, why = card_is_failing(plan.report_card)
+    failing, why = card_is_failing(card)
     if not failing or plan.alerts.filter(parents_contacted_on__isnull=True).exists():
         return None
     alert = _save(Alert(organisation_id=plan.organisation_id, plan=plan, reason=why[:400]))

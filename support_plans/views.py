@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user, has_role, visible_pupils
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from organisations.models import Organisation
 from support_plans import selectors, services
 from support_plans.forms import (
     AlertForm,
@@ -63,6 +64,11 @@ from support_plans.questions import questions_for
 PLANS = SupportPlan.objects.select_related(
     "pupil", "coordinator", "organisation", "monitoring_staff", "report_card"
 )
+
+
+def _current_organisation(request: HttpRequest) -> Organisation | None:
+    """The organisation the user is working in (None if they have none), set by access.middleware."""
+    return request.organisation  # type: ignore[attr-defined]  # stubs cannot see the middleware
 
 
 def _apply(form: Any, error: ValidationError) -> None:
@@ -131,6 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         plan__in=visible_plans(request.user), parents_contacted_on__isnull=True
     ).select_related("plan__pupil")
     chart = selectors.outcomes_by_term(request.user)
+    organisation = _current_organisation(request)
     return render(
         request,
         "support_plans/dashboard.html",
@@ -143,15 +150,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "chart_data": {k: chart[k] for k in ("labels", "successful", "unsuccessful")},
             "can_open": has_role(request.user, OPEN_PLAN_ROLES),
-            "can_settings": request.organisation is not None
-            and can_edit_settings(request.user, request.organisation),
+            "can_settings": organisation is not None and can_edit_settings(request.user, organisation),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation
+    organisation = _current_organisation(request)
     if organisation is None or not can_edit_settings(request.user, organisation):
         raise PermissionDenied
     current = services.settings_for(organisation)
@@ -173,15 +179,14 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     """Open a PSP for a pupil at risk of exclusion."""
-    if not has_role(request.user, OPEN_PLAN_ROLES) or request.organisation is None:
+    organisation = _current_organisation(request)
+    if not has_role(request.user, OPEN_PLAN_ROLES) or organisation is None:
         raise PermissionDenied
-    pupils = visible_pupils(request.user).filter(organisation=request.organisation)
+    pupils = visible_pupils(request.user).filter(organisation=organisation)
     initial: dict[str, Any] = {"opened_on": timezone.localdate(), "coordinator": request.user.pk}
     if request.GET.get("pupil", "").isdigit():
         initial["pupil"] = int(request.GET["pupil"])
-    form = PlanOpenForm(
-        request.POST or None, initial=initial, pupils=pupils, organisation=request.organisation
-    )
+    form = PlanOpenForm(request.POST or None, initial=initial, pupils=pupils, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not can_open_plan(request.user, data["pupil"]):
@@ -771,6 +776,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     plan = found.plan
     if found.purpose == SecureLink.Purpose.QUESTIONNAIRE:
         q = found.questionnaire
+        assert q is not None, "link_create gives every questionnaire link its questionnaire"
         form = AnswersForm(request.POST or None, kind=q.kind)
         if request.method == "POST" and form.is_valid():
             try:
@@ -788,19 +794,21 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "support_plans/link_questionnaire.html", {"form": form, "q": q, "pupil": plan.pupil}
         )
-    form = LinkSignForm(request.POST or None)
+    party = found.party
+    assert party is not None, "link_create gives every signature link the party who is to sign"
+    sign_form = LinkSignForm(request.POST or None)
     targets = list(plan.targets.filter(is_active=True).prefetch_related("revisions"))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and sign_form.is_valid():
         try:
             services.sign_targets(
                 plan=plan,
-                party=found.party,
-                signed_name=form.cleaned_data["signed_name"],
+                party=party,
+                signed_name=sign_form.cleaned_data["signed_name"],
                 method=Signature.Method.LINK,
                 link=found,
             )
         except ValidationError as error:
-            _apply(form, error)
+            _apply(sign_form, error)
         else:
             return render(
                 request,
@@ -810,5 +818,5 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "support_plans/link_sign.html",
-        {"form": form, "party": found.party, "pupil": plan.pupil, "targets": targets, "plan": plan},
+        {"form": sign_form, "party": party, "pupil": plan.pupil, "targets": targets, "plan": plan},
     )
