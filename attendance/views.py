@@ -104,6 +104,14 @@ def _posted_pupil_ids(request: HttpRequest) -> list[int]:
     return [int(key[5:]) for key in request.POST if key.startswith("code-") and key[5:].isdigit()]
 
 
+def _posted_rows(request: HttpRequest) -> dict[int, dict[str, str]]:
+    """What the form posted for each pupil row, to show again when the save is refused."""
+    return {
+        pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
+        for pid in _posted_pupil_ids(request)
+    }
+
+
 def _entries_from_post(request: HttpRequest) -> tuple[dict[int, services.Entry], dict[int, str]]:
     entries, errors = {}, {}
     for pid in _posted_pupil_ids(request):
@@ -145,10 +153,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "save")
         entries, errors = _entries_from_post(request)
-        posted = {
-            pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
-            for pid in _posted_pupil_ids(request)
-        }
+        posted = _posted_rows(request)
         if action == "all_present":  # the no-JavaScript way to fill the blanks
             all_present = True
         elif not errors:
@@ -732,10 +737,7 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     url = _lesson_url(group, date, session, lesson)
     if request.method == "POST":
         entries, errors = _entries_from_post(request)
-        posted = {
-            pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
-            for pid in _posted_pupil_ids(request)
-        }
+        posted = _posted_rows(request)
         if request.POST.get("action") == "all_present":
             all_present = True
         elif not errors:
