@@ -118,7 +118,7 @@ register_demo_builder("attendance", _demo, order=40)
 def _subject_access(pupil: Any) -> dict[str, Any]:
     """Everything attendance holds on the pupil (the roll-up is derived from the marks, so it is not repeated)."""
     from attendance.models import AttendanceMark, ContactLog, LessonMark, MarkAmendment, PupilEscalation
-    from people.subject_access import records
+    from people.subject_access import record, records
 
     return {
         "marks": records(AttendanceMark.objects.filter(pupil=pupil).order_by("date", "session"), ("pupil",)),
@@ -137,13 +137,10 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
         ],
         "contact_log": records(ContactLog.objects.filter(pupil=pupil).order_by("occurred_at"), ("pupil",)),
         "escalations": [
-            {**row, "stage_name": e.stage.name}
-            for e, row in (
-                (e, records([e], ("pupil",))[0])
-                for e in PupilEscalation.objects.filter(pupil=pupil)
-                .select_related("stage")
-                .order_by("started_on")
-            )
+            {**record(e, ("pupil",)), "stage_name": e.stage.name}
+            for e in PupilEscalation.objects.filter(pupil=pupil)
+            .select_related("stage")
+            .order_by("started_on")
         ],
     }
 

@@ -43,6 +43,21 @@ def block_of(day: datetime.date) -> datetime.date:
     return EPOCH + datetime.timedelta(days=(day - EPOCH).days // (7 * BLOCK) * (7 * BLOCK))
 
 
+def whole_blocks(
+    first_week: datetime.date, last_week: datetime.date
+) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last four-week blocks lying wholly within the weeks `first_week`..`last_week` (Mondays,
+    inclusive), or None when no whole block fits."""
+    span = datetime.timedelta(weeks=BLOCK)
+    first = block_of(first_week)
+    if first < first_week:
+        first += span
+    last = block_of(last_week)
+    if last + span - datetime.timedelta(weeks=1) > last_week:
+        last -= span
+    return (first, last) if first <= last else None
+
+
 @dataclass(frozen=True)
 class Change:
     """One mark's category before (None: there was no mark) and after (None: the mark is gone)."""

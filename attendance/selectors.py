@@ -231,16 +231,10 @@ def split_range(scope: Scope, start: datetime.date, end: datetime.date) -> Split
         parts.append((tail_week, end))
     if first > last:
         return Split(None, None, parts)
-    span = datetime.timedelta(weeks=rollup.BLOCK)
-    first_block = rollup.block_of(first)
-    if first_block < first:
-        first_block += span
-    last_block = rollup.block_of(last)
-    if last_block + span - datetime.timedelta(weeks=1) > last:
-        last_block -= span
-    if first_block > last_block:
+    blocks = rollup.whole_blocks(first, last)
+    if blocks is None:
         return Split(first, last, parts)
-    return Split(first, last, parts, first_block, last_block)
+    return Split(first, last, parts, *blocks)
 
 
 def _rolled(scope: Scope, rows: Q) -> QuerySet:
@@ -352,8 +346,9 @@ def scope_per_pupil_page(
     with connection.cursor() as cursor:
         cursor.execute(paged, [*params, limit, offset])
         found = cursor.fetchall()
-    if not found and offset:
-        return [], len(scope_per_pupil(scope, start, end, threshold=threshold))
+        if not found and offset:  # past the end: the window count came with no row, so count alone
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS per_pupil", params)  # noqa: S608 built above
+            return [], cursor.fetchone()[0]
     return [_per_pupil_row(*row[:5]) for row in found], (found[0][5] if found else 0)
 
 

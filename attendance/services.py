@@ -53,6 +53,25 @@ class RegisterResult:
     in_sync: bool = False
 
 
+def _amendment(
+    mark: AttendanceMark, code: str, minutes: int | None, *, actor: Any, now: datetime.datetime, reason: str
+) -> MarkAmendment:
+    """The append-only record of changing `mark` to `code` (not saved): original and new, who, when, why."""
+    return MarkAmendment(
+        organisation_id=mark.organisation_id,
+        pupil_id=mark.pupil_id,
+        date=mark.date,
+        session=mark.session,
+        original_code=mark.code,
+        original_minutes_late=mark.minutes_late,
+        new_code=code,
+        new_minutes_late=minutes,
+        amended_by=actor,
+        amended_at=now,
+        reason=reason,
+    )
+
+
 def _clean_entry(pupil_id: int, entry: Entry) -> None:
     if entry.code not in CODES:
         raise ValidationError({str(pupil_id): f"{entry.code!r} is not a national attendance code."})
@@ -204,18 +223,8 @@ def save_register(
             if closed and not reason.strip():
                 raise ValidationError("The register has closed: give a reason for the changes.")
             amendments.append(
-                MarkAmendment(
-                    organisation_id=group.organisation_id,
-                    pupil_id=pupil_id,
-                    date=date,
-                    session=session,
-                    original_code=mark.code,
-                    original_minutes_late=mark.minutes_late,
-                    new_code=code,
-                    new_minutes_late=minutes,
-                    amended_by=actor,
-                    amended_at=now,
-                    reason=reason.strip() or BEFORE_CLOSE_REASON,
+                _amendment(
+                    mark, code, minutes, actor=actor, now=now, reason=reason.strip() or BEFORE_CLOSE_REASON
                 )
             )
             changes.append(
@@ -294,19 +303,7 @@ def amend_mark(
             return mark
         if mark.code == code and mark.minutes_late == minutes:
             return mark
-        MarkAmendment.objects.create(
-            organisation_id=pupil.organisation_id,
-            pupil=pupil,
-            date=date,
-            session=session,
-            original_code=mark.code,
-            original_minutes_late=mark.minutes_late,
-            new_code=code,
-            new_minutes_late=minutes,
-            amended_by=actor,
-            amended_at=now,
-            reason=reason.strip(),
-        )
+        _amendment(mark, code, minutes, actor=actor, now=now, reason=reason.strip()).save()
         mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
         mark.full_clean(exclude=["category"])
         mark.save()
@@ -563,21 +560,7 @@ def import_marks(
                     )
                 )
             elif mark.code != code or mark.minutes_late != minutes:
-                amendments.append(
-                    MarkAmendment(
-                        organisation=organisation,
-                        pupil_id=pid,
-                        date=date,
-                        session=session,
-                        original_code=mark.code,
-                        original_minutes_late=mark.minutes_late,
-                        new_code=code,
-                        new_minutes_late=minutes,
-                        amended_by=actor,
-                        amended_at=now,
-                        reason=reason,
-                    )
-                )
+                amendments.append(_amendment(mark, code, minutes, actor=actor, now=now, reason=reason))
                 changes.append(
                     rollup.Change(organisation.pk, pid, date, mark.category, int(category_of(code)))
                 )

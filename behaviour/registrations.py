@@ -83,26 +83,26 @@ post_save.connect(_seed_categories, sender=Organisation, dispatch_uid="behaviour
 def _subject_access(pupil: Any) -> dict[str, Any]:
     """Incidents the pupil was involved in (not the other pupils' names: theirs is third-party data), report
     cards with every score, and suspensions and exclusions."""
-    from behaviour.models import Incident, ReportCard, ReportEntry, Suspension
-    from people.subject_access import records
+    from django.db.models import Count
 
+    from behaviour.models import Incident, ReportCard, ReportEntry, Suspension
+    from people.subject_access import record, records
+
+    # Annotate before filtering: the count covers every pupil linked to the incident, not just this one.
     incidents = (
-        Incident.objects.filter(pupils=pupil)
+        Incident.objects.annotate(involved=Count("links", distinct=True))
+        .filter(pupils=pupil)
         .select_related("category")
         .order_by("occurred_at")
     )
-    cards = ReportCard.objects.filter(pupil=pupil).order_by("starts_on")
     return {
         "incidents": [
-            {**row, "category": incident.category.name, "other_pupils_involved": incident.pupils.count() - 1}
-            for incident, row in ((i, records([i], ("pupils",))[0]) for i in incidents)
+            {**record(i, ("pupils",)), "category": i.category.name, "other_pupils_involved": i.involved - 1}
+            for i in incidents
         ],
         "report_cards": [
-            {
-                **records([card], ("pupil",))[0],
-                "entries": records(ReportEntry.objects.filter(card=card), ("card",)),
-            }
-            for card in cards
+            {**record(card, ("pupil",)), "entries": records(ReportEntry.objects.filter(card=card), ("card",))}
+            for card in ReportCard.objects.filter(pupil=pupil).order_by("starts_on")
         ],
         "suspensions": records(Suspension.objects.filter(pupil=pupil).order_by("starts_on"), ("pupil",)),
     }

@@ -30,14 +30,11 @@ def records(queryset: Any, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]
     return [record(obj, exclude) for obj in queryset]
 
 
-_row = record
-
-
 def collect_people(pupil: Pupil) -> dict[str, Any]:
     return {
-        "pupil": _row(pupil),
+        "pupil": record(pupil),
         "contacts": [
-            {**_row(link, ("pupil", "organisation")), "contact": _row(link.contact, ("organisation",))}
+            {**record(link, ("pupil", "organisation")), "contact": record(link.contact, ("organisation",))}
             for link in PupilContact.objects.filter(pupil=pupil).select_related("contact")
         ],
         "group_memberships": [

@@ -76,7 +76,7 @@ register_demo_builder("support_plans", _demo, order=50)
 def _subject_access(pupil: Any) -> dict[str, Any]:
     """Every Pastoral Support Programme for the pupil with its parties, assessments, questionnaires, targets and
     their revisions, meetings and progress, signatures and alerts. Secure links are listed without their token."""
-    from people.subject_access import records
+    from people.subject_access import record, records
     from support_plans import models as m
 
     plans = []
@@ -84,7 +84,7 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
         targets = m.Target.objects.filter(plan=plan).order_by("pk")
         plans.append(
             {
-                **records([plan], ("pupil",))[0],
+                **record(plan, ("pupil",)),
                 "parties": records(m.Party.objects.filter(plan=plan).order_by("pk"), ("plan",)),
                 "assessments": records(m.Assessment.objects.filter(plan=plan).order_by("pk"), ("plan",)),
                 "questionnaires": records(
@@ -95,7 +95,7 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
                 ),
                 "targets": [
                     {
-                        **records([t], ("plan",))[0],
+                        **record(t, ("plan",)),
                         "revisions": records(
                             m.TargetRevision.objects.filter(target=t).order_by("pk"), ("target",)
                         ),

@@ -399,14 +399,14 @@ class Command(BaseCommand):
         id_list = ",".join(str(int(i)) for i in ids)
 
         first_week, last_week = rollup.week_of(start), rollup.week_of(end)
-        first_block = rollup.block_of(first_week)
-        if first_block < first_week:
-            first_block += datetime.timedelta(weeks=4)
-        last_block = rollup.block_of(last_week)
-        if last_block + datetime.timedelta(weeks=3) > last_week:
-            last_block -= datetime.timedelta(weeks=4)
-        bounds = [first_block, last_block, first_week, first_block]
-        bounds += [last_block + datetime.timedelta(weeks=4), last_week]
+        blocks = rollup.whole_blocks(first_week, last_week)
+        week = datetime.timedelta(weeks=1)
+        if blocks is None:  # a short range (the smoke test): weeks only, the block and last pieces empty
+            bounds = [last_week + week, first_week, first_week, last_week + week, last_week + week, last_week]
+        else:
+            first_block, last_block = blocks
+            bounds = [first_block, last_block, first_week, first_block]
+            bounds += [last_block + datetime.timedelta(weeks=rollup.BLOCK), last_week]
 
         def hand() -> int:
             with connection.cursor() as c:
