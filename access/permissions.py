@@ -77,20 +77,15 @@ def access_for(user: Any) -> Access:
         return cached
     from organisations.models import Organisation
 
-    grants = [
-        Grant(a.organisation_id, a.role, a.site_id, a.year_group, a.group_id)
-        for a in RoleAssignment.objects.current().filter(user=user)
-    ]
-    own = {g.organisation_id for g in grants}
+    assignments = list(RoleAssignment.objects.current().filter(user=user).select_related("organisation"))
+    grants = [Grant(a.organisation_id, a.role, a.site_id, a.year_group, a.group_id) for a in assignments]
+    organisations: dict[int, Any] = {a.organisation_id: a.organisation for a in assignments}
+    own = set(organisations)
     children: dict[int, set[int]] = {}
-    organisations: dict[int, Any] = {}
-    if own:
-        # One query for the user's own organisations and the members of any group among them.
-        for org in Organisation.objects.filter(Q(pk__in=own) | Q(parent_id__in=own)):
-            if org.pk in own:
-                organisations[org.pk] = org
-            if org.parent_id in own:
-                children.setdefault(org.parent_id, set()).add(org.pk)
+    groups = [pk for pk, org in organisations.items() if org.kind == Organisation.Kind.GROUP]
+    if groups:  # a role in a group of schools reaches its members (a second query, for those users only)
+        for pk, parent_id in Organisation.objects.filter(parent_id__in=groups).values_list("pk", "parent_id"):
+            children.setdefault(parent_id, set()).add(pk)
     reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
     result = Access(grants=grants, reach=reach, organisations=organisations)
     setattr(user, CACHE_ATTR, result)

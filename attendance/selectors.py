@@ -458,7 +458,11 @@ def settings_for(organisation: Organisation) -> AttendanceSettings:
     """The school's register times (defaults when never set); read once per organisation object."""
     cached = organisation.__dict__.get("_attendance_settings")
     if cached is None:
-        found = AttendanceSettings.objects.filter(organisation=organisation).first()
+        related = Organisation.attendance_settings.related  # type: ignore[attr-defined]
+        if related.is_cached(organisation):  # loaded with select_related("…attendance_settings")
+            found = related.get_cached_value(organisation)
+        else:
+            found = AttendanceSettings.objects.filter(organisation=organisation).first()
         cached = found or AttendanceSettings(organisation=organisation)
         organisation.__dict__["_attendance_settings"] = cached
     return cached

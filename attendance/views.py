@@ -6,10 +6,13 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -141,7 +144,10 @@ def _entries_from_post(request: HttpRequest) -> tuple[dict[int, services.Entry],
 def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     """The keyboard-driven register: a key per code, all present then adjust."""
     group = get_for_user(
-        request.user, Group.objects.select_related("organisation"), selectors.can_take_register, pk=group_pk
+        request.user,
+        Group.objects.select_related("organisation__attendance_settings"),
+        selectors.can_take_register,
+        pk=group_pk,
     )
     date, session = _date_session(request)
     if date > timezone.localdate():
@@ -171,6 +177,8 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                 form_error = " ".join(exc.messages)
             else:
                 text = f"{group.name} {Session(session).label.lower()} register saved: {result.created} new, {result.amended} changed."
+                if request.htmx and result.in_sync:  # type: ignore[attr-defined]
+                    return _register_saved(group, date, session, result.register, text)
                 if result.late_to_u:
                     text += f" {len(result.late_to_u)} late after the register closed recorded as U."
                 if result.conflicts:
@@ -180,14 +188,12 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                         "not overwritten: check them below.",
                     )
                 messages.success(request, text)
-                url = (
-                    reverse("attendance:register", args=[group.pk])
-                    + f"?date={date:%Y-%m-%d}&session={session}"
-                )
                 if not request.htmx:  # type: ignore[attr-defined]
+                    url = (
+                        reverse("attendance:register", args=[group.pk])
+                        + f"?date={date:%Y-%m-%d}&session={session}"
+                    )
                     return redirect(url)
-                if result.in_sync:
-                    return _register_saved(request, group, date, session, result.register)
                 posted = {}
         if errors and not form_error:
             form_error = "Some marks need attention: nothing was saved."
@@ -229,21 +235,27 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 def _register_saved(
-    request: HttpRequest, group: Group, date: datetime.date, session: str, register: Any
+    group: Group, date: datetime.date, session: str, register: Any, text: str
 ) -> HttpResponse:
     """The answer to an htmx save that left the register exactly as the page shows it: only the status line
     and the message, swapped in place of the old status (`HX-Retarget`), and a `register-saved` event that
     tells register.js to take the saved codes as the page's new starting point. Anything else (a conflict,
-    L recorded as U, someone else's mark, a pupil joining) re-renders the whole register instead."""
-    response = render(
-        request,
+    L recorded as U, someone else's mark, a pupil joining) re-renders the whole register instead.
+
+    The fragment needs no request context (no form, no navigation), and its message goes straight into it
+    rather than through the session, so the busiest request of the day writes nothing but the register.
+    """
+    html = render_to_string(
         "attendance/_register_status.html",
         {
             "register": register,
             "closed": selectors.is_register_closed(group.organisation, date, session),
             "closes_at": selectors.register_closes(group.organisation, date, session),
+            "messages": [Message(constants.SUCCESS, text)],
+            "show_messages": True,
         },
     )
+    response = HttpResponse(html)
     response["HX-Retarget"] = "#register-status"
     response["HX-Reswap"] = "outerHTML"
     response["HX-Trigger"] = "register-saved"

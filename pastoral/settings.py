@@ -142,7 +142,8 @@ if TESTING:
 
 # Sessions: re-authenticate after 30 minutes idle or 12 hours in all (standards.md).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# An active session is written (its idle expiry moved on) at most once a minute, not on every request.
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIMIT_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

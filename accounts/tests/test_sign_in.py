@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.middleware import AUTH_AT
+from accounts.middleware import AUTH_AT, TOUCHED_AT
 from audit.models import AuditEvent
 from pastoral.testing.factories import TEST_PASSWORD
 from pastoral.testing.personas import build_school_world
@@ -115,8 +118,40 @@ def test_it_ends_a_session_after_twelve_hours_however_active(world):
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
-def test_it_expires_idle_sessions_after_thirty_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+def _stored_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_it_expires_idle_sessions_after_thirty_minutes(world, settings):
+    """A session left alone past the idle limit is gone: the next request is sent to sign in."""
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    client = Client()
+    sign_in(client, world.tutor.email)
+    assert client.get(reverse("home")).status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_it_moves_the_idle_expiry_on_at_most_once_a_minute(world, settings):
+    """An active session is written again once its last write is a minute old, not on every request."""
+    client = Client()
+    sign_in(client, world.tutor.email)
+    client.get(reverse("home"))
+    first = _stored_expiry(client)
+    assert first > timezone.now() + datetime.timedelta(minutes=29)
+    client.get(reverse("home"))
+    assert _stored_expiry(client) == first  # within the minute: no write
+    session = client.session
+    session[TOUCHED_AT] = time.time() - settings.SESSION_TOUCH_SECONDS - 1
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    client.get(reverse("home"))
+    assert _stored_expiry(client) > timezone.now() + datetime.timedelta(minutes=29)
 
 
 def test_it_requires_twelve_character_passwords_that_are_not_common():
