@@ -456,8 +456,9 @@ def school_days_before(organisation: Organisation, on: datetime.date, count: int
 
 def settings_for(organisation: Organisation) -> AttendanceSettings:
     """The school's register times (defaults when never set); read once per organisation object."""
-    cached = organisation.__dict__.get("_attendance_settings")
+    cached: AttendanceSettings | None = organisation.__dict__.get("_attendance_settings")
     if cached is None:
+        found: AttendanceSettings | None
         related = Organisation.attendance_settings.related  # type: ignore[attr-defined]
         if related.is_cached(organisation):  # loaded with select_related("…attendance_settings")
             found = related.get_cached_value(organisation)
