@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
@@ -461,7 +461,7 @@ def settings_for(organisation: Organisation) -> AttendanceSettings:
         found: AttendanceSettings | None
         related = Organisation.attendance_settings.related  # type: ignore[attr-defined]
         if related.is_cached(organisation):  # loaded with select_related("…attendance_settings")
-            found = related.get_cached_value(organisation)
+            found = cast("AttendanceSettings | None", related.get_cached_value(organisation))
         else:
             found = AttendanceSettings.objects.filter(organisation=organisation).first()
         cached = found or AttendanceSettings(organisation=organisation)
