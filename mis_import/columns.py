@@ -89,117 +89,91 @@ def parse_year_group(value: str) -> int:
     )
 
 
-def parse_upn(value: str) -> str:
-    upn = value.replace(" ", "").upper()
-    try:
-        validate_upn(upn)
-    except ValidationError as error:
-        raise CellError(f"UPN '{value}': {error.messages[0]}") from None
-    return upn
+def _identifier(label: str, validate: Callable[[str], None]) -> Callable[[str], str]:
+    """A parser for a national identifier: spaces dropped, letters in capitals, then `validate`d."""
+
+    def parse(value: str) -> str:
+        identifier = value.replace(" ", "").upper()
+        try:
+            validate(identifier)
+        except ValidationError as error:
+            raise CellError(f"{label} '{value}': {error.messages[0]}") from None
+        return identifier
+
+    return parse
 
 
-def parse_uln(value: str) -> str:
-    uln = value.replace(" ", "")
-    try:
-        validate_uln(uln)
-    except ValidationError as error:
-        raise CellError(f"ULN '{value}': {error.messages[0]}") from None
-    return uln
+parse_upn = _identifier("UPN", validate_upn)
+parse_uln = _identifier("ULN", validate_uln)
 
 
-_SEX = {
-    "f": "F",
-    "female": "F",
-    "girl": "F",
-    "m": "M",
-    "male": "M",
-    "boy": "M",
-    "u": "",
-    "unknown": "",
-    "x": "",
-    "notknown": "",
-    "notrecorded": "",
-}
+def choice(spellings: dict[str, tuple[str, ...]], unknown: str) -> Callable[[str], str]:
+    """A parser for a cell holding one of a few values, each written several ways by different MIS exports.
+
+    Spellings are compared as headers are (case, spaces and punctuation ignored); `unknown` is the message
+    for anything else, with '{value}' standing for the cell."""
+    table = {normalise_header(word): value for value, words in spellings.items() for word in words}
+
+    def parse(value: str) -> str:
+        key = normalise_header(value)
+        if key not in table:
+            raise CellError(unknown.format(value=value))
+        return table[key]
+
+    return parse
 
 
-def parse_sex(value: str) -> str:
-    key = normalise_header(value)
-    if key not in _SEX:
-        raise CellError(f"Unknown sex '{value}': use F (female), M (male) or leave it empty.")
-    return _SEX[key]
+parse_sex = choice(
+    {
+        "F": ("F", "Female", "Girl"),
+        "M": ("M", "Male", "Boy"),
+        "": ("U", "Unknown", "X", "Not known", "Not recorded"),
+    },
+    "Unknown sex '{value}': use F (female), M (male) or leave it empty.",
+)
 
+parse_sen_status = choice(
+    {
+        "N": ("N", "No", "None", "No SEN", "No special educational need", "Not SEN"),
+        "K": ("K", "SEN support", "Support", "SEN K"),
+        "E": (
+            "E",
+            "EHCP",
+            "EHC plan",
+            "Education, health and care plan",
+            "S",
+            "Statement",
+            "Statement of SEN",
+        ),
+    },
+    "Unknown SEN status '{value}': use N (none), K (SEN support) or E (EHC plan).",
+)
 
-_SEN = {
-    "n": "N",
-    "no": "N",
-    "none": "N",
-    "nosen": "N",
-    "nospecialeducationalneed": "N",
-    "notsen": "N",
-    "k": "K",
-    "sensupport": "K",
-    "support": "K",
-    "senk": "K",
-    "e": "E",
-    "ehcp": "E",
-    "ehcplan": "E",
-    "educationhealthandcareplan": "E",
-    "s": "E",
-    "statement": "E",
-    "statementofsen": "E",
-}
-
-
-def parse_sen_status(value: str) -> str:
-    key = normalise_header(value)
-    if key not in _SEN:
-        raise CellError(f"Unknown SEN status '{value}': use N (none), K (SEN support) or E (EHC plan).")
-    return _SEN[key]
-
-
-_RELATIONSHIPS = {
-    "mother": "mother",
-    "mum": "mother",
-    "mom": "mother",
-    "father": "father",
-    "dad": "father",
-    "parent": "parent",
-    "stepparent": "step_parent",
-    "stepmother": "step_parent",
-    "stepfather": "step_parent",
-    "stepmum": "step_parent",
-    "stepdad": "step_parent",
-    "grandparent": "grandparent",
-    "grandmother": "grandparent",
-    "grandfather": "grandparent",
-    "carer": "carer",
-    "guardian": "carer",
-    "legalguardian": "carer",
-    "fostercarer": "foster_carer",
-    "fostermother": "foster_carer",
-    "fosterfather": "foster_carer",
-    "fosterparent": "foster_carer",
-    "socialworker": "social_worker",
-    "other": "other",
-    "otherrelative": "other",
-    "aunt": "other",
-    "uncle": "other",
-    "sibling": "other",
-    "brother": "other",
-    "sister": "other",
-    "familyfriend": "other",
-    "otherfamilymember": "other",
-}
-
-
-def parse_relationship(value: str) -> str:
-    key = normalise_header(value)
-    if key not in _RELATIONSHIPS:
-        raise CellError(
-            f"Unknown relationship '{value}': use Mother, Father, Parent, Step-parent, Grandparent, Carer, "
-            "Foster carer, Social worker or Other."
-        )
-    return _RELATIONSHIPS[key]
+parse_relationship = choice(
+    {
+        "mother": ("Mother", "Mum", "Mom"),
+        "father": ("Father", "Dad"),
+        "parent": ("Parent",),
+        "step_parent": ("Step-parent", "Stepmother", "Stepfather", "Stepmum", "Stepdad"),
+        "grandparent": ("Grandparent", "Grandmother", "Grandfather"),
+        "carer": ("Carer", "Guardian", "Legal guardian"),
+        "foster_carer": ("Foster carer", "Foster mother", "Foster father", "Foster parent"),
+        "social_worker": ("Social worker",),
+        "other": (
+            "Other",
+            "Other relative",
+            "Aunt",
+            "Uncle",
+            "Sibling",
+            "Brother",
+            "Sister",
+            "Family friend",
+            "Other family member",
+        ),
+    },
+    "Unknown relationship '{value}': use Mother, Father, Parent, Step-parent, Grandparent, Carer, "
+    "Foster carer, Social worker or Other.",
+)
 
 
 _TRUE = {"y", "yes", "true", "1", "t"}
@@ -230,31 +204,25 @@ def parse_email(value: str) -> str:
     return email
 
 
-_GROUP_KINDS = {
-    "tutor": "tutor",
-    "tutorgroup": "tutor",
-    "form": "tutor",
-    "formgroup": "tutor",
-    "reg": "tutor",
-    "registration": "tutor",
-    "registrationgroup": "tutor",
-    "reggroup": "tutor",
-    "year": "year",
-    "yeargroup": "year",
-    "house": "house",
-    "course": "course",
-    "teaching": "teaching",
-    "teachinggroup": "teaching",
-    "class": "teaching",
-    "set": "teaching",
-}
-
-
-def parse_group_kind(value: str) -> str:
-    key = normalise_header(value)
-    if key not in _GROUP_KINDS:
-        raise CellError(f"Unknown group type '{value}': use Tutor, Year, House, Course or Teaching.")
-    return _GROUP_KINDS[key]
+parse_group_kind = choice(
+    {
+        "tutor": (
+            "Tutor",
+            "Tutor group",
+            "Form",
+            "Form group",
+            "Reg",
+            "Registration",
+            "Registration group",
+            "Reg group",
+        ),
+        "year": ("Year", "Year group"),
+        "house": ("House",),
+        "course": ("Course",),
+        "teaching": ("Teaching", "Teaching group", "Class", "Set"),
+    },
+    "Unknown group type '{value}': use Tutor, Year, House, Course or Teaching.",
+)
 
 
 def parse_email_list(value: str) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from mis_import.models import ImportJob
+from mis_import.models import WHOLE_FILE_KINDS, ImportJob
 
 
 def max_bytes() -> int:
@@ -24,17 +24,18 @@ class UploadForm(forms.Form):
         help_text="UTF-8 unless your MIS or Excel saved a plain “CSV” (Windows-1252).",
     )
 
-    is_full_roll = forms.BooleanField(
+    is_whole_file = forms.BooleanField(
         required=False,
-        label="This pupil file is the whole roll",
-        help_text="Tick when the file lists every pupil on roll: the preview then offers to mark pupils missing "
-        "from it as left. Leave it unticked for a file of some pupils only.",
+        label="This file is the whole list",
+        help_text="Tick when the file lists every pupil on roll (pupils), every group member and tutor or PAL "
+        "(groups), or every member of staff (staff): the preview then offers to end what is missing from it. "
+        "Leave it unticked for a file of some records only.",
     )
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
-        if data.get("is_full_roll") and data.get("kind") != ImportJob.Kind.PUPILS:
-            self.add_error("is_full_roll", "Only a pupil file can be the whole roll.")
+        if data.get("is_whole_file") and data.get("kind") not in WHOLE_FILE_KINDS:
+            self.add_error("is_whole_file", "Only a pupil, groups or staff file can be the whole list.")
         return data
 
     def clean_file(self):  # type: ignore[no-untyped-def]
@@ -51,10 +52,10 @@ class UploadForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    """Import a checked file; for a whole-roll pupil file, optionally mark the pupils missing from it as left."""
+    """Import a checked file; for a whole file, optionally end what is missing from it on a date."""
 
-    mark_leavers = forms.BooleanField(required=False)
-    leavers_on = forms.DateField(required=False, label="Leaving date")
+    end_missing = forms.BooleanField(required=False)
+    ends_on = forms.DateField(required=False, label="Date")
 
     def __init__(self, *args, today, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -62,10 +63,10 @@ class CommitForm(forms.Form):
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
-        if data.get("mark_leavers"):
-            on = data.get("leavers_on")
-            if on is None and "leavers_on" not in self.errors:
-                self.add_error("leavers_on", "Give the leaving date for the pupils missing from the file.")
+        if data.get("end_missing"):
+            on = data.get("ends_on")
+            if on is None and "ends_on" not in self.errors:
+                self.add_error("ends_on", "Give the date for ending what is missing from the file.")
             elif on is not None and on > self.today:
-                self.add_error("leavers_on", "The leaving date cannot be in the future.")
+                self.add_error("ends_on", "The date cannot be in the future.")
         return data

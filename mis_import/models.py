@@ -5,6 +5,9 @@ from django.db import models
 
 from organisations.models import Organisation
 
+# The kinds of file that can be the whole list: a contacts file never ends anything.
+WHOLE_FILE_KINDS = ("pupils", "groups", "staff")
+
 
 class ImportJob(models.Model):
     """One uploaded MIS file: checked in the background, previewed, then imported all at once or not at all."""
@@ -48,15 +51,18 @@ class ImportJob(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # A pupil file that is the whole roll may mark the pupils missing from it as left (only when asked).
-    is_full_roll = models.BooleanField(
+    # A whole file (every pupil on roll, every group membership and tutor/PAL role, or every member of staff) may
+    # end what is missing from it, only when the importer asks.
+    is_whole_file = models.BooleanField(
         default=False,
-        help_text="The pupil file holds every pupil on roll, so pupils missing from it have left.",
+        help_text="The file lists every record of its kind, so what is missing from it has ended.",
     )
-    mark_leavers = models.BooleanField(
-        default=False, help_text="The importer asked to mark the pupils missing from the file as left."
+    end_missing = models.BooleanField(
+        default=False, help_text="The importer asked to end what is missing from the file."
     )
-    leavers_on = models.DateField(null=True, blank=True, help_text="The leaving date given to those pupils.")
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="The date given to what ended (the pupils' leaving date)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -5,6 +5,11 @@ organisation's records (pupils on UPN, then MIS id; contacts, groups and staff o
 and works out what would change. Importing plans again inside the transaction, so what is written is
 exactly what passed the checks at that moment, and writes with bulk operations in batches. Bulk writes
 bypass the audit signals, so one `import` event summarises the counts.
+
+A whole file (every pupil on roll, every group membership and tutor/PAL role, or every member of staff) also
+lists what is missing from it, and ends that in the same transaction when the importer asks: pupils are marked
+as left, memberships and roles get an end date, staff are marked inactive. Nothing is ever deleted except a
+membership or role that would only have started after its end date.
 """
 
 from __future__ import annotations
@@ -16,16 +21,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from access.models import RoleAssignment
-from access.roles import Role
+from access.roles import PUPIL_ROLES, Role
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record_event
 from mis_import.columns import KINDS
-from mis_import.models import ImportJob
+from mis_import.models import WHOLE_FILE_KINDS, ImportJob
 from mis_import.reader import ParsedFile, Row, RowError, read
 from organisations.models import AcademicYear, Organisation
 from people.models import Contact, Group, GroupMembership, Pupil, PupilContact, StaffMember
@@ -53,9 +58,10 @@ class Plan:
     noun: str = "records"
     details: dict[str, int] = field(default_factory=dict)
     writes: list[Callable[[], None]] = field(default_factory=list)
-    # Pupil files: the existing pupils the rows matched, and (whole-roll files only) those on roll but missing.
-    matched_pupil_ids: set[int] = field(default_factory=set)
-    leavers: list[dict[str, Any]] | None = None
+    # Keys of the existing records the rows keep (pupil and staff ids; group members and tutor/PAL roles as
+    # tuples), and for a whole file what is missing from it: [{id, name, detail}, …].
+    kept: set[Any] = field(default_factory=set)
+    missing: list[dict[str, Any]] | None = None
 
     def fail(self, row: Row | int, column: str, message: str) -> None:
         self.errors.append(RowError(row if isinstance(row, int) else row.line, column, message))
@@ -69,8 +75,8 @@ class Plan:
             "noun": self.noun,
             "details": {k: v for k, v in self.details.items() if v},
         }
-        if self.leavers is not None:
-            summary["leavers"] = self.leavers
+        if self.missing is not None:
+            summary["missing"] = self.missing
         return summary
 
     def apply(self) -> None:
@@ -89,13 +95,13 @@ def job_create(
     filename: str,
     encoding: str,
     content: bytes,
-    is_full_roll: bool = False,
+    is_whole_file: bool = False,
 ) -> ImportJob:
     """Store an upload and queue its check once the upload is committed."""
     from mis_import.tasks import check_import
 
-    if is_full_roll and kind != ImportJob.Kind.PUPILS:
-        raise ImportRefused("Only a pupil file can be the whole roll.")
+    if is_whole_file and kind not in WHOLE_FILE_KINDS:
+        raise ImportRefused("Only a pupil, groups or staff file can be the whole list.")
     job = ImportJob(
         organisation=organisation,
         uploaded_by=user,
@@ -103,7 +109,7 @@ def job_create(
         filename=filename[:255],
         encoding=encoding,
         content=content,
-        is_full_roll=is_full_roll,
+        is_whole_file=is_whole_file,
     )
     job.full_clean()
     job.save()
@@ -160,32 +166,30 @@ def job_import_start(
     *,
     job: ImportJob,
     actor: Any,
-    mark_leavers: bool = False,
-    leavers_on: datetime.date | None = None,
+    end_missing: bool = False,
+    ends_on: datetime.date | None = None,
 ) -> ImportJob:
     """Queue the import of a checked file, once: a second click finds it already importing.
 
-    `mark_leavers` (a whole-roll pupil file only) also marks the pupils missing from the file as left on
-    `leavers_on` and ends their group memberships, in the same transaction as the rows."""
+    `end_missing` (a whole file only) also ends, on `ends_on`, what the preview listed as missing from the
+    file, in the same transaction as the rows."""
     from mis_import.tasks import run_import
 
-    if mark_leavers:
-        if not job.is_full_roll:
-            raise ImportRefused("Only a pupil file that is the whole roll can mark pupils as left.")
-        if leavers_on is None:
-            raise ImportRefused("Give the leaving date for the pupils missing from the file.")
+    if end_missing:
+        if not job.is_whole_file:
+            raise ImportRefused("Only a file that is the whole list can end what is missing from it.")
+        if ends_on is None:
+            raise ImportRefused("Give the date for ending what is missing from the file.")
+    ends_on = ends_on if end_missing else None
     started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
-        status=ImportJob.Status.IMPORTING,
-        imported_by=actor,
-        mark_leavers=mark_leavers,
-        leavers_on=leavers_on if mark_leavers else None,
+        status=ImportJob.Status.IMPORTING, imported_by=actor, end_missing=end_missing, ends_on=ends_on
     )
     if not started:
         job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"This file is {job.get_status_display().lower()}, so it cannot be imported.")
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
     job.status, job.imported_by = ImportJob.Status.IMPORTING, actor
-    job.mark_leavers, job.leavers_on = mark_leavers, leavers_on if mark_leavers else None
+    job.end_missing, job.ends_on = end_missing, ends_on
     return job
 
 
@@ -222,9 +226,9 @@ def job_commit(*, job_id: int) -> ImportJob:
                     "kind": locked.kind,
                     "file": locked.filename,
                     "rows": parsed.total_rows,
-                    "full_roll": locked.is_full_roll,
-                    "leavers_marked": locked.mark_leavers,
-                    "leavers_on": locked.leavers_on.isoformat() if locked.leavers_on else None,
+                    "whole_file": locked.is_whole_file,
+                    "end_missing": locked.end_missing,
+                    "ends_on": locked.ends_on.isoformat() if locked.ends_on else None,
                     **s,
                 },
                 note=f"{locked.get_kind_display()} from {locked.filename}: {parsed.total_rows} rows, "
@@ -266,8 +270,12 @@ def plan_import(
     }[job.kind]
     today = timezone.localdate()
     plan = planner(job.organisation, parsed, today)
-    if job.kind == ImportJob.Kind.PUPILS and job.is_full_roll:
-        _plan_leavers(plan, job, today)
+    if job.is_whole_file:
+        {
+            "pupils": _plan_leavers,
+            "groups": _plan_missing_members_and_roles,
+            "staff": _plan_missing_staff,
+        }[job.kind](plan, job, parsed, today)
     plan.errors = parsed.errors + plan.errors
     return parsed, plan
 
@@ -444,7 +452,7 @@ def _plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime
             )
             ok = False
         pupil = by_upn or by_mis
-        plan.matched_pupil_ids.update(p.pk for p in (by_upn, by_mis) if p is not None)
+        plan.kept.update(p.pk for p in (by_upn, by_mis) if p is not None)
         if pupil is not None and ok and (first := seen_pupil.clash(pupil.pk, row.line)):
             plan.fail(
                 row,
@@ -489,29 +497,18 @@ def _plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime
     return plan
 
 
-def _plan_leavers(plan: Plan, job: ImportJob, today: datetime.date) -> None:
-    """A whole-roll pupil file: the pupils on roll (no leaving date) whom no row matched are leavers.
-
-    They are always listed in the preview; they are marked as left, and their group memberships ended, only
-    when the importer asked (`job.mark_leavers`), and only if the list is the one the preview showed."""
+def _plan_leavers(plan: Plan, job: ImportJob, parsed: ParsedFile, today: datetime.date) -> None:
+    """A whole-roll pupil file: the pupils on roll (no leaving date) whom no row matched are leavers; when
+    ended they get the leaving date and their group memberships end on it."""
     missing = list(
         Pupil.objects.filter(organisation=job.organisation, left_on__isnull=True)
-        .exclude(pk__in=plan.matched_pupil_ids)
+        .exclude(pk__in=plan.kept)
         .order_by("legal_last_name", "legal_first_name", "pk")
     )
-    plan.leavers = [{"id": p.pk, "name": p.display_name, "year_group": p.year_group} for p in missing]
-    if not job.mark_leavers:
+    entries = [{"id": p.pk, "name": p.display_name, "detail": p.year_label} for p in missing]
+    if not _ending_missing(plan, job, entries, "pupils"):
         return
-    on = job.leavers_on or today
-    previewed = sorted(p["id"] for p in (job.summary or {}).get("leavers", []))
-    if previewed != sorted(p.pk for p in missing):
-        plan.fail(
-            0,
-            "",
-            "The pupils missing from the file have changed since the preview, so none is marked as left: "
-            "upload the file again and check the new list.",
-        )
-        return
+    on = job.ends_on or today
     for pupil in missing:
         if pupil.admitted_on and pupil.admitted_on > on:
             plan.fail(
@@ -523,21 +520,52 @@ def _plan_leavers(plan: Plan, job: ImportJob, today: datetime.date) -> None:
     if plan.errors:
         return
     ids = [p.pk for p in missing]
-    open_memberships = GroupMembership.objects.filter(pupil_id__in=ids).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
-    )
+    memberships = GroupMembership.objects.filter(organisation=job.organisation, pupil_id__in=ids)
     plan.details["pupils marked as left"] = len(ids)
-    plan.details["group memberships ended"] = open_memberships.count()
+    plan.details["group memberships ended"] = _open_on(memberships, on).count()
 
     def write_leavers() -> None:
         if not ids:
             return
         Pupil.objects.filter(pk__in=ids).update(left_on=on, updated_at=timezone.now())
-        # A membership that had not started by the leaving date never happened; the others end on it.
-        open_memberships.filter(starts_on__gt=on).delete()
-        open_memberships.filter(starts_on__lte=on).update(ends_on=on)
+        _end(memberships, on)
 
     plan.writes.append(write_leavers)
+
+
+def _ending_missing(plan: Plan, job: ImportJob, entries: list[dict[str, Any]], noun: str) -> bool:
+    """List what a whole file misses, and say whether to end it now: only when the importer asked, and only
+    if it is what the preview showed (anything added since would otherwise be ended unseen)."""
+    plan.missing = entries
+    if not job.end_missing:
+        return False
+    previewed = sorted(str(e["id"]) for e in (job.summary or {}).get("missing", []))
+    if previewed != sorted(str(e["id"]) for e in entries):
+        plan.fail(
+            0,
+            "",
+            f"The {noun} missing from the file have changed since the preview, so nothing was imported: "
+            "upload the file again and check the new list.",
+        )
+        return False
+    return True
+
+
+def _open_on(periods: QuerySet[Any], on: datetime.date) -> QuerySet[Any]:
+    """Memberships or roles still running after `on`."""
+    return periods.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+
+
+def _end(periods: QuerySet[Any], on: datetime.date) -> None:
+    """End memberships or roles on `on`, keeping their history; one that had not started by then never
+    happened, and is removed."""
+    running = _open_on(periods, on)
+    running.filter(starts_on__gt=on).delete()
+    running.filter(starts_on__lte=on).update(ends_on=on)
+
+
+def _not_ended_before(today: datetime.date) -> Q:
+    return Q(ends_on__isnull=True) | Q(ends_on__gte=today)
 
 
 def _plan_tutor_groups(
@@ -776,6 +804,8 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
         if v.get("pupil_upn") or v.get("pupil_mis_id"):
             pupil = index.find(plan, row, parsed, "pupil_upn", "pupil_mis_id")
             if pupil is not None:
+                if group.pk:
+                    plan.kept.add(("member", group.pk, pupil.pk))
                 if first := seen_member.clash((key, pupil.pk), row.line):
                     plan.fail(
                         row,
@@ -804,7 +834,10 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
                         f"No staff member with e-mail {email} at this school: "
                         "import staff first, or correct the address.",
                     )
-                elif not (group.pk and (user.pk, role.value, group.pk) in roles):
+                    continue
+                if group.pk:
+                    plan.kept.add(("role", user.pk, role.value, group.pk))
+                if not (group.pk and (user.pk, role.value, group.pk) in roles):
                     new_roles.setdefault((user.pk, role.value, id(group)), (user, role.value, group))
     states = list(state.values())
     plan.new, plan.updated, plan.unchanged = (
@@ -812,6 +845,8 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
         states.count("updated"),
         states.count("unchanged"),
     )
+    # A pupil moving tutor group already has the old membership ended by the move.
+    plan.kept.update(("membership", pk) for pk in [m.pk for m in moves.ended] + moves.deleted)
     role_list = list(new_roles.values())
     plan.details = {
         "pupils placed in a tutor group": len(moves.new),
@@ -843,6 +878,63 @@ def _plan_groups(organisation: Organisation, parsed: ParsedFile, today: datetime
         write_members_and_roles,
     ]
     return plan
+
+
+_FILE_ROLES = {Role.TUTOR: "tutor_emails", Role.PAL: "pal_emails"}  # the roles a groups file gives, by column
+
+
+def _plan_missing_members_and_roles(
+    plan: Plan, job: ImportJob, parsed: ParsedFile, today: datetime.date
+) -> None:
+    """A whole groups file: the memberships, tutor roles and PAL caseload groups not ended before today that no
+    row lists. A kind the file has no column for (no pupil column, say) is left alone, not ended."""
+    organisation = job.organisation
+    entries: list[dict[str, Any]] = []
+    membership_ids: list[int] = []
+    if {"pupil_upn", "pupil_mis_id"} & set(parsed.columns):
+        memberships = (
+            GroupMembership.objects.filter(_not_ended_before(today), organisation=organisation)
+            .select_related("group", "pupil")
+            .order_by("group__name", "pupil__legal_last_name", "pupil__legal_first_name", "pk")
+        )
+        for m in memberships:
+            if ("member", m.group_id, m.pupil_id) not in plan.kept and ("membership", m.pk) not in plan.kept:
+                membership_ids.append(m.pk)
+                entries.append(
+                    {
+                        "id": f"membership {m.pk}",
+                        "name": m.pupil.display_name,
+                        "detail": f"Member of {m.group}",
+                    }
+                )
+    role_ids: dict[str, list[int]] = {role: [] for role in _FILE_ROLES}
+    roles = (
+        RoleAssignment.objects.filter(
+            _not_ended_before(today),
+            organisation=organisation,
+            group__isnull=False,
+            role__in=[role for role, column in _FILE_ROLES.items() if column in parsed.columns],
+        )
+        .select_related("group", "user")
+        .order_by("group__name", "role", "user__full_name", "pk")
+    )
+    for r in roles:
+        if ("role", r.user_id, r.role, r.group_id) not in plan.kept:
+            role_ids[r.role].append(r.pk)
+            detail = f"Tutor of {r.group}" if r.role == Role.TUTOR else f"{r.group} on their PAL caseload"
+            entries.append({"id": f"role {r.pk}", "name": r.user.full_name or r.user.email, "detail": detail})
+    if not _ending_missing(plan, job, entries, "memberships and roles"):
+        return
+    on = job.ends_on or today
+    plan.details["group memberships ended"] = len(membership_ids)
+    plan.details["tutor roles ended"] = len(role_ids[Role.TUTOR])
+    plan.details["groups taken off a PAL caseload"] = len(role_ids[Role.PAL])
+
+    def write_ends() -> None:
+        _end(GroupMembership.objects.filter(organisation=organisation, pk__in=membership_ids), on)
+        _end(RoleAssignment.objects.filter(organisation=organisation, pk__in=sum(role_ids.values(), [])), on)
+
+    plan.writes.append(write_ends)
 
 
 # --- Staff -------------------------------------------------------------------------------------
@@ -883,6 +975,8 @@ def _plan_staff(organisation: Organisation, parsed: ParsedFile, today: datetime.
             )
             ok = False
         member = (by_mis.get(mis) if mis else None) or by_email.get(email)
+        if member is not None:
+            plan.kept.add(member.pk)
         if member is not None and member.user.email != email:
             plan.fail(
                 row,
@@ -900,6 +994,7 @@ def _plan_staff(organisation: Organisation, parsed: ParsedFile, today: datetime.
         if not ok:
             continue
         values = {name: v.get(name, default) for name, default in _STAFF_FIELDS.items() if name in present}
+        values["is_active"] = True  # someone marked as gone who is back in the MIS is staff again
         if mis:
             values["mis_id"] = mis
         if "site" in present:
@@ -933,3 +1028,60 @@ def _plan_staff(organisation: Organisation, parsed: ParsedFile, today: datetime.
         _bulk_update(StaffMember, updated, fields),
     ]
     return plan
+
+
+# The school roles a whole staff file ends for staff missing from it. Qualification roles (participant, mentor…)
+# follow the person's course, not their post, so they are left alone.
+_SCHOOL_STAFF_ROLES = PUPIL_ROLES | {Role.CPD_COORDINATOR}
+
+
+def _plan_missing_staff(plan: Plan, job: ImportJob, parsed: ParsedFile, today: datetime.date) -> None:
+    """A whole staff file: active staff whom no row matched are no longer at the school; when ended they are
+    marked inactive and their school roles here end."""
+    organisation = job.organisation
+    missing = list(
+        StaffMember.objects.filter(organisation=organisation, is_active=True)
+        .exclude(pk__in=plan.kept)
+        .select_related("user")
+        .order_by("last_name", "first_name", "pk")
+    )
+    user_ids = [s.user_id for s in missing]
+    roles = RoleAssignment.objects.filter(
+        organisation=organisation, user_id__in=user_ids, role__in=_SCHOOL_STAFF_ROLES
+    )
+    held: dict[int, list[str]] = {}
+    for r in roles.filter(_not_ended_before(today)).select_related("group", "site"):
+        held.setdefault(r.user_id, []).append(
+            r.get_role_display() + (f" ({r.scope_label})" if r.scope_label else "")
+        )
+    entries = [
+        {
+            "id": s.pk,
+            "name": str(s),
+            "detail": f"{s.user.email}; "
+            + (", ".join(sorted(held[s.user_id])) if s.user_id in held else "no roles"),
+        }
+        for s in missing
+    ]
+    if not _ending_missing(plan, job, entries, "staff"):
+        return
+    if job.imported_by_id in user_ids:
+        plan.fail(
+            0,
+            "",
+            "You are not in this staff file, so importing it would end your own roles and lock you out: "
+            "add yourself to the file, or import it without ending the staff missing from it.",
+        )
+        return
+    on = job.ends_on or today
+    ids = [s.pk for s in missing]
+    plan.details["staff marked as no longer at the school"] = len(ids)
+    plan.details["staff roles ended"] = _open_on(roles, on).count()
+
+    def write_staff_leavers() -> None:
+        if not ids:
+            return
+        StaffMember.objects.filter(pk__in=ids).update(is_active=False)
+        _end(roles, on)
+
+    plan.writes.append(write_staff_leavers)

@@ -37,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
             filename=upload.name,
             encoding=form.cleaned_data["encoding"],
             content=upload.read(),
-            is_full_roll=form.cleaned_data["is_full_roll"],
+            is_whole_file=form.cleaned_data["is_whole_file"],
         )
         return redirect("mis_import:job_detail", pk=job.pk)
     jobs = visible_import_jobs(request.user).filter(organisation=organisation)
@@ -69,7 +69,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "kind": KINDS[job.kind],
-            "commit_form": CommitForm(today=today, initial={"leavers_on": today}),
+            "commit_form": CommitForm(today=today, initial={"ends_on": today}),
         },
     )
 
@@ -99,8 +99,8 @@ def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
         services.job_import_start(
             job=job,
             actor=request.user,
-            mark_leavers=form.cleaned_data["mark_leavers"],
-            leavers_on=form.cleaned_data["leavers_on"],
+            end_missing=form.cleaned_data["end_missing"],
+            ends_on=form.cleaned_data["ends_on"],
         )
     except services.ImportRefused as refused:
         messages.error(request, str(refused))

@@ -76,7 +76,7 @@ def test_it_marks_the_pupils_missing_from_a_whole_roll_file_as_left_when_ticked(
     page.get_by_label("CSV file").set_input_files(
         str(Path(settings.BASE_DIR) / "docs" / "samples" / "pupils.csv")
     )
-    page.get_by_label("This pupil file is the whole roll").check()
+    page.get_by_label("This file is the whole list").check()
     page.get_by_role("button", name="Upload and check").click()
     page.wait_for_load_state()
     page.get_by_text("What importing would do").wait_for()

@@ -5,19 +5,16 @@ A partial file never marks leavers, and a failing import leaves everything as it
 from __future__ import annotations
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import QuerySet
-from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from mis_import.models import ImportJob
 from mis_import.samples import pupil_rows
-from mis_import.tests.helpers import pupil_file
+from mis_import.tests.helpers import commit, pupil_file, updates_failing_for, upload
 from pastoral.testing.factories import PupilFactory
 from pastoral.testing.personas import build_school_world, client_for
 from people.models import GroupMembership, Pupil
@@ -44,25 +41,7 @@ def _roll(world) -> bytes:  # noqa: ANN001
 
 
 def _upload(client, capture, content: bytes, full_roll: bool = True) -> ImportJob:  # noqa: ANN001
-    data = {
-        "kind": "pupils",
-        "encoding": "utf-8",
-        "file": SimpleUploadedFile("roll.csv", content, "text/csv"),
-    }
-    if full_roll:
-        data["is_full_roll"] = "on"
-    with capture(execute=True):
-        response = client.post(reverse("mis_import:index"), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return ImportJob.objects.latest("pk")
-
-
-def _commit(client, job: ImportJob, **data: str):  # noqa: ANN001, ANN202
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("mis_import:job_commit", args=[job.pk]), data)
-    assert response.status_code == 302
-    job.refresh_from_db()
-    return client.get(response["Location"])
+    return upload(client, capture, content, name="roll.csv", whole_file=full_roll)
 
 
 def _state(world):  # noqa: ANN001, ANN202
@@ -78,7 +57,7 @@ def test_it_lists_the_missing_pupils_in_the_preview_with_the_count_and_names(
 ):
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
     assert job.status == ImportJob.Status.READY, job.errors
-    assert sorted(p["name"] for p in job.summary["leavers"]) == ["Cleo Cole", "Dan Dyer"]
+    assert sorted(p["name"] for p in job.summary["missing"]) == ["Cleo Cole", "Dan Dyer"]
     page = admin.get(reverse("mis_import:job_detail", args=[job.pk])).content.decode()
     assert "<strong>2</strong> pupils on roll are not in it" in page
     assert "Cleo Cole" in page and "Dan Dyer" in page
@@ -89,7 +68,7 @@ def test_it_leaves_missing_pupils_on_roll_unless_the_box_is_ticked(
     world, admin, django_capture_on_commit_callbacks
 ):
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
-    page = _commit(admin, job).content.decode()
+    page = commit(admin, job).content.decode()
     assert job.status == ImportJob.Status.IMPORTED
     world.cleo.refresh_from_db()
     assert world.cleo.left_on is None
@@ -102,8 +81,8 @@ def test_it_marks_the_missing_pupils_as_left_and_ends_their_memberships_when_tic
 ):
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
     on = timezone.localdate() - datetime.timedelta(days=3)
-    page = _commit(admin, job, mark_leavers="1", leavers_on=on.isoformat()).content.decode()
-    assert job.status == ImportJob.Status.IMPORTED and job.leavers_on == on
+    page = commit(admin, job, end_missing="1", ends_on=on.isoformat()).content.decode()
+    assert job.status == ImportJob.Status.IMPORTED and job.ends_on == on
     for pupil in (world.cleo, world.dan):
         pupil.refresh_from_db()
         assert pupil.left_on == on
@@ -116,8 +95,8 @@ def test_it_marks_the_missing_pupils_as_left_and_ends_their_memberships_when_tic
     assert job.summary["details"]["group memberships ended"] == 2
     assert "marked as left on" in page
     event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, object_id=str(job.pk))
-    assert event.changes["leavers_marked"] is True and event.changes["leavers_on"] == on.isoformat()
-    assert sorted(p["name"] for p in event.changes["leavers"]) == ["Cleo Cole", "Dan Dyer"]
+    assert event.changes["end_missing"] is True and event.changes["ends_on"] == on.isoformat()
+    assert sorted(p["name"] for p in event.changes["missing"]) == ["Cleo Cole", "Dan Dyer"]
 
 
 def test_it_uses_the_import_date_by_default_and_refuses_a_future_date(
@@ -125,38 +104,38 @@ def test_it_uses_the_import_date_by_default_and_refuses_a_future_date(
 ):
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    page = _commit(admin, job, mark_leavers="1", leavers_on=tomorrow.isoformat()).content.decode()
-    assert "The leaving date cannot be in the future." in page and job.status == ImportJob.Status.READY
-    _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat())
+    page = commit(admin, job, end_missing="1", ends_on=tomorrow.isoformat()).content.decode()
+    assert "The date cannot be in the future." in page and job.status == ImportJob.Status.READY
+    commit(admin, job, end_missing="1", ends_on=timezone.localdate().isoformat())
     world.dan.refresh_from_db()
     assert world.dan.left_on == timezone.localdate()
 
 
 def test_it_never_marks_leavers_from_a_partial_file(world, admin, django_capture_on_commit_callbacks):
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world), full_roll=False)
-    assert "leavers" not in job.summary
+    assert "missing" not in job.summary
     page = admin.get(reverse("mis_import:job_detail", args=[job.pk])).content.decode()
     assert "missing from the file" not in page
-    page = _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat()).content.decode()
-    assert "Only a pupil file that is the whole roll can mark pupils as left." in page
+    page = commit(admin, job, end_missing="1", ends_on=timezone.localdate().isoformat()).content.decode()
+    assert "Only a file that is the whole list can end what is missing from it." in page
     assert job.status == ImportJob.Status.READY
     world.cleo.refresh_from_db()
     assert world.cleo.left_on is None
 
 
-def test_it_refuses_the_whole_roll_box_for_other_kinds_of_file(world, admin):
+def test_it_refuses_the_whole_list_box_for_a_contacts_file(world, admin):
     response = admin.post(
         reverse("mis_import:index"),
         {
-            "kind": "staff",
+            "kind": "contacts",
             "encoding": "utf-8",
-            "is_full_roll": "on",
-            "file": SimpleUploadedFile("staff.csv", b"Forename,Surname,Email\nA,B,a@b.test\n", "text/csv"),
+            "is_whole_file": "on",
+            "file": SimpleUploadedFile("contacts.csv", b"Contact ID,Forename\nC1,A\n", "text/csv"),
         },
     )
     assert (
         response.status_code == 200
-        and "Only a pupil file can be the whole roll." in response.content.decode()
+        and "Only a pupil, groups or staff file can be the whole list." in response.content.decode()
     )
 
 
@@ -167,7 +146,7 @@ def test_it_changes_nothing_when_the_missing_pupils_changed_since_the_preview(
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
     PupilFactory(organisation=world.school, legal_first_name="Newly", legal_last_name="Arrived", year_group=7)
     before = _state(world)
-    page = _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat()).content.decode()
+    page = commit(admin, job, end_missing="1", ends_on=timezone.localdate().isoformat()).content.decode()
     assert job.status == ImportJob.Status.INVALID
     assert "have changed since the preview" in page
     assert _state(world) == before  # not even the new and updated rows were written
@@ -180,17 +159,8 @@ def test_it_changes_nothing_when_a_row_fails_in_the_import_transaction(
     transaction undoes all of it."""
     job = _upload(admin, django_capture_on_commit_callbacks, _roll(world))
     before = _state(world)
-    original = QuerySet.update
-    calls = []
-
-    def failing_update(self, **kwargs):  # noqa: ANN001, ANN003, ANN202
-        calls.append(self.model)
-        if self.model is GroupMembership:
-            raise RuntimeError("database went away")
-        return original(self, **kwargs)
-
-    with mock.patch.object(QuerySet, "update", failing_update):  # the task fails; its runner logs it
-        page = _commit(admin, job, mark_leavers="1", leavers_on=timezone.localdate().isoformat())
+    with updates_failing_for(GroupMembership) as calls:
+        page = commit(admin, job, end_missing="1", ends_on=timezone.localdate().isoformat())
     assert "Something went wrong" in page.content.decode()
     assert Pupil in calls and GroupMembership in calls  # the leaving dates were written, then it failed
     assert _state(world) == before
