@@ -24,18 +24,14 @@ from support_plans.permissions import OPEN_PLAN_ROLES
 def _home(request: HttpRequest) -> dict[str, Any] | None:
     if not access_for(request.user).roles() & {Role.HEAD_OF_YEAR, Role.SENIOR_LEADER, Role.SENCO, Role.DSL}:
         return None
-    from support_plans.models import Alert
-    from support_plans.permissions import visible_plans
-    from support_plans.selectors import meetings_due, open_plans
+    from support_plans.selectors import meetings_due, open_alerts, open_plans
 
     due = meetings_due(request.user)
     return {
         "open_count": open_plans(request.user).count(),
         "this_week": due["this_week"],
         "overdue": due["overdue"],
-        "alerts": Alert.objects.filter(
-            plan__in=visible_plans(request.user), parents_contacted_on__isnull=True
-        ).count(),
+        "alerts": open_alerts(request.user).count(),
     }
 
 
