@@ -15,6 +15,7 @@ from support_plans.models import (
     SupportPlan,
     TargetProgress,
     TargetRevision,
+    check_review_weeks,
 )
 from support_plans.questions import questions_for
 
@@ -59,11 +60,8 @@ class PlanDetailsForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        probe = PlanSettings(
-            length_weeks=data.get("length_weeks") or 0, review_weeks=data.get("review_weeks") or ""
-        )
         try:
-            probe.clean()
+            check_review_weeks(data.get("length_weeks") or 0, data.get("review_weeks") or "")
         except forms.ValidationError as error:
             for msg in error.message_dict.get("review_weeks", []):
                 self.add_error("review_weeks", msg)
@@ -134,6 +132,18 @@ class AssessmentsForm(forms.Form):
                 initial=found.notes if found else "",
             )
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for kind in Assessment.Kind.values:
+            # Notes are kept only with a decision: without one they would be dropped without a word.
+            if (data.get(f"{kind}_notes") or "").strip() and not data.get(f"{kind}_decision"):
+                self.add_error(
+                    f"{kind}_decision",
+                    "Choose a decision to keep these notes, or clear the notes to leave this one out.",
+                )
+        return data
+
     def decisions(self) -> dict[str, tuple[str, str]]:
         return {
             k: (self.cleaned_data[f"{k}_decision"], self.cleaned_data[f"{k}_notes"])
@@ -177,19 +187,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = TargetRevision
-        fields = [
-            "specific",
-            "measure",
-            "baseline",
-            "achievable",
-            "result",
-            "due_on",
-            "step",
-            "support",
-            "support_by",
-            "support_by_detail",
-            "recognition",
-        ]
+        fields = list(TargetRevision.WORDING_FIELDS)
         widgets = {
             "due_on": DATE,
             **{

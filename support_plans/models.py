@@ -14,6 +14,20 @@ from organisations.models import Organisation
 from people.models import Contact, Pupil
 
 
+def review_points(review_weeks: str) -> list[int]:
+    """The review weeks written as "4,8": whole numbers in order, each once; anything else is passed over."""
+    return sorted({int(w) for w in review_weeks.split(",") if w.strip().isdigit()})
+
+
+def check_review_weeks(length_weeks: int, review_weeks: str) -> None:
+    """Refuse review weeks that are not whole numbers, or that do not fall before the final meeting."""
+    parts = [w.strip() for w in review_weeks.split(",") if w.strip()]
+    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise ValidationError({"review_weeks": "Give the review weeks as whole numbers, e.g. “4,8”."})
+    if length_weeks and any(int(p) >= length_weeks for p in parts):
+        raise ValidationError({"review_weeks": "Every review must fall before the final meeting."})
+
+
 class PlanSettings(models.Model):
     """A school's choices: how long a PSP runs and when it is reviewed (default 12 weeks, reviews at 4 and 8)."""
 
@@ -33,14 +47,10 @@ class PlanSettings(models.Model):
 
     @property
     def review_points(self) -> list[int]:
-        return sorted({int(w) for w in self.review_weeks.split(",") if w.strip().isdigit()})
+        return review_points(self.review_weeks)
 
     def clean(self) -> None:
-        parts = [w.strip() for w in self.review_weeks.split(",") if w.strip()]
-        if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
-            raise ValidationError({"review_weeks": "Give the review weeks as whole numbers, e.g. “4,8”."})
-        if self.length_weeks and any(int(p) >= self.length_weeks for p in parts):
-            raise ValidationError({"review_weeks": "Every review must fall before the final meeting."})
+        check_review_weeks(self.length_weeks, self.review_weeks)
 
 
 class SupportPlan(models.Model):
@@ -132,7 +142,7 @@ class SupportPlan(models.Model):
 
     @property
     def review_points(self) -> list[int]:
-        return sorted({int(w) for w in self.review_weeks.split(",") if w.strip().isdigit()})
+        return review_points(self.review_weeks)
 
     @property
     def ends_on(self) -> datetime.date | None:
@@ -346,6 +356,20 @@ class TargetRevision(models.Model):
         SCHOOL = "school", "School staff"
         AGENCY = "agency", "Outside agency"
 
+    # What a revision words (everything but its bookkeeping); a revised target copies these forward.
+    WORDING_FIELDS = (
+        "specific",
+        "measure",
+        "baseline",
+        "achievable",
+        "result",
+        "due_on",
+        "step",
+        "support",
+        "support_by",
+        "support_by_detail",
+        "recognition",
+    )
     SMART_FIELDS = {
         "specific": "specific — say exactly what the pupil will do",
         "measure": "measurable — give the measure",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.dispatch import receiver
@@ -23,18 +24,14 @@ from support_plans.permissions import OPEN_PLAN_ROLES
 def _home(request: HttpRequest) -> dict[str, Any] | None:
     if not access_for(request.user).roles() & {Role.HEAD_OF_YEAR, Role.SENIOR_LEADER, Role.SENCO, Role.DSL}:
         return None
-    from support_plans.models import Alert
-    from support_plans.permissions import visible_plans
-    from support_plans.selectors import meetings_due, open_plans
+    from support_plans.selectors import meetings_due, open_alerts, open_plans
 
     due = meetings_due(request.user)
     return {
         "open_count": open_plans(request.user).count(),
         "this_week": due["this_week"],
         "overdue": due["overdue"],
-        "alerts": Alert.objects.filter(
-            plan__in=visible_plans(request.user), parents_contacted_on__isnull=True
-        ).count(),
+        "alerts": open_alerts(request.user).count(),
     }
 
 
@@ -75,42 +72,48 @@ register_demo_builder("support_plans", _demo, order=50)
 
 def _subject_access(pupil: Any) -> dict[str, Any]:
     """Every Pastoral Support Programme for the pupil with its parties, assessments, questionnaires, targets and
-    their revisions, meetings and progress, signatures and alerts. Secure links are listed without their token."""
-    from people.subject_access import record, records
+    their revisions, meetings and progress, signatures and alerts. Secure links are listed without their token.
+
+    One query a kind of record for all the pupil's plans (not one a plan or target), grouped here by owner."""
+    from people.subject_access import record
     from support_plans import models as m
 
-    plans = []
-    for plan in m.SupportPlan.objects.filter(pupil=pupil).order_by("pk"):
-        targets = m.Target.objects.filter(plan=plan).order_by("pk")
-        plans.append(
-            {
-                **record(plan, ("pupil",)),
-                "parties": records(m.Party.objects.filter(plan=plan).order_by("pk"), ("plan",)),
-                "assessments": records(m.Assessment.objects.filter(plan=plan).order_by("pk"), ("plan",)),
-                "questionnaires": records(
-                    m.Questionnaire.objects.filter(plan=plan).order_by("pk"), ("plan",)
-                ),
-                "links": records(
-                    m.SecureLink.objects.filter(plan=plan).order_by("pk"), ("plan", "token_hash")
-                ),
-                "targets": [
-                    {
-                        **record(t, ("plan",)),
-                        "revisions": records(
-                            m.TargetRevision.objects.filter(target=t).order_by("pk"), ("target",)
-                        ),
-                        "progress": records(
-                            m.TargetProgress.objects.filter(target=t).order_by("pk"), ("target",)
-                        ),
-                    }
-                    for t in targets
-                ],
-                "meetings": records(m.Meeting.objects.filter(plan=plan).order_by("pk"), ("plan",)),
-                "signatures": records(m.Signature.objects.filter(plan=plan).order_by("pk"), ("plan",)),
-                "alerts": records(m.Alert.objects.filter(plan=plan).order_by("pk"), ("plan",)),
-            }
-        )
-    return {"support_plans": plans}
+    def grouped(queryset: Any, owner: str, exclude: tuple[str, ...]) -> dict[int, list[dict[str, Any]]]:
+        rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for obj in queryset.order_by("pk"):
+            rows[getattr(obj, f"{owner}_id")].append(record(obj, exclude))
+        return rows
+
+    mine = {"plan__pupil": pupil}
+    per_plan = {
+        "parties": grouped(m.Party.objects.filter(**mine), "plan", ("plan",)),
+        "assessments": grouped(m.Assessment.objects.filter(**mine), "plan", ("plan",)),
+        "questionnaires": grouped(m.Questionnaire.objects.filter(**mine), "plan", ("plan",)),
+        "links": grouped(m.SecureLink.objects.filter(**mine), "plan", ("plan", "token_hash")),
+        "targets": grouped(m.Target.objects.filter(**mine), "plan", ("plan",)),
+        "meetings": grouped(
+            m.Meeting.objects.filter(**mine).prefetch_related("attendees"), "plan", ("plan",)
+        ),
+        "signatures": grouped(m.Signature.objects.filter(**mine), "plan", ("plan",)),
+        "alerts": grouped(m.Alert.objects.filter(**mine), "plan", ("plan",)),
+    }
+    per_target = {
+        "revisions": grouped(
+            m.TargetRevision.objects.filter(target__plan__pupil=pupil), "target", ("target",)
+        ),
+        "progress": grouped(
+            m.TargetProgress.objects.filter(target__plan__pupil=pupil), "target", ("target",)
+        ),
+    }
+    for targets in per_plan["targets"].values():
+        for target in targets:
+            target.update({key: rows.get(target["id"], []) for key, rows in per_target.items()})
+    return {
+        "support_plans": [
+            {**record(plan, ("pupil",)), **{key: rows.get(plan.pk, []) for key, rows in per_plan.items()}}
+            for plan in m.SupportPlan.objects.filter(pupil=pupil).order_by("pk")
+        ]
+    }
 
 
 register_subject_access("support_plans", _subject_access)

@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
 from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
-from support_plans.models import Meeting, Signature, SupportPlan, TargetProgress
+from support_plans.models import (
+    Alert,
+    Meeting,
+    Party,
+    Questionnaire,
+    SecureLink,
+    Signature,
+    SupportPlan,
+    TargetProgress,
+)
 from support_plans.permissions import visible_plans
 
 
@@ -20,8 +29,9 @@ def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
     starts_on, ends_on = plan.starts_on, plan.ends_on
     if starts_on is None or ends_on is None:  # no initial meeting yet (ends_on is None exactly then)
         return []
-    reviews = list(plan.meetings.filter(kind=Meeting.Kind.REVIEW).order_by("held_on"))
-    final = plan.meetings.filter(kind=Meeting.Kind.FINAL).first()
+    meetings = list(plan.meetings.all())  # one query, or none where the caller prefetched them
+    reviews = [m for m in meetings if m.kind == Meeting.Kind.REVIEW]
+    final = next((m for m in meetings if m.kind == Meeting.Kind.FINAL), None)
     today = timezone.localdate()
     rows = []
     for week in plan.review_points:
@@ -64,13 +74,25 @@ def stage(plan: SupportPlan) -> str:
     return "Do and review"
 
 
+def open_alerts(user: Any) -> QuerySet[Alert]:
+    """Alerts on the plans the user may see where the parents are yet to be contacted, newest first."""
+    return (
+        Alert.objects.filter(plan__in=visible_plans(user), parents_contacted_on__isnull=True)
+        .select_related("plan__pupil")
+        .order_by("-raised_at", "-pk")
+    )
+
+
 def meetings_due(user: Any, today: datetime.date | None = None) -> dict[str, list[dict[str, Any]]]:
     """Reviews and final meetings due this week, and those overdue, across the plans the user may see."""
     today = today or timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     this_week, overdue = [], []
     plans = (
-        visible_plans(user).filter(status=SupportPlan.Status.ACTIVE).select_related("pupil", "coordinator")
+        visible_plans(user)
+        .filter(status=SupportPlan.Status.ACTIVE)
+        .select_related("pupil", "coordinator")
+        .prefetch_related("meetings")
     )
     for plan in plans:
         row = next_due(plan)
@@ -223,6 +245,25 @@ def signature_status(plan: SupportPlan) -> list[dict[str, Any]]:
         current = next((s for s in mine if s.revision_ids == ids), None)
         rows.append({"party": party, "signature": current, "earlier": [s for s in mine if s is not current]})
     return rows
+
+
+def unused_links(
+    *, plan: SupportPlan, purpose: str, questionnaire: Questionnaire | None = None, party: Party | None = None
+) -> QuerySet[SecureLink]:
+    """The links for this questionnaire or signature neither used nor withdrawn (a new link withdraws them)."""
+    return SecureLink.objects.filter(
+        plan=plan,
+        purpose=purpose,
+        questionnaire=questionnaire,
+        party=party,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+
+
+def waiting_link(**about: Any) -> SecureLink | None:
+    """The newest of the `unused_links` still in date: someone may be about to use it."""
+    return unused_links(**about).filter(expires_at__gt=timezone.now()).order_by("-created_at").first()
 
 
 def open_plans(user: Any) -> QuerySet:

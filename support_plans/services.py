@@ -29,24 +29,14 @@ from support_plans.models import (
     Target,
     TargetProgress,
     TargetRevision,
+    review_points,
 )
 from support_plans.questions import questions_for
+from support_plans.selectors import unused_links
 from support_plans.tasks import send_alert_email
 
 LINK_DAYS = 14
-REVISION_FIELDS = (
-    "specific",
-    "measure",
-    "baseline",
-    "achievable",
-    "result",
-    "due_on",
-    "step",
-    "support",
-    "support_by",
-    "support_by_detail",
-    "recognition",
-)
+REVISION_FIELDS = TargetRevision.WORDING_FIELDS
 
 
 def settings_for(organisation: Any) -> PlanSettings:
@@ -57,9 +47,7 @@ def settings_for(organisation: Any) -> PlanSettings:
 def settings_save(*, actor: Any, organisation: Any, length_weeks: int, review_weeks: str) -> PlanSettings:
     obj = settings_for(organisation)
     obj.length_weeks = length_weeks
-    obj.review_weeks = ",".join(
-        str(w) for w in sorted({int(p) for p in review_weeks.split(",") if p.strip().isdigit()})
-    )
+    obj.review_weeks = ",".join(str(w) for w in review_points(review_weeks))
     obj.full_clean()
     obj.save()
     return obj
@@ -215,14 +203,9 @@ def link_create(
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         # A new link replaces any earlier unused one for the same thing.
-        SecureLink.objects.filter(
-            plan=plan,
-            purpose=purpose,
-            questionnaire=questionnaire,
-            party=party,
-            used_at__isnull=True,
-            revoked_at__isnull=True,
-        ).update(revoked_at=timezone.now())
+        unused_links(plan=plan, purpose=purpose, questionnaire=questionnaire, party=party).update(
+            revoked_at=timezone.now()
+        )
         link = _save(
             SecureLink(
                 organisation_id=plan.organisation_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -79,6 +80,19 @@ def _apply(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object]) -> bool:
+    """Whether the form was posted valid and `save` (a service call on its data) took it; a refusal from the
+    service is put on the form, to be shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        _apply(form, error)
+        return False
+    return True
+
+
 def _plan(request: HttpRequest, pk: int, edit: bool = True) -> SupportPlan:
     return get_for_user(request.user, PLANS, can_edit_plan if edit else can_view_plan, pk=pk)
 
@@ -114,13 +128,22 @@ def _page(
 # --- Dashboard ----------------------------------------------------------------------------
 
 
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Open PSPs, reviews due this week and overdue, alerts, and outcomes over time."""
+PER_PAGE = 25
+PANEL_ROWS = 10  # the dashboard's panels show this many; each links to its whole list
+
+
+def _may_see_plans(request: HttpRequest) -> None:
+    """The dashboard and its lists are for those who open plans, or coordinate one."""
     if not has_role(request.user, OPEN_PLAN_ROLES) and not visible_plans(request.user).exists():
         raise PermissionDenied(
             "Pastoral Support Programmes are for heads of year, senior leaders, the SENCO and DSL."
         )
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open PSPs, reviews due this week and overdue, alerts, and outcomes over time."""
+    _may_see_plans(request)
     status = request.GET.get("status", "open")
     plans = (
         selectors.open_plans(request.user)
@@ -129,13 +152,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .filter(status=SupportPlan.Status.CLOSED)
         .select_related("pupil", "coordinator")
     )
-    page = Paginator(plans.order_by("-opened_on", "pk"), 25).get_page(request.GET.get("page"))
+    page = Paginator(plans.order_by("-opened_on", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     for plan in page:
         plan.stage_label = selectors.stage(plan)
         plan.next = selectors.next_due(plan)
-    alerts = Alert.objects.filter(
-        plan__in=visible_plans(request.user), parents_contacted_on__isnull=True
-    ).select_related("plan__pupil")
+    alerts = selectors.open_alerts(request.user)
+    due = selectors.meetings_due(request.user)
     chart = selectors.outcomes_by_term(request.user)
     organisation = _current_organisation(request)
     return render(
@@ -145,14 +167,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "status": status,
             "querystring_prefix": f"status={status}&",
-            "due": selectors.meetings_due(request.user),
-            "alerts": alerts,
+            "due": {key: rows[:PANEL_ROWS] for key, rows in due.items()},
+            "due_count": {key: len(rows) for key, rows in due.items()},
+            "alerts": alerts[:PANEL_ROWS],
+            "alert_count": alerts.count(),
             "chart": chart,
             "chart_data": {k: chart[k] for k in ("labels", "successful", "unsuccessful")},
             "can_open": has_role(request.user, OPEN_PLAN_ROLES),
             "can_settings": organisation is not None and can_edit_settings(request.user, organisation),
         },
     )
+
+
+@require_GET
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """Every plan that may be failing, where the parents are yet to be contacted, a page at a time."""
+    _may_see_plans(request)
+    page = Paginator(selectors.open_alerts(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "support_plans/alert_list.html", {"page_obj": page})
+
+
+@require_GET
+def due_list(request: HttpRequest) -> HttpResponse:
+    """The meetings overdue, then those due this week, a page at a time."""
+    _may_see_plans(request)
+    due = selectors.meetings_due(request.user)
+    page = Paginator(due["overdue"] + due["this_week"], PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "support_plans/due_list.html", {"page_obj": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,14 +203,13 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     current = services.settings_for(organisation)
     form = SettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.settings_save(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, "PSP settings are saved; they apply to plans opened from now on.")
-            return redirect("support_plans:dashboard")
+    if _saved(
+        request,
+        form,
+        lambda data: services.settings_save(actor=request.user, organisation=organisation, **data),
+    ):
+        messages.success(request, "PSP settings are saved; they apply to plans opened from now on.")
+        return redirect("support_plans:dashboard")
     return render(request, "support_plans/settings.html", {"form": form})
 
 
@@ -259,38 +299,41 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _plan_fields(
+    request: HttpRequest, plan: SupportPlan, form: Any, message: str, title: str, intro: str = ""
+) -> HttpResponse:
+    """Save a form of the plan's own fields (plan_update), or show it again under its own title."""
+    # Validating the model form wrote onto `plan`, so the service is given the plan as stored.
+    if _saved(
+        request,
+        form,
+        lambda data: services.plan_update(
+            actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), data=dict(data)
+        ),
+    ):
+        messages.success(request, message)
+        return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _page(request, plan, form, title, intro)
+
+
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = PlanDetailsForm(request.POST or None, instance=plan, organisation=plan.organisation)
-    if request.method == "POST" and form.is_valid():
-        return _save_plan(request, plan, form, "The plan's details are saved.")
-    return _page(request, plan, form, "Coordinator, reason and other plans")
-
-
-def _save_plan(request: HttpRequest, plan: SupportPlan, form: Any, message: str) -> HttpResponse:
-    try:
-        services.plan_update(
-            actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), data=dict(form.cleaned_data.items())
-        )
-    except ValidationError as error:
-        _apply(form, error)
-        return _page(request, plan, form, "Please correct the form")
-    messages.success(request, message)
-    return redirect("support_plans:plan_detail", pk=plan.pk)
+    return _plan_fields(
+        request, plan, form, "The plan's details are saved.", "Coordinator, reason and other plans"
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The pre-meeting summary, the pupil's voice (a one-page profile), SENCO comments, IEP and adjustments."""
     plan = _plan(request, pk)
-    form = PackForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        return _save_plan(request, plan, form, "The pre-meeting pack is saved.")
-    return _page(
+    return _plan_fields(
         request,
         plan,
-        form,
+        PackForm(request.POST or None, instance=plan),
+        "The pre-meeting pack is saved.",
         "Pre-meeting pack and pupil voice",
         "Let the voice of the child be heard: harsh or negative things said about others are not held against them.",
     )
@@ -299,13 +342,11 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    form = TermsForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        return _save_plan(request, plan, form, "Rewards and consequences are saved.")
-    return _page(
+    return _plan_fields(
         request,
         plan,
-        form,
+        TermsForm(request.POST or None, instance=plan),
+        "Rewards and consequences are saved.",
         "Rewards and consequences",
         "Rewards for success work better than sanctions for a lack of it.",
     )
@@ -315,14 +356,13 @@ def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def assessments_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = AssessmentsForm(request.POST or None, existing={a.kind: a for a in plan.assessments.all()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessments_save(actor=request.user, plan=plan, decisions=form.decisions())
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, "Assessments are saved.")
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: services.assessments_save(actor=request.user, plan=plan, decisions=form.decisions()),
+    ):
+        messages.success(request, "Assessments are saved.")
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     return _page(
         request,
         plan,
@@ -343,21 +383,11 @@ def monitoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": plan.monitoring_staff_id or request.user.pk,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.monitoring_set(
-                actor=request.user,
-                plan=plan,
-                frequency=form.cleaned_data["frequency"],
-                staff=form.cleaned_data["staff"],
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(
-                request, "Monitoring is set up: a report card now scores each lesson against the targets."
-            )
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(request, form, lambda data: services.monitoring_set(actor=request.user, plan=plan, **data)):
+        messages.success(
+            request, "Monitoring is set up: a report card now scores each lesson against the targets."
+        )
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     return _page(
         request,
         plan,
@@ -374,14 +404,9 @@ def monitoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = PartyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.party_save(actor=request.user, plan=plan, data=form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} is added.")
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(request, form, lambda data: services.party_save(actor=request.user, plan=plan, data=data)):
+        messages.success(request, f"{form.cleaned_data['name']} is added.")
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     return _page(
         request,
         plan,
@@ -396,19 +421,15 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
 def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
     party = _child(request, Party, pk)
     form = PartyForm(request.POST or None, instance=party)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.party_save(
-                actor=request.user,
-                plan=party.plan,
-                party=Party.objects.get(pk=party.pk),
-                data=form.cleaned_data,
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"{party.name}'s details and commitments are saved.")
-            return redirect("support_plans:plan_detail", pk=party.plan_id)
+    if _saved(
+        request,
+        form,
+        lambda data: services.party_save(
+            actor=request.user, plan=party.plan, party=Party.objects.get(pk=party.pk), data=data
+        ),
+    ):
+        messages.success(request, f"{party.name}'s details and commitments are saved.")
+        return redirect("support_plans:plan_detail", pk=party.plan_id)
     return _page(request, party.plan, form, f"{party.name}: details and commitments")
 
 
@@ -416,19 +437,28 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def party_sign_link(request: HttpRequest, pk: int) -> HttpResponse:
     """A secure link for a party who signs the targets from home."""
     party = _child(request, Party, pk)
+    return _make_link(
+        request,
+        party.plan,
+        f"Link for {party.name} to sign the targets",
+        back=reverse("support_plans:plan_detail", args=[party.plan_id]),
+        purpose=SecureLink.Purpose.SIGNATURE,
+        party=party,
+    )
+
+
+def _make_link(request: HttpRequest, plan: SupportPlan, title: str, back: str, **about: Any) -> HttpResponse:
+    """Make a secure link and show it, once. A new link withdraws one still waiting to be used, which someone
+    may hold already: that takes a second post, confirming it."""
+    waiting = selectors.waiting_link(plan=plan, **about)
+    if waiting is not None and request.POST.get("confirm") != "withdraw":
+        context = {"plan": plan, "title": title, "waiting": waiting, "back": back}
+        return render(request, "support_plans/link_confirm.html", context)
     try:
-        link, token = services.link_create(
-            actor=request.user, plan=party.plan, purpose=SecureLink.Purpose.SIGNATURE, party=party
-        )
+        link, token = services.link_create(actor=request.user, plan=plan, **about)
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
-        return redirect("support_plans:plan_detail", pk=party.plan_id)
-    return _link_made(request, party.plan, link, token, f"Link for {party.name} to sign the targets")
-
-
-def _link_made(
-    request: HttpRequest, plan: SupportPlan, link: SecureLink, token: str, title: str
-) -> HttpResponse:
+        return redirect(back)
     url = request.build_absolute_uri(reverse("support_plans:link", args=[token]))
     return render(
         request, "support_plans/link_made.html", {"plan": plan, "link": link, "url": url, "title": title}
@@ -483,18 +513,15 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def questionnaire_link(request: HttpRequest, pk: int) -> HttpResponse:
     q = _child(request, Questionnaire, pk)
-    try:
-        link, token = services.link_create(
-            actor=request.user,
-            plan=q.plan,
-            purpose=SecureLink.Purpose.QUESTIONNAIRE,
-            questionnaire=q,
-            party=q.party,
-        )
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
-        return redirect("support_plans:questionnaire_detail", pk=q.pk)
-    return _link_made(request, q.plan, link, token, f"Link for {q.respondent}: {q.get_kind_display()}")
+    return _make_link(
+        request,
+        q.plan,
+        f"Link for {q.respondent}: {q.get_kind_display()}",
+        back=reverse("support_plans:questionnaire_detail", args=[q.pk]),
+        purpose=SecureLink.Purpose.QUESTIONNAIRE,
+        questionnaire=q,
+        party=q.party,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -511,28 +538,40 @@ def questionnaire_email(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("support_plans:questionnaire_detail", pk=q.pk)
     form = LinkEmailForm(request.POST or None, recipients=recipients)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.questionnaire_link_email(
-                actor=request.user, questionnaire=q, recipient=form.cleaned_data["recipient"]
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(
-                request,
-                f"A secure link is being e-mailed to {form.cleaned_data['recipient']}; "
-                "any earlier unused link is withdrawn.",
-            )
-            return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: services.questionnaire_link_email(
+            actor=request.user, questionnaire=q, recipient=data["recipient"]
+        ),
+    ):
+        messages.success(
+            request,
+            f"A secure link is being e-mailed to {form.cleaned_data['recipient']}; "
+            "any earlier unused link is withdrawn.",
+        )
+        return redirect("support_plans:questionnaire_detail", pk=q.pk)
     return _page(
         request,
         q.plan,
         form,
         f"E-mail a link: {q.get_kind_display()}",
-        "Pastoral makes a new single-use link, valid for 14 days, and e-mails it; this page records who it went to.",
+        "Pastoral makes a new single-use link, valid for 14 days, and e-mails it; this page records who it went to."
+        + _withdraws(
+            selectors.waiting_link(
+                plan=q.plan, purpose=SecureLink.Purpose.QUESTIONNAIRE, questionnaire=q, party=q.party
+            )
+        ),
         button="Send",
     )
+
+
+def _withdraws(waiting: SecureLink | None) -> str:
+    if waiting is None:
+        return ""
+    sent = f", e-mailed to {waiting.emailed_to}," if waiting.emailed_to else ""
+    made = timezone.localtime(waiting.created_at)
+    return f" The link made on {made:%-d %B %Y}{sent} has not been used yet: sending a new one withdraws it."
 
 
 @require_http_methods(["GET", "POST"])
@@ -540,19 +579,15 @@ def questionnaire_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Type in a questionnaire completed on paper."""
     q = _child(request, Questionnaire, pk)
     form = AnswersForm(request.POST or None, kind=q.kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.questionnaire_submit(
-                questionnaire=q,
-                answers=form.cleaned_data,
-                source=Questionnaire.Source.PAPER,
-                actor=request.user,
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, "The answers are saved.")
-            return redirect("support_plans:questionnaire_detail", pk=q.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: services.questionnaire_submit(
+            questionnaire=q, answers=data, source=Questionnaire.Source.PAPER, actor=request.user
+        ),
+    ):
+        messages.success(request, "The answers are saved.")
+        return redirect("support_plans:questionnaire_detail", pk=q.pk)
     return _page(request, q.plan, form, f"Type in: {q.get_kind_display()} — {q.respondent}")
 
 
@@ -563,14 +598,9 @@ def questionnaire_paper(request: HttpRequest, pk: int) -> HttpResponse:
 def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = TargetForm(request.POST or None, initial={"step": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_add(actor=request.user, plan=plan, data=form.cleaned_data)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, "The target is added.")
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(request, form, lambda data: services.target_add(actor=request.user, plan=plan, data=data)):
+        messages.success(request, "The target is added.")
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     return _page(
         request,
         plan,
@@ -588,16 +618,15 @@ def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
     current = target.current
     initial = {f: getattr(current, f) for f in ReviseForm.Meta.fields} if current else {}
     form = ReviseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.target_revise(actor=request.user, target=target, data=data, reason=reason)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"Target {target.number} is revised; its history is kept.")
-            return redirect("support_plans:plan_detail", pk=target.plan_id)
+    if _saved(
+        request,
+        form,
+        lambda data: services.target_revise(
+            actor=request.user, target=target, data=data, reason=data["reason"]
+        ),
+    ):
+        messages.success(request, f"Target {target.number} is revised; its history is kept.")
+        return redirect("support_plans:plan_detail", pk=target.plan_id)
     return _page(
         request,
         target.plan,
@@ -626,27 +655,25 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "consequences\n5. Monitoring arrangements\n6. Dates of reviews\n7. Everyone signs the targets"
         )
     form = MeetingForm(request.POST or None, initial=initial, plan=plan, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_record(
-                actor=request.user,
-                plan=plan,
-                kind=kind,
-                held_on=data["held_on"],
-                summary=data["summary"],
-                agenda=data.get("agenda", ""),
-                attendees=list(data["attendees"]),
-                week=data.get("week"),
-                commitments_review=data.get("commitments_review", ""),
-                further_measures=data.get("further_measures", ""),
-                progress=form.progress(),
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"The {Meeting.Kind(kind).label.lower()} is recorded.")
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: services.meeting_record(
+            actor=request.user,
+            plan=plan,
+            kind=kind,
+            held_on=data["held_on"],
+            summary=data["summary"],
+            agenda=data.get("agenda", ""),
+            attendees=list(data["attendees"]),
+            week=data.get("week"),
+            commitments_review=data.get("commitments_review", ""),
+            further_measures=data.get("further_measures", ""),
+            progress=form.progress(),
+        ),
+    ):
+        messages.success(request, f"The {Meeting.Kind(kind).label.lower()} is recorded.")
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     titles = {
         "initial": "Record the initial meeting",
         "review": "Record a review meeting",
@@ -666,20 +693,19 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """An attendee signs the targets on screen (at the meeting)."""
     plan = _plan(request, pk)
     form = SignForm(request.POST or None, parties=plan.parties.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_targets(
-                plan=plan,
-                party=form.cleaned_data["party"],
-                signed_name=form.cleaned_data["signed_name"],
-                method=Signature.Method.ON_SCREEN,
-                witnessed_by=request.user,
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['signed_name']} has signed the targets.")
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: services.sign_targets(
+            plan=plan,
+            party=data["party"],
+            signed_name=data["signed_name"],
+            method=Signature.Method.ON_SCREEN,
+            witnessed_by=request.user,
+        ),
+    ):
+        messages.success(request, f"{form.cleaned_data['signed_name']} has signed the targets.")
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     targets = list(plan.targets.filter(is_active=True).prefetch_related("revisions"))
     return _page(
         request,
@@ -702,19 +728,18 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = AlertForm(
         request.POST or None, instance=alert, initial={"parents_contacted_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alert_resolve(
-                actor=request.user,
-                alert=Alert.objects.get(pk=alert.pk),
-                contacted_on=form.cleaned_data["parents_contacted_on"],
-                resolution=form.cleaned_data["resolution"],
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, "The conversation with the parents is recorded.")
-            return redirect("support_plans:plan_detail", pk=alert.plan_id)
+    if _saved(
+        request,
+        form,
+        lambda data: services.alert_resolve(
+            actor=request.user,
+            alert=Alert.objects.get(pk=alert.pk),
+            contacted_on=data["parents_contacted_on"],
+            resolution=data["resolution"],
+        ),
+    ):
+        messages.success(request, "The conversation with the parents is recorded.")
+        return redirect("support_plans:plan_detail", pk=alert.plan_id)
     return _page(request, alert.plan, form, "Contact the parents: the plan may be failing", alert.reason)
 
 
@@ -723,16 +748,15 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     """The final evaluation: successful or unsuccessful, judged on the evidence."""
     plan = _plan(request, pk)
     form = CloseForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_close(
-                actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), **form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, "The programme is closed with its final evaluation.")
-            return redirect("support_plans:plan_detail", pk=plan.pk)
+    if _saved(
+        request,
+        form,
+        lambda data: services.plan_close(
+            actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), **data
+        ),
+    ):
+        messages.success(request, "The programme is closed with its final evaluation.")
+        return redirect("support_plans:plan_detail", pk=plan.pk)
     return _page(
         request,
         plan,
@@ -778,19 +802,15 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         q = found.questionnaire
         assert q is not None, "link_create gives every questionnaire link its questionnaire"
         form = AnswersForm(request.POST or None, kind=q.kind)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.questionnaire_submit(
-                    questionnaire=q, answers=form.cleaned_data, source=Questionnaire.Source.ONLINE, link=found
-                )
-            except ValidationError as error:
-                _apply(form, error)
-            else:
-                return render(
-                    request,
-                    "support_plans/link_done.html",
-                    {"message": "Thank you. Your answers have been sent to the school."},
-                )
+        if _saved(
+            request,
+            form,
+            lambda data: services.questionnaire_submit(
+                questionnaire=q, answers=data, source=Questionnaire.Source.ONLINE, link=found
+            ),
+        ):
+            message = "Thank you. Your answers have been sent to the school."
+            return render(request, "support_plans/link_done.html", {"message": message})
         return render(
             request, "support_plans/link_questionnaire.html", {"form": form, "q": q, "pupil": plan.pupil}
         )
@@ -798,23 +818,15 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     assert party is not None, "link_create gives every signature link the party who is to sign"
     sign_form = LinkSignForm(request.POST or None)
     targets = list(plan.targets.filter(is_active=True).prefetch_related("revisions"))
-    if request.method == "POST" and sign_form.is_valid():
-        try:
-            services.sign_targets(
-                plan=plan,
-                party=party,
-                signed_name=sign_form.cleaned_data["signed_name"],
-                method=Signature.Method.LINK,
-                link=found,
-            )
-        except ValidationError as error:
-            _apply(sign_form, error)
-        else:
-            return render(
-                request,
-                "support_plans/link_done.html",
-                {"message": "Thank you. Your signature has been recorded."},
-            )
+    if _saved(
+        request,
+        sign_form,
+        lambda data: services.sign_targets(
+            plan=plan, party=party, signed_name=data["signed_name"], method=Signature.Method.LINK, link=found
+        ),
+    ):
+        message = "Thank you. Your signature has been recorded."
+        return render(request, "support_plans/link_done.html", {"message": message})
     return render(
         request,
         "support_plans/link_sign.html",

@@ -268,6 +268,8 @@ def test_it_alerts_the_coordinator_when_the_report_card_shows_the_plan_failing(
 
 
 def test_it_refuses_to_close_without_a_final_meeting_through_the_form(world, plan):
+    page = client_for(world.head_of_year9).get(reverse("support_plans:plan_close", args=[plan.pk]))
+    assert "Closing is final: the programme becomes read-only" in page.content.decode()
     response = client_for(world.head_of_year9).post(
         reverse("support_plans:plan_close", args=[plan.pk]),
         {"outcome": "successful", "evaluation": "Good", "continued_monitoring": "Weekly"},
