@@ -8,7 +8,7 @@ import io
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -53,8 +53,27 @@ class RegisterResult:
     in_sync: bool = False
 
 
+class _Held(NamedTuple):
+    """A saved mark as the register save reads it: plain values, no model instance (the day's hottest path)."""
+
+    pk: int
+    organisation_id: int
+    pupil_id: int
+    date: datetime.date
+    session: str
+    code: str
+    category: int
+    minutes_late: int | None
+
+
 def _amendment(
-    mark: AttendanceMark, code: str, minutes: int | None, *, actor: Any, now: datetime.datetime, reason: str
+    mark: AttendanceMark | _Held,
+    code: str,
+    minutes: int | None,
+    *,
+    actor: Any,
+    now: datetime.datetime,
+    reason: str,
 ) -> MarkAmendment:
     """The append-only record of changing `mark` to `code` (not saved): original and new, who, when, why."""
     return MarkAmendment(
@@ -108,7 +127,56 @@ def _take_register(
     return register
 
 
-def _update_marks(marks: list[AttendanceMark], *, actor: Any, now: datetime.datetime) -> None:
+def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict[int, _Held]:
+    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends."""
+    if not pupil_ids:
+        return {}
+    table = connection.ops.quote_name(AttendanceMark._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    pupils = ", ".join(["%s"] * len(pupil_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, organisation_id, pupil_id, code, category, minutes_late FROM {table} "  # noqa: S608
+            f"WHERE date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
+            [connection.ops.adapt_datefield_value(date), session, *pupil_ids],
+        )
+        return {
+            pupil: _Held(pk, org, pupil, date, session, code, category, minutes)
+            for pk, org, pupil, code, category, minutes in cursor.fetchall()
+        }
+
+
+def _insert_amendments(amendments: list[MarkAmendment]) -> None:
+    """Append amendment records with one multi-row INSERT (the register save's few; no ORM compile)."""
+    if not amendments:
+        return
+    ops = connection.ops
+    table = ops.quote_name(MarkAmendment._meta.db_table)
+    columns = (
+        "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
+        "new_minutes_late, amended_by_id, amended_at, reason"
+    )
+    params: list[Any] = []
+    for a in amendments:
+        params += [
+            a.organisation_id,
+            a.pupil_id,
+            ops.adapt_datefield_value(a.date),
+            a.session,
+            a.original_code,
+            a.original_minutes_late,
+            a.new_code,
+            a.new_minutes_late,
+            a.amended_by_id,
+            ops.adapt_datetimefield_value(a.amended_at),
+            a.reason,
+        ]
+    values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(amendments))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
+
+
+def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> None:
     """Write the changed marks (each's code, category and minutes late; all recorded by `actor` at `now`).
 
     On PostgreSQL one `UPDATE … FROM (VALUES …)` statement; elsewhere one statement per row
@@ -173,12 +241,7 @@ def save_register(
     with transaction.atomic():
         register = _take_register(group, date, session, "", actor=actor, now=now)
         result = RegisterResult(register=register)
-        existing = {
-            m.pupil_id: m
-            for m in AttendanceMark.objects.select_for_update().filter(
-                pupil_id__in=list(allowed), date=date, session=session
-            )
-        }
+        existing = _held_marks(list(allowed), date, session)
         # Whatever happens below, the page matches the register only if it showed every pupil on it, and a
         # blank row is still blank.
         in_sync = shown is not None and shown == allowed
@@ -233,8 +296,7 @@ def save_register(
             changes.append(
                 rollup.Change(mark.organisation_id, pupil_id, date, mark.category, int(category_of(code)))
             )
-            mark.code, mark.category, mark.minutes_late = code, int(category_of(code)), minutes
-            to_update.append(mark)
+            to_update.append(mark._replace(code=code, category=int(category_of(code)), minutes_late=minutes))
         if to_create:
             AttendanceMark.objects.bulk_create(to_create)
             changes += [
@@ -243,7 +305,7 @@ def save_register(
         _update_marks(to_update, actor=actor, now=now)
         rollup.apply(changes)
         if amendments:
-            MarkAmendment.objects.bulk_create(amendments)
+            _insert_amendments(amendments)
         result.created, result.amended = len(to_create), len(to_update)
         result.in_sync = in_sync and not result.conflicts and not result.late_to_u
         if to_create or to_update:
