@@ -453,6 +453,11 @@ class Enrolment(models.Model):
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    is_charged_when_cancelled = models.BooleanField(
+        default=False,
+        help_text="Cancelled after it was invoiced: the place stays on the invoice and a credit note (by the "
+        "edition's refund rule) offsets it.",
+    )
     # Prerequisites as checked at booking.
     safeguarding_record = models.ForeignKey(
         SafeguardingTraining, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments"
@@ -517,7 +522,7 @@ class SessionAttendance(models.Model):
 
 
 class CreditNote(models.Model):
-    """A numbered credit against a booking's invoice, issued when a charged participant withdraws."""
+    """A numbered credit against a booking's invoice, issued when a charged place is withdrawn or cancelled."""
 
     organisation = models.ForeignKey(
         Organisation,
