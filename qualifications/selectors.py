@@ -104,6 +104,18 @@ def unpaid_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigur
     return visible_bookings(user).filter(paid=False, amount__gt=Decimal("0"))
 
 
+def credit_notes_to_print() -> QuerySet[CreditNote]:
+    """Credit notes with what their PDF and e-mail show: the booking's school, provider, programme and booker."""
+    return CreditNote.objects.select_related(
+        "booking__organisation",
+        "booking__provider",
+        "booking__edition",
+        "booking__cluster__level",
+        "booking__booked_by",
+        "enrolment__participant",
+    )
+
+
 def visible_enrolments(user: Any) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(perms.enrolment_q(user))

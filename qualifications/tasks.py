@@ -7,26 +7,16 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django_tasks import task
 
-from qualifications.models import CreditNote, Enrolment
+from qualifications.models import Enrolment
+from qualifications.selectors import credit_notes_to_print
 
 
 @task()
 def send_credit_note(credit_note_id: int) -> bool:
     """E-mail a credit note, its PDF attached, to the booking's contact (the coordinator who booked)."""
-    from qualifications.documents import credit_note_pdf
+    from qualifications.documents import credit_note_pdf  # documents uses services, which enqueues this task
 
-    credit = (
-        CreditNote.objects.select_related(
-            "booking__organisation",
-            "booking__provider",
-            "booking__edition",
-            "booking__cluster__level",
-            "booking__booked_by",
-            "enrolment__participant",
-        )
-        .filter(pk=credit_note_id)
-        .first()
-    )
+    credit = credit_notes_to_print().filter(pk=credit_note_id).first()
     if credit is None or not credit.booking.booked_by.email:
         return False
     booking, enrolment = credit.booking, credit.enrolment

@@ -25,7 +25,6 @@ from qualifications.models import (
     Activity,
     Booking,
     Cluster,
-    CreditNote,
     Edition,
     Enrolment,
     FeeRule,
@@ -96,6 +95,11 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_page(request: HttpRequest, form: Any, title: str, **context: Any) -> HttpResponse:
+    """The plain form page: a title, the form, and a way back (`back` an edition, `back_cluster` a cluster)."""
+    return render(request, "qualifications/form_page.html", {"form": form, "title": title, **context})
+
+
 def _managed_edition(request: HttpRequest, pk: int) -> Edition:
     """An edition the user's provider runs and they may manage: 404 outside reach, 403 for other roles."""
     return perms.fetch(
@@ -115,9 +119,7 @@ def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_instance(actor=request.user, instance=edition, data=form.cleaned_data)
         messages.success(request, f"{edition} is saved.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(
-        request, "qualifications/form_page.html", {"form": form, "title": f"Edit {edition}", "back": edition}
-    )
+    return _form_page(request, form, f"Edit {edition}", back=edition)
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,11 +161,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_instance(actor=request.user, instance=activity, data=form.cleaned_data)
         messages.success(request, f"Activity {activity.number} is saved.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"Edit activity {activity.number} ({edition})", "back": edition},
-    )
+    return _form_page(request, form, f"Edit activity {activity.number} ({edition})", back=edition)
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,14 +280,21 @@ def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.create_mentor_session(actor=request.user, edition=edition, data=form.cleaned_data)
         messages.success(request, "The mentor training session is added.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"New mentor training session for {edition}", "back": edition},
-    )
+    return _form_page(request, form, f"New mentor training session for {edition}", back=edition)
 
 
 # --- Clusters, training days, attendance, calendars --------------------------------------------
+
+
+def _managed_cluster(request: HttpRequest, pk: int) -> Cluster:
+    """A cluster the user's provider runs and they may manage: 404 outside reach, 403 for other roles."""
+    return perms.fetch(
+        request.user,
+        Cluster.objects.select_related("edition", "level"),
+        perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,23 +305,13 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
         cluster = services.create_cluster(actor=request.user, edition=edition, data=form.cleaned_data)
         messages.success(request, f"{cluster.name} is created.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"New cluster for {edition}", "back": edition},
-    )
+    return _form_page(request, form, f"New cluster for {edition}", back=edition)
 
 
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a cluster; a larger capacity moves the waiting list up."""
-    cluster = perms.fetch(
-        request.user,
-        Cluster.objects.select_related("edition", "level"),
-        perms.cluster_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    cluster = _managed_cluster(request, pk)
     form = forms.ClusterForm(request.POST or None, instance=cluster, edition=cluster.edition)
     if request.method == "POST" and form.is_valid():
         promoted = services.update_cluster(actor=request.user, cluster=cluster, data=form.cleaned_data)
@@ -329,11 +324,7 @@ def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, text)
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"Edit {cluster.name}", "back_cluster": cluster},
-    )
+    return _form_page(request, form, f"Edit {cluster.name}", back_cluster=cluster)
 
 
 @require_GET
@@ -368,35 +359,19 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def training_day_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = perms.fetch(
-        request.user,
-        Cluster.objects.select_related("level", "edition"),
-        perms.cluster_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    cluster = _managed_cluster(request, pk)
     form = forms.TrainingDayForm(request.POST or None, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         services.create_training_day(actor=request.user, cluster=cluster, data=dict(form.cleaned_data))
         messages.success(request, "The training session is added.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"New training session for {cluster.name}", "back_cluster": cluster},
-    )
+    return _form_page(request, form, f"New training session for {cluster.name}", back_cluster=cluster)
 
 
 @require_http_methods(["GET", "POST"])
 def facilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Name the facilitator of a module in a cluster."""
-    cluster = perms.fetch(
-        request.user,
-        Cluster.objects.select_related("level", "edition"),
-        perms.cluster_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    cluster = _managed_cluster(request, pk)
     form = forms.FacilitatorForm(request.POST or None, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         services.assign_facilitator(
@@ -407,11 +382,7 @@ def facilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"{form.cleaned_data['facilitator'].full_name} facilitates that module.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"Add a facilitator to {cluster.name}", "back_cluster": cluster},
-    )
+    return _form_page(request, form, f"Add a facilitator to {cluster.name}", back_cluster=cluster)
 
 
 @require_http_methods(["GET", "POST"])
@@ -821,14 +792,7 @@ def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A credit note as a PDF, laid out like the invoice."""
     credit = perms.fetch(
         request.user,
-        CreditNote.objects.select_related(
-            "booking__organisation",
-            "booking__provider",
-            "booking__edition",
-            "booking__cluster__level",
-            "booking__booked_by",
-            "enrolment__participant",
-        ),
+        selectors.credit_notes_to_print(),
         perms.booking_reach_q(request.user),
         perms.can_view_credit_note,
         pk=pk,
@@ -856,14 +820,11 @@ def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
             if enrolment.mentor_id == request.user.pk:
                 return redirect("qualifications:my_places")
             return redirect("qualifications:booking_detail", pk=enrolment.booking_id)
-    return render(
+    return _form_page(
         request,
-        "qualifications/form_page.html",
-        {
-            "form": form,
-            "title": f"Mentor training for {enrolment.mentor.full_name}",
-            "intro": f"Mentor of {enrolment.participant.full_name} on {enrolment.cluster}.",
-        },
+        form,
+        f"Mentor training for {enrolment.mentor.full_name}",
+        intro=f"Mentor of {enrolment.participant.full_name} on {enrolment.cluster}.",
     )
 
 
