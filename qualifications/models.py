@@ -103,16 +103,19 @@ class Edition(models.Model):
         help_text="Aspiring participants may take part only after a recorded discussion with their Head.",
     )
     planned_clusters = models.JSONField(default=list, blank=True, help_text="Clusters the document plans.")
-    # The documents say nothing about refunds: the provider sets the rule for withdrawals per edition.
+    # The documents say nothing about cancellations or refunds: the provider sets the rule per edition, and it
+    # applies to withdrawals and to cancelled places alike.
     refund_before_start_percent = models.PositiveSmallIntegerField(
         default=100,
         validators=[MaxValueValidator(100)],
-        help_text="Share of the fee credited when a participant withdraws before their cluster's first training day.",
+        help_text="Share of the fee credited when an invoiced place is withdrawn or cancelled before its cluster's "
+        "first training day.",
     )
     refund_after_start_percent = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text="Share of the fee credited when a participant withdraws on or after the first training day.",
+        help_text="Share of the fee credited when an invoiced place is withdrawn or cancelled on or after the first "
+        "training day.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

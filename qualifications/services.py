@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -42,7 +41,7 @@ from qualifications.models import (
     TrainingDay,
 )
 from qualifications.selectors import charged_q
-from qualifications.tasks import send_credit_note
+from qualifications.tasks import send_booking_received, send_credit_note, send_place_available
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("plq-senior-2022-23.json", "plqj-junior-2025-26.json", "isqam-2023-24.json")
@@ -493,32 +492,8 @@ def create_booking(
             )
             _grant(place.participant, school, Role.PARTICIPANT, on)
             _grant(place.mentor, school, Role.MENTOR, on)
-        transaction.on_commit(lambda: _mail_booking(booking.pk))
+        transaction.on_commit(lambda: send_booking_received.enqueue(booking.pk))
     return booking, [w for c in checks for w in c.warnings]
-
-
-def _mail_booking(booking_pk: int) -> None:
-    booking = Booking.objects.select_related("booked_by", "cluster").get(pk=booking_pk)
-    send_mail(
-        subject=f"Booking {booking.invoice_number} received",
-        message=f"Your booking of {booking.enrolments.count()} place(s) on {booking.cluster} is recorded.",
-        from_email=None,
-        recipient_list=[booking.booked_by.email],
-        fail_silently=True,
-    )
-
-
-def _mail_promoted(enrolment_pk: int) -> None:
-    enrolment = Enrolment.objects.select_related("participant", "booking__booked_by", "cluster").get(
-        pk=enrolment_pk
-    )
-    send_mail(
-        subject="A place has become available",
-        message=f"{enrolment.participant.full_name} now has a place on {enrolment.cluster}.",
-        from_email=None,
-        recipient_list=[enrolment.participant.email, enrolment.booking.booked_by.email],
-        fail_silently=True,
-    )
 
 
 def _promote_waiting(cluster: Cluster) -> list[Enrolment]:
@@ -533,7 +508,7 @@ def _promote_waiting(cluster: Cluster) -> list[Enrolment]:
         enrolment.enrolled_at = timezone.now()
         enrolment.save(update_fields=["status", "enrolled_at"])
         promoted.append(enrolment)
-        transaction.on_commit(functools.partial(_mail_promoted, enrolment.pk))
+        transaction.on_commit(functools.partial(send_place_available.enqueue, enrolment.pk))
     return promoted
 
 

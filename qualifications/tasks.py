@@ -1,14 +1,41 @@
-"""Background work for qualifications: e-mailing credit notes to the booking's contact."""
+"""Background work for qualifications: the e-mails to the booking's contact (booking received, a place come free,
+credit notes), each enqueued when the transaction that caused it commits."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, send_mail
 from django.urls import reverse
 from django_tasks import task
 
-from qualifications.models import Enrolment
+from qualifications.models import Booking, Enrolment
 from qualifications.selectors import credit_notes_to_print
+
+
+@task()
+def send_booking_received(booking_id: int) -> int:
+    """Tell the coordinator who booked that the booking and its invoice number are recorded."""
+    booking = Booking.objects.select_related("booked_by", "cluster").get(pk=booking_id)
+    return send_mail(
+        subject=f"Booking {booking.invoice_number} received",
+        message=f"Your booking of {booking.enrolments.count()} place(s) on {booking.cluster} is recorded.",
+        from_email=None,
+        recipient_list=[booking.booked_by.email],
+    )
+
+
+@task()
+def send_place_available(enrolment_id: int) -> int:
+    """Tell a participant moved up from the waiting list, and their booker, that they have a place."""
+    enrolment = Enrolment.objects.select_related("participant", "booking__booked_by", "cluster").get(
+        pk=enrolment_id
+    )
+    return send_mail(
+        subject="A place has become available",
+        message=f"{enrolment.participant.full_name} now has a place on {enrolment.cluster}.",
+        from_email=None,
+        recipient_list=[enrolment.participant.email, enrolment.booking.booked_by.email],
+    )
 
 
 @task()

@@ -202,3 +202,16 @@ def test_it_refuses_the_same_participant_twice_in_one_level(w):
     with pytest.raises(services.BookingRefused) as refused:
         book(w, w.isqam_original, [w.staff[0]])
     assert "already has a place" in " ".join(refused.value.messages)
+
+
+def test_it_emails_the_booker_that_the_booking_is_received_only_once_it_commits(
+    w, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking, _ = book(w, w.isqam_online, [w.staff[0], w.staff[1]])
+    assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    (sent,) = mail.outbox
+    assert sent.subject == f"Booking {booking.invoice_number} received" and sent.to == [w.coordinator.email]
+    assert "2 place(s)" in sent.body
