@@ -143,8 +143,8 @@ class EditionForm(forms.ModelForm):
         ]
         widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
         labels = {
-            "refund_before_start_percent": "Refund on withdrawal before the first training day (% of the fee)",
-            "refund_after_start_percent": "Refund on withdrawal on or after the first training day (% of the fee)",
+            "refund_before_start_percent": "Refund on withdrawal or cancellation before the first training day (% of the fee)",
+            "refund_after_start_percent": "Refund on withdrawal or cancellation on or after the first training day (% of the fee)",
         }
 
 

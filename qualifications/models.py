@@ -103,16 +103,19 @@ class Edition(models.Model):
         help_text="Aspiring participants may take part only after a recorded discussion with their Head.",
     )
     planned_clusters = models.JSONField(default=list, blank=True, help_text="Clusters the document plans.")
-    # The documents say nothing about refunds: the provider sets the rule for withdrawals per edition.
+    # The documents say nothing about cancellations or refunds: the provider sets the rule per edition, and it
+    # applies to withdrawals and to cancelled places alike.
     refund_before_start_percent = models.PositiveSmallIntegerField(
         default=100,
         validators=[MaxValueValidator(100)],
-        help_text="Share of the fee credited when a participant withdraws before their cluster's first training day.",
+        help_text="Share of the fee credited when an invoiced place is withdrawn or cancelled before its cluster's "
+        "first training day.",
     )
     refund_after_start_percent = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text="Share of the fee credited when a participant withdraws on or after the first training day.",
+        help_text="Share of the fee credited when an invoiced place is withdrawn or cancelled on or after the first "
+        "training day.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -453,6 +456,11 @@ class Enrolment(models.Model):
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    is_charged_when_cancelled = models.BooleanField(
+        default=False,
+        help_text="Cancelled after it was invoiced: the place stays on the invoice and a credit note (by the "
+        "edition's refund rule) offsets it.",
+    )
     # Prerequisites as checked at booking.
     safeguarding_record = models.ForeignKey(
         SafeguardingTraining, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments"
@@ -517,7 +525,7 @@ class SessionAttendance(models.Model):
 
 
 class CreditNote(models.Model):
-    """A numbered credit against a booking's invoice, issued when a charged participant withdraws."""
+    """A numbered credit against a booking's invoice, issued when a charged place is withdrawn or cancelled."""
 
     organisation = models.ForeignKey(
         Organisation,

@@ -32,7 +32,7 @@ def _my_places(request: HttpRequest) -> dict[str, Any] | None:
 def _bookings(request: HttpRequest) -> dict[str, Any] | None:
     from qualifications import permissions as perms
     from qualifications.models import Booking, Enrolment
-    from qualifications.selectors import visible_bookings
+    from qualifications.selectors import unpaid_bookings, visible_bookings
 
     if not (perms.is_booker(request.user) or perms.is_programme_admin(request.user)):
         return None
@@ -41,7 +41,7 @@ def _bookings(request: HttpRequest) -> dict[str, Any] | None:
     return {
         "is_admin": perms.is_programme_admin(request.user),
         "bookings": bookings.count(),
-        "unpaid": bookings.filter(paid=False).count(),
+        "unpaid": unpaid_bookings(request.user).count(),
         "enrolled": places.filter(status=Enrolment.Status.ENROLLED).count(),
         "waiting": places.filter(status=Enrolment.Status.WAITLISTED).count(),
     }

@@ -17,9 +17,16 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 ACTIVE = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
-# Charged on the invoice: a withdrawn participant's place stays charged; a credit note offsets it.
-CHARGED = [*ACTIVE, Enrolment.Status.WITHDRAWN]
 MONEY = DecimalField(max_digits=10, decimal_places=2)
+
+
+def charged_q(prefix: str = "") -> Q:
+    """Places charged on an invoice (`prefix` reaches them from another model, e.g. "enrolments__"): enrolled,
+    completed, withdrawn, or cancelled after they were invoiced. A place given up stays charged and a credit note
+    offsets it; a waiting-list place is never charged."""
+    return Q(**{f"{prefix}status__in": [*ACTIVE, Enrolment.Status.WITHDRAWN]}) | Q(
+        **{f"{prefix}status": Enrolment.Status.CANCELLED, f"{prefix}is_charged_when_cancelled": True}
+    )
 
 
 class ClusterNumbers(TypedDict):
@@ -83,11 +90,29 @@ def visible_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigu
             ),
             credited=Coalesce(_credits_for_booking(), Value(0), output_field=MONEY),
             charged=Coalesce(
-                Sum("enrolments__fee", filter=Q(enrolments__status__in=CHARGED)), Value(0), output_field=MONEY
+                Sum("enrolments__fee", filter=charged_q("enrolments__")), Value(0), output_field=MONEY
             ),
         )
         .annotate(amount=F("charged") - F("credited"))
         .order_by("-created_at")
+    )
+
+
+def unpaid_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
+    """Visible bookings with money owed: not paid, and charges left after credit notes. A cancelled booking can
+    still owe for places given up after the refund rule stopped crediting them."""
+    return visible_bookings(user).filter(paid=False, amount__gt=Decimal("0"))
+
+
+def credit_notes_to_print() -> QuerySet[CreditNote]:
+    """Credit notes with what their PDF and e-mail show: the booking's school, provider, programme and booker."""
+    return CreditNote.objects.select_related(
+        "booking__organisation",
+        "booking__provider",
+        "booking__edition",
+        "booking__cluster__level",
+        "booking__booked_by",
+        "enrolment__participant",
     )
 
 
@@ -121,7 +146,7 @@ def fees_by_edition(user: Any) -> list[dict[str, Any]]:
     )
     for edition in editions:
         active = Enrolment.objects.filter(edition=edition, status__in=ACTIVE)
-        charged = Enrolment.objects.filter(edition=edition, status__in=CHARGED)
+        charged = Enrolment.objects.filter(charged_q(), edition=edition)
         credits = CreditNote.objects.filter(booking__edition=edition)
         total = (charged.aggregate(t=Sum("fee"))["t"] or Decimal("0")) - (
             credits.aggregate(t=Sum("amount"))["t"] or Decimal("0")
@@ -204,20 +229,12 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
 
 def export_rows(user: Any, what: str) -> list[list[Any]]:
     if what in ("bookings", "unpaid"):
-        qs = visible_bookings(user).filter(status=Booking.Status.ACTIVE)
         if what == "unpaid":
             return [
-                [
-                    b.invoice_number,
-                    b.organisation.name,
-                    str(b.edition),
-                    b.cluster.name,
-                    b.booked_on,
-                    b.amount or 0,
-                ]
-                for b in qs.filter(paid=False)
-                if b.amount
+                [b.invoice_number, b.organisation.name, str(b.edition), b.cluster.name, b.booked_on, b.amount]
+                for b in unpaid_bookings(user)
             ]
+        qs = visible_bookings(user).filter(status=Booking.Status.ACTIVE)
         return [
             [
                 b.invoice_number,

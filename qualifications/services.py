@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,6 +40,8 @@ from qualifications.models import (
     SessionAttendance,
     TrainingDay,
 )
+from qualifications.selectors import charged_q
+from qualifications.tasks import send_booking_received, send_credit_note, send_place_available
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("plq-senior-2022-23.json", "plqj-junior-2025-26.json", "isqam-2023-24.json")
@@ -491,32 +492,8 @@ def create_booking(
             )
             _grant(place.participant, school, Role.PARTICIPANT, on)
             _grant(place.mentor, school, Role.MENTOR, on)
-        transaction.on_commit(lambda: _mail_booking(booking.pk))
+        transaction.on_commit(lambda: send_booking_received.enqueue(booking.pk))
     return booking, [w for c in checks for w in c.warnings]
-
-
-def _mail_booking(booking_pk: int) -> None:
-    booking = Booking.objects.select_related("booked_by", "cluster").get(pk=booking_pk)
-    send_mail(
-        subject=f"Booking {booking.invoice_number} received",
-        message=f"Your booking of {booking.enrolments.count()} place(s) on {booking.cluster} is recorded.",
-        from_email=None,
-        recipient_list=[booking.booked_by.email],
-        fail_silently=True,
-    )
-
-
-def _mail_promoted(enrolment_pk: int) -> None:
-    enrolment = Enrolment.objects.select_related("participant", "booking__booked_by", "cluster").get(
-        pk=enrolment_pk
-    )
-    send_mail(
-        subject="A place has become available",
-        message=f"{enrolment.participant.full_name} now has a place on {enrolment.cluster}.",
-        from_email=None,
-        recipient_list=[enrolment.participant.email, enrolment.booking.booked_by.email],
-        fail_silently=True,
-    )
 
 
 def _promote_waiting(cluster: Cluster) -> list[Enrolment]:
@@ -531,44 +508,85 @@ def _promote_waiting(cluster: Cluster) -> list[Enrolment]:
         enrolment.enrolled_at = timezone.now()
         enrolment.save(update_fields=["status", "enrolled_at"])
         promoted.append(enrolment)
-        transaction.on_commit(functools.partial(_mail_promoted, enrolment.pk))
+        transaction.on_commit(functools.partial(send_place_available.enqueue, enrolment.pk))
     return promoted
 
 
-def cancel_enrolment(*, actor: Any, enrolment: Enrolment) -> list[Enrolment]:
-    """Cancel one place; the first on the waiting list takes it. Returns the enrolments promoted."""
+@dataclass
+class Cancellation:
+    """What a cancellation did: the credit notes issued for invoiced places and those moved up from the waiting
+    list."""
+
+    credit_notes: list[CreditNote] = field(default_factory=list)
+    promoted: list[Enrolment] = field(default_factory=list)
+
+
+def cancel_enrolment(*, actor: Any, enrolment: Enrolment, today: datetime.date | None = None) -> Cancellation:
+    """Cancel one place; the first on the waiting list takes it. One transaction, audited.
+
+    A place already on the booking's invoice (enrolled) stays charged there and, when the edition's refund rule
+    gives anything back on `today`, a numbered credit note offsets it, as for a withdrawal. A waiting-list place
+    was never charged, so it is simply dropped."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         cluster = Cluster.objects.select_for_update().get(pk=enrolment.cluster_id)
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("edition", "booking", "participant")
+            .get(pk=enrolment.pk)
+        )
         if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED):
-            raise ValidationError("This place is not active, so it cannot be cancelled.")
+            raise ValidationError(
+                f"{enrolment.participant.full_name}'s place is {enrolment.get_status_display().lower()}, "
+                "so it cannot be cancelled."
+            )
+        refund = quote_cancellation(enrolment=enrolment, on=today)
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.cancelled_at = timezone.now()
-        enrolment.save(update_fields=["status", "cancelled_at"])
+        enrolment.is_charged_when_cancelled = refund is not None
+        enrolment.save(update_fields=["status", "cancelled_at", "is_charged_when_cancelled"])
+        credit = (
+            _issue_credit_note(actor=actor, enrolment=enrolment, refund=refund, on=today, today=today)
+            if refund
+            else None
+        )
         promoted = _promote_waiting(cluster)
         booking = enrolment.booking
         if not booking.enrolments.exclude(status=Enrolment.Status.CANCELLED).exists():
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = timezone.now()
             booking.save(update_fields=["status", "cancelled_at"])
-    return promoted
+        record_event(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=enrolment,
+            organisation_id=enrolment.organisation_id,
+            note=f"Cancelled {enrolment.participant.full_name}'s place on {cluster}. "
+            + _credit_sentence(refund, credit)
+            + _promoted_sentence(promoted),
+        )
+    return Cancellation(credit_notes=[credit] if credit else [], promoted=promoted)
 
 
-def cancel_booking(*, actor: Any, booking: Booking) -> list[Enrolment]:
-    """Cancel every active place of a booking, promoting from the waiting list."""
-    promoted: list[Enrolment] = []
+def cancel_booking(*, actor: Any, booking: Booking, today: datetime.date | None = None) -> Cancellation:
+    """Cancel every active place of a booking in one transaction, promoting from the waiting list and crediting
+    invoiced places by the refund rule. `promoted` holds only places of other bookings."""
+    result = Cancellation()
     with transaction.atomic():
         Cluster.objects.select_for_update().get(pk=booking.cluster_id)
         for enrolment in booking.enrolments.filter(
             status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED]
         ).order_by("pk"):
-            promoted += cancel_enrolment(actor=actor, enrolment=enrolment)
+            one = cancel_enrolment(actor=actor, enrolment=enrolment, today=today)
+            result.credit_notes += one.credit_notes
+            result.promoted += one.promoted
         booking.refresh_from_db()
         if booking.status != Booking.Status.CANCELLED:
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = timezone.now()
             booking.save(update_fields=["status", "cancelled_at"])
-    return [p for p in promoted if p.booking_id != booking.pk]
+    result.promoted = [p for p in result.promoted if p.booking_id != booking.pk]
+    return result
 
 
 def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | None = None) -> Booking:
@@ -579,14 +597,11 @@ def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | No
     return booking
 
 
-# Places charged on an invoice: a withdrawn participant's place stays charged and a credit note offsets it.
-CHARGED = [Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN]
-
-
 def invoice_lines(booking: Booking) -> list[Enrolment]:
-    """The places charged on a booking's invoice: enrolled, completed or withdrawn, not waiting or cancelled."""
+    """The places charged on a booking's invoice: enrolled, completed, withdrawn or cancelled after it was
+    invoiced; never a waiting-list place."""
     return list(
-        booking.enrolments.filter(status__in=CHARGED)
+        booking.enrolments.filter(charged_q())
         .select_related("participant", "mentor", "level")
         .order_by("participant__full_name")
     )
@@ -629,9 +644,9 @@ class RefundQuote:
     rule: str
 
 
-def quote_refund(*, enrolment: Enrolment, on: datetime.date) -> RefundQuote:
-    """The credit for withdrawing a place on a date, by the edition's refund rule (set by the provider; the
-    programme documents say nothing about refunds). A place never charged (waiting list) is credited nothing."""
+def quote_refund(*, enrolment: Enrolment, on: datetime.date, action: str = "withdrawal") -> RefundQuote:
+    """The credit for giving up a charged place on a date, by the edition's refund rule (set by the provider; the
+    programme documents say nothing about cancellations, withdrawals or refunds). `action` names it in the rule."""
     edition = enrolment.edition
     first = first_training_day(enrolment.cluster)
     if first is None or on < first:
@@ -641,7 +656,51 @@ def quote_refund(*, enrolment: Enrolment, on: datetime.date) -> RefundQuote:
         percent = edition.refund_after_start_percent
         when = f"on or after the first training day ({first:%-d %B %Y})"
     amount = (enrolment.fee * percent / Decimal(100)).quantize(Decimal("0.01"))
-    return RefundQuote(amount=amount, percent=percent, rule=f"{percent}% of the fee for a withdrawal {when}")
+    return RefundQuote(amount=amount, percent=percent, rule=f"{percent}% of the fee for a {action} {when}")
+
+
+def quote_cancellation(*, enrolment: Enrolment, on: datetime.date) -> RefundQuote | None:
+    """What cancelling a place on a date credits: None for a place not on the invoice (the waiting list), else
+    the edition's refund rule, as for a withdrawal. Every booking is invoiced when it is made, so an enrolled
+    place is always invoiced, paid or not."""
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        return None
+    return quote_refund(enrolment=enrolment, on=on, action="cancellation")
+
+
+def _issue_credit_note(
+    *, actor: Any, enrolment: Enrolment, refund: RefundQuote, on: datetime.date, today: datetime.date
+) -> CreditNote | None:
+    """Within the caller's transaction: number and save a credit note for a charged place, e-mailed to the
+    booker once the transaction commits. None when the rule credits nothing."""
+    if refund.amount <= 0:
+        return None
+    credit = CreditNote(
+        organisation_id=enrolment.organisation_id,
+        provider_id=enrolment.provider_id,
+        booking=enrolment.booking,
+        enrolment=enrolment,
+        number=_next_credit_number(enrolment.booking.provider, on),
+        issued_on=today,
+        amount=refund.amount,
+        percent=refund.percent,
+        rule=refund.rule,
+        issued_by=actor,
+    )
+    credit.full_clean()
+    credit.save()
+    transaction.on_commit(lambda: send_credit_note.enqueue(credit.pk))
+    return credit
+
+
+def _credit_sentence(refund: RefundQuote | None, credit: CreditNote | None) -> str:
+    if credit:
+        return f"Credit note {credit.number} for £{credit.amount}."
+    return "No credit (refund rule)." if refund else "Not invoiced (waiting list): no credit."
+
+
+def _promoted_sentence(promoted: list[Enrolment]) -> str:
+    return f" Promoted: {', '.join(e.participant.full_name for e in promoted)}." if promoted else ""
 
 
 def withdraw_enrolment(
@@ -674,22 +733,7 @@ def withdraw_enrolment(
         enrolment.withdrawal_reason = reason
         enrolment.withdrawn_by = actor
         enrolment.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "withdrawn_by"])
-        credit = None
-        if refund.amount > 0:
-            credit = CreditNote(
-                organisation_id=enrolment.organisation_id,
-                provider_id=enrolment.provider_id,
-                booking=enrolment.booking,
-                enrolment=enrolment,
-                number=_next_credit_number(enrolment.booking.provider, on),
-                issued_on=today,
-                amount=refund.amount,
-                percent=refund.percent,
-                rule=refund.rule,
-                issued_by=actor,
-            )
-            credit.full_clean()
-            credit.save()
+        credit = _issue_credit_note(actor=actor, enrolment=enrolment, refund=refund, on=on, today=today)
         promoted = _promote_waiting(cluster)
         record_event(
             action=AuditEvent.Action.UPDATE,
@@ -698,12 +742,8 @@ def withdraw_enrolment(
             organisation_id=enrolment.organisation_id,
             note=(
                 f"Withdrew {enrolment.participant.full_name} from {cluster} on {on:%Y-%m-%d}: {reason}. "
-                + (
-                    f"Credit note {credit.number} for £{credit.amount}."
-                    if credit
-                    else "No credit (refund rule)."
-                )
-                + (f" Promoted: {', '.join(e.participant.full_name for e in promoted)}." if promoted else "")
+                + _credit_sentence(refund, credit)
+                + _promoted_sentence(promoted)
             ),
         )
     return enrolment, credit, promoted

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,13 +19,12 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from organisations.models import Organisation
 from pastoral.exports import export_response
-from qualifications import forms, ical, selectors, services
+from qualifications import documents, forms, ical, selectors, services
 from qualifications import permissions as perms
 from qualifications.models import (
     Activity,
     Booking,
     Cluster,
-    CreditNote,
     Edition,
     Enrolment,
     FeeRule,
@@ -97,6 +95,11 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_page(request: HttpRequest, form: Any, title: str, **context: Any) -> HttpResponse:
+    """The plain form page: a title, the form, and a way back (`back` an edition, `back_cluster` a cluster)."""
+    return render(request, "qualifications/form_page.html", {"form": form, "title": title, **context})
+
+
 def _managed_edition(request: HttpRequest, pk: int) -> Edition:
     """An edition the user's provider runs and they may manage: 404 outside reach, 403 for other roles."""
     return perms.fetch(
@@ -116,9 +119,7 @@ def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_instance(actor=request.user, instance=edition, data=form.cleaned_data)
         messages.success(request, f"{edition} is saved.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(
-        request, "qualifications/form_page.html", {"form": form, "title": f"Edit {edition}", "back": edition}
-    )
+    return _form_page(request, form, f"Edit {edition}", back=edition)
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,11 +161,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_instance(actor=request.user, instance=activity, data=form.cleaned_data)
         messages.success(request, f"Activity {activity.number} is saved.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"Edit activity {activity.number} ({edition})", "back": edition},
-    )
+    return _form_page(request, form, f"Edit activity {activity.number} ({edition})", back=edition)
 
 
 @require_http_methods(["GET", "POST"])
@@ -283,14 +280,21 @@ def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.create_mentor_session(actor=request.user, edition=edition, data=form.cleaned_data)
         messages.success(request, "The mentor training session is added.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"New mentor training session for {edition}", "back": edition},
-    )
+    return _form_page(request, form, f"New mentor training session for {edition}", back=edition)
 
 
 # --- Clusters, training days, attendance, calendars --------------------------------------------
+
+
+def _managed_cluster(request: HttpRequest, pk: int) -> Cluster:
+    """A cluster the user's provider runs and they may manage: 404 outside reach, 403 for other roles."""
+    return perms.fetch(
+        request.user,
+        Cluster.objects.select_related("edition", "level"),
+        perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -301,23 +305,13 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
         cluster = services.create_cluster(actor=request.user, edition=edition, data=form.cleaned_data)
         messages.success(request, f"{cluster.name} is created.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"New cluster for {edition}", "back": edition},
-    )
+    return _form_page(request, form, f"New cluster for {edition}", back=edition)
 
 
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a cluster; a larger capacity moves the waiting list up."""
-    cluster = perms.fetch(
-        request.user,
-        Cluster.objects.select_related("edition", "level"),
-        perms.cluster_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    cluster = _managed_cluster(request, pk)
     form = forms.ClusterForm(request.POST or None, instance=cluster, edition=cluster.edition)
     if request.method == "POST" and form.is_valid():
         promoted = services.update_cluster(actor=request.user, cluster=cluster, data=form.cleaned_data)
@@ -330,11 +324,7 @@ def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, text)
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"Edit {cluster.name}", "back_cluster": cluster},
-    )
+    return _form_page(request, form, f"Edit {cluster.name}", back_cluster=cluster)
 
 
 @require_GET
@@ -369,35 +359,19 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def training_day_create(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = perms.fetch(
-        request.user,
-        Cluster.objects.select_related("level", "edition"),
-        perms.cluster_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    cluster = _managed_cluster(request, pk)
     form = forms.TrainingDayForm(request.POST or None, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         services.create_training_day(actor=request.user, cluster=cluster, data=dict(form.cleaned_data))
         messages.success(request, "The training session is added.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"New training session for {cluster.name}", "back_cluster": cluster},
-    )
+    return _form_page(request, form, f"New training session for {cluster.name}", back_cluster=cluster)
 
 
 @require_http_methods(["GET", "POST"])
 def facilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Name the facilitator of a module in a cluster."""
-    cluster = perms.fetch(
-        request.user,
-        Cluster.objects.select_related("level", "edition"),
-        perms.cluster_q(request.user),
-        perms.can_manage_provider_record,
-        pk=pk,
-    )
+    cluster = _managed_cluster(request, pk)
     form = forms.FacilitatorForm(request.POST or None, cluster=cluster)
     if request.method == "POST" and form.is_valid():
         services.assign_facilitator(
@@ -408,11 +382,7 @@ def facilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"{form.cleaned_data['facilitator'].full_name} facilitates that module.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
-    return render(
-        request,
-        "qualifications/form_page.html",
-        {"form": form, "title": f"Add a facilitator to {cluster.name}", "back_cluster": cluster},
-    )
+    return _form_page(request, form, f"Add a facilitator to {cluster.name}", back_cluster=cluster)
 
 
 @require_http_methods(["GET", "POST"])
@@ -577,10 +547,12 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_list(request: HttpRequest) -> HttpResponse:
     """A school's own bookings (CPD coordinator), or every booking of the provider (programme administrator)."""
     _require(perms.is_booker(request.user) or perms.is_programme_admin(request.user))
-    qs = selectors.visible_bookings(request.user)
     show = request.GET.get("show", "")
-    if show == "unpaid":
-        qs = qs.filter(paid=False, status=Booking.Status.ACTIVE)
+    qs = (
+        selectors.unpaid_bookings(request.user)
+        if show == "unpaid"
+        else selectors.visible_bookings(request.user)
+    )
     return render(
         request,
         "qualifications/booking_list.html",
@@ -630,47 +602,79 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     """The booking's numbered invoice as a PDF."""
-    from weasyprint import HTML
-
     booking = _fetch_booking(request, pk, perms.can_view_booking)
-    html = render_to_string(
-        "qualifications/invoice.html",
-        {
-            "booking": booking,
-            "lines": services.invoice_lines(booking),
-            "charges": services.invoice_charges(booking),
-            "credit_notes": booking.credit_notes.all(),
-            "total": services.invoice_total(booking),
-            "issued_on": booking.booked_on,
-        },
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = documents.invoice_pdf(booking, base_url=request.build_absolute_uri("/"))
+    return _pdf_response(pdf, f"invoice-{booking.invoice_number}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="invoice-{booking.invoice_number}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _cancellation_point(enrolment: Enrolment, refund: services.RefundQuote | None) -> str:
+    """What cancelling this place means for the invoice, in a sentence for the confirmation page."""
+    name, invoice = enrolment.participant.full_name, enrolment.booking.invoice_number
+    if refund is None:
+        return f"{name} is on the waiting list: the place is not charged on invoice {invoice}, so nothing is credited."
+    if refund.amount:
+        return (
+            f"{name}'s place stays on invoice {invoice} (£{enrolment.fee}) and a credit note for £{refund.amount} is "
+            f"issued and e-mailed to the booker ({refund.rule})."
+        )
+    return f"{name}'s fee of £{enrolment.fee} stays charged on invoice {invoice}: no credit is due ({refund.rule})."
+
+
+def _credit_notes_sentence(result: services.Cancellation) -> str:
+    if not result.credit_notes:
+        return ""
+    notes = ", ".join(f"{c.number} for £{c.amount}" for c in result.credit_notes)
+    return f" Credit note{'s' if len(result.credit_notes) != 1 else ''} {notes} issued and e-mailed to the booker."
+
+
+def _moved_up_sentence(promoted: list[Enrolment]) -> str:
+    if not promoted:
+        return ""
+    return " " + ", ".join(e.participant.full_name for e in promoted) + " moved up from the waiting list."
 
 
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel every place of a booking after a confirmation page; invoiced places are credited by the refund
+    rule."""
     booking = _fetch_booking(request, pk, perms.can_cancel_booking)
+    back = reverse("qualifications:booking_detail", args=[booking.pk])
     if booking.status == Booking.Status.CANCELLED:
         messages.info(request, "This booking is already cancelled.")
-        return redirect("qualifications:booking_detail", pk=booking.pk)
+        return redirect(back)
     if request.method == "POST":
-        promoted = services.cancel_booking(actor=request.user, booking=booking)
-        text = f"Booking {booking.invoice_number} is cancelled."
-        if promoted:
-            text += f" {len(promoted)} place{'s' if len(promoted) != 1 else ''} passed to the waiting list."
+        try:
+            result = services.cancel_booking(actor=request.user, booking=booking)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        text = f"Booking {booking.invoice_number} is cancelled." + _credit_notes_sentence(result)
+        if result.promoted:
+            n = len(result.promoted)
+            text += f" {n} place{'s' if n != 1 else ''} passed to the waiting list."
         messages.success(request, text)
-        return redirect("qualifications:booking_detail", pk=booking.pk)
+        return redirect(back)
+    today = timezone.localdate()
+    places = booking.enrolments.filter(
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED]
+    ).select_related("participant", "edition", "cluster", "booking")
     return render(
         request,
         "qualifications/confirm.html",
         {
             "title": f"Cancel booking {booking.invoice_number}?",
             "text": f"Every place of this booking on {booking.cluster} will be cancelled; waiting participants take them.",
+            "points": [
+                _cancellation_point(e, services.quote_cancellation(enrolment=e, on=today)) for e in places
+            ],
             "button": "Cancel the booking",
-            "back": reverse("qualifications:booking_detail", args=[booking.pk]),
+            "back": back,
         },
     )
 
@@ -696,29 +700,37 @@ def _fetch_enrolment(request: HttpRequest, pk: int, check: Any) -> Enrolment:
 
 @require_http_methods(["GET", "POST"])
 def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one place after a confirmation page that says what it means for the invoice: a place already
+    invoiced stays charged and is credited by the edition's refund rule; a waiting-list place is simply dropped."""
     enrolment = _fetch_enrolment(request, pk, perms.can_cancel_enrolment)
     back = reverse("qualifications:booking_detail", args=[enrolment.booking_id])
+    name = enrolment.participant.full_name
+    if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED):
+        messages.info(
+            request, f"{name}'s place is {enrolment.get_status_display().lower()}, so it cannot be cancelled."
+        )
+        return redirect(back)
     if request.method == "POST":
         try:
-            promoted = services.cancel_enrolment(actor=request.user, enrolment=enrolment)
+            result = services.cancel_enrolment(actor=request.user, enrolment=enrolment)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            text = f"{enrolment.participant.full_name}'s place is cancelled."
-            if promoted:
-                text += (
-                    " "
-                    + ", ".join(e.participant.full_name for e in promoted)
-                    + " moved up from the waiting list."
-                )
-            messages.success(request, text)
+            messages.success(
+                request,
+                f"{name}'s place is cancelled."
+                + _credit_notes_sentence(result)
+                + _moved_up_sentence(result.promoted),
+            )
         return redirect(back)
+    refund = services.quote_cancellation(enrolment=enrolment, on=timezone.localdate())
     return render(
         request,
         "qualifications/confirm.html",
         {
-            "title": f"Cancel {enrolment.participant.full_name}'s place?",
+            "title": f"Cancel {name}'s place?",
             "text": f"The place on {enrolment.cluster} is cancelled; the first on the waiting list takes it.",
+            "points": [_cancellation_point(enrolment, refund)],
             "button": "Cancel the place",
             "back": back,
         },
@@ -754,17 +766,11 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             text = f"{enrolment.participant.full_name} is withdrawn."
             text += (
-                f" Credit note {credit.number} for £{credit.amount} is issued."
+                f" Credit note {credit.number} for £{credit.amount} is issued and e-mailed to the booker."
                 if credit
                 else " No credit is due under the edition's refund rule."
             )
-            if promoted:
-                text += (
-                    " "
-                    + ", ".join(e.participant.full_name for e in promoted)
-                    + " moved up from the waiting list."
-                )
-            messages.success(request, text)
+            messages.success(request, text + _moved_up_sentence(promoted))
             return redirect(back)
     on = form.cleaned_data["withdrawn_on"] if form.is_bound and form.is_valid() else today
     return render(
@@ -784,27 +790,15 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A credit note as a PDF, laid out like the invoice."""
-    from weasyprint import HTML
-
     credit = perms.fetch(
         request.user,
-        CreditNote.objects.select_related(
-            "booking__organisation",
-            "booking__provider",
-            "booking__edition",
-            "booking__cluster__level",
-            "booking__booked_by",
-            "enrolment__participant",
-        ),
+        selectors.credit_notes_to_print(),
         perms.booking_reach_q(request.user),
         perms.can_view_credit_note,
         pk=pk,
     )
-    html = render_to_string("qualifications/credit_note.html", {"credit": credit, "booking": credit.booking})
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="credit-note-{credit.number}.pdf"'
-    return response
+    pdf = documents.credit_note_pdf(credit, base_url=request.build_absolute_uri("/"))
+    return _pdf_response(pdf, f"credit-note-{credit.number}.pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -826,14 +820,11 @@ def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
             if enrolment.mentor_id == request.user.pk:
                 return redirect("qualifications:my_places")
             return redirect("qualifications:booking_detail", pk=enrolment.booking_id)
-    return render(
+    return _form_page(
         request,
-        "qualifications/form_page.html",
-        {
-            "form": form,
-            "title": f"Mentor training for {enrolment.mentor.full_name}",
-            "intro": f"Mentor of {enrolment.participant.full_name} on {enrolment.cluster}.",
-        },
+        form,
+        f"Mentor training for {enrolment.mentor.full_name}",
+        intro=f"Mentor of {enrolment.participant.full_name} on {enrolment.cluster}.",
     )
 
 
@@ -897,11 +888,7 @@ def provider_dashboard(request: HttpRequest) -> HttpResponse:
     clusters = selectors.clusters_with_numbers(
         Cluster.objects.filter(organisation_id__in=perms.admin_provider_ids(request.user))
     ).order_by("-edition__academic_year__starts_on", "edition__programme__code", "level__number", "name")
-    unpaid = [
-        b
-        for b in selectors.visible_bookings(request.user).filter(paid=False, status=Booking.Status.ACTIVE)
-        if b.amount
-    ]
+    unpaid = list(selectors.unpaid_bookings(request.user))
     return render(
         request,
         "qualifications/provider_dashboard.html",

@@ -23,6 +23,7 @@ from qualifications import services
 from qualifications.models import Cluster, Edition, SafeguardingTraining, TrainingDay
 
 TODAY = datetime.date(2026, 11, 23)
+FIRST_DAY = datetime.date(2026, 12, 3)  # every cluster() here trains first on 3 December 2026
 
 
 @dataclass

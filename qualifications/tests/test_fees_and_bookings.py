@@ -155,7 +155,7 @@ def test_it_waitlists_the_next_booking_when_the_cluster_is_full_and_promotes_it_
     mail.outbox.clear()
     cancelled = first.enrolments.get(participant=w.staff[0])
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.cancel_enrolment(actor=w.coordinator, enrolment=cancelled)
+        promoted = services.cancel_enrolment(actor=w.coordinator, enrolment=cancelled).promoted
     assert [p.pk for p in promoted] == [waiting.pk]
     assert "A place has become available" in [m.subject for m in mail.outbox]
     with pytest.raises(ValidationError):
@@ -179,7 +179,7 @@ def test_it_cancels_a_whole_booking_and_promotes_another_schools_waiting_place(w
     w.isqam_online.save()
     first, _ = book(w, w.isqam_online, [w.staff[0]])
     second, _ = book(w, w.isqam_online, [w.staff[1]])
-    promoted = services.cancel_booking(actor=w.coordinator, booking=first)
+    promoted = services.cancel_booking(actor=w.coordinator, booking=first).promoted
     first.refresh_from_db()
     assert first.status == Booking.Status.CANCELLED
     assert [p.pk for p in promoted] == [second.enrolments.get().pk]
@@ -202,3 +202,16 @@ def test_it_refuses_the_same_participant_twice_in_one_level(w):
     with pytest.raises(services.BookingRefused) as refused:
         book(w, w.isqam_original, [w.staff[0]])
     assert "already has a place" in " ".join(refused.value.messages)
+
+
+def test_it_emails_the_booker_that_the_booking_is_received_only_once_it_commits(
+    w, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking, _ = book(w, w.isqam_online, [w.staff[0], w.staff[1]])
+    assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    (sent,) = mail.outbox
+    assert sent.subject == f"Booking {booking.invoice_number} received" and sent.to == [w.coordinator.email]
+    assert "2 place(s)" in sent.body

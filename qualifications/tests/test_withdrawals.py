@@ -19,26 +19,15 @@ from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import client_for
 from qualifications import services
 from qualifications.models import CreditNote, Enrolment
-from qualifications.tests.helpers import TODAY, book, build_qual_world, staff_user
+from qualifications.tests.helpers import FIRST_DAY, TODAY, book, build_qual_world, staff_user
 from qualifications.tests.test_views import other_provider_admin, riverside_coordinator
 
 pytestmark = pytest.mark.django_db
-FIRST_DAY = datetime.date(2026, 12, 3)  # the helpers' clusters train first on 3 December 2026
 
 
 @pytest.fixture
 def w():
     return build_qual_world()
-
-
-@pytest.fixture
-def full(w):
-    """ISQAM online (no safeguarding needed) with capacity 1: Teacher1 enrolled, Teacher2 waiting."""
-    w.isqam_online.capacity = 1
-    w.isqam_online.save()
-    first, _ = book(w, w.isqam_online, [w.staff[0]], on=TODAY)
-    second, _ = book(w, w.isqam_online, [w.staff[1]], on=TODAY)
-    return first.enrolments.get(), second.enrolments.get()
 
 
 def _withdraw_url(enrolment: Enrolment) -> str:

@@ -1,0 +1,36 @@
+"""The invoice and credit-note PDFs (WeasyPrint), for downloads and e-mails alike."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from qualifications import services
+from qualifications.models import Booking, CreditNote
+
+
+def _pdf(html: str, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def invoice_pdf(booking: Booking, *, base_url: str) -> bytes:
+    """The booking's numbered invoice: the places charged, less any credit notes."""
+    html = render_to_string(
+        "qualifications/invoice.html",
+        {
+            "booking": booking,
+            "lines": services.invoice_lines(booking),
+            "charges": services.invoice_charges(booking),
+            "credit_notes": booking.credit_notes.select_related("enrolment__participant"),
+            "total": services.invoice_total(booking),
+            "issued_on": booking.booked_on,
+        },
+    )
+    return _pdf(html, base_url)
+
+
+def credit_note_pdf(credit: CreditNote, *, base_url: str) -> bytes:
+    """A credit note, laid out like the invoice."""
+    html = render_to_string("qualifications/credit_note.html", {"credit": credit, "booking": credit.booking})
+    return _pdf(html, base_url)
