@@ -148,6 +148,7 @@ def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict
 
 def _insert_amendments(amendments: list[MarkAmendment]) -> None:
     """Append amendment records with one multi-row INSERT (the register save's few; no ORM compile)."""
+    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same.
     if not amendments:
         return
     ops = connection.ops
@@ -156,31 +157,45 @@ def _insert_amendments(amendments: list[MarkAmendment]) -> None:
         "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
         "new_minutes_late, amended_by_id, amended_at, reason"
     )
-    params: list[Any] = []
-    for a in amendments:
-        params += [
+    rows = [
+        (
             a.organisation_id,
             a.pupil_id,
-            ops.adapt_datefield_value(a.date),
+            a.date,
             a.session,
             a.original_code,
             a.original_minutes_late,
             a.new_code,
             a.new_minutes_late,
             a.amended_by_id,
-            ops.adapt_datetimefield_value(a.amended_at),
+            a.amended_at,
             a.reason,
-        ]
-    values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(amendments))
+        )
+        for a in amendments
+    ]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], "  # noqa: S608
+                "%s::date[], %s::varchar[], %s::varchar[], %s::smallint[], %s::varchar[], %s::smallint[], "
+                "%s::bigint[], %s::timestamptz[], %s::varchar[])",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
+        params: list[Any] = []
+        for row in rows:
+            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:9]]
+            params += [ops.adapt_datetimefield_value(row[9]), row[10]]
+        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(rows))
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
 
 
 def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> None:
     """Write the changed marks (each's code, category and minutes late; all recorded by `actor` at `now`).
 
-    On PostgreSQL one `UPDATE … FROM (VALUES …)` statement; elsewhere one statement per row
-    (`executemany`, cheap in-process). Either costs less than the ORM's bulk_update CASE expression.
+    On PostgreSQL one `UPDATE … FROM UNNEST(…)` statement (an array a column, so its text is the same
+    however many rows); elsewhere one statement per row (`executemany`, cheap in-process). Either costs
+    less than the ORM's bulk_update CASE expression.
     """
     if not marks:
         return
@@ -189,15 +204,18 @@ def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> 
     recorded_at = ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            values = ", ".join(["(%s::bigint, %s::varchar, %s::smallint, %s::integer)"] * len(marks))
-            params: list[Any] = [actor.pk, recorded_at]
-            for m in marks:
-                params += [m.pk, m.code, m.category, m.minutes_late]
             cursor.execute(
                 f"UPDATE {table} AS m SET code = v.code, category = v.category, minutes_late = v.minutes, "  # noqa: S608
-                f"recorded_by_id = %s, recorded_at = %s FROM (VALUES {values}) AS v(id, code, category, minutes) "
-                "WHERE m.id = v.id",
-                params,
+                "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], "
+                "%s::smallint[], %s::integer[]) AS v(id, code, category, minutes) WHERE m.id = v.id",
+                [
+                    actor.pk,
+                    recorded_at,
+                    [m.pk for m in marks],
+                    [m.code for m in marks],
+                    [m.category for m in marks],
+                    [m.minutes_late for m in marks],
+                ],
             )
             return
         cursor.executemany(
