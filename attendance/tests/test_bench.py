@@ -30,7 +30,9 @@ def test_it_builds_a_small_trust_and_reports_every_measurement_as_json():
         assert report[key]["n"] >= 3 and 0 < report[key]["median_ms"] <= report[key]["p95_ms"]
     assert report["dataset"]["marks"] == 2 * 30 * 5 * 2
     assert report["trust_list_ratio_to_hand_sql"] > 0
-    assert report["sustained_saves"]["saves"] >= 1
+    sustained = report["sustained_saves"]
+    assert sustained["saves"] >= 1 and sustained["web_cpu_ms_per_save"] > 0
+    assert sustained["db_cpu_ms_per_save"] is None or sustained["db_cpu_ms_per_save"] >= 0
     assert report["trust_persistent_count"] >= 1
     # the bench data is removed afterwards (organisations stay: the audit log refers to them)
     assert not AttendanceMark.objects.filter(organisation__slug__startswith="bench-").exists()

@@ -448,46 +448,71 @@ class Command(BaseCommand):
         seconds = opts["seconds"]
         workers = opts["workers"] if connection.vendor == "postgresql" else 1
         if workers <= 1:
-            count, t0, i = 0, time.perf_counter(), 0
-            while time.perf_counter() - t0 < seconds:
-                save(slots[i % len(slots)], variant=1 + i // len(slots))
-                count += 1
-                i += 1
-            elapsed = time.perf_counter() - t0
-            return {
-                "workers": 1,
-                "saves": count,
-                "seconds": round(elapsed, 2),
-                "per_second": round(count / elapsed, 1),
-            }
-        # Several processes, each with its own connection, over disjoint registers (as many tutors at once).
-        connections.close_all()
-        ctx = multiprocessing.get_context("fork")
-        queue = ctx.Queue()
-        chunks = [slots[w::workers] for w in range(workers)]
-        procs = [ctx.Process(target=_worker, args=(chunk, seconds, queue, save)) for chunk in chunks]
-        t0 = time.perf_counter()
-        for p in procs:
-            p.start()
-        counts = [queue.get() for _ in procs]
-        for p in procs:
-            p.join()
-        elapsed = time.perf_counter() - t0
-        total = sum(counts)
+            results = [_run(slots, seconds, save)]
+        else:
+            # Several processes, each with its own connection, over disjoint registers (as many tutors at once).
+            connections.close_all()
+            ctx = multiprocessing.get_context("fork")
+            queue = ctx.Queue()
+            chunks = [slots[w::workers] for w in range(workers)]
+            procs = [ctx.Process(target=_worker, args=(chunk, seconds, queue, save)) for chunk in chunks]
+            for p in procs:
+                p.start()
+            results = [queue.get() for _ in procs]
+            for p in procs:
+                p.join()
+        total = sum(r["saves"] for r in results)
+        elapsed = max(r["seconds"] for r in results)
+        db_cpu = [r["db_cpu_seconds"] for r in results]
         return {
             "workers": workers,
             "saves": total,
             "seconds": round(elapsed, 2),
             "per_second": round(total / elapsed, 1),
+            # Where the time goes: CPU a save in the web process (view, middleware, the test client's small
+            # share) and in its database server process (None when the server is not on this machine).
+            "web_cpu_ms_per_save": round(sum(r["web_cpu_seconds"] for r in results) / total * 1000, 2),
+            "db_cpu_ms_per_save": (
+                round(sum(db_cpu) / total * 1000, 2) if all(c is not None for c in db_cpu) else None
+            ),
         }
 
 
-def _worker(chunk, seconds, queue, save) -> None:
-    connections.close_all()
+def _backend_cpu_seconds() -> float | None:
+    """CPU used so far by this connection's PostgreSQL server process, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(chunk, seconds, save) -> dict[str, Any]:
+    """Save the chunk's registers round and round for `seconds`; count them and the CPU they took."""
+    connection.ensure_connection()
+    db0, cpu0 = _backend_cpu_seconds(), time.process_time()
     count, t0, i = 0, time.perf_counter(), 0
     while time.perf_counter() - t0 < seconds:
         save(chunk[i % len(chunk)], variant=1 + i // len(chunk))
         count += 1
         i += 1
-    queue.put(count)
+    elapsed = time.perf_counter() - t0
+    db1 = _backend_cpu_seconds()
+    return {
+        "saves": count,
+        "seconds": elapsed,
+        "web_cpu_seconds": time.process_time() - cpu0,
+        "db_cpu_seconds": db1 - db0 if db0 is not None and db1 is not None else None,
+    }
+
+
+def _worker(chunk, seconds, queue, save) -> None:
+    connections.close_all()
+    queue.put(_run(chunk, seconds, save))
     connections.close_all()
