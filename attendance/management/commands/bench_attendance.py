@@ -309,7 +309,8 @@ class Command(BaseCommand):
         """Time two things alternately (after a warm-up of each), so a ratio between them compares like with
         like even when the machine's speed drifts during the run."""
         first(), second()
-        a, b = [], []
+        a: list[float] = []
+        b: list[float] = []
         for _ in range(n):
             for fn, samples in ((first, a), (second, b)):
                 t0 = time.perf_counter()
@@ -455,6 +456,22 @@ class Command(BaseCommand):
             if group.pk not in clients:
                 clients[group.pk] = self._client(tutors[group.pk], group.organisation)
         report["sustained_saves"] = self._sustained(slots, opts, lambda slot, variant: save(slot, variant))
+
+        # 6. The floor under every page: a signed-in request that does nothing (`healthz`: the session, user,
+        # second factor and roles are loaded by the middleware, then one `SELECT 1`), in one process.
+        floor_client = clients[slots[0][0].pk]
+        health = reverse("healthz")
+        run = _run([None], min(opts["seconds"], 5.0), lambda _slot, variant: floor_client.get(health))
+        report["signed_in_request_floor"] = {
+            "requests": run["saves"],
+            "per_second": round(run["saves"] / run["seconds"], 1),
+            "web_cpu_ms": round(run["web_cpu_seconds"] / run["saves"] * 1000, 2),
+            "db_cpu_ms": (
+                round(run["db_cpu_seconds"] / run["saves"] * 1000, 2)
+                if run["db_cpu_seconds"] is not None
+                else None
+            ),
+        }
         return report
 
     def _sustained(self, slots, opts, save) -> dict[str, Any]:
