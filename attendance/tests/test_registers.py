@@ -197,6 +197,45 @@ def test_it_keeps_the_original_when_a_saved_mark_is_amended(world):
         amendment.delete()
 
 
+def test_it_keeps_the_first_taker_and_counts_every_save_but_a_refused_one(world):
+    """Who took the register and when stay the first save's; each save bumps the version; a save refused
+    inside the transaction (a change after closing, without a reason) leaves the register as it was."""
+    a = world.alice.pk
+    first = services.save_register(
+        actor=world.tutor,
+        group=world.group_9a,
+        date=DAY,
+        session="AM",
+        entries={a: services.Entry("N")},
+        now=_at(DAY, 8, 45),
+    )
+    assert first.register.taken_by == world.tutor and first.register.version == 1
+    with pytest.raises(ValidationError, match="reason"):
+        services.save_register(
+            actor=world.attendance_officer,
+            group=world.group_9a,
+            date=DAY,
+            session="AM",
+            entries={a: services.Entry("I", original="N")},
+            now=_at(DAY, 11, 0),
+        )
+    register = Register.objects.get(group=world.group_9a, date=DAY, session="AM", lesson="")
+    assert (register.version, register.taken_by, register.taken_at) == (1, world.tutor, _at(DAY, 8, 45))
+    later = services.save_register(
+        actor=world.attendance_officer,
+        group=world.group_9a,
+        date=DAY,
+        session="AM",
+        entries={a: services.Entry("I", original="N")},
+        reason="Mother phoned: flu",
+        now=_at(DAY, 11, 0),
+    )
+    register.refresh_from_db()
+    assert later.register.pk == register.pk and later.register.version == register.version == 2
+    assert (register.taken_by, register.taken_at) == (world.tutor, _at(DAY, 8, 45))
+    assert Register.objects.filter(group=world.group_9a, date=DAY).count() == 1
+
+
 def test_it_does_not_overwrite_a_mark_changed_by_someone_else_since_the_page_loaded(world):
     a = world.alice.pk
     services.save_register(
