@@ -6,7 +6,7 @@ import datetime
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
@@ -318,6 +318,19 @@ def pupils_past_retention(organisation: Any, today: datetime.date) -> QuerySet:
         return Pupil.objects.none()
     return Pupil.objects.filter(
         organisation=organisation, left_on__lt=_years_before(today, years), retention_hold=""
+    )
+
+
+def with_records(pupils: QuerySet) -> QuerySet:
+    """Those of `pupils` who still have a PSP or a behaviour record (whom a retention run is about)."""
+    from behaviour.models import IncidentPupil, ReportCard, Suspension
+
+    pupil = OuterRef("pk")
+    return pupils.filter(
+        Exists(SupportPlan.objects.filter(pupil=pupil))
+        | Exists(IncidentPupil.objects.filter(pupil=pupil))
+        | Exists(Suspension.objects.filter(pupil=pupil))
+        | Exists(ReportCard.objects.filter(pupil=pupil))
     )
 
 

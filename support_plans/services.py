@@ -620,7 +620,7 @@ def retention_counts(*, organisation: Organisation, today: datetime.date | None 
     plans = selectors.plans_of(organisation, pupils)
     return RetentionCounts(
         organisation,
-        pupils=pupils.count(),
+        pupils=selectors.with_records(pupils).count(),
         plans=plans.count(),
         plan_records=sum(records.count() for records in selectors.plan_records(plans)),
         behaviour=leavers_counts(organisation, pupils),
@@ -640,7 +640,7 @@ def apply_retention(
         pupils = selectors.pupils_past_retention(organisation, today or timezone.localdate())
         if not pupils.exists():
             return RetentionCounts(organisation)
-        counts = RetentionCounts(organisation, pupils=pupils.count())
+        counts = RetentionCounts(organisation, pupils=selectors.with_records(pupils).count())
         plans = selectors.plans_of(organisation, pupils)
         for records in selectors.plan_records(plans):
             counts.plan_records += records._raw_delete(records.db)

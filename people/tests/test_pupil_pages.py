@@ -74,6 +74,22 @@ def test_it_audits_an_edit_with_old_and_new_values(world):
     assert event.actor == world.admin
 
 
+def test_it_lets_the_office_put_a_pupil_under_a_retention_hold_and_shows_it(world):
+    """The hold the retention job respects is set on the pupil's details, audited, and shown on the profile."""
+    client = client_for(world.admin)
+    url = reverse("people:pupil_edit", args=[world.alice.pk])
+    form = client.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"retention_hold": "Insurance claim", "site": ""})
+    assert client.post(url, data).status_code == 302
+    world.alice.refresh_from_db()
+    assert world.alice.retention_hold == "Insurance claim"
+    event = AuditEvent.objects.get(action="update", object_type="people.Pupil", object_id=str(world.alice.pk))
+    assert event.changes["retention_hold"] == ["", "Insurance claim"]
+    profile = client.get(reverse("people:pupil_detail", args=[world.alice.pk])).content.decode()
+    assert "Retention hold" in profile and "Insurance claim" in profile
+
+
 @outsider_test("people:group_detail")
 def test_it_hides_a_group_from_another_school(world):
     assert_outsider_404(client_for(world.outsider), reverse("people:group_detail", args=[world.group_9a.pk]))

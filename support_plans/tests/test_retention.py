@@ -166,7 +166,7 @@ def test_a_dry_run_counts_and_deletes_nothing(world, alice):
     assert counts.plan_records == 15
     out = StringIO()
     call_command("pastoral_retention", "--date", TODAY.isoformat(), stdout=out)
-    assert "Oakfield School: 1 pupil(s) past the period: 1 PSP(s)" in out.getvalue()
+    assert "Oakfield School: records of 1 pupil(s) past the period: 1 PSP(s)" in out.getvalue()
     assert (
         "Total: 1 PSP(s), 1 incident(s), 1 suspension(s), 2 report card(s) to delete (dry run"
         in out.getvalue()
@@ -269,6 +269,9 @@ def test_it_writes_one_audit_event_naming_what_was_removed_and_no_copy_of_the_re
     )
     assert "records of 1 pupil(s) who left more than 2 year(s) ago deleted: 1 PSP(s) with" in event.note
     assert "1 incident(s), 1 suspension(s) and exclusion(s), 2 report card(s) (4 score(s))" in event.note
+    # Run again (e.g. next month): nothing left to delete, no event, and pupils whose records went are not counted.
+    again = services.apply_retention(organisation=world.school, today=TODAY)
+    assert (again.pupils, again.total) == (0, 0) and AuditEvent.objects.filter(pk__gt=last).count() == 1
 
 
 def test_a_failure_mid_way_leaves_every_record_in_place(world, alice):

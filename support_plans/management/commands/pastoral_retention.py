@@ -50,7 +50,7 @@ class Command(BaseCommand):
             cards += b.report_cards
             if counts.total:
                 self.stdout.write(
-                    f"{school.name}: {counts.pupils} pupil(s) past the period: {counts.plans} PSP(s) "
+                    f"{school.name}: records of {counts.pupils} pupil(s) past the period: {counts.plans} PSP(s) "
                     f"({counts.plan_records} record(s) under them), {b.incidents} incident(s), {b.suspensions} "
                     f"suspension(s), {b.report_cards} report card(s) ({b.report_entries} score(s)), "
                     f"{b.shared_links} link(s) to incidents kept for other pupils {verb}"
