@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
 from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
+from pastoral.retention import years_before
 from people.models import Pupil
 from support_plans.models import (
     Alert,
@@ -303,13 +304,6 @@ def retention_years(organisation: Any) -> int | None:
     )
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def pupils_past_retention(organisation: Any, today: datetime.date) -> QuerySet:
     """The school's pupils who left more than its period ago and are under no retention hold (none when it set
     no period). Both behaviour and PSP retention start from this one list."""
@@ -317,7 +311,7 @@ def pupils_past_retention(organisation: Any, today: datetime.date) -> QuerySet:
     if years is None:
         return Pupil.objects.none()
     return Pupil.objects.filter(
-        organisation=organisation, left_on__lt=_years_before(today, years), retention_hold=""
+        organisation=organisation, left_on__lt=years_before(today, years), retention_hold=""
     )
 
 
