@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
+from behaviour.models import IncidentPupil, ReportCard, Suspension
 from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
 from pastoral.retention import years_before
 from people.models import Pupil
@@ -317,8 +318,6 @@ def pupils_past_retention(organisation: Any, today: datetime.date) -> QuerySet:
 
 def with_records(pupils: QuerySet) -> QuerySet:
     """Those of `pupils` who still have a PSP or a behaviour record (whom a retention run is about)."""
-    from behaviour.models import IncidentPupil, ReportCard, Suspension
-
     pupil = OuterRef("pk")
     return pupils.filter(
         Exists(SupportPlan.objects.filter(pupil=pupil))
