@@ -22,6 +22,7 @@ from attendance import rollup
 from attendance.codes import Category
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
 from organisations.models import Closure, Organisation
+from pastoral.retention import years_before
 from people.models import Group, GroupMembership, Pupil
 
 # Who may do what in attendance (beyond a tutor's own group and a PAL's caseload).
@@ -840,18 +841,11 @@ def escalations_due(organisation: Organisation, today: datetime.date | None = No
 # --- Retention ---------------------------------------------------------------------------------
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def expired_amendments(organisation: Organisation, today: datetime.date) -> QuerySet:
     """Amendments whose `keep_until` (six years after the amendment) is before today."""
     from attendance.models import MarkAmendment
 
-    cutoff = _years_before(today, MarkAmendment.RETENTION_YEARS)
+    cutoff = years_before(today, MarkAmendment.RETENTION_YEARS)
     # keep_until is computed from amended_at's date in UTC (as stored), so the cutoff is too.
     moment = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=datetime.UTC)
     return MarkAmendment.objects.filter(organisation=organisation, amended_at__lt=moment)
@@ -862,7 +856,7 @@ def expired_marks(organisation: Organisation, today: datetime.date) -> QuerySet:
     from attendance.models import MarkAmendment
 
     return AttendanceMark.objects.filter(
-        organisation=organisation, date__lt=_years_before(today, MarkAmendment.RETENTION_YEARS)
+        organisation=organisation, date__lt=years_before(today, MarkAmendment.RETENTION_YEARS)
     )
 
 
@@ -871,7 +865,7 @@ def expired_registers(organisation: Organisation, today: datetime.date) -> Query
     from attendance.models import MarkAmendment
 
     return Register.objects.filter(
-        organisation=organisation, date__lt=_years_before(today, MarkAmendment.RETENTION_YEARS)
+        organisation=organisation, date__lt=years_before(today, MarkAmendment.RETENTION_YEARS)
     )
 
 
@@ -885,5 +879,5 @@ def expired_contact_logs(organisation: Organisation, today: datetime.date) -> Qu
     return ContactLog.objects.filter(
         organisation=organisation,
         pupil__left_on__isnull=False,
-        pupil__left_on__lt=_years_before(today, years),
+        pupil__left_on__lt=years_before(today, years),
     )

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
+from behaviour.models import (
+    BehaviourCategory,
+    Incident,
+    IncidentPupil,
+    ReportCard,
+    ReportEntry,
+    Suspension,
+)
 from behaviour.permissions import visible_incidents
 
 # A card is failing when the average of its most recent days' scores is below this share of full marks.
@@ -151,3 +159,68 @@ def card_is_failing(card: ReportCard) -> tuple[bool, str]:
             f"({min(dates):%d %b}–{max(dates):%d %b}), below {FAILING_THRESHOLD:.0%}"
         )
     return False, f"averaging {share:.0%}" if share is not None else "no scores"
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LeaversRecords:
+    """A school's behaviour records that belong only to some pupils, and their part of incidents that stay."""
+
+    incidents: QuerySet  # every pupil involved is one of them, and no other pupil's suspension follows it
+    shared_links: QuerySet  # their links to incidents that stay (another pupil's record too)
+    suspensions: QuerySet
+    report_cards: QuerySet
+    report_entries: QuerySet
+
+
+@dataclass
+class LeaversCounts:
+    incidents: int = 0
+    shared_links: int = 0
+    suspensions: int = 0
+    report_cards: int = 0
+    report_entries: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.incidents + self.shared_links + self.suspensions + self.report_cards + self.report_entries
+
+
+def leavers_records(organisation: Any, pupils: QuerySet) -> LeaversRecords:
+    """What retention removes for `pupils` (the school's pupils past their period, chosen by the caller).
+
+    An incident that involves another pupil, or that another pupil's suspension follows, is that pupil's record
+    too: it stays, and only the leavers' links to it go.
+    """
+    theirs = IncidentPupil.objects.filter(organisation=organisation, pupil__in=pupils)
+    others = IncidentPupil.objects.filter(organisation=organisation).exclude(pupil__in=pupils)
+    followed = Suspension.objects.filter(organisation=organisation, incident__isnull=False).exclude(
+        pupil__in=pupils
+    )
+    incidents = (
+        Incident.objects.filter(organisation=organisation, pk__in=theirs.values("incident_id"))
+        .exclude(pk__in=others.values("incident_id"))
+        .exclude(pk__in=followed.values("incident_id"))
+    )
+    cards = ReportCard.objects.filter(organisation=organisation, pupil__in=pupils)
+    return LeaversRecords(
+        incidents=incidents,
+        shared_links=theirs.exclude(incident__in=incidents.values("pk")),
+        suspensions=Suspension.objects.filter(organisation=organisation, pupil__in=pupils),
+        report_cards=cards,
+        report_entries=ReportEntry.objects.filter(organisation=organisation, card__in=cards.values("pk")),
+    )
+
+
+def leavers_counts(organisation: Any, pupils: QuerySet) -> LeaversCounts:
+    """How many of each `leavers_records` holds (the dry run)."""
+    records = leavers_records(organisation, pupils)
+    return LeaversCounts(
+        incidents=records.incidents.count(),
+        shared_links=records.shared_links.count(),
+        suspensions=records.suspensions.count(),
+        report_cards=records.report_cards.count(),
+        report_entries=records.report_entries.count(),
+    )

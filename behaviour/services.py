@@ -22,6 +22,7 @@ from behaviour.models import (
     ReportEntry,
     Suspension,
 )
+from behaviour.selectors import LeaversCounts, leavers_records
 from behaviour.signals import report_scores_recorded
 
 INCIDENT_FIELDS = (
@@ -453,3 +454,32 @@ def category_delete(*, actor: Any, category: BehaviourCategory) -> None:
     if category.incidents.exists():
         raise ValidationError("Entries use this category: retire it instead, so past entries keep it.")
     category.delete()
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+RETENTION_BATCH = 500
+
+
+def leavers_records_delete(*, organisation: Any, pupils: Any) -> LeaversCounts:
+    """Delete the behaviour records that belong only to `pupils`, and their links to incidents that stay.
+
+    Raw deletes, children first: the caller writes one summary audit event rather than a copy of every record
+    the school has decided to forget. Support plans call it inside their one transaction per school (behaviour
+    never decides whose records are due: the period and the holds are the caller's).
+    """
+    records = leavers_records(organisation, pupils)
+    incident_ids = list(records.incidents.values_list("pk", flat=True))
+    counts = LeaversCounts()
+    with transaction.atomic():
+        counts.shared_links = records.shared_links._raw_delete(records.shared_links.db)
+        counts.suspensions = records.suspensions._raw_delete(records.suspensions.db)
+        counts.report_entries = records.report_entries._raw_delete(records.report_entries.db)
+        counts.report_cards = records.report_cards._raw_delete(records.report_cards.db)
+        for start in range(0, len(incident_ids), RETENTION_BATCH):
+            batch = incident_ids[start : start + RETENTION_BATCH]
+            links = IncidentPupil.objects.filter(incident_id__in=batch)
+            links._raw_delete(links.db)
+            incidents = Incident.objects.filter(pk__in=batch)
+            counts.incidents += incidents._raw_delete(incidents.db)
+    return counts

@@ -35,6 +35,7 @@ class PupilForm(forms.ModelForm):
             "sen_status",
             "admitted_on",
             "left_on",
+            "retention_hold",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),

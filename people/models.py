@@ -68,6 +68,13 @@ class Pupil(models.Model):
     )
     admitted_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    retention_hold = models.CharField(
+        "retention hold",
+        max_length=200,
+        blank=True,
+        help_text="A legal hold (a claim, an inquiry, a police request): say why. While this is filled in, the "
+        "retention job deletes none of the pupil's behaviour or PSP records.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -37,6 +38,14 @@ class PlanSettings(models.Model):
         max_length=50,
         default="4,8",
         help_text="Weeks after the initial meeting when reviews fall, comma separated.",
+    )
+    records_years_after_leaving = models.PositiveSmallIntegerField(
+        "Keep behaviour and PSP records for (years after the pupil leaves)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="Behaviour, PSP and pastoral notes are kept until the pupil leaves plus a period the school "
+        "sets (IRMS): 1 to 25 years. Blank: they are never deleted. Pupils under a retention hold keep theirs.",
     )
 
     class Meta:

@@ -6,20 +6,27 @@ import datetime
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
+from behaviour.models import IncidentPupil, ReportCard, Suspension
 from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
+from pastoral.retention import years_before
+from people.models import Pupil
 from support_plans.models import (
     Alert,
+    Assessment,
     Meeting,
     Party,
+    PlanSettings,
     Questionnaire,
     SecureLink,
     Signature,
     SupportPlan,
+    Target,
     TargetProgress,
+    TargetRevision,
 )
 from support_plans.permissions import visible_plans
 
@@ -284,3 +291,59 @@ def print_context(plan: SupportPlan) -> dict[str, Any]:
         "signatures": plan.signatures.select_related("party"),
         "printed": timezone.localtime(),
     }
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def retention_years(organisation: Any) -> int | None:
+    """The school's "keep behaviour and PSP records for" period in years (None: keep them all)."""
+    return (
+        PlanSettings.objects.filter(organisation=organisation)
+        .values_list("records_years_after_leaving", flat=True)
+        .first()
+    )
+
+
+def pupils_past_retention(organisation: Any, today: datetime.date) -> QuerySet:
+    """The school's pupils who left more than its period ago and are under no retention hold (none when it set
+    no period). Both behaviour and PSP retention start from this one list."""
+    years = retention_years(organisation)
+    if years is None:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(
+        organisation=organisation, left_on__lt=years_before(today, years), retention_hold=""
+    )
+
+
+def with_records(pupils: QuerySet) -> QuerySet:
+    """Those of `pupils` who still have a PSP or a behaviour record (whom a retention run is about)."""
+    pupil = OuterRef("pk")
+    return pupils.filter(
+        Exists(SupportPlan.objects.filter(pupil=pupil))
+        | Exists(IncidentPupil.objects.filter(pupil=pupil))
+        | Exists(Suspension.objects.filter(pupil=pupil))
+        | Exists(ReportCard.objects.filter(pupil=pupil))
+    )
+
+
+def plans_of(organisation: Any, pupils: QuerySet) -> QuerySet:
+    return SupportPlan.objects.filter(organisation=organisation, pupil__in=pupils)
+
+
+def plan_records(plans: QuerySet) -> list[QuerySet]:
+    """Everything under the plans, one queryset a table, children before their parents (the order to delete)."""
+    ids = plans.values("pk")
+    return [
+        TargetProgress.objects.filter(Q(meeting__plan__in=ids) | Q(target__plan__in=ids)),
+        Signature.objects.filter(plan__in=ids),
+        SecureLink.objects.filter(plan__in=ids),
+        Meeting.attendees.through.objects.filter(meeting__plan__in=ids),
+        Questionnaire.objects.filter(plan__in=ids),
+        TargetRevision.objects.filter(target__plan__in=ids),
+        Target.objects.filter(plan__in=ids),
+        Meeting.objects.filter(plan__in=ids),
+        Assessment.objects.filter(plan__in=ids),
+        Alert.objects.filter(plan__in=ids),
+        Party.objects.filter(plan__in=ids),
+    ]

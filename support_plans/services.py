@@ -5,17 +5,22 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from access.models import RoleAssignment
 from access.roles import Role
-from behaviour.selectors import card_is_failing
-from behaviour.services import report_card_create
+from audit.services import record_event
+from behaviour.selectors import LeaversCounts, card_is_failing, leavers_counts
+from behaviour.services import leavers_records_delete, report_card_create
+from organisations.models import Organisation
 from people.models import PupilContact
+from support_plans import selectors
 from support_plans.models import (
     Alert,
     Assessment,
@@ -44,10 +49,18 @@ def settings_for(organisation: Any) -> PlanSettings:
     return found or PlanSettings(organisation=organisation)
 
 
-def settings_save(*, actor: Any, organisation: Any, length_weeks: int, review_weeks: str) -> PlanSettings:
+def settings_save(
+    *,
+    actor: Any,
+    organisation: Any,
+    length_weeks: int,
+    review_weeks: str,
+    records_years_after_leaving: int | None,
+) -> PlanSettings:
     obj = settings_for(organisation)
     obj.length_weeks = length_weeks
     obj.review_weeks = ",".join(str(w) for w in review_points(review_weeks))
+    obj.records_years_after_leaving = records_years_after_leaving
     obj.full_clean()
     obj.save()
     return obj
@@ -581,3 +594,81 @@ def plan_close(
     plan.la_consulted_on, plan.la_consultation_notes = la_consulted_on, la_consultation_notes
     plan.status, plan.closed_on = SupportPlan.Status.CLOSED, timezone.localdate()
     return _save(plan)
+
+
+# --- Retention ----------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionCounts:
+    organisation: Organisation
+    pupils: int = 0
+    plans: int = 0
+    plan_records: int = 0
+    behaviour: LeaversCounts = field(default_factory=LeaversCounts)
+
+    @property
+    def total(self) -> int:
+        return self.plans + self.plan_records + self.behaviour.total
+
+
+def retention_counts(*, organisation: Organisation, today: datetime.date | None = None) -> RetentionCounts:
+    """What the retention job would delete for a school today (the dry run)."""
+    pupils = selectors.pupils_past_retention(organisation, today or timezone.localdate())
+    if not pupils.exists():
+        return RetentionCounts(organisation)
+    plans = selectors.plans_of(organisation, pupils)
+    return RetentionCounts(
+        organisation,
+        pupils=selectors.with_records(pupils).count(),
+        plans=plans.count(),
+        plan_records=sum(records.count() for records in selectors.plan_records(plans)),
+        behaviour=leavers_counts(organisation, pupils),
+    )
+
+
+def apply_retention(
+    *, organisation: Organisation, today: datetime.date | None = None, actor: Any = None
+) -> RetentionCounts:
+    """Delete the PSPs (with everything under them) and the behaviour records of the school's pupils who left more
+    than its period ago and are under no retention hold, in one transaction, with one audit event of the counts.
+
+    Raw deletes, children first, so the audit log gets one summary rather than a copy of every record it is
+    meant to forget; plans go before the report cards they point at.
+    """
+    with transaction.atomic():
+        pupils = selectors.pupils_past_retention(organisation, today or timezone.localdate())
+        if not pupils.exists():
+            return RetentionCounts(organisation)
+        counts = RetentionCounts(organisation, pupils=selectors.with_records(pupils).count())
+        plans = selectors.plans_of(organisation, pupils)
+        for records in selectors.plan_records(plans):
+            counts.plan_records += records._raw_delete(records.db)
+        counts.plans = plans._raw_delete(plans.db)
+        counts.behaviour = leavers_records_delete(organisation=organisation, pupils=pupils)
+        _check_nothing_points_at_deleted_rows()
+        if counts.total:
+            b = counts.behaviour
+            record_event(
+                action="delete",
+                actor=actor,
+                organisation_id=organisation.pk,
+                object_type="pastoral_retention",
+                note=f"retention: records of {counts.pupils} pupil(s) who left more than "
+                f"{selectors.retention_years(organisation)} year(s) ago deleted: {counts.plans} PSP(s) with "
+                f"{counts.plan_records} record(s) under them, {b.incidents} incident(s), {b.suspensions} "
+                f"suspension(s) and exclusion(s), {b.report_cards} report card(s) ({b.report_entries} "
+                f"score(s)); {b.shared_links} link(s) to incidents kept for other pupils removed",
+            )
+    return counts
+
+
+def _check_nothing_points_at_deleted_rows() -> None:
+    """The foreign keys are checked only at commit, and raw deletes skip Django's collector: check them now, so a
+    row still pointing at a deleted one fails the school's whole run inside its transaction."""
+    tables = [
+        model._meta.db_table
+        for label in ("behaviour", "support_plans")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
+    connection.check_constraints(table_names=tables)

@@ -208,7 +208,11 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         form,
         lambda data: services.settings_save(actor=request.user, organisation=organisation, **data),
     ):
-        messages.success(request, "PSP settings are saved; they apply to plans opened from now on.")
+        messages.success(
+            request,
+            "PSP settings are saved: the length and reviews apply to plans opened from now on, the records "
+            "period to the next retention run.",
+        )
         return redirect("support_plans:dashboard")
     return render(request, "support_plans/settings.html", {"form": form})
 

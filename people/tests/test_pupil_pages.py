@@ -59,19 +59,36 @@ def test_it_audits_every_read_of_a_pupil_profile(world):
     ).exists()
 
 
+def _edited(client, url, **changes):
+    """The edit form's current values with `changes` (and no site), ready to post."""
+    form = client.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    return {**data, "site": "", **changes}
+
+
 def test_it_audits_an_edit_with_old_and_new_values(world):
     client = client_for(world.admin)
     url = reverse("people:pupil_edit", args=[world.alice.pk])
-    form = client.get(url).context["form"]
-    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
-    data.update({"preferred_first_name": "Ally", "site": ""})
-    response = client.post(url, data)
+    response = client.post(url, _edited(client, url, preferred_first_name="Ally"))
     assert response.status_code == 302, response.content.decode()
     event = AuditEvent.objects.filter(
         action="update", object_type="people.Pupil", object_id=str(world.alice.pk)
     ).get()
     assert event.changes["preferred_first_name"] == ["", "Ally"]
     assert event.actor == world.admin
+
+
+def test_it_lets_the_office_put_a_pupil_under_a_retention_hold_and_shows_it(world):
+    """The hold the retention job respects is set on the pupil's details, audited, and shown on the profile."""
+    client = client_for(world.admin)
+    url = reverse("people:pupil_edit", args=[world.alice.pk])
+    assert client.post(url, _edited(client, url, retention_hold="Insurance claim")).status_code == 302
+    world.alice.refresh_from_db()
+    assert world.alice.retention_hold == "Insurance claim"
+    event = AuditEvent.objects.get(action="update", object_type="people.Pupil", object_id=str(world.alice.pk))
+    assert event.changes["retention_hold"] == ["", "Insurance claim"]
+    profile = client.get(reverse("people:pupil_detail", args=[world.alice.pk])).content.decode()
+    assert "Retention hold" in profile and "Insurance claim" in profile
 
 
 @outsider_test("people:group_detail")

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
 from attendance import services
-from organisations.models import Organisation
+from pastoral.retention import RetentionCommand
 
 
-class Command(BaseCommand):
+class Command(RetentionCommand):
     help = (
         "Amendments older than six years, marks and registers dated more than six years ago, and contact logs "
         "past the school's period after a pupil leaves. "
         "Shows the counts; --apply deletes them (one audit event per school)."
     )
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--apply", action="store_true", help="Delete (without it nothing is deleted).")
-        parser.add_argument("--organisation", help="Only this organisation (its slug).")
-        parser.add_argument("--date", help="Treat this date (YYYY-MM-DD) as today.")
-
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError("--date must be YYYY-MM-DD.") from exc
-        schools = Organisation.objects.filter(
-            kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.COLLEGE, Organisation.Kind.GROUP]
-        ).order_by("name")
-        if options["organisation"]:
-            schools = schools.filter(slug=options["organisation"])
-            if not schools.exists():
-                raise CommandError(f"No school or college with slug {options['organisation']!r}.")
-        verb = "deleted" if options["apply"] else "to delete (dry run: add --apply)"
+        today, verb = self.today(options), self.verb(options)
         totals = [0, 0, 0, 0]
-        for school in schools:
+        for school in self.schools(options):
             if options["apply"]:
                 counts = services.apply_retention(organisation=school, today=today)
             else:
