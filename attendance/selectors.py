@@ -839,6 +839,9 @@ def escalations_due(organisation: Organisation, today: datetime.date | None = No
 
 
 # --- Retention ---------------------------------------------------------------------------------
+# A pupil under a retention hold (`Pupil.retention_hold`: a claim, an inquiry) keeps every record: the hold
+# overrides every period below, the statutory six years included.
+NOT_HELD = Q(pupil__retention_hold="")
 
 
 def expired_amendments(organisation: Organisation, today: datetime.date) -> QuerySet:
@@ -848,7 +851,7 @@ def expired_amendments(organisation: Organisation, today: datetime.date) -> Quer
     cutoff = years_before(today, MarkAmendment.RETENTION_YEARS)
     # keep_until is computed from amended_at's date in UTC (as stored), so the cutoff is too.
     moment = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=datetime.UTC)
-    return MarkAmendment.objects.filter(organisation=organisation, amended_at__lt=moment)
+    return MarkAmendment.objects.filter(NOT_HELD, organisation=organisation, amended_at__lt=moment)
 
 
 def expired_marks(organisation: Organisation, today: datetime.date) -> QuerySet:
@@ -856,17 +859,18 @@ def expired_marks(organisation: Organisation, today: datetime.date) -> QuerySet:
     from attendance.models import MarkAmendment
 
     return AttendanceMark.objects.filter(
-        organisation=organisation, date__lt=years_before(today, MarkAmendment.RETENTION_YEARS)
+        NOT_HELD, organisation=organisation, date__lt=years_before(today, MarkAmendment.RETENTION_YEARS)
     )
 
 
 def expired_registers(organisation: Organisation, today: datetime.date) -> QuerySet:
-    """Session and lesson registers dated more than six years ago (their lesson marks go with them)."""
+    """Session and lesson registers dated more than six years ago (their lesson marks go with them), but not
+    a lesson register holding a mark of a pupil under a retention hold."""
     from attendance.models import MarkAmendment
 
     return Register.objects.filter(
         organisation=organisation, date__lt=years_before(today, MarkAmendment.RETENTION_YEARS)
-    )
+    ).exclude(lesson_marks__pupil__retention_hold__gt="")
 
 
 def expired_contact_logs(organisation: Organisation, today: datetime.date) -> QuerySet:
@@ -877,6 +881,7 @@ def expired_contact_logs(organisation: Organisation, today: datetime.date) -> Qu
     if years is None:
         return ContactLog.objects.none()
     return ContactLog.objects.filter(
+        NOT_HELD,
         organisation=organisation,
         pupil__left_on__isnull=False,
         pupil__left_on__lt=years_before(today, years),

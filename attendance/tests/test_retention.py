@@ -171,3 +171,44 @@ def test_it_deletes_marks_and_registers_dated_more_than_six_years_ago_and_keeps_
     assert not LessonMark.objects.exists()
     assert rollup.differences() == []
     assert "2 mark(s) and 1 register(s) (1 lesson mark(s))" in AuditEvent.objects.get(action="delete").note
+
+
+def test_it_keeps_every_record_of_a_pupil_under_a_retention_hold(world):
+    """A hold overrides the six years and the school's period: the held pupil's old marks, amendments, lesson
+    register and contact logs stay; everyone else's go as usual."""
+    from attendance import rollup
+    from attendance.models import AttendanceMark, LessonMark, Register
+    from attendance.tests.helpers import mark
+
+    AttendanceSettings.objects.create(organisation=world.school, contact_log_years_after_leaving=2)
+    old = datetime.date(2026, 3, 9)
+    for pupil in (world.alice, world.ben):
+        pupil.left_on = datetime.date(2027, 7, 20)
+    world.alice.retention_hold = "Solicitor's letter: claim pending"
+    world.alice.save()
+    world.ben.save()
+    for pupil in (world.alice, world.ben):
+        mark(pupil, old, "AM", "I")
+        _amendment(pupil, old)
+        _contact(pupil)
+    held_lesson = Register.objects.create(
+        organisation=world.school, group=world.group_9a, date=old, session="AM", lesson="P1 Maths"
+    )
+    LessonMark.objects.create(organisation=world.school, register=held_lesson, pupil=world.alice, code="/")
+    LessonMark.objects.create(organisation=world.school, register=held_lesson, pupil=world.ben, code="/")
+    other_lesson = Register.objects.create(
+        organisation=world.school, group=world.group_9a, date=old, session="AM", lesson="P2 English"
+    )
+    LessonMark.objects.create(organisation=world.school, register=other_lesson, pupil=world.ben, code="/")
+    assert services.retention_counts(organisation=world.school, today=TODAY).marks == 1
+
+    counts = services.apply_retention(organisation=world.school, today=TODAY)
+
+    assert (counts.marks, counts.amendments, counts.contact_logs, counts.registers) == (1, 1, 1, 1)
+    assert counts.lesson_marks == 1
+    assert list(AttendanceMark.objects.values_list("pupil", flat=True)) == [world.alice.pk]
+    assert list(MarkAmendment.objects.values_list("pupil", flat=True)) == [world.alice.pk]
+    assert list(ContactLog.objects.values_list("pupil", flat=True)) == [world.alice.pk]
+    assert list(Register.objects.values_list("pk", flat=True)) == [held_lesson.pk]
+    assert LessonMark.objects.filter(register=held_lesson).count() == 2
+    assert rollup.differences() == []
