@@ -464,24 +464,20 @@ class Command(BaseCommand):
                 clients[group.pk] = self._client(tutors[group.pk], group.organisation)
         report["sustained_saves"] = self._sustained(slots, opts, lambda slot, variant: save(slot, variant))
 
-        # 6. The floor under every page: a signed-in request that does nothing (`healthz`: the session, user,
-        # second factor and roles are loaded by the middleware, then one `SELECT 1`), in one process.
-        floor_client = clients[slots[0][0].pk]
+        # 6. The floor under every page: signed-in requests that do nothing (`healthz`: the middleware loads the
+        # session, user, second factor and roles, then one `SELECT 1`), by the same tutors in as many processes.
         health = reverse("healthz")
-        run = _run([None], min(opts["seconds"], 5.0), lambda _slot, variant: floor_client.get(health))
-        report["signed_in_request_floor"] = {
-            "requests": run["saves"],
-            "per_second": round(run["saves"] / run["seconds"], 1),
-            "web_cpu_ms": round(run["web_cpu_seconds"] / run["saves"] * 1000, 2),
-            "db_cpu_ms": (
-                round(run["db_cpu_seconds"] / run["saves"] * 1000, 2)
-                if run["db_cpu_seconds"] is not None
-                else None
-            ),
-        }
+        report["signed_in_request_floor"] = self._sustained(
+            slots,
+            {**opts, "seconds": min(opts["seconds"], 5.0)},
+            lambda slot, variant: clients[slot[0].pk].get(health),
+            unit="request",
+        )
         return report
 
-    def _sustained(self, slots, opts, save) -> dict[str, Any]:
+    def _sustained(self, slots, opts, save, unit: str = "save") -> dict[str, Any]:
+        """Call `save(slot, variant)` round the slots for `--seconds`, in `--workers` processes on PostgreSQL
+        (each with its own connection and its own slots); count the calls (`<unit>s`) and their CPU."""
         seconds = opts["seconds"]
         workers = opts["workers"] if connection.vendor == "postgresql" else 1
         if workers <= 1:
@@ -503,13 +499,13 @@ class Command(BaseCommand):
         db_cpu = [r["db_cpu_seconds"] for r in results]
         return {
             "workers": workers,
-            "saves": total,
+            f"{unit}s": total,
             "seconds": round(elapsed, 2),
             "per_second": round(total / elapsed, 1),
-            # Where the time goes: CPU a save in the web process (view, middleware, the test client's small
+            # Where the time goes: CPU a call in the web process (view, middleware, the test client's small
             # share) and in its database server process (None when the server is not on this machine).
-            "web_cpu_ms_per_save": round(sum(r["web_cpu_seconds"] for r in results) / total * 1000, 2),
-            "db_cpu_ms_per_save": (
+            f"web_cpu_ms_per_{unit}": round(sum(r["web_cpu_seconds"] for r in results) / total * 1000, 2),
+            f"db_cpu_ms_per_{unit}": (
                 round(sum(db_cpu) / total * 1000, 2) if all(c is not None for c in db_cpu) else None
             ),
         }
