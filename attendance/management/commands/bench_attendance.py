@@ -30,7 +30,7 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
-from attendance import rollup
+from attendance import rollup, selectors
 from attendance.codes import CODES
 from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment, Register
 from organisations.models import Organisation
@@ -48,8 +48,8 @@ TARGETS = {
 }
 
 # The best hand-written statement for the trust list on the same database, which has the roll-up: the
-# range's whole four-week blocks plus the whole weeks either side (the bench's range is whole weeks, Monday
-# to Friday, with no weekend marks), each an index range scan, added up in one GROUP BY with HAVING.
+# range's whole four-week blocks, the whole weeks either side and the days of any part-week from the marks
+# (split as the page splits it), each an index range scan, added up in one GROUP BY with HAVING.
 HAND_SQL = """
 SELECT pupil_id, SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised) AS possible,
        SUM(present) + SUM(attending) AS attended, SUM(authorised) AS authorised, SUM(unauthorised) AS unauthorised
@@ -62,6 +62,12 @@ FROM (
   UNION ALL
   SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
   WHERE organisation_id IN ({ids}) AND span_weeks = 1 AND starts_on >= %s AND starts_on <= %s
+  UNION ALL
+  SELECT pupil_id, CASE WHEN category = 1 THEN 1 ELSE 0 END, CASE WHEN category = 2 THEN 1 ELSE 0 END,
+         CASE WHEN category = 3 THEN 1 ELSE 0 END, CASE WHEN category = 4 THEN 1 ELSE 0 END
+  FROM attendance_attendancemark
+  WHERE organisation_id IN ({ids}) AND category <= 4
+    AND ((date >= %s AND date <= %s) OR (date >= %s AND date <= %s))
 ) AS pieces
 GROUP BY pupil_id
 HAVING (SUM(authorised) + SUM(unauthorised)) * 10 >= SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised)
@@ -415,15 +421,20 @@ class Command(BaseCommand):
 
         id_list = ",".join(str(int(i)) for i in ids)
 
-        first_week, last_week = rollup.week_of(start), rollup.week_of(end)
-        blocks = rollup.whole_blocks(first_week, last_week)
-        week = datetime.timedelta(weeks=1)
-        if blocks is None:  # a short range (the smoke test): weeks only, the block and last pieces empty
-            bounds = [last_week + week, first_week, first_week, last_week + week, last_week + week, last_week]
+        # The same split of the range as the page (whole blocks, whole weeks either side, part-weeks from
+        # the marks: today's saves share a week with the range's last day unless today is a Monday).
+        split = selectors.split_range(selectors.Scope(organisation=trust, organisation_ids=ids), start, end)
+        day, week = datetime.timedelta(days=1), datetime.timedelta(weeks=1)
+        empty = [end + day, end]  # a range with nothing in it, for a piece this split does not need
+        if split.first_week is None or split.last_week is None:
+            bounds = empty * 3
+        elif split.first_block is None or split.last_block is None:
+            bounds = [*empty, split.first_week, split.last_week + week, *empty]
         else:
-            first_block, last_block = blocks
-            bounds = [first_block, last_block, first_week, first_block]
-            bounds += [last_block + datetime.timedelta(weeks=rollup.BLOCK), last_week]
+            bounds = [split.first_block, split.last_block, split.first_week, split.first_block]
+            bounds += [split.last_block + datetime.timedelta(weeks=rollup.BLOCK), split.last_week]
+        parts = [*split.parts, (end + day, end), (end + day, end)][:2]
+        bounds += [bound for part in parts for bound in part]
 
         def hand() -> int:
             with connection.cursor() as c:
