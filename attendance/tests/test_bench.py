@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from attendance.models import AttendanceMark
 from organisations.models import Organisation
@@ -35,6 +36,13 @@ def test_it_builds_a_small_trust_and_reports_every_measurement_as_json():
     assert sustained["db_cpu_ms_per_save"] is None or sustained["db_cpu_ms_per_save"] >= 0
     floor = report["signed_in_request_floor"]
     assert floor["requests"] >= 1 and floor["web_cpu_ms_per_request"] > 0
+    if connection.vendor == "postgresql":
+        writes = report["save_writes_floor"]
+        assert writes["saves"] >= 1 and (
+            writes["db_cpu_ms_per_save"] is None or writes["db_cpu_ms_per_save"] >= 0
+        )
+    else:
+        assert "save_writes_floor" not in report
     assert report["trust_persistent_count"] >= 1
     # the bench data is removed afterwards (organisations stay: the audit log refers to them)
     assert not AttendanceMark.objects.filter(organisation__slug__startswith="bench-").exists()

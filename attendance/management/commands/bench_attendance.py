@@ -31,7 +31,7 @@ from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
 from attendance import rollup, selectors
-from attendance.codes import CODES
+from attendance.codes import CODES, category_of
 from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment, Register
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
@@ -484,6 +484,17 @@ class Command(BaseCommand):
             lambda slot, variant: clients[slot[0].pk].get(health),
             unit="request",
         )
+
+        # 7. The floor under a save: the database writes of a sustained save alone (register row, the marks
+        # locked, six marks changed, six amendments, twelve roll-up rows, one audit event, commit), as prepared
+        # statements straight through the driver: no request, no ORM. PostgreSQL only (the target's engine).
+        if connection.vendor == "postgresql":
+            writes = _save_writes(today, members, {gid: user.pk for gid, user in tutors.items()})
+            saved = set(
+                Register.objects.filter(date=today, group__in=groups).values_list("group_id", "session")
+            )
+            taken = [slot for slot in slots if (slot[0].pk, slot[1]) in saved]
+            report["save_writes_floor"] = self._sustained(taken, opts, writes)
         return report
 
     def _sustained(self, slots, opts, save, unit: str = "save") -> dict[str, Any]:
@@ -520,6 +531,98 @@ class Command(BaseCommand):
                 round(sum(db_cpu) / total * 1000, 2) if all(c is not None for c in db_cpu) else None
             ),
         }
+
+
+_FLOOR_SQL = {
+    "register": "INSERT INTO attendance_register (organisation_id, group_id, date, session, lesson, version, "
+    "taken_at, taken_by_id) VALUES (%s, %s, %s, %s, '', 1, %s, %s) ON CONFLICT (group_id, date, session, lesson) "
+    "DO UPDATE SET version = attendance_register.version + 1 RETURNING id",
+    "held": "SELECT id, pupil_id, code, category FROM attendance_attendancemark "
+    "WHERE date = %s AND session = %s AND pupil_id = ANY(%s) FOR UPDATE",
+    "marks": "UPDATE attendance_attendancemark AS m SET code = v.code, category = v.category, minutes_late = NULL, "
+    "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::smallint[]) "
+    "AS v(id, code, category) WHERE m.id = v.id",
+    "amendments": "INSERT INTO attendance_markamendment (organisation_id, pupil_id, date, session, original_code, "
+    "new_code, amended_by_id, amended_at, reason) SELECT %s, p, %s, %s, o, n, %s, %s, 'bench' "
+    "FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[]) AS v(p, o, n)",
+    "rollup": "INSERT INTO attendance_attendancerollup (organisation_id, pupil_id, span_weeks, starts_on, present, "
+    "attending, authorised, unauthorised) SELECT %s, * FROM UNNEST(%s::bigint[], %s::smallint[], %s::date[], "
+    "%s::smallint[], %s::smallint[], %s::smallint[], %s::smallint[]) ON CONFLICT (pupil_id, span_weeks, starts_on) "
+    "DO UPDATE SET present = attendance_attendancerollup.present + excluded.present, "
+    "attending = attendance_attendancerollup.attending + excluded.attending, "
+    "authorised = attendance_attendancerollup.authorised + excluded.authorised, "
+    "unauthorised = attendance_attendancerollup.unauthorised + excluded.unauthorised",
+    "audit": "INSERT INTO audit_auditevent (organisation_id, actor_id, actor_label, action, object_type, object_id, "
+    "object_repr, changes, note, at) VALUES (%s, %s, 'bench', 'update', 'attendance.Register', %s, 'register', "
+    "'{}', 'register saved', %s)",
+}
+
+
+def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: dict[int, int]):
+    """A callable doing a sustained save's database writes and nothing else (the floor under a save).
+
+    Each call moves the register's three `N`s one pupil along, as a sustained save does: six marks change.
+    """
+    week, block = rollup.week_of(today), rollup.block_of(today)
+
+    def writes(slot: tuple[Group, str], variant: int = 0) -> int:
+        group, session = slot
+        org, actor, pupils = group.organisation_id, tutors[group.pk], members[group.pk]
+        raw = connection.connection  # psycopg: Django's cursors bind client-side and cannot prepare
+        now = timezone.now()
+        with transaction.atomic():
+            register = raw.execute(
+                _FLOOR_SQL["register"], [org, group.pk, today, session, now, actor], prepare=True
+            ).fetchone()[0]
+            held = {
+                p: (pk, code, cat)
+                for pk, p, code, cat in raw.execute(
+                    _FLOOR_SQL["held"], [today, session, pupils], prepare=True
+                )
+            }
+            order = {pupil: i for i, pupil in enumerate(pupils)}
+            absent = {order[p] for p, (_, code, _) in held.items() if code == "N"}
+            now_absent = {(i - 1) % len(pupils) for i in absent}
+            present = "/" if session == "AM" else "\\"
+            changed = [
+                (p, *held[p], "N" if order[p] in now_absent else present)
+                for p in pupils
+                if p in held and (order[p] in absent) != (order[p] in now_absent)
+            ]
+            news = [int(category_of(new)) for *_, new in changed]
+            raw.execute(
+                _FLOOR_SQL["marks"],
+                [actor, now, [c[1] for c in changed], [c[4] for c in changed], news],
+                prepare=True,
+            )
+            raw.execute(
+                _FLOOR_SQL["amendments"],
+                [
+                    org,
+                    today,
+                    session,
+                    actor,
+                    now,
+                    [c[0] for c in changed],
+                    [c[2] for c in changed],
+                    [c[4] for c in changed],
+                ],
+                prepare=True,
+            )
+            rows = []
+            for (pupil, _, _, old, _), new in zip(changed, news, strict=True):
+                counts = [0, 0, 0, 0]
+                counts[old - 1] -= 1
+                counts[new - 1] += 1
+                rows += [(pupil, rollup.WEEK, week, *counts), (pupil, rollup.BLOCK, block, *counts)]
+            rows.sort()
+            raw.execute(
+                _FLOOR_SQL["rollup"], [org, *(list(c) for c in zip(*rows, strict=True))], prepare=True
+            )
+            raw.execute(_FLOOR_SQL["audit"], [org, actor, str(register), now], prepare=True)
+        return len(changed)
+
+    return writes
 
 
 def _backend_cpu_seconds() -> float | None:
