@@ -22,8 +22,10 @@ from pastoral.testing.personas import SchoolWorld, build_school_world
 from qualifications import services
 from qualifications.models import Cluster, Edition, SafeguardingTraining, TrainingDay
 
-TODAY = datetime.date(2026, 11, 23)
-FIRST_DAY = datetime.date(2026, 12, 3)  # every cluster() here trains first on 3 December 2026
+# Dates move with the real date: views use today, so a pinned date rots (a first training day "ahead" passes).
+TODAY = timezone.localdate()
+FIRST_DAY = TODAY + datetime.timedelta(days=10)  # every cluster() here trains first ten days from today
+FIRST_DAY_STARTS_AT = timezone.make_aware(datetime.datetime.combine(FIRST_DAY, datetime.time(9, 30)))
 
 
 @dataclass
@@ -70,8 +72,8 @@ def cluster(edition: Edition, level: int, name: str, model: str = "original", ca
         organisation=edition.organisation,
         cluster=c,
         term="autumn",
-        starts_at=timezone.make_aware(datetime.datetime(2026, 12, 3, 9, 30)),
-        ends_at=timezone.make_aware(datetime.datetime(2026, 12, 3, 16, 0)),
+        starts_at=FIRST_DAY_STARTS_AT,
+        ends_at=timezone.make_aware(datetime.datetime.combine(FIRST_DAY, datetime.time(16, 0))),
     ).modules.set(edition.levels.get(number=level).modules.all()[:2])
     return c
 
