@@ -77,7 +77,7 @@ def retention_cutoff(organisation: Any, today: datetime.date) -> datetime.dateti
 def about_held_pupils() -> Q:
     """Events about a pupil under a retention hold (`Pupil.retention_hold`): the pupil's own record, and any record
     with a foreign key to the pupil (a mark, a contact log, a plan, an incident link…), found by its id while it
-    exists and by the pupil id in the event's changes (kept on its creation and deletion) once it is gone.
+    exists and, once it is gone, by the pupil id in the changes of any event about it (its creation, its deletion).
     Records further down (a plan's targets, an incident itself) name no pupil and are not matched."""
     held = list(Pupil.objects.exclude(retention_hold="").values_list("pk", flat=True))
     if not held:
@@ -92,11 +92,14 @@ def about_held_pupils() -> Q:
                 .annotate(object_id_text=Cast("pk", CharField()))
                 .values("object_id_text")
             )
-            about |= Q(object_type=model._meta.label) & (
-                Q(object_id__in=rows)
-                | Q(**{f"changes__{field.attname}__0__in": held})
-                | Q(**{f"changes__{field.attname}__1__in": held})
-            )
+            # Once the record is gone, its creation's or deletion's event still names the pupil: every event
+            # about that record id stays (its updates and reads name no pupil).
+            named = AuditEvent.objects.filter(
+                Q(**{f"changes__{field.attname}__0__in": held})
+                | Q(**{f"changes__{field.attname}__1__in": held}),
+                object_type=model._meta.label,
+            ).values("object_id")
+            about |= Q(object_type=model._meta.label) & (Q(object_id__in=rows) | Q(object_id__in=named))
     return about
 
 

@@ -75,7 +75,8 @@ def test_it_uses_the_period_the_organisation_set(world):
 
 def test_it_keeps_the_events_about_a_pupil_under_a_retention_hold(world):
     """Events about a held pupil stay: the pupil's record, a record that names the pupil (while it exists, or by
-    the pupil in the changes once it is gone), a refusal with no organisation; the same for an unheld pupil go."""
+    the pupil in any of its events' changes once it is gone, its other events with it), a refusal with no
+    organisation; the same for an unheld pupil go."""
     _hold(world.alice)
     contact = PupilContact.objects.get(pupil=world.alice)
     kept = [
@@ -88,6 +89,15 @@ def test_it_keeps_the_events_about_a_pupil_under_a_retention_hold(world):
             object_type="behaviour.Suspension",
             object_id="999999",
             changes={"pupil_id": [world.alice.pk, None], "days": [2, None]},
+        ),
+        # an earlier change to that suspension names no pupil: its deletion's event does
+        _event(
+            world.school,
+            LONG_AGO - datetime.timedelta(days=30),
+            action="update",
+            object_type="behaviour.Suspension",
+            object_id="999999",
+            changes={"days": [1, 2]},
         ),
         _event(
             world.school,
@@ -117,11 +127,11 @@ def test_it_keeps_the_events_about_a_pupil_under_a_retention_hold(world):
     gone_no_organisation = _event(
         None, LONG_AGO, action="denied", object_type="people.Pupil", object_id=str(world.ben.pk)
     )
-    assert services.retention_counts(organisation=world.school, today=TODAY).held == 4
+    assert services.retention_counts(organisation=world.school, today=TODAY).held == 5
     counts = services.apply_retention(organisation=world.school, today=TODAY)
     none_counts = services.apply_retention(organisation=None, today=TODAY)
-    assert (counts.events, counts.held, none_counts.events, none_counts.held) == (3, 4, 1, 1)
-    assert _exists(*kept, kept_no_organisation) == [True] * 5
+    assert (counts.events, counts.held, none_counts.events, none_counts.held) == (3, 5, 1, 1)
+    assert _exists(*kept, kept_no_organisation) == [True] * 6
     assert _exists(*gone, gone_no_organisation) == [False] * 4
 
 
