@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditSettings
 
 
 class AuditFilterForm(forms.Form):
@@ -20,3 +20,9 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("The 'from' date must not be after the 'to' date.")
         return data
+
+
+class AuditSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AuditSettings
+        fields = ["events_years"]

@@ -3,11 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+# How long audit events are kept when a school has not chosen: six years, as attendance amendments are. Events with
+# no organisation (sign-in failures for unknown addresses, refusals before a school is known) are kept this long too.
+DEFAULT_RETENTION_YEARS = 6
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    # Only the retention job deletes events (`audit.services.apply_retention`), by a raw delete past this guard.
     def update(self, **kwargs: Any) -> int:
         raise TypeError("The audit log is append-only.")
 
@@ -69,3 +75,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit log is append-only.")
+
+
+class AuditSettings(models.Model):
+    """An organisation's choice of how long its audit events are kept (six years unless it sets another)."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="audit_settings"
+    )
+    events_years = models.PositiveSmallIntegerField(
+        "Keep audit events for (years)",
+        default=DEFAULT_RETENTION_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text=f"1 to 25 years; {DEFAULT_RETENTION_YEARS} unless you choose otherwise. The monthly retention "
+        "job deletes older events, except those about a pupil under a retention hold.",
+    )
+
+    class Meta:
+        verbose_name_plural = "audit settings"
+
+    def __str__(self) -> str:
+        return f"Audit settings for {self.organisation}"

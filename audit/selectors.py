@@ -3,11 +3,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from access.permissions import access_for
 from access.roles import AUDIT_ROLES
-from audit.models import AuditEvent
+from audit.models import DEFAULT_RETENTION_YEARS, AuditEvent, AuditSettings
+from pastoral.retention import years_before
+from people.models import Pupil
 
 
 def audit_organisation_ids(user: Any) -> set[int]:
@@ -47,3 +52,67 @@ def audit_events(
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
     return qs
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def retention_years(organisation: Any) -> int:
+    """How many years the organisation keeps its audit events (its setting, else the default); events with no
+    organisation (`organisation=None`) are kept the default."""
+    if organisation is None:
+        return DEFAULT_RETENTION_YEARS
+    years = (
+        AuditSettings.objects.filter(organisation=organisation).values_list("events_years", flat=True).first()
+    )
+    return years or DEFAULT_RETENTION_YEARS
+
+
+def retention_cutoff(organisation: Any, today: datetime.date) -> datetime.datetime:
+    """Events before this moment (local midnight, the organisation's period before today) are past retention."""
+    day = years_before(today, retention_years(organisation))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def about_held_pupils() -> Q:
+    """Events about a pupil under a retention hold (`Pupil.retention_hold`): the pupil's own record, and any record
+    with a foreign key to the pupil (a mark, a contact log, a plan, an incident link…), found by its id while it
+    exists and, once it is gone, by the pupil id in the changes of any event about it (its creation, its deletion).
+    Records further down (a plan's targets, an incident itself) name no pupil and are not matched."""
+    held = list(Pupil.objects.exclude(retention_hold="").values_list("pk", flat=True))
+    if not held:
+        return Q(pk__in=[])
+    about = Q(object_type=Pupil._meta.label, object_id__in=[str(pk) for pk in held])
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not (field.is_relation and field.related_model is Pupil):
+                continue
+            rows = (
+                model._base_manager.filter(**{f"{field.name}__in": held})
+                .annotate(object_id_text=Cast("pk", CharField()))
+                .values("object_id_text")
+            )
+            # Once the record is gone, its creation's or deletion's event still names the pupil: every event
+            # about that record id stays (its updates and reads name no pupil).
+            named = AuditEvent.objects.filter(
+                Q(**{f"changes__{field.attname}__0__in": held})
+                | Q(**{f"changes__{field.attname}__1__in": held}),
+                object_type=model._meta.label,
+            ).values("object_id")
+            about |= Q(object_type=model._meta.label) & (Q(object_id__in=rows) | Q(object_id__in=named))
+    return about
+
+
+def expired_events(organisation: Any, today: datetime.date) -> QuerySet[AuditEvent]:
+    """The organisation's events past its period (with `organisation=None`: the events with no organisation past
+    the default), those about a pupil under a retention hold left out."""
+    return AuditEvent.objects.filter(
+        organisation=organisation, at__lt=retention_cutoff(organisation, today)
+    ).exclude(about_held_pupils())
+
+
+def held_events(organisation: Any, today: datetime.date) -> QuerySet[AuditEvent]:
+    """The organisation's events past its period that stay because they are about a pupil under a hold."""
+    return AuditEvent.objects.filter(
+        about_held_pupils(), organisation=organisation, at__lt=retention_cutoff(organisation, today)
+    )

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
+from audit import selectors
 from audit.context import current_actor
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditSettings
 
 _TRACKED: dict[type[models.Model], frozenset[str]] = {}
 
@@ -139,3 +143,73 @@ def track(model: type[models.Model], exclude: tuple[str, ...] = ()) -> type[mode
     post_save.connect(_post_save, sender=model, dispatch_uid=uid + "-post")
     post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-del")
     return model
+
+
+# --- Settings and retention ---------------------------------------------------------------------
+
+
+def settings_for(organisation: Any) -> AuditSettings:
+    """The organisation's audit settings (unsaved defaults if it never chose)."""
+    found = AuditSettings.objects.filter(organisation=organisation).first()
+    return found or AuditSettings(organisation=organisation)
+
+
+def settings_save(*, actor: Any, organisation: Any, events_years: int) -> AuditSettings:
+    """Set how many years the organisation's audit events are kept (the change is itself audited)."""
+    obj = settings_for(organisation)
+    obj.events_years = events_years
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@dataclass
+class RetentionCounts:
+    organisation: Any  # None: the events that belong to no organisation
+    years: int
+    events: int = 0
+    held: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.events
+
+
+def retention_counts(*, organisation: Any, today: datetime.date | None = None) -> RetentionCounts:
+    """What the retention job would delete for an organisation today (the dry run), and what a hold keeps."""
+    today = today or timezone.localdate()
+    return RetentionCounts(
+        organisation,
+        selectors.retention_years(organisation),
+        events=selectors.expired_events(organisation, today).count(),
+        held=selectors.held_events(organisation, today).count(),
+    )
+
+
+def apply_retention(
+    *, organisation: Any, today: datetime.date | None = None, actor: Any = None
+) -> RetentionCounts:
+    """Delete the organisation's audit events older than its period (with `organisation=None`: the events with no
+    organisation, older than the default), except those about a pupil under a retention hold, in one transaction,
+    and record one audit event of the counts (new, so it stays)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        counts = retention_counts(organisation=organisation, today=today)
+        if counts.events:
+            counts.events = _delete_past_append_only_guard(selectors.expired_events(organisation, today))
+            held = f"; {counts.held} kept for pupils under a retention hold" if counts.held else ""
+            record_event(
+                action=AuditEvent.Action.DELETE,
+                actor=actor,
+                organisation_id=organisation.pk if organisation is not None else None,
+                object_type=AuditEvent._meta.label,
+                note=f"retention: {counts.events} audit event(s) older than {counts.years} year(s) (before "
+                f"{selectors.retention_cutoff(organisation, today):%Y-%m-%d}) deleted{held}",
+            )
+    return counts
+
+
+def _delete_past_append_only_guard(events: QuerySet[AuditEvent]) -> int:
+    """Delete `events` with one raw SQL delete, past `AuditEventQuerySet.delete`'s refusal. The retention job
+    (`apply_retention`) is the only caller: nothing else may remove audit events."""
+    return events._raw_delete(events.db)

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.forms import AuditFilterForm
+from audit import services
+from audit.forms import AuditFilterForm, AuditSettingsForm
 from audit.models import AuditEvent
+from audit.permissions import can_edit_settings
 from audit.selectors import audit_events, audit_organisation_ids
 from audit.services import record_event
 from pastoral.exports import export_response
@@ -84,3 +87,23 @@ def event_export(request: HttpRequest) -> HttpResponse:
         "IP address",
     ]
     return export_response(fmt, "audit-log", header, rows, title="Audit log")
+
+
+@require_http_methods(["GET", "POST"])
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    """How many years the organisation you are working in keeps its audit events."""
+    organisation = request.organisation  # type: ignore[attr-defined]  # set by access.middleware
+    if organisation is None or not can_edit_settings(request.user, organisation):
+        raise PermissionDenied
+    form = AuditSettingsForm(request.POST or None, instance=services.settings_for(organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_save(
+                actor=request.user, organisation=organisation, events_years=form.cleaned_data["events_years"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved: the period applies from the next retention run.")
+            return redirect("audit:event_list")
+    return render(request, "audit/settings.html", {"form": form, "organisation": organisation})

@@ -25,6 +25,10 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 class RetentionCommand(BaseCommand):
     """A retention job's options: nothing is deleted without --apply; --organisation narrows; --date for tests."""
 
+    # Schools, colleges and groups hold pupils' records; a job whose records every organisation has (the audit
+    # log) runs for every kind.
+    every_kind = False
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--apply", action="store_true", help="Delete (without it nothing is deleted).")
         parser.add_argument("--organisation", help="Only this organisation (its slug).")
@@ -37,16 +41,20 @@ class RetentionCommand(BaseCommand):
             raise CommandError("--date must be YYYY-MM-DD.") from exc
 
     def schools(self, options: dict[str, Any]) -> QuerySet:
-        """The schools, colleges and groups to run for, by name (one, with --organisation)."""
+        """The schools, colleges and groups (every organisation, with `every_kind`) to run for, by name (one, with
+        --organisation)."""
         from organisations.models import Organisation
 
-        schools = Organisation.objects.filter(
-            kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.COLLEGE, Organisation.Kind.GROUP]
-        ).order_by("name")
+        schools = Organisation.objects.order_by("name")
+        if not self.every_kind:
+            schools = schools.filter(
+                kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.COLLEGE, Organisation.Kind.GROUP]
+            )
         if options["organisation"]:
             schools = schools.filter(slug=options["organisation"])
             if not schools.exists():
-                raise CommandError(f"No school or college with slug {options['organisation']!r}.")
+                kind = "organisation" if self.every_kind else "school or college"
+                raise CommandError(f"No {kind} with slug {options['organisation']!r}.")
         return schools
 
     def verb(self, options: dict[str, Any]) -> str:
