@@ -73,7 +73,8 @@ class Pupil(models.Model):
         max_length=200,
         blank=True,
         help_text="A legal hold (a claim, an inquiry, a police request): say why. While this is filled in, the "
-        "retention job deletes none of the pupil's behaviour or PSP records.",
+        "retention jobs delete none of the pupil's records (attendance, behaviour, support plans) nor the audit "
+        "events about them.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
