@@ -147,6 +147,11 @@ def can_cancel_booking(user: Any, booking: Any) -> bool:
     return can_view_booking(user, booking)
 
 
+def can_send_invoice(user: Any, booking: Any) -> bool:
+    """The school's CPD coordinators and the provider's programme administrators, who may both see the invoice."""
+    return can_view_booking(user, booking)
+
+
 def can_mark_paid(user: Any, booking: Any) -> bool:
     return booking.provider_id in admin_provider_ids(user)
 

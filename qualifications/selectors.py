@@ -104,6 +104,13 @@ def unpaid_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigur
     return visible_bookings(user).filter(paid=False, amount__gt=Decimal("0"))
 
 
+def bookings_to_print() -> QuerySet[Booking]:
+    """Bookings with what their page, invoice PDF and e-mail show: school, provider, programme and booker."""
+    return Booking.objects.select_related(
+        "organisation", "provider", "cluster__level", "edition__programme", "booked_by"
+    )
+
+
 def credit_notes_to_print() -> QuerySet[CreditNote]:
     """Credit notes with what their PDF and e-mail show: the booking's school, provider, programme and booker."""
     return CreditNote.objects.select_related(

@@ -41,7 +41,7 @@ from qualifications.models import (
     TrainingDay,
 )
 from qualifications.selectors import charged_q
-from qualifications.tasks import send_booking_received, send_credit_note, send_place_available
+from qualifications.tasks import send_credit_note, send_invoice, send_place_available
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("plq-senior-2022-23.json", "plqj-junior-2025-26.json", "isqam-2023-24.json")
@@ -429,7 +429,7 @@ def create_booking(
 
     Refused (BookingRefused, with every reason) when a prerequisite fails. The fee is worked out from the
     school's memberships on the booking date and frozen on the booking. Places beyond the cluster's capacity
-    go on the waiting list, in order.
+    go on the waiting list, in order. The invoice is e-mailed to the booker once the booking commits.
     """
     on = on or timezone.localdate()
     if not places:
@@ -492,7 +492,7 @@ def create_booking(
             )
             _grant(place.participant, school, Role.PARTICIPANT, on)
             _grant(place.mentor, school, Role.MENTOR, on)
-        transaction.on_commit(lambda: send_booking_received.enqueue(booking.pk))
+        transaction.on_commit(lambda: send_invoice.enqueue(booking.pk))
     return booking, [w for c in checks for w in c.warnings]
 
 
@@ -595,6 +595,19 @@ def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | No
     booking.full_clean()
     booking.save(update_fields=["paid", "paid_on"])
     return booking
+
+
+def send_invoice_again(*, actor: Any, booking: Booking) -> None:
+    """E-mail the booking's current invoice to its booker again once the transaction commits; audited."""
+    with transaction.atomic():
+        record_event(
+            action=AuditEvent.Action.EXPORT,
+            actor=actor,
+            obj=booking,
+            organisation_id=booking.organisation_id,
+            note=f"Invoice {booking.invoice_number} e-mailed again to {booking.booked_by.email}.",
+        )
+        transaction.on_commit(lambda: send_invoice.enqueue(booking.pk, again=True))
 
 
 def invoice_lines(booking: Booking) -> list[Enrolment]:

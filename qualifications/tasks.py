@@ -1,26 +1,69 @@
-"""Background work for qualifications: the e-mails to the booking's contact (booking received, a place come free,
-credit notes), each enqueued when the transaction that caused it commits."""
+"""Background work for qualifications: the e-mails to the booking's contact (the invoice when a booking is made or
+sent again, a place come free, credit notes), each enqueued when the transaction that caused it commits."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
 from qualifications.models import Booking, Enrolment
-from qualifications.selectors import credit_notes_to_print
+from qualifications.selectors import bookings_to_print, credit_notes_to_print
+
+
+def _base_url() -> str:
+    return settings.PASTORAL_BASE_URL.rstrip("/")
+
+
+def _email_booker(
+    booking: Booking, *, subject: str, template: str, context: dict[str, Any], filename: str, pdf: bytes
+) -> bool:
+    """E-mail the booking's contact (the coordinator who booked) a plain-text body from `template`, with one PDF
+    attached. False when the booker has no e-mail address."""
+    if not booking.booked_by.email:
+        return False
+    url = _base_url() + reverse("qualifications:booking_detail", args=[booking.pk])
+    body = render_to_string(template, {"booking": booking, "booking_url": url, **context})
+    message = EmailMessage(subject=subject, body=body, to=[booking.booked_by.email])
+    message.attach(filename, pdf, "application/pdf")
+    return message.send() == 1
 
 
 @task()
-def send_booking_received(booking_id: int) -> int:
-    """Tell the coordinator who booked that the booking and its invoice number are recorded."""
-    booking = Booking.objects.select_related("booked_by", "cluster").get(pk=booking_id)
-    return send_mail(
-        subject=f"Booking {booking.invoice_number} received",
-        message=f"Your booking of {booking.enrolments.count()} place(s) on {booking.cluster} is recorded.",
-        from_email=None,
-        recipient_list=[booking.booked_by.email],
+def send_invoice(booking_id: int, again: bool = False) -> bool:
+    """E-mail a booking's invoice, its current PDF attached, to the booker: when the booking is made, or `again`
+    when the coordinator or the provider asks."""
+    # documents and services use this module (services enqueues these tasks)
+    from qualifications import services
+    from qualifications.documents import invoice_pdf
+
+    booking = bookings_to_print().filter(pk=booking_id).first()
+    if booking is None:
+        return False
+    enrolments = booking.enrolments.all()
+    subject = (
+        f"Invoice {booking.invoice_number}"
+        if again
+        else f"Booking {booking.invoice_number} received: invoice attached"
+    )
+    return _email_booker(
+        booking,
+        subject=subject,
+        template="qualifications/email/invoice.txt",
+        context={
+            "again": again,
+            "places": enrolments.count(),
+            "waiting": enrolments.filter(status=Enrolment.Status.WAITLISTED).count(),
+            "charges": services.invoice_charges(booking),
+            "credits": services.credits_total(booking),
+            "total": services.invoice_total(booking),
+        },
+        filename=f"invoice-{booking.invoice_number}.pdf",
+        pdf=invoice_pdf(booking, base_url=_base_url() + "/"),
     )
 
 
@@ -44,28 +87,17 @@ def send_credit_note(credit_note_id: int) -> bool:
     from qualifications.documents import credit_note_pdf  # documents uses services, which enqueues this task
 
     credit = credit_notes_to_print().filter(pk=credit_note_id).first()
-    if credit is None or not credit.booking.booked_by.email:
+    if credit is None:
         return False
-    booking, enrolment = credit.booking, credit.enrolment
-    given_up = "cancelled" if enrolment.status == Enrolment.Status.CANCELLED else "withdrawn"
-    base_url = settings.PASTORAL_BASE_URL.rstrip("/")
-    message = EmailMessage(
+    booking = credit.booking
+    return _email_booker(
+        booking,
         subject=f"Credit note {credit.number} against invoice {booking.invoice_number}",
-        body=(
-            f"Hello {booking.booked_by.full_name},\n\n"
-            f"{booking.provider.name} has issued credit note {credit.number} for £{credit.amount} against invoice "
-            f"{booking.invoice_number} ({booking.organisation.name}): {enrolment.participant.full_name}'s place on "
-            f"{booking.cluster} is {given_up}.\n"
-            f"Refund rule applied: {credit.rule}.\n\n"
-            "The credit note is attached as a PDF. It is also on the booking page: "
-            f"{base_url}{reverse('qualifications:booking_detail', args=[booking.pk])}\n\n"
-            f"Please quote {credit.number} and {booking.invoice_number} in any correspondence.\n"
-        ),
-        to=[booking.booked_by.email],
+        template="qualifications/email/credit_note.txt",
+        context={
+            "credit": credit,
+            "given_up": "cancelled" if credit.enrolment.status == Enrolment.Status.CANCELLED else "withdrawn",
+        },
+        filename=f"credit-note-{credit.number}.pdf",
+        pdf=credit_note_pdf(credit, base_url=_base_url() + "/"),
     )
-    message.attach(
-        f"credit-note-{credit.number}.pdf",
-        credit_note_pdf(credit, base_url=base_url + "/"),
-        "application/pdf",
-    )
-    return message.send() == 1

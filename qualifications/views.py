@@ -519,7 +519,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 refusals = error.messages
             else:
                 waiting = booking.enrolments.filter(status=Enrolment.Status.WAITLISTED).count()
-                text = f"Booking {booking.invoice_number} is made."
+                text = f"Booking {booking.invoice_number} is made; its invoice is e-mailed to you."
                 if waiting:
                     text += f" {waiting} on the waiting list: the cluster is full."
                 messages.success(request, text)
@@ -568,9 +568,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 def _fetch_booking(request: HttpRequest, pk: int, check: Any) -> Booking:
     return perms.fetch(
         request.user,
-        Booking.objects.select_related(
-            "organisation", "provider", "cluster__level", "edition__programme", "booked_by"
-        ),
+        selectors.bookings_to_print(),
         perms.booking_reach_q(request.user),
         check,
         pk=pk,
@@ -594,6 +592,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": services.invoice_total(booking),
             "can_withdraw": perms.can_withdraw_enrolment(request.user, booking),
             "can_mark_paid": perms.can_mark_paid(request.user, booking),
+            "can_send_invoice": perms.can_send_invoice(request.user, booking),
             "edition": booking.edition,
         },
     )
@@ -605,6 +604,19 @@ def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _fetch_booking(request, pk, perms.can_view_booking)
     pdf = documents.invoice_pdf(booking, base_url=request.build_absolute_uri("/"))
     return _pdf_response(pdf, f"invoice-{booking.invoice_number}.pdf")
+
+
+@require_POST
+def booking_invoice_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the booking's current invoice to its booker again."""
+    booking = _fetch_booking(request, pk, perms.can_send_invoice)
+    services.send_invoice_again(actor=request.user, booking=booking)
+    booker = booking.booked_by
+    messages.success(
+        request,
+        f"Invoice {booking.invoice_number} is being sent again to {booker.full_name} ({booker.email}).",
+    )
+    return redirect("qualifications:booking_detail", pk=booking.pk)
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -213,5 +213,6 @@ def test_it_emails_the_booker_that_the_booking_is_received_only_once_it_commits(
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     (sent,) = mail.outbox
-    assert sent.subject == f"Booking {booking.invoice_number} received" and sent.to == [w.coordinator.email]
+    assert sent.subject == f"Booking {booking.invoice_number} received: invoice attached"
+    assert sent.to == [w.coordinator.email]
     assert "2 place(s)" in sent.body

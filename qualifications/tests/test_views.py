@@ -24,12 +24,6 @@ def w():
     return build_qual_world()
 
 
-@pytest.fixture
-def booked(w):
-    booking, _ = book(w, w.isqam_online, [w.staff[0], w.staff[1]])
-    return booking
-
-
 def other_provider_admin():
     org = OrganisationFactory(name="Other Provider", kind="provider")
     user = staff_user(org, "oona@other.test", "Oona Other")
