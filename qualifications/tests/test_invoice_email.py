@@ -50,7 +50,7 @@ def test_it_emails_the_invoice_pdf_to_the_booker_once_the_booking_commits(
     (sent,) = mail.outbox
     assert sent.to == [w.coordinator.email]
     assert sent.subject == f"Booking {booking.invoice_number} received: invoice attached"
-    assert f"Invoice: {booking.invoice_number}, dated 23 November 2026" in sent.body
+    assert f"Invoice: {booking.invoice_number}, dated {TODAY:%-d %B %Y}" in sent.body
     assert "Amount due: £998.00" in sent.body and "2 place(s) on ISQAM L1 Online" in sent.body
     assert f"Please quote {booking.invoice_number} with your payment." in sent.body
     assert f"/qualifications/bookings/{booking.pk}/" in sent.body
@@ -136,7 +136,7 @@ def test_it_lets_the_admin_send_the_invoice_again_to_the_booker_with_the_amount_
     (sent,) = _invoices(booked)
     assert sent.to == [w.coordinator.email]
     assert "Places charged: £998.00" in sent.body and "Less credit notes: £499.00" in sent.body
-    assert "Amount due: £499.00" in sent.body and "Paid on 23 November 2026: thank you." in sent.body
+    assert "Amount due: £499.00" in sent.body and f"Paid on {TODAY:%-d %B %Y}: thank you." in sent.body
     assert "Please quote" not in sent.body
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, actor=w.admin).count() == 1
 
