@@ -63,15 +63,20 @@ FROM (
   SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
   WHERE organisation_id IN ({ids}) AND span_weeks = 1 AND starts_on >= %s AND starts_on <= %s
   UNION ALL
-  SELECT pupil_id, CASE WHEN category = 1 THEN 1 ELSE 0 END, CASE WHEN category = 2 THEN 1 ELSE 0 END,
-         CASE WHEN category = 3 THEN 1 ELSE 0 END, CASE WHEN category = 4 THEN 1 ELSE 0 END
-  FROM attendance_attendancemark
-  WHERE organisation_id IN ({ids}) AND category <= 4
-    AND ((date >= %s AND date <= %s) OR (date >= %s AND date <= %s))
+{part}
+  UNION ALL
+{part}
 ) AS pieces
 GROUP BY pupil_id
 HAVING (SUM(authorised) + SUM(unauthorised)) * 10 >= SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised)
 """
+
+# A part-week's marks, for HAND_SQL (its two `{part}`s: the days before the first whole week, after the last).
+HAND_SQL_PART = """
+  SELECT pupil_id, CASE WHEN category = 1 THEN 1 ELSE 0 END, CASE WHEN category = 2 THEN 1 ELSE 0 END,
+         CASE WHEN category = 3 THEN 1 ELSE 0 END, CASE WHEN category = 4 THEN 1 ELSE 0 END
+  FROM attendance_attendancemark
+  WHERE organisation_id IN ({ids}) AND category <= 4 AND date >= %s AND date <= %s"""
 
 # For reference: the same list straight from the 7.6 million marks (what the roll-up saves).
 HAND_SQL_MARKS = """
@@ -438,7 +443,7 @@ class Command(BaseCommand):
 
         def hand() -> int:
             with connection.cursor() as c:
-                c.execute(HAND_SQL.format(ids=id_list), bounds)
+                c.execute(HAND_SQL.format(ids=id_list, part=HAND_SQL_PART.format(ids=id_list)), bounds)
                 return len(c.fetchall())
 
         def hand_marks() -> int:
