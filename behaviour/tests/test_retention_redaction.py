@@ -116,7 +116,7 @@ def test_it_matches_names_in_any_case_but_only_as_whole_words(world):
     )
 
 
-def test_a_single_name_written_in_lower_case_is_left_as_an_ordinary_word(world):
+def test_it_leaves_a_single_name_written_in_lower_case_as_an_ordinary_word(world):
     """Will Wood's name goes where it is written as a name; "will" the word stays."""
     will = _leaver(world, "Will", "Wood")
     shared = _incident(
@@ -129,7 +129,7 @@ def test_a_single_name_written_in_lower_case_is_left_as_an_ordinary_word(world):
     assert _text(shared) == f"{P} threw a pen at Cleo. {P}'s parents will be phoned; {P}."
 
 
-def test_a_first_or_last_name_a_kept_pupil_shares_is_left_but_the_full_name_goes(world):
+def test_it_leaves_a_first_or_last_name_a_kept_pupil_shares_but_takes_the_full_name(world):
     """Sam Smith left, Sam Jones and Tom Smith stay: "Sam" and "Smith" alone may be theirs, so only "Sam Smith"
     goes; on an incident with Cleo only, "Sam" and "Smith" alone are his and go too."""
     sam_smith = _leaver(world, "Sam", "Smith")
@@ -153,7 +153,7 @@ def test_a_first_or_last_name_a_kept_pupil_shares_is_left_but_the_full_name_goes
     assert counts.incidents_redacted == 2
 
 
-def test_a_full_name_a_kept_pupil_shares_is_left(world):
+def test_it_leaves_a_full_name_a_kept_pupil_shares(world):
     """Two pupils named Jo Lee: the text cannot say which is meant, so the one kept keeps the name."""
     leaver = _leaver(world, "Jo", "Lee")
     kept = PupilFactory(organisation=world.school, legal_first_name="Jo", legal_last_name="Lee")
@@ -162,7 +162,7 @@ def test_a_full_name_a_kept_pupil_shares_is_left(world):
     assert _text(shared) == "Jo Lee and Jo Lee swapped coats."
 
 
-def test_a_name_the_member_of_staff_shares_is_left(world):
+def test_it_leaves_a_name_the_member_of_staff_shares(world):
     """Tess Turner left; Tess Tutor was the member of staff: "Tess" alone stays, "Turner" goes."""
     tess = _leaver(world, "Tess", "Turner")
     shared = _incident(world, tess, world.cleo, description="Tess told Cleo that Turner would wait for Tess.")
@@ -202,7 +202,7 @@ def test_it_takes_every_leavers_names_out_in_batches(world, monkeypatch):
     assert (counts.incidents_redacted, counts.shared_links) == (2, 3)
 
 
-def test_a_short_field_that_would_overflow_is_cut_and_names_no_one(world):
+def test_it_cuts_a_short_field_that_would_overflow_and_names_no_one(world):
     """The lesson field holds 100 characters: the placeholders that replace short names are cut to fit."""
     al = _leaver(world, "Al", "Li")
     shared = _incident(world, al, world.cleo, description="Fine.", lesson=("Al, " * 25).strip())
@@ -220,7 +220,7 @@ def test_it_copies_no_text_into_the_audit_log(world):
     assert AuditEvent.objects.count() == before
 
 
-def test_the_dry_run_counts_the_incidents_to_change_and_changes_nothing(world):
+def test_it_counts_the_incidents_to_change_in_the_dry_run_and_changes_nothing(world):
     """Only the incident whose text names Alice is counted, and nothing is saved."""
     named = _incident(world, world.alice, world.cleo, description="Alice Archer pushed Cleo.")
     _incident(world, world.alice, world.cleo, description="Pushing in the lunch queue.")
@@ -231,7 +231,7 @@ def test_the_dry_run_counts_the_incidents_to_change_and_changes_nothing(world):
     assert IncidentPupil.objects.filter(pupil=world.alice).count() == 2
 
 
-def test_a_failure_mid_way_leaves_the_text_and_the_links_as_they_were(world, monkeypatch):
+def test_it_leaves_the_text_and_the_links_as_they_were_after_a_failure_mid_way(world, monkeypatch):
     """The report cards' delete fails after the text is changed and the links are gone: all of it comes back."""
     shared = _incident(world, world.alice, world.cleo, description="Alice Archer pushed Cleo.")
     updated_at = Incident.objects.get(pk=shared.pk).updated_at

@@ -220,7 +220,7 @@ def test_a_shared_incident_keeps_the_other_pupils_part_and_loses_only_the_leaver
     assert cleo_suspension.incident_id == followed.pk
 
 
-def test_a_shared_incident_loses_the_leavers_name_in_the_run_and_its_audit_event_and_the_dry_run_says_so(
+def test_it_takes_the_leavers_name_out_of_a_shared_incident_and_counts_it_in_the_dry_run_and_event(
     world, alice
 ):
     """The dry run reports the incident whose text would lose Alice's name and changes nothing; the run takes her
