@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from behaviour.models import (
     Suspension,
 )
 from behaviour.permissions import visible_incidents
+from behaviour.redaction import leavers_redactor
 
 # A card is failing when the average of its most recent days' scores is below this share of full marks.
 FAILING_THRESHOLD = 0.5
@@ -164,6 +166,12 @@ def card_is_failing(card: ReportCard) -> tuple[bool, str]:
 # --- Retention ---------------------------------------------------------------------------------
 
 
+RETENTION_BATCH = 500
+# The incident's free text, where a pupil may be named (its links to pupils hold none).
+INCIDENT_TEXT_FIELDS = ("description", "actions", "lesson", "parents_contacted_how")
+PUPIL_NAME_FIELDS = ("legal_first_name", "legal_last_name", "preferred_first_name", "preferred_last_name")
+
+
 @dataclass
 class LeaversRecords:
     """A school's behaviour records that belong only to some pupils, and their part of incidents that stay."""
@@ -182,9 +190,13 @@ class LeaversCounts:
     suspensions: int = 0
     report_cards: int = 0
     report_entries: int = 0
+    incidents_redacted: int = (
+        0  # kept incidents whose text named a leaver (not in `total`: nothing is deleted)
+    )
 
     @property
     def total(self) -> int:
+        """How many records go."""
         return self.incidents + self.shared_links + self.suspensions + self.report_cards + self.report_entries
 
 
@@ -223,4 +235,49 @@ def leavers_counts(organisation: Any, pupils: QuerySet) -> LeaversCounts:
         suspensions=records.suspensions.count(),
         report_cards=records.report_cards.count(),
         report_entries=records.report_entries.count(),
+        incidents_redacted=sum(len(batch) for batch in leavers_redactions(organisation, pupils)),
     )
+
+
+def leavers_redactions(organisation: Any, pupils: QuerySet) -> Iterator[list[Incident]]:
+    """The incidents that stay for other pupils and whose free text names one of `pupils` who is leaving them, in
+    batches, each with its text as it will read once those names are taken out (not saved: see
+    `behaviour.redaction`).
+
+    The kept pupils on an incident are those linked to it and those whose suspension follows it; their names, and
+    the incident's member of staff's and recorder's, are not taken out.
+    """
+    leaving = set(leavers_records(organisation, pupils).shared_links.values_list("incident_id", "pupil_id"))
+    incident_ids = sorted({incident_id for incident_id, _ in leaving})
+    names = [f"pupil__{field}" for field in PUPIL_NAME_FIELDS]
+    for start in range(0, len(incident_ids), RETENTION_BATCH):
+        batch = incident_ids[start : start + RETENTION_BATCH]
+        leavers: defaultdict[int | None, list[Any]] = defaultdict(list)
+        kept: defaultdict[int | None, list[Any]] = defaultdict(list)
+        links = IncidentPupil.objects.filter(incident_id__in=batch).select_related("pupil")
+        for link in links.only("incident", "pupil", *names):
+            side = leavers if (link.incident_id, link.pupil_id) in leaving else kept
+            side[link.incident_id].append(link.pupil)
+        following = Suspension.objects.filter(incident_id__in=batch).exclude(pupil__in=pupils)
+        for suspension in following.select_related("pupil").only("incident", "pupil", *names):
+            kept[suspension.incident_id].append(suspension.pupil)
+        incidents = Incident.objects.filter(pk__in=batch).select_related("staff", "recorded_by")
+        redacted = []
+        for incident in incidents.only(*INCIDENT_TEXT_FIELDS, "staff__full_name", "recorded_by__full_name"):
+            redact = leavers_redactor(
+                leavers=leavers[incident.pk],
+                kept=kept[incident.pk],
+                staff_names=[incident.staff.full_name, incident.recorded_by.full_name],
+            )
+            changed = False
+            for field in INCIDENT_TEXT_FIELDS:
+                text = redact(getattr(incident, field))
+                # A placeholder longer than the name may not fit a short field: it is cut, never left longer.
+                text = text[: getattr(Incident._meta.get_field(field), "max_length", None)]
+                if text != getattr(incident, field):
+                    setattr(incident, field, text)
+                    changed = True
+            if changed:
+                redacted.append(incident)
+        if redacted:
+            yield redacted

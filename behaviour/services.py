@@ -22,7 +22,13 @@ from behaviour.models import (
     ReportEntry,
     Suspension,
 )
-from behaviour.selectors import LeaversCounts, leavers_records
+from behaviour.selectors import (
+    INCIDENT_TEXT_FIELDS,
+    RETENTION_BATCH,
+    LeaversCounts,
+    leavers_records,
+    leavers_redactions,
+)
 from behaviour.signals import report_scores_recorded
 
 INCIDENT_FIELDS = (
@@ -458,20 +464,27 @@ def category_delete(*, actor: Any, category: BehaviourCategory) -> None:
 
 # --- Retention ---------------------------------------------------------------------------------
 
-RETENTION_BATCH = 500
-
 
 def leavers_records_delete(*, organisation: Any, pupils: Any) -> LeaversCounts:
-    """Delete the behaviour records that belong only to `pupils`, and their links to incidents that stay.
+    """Delete the behaviour records that belong only to `pupils`, and their links to incidents that stay, whose
+    free text then loses their names (`selectors.leavers_redactions`).
 
-    Raw deletes, children first: the caller writes one summary audit event rather than a copy of every record
-    the school has decided to forget. Support plans call it inside their one transaction per school (behaviour
-    never decides whose records are due: the period and the holds are the caller's).
+    Raw deletes, children first, and bulk updates: the caller writes one summary audit event rather than a copy of
+    every record the school has decided to forget (an audited save would copy the text with the name into the log).
+    Support plans call it inside their one transaction per school (behaviour never decides whose records are due:
+    the period and the holds are the caller's).
     """
     records = leavers_records(organisation, pupils)
     incident_ids = list(records.incidents.values_list("pk", flat=True))
     counts = LeaversCounts()
     with transaction.atomic():
+        # Before the links go: they say which pupils on each incident are leaving it.
+        for redacted in leavers_redactions(organisation, pupils):
+            now = timezone.now()
+            for incident in redacted:
+                incident.updated_at = now
+            Incident.objects.bulk_update(redacted, [*INCIDENT_TEXT_FIELDS, "updated_at"])
+            counts.incidents_redacted += len(redacted)
         counts.shared_links = records.shared_links._raw_delete(records.shared_links.db)
         counts.suspensions = records.suspensions._raw_delete(records.suspensions.db)
         counts.report_entries = records.report_entries._raw_delete(records.report_entries.db)

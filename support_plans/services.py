@@ -658,7 +658,8 @@ def apply_retention(
                 f"{selectors.retention_years(organisation)} year(s) ago deleted: {counts.plans} PSP(s) with "
                 f"{counts.plan_records} record(s) under them, {b.incidents} incident(s), {b.suspensions} "
                 f"suspension(s) and exclusion(s), {b.report_cards} report card(s) ({b.report_entries} "
-                f"score(s)); {b.shared_links} link(s) to incidents kept for other pupils removed",
+                f"score(s)); {b.shared_links} link(s) to incidents kept for other pupils removed, and the "
+                f"leavers' names taken out of the text of {b.incidents_redacted} of those incident(s)",
             )
     return counts
 

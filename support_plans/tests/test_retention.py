@@ -61,7 +61,7 @@ def _rows() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def _incident(organisation, staff, *pupils):
+def _incident(organisation, staff, *pupils, description="Pushed in the lunch queue."):
     return behaviour.incident_create(
         actor=staff,
         organisation=organisation,
@@ -73,7 +73,7 @@ def _incident(organisation, staff, *pupils):
             "occurred_at": WHEN,
             "place": "classroom",
             "staff": staff,
-            "description": "Pushed in the lunch queue.",
+            "description": description,
         },
     )
 
@@ -220,6 +220,34 @@ def test_a_shared_incident_keeps_the_other_pupils_part_and_loses_only_the_leaver
     assert cleo_suspension.incident_id == followed.pk
 
 
+def test_it_takes_the_leavers_name_out_of_a_shared_incident_and_counts_it_in_the_dry_run_and_event(
+    world, alice
+):
+    """The dry run reports the incident whose text would lose Alice's name and changes nothing; the run takes her
+    name out, keeps Cleo's, and its one audit event says how many incidents changed."""
+    shared = _incident(
+        world.school, world.tutor, world.alice, world.cleo, description="Alice Archer pushed Cleo."
+    )
+    out = StringIO()
+    call_command("pastoral_retention", "--date", TODAY.isoformat(), stdout=out)
+    assert "the leavers' names to take out of 1 of those incident(s)" in out.getvalue()
+    assert "the leavers' names to take out of 1 incident(s) kept for other pupils." in out.getvalue()
+    shared.refresh_from_db()
+    assert shared.description == "Alice Archer pushed Cleo."
+
+    call_command("pastoral_retention", "--date", TODAY.isoformat(), "--apply", stdout=out)
+
+    assert "the leavers' names taken out of 1 incident(s) kept for other pupils." in out.getvalue()
+    shared.refresh_from_db()
+    assert shared.description == "[a former pupil] pushed Cleo."
+    event = AuditEvent.objects.get(action="delete", object_type="pastoral_retention")
+    assert (
+        "1 link(s) to incidents kept for other pupils removed, and the leavers' names taken out of the text of 1 "
+        in (event.note)
+    )
+    assert "Alice" not in event.note
+
+
 def test_it_never_deletes_the_records_of_a_pupil_under_a_retention_hold(world, alice):
     _leave(world.alice, LONG_AGO, hold="Insurance claim: keep until the solicitor says so")
     before = _rows()
@@ -250,7 +278,10 @@ def test_it_never_touches_another_schools_records(world, alice):
     call_command(
         "pastoral_retention", "--date", TODAY.isoformat(), "--organisation", "oakfield", "--apply", stdout=out
     )
-    assert "Total: 1 PSP(s), 1 incident(s), 1 suspension(s), 2 report card(s) deleted." in out.getvalue()
+    assert (
+        "Total: 1 PSP(s), 1 incident(s), 1 suspension(s), 2 report card(s) deleted; the leavers' names taken out of "
+        "0 incident(s) kept for other pupils." in out.getvalue()
+    )
     assert list(Incident.objects.all()) == [rory_incident] and list(ReportCard.objects.all()) == [rory_card]
     call_command("pastoral_retention", "--date", TODAY.isoformat(), "--apply", stdout=out)
     assert not Incident.objects.exists() and not ReportCard.objects.exists()
@@ -276,14 +307,20 @@ def test_it_writes_one_audit_event_naming_what_was_removed_and_no_copy_of_the_re
 
 def test_a_failure_mid_way_leaves_every_record_in_place(world, alice):
     """Ben stays, but his plan points at Alice's own report card: after the plans, suspensions and incidents are
-    deleted, the database refuses the card's deletion, and everything deleted before it in the run comes back."""
+    deleted and the shared incident's text has lost her name, the database refuses the card's deletion, and
+    everything changed before it in the run comes back."""
     ben_plan = open_plan(world, pupil=world.ben)
     alice_card = ReportCard.objects.get(pupil=world.alice, purpose="")
     SupportPlan.objects.filter(pk=ben_plan.pk).update(report_card=alice_card)
+    shared = _incident(
+        world.school, world.tutor, world.alice, world.cleo, description="Alice Archer pushed Cleo."
+    )
     before = _rows()
     with pytest.raises(IntegrityError):
         services.apply_retention(organisation=world.school, today=TODAY)
     assert _rows() == before
+    shared.refresh_from_db()
+    assert shared.description == "Alice Archer pushed Cleo."  # her name was taken out before the failure
     assert not AuditEvent.objects.filter(action="delete", object_type="pastoral_retention").exists()
 
 
