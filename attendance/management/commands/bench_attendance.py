@@ -494,7 +494,9 @@ class Command(BaseCommand):
         # locked, six marks changed, six amendments, twelve roll-up rows, one audit event, commit), as prepared
         # statements straight through the driver: no request, no ORM. PostgreSQL only (the target's engine).
         if connection.vendor == "postgresql":
-            writes = _save_writes(today, members, {gid: user.pk for gid, user in tutors.items()})
+            writes = _save_writes(
+                today, members, {gid: user.pk for gid, user in tutors.items() if gid is not None}
+            )
             saved = set(
                 Register.objects.filter(date=today, group__in=groups).values_list("group_id", "session")
             )
