@@ -4,6 +4,7 @@ with the other alerts and closed when scores are next recorded."""
 from __future__ import annotations
 
 import datetime
+import sys
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -50,7 +51,9 @@ def score(world, plan, on: datetime.date) -> None:
     )
 
 
-def test_it_alerts_once_on_a_plan_never_scored_since_it_started(world, django_capture_on_commit_callbacks):
+def test_it_alerts_once_on_a_plan_never_scored_since_it_started(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
     """Started on Wed 11 Nov and never scored: 9 school days to Tue 24 Nov, one alert saying so, e-mailed."""
     plan = under_way(world, world.alice, days_ago(14), monitored=True)
     enqueued = []
@@ -65,6 +68,10 @@ def test_it_alerts_once_on_a_plan_never_scored_since_it_started(world, django_ca
     assert alert.kind == Alert.Kind.NO_SCORES and alert.is_open and alert.gap_starts_on == days_ago(14)
     assert alert.reason == "No scores recorded for 9 school days since the plan started on 11 Nov"
     assert [r.args for r in enqueued if r.task.func is send_alert_email.func] == [[alert.pk]]
+    assert send_alert_email.call(alert.pk) is True  # what the worker runs
+    mail = mailoutbox[-1]
+    assert mail.to == [world.head_of_year9.email] and "no report-card scores" in mail.subject
+    assert "since the plan started on 11 Nov" in mail.body and "report card is being filled in" in mail.body
     assert list(open_alerts(world.head_of_year9)) == [alert]
 
 
@@ -104,6 +111,16 @@ def test_it_counts_school_days_not_closures_and_uses_the_schools_setting(world):
             organisation=world.school, today=TODAY + datetime.timedelta(days=8)
         )
     ] == [plan]
+
+
+def test_it_counts_plain_weekdays_when_attendance_is_not_there(world, monkeypatch):
+    """Without the attendance app the closures are not known: every weekday counts."""
+    plan = under_way(world, world.alice, days_ago(9))  # Mon 16 Nov: 6 school days, one of them closed
+    Closure.objects.create(
+        organisation=world.school, kind=Closure.Kind.INSET, starts_on=days_ago(5), ends_on=days_ago(5)
+    )
+    monkeypatch.setitem(sys.modules, "attendance.selectors", None)  # the import fails, as if not installed
+    assert [a.plan for a in services.missing_scores_check(organisation=world.school, today=TODAY)] == [plan]
 
 
 def test_it_skips_closed_finished_and_unstarted_plans(world):
