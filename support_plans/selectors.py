@@ -98,7 +98,7 @@ class ScoreGap:
 
     plan: SupportPlan
     since: datetime.date  # the last score, or the plan's start when it has never been scored
-    school_days: int  # school days since then, up to yesterday
+    days_unscored: int  # school days since then, up to yesterday
     never_scored: bool
     is_alerted: bool  # this gap already has its alert (or the plan has an open missing-scores alert)
 
@@ -107,7 +107,7 @@ class ScoreGap:
         since = f"{self.since.day} {self.since:%b}"
         if self.never_scored:
             since = f"the plan started on {since}"
-        why = f"No scores recorded for {self.school_days} school days since {since}"
+        why = f"No scores recorded for {self.days_unscored} school days since {since}"
         if self.plan.report_card_id is None:
             why += "; no report card is set up: agree the monitoring arrangements"
         return why
@@ -157,7 +157,7 @@ def score_gaps(organisation: Any, *, today: datetime.date) -> list[ScoreGap]:
                 ScoreGap(
                     plan=plan,
                     since=since,
-                    school_days=count,
+                    days_unscored=count,
                     never_scored=plan.last_scored_on is None or plan.last_scored_on < plan.starts_on,
                     is_alerted=(plan.pk, since) in alerted or plan.pk in open_ids,
                 )
