@@ -28,9 +28,11 @@ class RetentionCommand(BaseCommand):
     # Schools, colleges and groups hold pupils' records; a job whose records every organisation has (the audit
     # log) runs for every kind.
     every_kind = False
+    # The same options serve the other nightly jobs that write only with --apply (support plans' score check).
+    apply_help = "Delete (without it nothing is deleted)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--apply", action="store_true", help="Delete (without it nothing is deleted).")
+        parser.add_argument("--apply", action="store_true", help=self.apply_help)
         parser.add_argument("--organisation", help="Only this organisation (its slug).")
         parser.add_argument("--date", help="Treat this date (YYYY-MM-DD) as today.")
 

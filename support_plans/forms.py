@@ -347,4 +347,4 @@ class AlertForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = PlanSettings
-        fields = ["length_weeks", "review_weeks", "records_years_after_leaving"]
+        fields = ["length_weeks", "review_weeks", "records_years_after_leaving", "scores_gap_school_days"]

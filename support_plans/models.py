@@ -47,6 +47,13 @@ class PlanSettings(models.Model):
         help_text="Behaviour, PSP and pastoral notes are kept until the pupil leaves plus a period the school "
         "sets (IRMS): 1 to 25 years. Blank: they are never deleted. Pupils under a retention hold keep theirs.",
     )
+    scores_gap_school_days = models.PositiveSmallIntegerField(
+        "Alert when a plan has no report-card scores for more than (school days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="The nightly check raises an alert on an active plan with no scores for longer than this "
+        "(weekdays less whole-school closures), counting from the plan's start when it has never been scored.",
+    )
 
     class Meta:
         verbose_name_plural = "plan settings"
@@ -509,24 +516,44 @@ class Signature(models.Model):
 
 
 class Alert(models.Model):
-    """Between reviews, monitoring shows the plan failing: the coordinator must contact the parents."""
+    """Between reviews, monitoring needs the coordinator: the plan may be failing (contact the parents), or no
+    scores have been recorded for too long (get the report card filled in)."""
+
+    class Kind(models.TextChoices):
+        FAILING = "failing", "The plan may be failing: contact the parents"
+        NO_SCORES = "no_scores", "No scores recorded: get the report card filled in"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FAILING)
     raised_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=400)
+    # Missing scores: the last score (or the plan's start) the gap counts from, so each gap is alerted once.
+    gap_starts_on = models.DateField(null=True, blank=True)
     parents_contacted_on = models.DateField(null=True, blank=True)
     resolution = models.TextField("what was discussed with the parents", blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "gap_starts_on"],
+                condition=Q(kind="no_scores"),
+                name="alert_one_per_scores_gap",
+            ),
+            models.CheckConstraint(
+                condition=Q(parents_contacted_on__isnull=True) | Q(resolved_on__isnull=False),
+                name="alert_resolved_when_parents_contacted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Alert on {self.plan}: {self.reason[:60]}"
 
     @property
     def is_open(self) -> bool:
-        return self.parents_contacted_on is None
+        return self.resolved_on is None

@@ -49,12 +49,14 @@ def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
 
 
 @receiver(report_scores_recorded, dispatch_uid="support_plans-monitoring")
-def _on_report_scores(sender: Any, card: Any, **kwargs: Any) -> None:
-    """Between reviews: when the report card shows the plan failing, alert the coordinator."""
+def _on_report_scores(sender: Any, card: Any, date: Any, actor: Any, **kwargs: Any) -> None:
+    """Between reviews: scores resolve a missing-scores alert; when the card shows the plan failing, alert the
+    coordinator."""
     from support_plans.models import SupportPlan
-    from support_plans.services import monitoring_check
+    from support_plans.services import missing_scores_resolve, monitoring_check
 
     for plan in SupportPlan.objects.filter(report_card=card, status=SupportPlan.Status.ACTIVE):
+        missing_scores_resolve(plan=plan, actor=actor, scored_on=date)
         monitoring_check(plan=plan)
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
-from behaviour.models import IncidentPupil, ReportCard, Suspension
+from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary, school_days
+from behaviour.models import IncidentPupil, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
 from pastoral.retention import years_before
 from people.models import Pupil
@@ -82,12 +84,85 @@ def stage(plan: SupportPlan) -> str:
 
 
 def open_alerts(user: Any) -> QuerySet[Alert]:
-    """Alerts on the plans the user may see where the parents are yet to be contacted, newest first."""
+    """Open alerts (plans that may be failing, plans without scores) on the plans the user may see, newest first."""
     return (
-        Alert.objects.filter(plan__in=visible_plans(user), parents_contacted_on__isnull=True)
+        Alert.objects.filter(plan__in=visible_plans(user), resolved_on__isnull=True)
         .select_related("plan__pupil")
         .order_by("-raised_at", "-pk")
     )
+
+
+@dataclass
+class ScoreGap:
+    """An active plan with no report-card scores for more than the school's number of school days."""
+
+    plan: SupportPlan
+    since: datetime.date  # the last score, or the plan's start when it has never been scored
+    days_unscored: int  # school days since then, up to yesterday
+    never_scored: bool
+    is_alerted: bool  # this gap already has its alert (or the plan has an open missing-scores alert)
+
+    @property
+    def reason(self) -> str:
+        since = f"{self.since.day} {self.since:%b}"
+        if self.never_scored:
+            since = f"the plan started on {since}"
+        why = f"No scores recorded for {self.days_unscored} school days since {since}"
+        if self.plan.report_card_id is None:
+            why += "; no report card is set up: agree the monitoring arrangements"
+        return why
+
+
+def score_gaps(organisation: Any, *, today: datetime.date) -> list[ScoreGap]:
+    """Under-way plans at the school that have gone longer than its `scores_gap_school_days` without a score.
+
+    School days (weekdays less whole-school closures) are counted after the last score, or after the plan's
+    start, up to yesterday: today's lessons may not be scored yet. Plans past their end (the final meeting is
+    due; the report card no longer takes scores) and closed plans are left out."""
+    found = PlanSettings.objects.filter(organisation=organisation).first()
+    limit = (found or PlanSettings()).scores_gap_school_days
+    last_score = (
+        ReportEntry.objects.filter(card=OuterRef("report_card_id")).order_by("-date").values("date")[:1]
+    )
+    plans = [
+        plan
+        for plan in SupportPlan.objects.filter(
+            organisation=organisation,
+            status=SupportPlan.Status.ACTIVE,
+            starts_on__isnull=False,
+            starts_on__lt=today,
+        )
+        .annotate(last_scored_on=Subquery(last_score))
+        .select_related("pupil")
+        .order_by("pk")
+        if plan.ends_on is not None and plan.ends_on >= today
+    ]
+    if not plans:
+        return []
+    starts = {p.pk: max(d for d in (p.starts_on, p.last_scored_on) if d is not None) for p in plans}
+    days = school_days(
+        organisation=organisation,
+        start=min(starts.values()) + datetime.timedelta(days=1),
+        end=today - datetime.timedelta(days=1),
+    )
+    alerts = Alert.objects.filter(plan__in=[p.pk for p in plans], kind=Alert.Kind.NO_SCORES)
+    alerted = set(alerts.values_list("plan_id", "gap_starts_on"))
+    open_ids = set(alerts.filter(resolved_on__isnull=True).values_list("plan_id", flat=True))
+    gaps = []
+    for plan in plans:
+        since = starts[plan.pk]
+        count = len(days) - bisect.bisect_right(days, since)  # school days after `since`
+        if count > limit:
+            gaps.append(
+                ScoreGap(
+                    plan=plan,
+                    since=since,
+                    days_unscored=count,
+                    never_scored=plan.last_scored_on is None or plan.last_scored_on < plan.starts_on,
+                    is_alerted=(plan.pk, since) in alerted or plan.pk in open_ids,
+                )
+            )
+    return gaps
 
 
 def meetings_due(user: Any, today: datetime.date | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -56,11 +57,13 @@ def settings_save(
     length_weeks: int,
     review_weeks: str,
     records_years_after_leaving: int | None,
+    scores_gap_school_days: int = 5,
 ) -> PlanSettings:
     obj = settings_for(organisation)
     obj.length_weeks = length_weeks
     obj.review_weeks = ",".join(str(w) for w in review_points(review_weeks))
     obj.records_years_after_leaving = records_years_after_leaving
+    obj.scores_gap_school_days = scores_gap_school_days
     obj.full_clean()
     obj.save()
     return obj
@@ -533,17 +536,55 @@ def monitoring_check(*, plan: SupportPlan) -> Alert | None:
     if card is None:
         return None
     failing, why = card_is_failing(card)
-    if not failing or plan.alerts.filter(parents_contacted_on__isnull=True).exists():
+    open_failing = plan.alerts.filter(kind=Alert.Kind.FAILING, resolved_on__isnull=True)
+    if not failing or open_failing.exists():
         return None
     alert = _save(Alert(organisation_id=plan.organisation_id, plan=plan, reason=why[:400]))
     transaction.on_commit(lambda: send_alert_email.enqueue(alert.pk))
     return alert
 
 
+@transaction.atomic
+def missing_scores_check(*, organisation: Any, today: datetime.date) -> list[Alert]:
+    """The nightly check: alert the coordinator of each under-way plan without scores for too long, once a gap."""
+    raised = []
+    for gap in selectors.score_gaps(organisation, today=today):
+        if gap.is_alerted:
+            continue
+        alert = _save(
+            Alert(
+                organisation_id=gap.plan.organisation_id,
+                plan=gap.plan,
+                kind=Alert.Kind.NO_SCORES,
+                reason=gap.reason[:400],
+                gap_starts_on=gap.since,
+            )
+        )
+        raised.append(alert)
+    for alert in raised:
+        transaction.on_commit(partial(send_alert_email.enqueue, alert.pk))
+    return raised
+
+
+def missing_scores_resolve(*, plan: SupportPlan, actor: Any, scored_on: datetime.date) -> int:
+    """Scores were saved: the plan's open missing-scores alerts are resolved (how many)."""
+    resolved = 0
+    for alert in plan.alerts.filter(kind=Alert.Kind.NO_SCORES, resolved_on__isnull=True):
+        alert.resolved_on, alert.resolved_by = timezone.localdate(), actor
+        alert.resolution = f"Scores recorded for {scored_on.day} {scored_on:%b %Y}."
+        _save(alert)
+        resolved += 1
+    return resolved
+
+
 def alert_resolve(*, actor: Any, alert: Alert, contacted_on: datetime.date, resolution: str) -> Alert:
+    """The coordinator records the conversation with the parents; the alert closes."""
+    if alert.kind != Alert.Kind.FAILING:
+        raise ValidationError("This alert closes when scores are recorded on the report card.")
     if not resolution.strip():
         raise ValidationError({"resolution": "Say what was discussed with the parents."})
     alert.parents_contacted_on, alert.resolution, alert.resolved_by = contacted_on, resolution, actor
+    alert.resolved_on = contacted_on
     return _save(alert)
 
 

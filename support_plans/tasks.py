@@ -1,5 +1,5 @@
-"""Background work for support plans: telling the coordinator when monitoring shows a plan failing, and
-e-mailing questionnaire links."""
+"""Background work for support plans: telling the coordinator when monitoring shows a plan failing or has no
+scores, and e-mailing questionnaire links."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from audit.context import acting_as
 
 @task()
 def send_alert_email(alert_id: int) -> bool:
-    """E-mail the coordinator that the plan may be failing and the parents should be contacted."""
+    """E-mail the coordinator the alert: the plan may be failing (contact the parents), or no scores are recorded."""
     from support_plans.models import Alert
 
     alert = Alert.objects.select_related("plan__coordinator", "plan__pupil").filter(pk=alert_id).first()
@@ -24,16 +24,22 @@ def send_alert_email(alert_id: int) -> bool:
         return False
     plan = alert.plan
     pupil = f"{plan.pupil.first_name} {plan.pupil.last_name[:1]}."
-    send_mail(
-        subject=f"Pastoral Support Programme for {pupil}: please contact the parents",
-        message=(
+    if alert.kind == Alert.Kind.NO_SCORES:
+        subject = f"Pastoral Support Programme for {pupil}: no report-card scores"
+        message = (
+            f"The Pastoral Support Programme for {pupil} has no monitoring scores:\n{alert.reason}.\n\n"
+            "Without scores the plan cannot be reviewed on evidence. Please check with the key member of staff that "
+            "the report card is being filled in. The alert closes when scores are next recorded: "
+            f"{reverse('support_plans:plan_detail', args=[plan.pk])}\n"
+        )
+    else:
+        subject = f"Pastoral Support Programme for {pupil}: please contact the parents"
+        message = (
             f"Monitoring suggests the Pastoral Support Programme for {pupil} may be failing:\n{alert.reason}.\n\n"
             "The guidance asks the coordinator to contact the parents or carers between reviews to discuss options. "
             f"Record the conversation on the plan: {reverse('support_plans:alert_resolve', args=[alert.pk])}\n"
-        ),
-        from_email=None,
-        recipient_list=[plan.coordinator.email],
-    )
+        )
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[plan.coordinator.email])
     return True
 
 

@@ -729,6 +729,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _child(request, Alert, pk)
+    if alert.kind != Alert.Kind.FAILING:  # closes itself when scores are recorded: nothing to record here
+        return redirect("support_plans:plan_detail", pk=alert.plan_id)
     form = AlertForm(
         request.POST or None, instance=alert, initial={"parents_contacted_on": timezone.localdate()}
     )

@@ -38,12 +38,20 @@ def open_plan(world: Any, pupil: Any = None, coordinator: Any = None) -> Support
     )
 
 
-def started_plan(world: Any, held_on: datetime.date | None = None) -> SupportPlan:
-    """A plan with one target and its initial meeting recorded."""
-    plan = open_plan(world)
-    services.target_add(actor=world.head_of_year9, plan=plan, data=smart())
+def started_plan(
+    world: Any, held_on: datetime.date | None = None, pupil: Any = None, actor: Any = None
+) -> SupportPlan:
+    """A plan with one target and its initial meeting recorded (Alice's, run by the head of year, unless told)."""
+    actor = actor or world.head_of_year9
+    plan = services.plan_open(
+        actor=actor,
+        pupil=pupil or world.alice,
+        coordinator=actor,
+        reason="Two suspensions this term for defiance; at risk of permanent exclusion.",
+    )
+    services.target_add(actor=actor, plan=plan, data=smart())
     services.meeting_record(
-        actor=world.head_of_year9,
+        actor=actor,
         plan=plan,
         kind=Meeting.Kind.INITIAL,
         held_on=held_on or timezone.localdate() - datetime.timedelta(weeks=12),

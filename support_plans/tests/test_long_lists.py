@@ -45,7 +45,11 @@ def test_it_shows_a_few_alerts_on_the_dashboard_and_pages_through_them_all(world
         Alert(organisation=world.school, plan=plan, reason=f"Failing, week {n}") for n in range(PER_PAGE + 1)
     )
     Alert.objects.create(
-        organisation=world.school, plan=plan, reason="Resolved", parents_contacted_on=timezone.localdate()
+        organisation=world.school,
+        plan=plan,
+        reason="Resolved",
+        parents_contacted_on=timezone.localdate(),
+        resolved_on=timezone.localdate(),
     )
     client = client_for(world.head_of_year9)
     dashboard = client.get(reverse("support_plans:dashboard"))

@@ -287,10 +287,12 @@ def test_it_shows_the_dashboard_with_reviews_due_and_the_outcomes_chart_data(wor
     assert response.status_code == 200 and "Alice Archer" in body and "Overdue" in body
     assert 'id="psp-outcomes-data"' not in body  # nothing closed yet
     settings_page = client_for(world.senior).post(
-        reverse("support_plans:settings_edit"), {"length_weeks": 16, "review_weeks": "8"}
+        reverse("support_plans:settings_edit"),
+        {"length_weeks": 16, "review_weeks": "8", "scores_gap_school_days": 5},
     )
     assert settings_page.status_code == 302
     bad = client_for(world.senior).post(
-        reverse("support_plans:settings_edit"), {"length_weeks": 12, "review_weeks": "4,14"}
+        reverse("support_plans:settings_edit"),
+        {"length_weeks": 12, "review_weeks": "4,14", "scores_gap_school_days": 5},
     )
     assert "before the final meeting" in bad.content.decode()

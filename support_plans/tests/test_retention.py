@@ -328,12 +328,24 @@ def test_the_office_sets_the_period_on_the_psp_settings_page_and_it_is_validated
     url = reverse("support_plans:settings_edit")
     for bad in ("0", "26", "two"):
         response = client_for(world.admin).post(
-            url, {"length_weeks": 12, "review_weeks": "4,8", "records_years_after_leaving": bad}
+            url,
+            {
+                "length_weeks": 12,
+                "review_weeks": "4,8",
+                "records_years_after_leaving": bad,
+                "scores_gap_school_days": 5,
+            },
         )
         assert response.status_code == 200 and response.context["form"].errors["records_years_after_leaving"]
     assert PlanSettings.objects.get(organisation=world.school).records_years_after_leaving == 2
     response = client_for(world.admin).post(
-        url, {"length_weeks": 12, "review_weeks": "4,8", "records_years_after_leaving": "6"}
+        url,
+        {
+            "length_weeks": 12,
+            "review_weeks": "4,8",
+            "records_years_after_leaving": "6",
+            "scores_gap_school_days": 5,
+        },
     )
     assert response.status_code == 302
     assert PlanSettings.objects.get(organisation=world.school).records_years_after_leaving == 6
