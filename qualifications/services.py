@@ -628,7 +628,9 @@ def send_payment_reminder(*, actor: Any, booking: Booking, today: datetime.date 
     commits; records when it was sent and audits it. Refused (ValidationError) unless the invoice is overdue."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("booked_by").get(pk=booking.pk)
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("booked_by").get(pk=booking.pk)
+        )
         if not is_overdue(booking, today=today):
             raise ValidationError(
                 f"Invoice {booking.invoice_number} is not overdue (paid, nothing owed, or not yet due), "

@@ -103,6 +103,8 @@ def test_it_accepts_only_whole_days_from_0_to_120_on_the_edition(w):
     assert w.isqam.payment_terms_days == 0
     booking, _ = book(w, w.isqam_online, [w.staff[0]])
     assert booking.due_on == TODAY
+    page = client.get(reverse("qualifications:booking_detail", args=[booking.pk])).content.decode()
+    assert f"Due {TODAY:%-d %B %Y}</strong> (payment on receipt)" in page
 
 
 def test_it_states_the_due_date_on_the_invoice_its_email_and_the_booking_page(
