@@ -188,6 +188,7 @@ def enrol(
         is_member=True,
         fee_per_place=Decimal("625.00"),
         invoice_number=f"PF-{edition.pk}-{next(_invoice):06d}-{participant.pk}",
+        due_on=edition.academic_year.starts_on + datetime.timedelta(days=edition.payment_terms_days),
     )
     return Enrolment.objects.create(
         organisation=school,

@@ -139,12 +139,14 @@ class EditionForm(forms.ModelForm):
             "booking_note",
             "refund_before_start_percent",
             "refund_after_start_percent",
+            "payment_terms_days",
             "is_published",
         ]
         widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
         labels = {
             "refund_before_start_percent": "Refund on withdrawal or cancellation before the first training day (% of the fee)",
             "refund_after_start_percent": "Refund on withdrawal or cancellation on or after the first training day (% of the fee)",
+            "payment_terms_days": "Payment terms (days from the invoice date, 0 to 120)",
         }
 
 

@@ -17,6 +17,8 @@ from django.db.models import Q
 
 from organisations.models import AcademicYear, Organisation
 
+DEFAULT_PAYMENT_TERMS_DAYS = 30
+
 
 def new_token() -> str:
     """An unguessable token for a calendar feed URL."""
@@ -116,6 +118,12 @@ class Edition(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Share of the fee credited when an invoiced place is withdrawn or cancelled on or after the first "
         "training day.",
+    )
+    # Set by the provider with its fees; frozen on each booking when it is invoiced.
+    payment_terms_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_PAYMENT_TERMS_DAYS,
+        validators=[MaxValueValidator(120)],
+        help_text="Days from the invoice date to pay (0 for payment on receipt).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -415,8 +423,16 @@ class Booking(models.Model):
     fee_per_place = models.DecimalField(max_digits=8, decimal_places=2)
     invoice_number = models.CharField(max_length=30, unique=True)
     purchase_order = models.CharField(max_length=50, blank=True)
+    # Frozen from the edition when the booking is invoiced: changing the terms later moves no due date.
+    payment_terms_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_PAYMENT_TERMS_DAYS, validators=[MaxValueValidator(120)]
+    )
+    due_on = models.DateField(help_text="The invoice date plus the payment terms.")
     paid = models.BooleanField(default=False)
     paid_on = models.DateField(null=True, blank=True)
+    last_reminder_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the booker was last sent a payment reminder."
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

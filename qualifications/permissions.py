@@ -156,6 +156,11 @@ def can_mark_paid(user: Any, booking: Any) -> bool:
     return booking.provider_id in admin_provider_ids(user)
 
 
+def can_send_payment_reminder(user: Any, booking: Any) -> bool:
+    """The provider's programme administrators, who chase the payment."""
+    return booking.provider_id in admin_provider_ids(user)
+
+
 def enrolment_q(user: Any) -> Q:
     """Places the user may see: their school's (coordinator), their provider's (admin), facilitated clusters,
     and their own as participant or mentor."""

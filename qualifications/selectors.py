@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,6 +58,7 @@ class BookingFigures(TypedDict):
     credited: Decimal
     charged: Decimal
     amount: Decimal
+    is_overdue: bool
 
 
 def _credits_for_booking() -> Subquery:
@@ -78,9 +93,13 @@ def visible_clusters(user: Any) -> QuerySet[WithAnnotations[Cluster, ClusterNumb
 
 
 def visible_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
+    return _with_figures(Booking.objects.filter(perms.booking_q(user)))
+
+
+def _with_figures(bookings: QuerySet[Booking]) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
+    """Bookings with their places, waiting list, money owed and whether they are overdue today."""
     return (
-        Booking.objects.filter(perms.booking_q(user))
-        .select_related(
+        bookings.select_related(
             "organisation", "cluster__level", "edition__programme", "edition__academic_year", "booked_by"
         )
         .annotate(
@@ -94,14 +113,48 @@ def visible_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigu
             ),
         )
         .annotate(amount=F("charged") - F("credited"))
+        .annotate(
+            is_overdue=Case(
+                When(overdue_q(timezone.localdate()), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .order_by("-created_at")
     )
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Bookings overdue on `today` (on visible_bookings()' figures): unpaid, money still owed after credit notes,
+    and past the due date frozen when they were invoiced. The same rule as services.is_overdue for one booking."""
+    return Q(paid=False, amount__gt=Decimal("0"), due_on__lt=today)
 
 
 def unpaid_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
     """Visible bookings with money owed: not paid, and charges left after credit notes. A cancelled booking can
     still owe for places given up after the refund rule stopped crediting them."""
     return visible_bookings(user).filter(paid=False, amount__gt=Decimal("0"))
+
+
+def overdue_bookings(
+    user: Any, today: datetime.date | None = None
+) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
+    """Visible unpaid bookings past their due date, the longest overdue first."""
+    return visible_bookings(user).filter(overdue_q(today or timezone.localdate())).order_by("due_on", "pk")
+
+
+def bookings_due_a_reminder(
+    *, days: int, today: datetime.date
+) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
+    """Every provider's bookings overdue by `days` days or more whose booker has had no payment reminder in the last
+    `days` days (for the invoice_reminders command), the longest overdue first."""
+    cutoff = today - datetime.timedelta(days=days)
+    return (
+        _with_figures(Booking.objects.all())
+        .filter(overdue_q(today), due_on__lte=cutoff)
+        .filter(Q(last_reminder_at__isnull=True) | Q(last_reminder_at__date__lte=cutoff))
+        .order_by("due_on", "pk")
+    )
 
 
 def bookings_to_print() -> QuerySet[Booking]:
@@ -203,13 +256,15 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
             "Places",
             "Waiting",
             "Amount",
+            "Due on",
             "Paid",
+            "Overdue",
             "Status",
         ],
     ),
     "unpaid": (
         "Unpaid invoices",
-        ["Invoice", "School", "Edition", "Cluster", "Booked on", "Amount"],
+        ["Invoice", "School", "Edition", "Cluster", "Booked on", "Amount", "Due on", "Overdue"],
     ),
     "participants": (
         "Participants and mentors",
@@ -234,11 +289,24 @@ EXPORTS: dict[str, tuple[str, list[str]]] = {
 }
 
 
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def export_rows(user: Any, what: str) -> list[list[Any]]:
     if what in ("bookings", "unpaid"):
         if what == "unpaid":
             return [
-                [b.invoice_number, b.organisation.name, str(b.edition), b.cluster.name, b.booked_on, b.amount]
+                [
+                    b.invoice_number,
+                    b.organisation.name,
+                    str(b.edition),
+                    b.cluster.name,
+                    b.booked_on,
+                    b.amount,
+                    b.due_on,
+                    _yes_no(b.is_overdue),
+                ]
                 for b in unpaid_bookings(user)
             ]
         qs = visible_bookings(user).filter(status=Booking.Status.ACTIVE)
@@ -256,7 +324,9 @@ def export_rows(user: Any, what: str) -> list[list[Any]]:
                 b.places,
                 b.waiting,
                 b.amount or 0,
-                "yes" if b.paid else "no",
+                b.due_on,
+                _yes_no(b.paid),
+                _yes_no(b.is_overdue),
                 b.get_status_display(),
             ]
             for b in qs

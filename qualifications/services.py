@@ -41,7 +41,7 @@ from qualifications.models import (
     TrainingDay,
 )
 from qualifications.selectors import charged_q
-from qualifications.tasks import send_credit_note, send_invoice, send_place_available
+from qualifications.tasks import send_credit_note, send_invoice, send_invoice_reminder, send_place_available
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("plq-senior-2022-23.json", "plqj-junior-2025-26.json", "isqam-2023-24.json")
@@ -462,6 +462,8 @@ def create_booking(
             associations=quote.associations,
             fee_per_place=quote.amount,
             invoice_number=_next_invoice_number(cluster.organisation, on),
+            payment_terms_days=cluster.edition.payment_terms_days,
+            due_on=due_date(invoiced_on=on, terms_days=cluster.edition.payment_terms_days),
             purchase_order=purchase_order,
         )
         booking.full_clean()
@@ -608,6 +610,44 @@ def send_invoice_again(*, actor: Any, booking: Booking) -> None:
             note=f"Invoice {booking.invoice_number} e-mailed again to {booking.booked_by.email}.",
         )
         transaction.on_commit(lambda: send_invoice.enqueue(booking.pk, again=True))
+
+
+def due_date(*, invoiced_on: datetime.date, terms_days: int) -> datetime.date:
+    """When an invoice dated `invoiced_on` falls due under payment terms of `terms_days`."""
+    return invoiced_on + datetime.timedelta(days=terms_days)
+
+
+def is_overdue(booking: Booking, *, today: datetime.date | None = None) -> bool:
+    """Unpaid, with money still owed after credit notes, and past its due date."""
+    today = today or timezone.localdate()
+    return not booking.paid and booking.due_on < today and invoice_total(booking) > 0
+
+
+def send_payment_reminder(*, actor: Any, booking: Booking, today: datetime.date | None = None) -> Booking:
+    """E-mail the booker a payment reminder for an overdue invoice, its current PDF attached, once the transaction
+    commits; records when it was sent and audits it. Refused (ValidationError) unless the invoice is overdue."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("booked_by").get(pk=booking.pk)
+        )
+        if not is_overdue(booking, today=today):
+            raise ValidationError(
+                f"Invoice {booking.invoice_number} is not overdue (paid, nothing owed, or not yet due), "
+                "so no reminder was sent."
+            )
+        booking.last_reminder_at = timezone.now()
+        booking.save(update_fields=["last_reminder_at"])
+        record_event(
+            action=AuditEvent.Action.EXPORT,
+            actor=actor,
+            obj=booking,
+            organisation_id=booking.organisation_id,
+            note=f"Payment reminder for invoice {booking.invoice_number} (due {booking.due_on:%Y-%m-%d}) "
+            f"e-mailed to {booking.booked_by.email}.",
+        )
+        transaction.on_commit(lambda: send_invoice_reminder.enqueue(booking.pk))
+    return booking
 
 
 def invoice_lines(booking: Booking) -> list[Enrolment]:

@@ -1,5 +1,6 @@
 """Background work for qualifications: the e-mails to the booking's contact (the invoice when a booking is made or
-sent again, a place come free, credit notes), each enqueued when the transaction that caused it commits."""
+sent again, a payment reminder, a place come free, credit notes), each enqueued when the transaction that caused it
+commits."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django_tasks import task
 
 from qualifications.models import Booking, Enrolment
@@ -33,14 +35,32 @@ def _email_booker(
     return message.send() == 1
 
 
+def _email_invoice(booking: Booking, *, subject: str, template: str, context: dict[str, Any]) -> bool:
+    """E-mail the booker about the booking's invoice: its amounts (places charged, credit notes, amount due) in the
+    body and its current PDF, the download's document, attached."""
+    # documents uses services, and services enqueues these tasks
+    from qualifications import services
+    from qualifications.documents import invoice_pdf
+
+    figures = {
+        "charges": services.invoice_charges(booking),
+        "credits": services.credits_total(booking),
+        "total": services.invoice_total(booking),
+    }
+    return _email_booker(
+        booking,
+        subject=subject,
+        template=template,
+        context={**figures, **context},
+        filename=f"invoice-{booking.invoice_number}.pdf",
+        pdf=invoice_pdf(booking, base_url=_base_url() + "/"),
+    )
+
+
 @task()
 def send_invoice(booking_id: int, again: bool = False) -> bool:
     """E-mail a booking's invoice, its current PDF attached, to the booker: when the booking is made, or `again`
     when the coordinator or the provider asks."""
-    # documents and services use this module (services enqueues these tasks)
-    from qualifications import services
-    from qualifications.documents import invoice_pdf
-
     booking = bookings_to_print().filter(pk=booking_id).first()
     if booking is None:
         return False
@@ -50,7 +70,7 @@ def send_invoice(booking_id: int, again: bool = False) -> bool:
         if again
         else f"Booking {booking.invoice_number} received: invoice attached"
     )
-    return _email_booker(
+    return _email_invoice(
         booking,
         subject=subject,
         template="qualifications/email/invoice.txt",
@@ -58,12 +78,21 @@ def send_invoice(booking_id: int, again: bool = False) -> bool:
             "again": again,
             "places": enrolments.count(),
             "waiting": enrolments.filter(status=Enrolment.Status.WAITLISTED).count(),
-            "charges": services.invoice_charges(booking),
-            "credits": services.credits_total(booking),
-            "total": services.invoice_total(booking),
         },
-        filename=f"invoice-{booking.invoice_number}.pdf",
-        pdf=invoice_pdf(booking, base_url=_base_url() + "/"),
+    )
+
+
+@task()
+def send_invoice_reminder(booking_id: int) -> bool:
+    """E-mail the booker a reminder that an invoice is overdue, its current PDF attached."""
+    booking = bookings_to_print().filter(pk=booking_id).first()
+    if booking is None:
+        return False
+    return _email_invoice(
+        booking,
+        subject=f"Payment reminder: invoice {booking.invoice_number} was due on {date_format(booking.due_on, 'j F Y')}",
+        template="qualifications/email/payment_reminder.txt",
+        context={},
     )
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/invoice.pdf", views.booking_invoice, name="booking_invoice"),
     path("bookings/<int:pk>/invoice/send/", views.booking_invoice_send, name="booking_invoice_send"),
+    path("bookings/<int:pk>/reminder/send/", views.booking_reminder_send, name="booking_reminder_send"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<int:pk>/paid/", views.booking_paid, name="booking_paid"),
     path("places/<int:pk>/cancel/", views.enrolment_cancel, name="enrolment_cancel"),

@@ -548,11 +548,8 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     """A school's own bookings (CPD coordinator), or every booking of the provider (programme administrator)."""
     _require(perms.is_booker(request.user) or perms.is_programme_admin(request.user))
     show = request.GET.get("show", "")
-    qs = (
-        selectors.unpaid_bookings(request.user)
-        if show == "unpaid"
-        else selectors.visible_bookings(request.user)
-    )
+    lists = {"unpaid": selectors.unpaid_bookings, "overdue": selectors.overdue_bookings}
+    qs = lists.get(show, selectors.visible_bookings)(request.user)
     return render(
         request,
         "qualifications/booking_list.html",
@@ -578,6 +575,7 @@ def _fetch_booking(request: HttpRequest, pk: int, check: Any) -> Booking:
 @require_GET
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _fetch_booking(request, pk, perms.can_view_booking)
+    is_overdue = services.is_overdue(booking)
     enrolments = booking.enrolments.select_related(
         "participant", "mentor", "mentor_session", "safeguarding_record", "credit_note"
     )
@@ -593,6 +591,8 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_withdraw": perms.can_withdraw_enrolment(request.user, booking),
             "can_mark_paid": perms.can_mark_paid(request.user, booking),
             "can_send_invoice": perms.can_send_invoice(request.user, booking),
+            "is_overdue": is_overdue,
+            "can_remind": is_overdue and perms.can_send_payment_reminder(request.user, booking),
             "edition": booking.edition,
         },
     )
@@ -616,6 +616,24 @@ def booking_invoice_send(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"Invoice {booking.invoice_number} is being sent again to {booker.full_name} ({booker.email}).",
     )
+    return redirect("qualifications:booking_detail", pk=booking.pk)
+
+
+@require_POST
+def booking_reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the booker a payment reminder for an overdue invoice."""
+    booking = _fetch_booking(request, pk, perms.can_send_payment_reminder)
+    try:
+        services.send_payment_reminder(actor=request.user, booking=booking)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        booker = booking.booked_by
+        messages.success(
+            request,
+            f"A payment reminder for invoice {booking.invoice_number} is being sent to {booker.full_name} "
+            f"({booker.email}).",
+        )
     return redirect("qualifications:booking_detail", pk=booking.pk)
 
 
@@ -895,12 +913,16 @@ def safeguarding(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def provider_dashboard(request: HttpRequest) -> HttpResponse:
-    """Clusters against capacity, unpaid invoices and fees by edition, with exports."""
+    """Clusters against capacity, unpaid invoices (overdue ones marked; `?unpaid=overdue` for those only) and fees
+    by edition, with exports."""
     _require(perms.is_programme_admin(request.user))
     clusters = selectors.clusters_with_numbers(
         Cluster.objects.filter(organisation_id__in=perms.admin_provider_ids(request.user))
     ).order_by("-edition__academic_year__starts_on", "edition__programme__code", "level__number", "name")
-    unpaid = list(selectors.unpaid_bookings(request.user))
+    overdue_only = request.GET.get("unpaid") == "overdue"
+    unpaid = list(
+        selectors.overdue_bookings(request.user) if overdue_only else selectors.unpaid_bookings(request.user)
+    )
     return render(
         request,
         "qualifications/provider_dashboard.html",
@@ -908,6 +930,7 @@ def provider_dashboard(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, clusters),
             "unpaid": unpaid[:20],
             "unpaid_count": len(unpaid),
+            "overdue_only": overdue_only,
             "fees": selectors.fees_by_edition(request.user),
             "exports": selectors.EXPORTS,
         },

@@ -571,6 +571,7 @@ def test_it_edits_and_publishes_an_edition(w):
         "is_published": "",
         "refund_before_start_percent": "90",
         "refund_after_start_percent": "10",
+        "payment_terms_days": "30",
     }
     assert "This field is required" in client.post(url, data).content.decode()
     too_much = client.post(
