@@ -103,16 +103,18 @@ def about_held_pupils() -> Q:
     return about
 
 
-def expired_events(organisation: Any, today: datetime.date) -> QuerySet[AuditEvent]:
+def expired_events(organisation: Any, today: datetime.date, *, held: Q | None = None) -> QuerySet[AuditEvent]:
     """The organisation's events past its period (with `organisation=None`: the events with no organisation past
-    the default), those about a pupil under a retention hold left out."""
+    the default), those about a pupil under a retention hold (`held`, else `about_held_pupils()`) left out."""
     return AuditEvent.objects.filter(
         organisation=organisation, at__lt=retention_cutoff(organisation, today)
-    ).exclude(about_held_pupils())
+    ).exclude(about_held_pupils() if held is None else held)
 
 
-def held_events(organisation: Any, today: datetime.date) -> QuerySet[AuditEvent]:
+def held_events(organisation: Any, today: datetime.date, *, held: Q | None = None) -> QuerySet[AuditEvent]:
     """The organisation's events past its period that stay because they are about a pupil under a hold."""
     return AuditEvent.objects.filter(
-        about_held_pupils(), organisation=organisation, at__lt=retention_cutoff(organisation, today)
+        about_held_pupils() if held is None else held,
+        organisation=organisation,
+        at__lt=retention_cutoff(organisation, today),
     )

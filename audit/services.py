@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -170,41 +170,44 @@ class RetentionCounts:
     events: int = 0
     held: int = 0
 
-    @property
-    def total(self) -> int:
-        return self.events
 
+def retention_counts(
+    *, organisation: Any, today: datetime.date | None = None, held: Q | None = None
+) -> RetentionCounts:
+    """What the retention job would delete for an organisation today (the dry run), and what a hold keeps.
 
-def retention_counts(*, organisation: Any, today: datetime.date | None = None) -> RetentionCounts:
-    """What the retention job would delete for an organisation today (the dry run), and what a hold keeps."""
+    `held` is `selectors.about_held_pupils()` when the caller already has it (a run over many organisations)."""
     today = today or timezone.localdate()
+    held = selectors.about_held_pupils() if held is None else held
     return RetentionCounts(
         organisation,
         selectors.retention_years(organisation),
-        events=selectors.expired_events(organisation, today).count(),
-        held=selectors.held_events(organisation, today).count(),
+        events=selectors.expired_events(organisation, today, held=held).count(),
+        held=selectors.held_events(organisation, today, held=held).count(),
     )
 
 
 def apply_retention(
-    *, organisation: Any, today: datetime.date | None = None, actor: Any = None
+    *, organisation: Any, today: datetime.date | None = None, actor: Any = None, held: Q | None = None
 ) -> RetentionCounts:
     """Delete the organisation's audit events older than its period (with `organisation=None`: the events with no
     organisation, older than the default), except those about a pupil under a retention hold, in one transaction,
     and record one audit event of the counts (new, so it stays)."""
     today = today or timezone.localdate()
+    held = selectors.about_held_pupils() if held is None else held
     with transaction.atomic():
-        counts = retention_counts(organisation=organisation, today=today)
+        counts = retention_counts(organisation=organisation, today=today, held=held)
         if counts.events:
-            counts.events = _delete_past_append_only_guard(selectors.expired_events(organisation, today))
-            held = f"; {counts.held} kept for pupils under a retention hold" if counts.held else ""
+            expired = selectors.expired_events(organisation, today, held=held)
+            counts.events = _delete_past_append_only_guard(expired)
+            kept = f"; {counts.held} kept for pupils under a retention hold" if counts.held else ""
             record_event(
                 action=AuditEvent.Action.DELETE,
                 actor=actor,
                 organisation_id=organisation.pk if organisation is not None else None,
                 object_type=AuditEvent._meta.label,
                 note=f"retention: {counts.events} audit event(s) older than {counts.years} year(s) (before "
-                f"{selectors.retention_cutoff(organisation, today):%Y-%m-%d}) deleted{held}",
+                f"{selectors.retention_cutoff(organisation, today):%Y-%m-%d}) deleted{kept}",
             )
     return counts
 

@@ -190,9 +190,8 @@ class LeaversCounts:
     suspensions: int = 0
     report_cards: int = 0
     report_entries: int = 0
-    incidents_redacted: int = (
-        0  # kept incidents whose text named a leaver (not in `total`: nothing is deleted)
-    )
+    # Kept incidents whose text named a leaver (not in `total`: nothing is deleted).
+    incidents_redacted: int = 0
 
     @property
     def total(self) -> int:

@@ -57,7 +57,7 @@ def settings_save(
     length_weeks: int,
     review_weeks: str,
     records_years_after_leaving: int | None,
-    scores_gap_school_days: int = 5,
+    scores_gap_school_days: int,
 ) -> PlanSettings:
     obj = settings_for(organisation)
     obj.length_weeks = length_weeks

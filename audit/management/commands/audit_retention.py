@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from audit import services
+from audit import selectors, services
 from pastoral.retention import RetentionCommand
 
 
@@ -23,8 +23,9 @@ class Command(RetentionCommand):
         if not options["organisation"]:
             organisations.append(None)  # the events that belong to no organisation
         deleted = held = 0
+        about_held = selectors.about_held_pupils()  # the same holds for every organisation in this run
         for organisation in organisations:
-            counts = run(organisation=organisation, today=today)
+            counts = run(organisation=organisation, today=today, held=about_held)
             deleted += counts.events
             held += counts.held
             if counts.events or counts.held:
