@@ -7,6 +7,8 @@ import datetime
 import hashlib
 import random
 import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -681,8 +683,10 @@ def credential_data(certificate: Certificate, base_url: str) -> credentials.Cred
     )
 
 
-def issue_certificate(*, portfolio: Portfolio, base_url: str) -> Certificate:
-    """Issue the level's certificate (once), with its signed OB3 credential."""
+def issue_certificate(
+    *, portfolio: Portfolio, base_url: str, randbelow: Callable[[int], int] = secrets.randbelow
+) -> Certificate:
+    """Issue the level's certificate (once), with its signed OB3 credential and a random free status-list bit."""
     if portfolio.final_outcome != Outcome.SATISFACTORY:
         raise ValidationError("A certificate needs a final satisfactory outcome.")
     existing = Certificate.objects.filter(portfolio=portfolio).first()
@@ -692,11 +696,13 @@ def issue_certificate(*, portfolio: Portfolio, base_url: str) -> Certificate:
     provider = portfolio.provider
     key = signing_key(provider)
     with transaction.atomic():
-        next_index = (
-            Certificate.objects.select_for_update()
-            .filter(organisation=provider)
-            .aggregate(m=Max("status_index"))["m"]
-        )
+        # The provider's key row serialises allocation: two issues at once never draw the same free bit.
+        SigningKey.objects.select_for_update().get(pk=key.pk)
+        used = Certificate.objects.filter(organisation=provider).values_list("status_index", flat=True)
+        try:
+            status_index = credentials.draw_status_index(used, randbelow=randbelow)
+        except credentials.StatusListFull as full:
+            raise ValidationError("The provider's certificate status list is full.") from full
         cert = Certificate(
             organisation=provider,
             portfolio=portfolio,
@@ -704,7 +710,7 @@ def issue_certificate(*, portfolio: Portfolio, base_url: str) -> Certificate:
             holder_name=enrolment.participant.full_name,
             qualification=enrolment.edition.programme.name,
             level_number=enrolment.level.number,
-            status_index=(next_index + 1) if next_index is not None else 0,
+            status_index=status_index,
             issued_at=timezone.now().replace(microsecond=0),
             credential_jwt="pending",
         )
