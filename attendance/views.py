@@ -534,8 +534,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     severe = sum(1 for r in rows if r["is_severe"])
     chart = {
         "labels": [f"{w['week']:%-d %b}" for w in trend],
-        "attendance": [round((w["attendance_rate"] or 0) * 100, 2) for w in trend],
-        "absence": [round((w["absence_rate"] or 0) * 100, 2) for w in trend],
+        "attendance": [round((w["attendance_rate"] or 0) * 100, 1) for w in trend],
+        "absence": [round((w["absence_rate"] or 0) * 100, 1) for w in trend],
     }
     worst = selectors.attach_pupils(rows[:20])
     return render(

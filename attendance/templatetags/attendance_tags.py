@@ -1,4 +1,4 @@
-"""Template helpers for the register page."""
+"""Template helpers for the register and figures pages."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ def code_options(codes: Iterable[Code], selected: str) -> SafeString:
     parts = [_option("", "— not marked —", not selected)]
     parts += [_option(c.code, f"{c.code} {c.meaning}", c.code == selected) for c in codes]
     return mark_safe("".join(parts))  # noqa: S308 every part is built by format_html above
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A rate (0.9166…) as the figures pages show every rate: a percentage with one decimal (91.7%)."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
