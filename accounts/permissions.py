@@ -26,5 +26,7 @@ def visible_accounts(user: Any) -> Q:
 
 def can_view_sign_ins_of(user: Any, account: Any) -> bool:
     """Whether the user may see this person's sign-in attempts: a school administrator where they hold a role."""
-    organisation_ids = RoleAssignment.objects.current().filter(user=account).values_list("organisation_id", flat=True)
+    organisation_ids = (
+        RoleAssignment.objects.current().filter(user=account).values_list("organisation_id", flat=True)
+    )
     return any(has_role(user, SIGN_IN_WATCHERS, organisation_id) for organisation_id in set(organisation_ids))

@@ -58,7 +58,8 @@ def unknown_network_limit() -> int:
 class Refusal:
     """Why an attempt is not even checked, and how long until one would be."""
 
-    reason: str  # "network": this account from this network; "account": this account from networks not its own
+    # "network": this account from this network; "account": this account from networks not its own.
+    reason: str
     wait: datetime.timedelta
     known_network: bool = False
 
@@ -86,9 +87,7 @@ class Refusal:
         )
 
 
-def sign_in_refusal(
-    *, email: str, network: str, user: User | None, now: datetime.datetime
-) -> Refusal | None:
+def sign_in_refusal(*, email: str, network: str, user: User | None, now: datetime.datetime) -> Refusal | None:
     """Whether an attempt on `email` from `network` must wait before its password is even checked, and how long.
 
     Nothing here locks an account: each rule names a time after which the next attempt is checked again.

@@ -185,7 +185,11 @@ def account_sign_ins(request: HttpRequest, user_pk: int) -> HttpResponse:
     if (held := _second_factor_first(request)) is not None:
         return held
     account = get_for_user(
-        request.user, User.objects.all(), can_view_sign_ins_of, visible=visible_accounts(request.user), pk=user_pk
+        request.user,
+        User.objects.all(),
+        can_view_sign_ins_of,
+        visible=visible_accounts(request.user),
+        pk=user_pk,
     )
     record_event(
         action=AuditEvent.Action.READ,

@@ -163,7 +163,9 @@ CSRF_COOKIE_HTTPONLY = True
 #   LOGIN_ADDRESS_DELAY_SECONDS up to LOGIN_ADDRESS_DELAY_MAX_SECONDS; a success from that address starts it again.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("PASTORAL_LOGIN_FAILURE_LIMIT", "100"))
 if not 10 <= LOGIN_FAILURE_LIMIT <= 100:
-    raise ImproperlyConfigured("PASTORAL_LOGIN_FAILURE_LIMIT must be 10 to 100 failures an hour (ASVS: at most 100).")
+    raise ImproperlyConfigured(
+        "PASTORAL_LOGIN_FAILURE_LIMIT must be 10 to 100 failures an hour (ASVS: at most 100)."
+    )
 LOGIN_FAILURE_WINDOW_SECONDS = 60 * 60
 LOGIN_KNOWN_NETWORK_DAYS = 30
 LOGIN_ACCOUNT_PACE_FROM = 10

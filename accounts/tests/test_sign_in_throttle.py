@@ -46,7 +46,9 @@ def sign_in_from_home(world, clock) -> None:  # type: ignore[no-untyped-def]
 def most_failures_in_an_hour(email: str) -> int:
     """The largest number of failures on the account within any one hour (windows ending at each failure)."""
     times = list(
-        SignInAttempt.objects.filter(email=email, outcome=Outcome.FAILURE).order_by("at").values_list("at", flat=True)
+        SignInAttempt.objects.filter(email=email, outcome=Outcome.FAILURE)
+        .order_by("at")
+        .values_list("at", flat=True)
     )
     hour = datetime.timedelta(hours=1)
     return max((sum(1 for t in times if end - hour < t <= end) for end in times), default=0)
@@ -62,13 +64,17 @@ def test_it_lets_the_user_in_from_their_own_network_while_an_attacker_elsewhere_
         post_sign_in(attacker, world.tutor.email, WRONG, ip=attacker_address(n))
         if n % 30 == 29:
             tess = Client()
-            assert signed_in(post_sign_in(tess, world.tutor.email, ip=HOME)), f"Tess refused after {n + 1} guesses"
+            assert signed_in(post_sign_in(tess, world.tutor.email, ip=HOME)), (
+                f"Tess refused after {n + 1} guesses"
+            )
         clock.advance(seconds=30)
     failures = SignInAttempt.objects.filter(email=world.tutor.email, outcome=Outcome.FAILURE).count()
     assert failures >= 100
     assert SignInAttempt.objects.filter(email=world.tutor.email, outcome=Outcome.THROTTLED).exists()
     assert most_failures_in_an_hour(world.tutor.email) <= unknown_network_limit()
-    assert SignInAttempt.objects.filter(user=world.tutor, outcome=Outcome.SUCCESS, ip_address=HOME).count() == 9
+    assert (
+        SignInAttempt.objects.filter(user=world.tutor, outcome=Outcome.SUCCESS, ip_address=HOME).count() == 9
+    )
 
 
 def test_it_slows_an_attacker_at_one_address_with_a_growing_wait_the_form_explains(world, clock):
@@ -86,7 +92,9 @@ def test_it_slows_an_attacker_at_one_address_with_a_growing_wait_the_form_explai
         )
         assert "_auth_user_id" not in attacker.session
         clock.advance(seconds=wait)
-        assert "do not match" in post_sign_in(attacker, world.tutor.email, WRONG, ip=ATTACKER).content.decode()
+        assert (
+            "do not match" in post_sign_in(attacker, world.tutor.email, WRONG, ip=ATTACKER).content.decode()
+        )
 
 
 def test_it_keeps_one_address_to_a_handful_of_guesses_an_hour_while_the_user_signs_in(world, clock):
@@ -144,13 +152,17 @@ def test_it_keeps_the_last_tenth_of_the_hourly_ceiling_for_the_users_own_network
         services.sign_in_attempt(email=tutor, password=WRONG, ip_address=attacker_address(n), now=clock.now)
         clock.advance(seconds=1)
     assert SignInAttempt.objects.filter(email=tutor, outcome=Outcome.FAILURE).count() == 90
-    refused = services.sign_in_attempt(email=tutor, password=TEST_PASSWORD, ip_address="192.0.2.44", now=clock.now)
+    refused = services.sign_in_attempt(
+        email=tutor, password=TEST_PASSWORD, ip_address="192.0.2.44", now=clock.now
+    )
     assert refused.refusal is not None and refused.user is None
     assert datetime.timedelta(minutes=58) < refused.refusal.wait <= datetime.timedelta(hours=1)
     # Tess at home still gets in, and may mistype there until the hundredth failure of the hour …
     assert services.sign_in_attempt(email=tutor, password=TEST_PASSWORD, ip_address=HOME, now=clock.now).user
     for n in range(10):
-        services.sign_in_attempt(email=tutor, password=WRONG, ip_address=f"198.51.100.{n + 20}", now=clock.now)
+        services.sign_in_attempt(
+            email=tutor, password=WRONG, ip_address=f"198.51.100.{n + 20}", now=clock.now
+        )
     assert SignInAttempt.objects.filter(email=tutor, outcome=Outcome.FAILURE).count() == 90
     for _ in range(12):
         clock.advance(minutes=1)
@@ -167,11 +179,17 @@ def test_it_starts_a_networks_count_again_after_a_success_there(world, clock):
     """Five typos at home, a success, then five more typos are all checked at once, not made to wait."""
     tutor = world.tutor.email
     for _ in range(5):
-        assert services.sign_in_attempt(email=tutor, password=WRONG, ip_address=HOME, now=clock.now).refusal is None
+        assert (
+            services.sign_in_attempt(email=tutor, password=WRONG, ip_address=HOME, now=clock.now).refusal
+            is None
+        )
     clock.advance(seconds=30)
     assert services.sign_in_attempt(email=tutor, password=TEST_PASSWORD, ip_address=HOME, now=clock.now).user
     for _ in range(5):
-        assert services.sign_in_attempt(email=tutor, password=WRONG, ip_address=HOME, now=clock.now).refusal is None
+        assert (
+            services.sign_in_attempt(email=tutor, password=WRONG, ip_address=HOME, now=clock.now).refusal
+            is None
+        )
     assert services.sign_in_attempt(email=tutor, password=WRONG, ip_address=HOME, now=clock.now).refusal
 
 
@@ -179,8 +197,12 @@ def test_it_counts_an_ipv6_attacker_by_their_64_not_by_each_address(world, clock
     """Hopping between addresses of one IPv6 /64 does not reset the network's count."""
     tutor = world.tutor.email
     for n in range(5):
-        services.sign_in_attempt(email=tutor, password=WRONG, ip_address=f"2001:db8:5:6::{n + 1:x}", now=clock.now)
-    hop = services.sign_in_attempt(email=tutor, password=WRONG, ip_address="2001:db8:5:6:ffff::9", now=clock.now)
+        services.sign_in_attempt(
+            email=tutor, password=WRONG, ip_address=f"2001:db8:5:6::{n + 1:x}", now=clock.now
+        )
+    hop = services.sign_in_attempt(
+        email=tutor, password=WRONG, ip_address="2001:db8:5:6:ffff::9", now=clock.now
+    )
     assert hop.refusal is not None and hop.refusal.reason == "network"
     assert network_of("2001:db8:5:6:ffff::9") == "2001:db8:5:6::/64"
     assert network_of("::ffff:192.0.2.1") == "192.0.2.1"
@@ -190,7 +212,9 @@ def test_it_counts_an_ipv6_attacker_by_their_64_not_by_each_address(world, clock
 def test_it_throttles_an_address_that_is_not_an_account_alike(world, clock):
     """Guesses at an unknown e-mail address are recorded and slowed the same way (no hint that it is not an account)."""
     for _ in range(5):
-        services.sign_in_attempt(email="nobody@oakfield.test", password=WRONG, ip_address=ATTACKER, now=clock.now)
+        services.sign_in_attempt(
+            email="nobody@oakfield.test", password=WRONG, ip_address=ATTACKER, now=clock.now
+        )
     refused = services.sign_in_attempt(
         email="Nobody@Oakfield.test", password=WRONG, ip_address=ATTACKER, now=clock.now
     )
@@ -211,13 +235,17 @@ def test_it_records_every_attempt_with_time_address_and_browser(world, clock):
         Outcome.THROTTLED
     ]
     first, success = attempts[0], attempts[1]
-    assert first.ip_address == ATTACKER and first.user == world.tutor and first.at == success.at - datetime.timedelta(
-        seconds=5
+    assert (
+        first.ip_address == ATTACKER
+        and first.user == world.tutor
+        and first.at == success.at - datetime.timedelta(seconds=5)
     )
     assert first.user_agent == long_agent[:200]
     assert success.ip_address == HOME and success.user_agent == "Firefox/140.0"
     notes = list(
-        AuditEvent.objects.filter(action="login_failed", object_id=world.tutor.email).values_list("note", flat=True)
+        AuditEvent.objects.filter(action="login_failed", object_id=world.tutor.email).values_list(
+            "note", flat=True
+        )
     )
     assert len(notes) == 6 and notes[0].startswith("throttled (network)")
 
@@ -228,7 +256,9 @@ def test_it_takes_the_client_address_from_a_trusted_proxy_only(world, clock, set
 
     post_sign_in(Client(HTTP_X_FORWARDED_FOR="192.0.2.200"), world.tutor.email, WRONG, ip=ATTACKER)
     settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
-    post_sign_in(Client(HTTP_X_FORWARDED_FOR="192.0.2.200, 198.51.100.99"), world.tutor.email, WRONG, ip="127.0.0.1")
+    post_sign_in(
+        Client(HTTP_X_FORWARDED_FOR="192.0.2.200, 198.51.100.99"), world.tutor.email, WRONG, ip="127.0.0.1"
+    )
     assert list(SignInAttempt.objects.order_by("id").values_list("ip_address", flat=True)) == [
         ATTACKER,
         "198.51.100.99",
