@@ -55,12 +55,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class FailedLogin(models.Model):
-    """One failed sign-in attempt, kept to throttle guessing against an account."""
+class SignInAttempt(models.Model):
+    """One attempt to sign in with a password, whatever its outcome: the sign-in throttle counts these, the user
+    sees their own on their account page and a school administrator sees accounts under attack.
 
-    email = models.CharField(max_length=254, db_index=True)
+    Kept 90 days (`manage.py sign_in_retention`). The e-mail address is kept as typed (lower case) so attempts on
+    addresses that are not accounts are throttled alike; `user` is set when the address was an account then.
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Signed in"
+        FAILURE = "failure", "Wrong e-mail address or password"
+        THROTTLED = "throttled", "Refused: too many attempts"
+
+    email = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="sign_in_attempts"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What the throttle counts by: the IPv4 address, or the IPv6 /64 (one household or phone holds a whole /64).
+    network = models.CharField(max_length=50, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["email", "network", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.email} {self.outcome} at {self.at:%Y-%m-%d %H:%M} from {self.ip_address or 'unknown'}"

@@ -7,11 +7,13 @@ var/ is the embedded default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PASTORAL_VAR_DIR", BASE_DIR / "var"))
@@ -151,9 +153,38 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Login throttling: failures per account per hour before sign-in is refused (ASVS: at most 100).
-LOGIN_FAILURE_LIMIT = int(os.environ.get("PASTORAL_LOGIN_FAILURE_LIMIT", "20"))
+# Sign-in throttle (accounts/selectors.py `sign_in_refusal`, docs/security.md). It slows, it never locks:
+# - the ceiling: at most this many failed sign-ins per account per hour, counted over every address (ASVS: at most
+#   100); addresses the user has not signed in from in the last LOGIN_KNOWN_NETWORK_DAYS stop at nine tenths of it,
+#   so an attacker elsewhere cannot use up the user's own;
+# - from addresses the user has not used, after LOGIN_ACCOUNT_PACE_FROM failures in the hour, one attempt per
+#   (hour / that nine tenths): a cool-down of seconds, explained on the form;
+# - per account and address: LOGIN_ADDRESS_FREE_FAILURES failures, then a wait that doubles from
+#   LOGIN_ADDRESS_DELAY_SECONDS up to LOGIN_ADDRESS_DELAY_MAX_SECONDS; a success from that address starts it again.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("PASTORAL_LOGIN_FAILURE_LIMIT", "100"))
+if not 10 <= LOGIN_FAILURE_LIMIT <= 100:
+    raise ImproperlyConfigured(
+        "PASTORAL_LOGIN_FAILURE_LIMIT must be 10 to 100 failures an hour (ASVS: at most 100)."
+    )
 LOGIN_FAILURE_WINDOW_SECONDS = 60 * 60
+LOGIN_KNOWN_NETWORK_DAYS = 30
+LOGIN_ACCOUNT_PACE_FROM = 10
+LOGIN_ADDRESS_FREE_FAILURES = 5
+LOGIN_ADDRESS_DELAY_SECONDS = 30
+LOGIN_ADDRESS_DELAY_MAX_SECONDS = 15 * 60
+# Sign-in attempts (time, address, browser) are deleted after this many days by `manage.py sign_in_retention`.
+SIGN_IN_ATTEMPT_RETENTION_DAYS = 90
+# A school administrator's "Accounts under attack" lists accounts with at least this many failures in a day.
+SIGN_IN_ALERT_FAILURES = 10
+
+# The client's address is REMOTE_ADDR. Behind a reverse proxy, list the proxies' addresses or networks here
+# (comma-separated): when REMOTE_ADDR is one of them, the right-most X-Forwarded-For entry that is not a listed
+# proxy is the client. X-Forwarded-For is never read otherwise (anyone can send one).
+TRUSTED_PROXIES = [
+    ipaddress.ip_network(p.strip(), strict=False)
+    for p in os.environ.get("PASTORAL_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
 
 OTP_TOTP_ISSUER = "Pastoral"
 

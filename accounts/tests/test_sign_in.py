@@ -1,4 +1,4 @@
-"""Signing in: passwords, throttling, the second factor, session lifetime."""
+"""Signing in: passwords, the second factor, session lifetime (the throttle: test_sign_in_throttle.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -53,16 +53,6 @@ def test_it_refuses_a_wrong_password_with_a_clear_message_and_records_it(world):
     response = sign_in(Client(), world.tutor.email, "wrong-password-here")
     assert "do not match an account" in response.content.decode()
     assert AuditEvent.objects.filter(action="login_failed", object_id=world.tutor.email).exists()
-
-
-@override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_it_throttles_an_account_after_repeated_failures(world):
-    client = Client()
-    for _ in range(3):
-        sign_in(client, world.tutor.email, "wrong-password-here")
-    response = sign_in(client, world.tutor.email)  # even the right password is refused for now
-    assert "Too many failed attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
 
 
 def test_it_holds_a_dsl_at_the_second_factor_until_a_valid_code(world):

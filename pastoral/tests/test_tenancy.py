@@ -10,7 +10,7 @@ from organisations.models import Organisation
 # Tables that belong to no single organisation, and why.
 NOT_TENANT_OWNED = {
     "accounts.User": "a person may work in several organisations",
-    "accounts.FailedLogin": "sign-in throttling happens before any organisation is known",
+    "accounts.SignInAttempt": "a sign-in attempt comes before any organisation is known, and a person may work in several",
     "organisations.Organisation": "the tenant itself",
     "organisations.AcademicYear": "shared reference data (1 September to 31 August)",
 }
