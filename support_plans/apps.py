@@ -22,6 +22,12 @@ class SupportPlansConfig(AppConfig):
             models.TargetProgress,
             models.Signature,
             models.Alert,
+            models.PlannedMeeting,
+            models.Invitation,
+            models.HomeContact,
+            models.PlanDocument,
+            models.CommunicationPassport,
+            models.PlanAction,
         ):
             track(model)
         track(models.SecureLink, exclude=("token_hash",))
