@@ -25,10 +25,10 @@ class SupportPlansConfig(AppConfig):
             models.PlannedMeeting,
             models.Invitation,
             models.HomeContact,
-            models.PlanDocument,
             models.CommunicationPassport,
             models.PlanAction,
         ):
             track(model)
         track(models.SecureLink, exclude=("token_hash",))
+        track(models.PlanDocument, exclude=("file",))  # the stored name says nothing; the original name is kept
         from . import registrations  # noqa: F401

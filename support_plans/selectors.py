@@ -528,9 +528,10 @@ def arranged_for(plan: SupportPlan, kind: str, planned_id: str) -> PlannedMeetin
 
 def arrangements_context(plan: SupportPlan, *, today: datetime.date) -> dict[str, Any]:
     """The plan page's sections for arranged meetings, home–school contact, documents and the checklist."""
-    actions = list(plan.actions.select_related("owner", "done_by"))
-    for action in actions:
-        action.overdue = action.is_overdue(today)
+    actions = [
+        {"action": action, "overdue": action.is_overdue(today)}
+        for action in plan.actions.select_related("owner", "done_by")
+    ]
     return {
         "arranged": list(planned_meetings(plan)),
         "invitable": {party.pk for party, _ in invitees(plan)},

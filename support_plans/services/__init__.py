@@ -685,8 +685,8 @@ def apply_retention(
             return RetentionCounts(organisation)
         counts = RetentionCounts(organisation, pupils=selectors.with_records(pupils).count())
         plans = selectors.plans_of(organisation, pupils)
-        files = [d.file.name for d in PlanDocument.objects.filter(plan__in=plans.values("pk"))]
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+        files = [str(d.file.name) for d in PlanDocument.objects.filter(plan__in=plans.values("pk"))]
+        transaction.on_commit(partial(_delete_files, files))
         for records in selectors.plan_records(plans):
             counts.plan_records += records._raw_delete(records.db)
         counts.plans = plans._raw_delete(plans.db)
@@ -707,6 +707,11 @@ def apply_retention(
                 f"leavers' names taken out of the text of {b.incidents_redacted} of those incident(s)",
             )
     return counts
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _check_nothing_points_at_deleted_rows() -> None:
