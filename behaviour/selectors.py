@@ -134,6 +134,30 @@ def card_days(card: ReportCard) -> list[dict[str, Any]]:
     return days
 
 
+def card_weeks(card: ReportCard) -> list[dict[str, Any]]:
+    """Each week of a card (Monday to Sunday) with each target's average score and the week's share of full
+    marks: what a parent following the plan from home sees."""
+    totals: dict[datetime.date, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for date, index, score in card.entries.values_list("date", "target_index", "score"):
+        totals[date - datetime.timedelta(days=date.weekday())][index].append(score)
+    weeks = []
+    for monday in sorted(totals):
+        by_target = totals[monday]
+        scores = [score for values in by_target.values() for score in values]
+        weeks.append(
+            {
+                "week_of": monday,
+                "targets": [
+                    (sum(by_target[i]) / len(by_target[i])) if by_target.get(i) else None
+                    for i in range(len(card.targets))
+                ],
+                "share": sum(scores) / (3 * len(scores)),
+                "percent": 100 * sum(scores) / (3 * len(scores)),
+            }
+        )
+    return weeks
+
+
 def card_share(
     card: ReportCard, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> float | None:

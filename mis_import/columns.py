@@ -421,6 +421,14 @@ CONTACTS = ImportKind(
             parse_bool,
             help="Y or N; empty means Y.",
         ),
+        Column(
+            "no_contact",
+            "No Contact",
+            ("Do Not Contact", "No Contact Allowed", "Contact Restricted"),
+            parse_bool,
+            help="Y when the school must not contact them about the pupil (a court order or safeguarding "
+            "decision): Pastoral never e-mails them. Empty means N.",
+        ),
         Column("email", "Email", ("Email Address", "Contact Email", "E-mail"), parse_email),
         Column(
             "phone",

@@ -607,6 +607,7 @@ _LINK_DEFAULTS = {
     "has_parental_responsibility": True,
     "priority": 1,
     "lives_with_pupil": True,
+    "no_contact": False,
 }
 
 

@@ -164,6 +164,12 @@ class PupilContact(models.Model):
     has_parental_responsibility = models.BooleanField(default=True)
     priority = models.PositiveSmallIntegerField(default=1, help_text="1 is called first.")
     lives_with_pupil = models.BooleanField(default=True)
+    no_contact = models.BooleanField(
+        "no contact",
+        default=False,
+        help_text="A court order or safeguarding decision: the school must not contact this person about the "
+        "pupil. Pastoral never e-mails them or sends them a link.",
+    )
 
     class Meta:
         ordering = ["priority"]

@@ -22,7 +22,13 @@ class SupportPlansConfig(AppConfig):
             models.TargetProgress,
             models.Signature,
             models.Alert,
+            models.PlannedMeeting,
+            models.Invitation,
+            models.HomeContact,
+            models.CommunicationPassport,
+            models.PlanAction,
         ):
             track(model)
         track(models.SecureLink, exclude=("token_hash",))
+        track(models.PlanDocument, exclude=("file",))  # the stored name says nothing; the original name is kept
         from . import registrations  # noqa: F401

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from behaviour.services import report_scores_record
 from support_plans import services
-from support_plans.models import Meeting, Party, Questionnaire, SupportPlan
+from support_plans.models import Meeting, Party, PlannedMeeting, Questionnaire, SupportPlan
+from support_plans.services import arrangements, documents
 
 W = datetime.timedelta(weeks=1)
 
@@ -90,6 +93,7 @@ def _assessing(world: Any, pupil: Any, hoy: Any, tutor: Any, today: datetime.dat
         relation_note="Replaces the head of year's behaviour plan of September",
     )
     _staff_party(plan, tutor, "Form tutor")
+    _arrange(plan, hoy, Meeting.Kind.INITIAL, None, today, 3)
     services.party_save(
         actor=hoy,
         plan=plan,
@@ -265,6 +269,7 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
         },
     )
     _score_days(world, plan, tutor, start + 4 * W + datetime.timedelta(days=1), today, 1.1)
+    _arrangements(plan, hoy, tutor, today)
 
 
 def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.date) -> None:
@@ -327,3 +332,90 @@ def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.dat
         continued_monitoring="Tutor checks in weekly; mentor sessions continue to the end of term.",
     )
     SupportPlan.objects.filter(pk=plan.pk).update(closed_on=start + plan.length_weeks * W)
+
+
+def _arrange(
+    plan: SupportPlan, coordinator: Any, kind: str, week: int | None, today: datetime.date, days: int
+) -> PlannedMeeting:
+    """A meeting arranged for 15:30 in Meeting room 2 on the first weekday `days` or more after `today`."""
+    day = today + datetime.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 30)))
+    return arrangements.meeting_schedule(
+        actor=coordinator,
+        plan=plan,
+        kind=kind,
+        week=week,
+        starts_at=starts_at,
+        place="Meeting room 2",
+        now=_now(today),
+    )
+
+
+def _now(today: datetime.date) -> datetime.datetime:
+    """The demo world's clock: the morning of the day it is built for."""
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time(8, 0)))
+
+
+def _arrangements(plan: SupportPlan, hoy: Any, tutor: Any, today: datetime.date) -> None:
+    """The plan under review: its 8-week review arranged and the invitations sent, a home–school contact log, a
+    Communication Passport and the between-reviews checklist (one action done, one overdue, one to come)."""
+    planned = _arrange(plan, hoy, Meeting.Kind.REVIEW, 8, today, 2)
+    arrangements.invitations_send(actor=hoy, planned=planned, now=_now(today))
+    parent = plan.parties.filter(kind=Party.Kind.PARENT).first()
+    with_whom = f"{parent.name} ({parent.role})" if parent else "Parent"
+    for days_ago, method, direction, summary in (
+        (20, "phone", "to_home", "Told mum about the good week; agreed breakfast club on Mondays."),
+        (6, "email", "from_home", "Mum asked about the CAMHS appointment time; passed to the practitioner."),
+        (2, "phone", "to_home", "Card dipped this week; mum will talk about Monday mornings at home."),
+    ):
+        arrangements.home_contact_record(
+            actor=hoy,
+            plan=plan,
+            occurred_on=today - datetime.timedelta(days=days_ago),
+            direction=direction,
+            method=method,
+            with_whom=with_whom,
+            summary=summary,
+            today=today,
+        )
+    documents.passport_save(
+        actor=hoy,
+        plan=plan,
+        how_i_communicate="I go quiet when I am upset; I may say 'fine' when I am not.",
+        what_helps="A quiet word, not in front of the class. Time to calm down before we talk. Clear first steps.",
+        what_does_not_help="Being shouted at or told off in front of everyone. Being rushed for an answer.",
+        who_to_talk_to="My form tutor, or the head of year at break.",
+    )
+    _checklist(plan, hoy, tutor, today)
+
+
+def _checklist(plan: SupportPlan, hoy: Any, tutor: Any, today: datetime.date) -> None:
+    """Two actions agreed a fortnight ago (one done, one now overdue) and one agreed today."""
+    agreed = today - 2 * W
+    done = documents.action_add(
+        actor=hoy,
+        plan=plan,
+        description="Share the time-out card with every teacher",
+        owner=tutor,
+        due_on=agreed + datetime.timedelta(days=4),
+        today=agreed,
+    )
+    documents.action_done(actor=tutor, action=done, done_on=agreed + datetime.timedelta(days=2))
+    documents.action_add(
+        actor=hoy,
+        plan=plan,
+        description="Book the Monday breakfast club place",
+        owner=hoy,
+        due_on=today - datetime.timedelta(days=3),
+        today=agreed,
+    )
+    documents.action_add(
+        actor=hoy,
+        plan=plan,
+        description="Ask CAMHS for a note for the 8-week review",
+        owner=hoy,
+        due_on=today + datetime.timedelta(days=1),
+        today=today,
+    )

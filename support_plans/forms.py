@@ -8,8 +8,10 @@ from behaviour.forms import StaffChoiceField, staff_users
 from support_plans.models import (
     Alert,
     Assessment,
+    HomeContact,
     Meeting,
     Party,
+    PlanDocument,
     PlanSettings,
     Questionnaire,
     SupportPlan,
@@ -348,3 +350,69 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = PlanSettings
         fields = ["length_weeks", "review_weeks", "records_years_after_leaving", "scores_gap_school_days"]
+
+
+# --- Arranged in advance, and the documents beside the plan ---------------------------------
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(label="Meeting", choices=Meeting.Kind.choices)
+    week = forms.TypedChoiceField(
+        label="Review point", coerce=int, empty_value=None, required=False, help_text="For a review meeting."
+    )
+    starts_at = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(label="Length in minutes", min_value=10, max_value=240, initial=45)
+    place = forms.CharField(max_length=200, required=False, help_text="For example: Meeting room 2, main site.")
+    video_link = forms.URLField(
+        label="Video link", required=False, assume_scheme="https", help_text="For those joining online."
+    )
+
+    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        week = cast(forms.TypedChoiceField, self.fields["week"])
+        week.choices = [("", "—")] + [(w, f"{w}-week review") for w in plan.review_points]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("place") or "").strip() and not (data.get("video_link") or "").strip():
+            raise forms.ValidationError("Give a place, a video link, or both.")
+        if data.get("kind") == Meeting.Kind.REVIEW and not data.get("week"):
+            self.add_error("week", "Say which review point this meeting is.")
+        return data
+
+
+class HomeContactForm(forms.Form):
+    occurred_on = forms.DateField(label="Date", widget=DATE)
+    direction = forms.ChoiceField(choices=HomeContact.Direction.choices)
+    method = forms.ChoiceField(choices=HomeContact.Method.choices)
+    with_whom = forms.CharField(label="With", max_length=200, help_text="For example: Mrs Archer (mother).")
+    summary = forms.CharField(label="What was said or agreed", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Document", choices=PlanDocument.Kind.choices)
+    title = forms.CharField(max_length=200, required=False, help_text="Optional: how it is listed.")
+    file = forms.FileField(help_text="PDF, Word, Excel, PowerPoint, PNG, JPEG or plain text; at most 10 MB.")
+
+
+class PassportForm(forms.Form):
+    how_i_communicate = forms.CharField(label="How I communicate", widget=forms.Textarea(attrs={"rows": 3}))
+    what_helps = forms.CharField(label="What helps me", widget=forms.Textarea(attrs={"rows": 3}))
+    what_does_not_help = forms.CharField(label="What does not help me", widget=forms.Textarea(attrs={"rows": 3}))
+    who_to_talk_to = forms.CharField(
+        label="Who I talk to when I need help", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", max_length=300)
+    owner = StaffChoiceField(queryset=None, label="Who does it")
+    due_on = forms.DateField(label="Due by", widget=DATE)
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(StaffChoiceField, self.fields["owner"]).queryset = staff_users(organisation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -311,7 +312,9 @@ class Questionnaire(models.Model):
 
 
 class SecureLink(models.Model):
-    """A single-use, expiring link for someone outside the system: to answer a questionnaire or sign the targets.
+    """An expiring link for someone outside the system: to answer a questionnaire or sign the targets (single
+    use), or for a parent to follow the plan from home (the current targets and the weekly report-card scores, as
+    often as they like until it expires or is withdrawn).
 
     Only a SHA-256 hash of the token is stored; the token itself is shown once, when the link is made.
     """
@@ -319,6 +322,7 @@ class SecureLink(models.Model):
     class Purpose(models.TextChoices):
         QUESTIONNAIRE = "questionnaire", "Answer a questionnaire"
         SIGNATURE = "signature", "Sign the targets"
+        HOME = "home", "Follow the plan from home"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="links")
@@ -557,3 +561,185 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+# --- Arranged in advance: meetings, invitations, home and school ---------------------------
+
+
+class PlannedMeeting(models.Model):
+    """A meeting the school arranges in advance (the initial meeting, a review, the final meeting): when and
+    where, who is invited, and, once held, the record of it (with who came)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="planned_meetings")
+    kind = models.CharField(max_length=10, choices=Meeting.Kind.choices)
+    week = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Review point in weeks (4, 8…).")
+    starts_at = models.DateTimeField("date and time")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "length in minutes", default=45, validators=[MinValueValidator(10), MaxValueValidator(240)]
+    )
+    place = models.CharField(max_length=200, blank=True, help_text="For example: Meeting room 2, main site.")
+    video_link = models.URLField("video link", blank=True, help_text="For those joining online.")
+    invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="planned"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_link=""), name="planned_meeting_has_place_or_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.week}-week review" if self.kind == Meeting.Kind.REVIEW and self.week else None
+        return f"{label or self.get_kind_display()} at {self.starts_at:%H:%M on %d %b %Y}"
+
+    def clean(self) -> None:
+        if not self.place.strip() and not self.video_link.strip():
+            raise ValidationError("Give a place, a video link, or both.")
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither held (recorded) nor cancelled."""
+        return self.meeting_id is None and self.cancelled_at is None
+
+
+class Invitation(models.Model):
+    """One party invited to a planned meeting, at the address Pastoral e-mailed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    planned = models.ForeignKey(PlannedMeeting, on_delete=models.CASCADE, related_name="invitations")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    sent_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["party__kind", "party__name"]
+        constraints = [models.UniqueConstraint(fields=["planned", "party"], name="invitation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.party.name} invited to {self.planned}"
+
+
+class HomeContact(models.Model):
+    """The home–school contact log of a plan: each call, e-mail, letter or meeting with the family."""
+
+    class Direction(models.TextChoices):
+        TO_HOME = "to_home", "School to home"
+        FROM_HOME = "from_home", "Home to school"
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Telephone"
+        EMAIL = "email", "E-mail"
+        MEETING = "meeting", "In person"
+        LETTER = "letter", "Letter"
+        MESSAGE = "message", "Text or app message"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="home_contacts")
+    occurred_on = models.DateField("date")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    method = models.CharField(max_length=10, choices=Method.choices)
+    with_whom = models.CharField("with", max_length=200, help_text="For example: Mrs Archer (mother).")
+    summary = models.TextField("what was said or agreed")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.get_direction_display().lower()} on {self.occurred_on}"
+
+
+# --- Documents the guidance names -----------------------------------------------------------
+
+
+def document_path(instance: PlanDocument, filename: str) -> str:
+    return f"support_plans/{instance.plan_id}/{secrets.token_hex(16)}"
+
+
+class PlanDocument(models.Model):
+    """A document kept beside the plan (the IEP, above all), stored outside the web root with a random name."""
+
+    class Kind(models.TextChoices):
+        IEP = "iep", "Individual Education Plan (IEP)"
+        SEN_SUPPORT = "sen_support", "SEN support plan"
+        REPORT = "report", "Report from an outside agency"
+        OTHER = "other", "Other document"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.IEP)
+    title = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+
+class CommunicationPassport(models.Model):
+    """A one-page profile of the pupil for every adult who teaches them: how I communicate, what helps, what does
+    not, who to talk to. One a pupil, kept by the PSP coordinator and shown to the pupil's teachers."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    pupil = models.OneToOneField(Pupil, on_delete=models.CASCADE, related_name="communication_passport")
+    how_i_communicate = models.TextField("how I communicate")
+    what_helps = models.TextField("what helps me")
+    what_does_not_help = models.TextField("what does not help me")
+    who_to_talk_to = models.TextField("who I talk to when I need help")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Communication Passport of {self.pupil}"
+
+
+class PlanAction(models.Model):
+    """An action agreed between reviews, with its owner and due date, ticked off when done."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_on", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_by__isnull=False), name="plan_action_done_by_someone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.done_on is None and self.due_on < today

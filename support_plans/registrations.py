@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import timezone
 
 from access.permissions import access_for
 from access.roles import Role
@@ -24,7 +26,7 @@ from support_plans.permissions import OPEN_PLAN_ROLES
 def _home(request: HttpRequest) -> dict[str, Any] | None:
     if not access_for(request.user).roles() & {Role.HEAD_OF_YEAR, Role.SENIOR_LEADER, Role.SENCO, Role.DSL}:
         return None
-    from support_plans.selectors import meetings_due, open_alerts, open_plans
+    from support_plans.selectors import meetings_due, open_alerts, open_plans, overdue_actions
 
     due = meetings_due(request.user)
     return {
@@ -32,6 +34,7 @@ def _home(request: HttpRequest) -> dict[str, Any] | None:
         "this_week": due["this_week"],
         "overdue": due["overdue"],
         "alerts": open_alerts(request.user).count(),
+        "overdue_actions": list(overdue_actions(request.user, timezone.localdate())[:10]),
     }
 
 
@@ -60,6 +63,14 @@ def _on_report_scores(sender: Any, card: Any, date: Any, actor: Any, **kwargs: A
         monitoring_check(plan=plan)
 
 
+def _passport(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
+    """The pupil's Communication Passport, for everyone who may see the pupil (their teachers above all)."""
+    from support_plans.models import CommunicationPassport
+
+    passport = CommunicationPassport.objects.filter(pupil=pupil).select_related("updated_by").first()
+    return {"passport": passport} if passport is not None else None
+
+
 def _demo(world: Any) -> None:
     from support_plans.demo import build
 
@@ -69,6 +80,7 @@ def _demo(world: Any) -> None:
 register_nav("Support plans", "support_plans:dashboard", roles=OPEN_PLAN_ROLES, order=35)
 register_home_panel("support-plans", "support_plans/panels/home.html", _home, order=31)
 register_profile_section("support-plans", "support_plans/panels/profile.html", _profile, order=31)
+register_profile_section("communication-passport", "support_plans/panels/passport.html", _passport, order=32)
 register_demo_builder("support_plans", _demo, order=50)
 
 
@@ -98,6 +110,15 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
         ),
         "signatures": grouped(m.Signature.objects.filter(**mine), "plan", ("plan",)),
         "alerts": grouped(m.Alert.objects.filter(**mine), "plan", ("plan",)),
+        "arranged_meetings": grouped(m.PlannedMeeting.objects.filter(**mine), "plan", ("plan",)),
+        "invitations": grouped(
+            m.Invitation.objects.filter(planned__plan__pupil=pupil).annotate(plan_id=F("planned__plan_id")),
+            "plan",
+            ("planned",),
+        ),
+        "home_contacts": grouped(m.HomeContact.objects.filter(**mine), "plan", ("plan",)),
+        "documents": grouped(m.PlanDocument.objects.filter(**mine), "plan", ("plan", "file")),
+        "actions": grouped(m.PlanAction.objects.filter(**mine), "plan", ("plan",)),
     }
     per_target = {
         "revisions": grouped(
@@ -110,7 +131,9 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
     for targets in per_plan["targets"].values():
         for target in targets:
             target.update({key: rows.get(target["id"], []) for key, rows in per_target.items()})
+    passport = m.CommunicationPassport.objects.filter(pupil=pupil).first()
     return {
+        "communication_passport": record(passport, ("pupil",)) if passport is not None else None,
         "support_plans": [
             {**record(plan, ("pupil",)), **{key: rows.get(plan.pk, []) for key, rows in per_plan.items()}}
             for plan in m.SupportPlan.objects.filter(pupil=pupil).order_by("pk")

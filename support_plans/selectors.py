@@ -13,14 +13,20 @@ from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary, school_days
 from behaviour.models import IncidentPupil, ReportCard, ReportEntry, Suspension
-from behaviour.selectors import behaviour_summary, card_share, pupil_incidents, pupil_suspensions
+from behaviour.selectors import behaviour_summary, card_share, card_weeks, pupil_incidents, pupil_suspensions
 from pastoral.retention import years_before
-from people.models import Pupil
+from people.models import Pupil, PupilContact
 from support_plans.models import (
     Alert,
     Assessment,
+    CommunicationPassport,
+    HomeContact,
+    Invitation,
     Meeting,
     Party,
+    PlanAction,
+    PlanDocument,
+    PlannedMeeting,
     PlanSettings,
     Questionnaire,
     SecureLink,
@@ -410,6 +416,12 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
     """Everything under the plans, one queryset a table, children before their parents (the order to delete)."""
     ids = plans.values("pk")
     return [
+        Invitation.objects.filter(planned__plan__in=ids),
+        PlannedMeeting.objects.filter(plan__in=ids),
+        HomeContact.objects.filter(plan__in=ids),
+        PlanDocument.objects.filter(plan__in=ids),
+        PlanAction.objects.filter(plan__in=ids),
+        CommunicationPassport.objects.filter(pupil__in=plans.values("pupil")),
         TargetProgress.objects.filter(Q(meeting__plan__in=ids) | Q(target__plan__in=ids)),
         Signature.objects.filter(plan__in=ids),
         SecureLink.objects.filter(plan__in=ids),
@@ -422,3 +434,109 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
         Alert.objects.filter(plan__in=ids),
         Party.objects.filter(plan__in=ids),
     ]
+
+
+# --- Arranged in advance: invitations, the home view, the checklist ----------------------------
+
+
+def refused_contacts(plan: SupportPlan) -> tuple[set[int], set[str]]:
+    """The contacts the school must not contact about this pupil, as (contact ids, lower-case addresses)."""
+    links = PupilContact.objects.filter(pupil_id=plan.pupil_id, no_contact=True).select_related("contact")
+    return {link.contact_id for link in links}, {link.contact.email.lower() for link in links if link.contact.email}
+
+
+def invitees(plan: SupportPlan) -> list[tuple[Party, str]]:
+    """Every party to invite with the address to use: a parent's from their contact record, anyone else's from the
+    party (or their account); never a parent or address marked "no contact", never a party with no address."""
+    refused_ids, refused_emails = refused_contacts(plan)
+    found: list[tuple[Party, str]] = []
+    for party in plan.parties.select_related("contact", "user"):
+        if party.contact_id in refused_ids:
+            continue
+        address = (
+            (party.contact.email if party.contact is not None else "")
+            or party.email
+            or (party.user.email if party.user is not None else "")
+        ).strip()
+        if address and address.lower() not in refused_emails:
+            found.append((party, address))
+    return found
+
+
+def planned_meetings(plan: SupportPlan) -> QuerySet[PlannedMeeting]:
+    return plan.planned_meetings.prefetch_related("invitations__party").select_related("meeting")
+
+
+def meetings_for_reminder(day: datetime.date) -> QuerySet[PlannedMeeting]:
+    """Meetings on `day` with invitations sent, not cancelled, not yet held, not yet reminded (for the day before)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return PlannedMeeting.objects.filter(
+        starts_at__gte=start,
+        starts_at__lt=start + datetime.timedelta(days=1),
+        invitations_sent_at__isnull=False,
+        reminders_sent_at__isnull=True,
+        cancelled_at__isnull=True,
+        meeting__isnull=True,
+        plan__status__in=[SupportPlan.Status.ASSESS, SupportPlan.Status.ACTIVE],
+    ).select_related("plan__pupil", "plan__organisation")
+
+
+def home_view(plan: SupportPlan) -> dict[str, Any]:
+    """What a parent sees through their link: the plan's current targets and the weekly report-card scores, and
+    the meetings still to come. Nothing of any other pupil, nothing of the school's notes."""
+    targets = []
+    for target in plan.targets.filter(is_active=True).prefetch_related("revisions"):
+        current = target.current
+        if current is not None:
+            targets.append({"number": target.number, "revision": current})
+    card = plan.report_card
+    upcoming = plan.planned_meetings.filter(
+        cancelled_at__isnull=True, meeting__isnull=True, starts_at__gte=timezone.now()
+    )
+    return {
+        "plan": plan,
+        "pupil_name": plan.pupil.display_name,
+        "targets": targets,
+        "card_targets": card.targets if card is not None else [],
+        "weeks": card_weeks(card) if card is not None else [],
+        "upcoming": list(upcoming),
+    }
+
+
+def overdue_actions(user: Any, today: datetime.date) -> QuerySet[PlanAction]:
+    """Checklist actions past their due date on the open plans the user coordinates, or owned by the user."""
+    return (
+        PlanAction.objects.filter(done_on__isnull=True, due_on__lt=today)
+        .filter(Q(plan__coordinator_id=user.pk) | Q(owner_id=user.pk))
+        .exclude(plan__status=SupportPlan.Status.CLOSED)
+        .select_related("plan__pupil", "owner")
+        .order_by("due_on", "pk")
+    )
+
+
+def arranged_for(plan: SupportPlan, kind: str, planned_id: str) -> PlannedMeeting | None:
+    """The arranged meeting a record answers (named by id in the request), if it is this plan's, of this kind,
+    and neither held nor cancelled."""
+    if not planned_id.isdigit():
+        return None
+    return (
+        plan.planned_meetings.filter(pk=int(planned_id), kind=kind, meeting__isnull=True, cancelled_at__isnull=True)
+        .prefetch_related("invitations")
+        .first()
+    )
+
+
+def arrangements_context(plan: SupportPlan, *, today: datetime.date) -> dict[str, Any]:
+    """The plan page's sections for arranged meetings, home–school contact, documents and the checklist."""
+    actions = [
+        {"action": action, "overdue": action.is_overdue(today)}
+        for action in plan.actions.select_related("owner", "done_by")
+    ]
+    return {
+        "arranged": list(planned_meetings(plan)),
+        "invitable": {party.pk for party, _ in invitees(plan)},
+        "home_contacts": plan.home_contacts.select_related("recorded_by"),
+        "documents": plan.documents.select_related("uploaded_by"),
+        "passport": CommunicationPassport.objects.filter(pupil_id=plan.pupil_id).first(),
+        "actions": actions,
+    }

@@ -1,7 +1,9 @@
 """Background work for support plans: telling the coordinator when monitoring shows a plan failing or has no
-scores, and e-mailing questionnaire links."""
+scores, e-mailing questionnaire links, and meeting invitations, reminders and cancellations."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -86,3 +88,78 @@ def send_questionnaire_link(questionnaire_id: int, actor_id: int, recipient: str
             recipient_list=[recipient],
         )
     return True
+
+
+MEETING_SUBJECTS = {
+    "invite": "{school}: invitation to {first}'s {label}",
+    "reminder": "Reminder: {first}'s {label} is tomorrow",
+    "cancel": "Cancelled: {first}'s {label}",
+}
+
+
+def _meeting_email(planned: Any, kind: str, name: str) -> str:
+    when = timezone.localtime(planned.starts_at)
+    where = "\n".join(x for x in (planned.place, planned.video_link and f"Join online: {planned.video_link}") if x)
+    first = planned.plan.pupil.first_name
+    if kind == "cancel":
+        opening = f"The {planned.get_kind_display().lower()} about {first}'s Pastoral Support Programme on "
+        return f"Dear {name},\n\n{opening}{when:%A %d %B at %H:%M} has been cancelled. The school will be in touch.\n"
+    lead = "This is a reminder of" if kind == "reminder" else "You are invited to"
+    return (
+        f"Dear {name},\n\n{lead} the {planned.get_kind_display().lower()} of {first}'s Pastoral Support "
+        f"Programme:\n\n{when:%A %d %B %Y, %H:%M} ({planned.duration_minutes} minutes)\n{where}\n\n"
+        "The meeting is attached for your calendar. If you cannot come, please tell the school so that your views "
+        "can still be heard.\n"
+    )
+
+
+def meeting_calendar(planned: Any, kind: str) -> bytes:
+    """The meeting as an iCal file: a request (invitation, reminder) or a cancellation."""
+    from pastoral.ical import CalendarEvent, calendar_bytes
+
+    plan = planned.plan
+    host = settings.PASTORAL_BASE_URL.split("//")[-1].split("/")[0] or "pastoral"
+    event = CalendarEvent(
+        uid=f"psp-meeting-{planned.pk}@{host}",
+        starts_at=planned.starts_at,
+        ends_at=planned.ends_at,
+        summary=f"{plan.organisation.name}: {planned.get_kind_display()} (PSP, {plan.pupil.first_name})",
+        location=planned.place or planned.video_link,
+        url=planned.video_link,
+        description=f"Pastoral Support Programme {planned.get_kind_display().lower()} for {plan.pupil.first_name}.",
+        sequence=1 if kind == "cancel" else 0,
+        cancelled=kind == "cancel",
+    )
+    return calendar_bytes([event], method="CANCEL" if kind == "cancel" else "REQUEST")
+
+
+@task()
+def send_meeting_emails(planned_id: int, invitation_ids: list[int], kind: str) -> int:
+    """E-mail each invitation (an invitation, a reminder or a cancellation) with the meeting as an iCal file."""
+    from django.core.mail import EmailMessage
+
+    from support_plans.models import Invitation, PlannedMeeting
+
+    planned = (
+        PlannedMeeting.objects.select_related("plan__pupil", "plan__organisation").filter(pk=planned_id).first()
+    )
+    if planned is None or kind not in MEETING_SUBJECTS:
+        return 0
+    calendar = meeting_calendar(planned, kind)
+    fields = {
+        "school": planned.plan.organisation.name,
+        "first": planned.plan.pupil.first_name,
+        "label": planned.get_kind_display().lower(),
+    }
+    sent = 0
+    for invitation in Invitation.objects.filter(pk__in=invitation_ids, planned=planned).select_related("party"):
+        message = EmailMessage(
+            subject=MEETING_SUBJECTS[kind].format(**fields),
+            body=_meeting_email(planned, kind, invitation.party.name),
+            to=[invitation.email],
+        )
+        method = "CANCEL" if kind == "cancel" else "REQUEST"
+        message.attach("meeting.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
+        message.send()
+        sent += 1
+    return sent

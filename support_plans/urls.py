@@ -1,6 +1,7 @@
 from django.urls import path
 
 from support_plans import views
+from support_plans.views import arrangements, documents
 
 app_name = "support_plans"
 
@@ -31,5 +32,17 @@ urlpatterns = [
     path("questionnaires/<int:pk>/paper/", views.questionnaire_paper, name="questionnaire_paper"),
     path("targets/<int:pk>/revise/", views.target_revise, name="target_revise"),
     path("alerts/<int:pk>/", views.alert_resolve, name="alert_resolve"),
+    path("<int:pk>/meetings/arrange/", arrangements.meeting_schedule, name="meeting_schedule"),
+    path("arranged/<int:pk>/invite/", arrangements.planned_invite, name="planned_invite"),
+    path("arranged/<int:pk>/cancel/", arrangements.planned_cancel, name="planned_cancel"),
+    path("parties/<int:pk>/home-link/", arrangements.party_home_link, name="party_home_link"),
+    path("<int:pk>/home-contacts/new/", arrangements.home_contact_add, name="home_contact_add"),
+    path("<int:pk>/documents/new/", documents.document_add, name="document_add"),
+    path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
+    path("<int:pk>/passport/", documents.passport_edit, name="passport_edit"),
+    path("pupils/<int:pk>/passport/", documents.passport_print, name="passport_print"),
+    path("<int:pk>/actions/new/", documents.action_add, name="action_add"),
+    path("actions/<int:pk>/done/", documents.action_done, name="action_done"),
     path("l/<str:token>/", views.link, name="link"),
 ]

@@ -217,3 +217,29 @@ def test_it_refuses_unknown_staff_and_a_group_id_with_two_names(
     assert "No staff member with e-mail nobody@oakfield.test" in job.errors[0]["message"]
     assert "'7A' on line 2 but '7B' on line 3" in job.errors[1]["message"]
     assert not Group.objects.filter(mis_id="G1").exists()
+
+
+def test_it_marks_a_contact_the_school_must_not_contact_and_leaves_the_rest_contactable(
+    world, admin, django_capture_on_commit_callbacks
+):
+    """The contacts file's "Do Not Contact" column (a court order): Y marks the link, empty leaves it contactable."""
+    header = [
+        "Pupil UPN",
+        "Adno",
+        "Contact ID",
+        "Contact Forename",
+        "Contact Surname",
+        "Relationship",
+        "Do Not Contact",
+    ]
+    ben = world.ben
+    text = to_csv(
+        header,
+        [
+            ["", ben.mis_id, "C7", "Bea", "Baker", "Mum", ""],
+            ["", ben.mis_id, "C8", "Bob", "Baker", "Dad", "Y"],
+        ],
+    )
+    _import(admin, django_capture_on_commit_callbacks, "contacts", text)
+    flags = {link.contact.mis_id: link.no_contact for link in PupilContact.objects.filter(pupil=ben)}
+    assert flags == {"C7": False, "C8": True}

@@ -350,3 +350,61 @@ def test_the_office_sets_the_period_on_the_psp_settings_page_and_it_is_validated
     assert response.status_code == 302
     assert PlanSettings.objects.get(organisation=world.school).records_years_after_leaving == 6
     assert client_for(world.head_of_year9).get(url).status_code == 403
+
+
+def test_it_deletes_the_arranged_meetings_documents_passport_and_checklist_with_the_plan(
+    world, alice, django_capture_on_commit_callbacks
+):
+    """Everything added beside a leaver's plan goes with it, the document's file included."""
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from support_plans import models
+    from support_plans.services import arrangements, documents
+
+    hoy, plan = world.head_of_year9, SupportPlan.objects.get(pupil=alice)
+    planned = arrangements.meeting_schedule(
+        actor=hoy,
+        plan=plan,
+        kind="review",
+        week=4,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        place="R2",
+    )
+    arrangements.invitations_send(actor=hoy, planned=planned)
+    arrangements.home_contact_record(
+        actor=hoy,
+        plan=plan,
+        occurred_on=timezone.localdate(),
+        direction="to_home",
+        method="phone",
+        with_whom="Mother",
+        summary="Good week.",
+    )
+    upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4 IEP")
+    stored = documents.document_add(actor=hoy, plan=plan, kind="iep", title="", upload=upload).file.name
+    documents.passport_save(
+        actor=hoy,
+        plan=plan,
+        how_i_communicate="a",
+        what_helps="b",
+        what_does_not_help="c",
+        who_to_talk_to="d",
+    )
+    documents.action_add(
+        actor=hoy, plan=plan, description="Call home", owner=hoy, due_on=timezone.localdate()
+    )
+    beside = (
+        models.PlannedMeeting,
+        models.Invitation,
+        models.HomeContact,
+        models.PlanDocument,
+        models.CommunicationPassport,
+        models.PlanAction,
+    )
+    assert all(model.objects.exists() for model in beside)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.apply_retention(organisation=world.school, today=TODAY)
+    assert not any(model.objects.exists() for model in beside)
+    assert not default_storage.exists(stored)

@@ -17,8 +17,9 @@ from support_plans.tests.helpers import open_plan, smart, started_plan
 pytestmark = pytest.mark.django_db
 
 # The plans, then one query each for parties, assessments, questionnaires, links, targets, revisions, meetings,
-# their attendees, progress, signatures and alerts.
-QUERIES = 12
+# their attendees, progress, signatures and alerts; meetings arranged, invitations, home contacts, documents,
+# checklist actions and the Communication Passport.
+QUERIES = 18
 
 
 @pytest.fixture

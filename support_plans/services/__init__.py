@@ -11,6 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from support_plans.models import (
     Assessment,
     Meeting,
     Party,
+    PlanDocument,
     PlanSettings,
     Questionnaire,
     SecureLink,
@@ -247,7 +249,7 @@ def link_recipients(questionnaire: Questionnaire) -> list[tuple[str, str]]:
         found[party.email.lower()] = (party.email, label)
     if questionnaire.kind != Questionnaire.Kind.STAFF:
         links = PupilContact.objects.filter(
-            pupil_id=questionnaire.plan.pupil_id, has_parental_responsibility=True
+            pupil_id=questionnaire.plan.pupil_id, has_parental_responsibility=True, no_contact=False
         ).select_related("contact")
         for link in links.order_by("priority"):
             email = link.contact.email
@@ -683,6 +685,8 @@ def apply_retention(
             return RetentionCounts(organisation)
         counts = RetentionCounts(organisation, pupils=selectors.with_records(pupils).count())
         plans = selectors.plans_of(organisation, pupils)
+        files = [str(d.file.name) for d in PlanDocument.objects.filter(plan__in=plans.values("pk"))]
+        transaction.on_commit(partial(_delete_files, files))
         for records in selectors.plan_records(plans):
             counts.plan_records += records._raw_delete(records.db)
         counts.plans = plans._raw_delete(plans.db)
@@ -703,6 +707,11 @@ def apply_retention(
                 f"leavers' names taken out of the text of {b.incidents_redacted} of those incident(s)",
             )
     return counts
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _check_nothing_points_at_deleted_rows() -> None:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -61,6 +62,7 @@ from support_plans.permissions import (
     visible_plans,
 )
 from support_plans.questions import questions_for
+from support_plans.services import arrangements as arranging
 
 PLANS = SupportPlan.objects.select_related(
     "pupil", "coordinator", "organisation", "monitoring_staff", "report_card"
@@ -298,6 +300,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": selectors.plan_evidence(plan) if plan.starts_on else None,
             "can_edit": can_edit_plan(request.user, plan),
             "has_initial": plan.meetings.filter(kind=Meeting.Kind.INITIAL).exists(),
+            **selectors.arrangements_context(plan, today=timezone.localdate()),
             "has_final": plan.meetings.filter(kind=Meeting.Kind.FINAL).exists(),
         },
     )
@@ -658,11 +661,16 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "3. Plan: agree SMART targets with the pupil\n4. Do: support for each target, rewards and "
             "consequences\n5. Monitoring arrangements\n6. Dates of reviews\n7. Everyone signs the targets"
         )
+    planned = selectors.arranged_for(plan, kind, request.GET.get("planned", ""))
+    if planned is not None:  # recording an arranged meeting: its date, and those invited as the likely attendees
+        initial["held_on"] = timezone.localdate(planned.starts_at)
+        initial["week"] = planned.week or initial.get("week")
+        initial["attendees"] = [i.party_id for i in planned.invitations.all()] or initial["attendees"]
     form = MeetingForm(request.POST or None, initial=initial, plan=plan, kind=kind)
-    if _saved(
-        request,
-        form,
-        lambda data: services.meeting_record(
+
+    @transaction.atomic
+    def record(data: dict[str, Any]) -> None:
+        meeting = services.meeting_record(
             actor=request.user,
             plan=plan,
             kind=kind,
@@ -674,8 +682,11 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             commitments_review=data.get("commitments_review", ""),
             further_measures=data.get("further_measures", ""),
             progress=form.progress(),
-        ),
-    ):
+        )
+        if planned is not None:
+            arranging.planned_attach(planned=planned, meeting=meeting)
+
+    if _saved(request, form, record):
         messages.success(request, f"The {Meeting.Kind(kind).label.lower()} is recorded.")
         return redirect("support_plans:plan_detail", pk=plan.pk)
     titles = {
@@ -798,12 +809,17 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
-    """A parent, pupil or agency answers a questionnaire or signs the targets, without an account."""
+    """A parent, pupil or agency answers a questionnaire or signs the targets, without an account; a parent with a
+    home link follows the plan's targets and weekly scores."""
     try:
         found = services.link_resolve(token)
     except services.LinkUnusable as problem:
         return render(request, "support_plans/link_unusable.html", {"message": str(problem)}, status=410)
     plan = found.plan
+    if found.purpose == SecureLink.Purpose.HOME:
+        # Read-only and reusable until it expires: every opening is on record, against the parent it was made for.
+        record_event(action=AuditEvent.Action.READ, obj=plan, note=f"home link opened for {found.party}")
+        return render(request, "support_plans/link_home.html", selectors.home_view(plan))
     if found.purpose == SecureLink.Purpose.QUESTIONNAIRE:
         q = found.questionnaire
         assert q is not None, "link_create gives every questionnaire link its questionnaire"
