@@ -118,6 +118,13 @@ class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     deleted when used), but `StaticToken` keeps its tokens in clear text; these are stored as SHA-256 hashes.
     """
 
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The user that this device belongs to.",
+    )
+
     def get_throttle_factor(self) -> int:
         return 1
 
