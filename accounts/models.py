@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
@@ -82,6 +83,10 @@ class EnrolmentLink(models.Model):
         SIGN_IN = "sign_in", "Asked for at sign-in"
         ADMINISTRATOR = "administrator", "Sent by an administrator"
         RESET = "reset", "Sent after a second-factor reset"
+
+    LIFETIME = datetime.timedelta(hours=72)
+    # How long the session that opened (claimed) a link has to confirm a code from the new authenticator.
+    CLAIM_WINDOW = datetime.timedelta(minutes=30)
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="enrolment_links")
     reason = models.CharField(max_length=16, choices=Reason.choices)

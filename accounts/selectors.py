@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,14 +19,12 @@ class SecondFactorStatus:
 
 
 def live_enrolment_link(user: User) -> EnrolmentLink | None:
-    """The newest enrolment link that has not been opened, finished, withdrawn or expired."""
+    """The newest enrolment link still in play: unopened and unexpired, or opened by a session still setting up."""
+    now = timezone.now()
     return (
-        EnrolmentLink.objects.filter(
-            user=user,
-            revoked_at__isnull=True,
-            opened_at__isnull=True,
-            completed_at__isnull=True,
-            expires_at__gt=timezone.now(),
+        EnrolmentLink.objects.filter(user=user, revoked_at__isnull=True, completed_at__isnull=True)
+        .filter(
+            Q(opened_at__isnull=True, expires_at__gt=now) | Q(opened_at__gt=now - EnrolmentLink.CLAIM_WINDOW)
         )
         .order_by("-created_at")
         .first()

@@ -64,9 +64,7 @@ def user_create(*, email: str, full_name: str, password: str | None = None) -> U
 
 # --- The second factor: enrolment links, recovery codes, an administrator's reset ---------------
 
-ENROLMENT_LINK_HOURS = 72
 ENROLMENT_LINKS_PER_HOUR = 3  # links a person may ask for themselves in an hour
-ENROLMENT_CLAIM_MINUTES = 30  # how long the session that opened a link has to confirm a code
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 RECOVERY_CODE_LENGTH = 12  # about 59 bits each
@@ -119,7 +117,7 @@ def enrolment_link_send(
             reason=reason,
             created_by=actor,
             created_at=now,
-            expires_at=now + datetime.timedelta(hours=ENROLMENT_LINK_HOURS),
+            expires_at=now + EnrolmentLink.LIFETIME,
         )
         link.full_clean()
         link.save()
@@ -203,11 +201,12 @@ def _enrolment_link_problem(
     if link.revoked_at is not None:
         return f"This enrolment link has been replaced by a newer one or withdrawn. Use the newest link, or ask again. {new_link}"
     if link.opened_at is not None:
-        if now > link.opened_at + datetime.timedelta(minutes=ENROLMENT_CLAIM_MINUTES):
-            return f"This enrolment link was opened more than {ENROLMENT_CLAIM_MINUTES} minutes ago and has expired. {new_link}"
+        if now > link.opened_at + EnrolmentLink.CLAIM_WINDOW:
+            return f"This enrolment link was opened too long ago to finish setting up, and has expired. {new_link}"
         return ""
     if link.expires_at <= now:
-        return f"This enrolment link has expired (links last {ENROLMENT_LINK_HOURS} hours). {new_link}"
+        hours = int(EnrolmentLink.LIFETIME.total_seconds() // 3600)
+        return f"This enrolment link has expired (links last {hours} hours). {new_link}"
     if confirmed_totp_device(user) is not None:
         return "You already have an authenticator app set up, so this link is not needed."
     return ""

@@ -33,6 +33,14 @@ def world():
     return build_school_world()
 
 
+def admin_sends_link(committed, world, user):
+    """The school administrator e-mails `user` a link: (the link, its path from the e-mail)."""
+    link = committed(
+        services.enrolment_link_send, user=user, reason=EnrolmentLink.Reason.ADMINISTRATOR, actor=world.admin
+    )
+    return link, enrolment_link_paths(user.email)[-1]
+
+
 def test_it_never_shows_an_enrolment_key_after_the_password_alone(world, committed):
     """A DSL with no authenticator, signed in with the password, is told to check their e-mail: no key, no QR."""
     client = Client()
@@ -85,13 +93,7 @@ def test_it_sets_up_an_authenticator_from_the_emailed_link_after_the_password(wo
 
 def test_it_brings_a_person_who_opens_the_link_first_back_to_it_after_the_password(world, committed):
     """Link first: sign-in is asked for, then the person lands on the link with the key (it was not used up)."""
-    link = committed(
-        services.enrolment_link_send,
-        user=world.senco,
-        reason=EnrolmentLink.Reason.ADMINISTRATOR,
-        actor=world.admin,
-    )
-    [path] = enrolment_link_paths(world.senco.email)
+    link, path = admin_sends_link(committed, world, world.senco)
     client = Client()
     response = client.get(path)
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
@@ -105,13 +107,7 @@ def test_it_brings_a_person_who_opens_the_link_first_back_to_it_after_the_passwo
 
 def test_it_lets_a_link_work_once(world, committed):
     """Once used, the link says so: to another session, and to the same person after setting up."""
-    committed(
-        services.enrolment_link_send,
-        user=world.dsl,
-        reason=EnrolmentLink.Reason.ADMINISTRATOR,
-        actor=world.admin,
-    )
-    [path] = enrolment_link_paths(world.dsl.email)
+    _link, path = admin_sends_link(committed, world, world.dsl)
     first = Client()
     sign_in(first, world.dsl.email)
     assert first.get(path).status_code == 200
@@ -128,14 +124,8 @@ def test_it_lets_a_link_work_once(world, committed):
 
 def test_it_refuses_an_expired_link(world, committed):
     """A link older than 72 hours shows a clear message and no key."""
-    link = committed(
-        services.enrolment_link_send,
-        user=world.dsl,
-        reason=EnrolmentLink.Reason.ADMINISTRATOR,
-        actor=world.admin,
-    )
+    link, path = admin_sends_link(committed, world, world.dsl)
     assert link.expires_at - link.created_at == datetime.timedelta(hours=72)
-    [path] = enrolment_link_paths(world.dsl.email)
     EnrolmentLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     client = Client()
     sign_in(client, world.dsl.email)
@@ -148,12 +138,7 @@ def test_it_refuses_an_expired_link(world, committed):
 def test_it_withdraws_the_older_link_when_a_new_one_is_sent(world, committed):
     """Only the newest link works."""
     for _ in range(2):
-        committed(
-            services.enrolment_link_send,
-            user=world.dsl,
-            reason=EnrolmentLink.Reason.ADMINISTRATOR,
-            actor=world.admin,
-        )
+        admin_sends_link(committed, world, world.dsl)
     old, new = enrolment_link_paths(world.dsl.email)
     client = Client()
     sign_in(client, world.dsl.email)
@@ -163,13 +148,7 @@ def test_it_withdraws_the_older_link_when_a_new_one_is_sent(world, committed):
 
 def test_it_stores_only_a_hash_of_the_link_token(world, committed):
     """The token is in the e-mail; the database holds its SHA-256."""
-    committed(
-        services.enrolment_link_send,
-        user=world.dsl,
-        reason=EnrolmentLink.Reason.ADMINISTRATOR,
-        actor=world.admin,
-    )
-    [path] = enrolment_link_paths(world.dsl.email)
+    _link, path = admin_sends_link(committed, world, world.dsl)
     token = path.rstrip("/").rsplit("/", 1)[1]
     link = EnrolmentLink.objects.get(user=world.dsl)
     assert link.token_hash == enrolment_token_hash(token) and token not in link.token_hash
@@ -194,13 +173,7 @@ def test_it_limits_how_often_a_person_asks_for_a_new_link(world, committed):
 @outsider_test("accounts:enrol")
 def test_it_answers_404_to_someone_elses_link_and_leaves_it_unused(world, committed):
     """Another school's user, or a colleague, signed in with their own password, cannot open or use up the link."""
-    committed(
-        services.enrolment_link_send,
-        user=world.dsl,
-        reason=EnrolmentLink.Reason.ADMINISTRATOR,
-        actor=world.admin,
-    )
-    [path] = enrolment_link_paths(world.dsl.email)
+    _link, path = admin_sends_link(committed, world, world.dsl)
     for user in (world.outsider, world.tutor):
         client = Client()
         sign_in(client, user.email)
@@ -213,13 +186,7 @@ def test_it_answers_404_to_someone_elses_link_and_leaves_it_unused(world, commit
 
 def test_it_refuses_a_wrong_code_at_set_up_and_keeps_the_key_unconfirmed(world, committed):
     """A wrong code leaves the new authenticator unconfirmed and the person still unverified."""
-    committed(
-        services.enrolment_link_send,
-        user=world.dsl,
-        reason=EnrolmentLink.Reason.ADMINISTRATOR,
-        actor=world.admin,
-    )
-    [path] = enrolment_link_paths(world.dsl.email)
+    _link, path = admin_sends_link(committed, world, world.dsl)
     client = Client()
     sign_in(client, world.dsl.email)
     client.get(path)
@@ -229,3 +196,21 @@ def test_it_refuses_a_wrong_code_at_set_up_and_keeps_the_key_unconfirmed(world, 
     device.refresh_from_db()
     assert not device.confirmed
     assert client.get(reverse("people:pupil_list")).status_code == 302
+
+
+def test_it_gives_the_session_that_opened_a_link_half_an_hour_to_finish(world, committed):
+    """While one session sets up, another is not sent a link that would withdraw it; after 30 minutes it lapses."""
+    link, path = admin_sends_link(committed, world, world.dsl)
+    setting_up = Client()
+    sign_in(setting_up, world.dsl.email)
+    assert setting_up.get(path).status_code == 200
+    elsewhere = Client()
+    sign_in(elsewhere, world.dsl.email)
+    page = committed(elsewhere.get, reverse("accounts:two_factor")).content.decode()
+    assert "finish setting up in the browser where it was opened" in page
+    assert len(enrolment_link_paths(world.dsl.email)) == 1
+    EnrolmentLink.objects.filter(pk=link.pk).update(opened_at=timezone.now() - datetime.timedelta(minutes=31))
+    lapsed = setting_up.get(path)
+    assert lapsed.status_code == 410 and "expired" in lapsed.content.decode()
+    committed(elsewhere.get, reverse("accounts:two_factor"))
+    assert len(enrolment_link_paths(world.dsl.email)) == 2
