@@ -160,7 +160,7 @@ def enrolment_link_open(*, user: User, token: str, claimed_link_id: int | None) 
     now = timezone.now()
     with transaction.atomic():
         link = (
-            EnrolmentLink.objects.select_for_update()
+            EnrolmentLink.objects.select_for_update(of=("self",))
             .select_related("device")
             .filter(token_hash=enrolment_token_hash(token))
             .first()
