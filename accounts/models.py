@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
 class UserManager(BaseUserManager["User"]):
@@ -90,3 +93,102 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.outcome} at {self.at:%Y-%m-%d %H:%M} from {self.ip_address or 'unknown'}"
+
+
+class EnrolmentLink(models.Model):
+    """A single-use, expiring link with which a person sets up their authenticator app.
+
+    A password alone never shows an enrolment key: the key is shown only to a session that has signed in with the
+    password *and* opened this link from the user's mailbox. Only a SHA-256 hash of the token is stored; the token
+    is made by the task that e-mails it, so it exists nowhere but in the worker and the e-mail. The first signed-in
+    session of its own user to open the link claims it (`opened_at`); no other session can use it after that, and
+    confirming a code from the new authenticator finishes it (`completed_at`).
+    """
+
+    class Reason(models.TextChoices):
+        SIGN_IN = "sign_in", "Asked for at sign-in"
+        ADMINISTRATOR = "administrator", "Sent by an administrator"
+        RESET = "reset", "Sent after a second-factor reset"
+
+    LIFETIME = datetime.timedelta(hours=72)
+    # How long the session that opened (claimed) a link has to confirm a code from the new authenticator.
+    CLAIM_WINDOW = datetime.timedelta(minutes=30)
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="enrolment_links")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    # Empty until the task that e-mails the link has made its token.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    device = models.ForeignKey(
+        "otp_totp.TOTPDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment link for {self.user} ({self.get_reason_display().lower()})"
+
+
+def enrolment_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A person's recovery codes, usable once each in place of a code from their authenticator app.
+
+    Shaped like django-otp's `otp_static.StaticDevice` (a device holding single-use tokens, throttled, each token
+    deleted when used), but `StaticToken` keeps its tokens in clear text; these are stored as SHA-256 hashes.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The user that this device belongs to.",
+    )
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token: Any) -> bool:
+        """Consume a matching unused code (in any order); a wrong one counts towards the back-off."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        match = self.codes.filter(code_hash=recovery_code_hash(self.user_id, str(token))).first()
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+def recovery_code_hash(user_id: int, code: str) -> str:
+    """The stored form of a recovery code: a hash salted with its owner, of the code without spaces or dashes."""
+    return hashlib.sha256(f"pastoral-recovery:{user_id}:{normalise_recovery_code(code)}".encode()).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, as its hash (deleted when used)."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.device.user_id}"

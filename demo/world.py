@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import RoleAssignment
@@ -283,11 +284,13 @@ def build_world(
                 if copy == 1 and spec.key == "kingsbridge":
                     world.main_school = school
         _group_leader(world, maker, parents["severn-vale-1"])
-        _demo_two_factor_devices(world)
         if run_builders:
             for _order, name, builder in builders():
                 say(f"demo data: {name}")
                 builder(world)
+        # Last, once every builder has given out its roles (the qualifications builder makes participants and
+        # mentors heads of year, for one).
+        _demo_two_factor_devices(world)
     return world
 
 
@@ -733,13 +736,22 @@ def demo_totp_key(email: str, seed: int = 2026) -> str:
 
 
 def _demo_two_factor_devices(world: DemoWorld) -> None:
-    """Demo users whose roles need a second factor get an authenticator already set up."""
+    """Everyone whose roles need a second factor gets a demo authenticator already set up (so that anyone can sign
+    in as them with `bin/pastoral code EMAIL`), and the printed logins say which need the code."""
+    holds = RoleAssignment.objects.filter(user=OuterRef("pk"), role__in=TWO_FACTOR_ROLES).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=world.today)
+    )
+    needing = User.objects.filter(Exists(holds))
+    has_device = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user=user, name="Demo authenticator", key=demo_totp_key(user.email), confirmed=True)
+            for user in needing.exclude(Exists(has_device)).order_by("pk")
+        ]
+    )
+    emails = set(needing.values_list("email", flat=True))
     for login in world.logins:
-        if login.needs_two_factor:
-            user = User.objects.get(email=login.email)
-            TOTPDevice.objects.create(
-                user=user, name="Demo authenticator", key=demo_totp_key(user.email), confirmed=True
-            )
+        login.needs_two_factor = login.email in emails
 
 
 def logins_path() -> Path:

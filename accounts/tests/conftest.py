@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.helpers import committed  # noqa: F401
 from pastoral.testing.factories import TEST_PASSWORD
 
 # A Monday morning in term; any moment would do, the tests only move forward from it.
@@ -42,3 +43,4 @@ def post_sign_in(
         REMOTE_ADDR=ip,
         HTTP_USER_AGENT=agent,
     )
+

@@ -86,18 +86,6 @@ def test_it_refuses_a_code_used_twice(world):
     assert "not right" in second.post(reverse("accounts:two_factor"), {"token": code}).content.decode()
 
 
-def test_it_sets_up_an_authenticator_on_first_sign_in(world):
-    client = Client()
-    sign_in(client, world.senco.email)
-    page = client.get(reverse("accounts:two_factor"))
-    assert "Set up two-factor sign-in" in page.content.decode() and "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=world.senco)
-    assert not device.confirmed
-    client.post(reverse("accounts:two_factor"), {"token": current_code(device)})
-    device.refresh_from_db()
-    assert device.confirmed
-
-
 def test_it_ends_a_session_after_twelve_hours_however_active(world):
     client = Client()
     sign_in(client, world.tutor.email)

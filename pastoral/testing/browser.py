@@ -59,8 +59,11 @@ def sign_in(page: Any, base_url: str, user: Any, password: str = TEST_PASSWORD) 
     page.wait_for_load_state()
     if "/accounts/two-factor/" in page.url:
         axe_check(page)
-        device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()
-        assert device is not None, "two-factor page shown but the user has no device"
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        assert device is not None, (
+            f"{user.email} was asked for a second factor but has no authenticator (one is set up only from an "
+            "e-mailed enrolment link)"
+        )
         code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
         page.get_by_label("Six-digit code from your authenticator app").fill(code)
         page.get_by_role("button", name="Continue").click()

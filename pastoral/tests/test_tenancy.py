@@ -11,6 +11,9 @@ from organisations.models import Organisation
 NOT_TENANT_OWNED = {
     "accounts.User": "a person may work in several organisations",
     "accounts.SignInAttempt": "a sign-in attempt comes before any organisation is known, and a person may work in several",
+    "accounts.EnrolmentLink": "a person's own second factor, which serves every organisation they work in",
+    "accounts.RecoveryCodeDevice": "a person's own second factor, which serves every organisation they work in",
+    "accounts.RecoveryCode": "a person's own second factor, which serves every organisation they work in",
     "organisations.Organisation": "the tenant itself",
     "organisations.AcademicYear": "shared reference data (1 September to 31 August)",
 }
