@@ -161,6 +161,7 @@ def _start(
         },
     )
     services.meeting_record(
+        today=world.today,
         actor=coordinator,
         plan=plan,
         kind=Meeting.Kind.INITIAL,
@@ -246,6 +247,7 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
     _score_days(world, plan, tutor, start, start + 4 * W, 1.6)
     targets = list(plan.targets.all())
     services.meeting_record(
+        today=world.today,
         actor=hoy,
         plan=plan,
         kind=Meeting.Kind.REVIEW,
@@ -305,6 +307,7 @@ def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.dat
     parties = list(plan.parties.all())
     for week in plan.review_points:
         services.meeting_record(
+            today=world.today,
             actor=senior,
             plan=plan,
             kind=Meeting.Kind.REVIEW,
@@ -316,6 +319,7 @@ def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.dat
             progress={target.pk: ("met", "No incidents")},
         )
     services.meeting_record(
+        today=world.today,
         actor=senior,
         plan=plan,
         kind=Meeting.Kind.FINAL,

@@ -37,6 +37,7 @@ from support_plans.models import (
     TargetRevision,
 )
 from support_plans.permissions import visible_plans
+from support_plans.questions import questions_for
 
 
 def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
@@ -369,9 +370,22 @@ def print_context(plan: SupportPlan) -> dict[str, Any]:
         "targets": plan.targets.prefetch_related("revisions", "revisions__revised_by"),
         "meetings": plan.meetings.prefetch_related("attendees", "progress", "progress__target"),
         "schedule": review_schedule(plan),
-        "signatures": plan.signatures.select_related("party"),
+        "signatures": plan.signatures.select_related("party", "witnessed_by"),
+        "views": voices(plan),
         "printed": timezone.localtime(),
     }
+
+
+def voices(plan: SupportPlan) -> list[dict[str, Any]]:
+    """The pupil's and the parents' own words: each answered pupil or parent questionnaire, question by question."""
+    answered = plan.questionnaires.filter(submitted_at__isnull=False).exclude(kind=Questionnaire.Kind.STAFF)
+    return [
+        {
+            "questionnaire": q,
+            "answers": [(label, q.answers.get(key, "")) for key, label in questions_for(q.kind) if q.answers.get(key)],
+        }
+        for q in answered.order_by("kind", "submitted_at")
+    ]
 
 
 # --- Retention ---------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def build_school_world() -> SchoolWorld:
     rory = PupilFactory(organisation=other, legal_first_name="Rory", legal_last_name="Reed", year_group=9)
     for group, pupil in [(g9a, alice), (g9a, ben), (g9b, cleo), (g10a, dan)]:
         GroupMembershipFactory(group=group, pupil=pupil)
-    PupilContactFactory(pupil=alice)
+    PupilContactFactory(pupil=alice, contact__first_name="Mary", contact__last_name="Archer")
     return SchoolWorld(
         school=school,
         other_school=other,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import partial
@@ -286,7 +287,9 @@ class LinkUnusable(Exception):
 
 def link_resolve(token: str) -> SecureLink:
     link = (
-        SecureLink.objects.select_related("plan", "plan__pupil", "questionnaire", "party")
+        SecureLink.objects.select_related(
+            "plan", "plan__pupil", "plan__organisation", "plan__coordinator", "questionnaire", "party"
+        )
         .filter(token_hash=_hash(token))
         .first()
     )
@@ -399,11 +402,15 @@ def meeting_record(
     commitments_review: str = "",
     further_measures: str = "",
     progress: dict[int, tuple[str, str]] | None = None,
+    today: datetime.date | None = None,
 ) -> Meeting:
     """Record a meeting. The initial meeting needs targets and starts the plan's clock; reviews and the final
-    meeting come after it and record each target's progress."""
+    meeting come after it and record each target's progress. A meeting is recorded once held: never on a day
+    still to come (`today` is the clock), never before the meeting it follows, and a review within the programme's
+    weeks."""
     if not plan.is_open:
         raise ValidationError("This plan is closed.")
+    _check_meeting_date(plan, kind, held_on, week, today or timezone.localdate())
     held = plan.meetings.all()
     if kind == Meeting.Kind.INITIAL:
         if held.filter(kind=Meeting.Kind.INITIAL).exists():
@@ -492,6 +499,53 @@ def current_revision_ids(plan: SupportPlan) -> list[int]:
 
 
 @transaction.atomic
+def _check_meeting_date(
+    plan: SupportPlan, kind: str, held_on: datetime.date, week: int | None, today: datetime.date
+) -> None:
+    if held_on > today:
+        raise ValidationError(
+            {"held_on": "A meeting is recorded once it has been held: the date cannot be in the future."}
+        )
+    last = plan.meetings.order_by("-held_on").first()
+    if last is not None and held_on < last.held_on:
+        raise ValidationError(
+            {"held_on": f"Meetings are recorded in order: the {last} comes before this date."}
+        )
+    if kind == Meeting.Kind.REVIEW and plan.ends_on is not None and held_on > plan.ends_on:
+        raise ValidationError(
+            {
+                "held_on": f"The programme's weeks ended on {plan.ends_on:%d %B %Y}: record the final meeting instead."
+            }
+        )
+    later = plan.meetings.filter(kind=Meeting.Kind.REVIEW, week__gt=week or 0).order_by("week").first()
+    if kind == Meeting.Kind.REVIEW and later is not None:
+        raise ValidationError(
+            {"week": f"The {later.week}-week review is already recorded: reviews go in order."}
+        )
+
+
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame"})
+
+
+def _name_words(name: str) -> list[str]:
+    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", name.casefold())
+    return [w for w in words if w.rstrip(".") not in TITLES]
+
+
+def signature_matches(party: Party, typed: str) -> bool:
+    """Whether a typed signature carries the party's full name (titles aside, any case, more words allowed): a
+    pupil may sign with their legal or their known-as name. An outside agency, often named for its service, is not
+    checked."""
+    if party.kind == Party.Kind.AGENCY:
+        return True
+    names = [party.name]
+    if party.kind == Party.Kind.PUPIL:
+        pupil = party.plan.pupil
+        names.append(f"{pupil.legal_first_name} {pupil.legal_last_name}")
+    typed_words = set(_name_words(typed))
+    return any(_name_words(n) and set(_name_words(n)) <= typed_words for n in names)
+
+
 def sign_targets(
     *,
     plan: SupportPlan,
@@ -506,6 +560,10 @@ def sign_targets(
         raise ValidationError("That person is not a party to this plan.")
     if not signed_name.strip():
         raise ValidationError({"signed_name": "Type your full name to sign."})
+    if method == Signature.Method.ON_SCREEN and not signature_matches(party, signed_name):
+        raise ValidationError(
+            {"signed_name": f"The signature must be {party.name}'s full name, as it is recorded on the plan."}
+        )
     ids = current_revision_ids(plan)
     if not ids:
         raise ValidationError("There are no targets to sign yet.")
