@@ -73,6 +73,7 @@ def _fill(portfolio: Any, actor: Any, activities: list[Activity], fraction: floa
                 alternative=(activity.alternatives or ["The first alternative"])[0]
                 if activity.kind == Activity.Kind.CHOICE
                 else "",
+                difficult_issue=("yes" if n == 1 else "no") if activity.requires_difficult_issue else "",
                 complete=complete,
             )
 

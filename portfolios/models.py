@@ -70,6 +70,14 @@ class Portfolio(models.Model):
         return self.enrolment.mentor
 
 
+class DifficultIssue(models.TextChoices):
+    """Whether one record of an activity such as ISQAM 2.2 addressed a difficult issue."""
+
+    YES = "yes", "Yes, it addressed a difficult issue"
+    NO = "no", "No"
+    ALTERNATIVE = "alternative", "It is the alternative for aspiring participants"
+
+
 class Entry(models.Model):
     """What the participant wrote for one activity (one record of a minimum-count activity)."""
 
@@ -92,6 +100,13 @@ class Entry(models.Model):
     reflection = models.JSONField(default=dict, blank=True, help_text="Answers to the structured prompts.")
     record = models.JSONField(
         default=dict, blank=True, help_text="A structured record (lesson observation…)."
+    )
+    difficult_issue = models.CharField(
+        max_length=12,
+        choices=DifficultIssue.choices,
+        blank=True,
+        help_text="For an activity that needs a record addressing a difficult issue (ISQAM 2.2): whether this "
+        "record did, or is the alternative for aspiring participants.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
