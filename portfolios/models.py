@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from organisations.models import Organisation
+from pastoral.uploads import random_name
 
 
 def new_code() -> str:
@@ -124,7 +125,7 @@ class Entry(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"portfolios/{instance.entry.portfolio_id}/{secrets.token_hex(16)}"
+    return random_name(f"portfolios/{instance.entry.portfolio_id}")
 
 
 class Attachment(models.Model):

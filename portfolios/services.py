@@ -22,6 +22,7 @@ from django.utils.html import escape
 
 from access.models import RoleAssignment
 from audit.services import record_event
+from pastoral import uploads
 from people.models import StaffMember
 from portfolios import credentials, sampling, selectors
 from portfolios.models import (
@@ -47,27 +48,6 @@ from qualifications.models import Activity, Enrolment
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "h3", "h4", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-MAX_ATTACHMENT_BYTES = getattr(settings, "PORTFOLIOS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-# Extension -> the content type it is stored and served as; anything else (HTML, SVG, scripts…) is refused.
-ALLOWED_ATTACHMENTS = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".txt": "text/plain",
-}
-MAGIC = {
-    ".pdf": [b"%PDF"],
-    ".png": [b"\x89PNG"],
-    ".jpg": [b"\xff\xd8\xff"],
-    ".jpeg": [b"\xff\xd8\xff"],
-    ".docx": [b"PK\x03\x04"],
-    ".xlsx": [b"PK\x03\x04"],
-    ".pptx": [b"PK\x03\x04"],
-}
 RESUBMISSION_WEEKS = 6
 
 
@@ -200,36 +180,20 @@ def skip_activity(*, actor: Any, portfolio: Portfolio, activity: Activity) -> En
 
 
 def add_attachment(*, actor: Any, entry: Entry, upload: UploadedFile) -> Attachment:
-    """Attach a file: allowed types only (checked by extension and content), at most 10 MB."""
-    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_ATTACHMENTS:
-        allowed = ", ".join(sorted(e.lstrip(".").upper() for e in ALLOWED_ATTACHMENTS))
-        raise ValidationError({"file": f"That type of file cannot be attached. Allowed: {allowed}."})
-    size = upload.size
-    assert size is not None, "Django sets the size of every uploaded file"
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"file": f"The file is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."}
-        )
-    if size == 0:
-        raise ValidationError({"file": "The file is empty."})
-    head = upload.read(8)
-    upload.seek(0)
-    if ext in MAGIC and not any(head.startswith(m) for m in MAGIC[ext]):
-        raise ValidationError({"file": f"The file's content does not match its {ext} name."})
-    if ext == ".txt" and b"<" in upload.read(1024):
-        raise ValidationError({"file": "Text files may not contain markup."})
-    upload.seek(0)
+    """Attach a file: allowed types only (checked by extension and content), at most 10 MB
+    (`PORTFOLIOS_MAX_ATTACHMENT_BYTES`); see pastoral.uploads."""
+    checked = uploads.check_upload(
+        upload, max_bytes=uploads.max_upload_bytes("PORTFOLIOS_MAX_ATTACHMENT_BYTES"), action="attached"
+    )
     attachment = Attachment(
         organisation_id=entry.organisation_id,
         entry=entry,
-        original_name=name,
-        content_type=ALLOWED_ATTACHMENTS[ext],
-        size=size,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=actor,
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(checked.name, upload, save=False)
     attachment.save()
     return attachment
 

@@ -20,6 +20,7 @@ from access.roles import Role
 from accounts.models import User
 from audit.services import record_denied
 from organisations.models import Organisation
+from pastoral.uploads import download_response
 from portfolios import certificates, credentials, forms, selectors, services
 from portfolios.models import (
     Attachment,
@@ -361,15 +362,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if attachment is None:
         raise Http404("No attachment found.")
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_view_portfolio)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return download_response(
+        attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
