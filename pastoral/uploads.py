@@ -59,7 +59,7 @@ def max_upload_bytes(setting: str = "") -> int:
     """The size limit: an app's own setting if it has one (e.g. PORTFOLIOS_MAX_ATTACHMENT_BYTES), else
     PASTORAL_MAX_UPLOAD_BYTES, else 10 MB. Read when checking, so a changed setting applies at once."""
     own = getattr(settings, setting, None) if setting else None
-    return int(own or getattr(settings, "PASTORAL_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+    return int(own if own is not None else getattr(settings, "PASTORAL_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
 
 
 def check_upload(

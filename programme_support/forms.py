@@ -83,9 +83,9 @@ class QuestionForm(forms.Form):
         field = self.fields["enrolment"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = perms.askable_enrolments(user)
-        field.label_from_instance = lambda e: (  # type: ignore[method-assign]  # per-instance override
-            f"{e.edition} Level {e.level.number}, {e.cluster.name}"
-            + ("" if e.participant_id == user.pk else f" (mentoring {e.participant.full_name})")
+        field.label_from_instance = lambda obj: (  # type: ignore[method-assign]  # per-instance override
+            f"{obj.edition} Level {obj.level.number}, {obj.cluster.name}"
+            + ("" if obj.participant_id == user.pk else f" (mentoring {obj.participant.full_name})")
         )
 
 

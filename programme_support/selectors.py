@@ -51,13 +51,13 @@ def library(user: Any, edition: Edition, since: datetime.datetime | None) -> lis
     sections: dict[tuple[int, int, str], Section] = {}
     for resource in visible_resources(user, edition).order_by("added_at", "pk"):
         resource.is_new = since is None or resource.added_at > since  # type: ignore[attr-defined]  # for display
-        if resource.training_day_id:
-            day = resource.training_day
+        day, module = resource.training_day, resource.module
+        if day is not None:
             key = (2, int(day.starts_at.timestamp()), day.cluster.name)
             title = f"Training day: {day.cluster.name}, {timezone.localtime(day.starts_at):%-d %B %Y}"
-        elif resource.module_id:
-            key = (1, resource.module.number, "")
-            title = f"Module {resource.module.number}: {resource.module.title}"
+        elif module is not None:
+            key = (1, module.number, "")
+            title = f"Module {module.number}: {module.title}"
         else:
             key, title = (0, 0, ""), "For the whole programme"
         sections.setdefault(key, Section(title)).resources.append(resource)

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -157,7 +158,7 @@ def resource_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def resource_open(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_open(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Open a material: a file as a download (never inline), a link by redirection, after the permission check."""
     resource = _resource(request, pk, perms.can_view_resource)
     if resource.kind == Resource.Kind.LINK:
@@ -246,7 +247,7 @@ def question_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A file sent with a message: only to those who may read the thread, always as a download."""
     found = MessageAttachment.objects.filter(pk=pk).select_related("message").first()
     if found is None:
