@@ -46,6 +46,7 @@ PASTORAL_APPS = [
     "demo",
     "qualifications",
     "portfolios",
+    "programme_support",
     "attendance",
     "behaviour",
     "support_plans",
@@ -270,6 +271,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PASTORAL_LOG_LEVEL", "WARNING")},
 }
+
+# Course materials and questions: a question waiting longer than this for the provider's answer is listed as
+# unanswered for the programme administrators.
+PROGRAMME_SUPPORT_UNANSWERED_DAYS = int(os.environ.get("PASTORAL_UNANSWERED_DAYS", "5"))
 
 # Public base URL used in links that leave the site (certificate QR codes, questionnaire e-mails).
 PASTORAL_BASE_URL = os.environ.get("PASTORAL_BASE_URL", "http://127.0.0.1:8000")

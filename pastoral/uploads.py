@@ -1,21 +1,30 @@
-"""The one check every uploaded document passes: an allowed type (by extension and by content), a size cap, and
-a safe stored name. Anything that could render in a browser (HTML, SVG, scripts) is refused.
+"""Uploaded files, the same way everywhere (standards.md: "type and size checked, stored outside the web root, never
+served inline as HTML").
 
-Files are stored through the default storage under `PASTORAL_MEDIA_ROOT` (outside the web root) and served only by
-views that check permission first, always as a download (see `download_response`).
+- `check_upload` is the one check every upload passes: an allowed type by extension *and* by content (magic bytes;
+  a text file may not contain markup), not empty, not larger than the limit. It says what is wrong in words the
+  person uploading can act on.
+- `random_name` stores files under `settings.MEDIA_ROOT` (`PASTORAL_MEDIA_ROOT`, outside the web root; `MEDIA_URL`
+  is never served) with a random name, never the uploaded one.
+- `download_response` serves a file only as a download, after the caller's permission check: `Content-Disposition:
+  attachment`, `X-Content-Type-Options: nosniff` and a sandboxing CSP, with the content type the check chose (never
+  the browser's claim).
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 
-# Extension -> the content type it is stored and served as.
-DOCUMENT_TYPES = {
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Extension -> the content type it is stored and served as; anything else (HTML, SVG, scripts…) is refused.
+ALLOWED_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -34,50 +43,69 @@ MAGIC = {
     ".xlsx": [b"PK\x03\x04"],
     ".pptx": [b"PK\x03\x04"],
 }
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, PNG, JPEG or plain text"
 
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    name: str  # the file's own name, without any path, at most 200 characters
+    """What the check found: the name to show (never used on disk), the content type to serve, the size."""
+
+    name: str
     content_type: str
     size: int
 
 
+def max_upload_bytes(setting: str = "") -> int:
+    """The size limit: an app's own setting if it has one (e.g. PORTFOLIOS_MAX_ATTACHMENT_BYTES), else
+    PASTORAL_MAX_UPLOAD_BYTES, else 10 MB. Read when checking, so a changed setting applies at once."""
+    own = getattr(settings, setting, None) if setting else None
+    return int(own if own is not None else getattr(settings, "PASTORAL_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+
+
 def check_upload(
-    upload: UploadedFile,
-    *,
-    allowed: dict[str, str] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    field: str = "file",
+    upload: UploadedFile, *, max_bytes: int | None = None, field: str = "file", action: str = "uploaded"
 ) -> CheckedUpload:
-    """The upload's safe name, content type and size; a ValidationError on `field` saying what is wrong."""
-    types = allowed if allowed is not None else DOCUMENT_TYPES
-    raw = (upload.name or "file").replace("\\", "/")
-    name = raw.rsplit("/", 1)[-1].strip()[:200] or "file"
+    """Refuse (ValidationError on `field`) a file of a type not allowed, whose content does not match its name,
+    that is empty or larger than the limit; otherwise say what it is. The file is left at its start. `action`
+    words the refusal ("That type of file cannot be attached")."""
+    limit = max_bytes if max_bytes is not None else max_upload_bytes()
+    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in types:
-        listed = ", ".join(sorted({e.lstrip(".").upper() for e in types}))
-        raise ValidationError({field: f"That type of file cannot be attached. Allowed: {listed}."})
+    if ext not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(e.lstrip(".").upper() for e in ALLOWED_TYPES))
+        raise ValidationError({field: f"That type of file cannot be {action}. Allowed: {allowed}."})
     size = upload.size
-    assert size is not None, "Django sets the size of every uploaded file"
-    if size > max_bytes:
-        raise ValidationError({field: f"The file is larger than {max_bytes // (1024 * 1024)} MB."})
+    if size is None:
+        raise ValidationError({field: "The file could not be read."})
+    if size > limit:
+        raise ValidationError({field: f"The file is larger than {_megabytes(limit)}."})
     if size == 0:
         raise ValidationError({field: "The file is empty."})
+    upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if ext in MAGIC and not any(head.startswith(m) for m in MAGIC[ext]):
         raise ValidationError({field: f"The file's content does not match its {ext} name."})
     if ext == ".txt" and b"<" in upload.read(1024):
+        upload.seek(0)
         raise ValidationError({field: "Text files may not contain markup."})
     upload.seek(0)
-    return CheckedUpload(name=name, content_type=types[ext], size=size)
+    return CheckedUpload(name=name, content_type=ALLOWED_TYPES[ext], size=size)
 
 
-def download_response(file: Any, *, filename: str, content_type: str) -> FileResponse:
-    """A stored upload, always as a download, never sniffed or rendered inline."""
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+def _megabytes(limit: int) -> str:
+    mb = limit / (1024 * 1024)
+    return f"{mb:g} MB" if mb >= 1 else f"{limit // 1024} KB"
+
+
+def random_name(folder: str) -> str:
+    """A storage name under MEDIA_ROOT that reveals nothing of the upload: `<folder>/<32 hex digits>`."""
+    return f"{folder}/{secrets.token_hex(16)}"
+
+
+def download_response(handle: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
+    """Serve an uploaded file as a download only (never rendered inline), after the caller's permission check."""
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

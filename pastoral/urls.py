@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", include("mis_import.urls")),
     path("qualifications/", include("qualifications.urls")),
     path("portfolios/", include("portfolios.urls")),
+    path("programme-support/", include("programme_support.urls")),
     path("attendance/", include("attendance.urls")),
     path("behaviour/", include("behaviour.urls")),
     path("support-plans/", include("support_plans.urls")),

@@ -73,6 +73,7 @@ def _fill(portfolio: Any, actor: Any, activities: list[Activity], fraction: floa
                 alternative=(activity.alternatives or ["The first alternative"])[0]
                 if activity.kind == Activity.Kind.CHOICE
                 else "",
+                difficult_issue=("yes" if n == 1 else "no") if activity.requires_difficult_issue else "",
                 complete=complete,
             )
 
@@ -96,6 +97,45 @@ def _meetings(portfolio: Any, world: Any, until: datetime.date, per_term: int) -
                 today=until,
             )
             services.confirm_meeting(actor=enrolment.participant, meeting=meeting)
+
+
+COACHING = [
+    ("no", "A Year 10 teacher's use of retrieval practice: what she wants to try next term."),
+    ("yes", "A colleague whose marking is weeks behind: naming the problem and agreeing a plan."),
+    ("no", "A newly qualified teacher planning her first parents' evening."),
+]
+
+
+def _isqam_coaching(world: Any) -> None:
+    """ISQAM 2.2 for the first ISQAM Level 1 participant: three coaching conversations, the second of which
+    addressed a difficult issue (the rule submission checks)."""
+    place = next(
+        (
+            e
+            for e in world.extra.get("enrolments", [])
+            if e.status == "enrolled" and e.edition.programme.code == "ISQAM" and e.level.number == 1
+        ),
+        None,
+    )
+    activity = (
+        Activity.objects.filter(module__level_id=place.level_id, requires_difficult_issue=True).first()
+        if place
+        else None
+    )
+    if place is None or activity is None:
+        return
+    portfolio = services.portfolio_for_enrolment(enrolment=place)
+    for n, (answer, focus) in enumerate(COACHING, start=1):
+        services.save_entry(
+            actor=place.participant,
+            portfolio=portfolio,
+            activity=activity,
+            sequence=n,
+            body=f"<p>Coaching conversation {n}: what we discussed, the questions I asked and what changed.</p>",
+            record={"date": (world.today - datetime.timedelta(days=60 - 20 * n)).isoformat(), "focus": focus},
+            difficult_issue=answer,
+            complete=True,
+        )
 
 
 def build_demo(world: Any) -> None:
@@ -129,6 +169,7 @@ def build_demo(world: Any) -> None:
         )
         _fill(portfolio, enrolment.participant, activities, 0.4, world)
         _meetings(portfolio, world, world.today, per_term=world.rng.randrange(0, 3))
+    _isqam_coaching(world)
 
     # Last year's certified portfolio.
     admin = world.users.get("programme_admin")

@@ -51,7 +51,7 @@ LEVEL1_ACTIVITIES: list[tuple[int, str, list[tuple[str, str, str, dict[str, Any]
                 "2.1",
                 "Three coaching conversations, at least one addressing a difficult issue.",
                 "minimum",
-                {"minimum": 3, "note": "At least one addressing a difficult issue."},
+                {"minimum": 3, "note": "At least one addressing a difficult issue.", "difficult": True},
             ),
             (
                 "2.2",
@@ -147,6 +147,7 @@ def build_programme(
                 alternatives=extra.get("alternatives", []),
                 choice_count=len(extra.get("alternatives", [])) or None,
                 is_structured_reflection=extra.get("reflect", False),
+                requires_difficult_issue=extra.get("difficult", False),
             )
     module5 = Module.objects.create(
         organisation=provider,

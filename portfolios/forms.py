@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
-from portfolios.models import EvaluationResponse, Outcome, SampleItem
+from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem
 from qualifications.models import Edition
 
 REFLECTION_PROMPTS = [
@@ -31,7 +31,7 @@ class EntryForm(forms.Form):
         help_text="Paragraphs, bold, italics, lists and links are kept; anything else is removed.",
     )
 
-    def __init__(self, *args: Any, activity: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, activity: Any, aspiring_alternative: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activity = activity
         if activity.kind == "choice":
@@ -62,6 +62,22 @@ class EntryForm(forms.Form):
                     else forms.Textarea(attrs={"rows": 3})
                 )
                 self.fields[f"record_{key}"] = forms.CharField(label=label, required=False, widget=widget)
+        if activity.requires_difficult_issue:
+            answers = [DifficultIssue.YES, DifficultIssue.NO]
+            if aspiring_alternative:
+                answers.append(DifficultIssue.ALTERNATIVE)
+            self.fields["difficult_issue"] = forms.ChoiceField(
+                label="Did this conversation address a difficult issue?",
+                required=False,
+                choices=[("", "Choose an answer")] + [(a.value, a.label) for a in answers],
+                help_text="Needed to mark the record complete. At least one record must address a difficult issue"
+                + (
+                    f"; as an aspiring participant you may instead record the alternative: "
+                    f"{activity.aspiring_alternative}."
+                    if aspiring_alternative
+                    else "."
+                ),
+            )
 
     def reflection(self) -> dict[str, str]:
         return {
@@ -81,7 +97,11 @@ class EntryForm(forms.Form):
     def initial_for(entry: Any) -> dict[str, Any]:
         if entry is None:
             return {}
-        data: dict[str, Any] = {"body": entry.body, "alternative": entry.alternative}
+        data: dict[str, Any] = {
+            "body": entry.body,
+            "alternative": entry.alternative,
+            "difficult_issue": entry.difficult_issue,
+        }
         data.update({f"reflection_{k}": v for k, v in entry.reflection.items()})
         data.update({f"record_{k}": v for k, v in entry.record.items()})
         return data

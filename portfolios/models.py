@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from organisations.models import Organisation
+from pastoral.uploads import random_name
 
 
 def new_code() -> str:
@@ -70,6 +71,14 @@ class Portfolio(models.Model):
         return self.enrolment.mentor
 
 
+class DifficultIssue(models.TextChoices):
+    """Whether one record of an activity such as ISQAM 2.2 addressed a difficult issue."""
+
+    YES = "yes", "Yes, it addressed a difficult issue"
+    NO = "no", "No"
+    ALTERNATIVE = "alternative", "It is the alternative for aspiring participants"
+
+
 class Entry(models.Model):
     """What the participant wrote for one activity (one record of a minimum-count activity)."""
 
@@ -93,6 +102,13 @@ class Entry(models.Model):
     record = models.JSONField(
         default=dict, blank=True, help_text="A structured record (lesson observation…)."
     )
+    difficult_issue = models.CharField(
+        max_length=12,
+        choices=DifficultIssue.choices,
+        blank=True,
+        help_text="For an activity that needs a record addressing a difficult issue (ISQAM 2.2): whether this "
+        "record did, or is the alternative for aspiring participants.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,7 +125,7 @@ class Entry(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"portfolios/{instance.entry.portfolio_id}/{secrets.token_hex(16)}"
+    return random_name(f"portfolios/{instance.entry.portfolio_id}")
 
 
 class Attachment(models.Model):

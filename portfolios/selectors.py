@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
 
-from portfolios.models import Entry, EvaluationResponse, MentorMeeting, Portfolio, SupportingStatement
+from portfolios.models import (
+    DifficultIssue,
+    Entry,
+    EvaluationResponse,
+    MentorMeeting,
+    Portfolio,
+    SupportingStatement,
+)
 from portfolios.terms import MEETINGS_PER_TERM, TermSpan, current_term
 from qualifications.models import Activity, Module
 
@@ -25,6 +32,9 @@ class ActivityProgress:
     done_count: int
     needed: int  # records needed (minimum count), 1 otherwise
     skipped: bool = False
+    # For an activity such as ISQAM 2.2: whether a complete record addressed a difficult issue (or, for an aspiring
+    # participant, is the alternative). True for every other activity.
+    condition_met: bool = True
 
     @property
     def status_label(self) -> str:
@@ -53,7 +63,20 @@ class ModuleProgress:
         return round(100 * self.complete_count / len(self.required)) if self.required else 100
 
 
-def _activity_status(activity: Activity, entries: list[Entry]) -> ActivityProgress:
+def offers_aspiring_alternative(activity: Activity, enrolment: Any) -> bool:
+    """Whether this participant may meet the activity's difficult-issue rule with the alternative: they are marked
+    aspiring (not yet in post) and the activity names an alternative for aspiring participants."""
+    return bool(activity.requires_difficult_issue and enrolment.is_aspiring and activity.aspiring_alternative)
+
+
+def meets_difficult_issue_rule(entry: Entry, aspiring: bool) -> bool:
+    """A complete record that addressed a difficult issue, or the alternative when the participant is aspiring."""
+    return entry.difficult_issue == DifficultIssue.YES or (
+        aspiring and entry.difficult_issue == DifficultIssue.ALTERNATIVE
+    )
+
+
+def _activity_status(activity: Activity, entries: list[Entry], aspiring: bool = False) -> ActivityProgress:
     needed = (
         activity.minimum_count if activity.kind == Activity.Kind.MINIMUM and activity.minimum_count else 1
     )
@@ -63,17 +86,21 @@ def _activity_status(activity: Activity, entries: list[Entry]) -> ActivityProgre
     skipped = activity.kind == Activity.Kind.OPTIONAL and any(
         e.status == Entry.Status.SKIPPED for e in entries
     )
-    if len(done) >= needed or skipped:
+    condition_met = not activity.requires_difficult_issue or any(
+        meets_difficult_issue_rule(e, aspiring) for e in done
+    )
+    if (len(done) >= needed and condition_met) or skipped:
         status = COMPLETE
     elif entries:
         status = DRAFT
     else:
         status = NOT_STARTED
-    return ActivityProgress(activity, entries, status, len(done), needed, skipped)
+    return ActivityProgress(activity, entries, status, len(done), needed, skipped, condition_met)
 
 
 def activity_progress(portfolio: Portfolio) -> list[ModuleProgress]:
     """Every module of the portfolio's level with each activity's status; two queries in all."""
+    aspiring = portfolio.enrolment.is_aspiring
     modules = list(
         Module.objects.filter(level_id=portfolio.enrolment.level_id)
         .prefetch_related("activities")
@@ -86,7 +113,7 @@ def activity_progress(portfolio: Portfolio) -> list[ModuleProgress]:
     for module in modules:
         mp = ModuleProgress(module)
         for activity in module.activities.all():
-            mp.activities.append(_activity_status(activity, by_activity.get(activity.pk, [])))
+            mp.activities.append(_activity_status(activity, by_activity.get(activity.pk, []), aspiring))
         result.append(mp)
     return result
 
@@ -134,15 +161,59 @@ def submission_problems(
                 continue
             activity = item.activity
             if activity.kind == Activity.Kind.MINIMUM:
-                problems.append(
-                    f"Activity {activity.number} needs at least {item.needed} complete records; "
-                    f"{item.done_count} {'is' if item.done_count == 1 else 'are'} complete."
-                )
+                if item.done_count < item.needed:
+                    problems.append(
+                        f"Activity {activity.number} needs at least {item.needed} complete records; "
+                        f"{item.done_count} {'is' if item.done_count == 1 else 'are'} complete."
+                    )
+                if not item.condition_met:
+                    problems.append(_difficult_issue_problem(activity, portfolio.enrolment))
             elif activity.kind == Activity.Kind.CHOICE:
                 problems.append(f"Activity {activity.number}: choose an alternative and complete it.")
             else:
                 problems.append(f"Activity {activity.number} ({activity.title[:80]}) is not complete.")
     return problems
+
+
+def _difficult_issue_problem(activity: Activity, enrolment: Any) -> str:
+    what = f"Activity {activity.number} ({activity.title[:80]})"
+    if offers_aspiring_alternative(activity, enrolment):
+        return (
+            f"{what} needs a complete record that addressed a difficult issue or, as you are an aspiring participant, "
+            f"one of the alternative for aspiring participants ({activity.aspiring_alternative}); none does yet."
+        )
+    return f"{what} needs at least one complete record that addressed a difficult issue; none does yet."
+
+
+def requirement_notes(portfolio: Portfolio) -> list[str]:
+    """How the portfolio meets each activity's difficult-issue rule, in words for the reviewer (frozen into the
+    submission's snapshot): which records addressed a difficult issue, and for an aspiring participant which are
+    the alternative."""
+    enrolment = portfolio.enrolment
+    aspiring = enrolment.is_aspiring
+    notes = []
+    activities = Activity.objects.filter(module__level_id=enrolment.level_id, requires_difficult_issue=True)
+    for activity in activities.order_by("module__number", "position"):
+        done = list(
+            Entry.objects.filter(
+                portfolio=portfolio, activity=activity, status=Entry.Status.COMPLETE
+            ).order_by("sequence")
+        )
+        yes = [str(e.sequence) for e in done if e.difficult_issue == DifficultIssue.YES]
+        alternative = [
+            str(e.sequence) for e in done if aspiring and e.difficult_issue == DifficultIssue.ALTERNATIVE
+        ]
+        label = f"Activity {activity.number}" + (" (aspiring participant)" if aspiring else "")
+        parts = []
+        if yes:
+            parts.append(f"record {', '.join(yes)} addressed a difficult issue")
+        if alternative:
+            parts.append(
+                f"record {', '.join(alternative)} is the alternative for aspiring participants "
+                f"({activity.aspiring_alternative})"
+            )
+        notes.append(f"{label}: {'; '.join(parts) if parts else 'no record addressed a difficult issue'}.")
+    return notes
 
 
 @dataclass

@@ -24,13 +24,14 @@ from django.utils.html import escape
 
 from access.models import RoleAssignment
 from audit.services import record_event
-from pastoral.uploads import check_upload
+from pastoral import uploads
 from people.models import StaffMember
-from portfolios import credentials, sampling
+from portfolios import credentials, sampling, selectors
 from portfolios.models import (
     Attachment,
     Certificate,
     Comment,
+    DifficultIssue,
     Entry,
     EvaluationResponse,
     MentorMeeting,
@@ -44,12 +45,11 @@ from portfolios.models import (
     Submission,
     SupportingStatement,
 )
-from portfolios.selectors import submission_problems
+from qualifications import services as qualification_services
 from qualifications.models import Activity, Enrolment
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "h3", "h4", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-MAX_ATTACHMENT_BYTES = getattr(settings, "PORTFOLIOS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 RESUBMISSION_WEEKS = 6
 
 
@@ -99,10 +99,13 @@ def save_entry(
     reflection: dict[str, str] | None = None,
     record: dict[str, str] | None = None,
     alternative: str = "",
+    difficult_issue: str = "",
     complete: bool = False,
 ) -> Entry:
-    """Save a draft (or mark complete) of one activity's entry; the rich text is sanitised."""
+    """Save a draft (or mark complete) of one activity's entry; the rich text is sanitised. A record of an activity
+    that needs one addressing a difficult issue (ISQAM 2.2) says whether it did before it can be complete."""
     _check_activity(portfolio, activity)
+    difficult_issue = _check_difficult_issue(portfolio, activity, difficult_issue, complete)
     limit = (activity.minimum_count or 1) + 40 if activity.kind == Activity.Kind.MINIMUM else 1
     if sequence < 1 or sequence > limit:
         raise ValidationError("That record number is out of range.")
@@ -129,10 +132,37 @@ def save_entry(
         entry.reflection = {k: str(v)[:4000] for k, v in (reflection or {}).items()}
         entry.record = {k: str(v)[:4000] for k, v in (record or {}).items()}
         entry.alternative = alternative
+        entry.difficult_issue = difficult_issue
         entry.status = Entry.Status.COMPLETE if complete else Entry.Status.DRAFT
         entry.full_clean()
         entry.save()
     return entry
+
+
+def _check_difficult_issue(portfolio: Portfolio, activity: Activity, answer: str, complete: bool) -> str:
+    """The record's answer to "did it address a difficult issue?", checked: required to complete a record of an
+    activity with the rule, the alternative only for an aspiring participant whose activity offers one."""
+    if not activity.requires_difficult_issue:
+        return ""
+    if answer and answer not in DifficultIssue.values:
+        raise ValidationError({"difficult_issue": "Choose one of the answers listed."})
+    if complete and not answer:
+        raise ValidationError(
+            {
+                "difficult_issue": f"Say whether this record of activity {activity.number} addressed a difficult "
+                "issue before marking it complete."
+            }
+        )
+    if answer == DifficultIssue.ALTERNATIVE and not selectors.offers_aspiring_alternative(
+        activity, portfolio.enrolment
+    ):
+        raise ValidationError(
+            {
+                "difficult_issue": f"The alternative to addressing a difficult issue in activity {activity.number} "
+                "is only for aspiring participants (not yet in post)."
+            }
+        )
+    return answer
 
 
 def skip_activity(*, actor: Any, portfolio: Portfolio, activity: Activity) -> Entry:
@@ -152,8 +182,11 @@ def skip_activity(*, actor: Any, portfolio: Portfolio, activity: Activity) -> En
 
 
 def add_attachment(*, actor: Any, entry: Entry, upload: UploadedFile) -> Attachment:
-    """Attach a file: allowed types only (checked by extension and content), at most 10 MB."""
-    checked = check_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+    """Attach a file: allowed types only (checked by extension and content), at most 10 MB
+    (`PORTFOLIOS_MAX_ATTACHMENT_BYTES`); see pastoral.uploads."""
+    checked = uploads.check_upload(
+        upload, max_bytes=uploads.max_upload_bytes("PORTFOLIOS_MAX_ATTACHMENT_BYTES"), action="attached"
+    )
     attachment = Attachment(
         organisation_id=entry.organisation_id,
         entry=entry,
@@ -252,6 +285,8 @@ def snapshot(portfolio: Portfolio) -> dict[str, Any]:
     return {
         "participant": portfolio.enrolment.participant.full_name,
         "level": portfolio.enrolment.level.number,
+        "aspiring": portfolio.enrolment.is_aspiring,
+        "requirements": selectors.requirement_notes(portfolio),
         "entries": [
             {
                 "activity": e.activity.number,
@@ -263,6 +298,7 @@ def snapshot(portfolio: Portfolio) -> dict[str, Any]:
                 "body": e.body,
                 "reflection": e.reflection,
                 "record": e.record,
+                "difficult_issue": e.difficult_issue,
                 "attachments": [
                     {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
                     for a in e.attachments.all()
@@ -299,7 +335,7 @@ def submit(*, actor: Any, portfolio: Portfolio, today: datetime.date | None = No
     today = today or timezone.localdate()
     if actor.pk != portfolio.enrolment.participant_id:
         raise ValidationError("Only the participant submits their portfolio.")
-    problems = submission_problems(portfolio, today)
+    problems = selectors.submission_problems(portfolio, today)
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -602,7 +638,7 @@ def finalise(*, actor: Any, sample: ModerationSample, base_url: str) -> list[Cer
             portfolio.status = Portfolio.Status.FINAL
             portfolio.save(update_fields=["final_outcome", "finalised_at", "status", "updated_at"])
             if outcome == Outcome.SATISFACTORY:
-                issued.append(issue_certificate(portfolio=portfolio, base_url=base_url))
+                issued.append(issue_certificate(portfolio=portfolio, base_url=base_url, actor=actor))
         sample.finalised_at = timezone.now()
         sample.save(update_fields=["finalised_at"])
     return issued
@@ -646,9 +682,15 @@ def credential_data(certificate: Certificate, base_url: str) -> credentials.Cred
 
 
 def issue_certificate(
-    *, portfolio: Portfolio, base_url: str, randbelow: Callable[[int], int] = secrets.randbelow
+    *,
+    portfolio: Portfolio,
+    base_url: str,
+    actor: Any = None,
+    randbelow: Callable[[int], int] = secrets.randbelow,
 ) -> Certificate:
-    """Issue the level's certificate (once), with its signed OB3 credential and a random free status-list bit."""
+    """Issue the level's certificate (once), with its signed OB3 credential and a random free status-list bit, and
+    complete the participant's place in the same transaction (so a certified Level 1 counts when their school books
+    Level 2)."""
     if portfolio.final_outcome != Outcome.SATISFACTORY:
         raise ValidationError("A certificate needs a final satisfactory outcome.")
     existing = Certificate.objects.filter(portfolio=portfolio).first()
@@ -682,6 +724,9 @@ def issue_certificate(
             credential_data(cert, base_url), key.private_pem_encrypted
         )
         cert.save(update_fields=["credential_jwt"])
+        qualification_services.complete_enrolment(
+            actor=actor, enrolment=enrolment, at=cert.issued_at, note=f"certificate {cert.code} issued"
+        )
     record_event(action="certificate", obj=cert, note=f"issued {cert.code}")
     _notify(
         [cert.holder.email],
@@ -694,14 +739,28 @@ def issue_certificate(
 
 
 def revoke_certificate(*, actor: Any, certificate: Certificate, reason: str) -> Certificate:
-    if certificate.revoked_at:
-        raise ValidationError("This certificate is already revoked.")
+    """Revoke a certificate; in the same transaction the place it completed goes back to enrolled (see
+    qualifications.services.reopen_enrolment), so the level no longer counts as done."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the certificate is revoked."})
-    certificate.revoked_at = timezone.now()
-    certificate.revoked_reason = reason.strip()
-    certificate.revoked_by = actor
-    certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update()
+            .select_related("portfolio__enrolment")
+            .get(pk=certificate.pk)
+        )
+        if locked.revoked_at:
+            raise ValidationError("This certificate is already revoked.")
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason.strip()
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        qualification_services.reopen_enrolment(
+            actor=actor,
+            enrolment=locked.portfolio.enrolment,
+            reason=f"{locked.code}: {locked.revoked_reason}",
+        )
+    certificate.refresh_from_db()
     return certificate
 
 

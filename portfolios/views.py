@@ -61,6 +61,13 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _field_errors(exc: ValidationError) -> list[tuple[str | None, list[str]]]:
+    """A service's errors by form field (None for the form as a whole)."""
+    if hasattr(exc, "error_dict"):
+        return [(None if f == "__all__" else f, msgs) for f, msgs in exc.message_dict.items()]
+    return [(None, list(exc.messages))]
+
+
 # --- Dashboards --------------------------------------------------------------------------------
 
 
@@ -249,7 +256,10 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
     )
     can_edit = can_edit_portfolio(request.user, portfolio)
     form = forms.EntryForm(
-        request.POST or None, activity=activity, initial=forms.EntryForm.initial_for(entry)
+        request.POST or None,
+        activity=activity,
+        aspiring_alternative=selectors.offers_aspiring_alternative(activity, portfolio.enrolment),
+        initial=forms.EntryForm.initial_for(entry),
     )
     if request.method == "POST":
         if not can_edit:
@@ -266,11 +276,12 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
                     reflection=form.reflection(),
                     record=form.record(),
                     alternative=form.cleaned_data.get("alternative", ""),
+                    difficult_issue=form.cleaned_data.get("difficult_issue", ""),
                     complete=complete,
                 )
             except ValidationError as exc:
-                for message in _errors(exc):
-                    form.add_error(None, message)
+                for field, messages_ in _field_errors(exc):
+                    form.add_error(field if field in form.fields else None, messages_)
             else:
                 if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
                     return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
@@ -301,6 +312,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
             "comment_form": forms.CommentForm(),
             "siblings": siblings,
             "body_html": entry.body if entry else "",
+            "aspiring_alternative": selectors.offers_aspiring_alternative(activity, portfolio.enrolment),
         },
     )
 
@@ -351,7 +363,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("No attachment found.")
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_view_portfolio)
     return download_response(
-        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
     )
 
 

@@ -179,6 +179,8 @@ def build_demo(world: Any) -> None:
             if school.phase == Organisation.Phase.JUNIOR
             else ("PLQ" if school == world.main_school else rng.choice(["PLQ", "ISQAM"]))
         )
+        if code == "PLQ" and school != world.main_school and "HMC" not in school.associations_on(today):
+            code = "ISQAM"  # PLQ is for HMC senior schools; ISQAM is open to GSA schools too (so the demo has one)
         options = [c for c in clusters[code] if c.level.number == 1]
         cluster = options[rng.randrange(len(options))]
         chosen = candidates[: 2 if school == world.main_school else 1 + rng.randrange(2)]

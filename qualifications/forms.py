@@ -159,6 +159,7 @@ class ActivityForm(forms.ModelForm):
             "choice_count",
             "minimum_count",
             "minimum_note",
+            "requires_difficult_issue",
             "aspiring_alternative",
             "notes",
         ]

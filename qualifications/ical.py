@@ -37,7 +37,8 @@ def _utc(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar(name: str, days: Iterable[TrainingDay]) -> str:
+def calendar(name: str, days: Iterable[TrainingDay], notes: dict[int, list[str]] | None = None) -> str:
+    """The feed; `notes` adds lines to a day's description (by training-day id: its course materials…)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -56,6 +57,8 @@ def calendar(name: str, days: Iterable[TrainingDay]) -> str:
         link = day.online_link or cluster.online_link
         if link:
             description += f"\nJoin online: {link}"
+        for line in (notes or {}).get(day.pk, []):
+            description += f"\n{line}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{day.uid}@pastoral",

@@ -11,6 +11,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -210,6 +211,11 @@ class Activity(models.Model):
     )
     notes = models.TextField(blank=True)
     is_structured_reflection = models.BooleanField(default=False)
+    requires_difficult_issue = models.BooleanField(
+        default=False,
+        help_text="A minimum-count activity where at least one record must address a difficult issue (ISQAM 2.2); "
+        "an aspiring participant may meet it with the alternative for aspiring participants instead.",
+    )
 
     class Meta:
         ordering = ["module__number", "position"]
@@ -218,6 +224,15 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def clean(self) -> None:
+        if self.requires_difficult_issue and self.kind != self.Kind.MINIMUM:
+            raise ValidationError(
+                {
+                    "requires_difficult_issue": "Only an activity of a minimum number of records can require one "
+                    "of them to address a difficult issue."
+                }
+            )
 
 
 class Cluster(models.Model):
@@ -497,6 +512,12 @@ class Enrolment(models.Model):
     withdrawal_reason = models.TextField(blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the level's certificate is issued (the place is completed in the same transaction); a revoked
+    # certificate puts the place back to enrolled and records when, so it no longer counts as Level 1 done.
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completion_revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the certificate that completed this place was revoked."
     )
     ical_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 

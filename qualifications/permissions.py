@@ -45,6 +45,10 @@ def provider_ids(user: Any) -> set[int]:
     return _orgs_with(user, PROVIDER_ROLES)
 
 
+def facilitator_provider_ids(user: Any) -> set[int]:
+    return _orgs_with(user, frozenset({Role.FACILITATOR}))
+
+
 def booker_school_ids(user: Any) -> set[int]:
     return _orgs_with(user, SCHOOL_BOOKER_ROLES)
 

@@ -133,6 +133,7 @@ def load_edition_file(*, provider: Organisation, university: Organisation | None
                     module=module,
                     position=i,
                     **{k: a[k] for k in ACTIVITY_FIELDS},
+                    requires_difficult_issue=a.get("requires_difficult_issue", False),
                 )
                 for i, a in enumerate(m["activities"], start=1)
             )
@@ -367,10 +368,7 @@ def check_prerequisites(
         result.safeguarding_record = record
     if cluster.level.number == 2:
         has_level1 = Enrolment.objects.filter(
-            participant=place.participant,
-            level__number=1,
-            edition__programme=programme,
-            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+            level1_on_record_q(), participant=place.participant, level__number=1, edition__programme=programme
         ).exists()
         if not has_level1:
             result.level1_warning = True
@@ -924,10 +922,63 @@ def update_cluster(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> lis
         return _promote_waiting(locked)
 
 
-def complete_enrolment(*, actor: Any, enrolment: Enrolment) -> Enrolment:
-    """Mark a place completed (the level is done): it then counts as Level 1 for a later Level 2 booking."""
-    if enrolment.status != Enrolment.Status.ENROLLED:
-        raise ValidationError("Only an enrolled place can be completed.")
-    enrolment.status = Enrolment.Status.COMPLETED
-    enrolment.save(update_fields=["status"])
+def level1_on_record_q() -> Q:
+    """Places that count as "Level 1 on record" for a Level 2 booking: completed (certified), or enrolled and still
+    under way. A place whose certificate was revoked is enrolled again but does not count: the level was not
+    completed, so the booker is warned again."""
+    return Q(status=Enrolment.Status.COMPLETED) | Q(
+        status=Enrolment.Status.ENROLLED, completion_revoked_at__isnull=True
+    )
+
+
+def complete_enrolment(
+    *, actor: Any, enrolment: Enrolment, at: datetime.datetime | None = None, note: str = ""
+) -> Enrolment:
+    """Mark a place completed (the level is done; portfolios calls this when it issues the certificate, inside the
+    same transaction): it then counts as Level 1 for a later Level 2 booking. Completing a completed place is a
+    no-op; only an enrolled place can be completed."""
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if locked.status == Enrolment.Status.COMPLETED:
+            return locked
+        if locked.status != Enrolment.Status.ENROLLED:
+            raise ValidationError(
+                f"{locked.participant.full_name}'s place is {locked.get_status_display().lower()}: only an enrolled "
+                "place can be completed."
+            )
+        locked.status = Enrolment.Status.COMPLETED
+        locked.completed_at = at or timezone.now()
+        locked.completion_revoked_at = None
+        locked.full_clean()
+        locked.save(update_fields=["status", "completed_at", "completion_revoked_at"])
+        record_event(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=locked,
+            note=f"Place completed{': ' + note if note else ''}",
+        )
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+def reopen_enrolment(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Undo a completion whose certificate was revoked: the place goes back to enrolled (the state before it was
+    completed) with the revocation time recorded, so it no longer counts as Level 1 done and a Level 2 booking is
+    warned again. Nothing else about the place (fee, invoice, mentor) changes."""
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if locked.status != Enrolment.Status.COMPLETED:
+            return locked
+        locked.status = Enrolment.Status.ENROLLED
+        locked.completed_at = None
+        locked.completion_revoked_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["status", "completed_at", "completion_revoked_at"])
+        record_event(
+            action=AuditEvent.Action.UPDATE,
+            actor=actor,
+            obj=locked,
+            note=f"Completion undone, certificate revoked: {reason}",
+        )
+    enrolment.refresh_from_db()
     return enrolment

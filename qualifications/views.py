@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from organisations.models import Organisation
 from pastoral.exports import export_response
-from qualifications import documents, forms, ical, selectors, services
+from qualifications import documents, extensions, forms, ical, selectors, services
 from qualifications import permissions as perms
 from qualifications.models import (
     Activity,
@@ -424,7 +424,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ical_response(name: str, days: Any) -> HttpResponse:
-    response = HttpResponse(ical.calendar(name, days), content_type="text/calendar; charset=utf-8")
+    days = list(days)
+    response = HttpResponse(
+        ical.calendar(name, days, notes=extensions.training_day_notes(days)),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = 'inline; filename="training.ics"'
     return response
 
@@ -933,6 +937,7 @@ def provider_dashboard(request: HttpRequest) -> HttpResponse:
             "overdue_only": overdue_only,
             "fees": selectors.fees_by_edition(request.user),
             "exports": selectors.EXPORTS,
+            "panels": extensions.provider_overview_panels(request),
         },
     )
 

@@ -38,8 +38,12 @@ def test_it_builds_portfolios_meetings_logins_and_a_certified_portfolio() -> Non
     assert MentorMeeting.objects.exists()
     assert {"reviewer", "moderator"} <= set(world.users)
     assert any(login.email == world.users["moderator"].email for login in world.logins)
+    coaching = Entry.objects.filter(activity__requires_difficult_issue=True, status=Entry.Status.COMPLETE)
+    assert coaching.count() == 3 and coaching.filter(difficult_issue="yes").count() == 1
+    assert coaching.first().portfolio.enrolment.edition.programme.code == "ISQAM"
     cert = Certificate.objects.get()
     assert cert.portfolio.enrolment.edition.academic_year == world.previous_year
+    assert cert.portfolio.enrolment.status == "completed"  # the certificate completed the place
     page = Client().get(f"/portfolios/verify/{cert.code}/").content.decode()
     assert "Valid" in page and "Grace Holloway" in page
 

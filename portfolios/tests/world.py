@@ -17,7 +17,7 @@ from pastoral.testing.factories import OrganisationFactory, RoleFactory, UserFac
 from pastoral.testing.personas import SchoolWorld, build_school_world
 from portfolios import services
 from portfolios.fixtures import Programme1, build_programme, enrol
-from portfolios.models import Portfolio
+from portfolios.models import DifficultIssue, Portfolio
 from qualifications.models import Activity
 
 
@@ -102,6 +102,13 @@ def build_portfolio_world(
     )
 
 
+def difficult_issue_answer(activity: Activity, record: int) -> str:
+    """For an activity whose records say whether they addressed a difficult issue: the first did, the others not."""
+    if not activity.requires_difficult_issue:
+        return ""
+    return DifficultIssue.YES if record == 1 else DifficultIssue.NO
+
+
 def complete_required(portfolio: Portfolio, actor: Any) -> None:
     """Complete every required, choice and minimum-count activity of the portfolio's level."""
     for activity in Activity.objects.filter(module__level=portfolio.enrolment.level).exclude(
@@ -116,6 +123,7 @@ def complete_required(portfolio: Portfolio, actor: Any) -> None:
                 sequence=n,
                 body=f"<p>Entry for {activity.number} record {n}.</p>",
                 alternative=activity.alternatives[0] if activity.kind == Activity.Kind.CHOICE else "",
+                difficult_issue=difficult_issue_answer(activity, n),
                 complete=True,
             )
 

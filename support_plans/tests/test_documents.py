@@ -66,7 +66,7 @@ def test_it_keeps_the_iep_beside_the_plan_and_serves_it_only_as_an_audited_downl
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("iep.html", b"<script>alert(1)</script>", "cannot be attached"),
+        ("iep.html", b"<script>alert(1)</script>", "cannot be uploaded"),
         ("iep.pdf", b"<html>not a pdf</html>", "does not match its .pdf name"),
         ("../../iep.pdf", b"", "The submitted file is empty."),
         ("big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "larger than 10 MB"),

@@ -111,6 +111,7 @@ class Command(BaseCommand):
                     record={"focus": "Wellbeing", "observed": "Calm routines"},
                     complete=sequence % 2 == 1,
                     alternative=(activity.alternatives or [""])[0],
+                    difficult_issue="yes" if activity.requires_difficult_issue else "",
                 )
                 services.add_comment(actor=mentor, entry=entry, body="A helpful comment from the mentor.")
                 made += 1
