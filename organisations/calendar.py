@@ -102,7 +102,7 @@ class Calendar:
 
 def calendar_for(organisation: OrganisationArg, start: datetime.date, end: datetime.date) -> Calendar:
     """Load the organisation's terms and closures touching `start`–`end` (two queries)."""
-    org_id = _pk(organisation)
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
     terms = list(
         Term.objects.filter(
             organisation_id=org_id,
