@@ -20,7 +20,7 @@ from attendance.models import (
     LetterTemplate,
     Register,
 )
-from attendance.selectors import school_days
+from organisations import calendar
 from people.models import Group, GroupMembership
 
 LETTER_1 = """Dear $contact_name,
@@ -64,7 +64,7 @@ def build_attendance(world: Any) -> None:
         return
     rng, today = world.rng, world.today
     start = max(world.academic_year.starts_on, today - datetime.timedelta(days=400))
-    days = [d for d in school_days(school, start, today) if d.weekday() < 5]
+    days = calendar.school_days_between(school, start, today)
     AttendanceSettings.objects.get_or_create(organisation=school)
     t1 = LetterTemplate.objects.create(organisation=school, name="Attendance concern", body=LETTER_1)
     t2 = LetterTemplate.objects.create(

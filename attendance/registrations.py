@@ -21,29 +21,26 @@ from pastoral.registry import (
 
 def _tutor_panel(request: HttpRequest) -> dict[str, Any] | None:
     from attendance import selectors
-    from attendance.models import Register, Session
 
     groups = list(selectors.tutor_groups_for(request.user))
     if not groups:
         return None
     today = timezone.localdate()
-    taken = set(
-        Register.objects.filter(group__in=groups, date=today, lesson="", taken_at__isnull=False).values_list(
-            "group_id", "session"
-        )
-    )
+    found = selectors.group_registers(groups, today)
     due = [
-        {"group": g, "session": s, "label": Session(s).label}
-        for g in groups
-        for s in Session.values
-        if (g.pk, s) not in taken
+        {"group": row["group"], "session": s["session"], "label": s["label"]}
+        for row in found["rows"]
+        if not row["why_not"]
+        for s in row["sessions"]
+        if not s["taken"]
     ]
-    return {"due": due, "today": today}
+    return {"due": due, "today": today, "day_off": found["day_off"]}
 
 
 def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
     from attendance import selectors
     from attendance.models import Session
+    from organisations import calendar
 
     organisation = getattr(request, "organisation", None)
     if (
@@ -54,6 +51,7 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today, session = timezone.localdate(), selectors.current_session()
     return {
+        "day_off": calendar.day_off(organisation, today),
         "not_taken": len(selectors.registers_not_taken(organisation, today, session)),
         "session_label": Session(session).label,
         "overdue_n": selectors.n_queue(organisation, today).count(),

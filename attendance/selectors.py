@@ -6,6 +6,7 @@ Every figure is one aggregate query over the compact mark table: `category` 1 pr
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from access.roles import Role
 from attendance import rollup
 from attendance.codes import Category
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
-from organisations.models import Closure, Organisation
+from organisations import calendar
+from organisations.models import Organisation
 from pastoral.retention import years_before
 from people.models import Group, GroupMembership, Pupil
 
@@ -432,27 +434,10 @@ def _trend_rows(weeks: dict[datetime.date, list[int]]) -> list[dict[str, Any]]:
 # --- School days, registers due ---------------------------------------------------------------
 
 
-def school_days(organisation: Organisation, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """Weekdays between two dates inclusive, less the organisation's whole-school closures."""
-    closures = list(
-        Closure.objects.filter(
-            organisation=organisation, site__isnull=True, starts_on__lte=end, ends_on__gte=start
-        ).values_list("starts_on", "ends_on")
-    )
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5 and not any(a <= day <= b for a, b in closures):
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
-
-
-def school_days_before(organisation: Organisation, on: datetime.date, count: int) -> datetime.date:
-    """The date `count` school days before `on` (counting back from the day before)."""
-    days = school_days(
-        organisation, on - datetime.timedelta(days=count * 3 + 30), on - datetime.timedelta(days=1)
-    )
-    return days[-count] if len(days) >= count else on - datetime.timedelta(days=count)
+# The calendar lives in the foundation (organisations/calendar.py): weekends, term dates, whole-school and site
+# closures. These two names stay here because other apps and the docs know them as attendance's interface.
+school_days = calendar.school_days_between
+school_days_before = calendar.school_days_before
 
 
 def settings_for(organisation: Organisation) -> AttendanceSettings:
@@ -523,7 +508,13 @@ def tutors_of(group_ids: Iterable[int], on: datetime.date | None = None) -> dict
 def registers_not_taken(
     organisation: Organisation, date: datetime.date, session: str
 ) -> list[dict[str, Any]]:
-    """Tutor groups with pupils whose register for the session is not taken, with who is responsible."""
+    """Tutor groups with pupils whose register for the session is not taken, with who is responsible.
+
+    None on a day that is not a school day, and none of a group whose site is shut that day."""
+    shut = calendar.calendar_for(organisation, date, date)
+    if not shut.is_school_day(date):
+        return []
+    closed_sites = shut.closed_sites(date)
     taken = Register.objects.filter(
         organisation=organisation, date=date, session=session, lesson="", taken_at__isnull=False
     ).values("group_id")
@@ -533,8 +524,48 @@ def registers_not_taken(
         .exclude(pk__in=taken)
         .order_by("name")
     )
+    if closed_sites:
+        groups = [g for g in groups if g.site_id not in closed_sites]
     tutors = tutors_of([g.pk for g in groups], date)
     return [{"group": g, "responsible": tutors.get(g.pk, [])} for g in groups]
+
+
+def _why_no_register(groups: list[Group], date: datetime.date) -> dict[int, str]:
+    """Why each group has no register on a date ("" when it has one): its school's and site's calendar."""
+    calendars = {
+        org_id: calendar.calendar_for(org_id, date, date) for org_id in {g.organisation_id for g in groups}
+    }
+    return {g.pk: calendars[g.organisation_id].why_not(date, g.site_id) for g in groups}
+
+
+def group_registers(groups: list[Group], date: datetime.date) -> dict[str, Any]:
+    """Each group's session registers on a date, taken or not (a tutor's registers).
+
+    `rows` is empty and `day_off` says why when the day is a school day for none of the groups; a group whose
+    site alone is shut keeps its row, with `why_not` set and no register due."""
+    why = _why_no_register(groups, date)
+    if not groups:
+        return {"rows": [], "day_off": None}
+    if all(why.values()):
+        day_off = calendar.day_off(groups[0].organisation_id, date)
+        if day_off is not None:
+            return {"rows": [], "day_off": day_off}
+    taken = set(
+        Register.objects.filter(group__in=groups, date=date, lesson="", taken_at__isnull=False).values_list(
+            "group_id", "session"
+        )
+    )
+    rows = [
+        {
+            "group": g,
+            "why_not": why[g.pk],
+            "sessions": [
+                {"session": s, "label": Session(s).label, "taken": (g.pk, s) in taken} for s in Session.values
+            ],
+        }
+        for g in groups
+    ]
+    return {"rows": rows, "day_off": None}
 
 
 def tutor_groups_for(user: Any) -> QuerySet:
@@ -640,7 +671,10 @@ def pal_groups(user: Any) -> list[Group]:
 
 
 def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
-    """Today's attendance for each caseload group, registers to check and students at risk."""
+    """Today's attendance for each caseload group, registers to check and students at risk.
+
+    A group's registers are due only on a school day for its school and site (`is_school_day`, else `why_not`);
+    `day_off` says why and offers the next school day when no caseload group has one today."""
     groups = pal_groups(user)
     if not groups:
         return None
@@ -659,9 +693,11 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
             "group_id", "session"
         )
     )
+    why = _why_no_register(groups, today)
     rows = []
     for g in groups:
         ids = [p for gid, p in members if gid == g.pk]
+        why_not = why[g.pk]
         present = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c <= 2)
         absent = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c in (3, 4))
         unexplained = sum(1 for p in ids for _, _, code in by_pupil.get(p, []) if code == "N")
@@ -674,6 +710,8 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
                 "unexplained": unexplained,
                 "am_taken": (g.pk, "AM") in taken,
                 "pm_taken": (g.pk, "PM") in taken,
+                "is_school_day": not why_not,
+                "why_not": why_not,
             }
         )
     start = academic_year_start(today)
@@ -686,11 +724,16 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
     calls = []
     for org in {g.organisation for g in groups}:
         calls += first_day_absences(org, today, pupil_ids)
+    day_off = None
+    if not any(r["is_school_day"] for r in rows):  # the whole caseload is off: say so once
+        day_off = calendar.day_off(groups[0].organisation_id, today)
     return {
         "rows": rows,
         "at_risk": at_risk,
         "calls": calls,
-        "to_check": [r for r in rows if not r["am_taken"] or r["unexplained"]],
+        # A register is missing only on a school day; a recorded N is followed up whatever the day.
+        "to_check": [r for r in rows if (r["is_school_day"] and not r["am_taken"]) or r["unexplained"]],
+        "day_off": day_off,
     }
 
 
@@ -812,7 +855,7 @@ def escalations_due(organisation: Organisation, today: datetime.date | None = No
         .exclude(left_on__lt=today)
         .in_bulk([r["pupil_id"] for r in rows])
     )
-    days_cache: dict[datetime.date, int] = {}
+    year_days: list[datetime.date] | None = None  # the year's school days, loaded once if a rule needs them
     due = []
     for row in rows:
         pupil = pupils.get(row["pupil_id"])
@@ -828,10 +871,10 @@ def escalations_due(organisation: Organisation, today: datetime.date | None = No
         if row["absent"] * 100 < stage.threshold_percent * row["possible"]:
             continue
         if previous and stage.min_school_days_since_previous:
-            since = previous["started_on"]
-            if since not in days_cache:
-                days_cache[since] = len(school_days(organisation, since + datetime.timedelta(days=1), today))
-            if days_cache[since] < stage.min_school_days_since_previous:
+            if year_days is None:
+                year_days = school_days(organisation, start, today)
+            since_previous = len(year_days) - bisect.bisect_right(year_days, previous["started_on"])
+            if since_previous < stage.min_school_days_since_previous:
                 continue
         due.append({**row, "pupil": pupil, "stage": stage, "previous": previous})
     due.sort(key=lambda r: (r["stage"].order, -r["absence_rate"], r["pupil"].legal_last_name))

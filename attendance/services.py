@@ -27,6 +27,7 @@ from attendance.models import (
     Session,
 )
 from audit.services import record_event
+from organisations import calendar
 from organisations.models import Organisation
 from people.models import Group, Pupil
 
@@ -406,7 +407,7 @@ def marks_for_suspension(
     `sessions` is None (both sessions of every school day), session names ("AM", "PM") for every day,
     or exact (date, session) pairs. Returns how many marks were set or changed.
     """
-    days = selectors.school_days(pupil.organisation, start, end)
+    days = calendar.school_days_between(pupil.organisation_id, start, end, site=pupil.site_id)
     pairs: list[tuple[datetime.date, str]]
     if sessions is None:
         pairs = [(d, s) for d in days for s in Session.values]

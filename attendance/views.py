@@ -47,6 +47,7 @@ from attendance.models import (
     Session,
 )
 from audit.services import record_event
+from organisations import calendar
 from pastoral.exports import export_response
 from people.models import Group, Pupil
 
@@ -82,24 +83,21 @@ def _pct(value: float | None) -> str:
 
 @require_GET
 def my_registers(request: HttpRequest) -> HttpResponse:
-    """The registers this person takes, with today's status for each session."""
+    """The registers this person takes on a day (today unless `?date=`), taken or not; none on a day off."""
     today = timezone.localdate()
+    date = parse_date(request.GET.get("date"), today)
     groups = list(selectors.tutor_groups_for(request.user))
-    taken = set(
-        selectors.Register.objects.filter(
-            group__in=groups, date=today, lesson="", taken_at__isnull=False
-        ).values_list("group_id", "session")
-    )
-    rows = [
+    return render(
+        request,
+        "attendance/my_registers.html",
         {
-            "group": g,
-            "sessions": [
-                {"session": s, "label": Session(s).label, "taken": (g.pk, s) in taken} for s in Session.values
-            ],
-        }
-        for g in groups
-    ]
-    return render(request, "attendance/my_registers.html", {"rows": rows, "today": today})
+            **selectors.group_registers(groups, date),
+            "has_groups": bool(groups),
+            "date": date,
+            "is_today": date == today,
+            "is_future": date > today,
+        },
+    )
 
 
 def _posted_pupil_ids(request: HttpRequest) -> list[int]:
@@ -265,7 +263,7 @@ def _register_saved(
 
 @require_GET
 def not_taken(request: HttpRequest) -> HttpResponse:
-    """Registers not yet taken for a session, with the tutor responsible for each."""
+    """Registers not yet taken for a session, with the tutor responsible for each; none on a day off."""
     organisation = _organisation(request, _office)
     date, session = _date_session(request)
     rows = selectors.registers_not_taken(organisation, date, session)
@@ -274,6 +272,8 @@ def not_taken(request: HttpRequest) -> HttpResponse:
         "attendance/not_taken.html",
         {
             "rows": rows,
+            "day_off": calendar.day_off(organisation, date),
+            "is_today": date == timezone.localdate(),
             "date": date,
             "session": session,
             "session_label": Session(session).label,
@@ -335,7 +335,12 @@ def first_day_calls(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "attendance/first_day_calls.html",
-        {"rows": selectors.first_day_absences(organisation, date), "date": date},
+        {
+            "rows": selectors.first_day_absences(organisation, date),
+            "date": date,
+            "day_off": calendar.day_off(organisation, date),
+            "is_today": date == timezone.localdate(),
+        },
     )
 
 

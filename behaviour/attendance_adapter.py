@@ -3,7 +3,8 @@
 Attendance is built separately and may not be installed or finished: these functions import it lazily
 and, when it cannot answer, say so honestly ("attendance not recorded") instead of inventing figures.
 Only attendance's public interface is used (docs/attendance.md): `marks_for_suspension`, `amend_mark`,
-`pupil_attendance_summary` and `school_days`.
+`pupil_session_codes` and `pupil_attendance_summary`. School days come from the foundation's calendar
+(`organisations/calendar.py`), which is always there.
 """
 
 from __future__ import annotations
@@ -36,19 +37,6 @@ def attendance_summary(*, pupil: Any, start: datetime.date, end: datetime.date) 
     if not summary or not summary.get("possible"):
         return None
     return summary
-
-
-def school_days(*, organisation: Any, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """School days from start to end inclusive: attendance's (weekdays less whole-school closures), or plain
-    weekdays when attendance is not there to know the closures."""
-    try:
-        from attendance.selectors import school_days as attendance_school_days
-
-        return list(attendance_school_days(organisation, start, end))
-    except (ImportError, AttributeError, LookupError):
-        pass
-    days = (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
-    return [day for day in days if day.weekday() < 5]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.services import record_event
 from behaviour.models import BehaviourCategory, Incident, IncidentPupil, Suspension
 from behaviour.services import categories_seed_defaults, suspension_create
+from organisations import calendar
 
 NEGATIVE = [
     ("disruption", "Talking over the teacher and distracting others", "Moved seats; warning given"),
@@ -49,15 +50,6 @@ LESSONS = [
 PLACES = ["classroom"] * 6 + ["corridor", "playground", "dining", "gate"]
 
 
-def _school_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
-
-
 def build(world: Any) -> None:
     from people.models import Pupil, StaffMember
 
@@ -67,7 +59,7 @@ def build(world: Any) -> None:
     rng = world.rng
     today = world.today
     term_start = max(world.academic_year.starts_on, today - datetime.timedelta(weeks=12))
-    days = _school_days(term_start + datetime.timedelta(days=2), today)
+    days = calendar.school_days_between(school, term_start + datetime.timedelta(days=2), today)
     pupils = list(Pupil.objects.filter(organisation=school, left_on__isnull=True).order_by("pk"))
     staff = list(
         StaffMember.objects.filter(organisation=school, is_active=True).select_related("user").order_by("pk")

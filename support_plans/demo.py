@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from behaviour.services import report_scores_record
+from organisations import calendar
 from support_plans import services
 from support_plans.models import Meeting, Party, PlannedMeeting, Questionnaire, SupportPlan
 from support_plans.services import arrangements, documents
@@ -184,13 +185,10 @@ def _score_days(
     rng = world.rng
     card = plan.report_card
     assert card is not None, "monitoring_set gives the plan its report card before scores are recorded"
-    day = start
-    while day <= min(end, card.ends_on):
-        if day.weekday() < 5:
-            for lesson in ("P1", "P3", "P5"):
-                scores = {i: max(0, min(3, round(rng.gauss(mean, 0.8)))) for i in range(len(card.targets))}
-                report_scores_record(actor=tutor, card=card, date=day, lesson=lesson, scores=scores)
-        day += datetime.timedelta(days=1)
+    for day in calendar.school_days_between(plan.organisation_id, start, min(end, card.ends_on)):
+        for lesson in ("P1", "P3", "P5"):
+            scores = {i: max(0, min(3, round(rng.gauss(mean, 0.8)))) for i in range(len(card.targets))}
+            report_scores_record(actor=tutor, card=card, date=day, lesson=lesson, scores=scores)
 
 
 def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today: datetime.date) -> None:

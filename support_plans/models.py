@@ -53,7 +53,8 @@ class PlanSettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="The nightly check raises an alert on an active plan with no scores for longer than this "
-        "(weekdays less whole-school closures), counting from the plan's start when it has never been scored.",
+        "(school days: weekdays in term less whole-school closures), counting from the plan's start when it "
+        "has never been scored.",
     )
 
     class Meta:

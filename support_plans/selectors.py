@@ -11,9 +11,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary, school_days
+from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
 from behaviour.models import IncidentPupil, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import behaviour_summary, card_share, card_weeks, pupil_incidents, pupil_suspensions
+from organisations import calendar
 from pastoral.retention import years_before
 from people.models import Pupil, PupilContact
 from support_plans.models import (
@@ -123,8 +124,9 @@ class ScoreGap:
 def score_gaps(organisation: Any, *, today: datetime.date) -> list[ScoreGap]:
     """Under-way plans at the school that have gone longer than its `scores_gap_school_days` without a score.
 
-    School days (weekdays less whole-school closures) are counted after the last score, or after the plan's
-    start, up to yesterday: today's lessons may not be scored yet. Plans past their end (the final meeting is
+    School days (the school calendar, `organisations/calendar.py`: weekdays in term less whole-school closures)
+    are counted after the last score, or after the plan's start, up to yesterday: today's lessons may not be
+    scored yet. Plans past their end (the final meeting is
     due; the report card no longer takes scores) and closed plans are left out."""
     found = PlanSettings.objects.filter(organisation=organisation).first()
     limit = (found or PlanSettings()).scores_gap_school_days
@@ -147,10 +149,8 @@ def score_gaps(organisation: Any, *, today: datetime.date) -> list[ScoreGap]:
     if not plans:
         return []
     starts = {p.pk: max(d for d in (p.starts_on, p.last_scored_on) if d is not None) for p in plans}
-    days = school_days(
-        organisation=organisation,
-        start=min(starts.values()) + datetime.timedelta(days=1),
-        end=today - datetime.timedelta(days=1),
+    days = calendar.school_days_between(
+        organisation, min(starts.values()) + datetime.timedelta(days=1), today - datetime.timedelta(days=1)
     )
     alerts = Alert.objects.filter(plan__in=[p.pk for p in plans], kind=Alert.Kind.NO_SCORES)
     alerted = set(alerts.values_list("plan_id", "gap_starts_on"))

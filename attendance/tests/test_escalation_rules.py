@@ -17,6 +17,7 @@ from attendance.tasks import escalate_due
 from attendance.tests.helpers import MONDAY, marks
 from audit.models import AuditEvent
 from organisations.models import Closure
+from pastoral.testing.calendar import LAST_DAY_OF_AUTUMN, SPRING_STARTS, record_terms
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
 
@@ -108,6 +109,15 @@ def test_it_holds_the_next_stage_until_enough_school_days_after_the_previous(wor
     )
     assert _due(world, datetime.date(2026, 11, 2)) == set()
     assert _due(world, datetime.date(2026, 11, 3)) == {("Alice", 2)}
+
+
+def test_it_counts_the_school_days_since_the_previous_stage_in_term_only(world):
+    """Stage 1 on the last day of autumn term: stage 2 waits for 5 school days of spring, not the holiday's."""
+    record_terms(world.school)
+    marks(world.alice, ["N"] * 10 + ["/"] * 10)
+    _reach(world, world.alice, world.stage1, LAST_DAY_OF_AUTUMN)
+    assert _due(world, SPRING_STARTS + datetime.timedelta(days=3)) == set()  # Thursday: 4 school days
+    assert _due(world, SPRING_STARTS + datetime.timedelta(days=4)) == {("Alice", 2)}  # Friday: the 5th
 
 
 def test_it_starts_each_academic_year_at_the_first_stage(world):

@@ -15,12 +15,13 @@ from attendance import selectors, services
 from attendance.models import AttendanceMark, LessonMark, Register
 from attendance.tests.helpers import mark
 from audit.models import AuditEvent
+from pastoral.testing.clock import weekday_on_or_before
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 
-DAY = timezone.localdate() - datetime.timedelta(days=7)
+DAY = weekday_on_or_before(timezone.localdate() - datetime.timedelta(days=7))  # a school day
 
 
 @pytest.fixture

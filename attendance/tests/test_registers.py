@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from attendance import selectors, services
 from attendance.models import AttendanceMark, AttendanceSettings, MarkAmendment, Register
+from pastoral.testing.clock import weekday_clock, weekday_on_or_before
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
 
@@ -30,7 +31,7 @@ def _at(date, hour, minute=0):
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour, minute)))
 
 
-DAY = timezone.localdate() - datetime.timedelta(days=7)
+DAY = weekday_on_or_before(timezone.localdate() - datetime.timedelta(days=7))  # a school day
 
 
 def test_it_shows_the_tutor_a_register_with_every_pupil_of_the_group(world):
@@ -311,7 +312,8 @@ def test_it_refuses_a_pupil_who_is_not_on_the_register(world):
         )
 
 
-def test_it_lists_the_tutors_registers_and_home_panel(world):
+def test_it_lists_the_tutors_registers_and_home_panel(world, monkeypatch):
+    weekday_clock(monkeypatch)  # today must be a school day
     client = client_for(world.tutor)
     body = client.get(reverse("attendance:my_registers")).content.decode()
     assert "Take 9A morning register" in body

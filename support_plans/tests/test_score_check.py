@@ -14,6 +14,7 @@ from django_tasks.signals import task_enqueued
 
 from behaviour.services import report_scores_record
 from organisations.models import Closure
+from pastoral.testing.calendar import FRIDAY, LAST_DAY_OF_AUTUMN, day, record_terms
 from pastoral.testing.personas import build_school_world, client_for
 from support_plans import services
 from support_plans.models import Alert, PlanSettings, SupportPlan
@@ -113,14 +114,25 @@ def test_it_counts_school_days_not_closures_and_uses_the_schools_setting(world):
     ] == [plan]
 
 
-def test_it_counts_plain_weekdays_when_attendance_is_not_there(world, monkeypatch):
-    """Without the attendance app the closures are not known: every weekday counts."""
-    plan = under_way(world, world.alice, days_ago(9))  # Mon 16 Nov: 6 school days, one of them closed
+def test_it_knows_the_closures_even_when_attendance_is_not_there(world, monkeypatch):
+    """The calendar is the foundation's (organisations/calendar.py): without attendance a closure still counts."""
+    under_way(world, world.alice, days_ago(9))  # Mon 16 Nov: 6 weekdays, one of them closed
     Closure.objects.create(
         organisation=world.school, kind=Closure.Kind.INSET, starts_on=days_ago(5), ends_on=days_ago(5)
     )
     monkeypatch.setitem(sys.modules, "attendance.selectors", None)  # the import fails, as if not installed
-    assert [a.plan for a in services.missing_scores_check(organisation=world.school, today=TODAY)] == [plan]
+    assert services.missing_scores_check(organisation=world.school, today=TODAY) == []
+
+
+def test_it_counts_no_day_of_the_holiday_between_terms(world):
+    """Scored on the last day of autumn term: no alert after four days of spring, one after six (Tue 12 Jan)."""
+    record_terms(world.school)
+    plan = under_way(world, world.alice, day(12), monitored=True)  # Monday 30 November
+    score(world, plan, LAST_DAY_OF_AUTUMN)
+    assert services.missing_scores_check(organisation=world.school, today=day(17, FRIDAY)) == []
+    assert [a.reason for a in services.missing_scores_check(organisation=world.school, today=day(18, 1))] == [
+        "No scores recorded for 6 school days since 18 Dec"
+    ]
 
 
 def test_it_skips_closed_finished_and_unstarted_plans(world):
