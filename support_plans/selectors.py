@@ -41,8 +41,9 @@ from support_plans.permissions import visible_plans
 from support_plans.questions import questions_for
 
 
-def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
-    """Each review point and the final meeting: when due, and the meeting that met it (if any)."""
+def review_schedule(plan: SupportPlan, school: calendar.Calendar | None = None) -> list[dict[str, Any]]:
+    """Each review point and the final meeting: when due (on a school day), and the meeting that met it (if any).
+    `school` is the plan's school calendar when the caller has loaded it for many plans."""
     starts_on, ends_on = plan.starts_on, plan.ends_on
     if starts_on is None or ends_on is None:  # no initial meeting yet (ends_on is None exactly then)
         return []
@@ -50,10 +51,13 @@ def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
     reviews = [m for m in meetings if m.kind == Meeting.Kind.REVIEW]
     final = next((m for m in meetings if m.kind == Meeting.Kind.FINAL), None)
     today = timezone.localdate()
+    if school is None or not school.start <= starts_on or school.end < ends_on + SCHEDULE_LOOK_AHEAD:
+        school = calendar.calendar_for(plan.organisation_id, starts_on, ends_on + SCHEDULE_LOOK_AHEAD)
+    site = plan.pupil.site_id
     rows = []
     for week in plan.review_points:
         held = next((m for m in reviews if m.week == week), None)
-        due = starts_on + datetime.timedelta(weeks=week)
+        due = _on_a_school_day(school, starts_on + datetime.timedelta(weeks=week), site)
         rows.append(
             {
                 "label": f"{week}-week review",
@@ -63,7 +67,7 @@ def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
                 "overdue": held is None and due < today and plan.is_open,
             }
         )
-    due = ends_on
+    due = _on_a_school_day(school, ends_on, site)
     rows.append(
         {
             "label": f"{plan.length_weeks}-week final meeting",
@@ -77,8 +81,22 @@ def review_schedule(plan: SupportPlan) -> list[dict[str, Any]]:
     return rows
 
 
-def next_due(plan: SupportPlan) -> dict[str, Any] | None:
-    return next((row for row in review_schedule(plan) if row["meeting"] is None), None)
+SCHEDULE_LOOK_AHEAD = datetime.timedelta(days=60)  # past the end, to find the school day after a long holiday
+
+
+def _on_a_school_day(school: calendar.Calendar, due: datetime.date, site: int | None) -> datetime.date:
+    """A review due in a holiday, a closure or at the weekend moves to the next school day (the due day itself when
+    no school day follows within the loaded range)."""
+    day = due
+    while day <= school.end:
+        if school.is_school_day(day, site):
+            return day
+        day += datetime.timedelta(days=1)
+    return due
+
+
+def next_due(plan: SupportPlan, school: calendar.Calendar | None = None) -> dict[str, Any] | None:
+    return next((row for row in review_schedule(plan, school) if row["meeting"] is None), None)
 
 
 def stage(plan: SupportPlan) -> str:
@@ -177,14 +195,15 @@ def meetings_due(user: Any, today: datetime.date | None = None) -> dict[str, lis
     today = today or timezone.localdate()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     this_week, overdue = [], []
-    plans = (
+    plans = list(
         visible_plans(user)
         .filter(status=SupportPlan.Status.ACTIVE)
         .select_related("pupil", "coordinator")
         .prefetch_related("meetings")
     )
+    calendars = _calendars(plans)
     for plan in plans:
-        row = next_due(plan)
+        row = next_due(plan, calendars.get(plan.organisation_id))
         if row is None:
             continue
         item = {"plan": plan, **row}
@@ -194,6 +213,19 @@ def meetings_due(user: Any, today: datetime.date | None = None) -> dict[str, lis
             this_week.append(item)
     key = lambda r: r["due_on"]  # noqa: E731
     return {"this_week": sorted(this_week, key=key), "overdue": sorted(overdue, key=key)}
+
+
+def _calendars(plans: list[SupportPlan]) -> dict[int, calendar.Calendar]:
+    """One school calendar an organisation, spanning its plans' programmes (two queries a school, not a plan)."""
+    spans: dict[int, tuple[datetime.date, datetime.date]] = {}
+    for plan in plans:
+        if plan.starts_on is None or plan.ends_on is None:
+            continue
+        start, end = spans.get(plan.organisation_id, (plan.starts_on, plan.ends_on))
+        spans[plan.organisation_id] = (min(start, plan.starts_on), max(end, plan.ends_on))
+    return {
+        org: calendar.calendar_for(org, start, end + SCHEDULE_LOOK_AHEAD) for org, (start, end) in spans.items()
+    }
 
 
 def outcomes_by_term(user: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pastoral.testing.personas import build_school_world, client_for
-from support_plans import services
+from support_plans import selectors, services
 from support_plans.models import Meeting, Party, Questionnaire
 from support_plans.selectors import print_context
 from support_plans.tests.helpers import started_plan
@@ -170,3 +170,16 @@ def test_the_pages_a_parent_opens_name_the_school_and_the_coordinator(world, pla
     )
     text = re.sub(r"\s+", " ", client.get(reverse("support_plans:link", args=[token])).content.decode())
     assert "From Oakfield School" in text and "coordinated by Hugo Head" in text
+
+
+def test_a_review_due_in_a_holiday_moves_to_the_next_school_day(world):
+    """Initial meeting Wednesday 30 September 2026: the 4-week review falls in half-term (moves to Monday 2
+    November), the 8-week one on a school day (stays), the final meeting in the Christmas holiday (moves to the
+    first day of the spring term)."""
+    from pastoral.testing.calendar import SPRING_STARTS, WEDNESDAY, day, record_terms
+
+    record_terms(world.school)
+    plan = started_plan(world, held_on=day(3, WEDNESDAY))
+    due = [row["due_on"] for row in selectors.review_schedule(plan)]
+    assert due == [day(8), day(11, WEDNESDAY), SPRING_STARTS]
+    assert selectors.meetings_due(world.head_of_year9, today=day(8))["this_week"][0]["due_on"] == day(8)
