@@ -422,3 +422,8 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
         Alert.objects.filter(plan__in=ids),
         Party.objects.filter(plan__in=ids),
     ]
+
+
+def pupil_plans(pupil: Any) -> QuerySet[SupportPlan]:
+    """Every Pastoral Support Programme of a pupil, oldest first (the safeguarding chronology reads them)."""
+    return SupportPlan.objects.filter(pupil=pupil).order_by("opened_on", "pk")
