@@ -14,6 +14,8 @@ class SafeguardingConfig(AppConfig):
             models.Concern,
             models.Decision,
             models.Action,
+            models.ActionDone,
+            models.ConcernLink,
             models.ChronologyEntry,
             models.ProtectionStatus,
             models.SafeguardingSettings,

@@ -7,7 +7,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from safeguarding.models import Action, ChronologyEntry, Concern, Decision, ProtectionStatus
+from safeguarding.models import (
+    Action,
+    ActionDone,
+    ChronologyEntry,
+    Concern,
+    ConcernLink,
+    Decision,
+    ProtectionStatus,
+)
 from safeguarding.selectors import FLAG_ROLE_CHOICES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -120,3 +128,16 @@ class SettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Besides the DSL team, show the discreet child-protection flag to",
     )
+
+
+class ActionDoneForm(forms.ModelForm):
+    class Meta:
+        model = ActionDone
+        fields = ["done_on", "note"]
+        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.TextInput()}
+        labels = {"done_on": "Done on"}
+
+
+class LinkForm(forms.Form):
+    linked = forms.IntegerField(label="Concern number to link", min_value=1)
+    reason = forms.ChoiceField(label="How they are connected", choices=ConcernLink.Reason.choices)

@@ -168,6 +168,50 @@ class Action(Immutable):
         return f"Action #{self.pk}: {self.description[:60]}"
 
 
+class ActionDone(Immutable):
+    """That an action was done (actions themselves are never changed): when, by whom, and what came of it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    action = models.OneToOneField(Action, on_delete=models.PROTECT, related_name="done")
+    done_on = models.DateField()
+    note = models.TextField("what came of it", max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "actions done"
+
+    def __str__(self) -> str:
+        return f"Action #{self.action_id} done on {self.done_on:%d %b %Y}"
+
+
+class ConcernLink(Immutable):
+    """A link between concerns about different children (siblings, the same incident), with why."""
+
+    class Reason(models.TextChoices):
+        SIBLING = "sibling", "Siblings or the same household"
+        SAME_INCIDENT = "incident", "The same incident"
+        OTHER = "other", "Other connection"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links_out")
+    linked = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links_in")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "linked"], name="concern_link_once"),
+            models.CheckConstraint(
+                condition=~models.Q(concern=models.F("linked")), name="concern_link_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern #{self.concern_id} linked to #{self.linked_id}"
+
+
 class ChronologyEntry(Immutable):
     """A contact, discussion or meeting the DSL team records on a child's chronology."""
 

@@ -14,8 +14,10 @@ from access.roles import Role
 from audit.models import AuditEvent
 from safeguarding.models import (
     Action,
+    ActionDone,
     ChronologyEntry,
     Concern,
+    ConcernLink,
     Decision,
     ProtectionStatus,
     SafeguardingSettings,
@@ -79,6 +81,17 @@ def other_concerns(concern: Concern) -> QuerySet[Concern]:
         .select_related("logged_by")
         .order_by("-logged_at")
     )
+
+
+def linked_concerns(concern: Concern) -> list[tuple[Concern, str]]:
+    """Concerns about other children linked to this one (either way round), with how they are connected."""
+    links = ConcernLink.objects.filter(Q(concern=concern) | Q(linked=concern)).select_related(
+        "concern__pupil", "linked__pupil"
+    )
+    return [
+        (link.linked if link.concern_id == concern.pk else link.concern, link.get_reason_display())
+        for link in links
+    ]
 
 
 def current_status(pupil: Any, on: datetime.date | None = None) -> ProtectionStatus | None:
@@ -151,7 +164,7 @@ def chronology(pupil: Any, kinds: set[str] | None = None) -> list[Entry]:
     """Everything on a child's file, with significant events from other apps, in date order."""
     wanted = kinds or set(KINDS)
     entries: list[Entry] = []
-    for kind, collect in _COLLECTORS.items():
+    for kind, collect in _COLLECTORS:
         if kind in wanted:
             entries.extend(collect(pupil))
     return sorted(entries, key=lambda e: (e.on, e.at or datetime.datetime.min.replace(tzinfo=datetime.UTC)))
@@ -199,15 +212,31 @@ def _actions(pupil: Any) -> list[Entry]:
     rows = Action.objects.filter(concern__pupil=pupil).select_related("owner")
     return [
         Entry(
-            a.due_on,
-            None,
+            _local(a.created_at),
+            a.created_at,
             "action",
-            f"Action due (concern #{a.concern_id})",
+            f"Action set (concern #{a.concern_id}), due {a.due_on:%d %b %Y}",
             a.description,
-            "",
+            reverse("safeguarding:concern_detail", args=[a.concern_id]),
             a.owner.full_name,
         )
         for a in rows
+    ]
+
+
+def _done(pupil: Any) -> list[Entry]:
+    rows = ActionDone.objects.filter(action__concern__pupil=pupil).select_related("action", "recorded_by")
+    return [
+        Entry(
+            d.done_on,
+            d.recorded_at,
+            "action",
+            f"Action done: {d.action.description}",
+            d.note,
+            "",
+            d.recorded_by.full_name,
+        )
+        for d in rows
     ]
 
 
@@ -258,12 +287,13 @@ def _plans(pupil: Any) -> list[Entry]:
     return entries
 
 
-_COLLECTORS = {
-    "concern": _concerns,
-    "decision": _decisions,
-    "action": _actions,
-    "entry": _entries,
-    "status": _statuses,
-    "suspension": _suspensions,
-    "psp": _plans,
-}
+_COLLECTORS = [
+    ("concern", _concerns),
+    ("decision", _decisions),
+    ("action", _actions),
+    ("action", _done),
+    ("entry", _entries),
+    ("status", _statuses),
+    ("suspension", _suspensions),
+    ("psp", _plans),
+]

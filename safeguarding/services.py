@@ -14,9 +14,11 @@ from django.utils import timezone
 from safeguarding import permissions
 from safeguarding.models import (
     Action,
+    ActionDone,
     ChronologyEntry,
     Concern,
     ConcernAttachment,
+    ConcernLink,
     Decision,
     ProtectionStatus,
     SafeguardingSettings,
@@ -129,6 +131,47 @@ def action_add(
     with transaction.atomic():
         action.save()
     return action
+
+
+def action_done(*, actor: Any, action: Action, done_on: datetime.date, note: str) -> ActionDone:
+    """Record that an action was done and what came of it (once; the action itself is never changed)."""
+    if not permissions.can_triage(actor, action.concern):
+        raise PermissionDenied("Only the DSL team records an action as done.")
+    if ActionDone.objects.filter(action=action).exists():
+        raise ValidationError("This action is already recorded as done.")
+    done = ActionDone(
+        organisation_id=action.organisation_id,
+        action=action,
+        done_on=done_on,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    done.full_clean(exclude=["action"])
+    with transaction.atomic():
+        done.save()
+    return done
+
+
+def concern_link(*, actor: Any, concern: Concern, linked: Concern, reason: str) -> ConcernLink:
+    """Link a concern to one about another child (siblings, the same incident); both must be within the actor's
+    reach."""
+    if not (permissions.can_triage(actor, concern) and permissions.can_triage(actor, linked)):
+        raise PermissionDenied("Only the DSL team for both children links their concerns.")
+    if linked.pk == concern.pk:
+        raise ValidationError({"linked": "A concern cannot be linked to itself."})
+    if ConcernLink.objects.filter(concern__in=[concern, linked], linked__in=[concern, linked]).exists():
+        raise ValidationError({"linked": "These concerns are already linked."})
+    link = ConcernLink(
+        organisation_id=concern.organisation_id,
+        concern=concern,
+        linked=linked,
+        reason=reason,
+        created_by=actor,
+    )
+    link.full_clean()
+    with transaction.atomic():
+        link.save()
+    return link
 
 
 def entry_add(

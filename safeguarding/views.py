@@ -24,8 +24,8 @@ from accounts.services import confirmed_totp_device
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from safeguarding import permissions, selectors, services, stepup
-from safeguarding.forms import ActionForm, ConcernForm, CorrectionForm, DecisionForm
-from safeguarding.models import Concern, ConcernAttachment, Decision
+from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
+from safeguarding.models import Action, Concern, ConcernAttachment, Decision
 
 
 def _saved(request: HttpRequest, form: Any, write: Callable[[dict[str, Any]], Any]) -> Any:
@@ -215,16 +215,23 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, concern: Concern, decision_form: Any, action_form: Any, status: int = 200
+    request: HttpRequest,
+    concern: Concern,
+    decision_form: Any,
+    action_form: Any,
+    status: int = 200,
+    link_form: Any = None,
 ) -> HttpResponse:
     record_read(actor=request.user, obj=concern, note="safeguarding: concern opened")
     context = {
         "concern": concern,
         "decisions": concern.decisions.select_related("decided_by", "corrects"),
-        "actions": concern.actions.select_related("owner"),
+        "actions": concern.actions.select_related("owner", "done"),
         "corrections": concern.corrections.all(),
         "attachments": concern.attachments.all(),
         "others": selectors.other_concerns(concern)[:50],
+        "linked": selectors.linked_concerns(concern),
+        "link_form": link_form or LinkForm(),
         "decision_form": decision_form,
         "action_form": action_form,
         "age": selectors.age_label(concern.logged_at),
@@ -269,3 +276,41 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Action added.")
         return redirect("safeguarding:concern_detail", pk=concern.pk)
     return _detail(request, concern, DecisionForm(), form, status=400)
+
+
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that an action was done, and what came of it."""
+    qs = Action.objects.select_related("concern__pupil")
+    action = get_for_user(request.user, qs, lambda user, a: permissions.can_triage(user, a.concern), pk=pk)
+    if wait := stepup.step_up_redirect(request):
+        return wait
+    form = ActionDoneForm(request.POST)
+    if _saved(request, form, lambda data: services.action_done(actor=request.user, action=action, **data)):
+        messages.success(request, "Action recorded as done.")
+    else:
+        messages.error(request, "Give the date it was done and what came of it.")
+    return redirect("safeguarding:concern_detail", pk=action.concern_id)
+
+
+@require_POST
+def concern_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link this concern to one about another child (siblings, the same incident)."""
+    concern = _triaged(request, pk)
+    if wait := stepup.step_up_redirect(request):
+        return wait
+    form = LinkForm(request.POST)
+
+    def link(data: dict[str, Any]) -> Any:
+        linked = selectors.visible_concerns(request.user).filter(pk=data["linked"]).first()
+        if linked is None:
+            raise ValidationError({"linked": "No concern with that number is on a file you can open."})
+        return services.concern_link(
+            actor=request.user, concern=concern, linked=linked, reason=data["reason"]
+        )
+
+    if _saved(request, form, link) is not None:
+        messages.success(request, "Concerns linked.")
+        return redirect("safeguarding:concern_detail", pk=concern.pk)
+    decision_form, action_form = DecisionForm(), ActionForm(organisation_id=concern.organisation_id)
+    return _detail(request, concern, decision_form, action_form, status=400, link_form=form)

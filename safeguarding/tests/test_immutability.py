@@ -48,7 +48,7 @@ def _records(world):
 
 
 def test_it_refuses_to_save_a_changed_record(world):
-    """Changing a saved concern, decision, action, chronology entry or status and saving it raises."""
+    """Saving again a concern, decision, action, its completion, a link, a chronology entry or a status raises."""
     for record in _records(world):
         record.refresh_from_db()
         with pytest.raises(ImmutableRecord):
