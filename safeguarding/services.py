@@ -4,11 +4,12 @@ changes or removes a saved record: corrections are new records linked to the one
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from safeguarding import permissions
@@ -24,6 +25,17 @@ from safeguarding.models import (
     SafeguardingSettings,
 )
 from safeguarding.uploads import checked_upload
+
+M = TypeVar("M", bound=Model)
+
+
+def _created(row: M, exclude: list[str] | None = None) -> M:
+    """Validate a new record and save it in one transaction (the audit event is written in the same one)."""
+    row.full_clean(exclude=exclude)
+    with transaction.atomic():
+        row.save()
+    return row
+
 
 CONCERN_FIELDS = ("happened_at", "location", "category", "seen_or_heard", "child_words", "others_present")
 
@@ -107,10 +119,7 @@ def decision_record(
         decided_at=now or timezone.now(),
         corrects=corrects,
     )
-    decision.full_clean()
-    with transaction.atomic():
-        decision.save()
-    return decision
+    return _created(decision)
 
 
 def action_add(
@@ -127,10 +136,7 @@ def action_add(
         due_on=due_on,
         created_by=actor,
     )
-    action.full_clean()
-    with transaction.atomic():
-        action.save()
-    return action
+    return _created(action)
 
 
 def action_done(*, actor: Any, action: Action, done_on: datetime.date, note: str) -> ActionDone:
@@ -146,10 +152,7 @@ def action_done(*, actor: Any, action: Action, done_on: datetime.date, note: str
         note=note.strip(),
         recorded_by=actor,
     )
-    done.full_clean(exclude=["action"])
-    with transaction.atomic():
-        done.save()
-    return done
+    return _created(done, exclude=["action"])  # the one-to-one is checked just above, with a clearer message
 
 
 def concern_link(*, actor: Any, concern: Concern, linked: Concern, reason: str) -> ConcernLink:
@@ -168,10 +171,7 @@ def concern_link(*, actor: Any, concern: Concern, linked: Concern, reason: str) 
         reason=reason,
         created_by=actor,
     )
-    link.full_clean()
-    with transaction.atomic():
-        link.save()
-    return link
+    return _created(link)
 
 
 def entry_add(
@@ -197,10 +197,7 @@ def entry_add(
         recorded_by=actor,
         corrects=corrects,
     )
-    entry.full_clean()
-    with transaction.atomic():
-        entry.save()
-    return entry
+    return _created(entry)
 
 
 def status_set(
@@ -217,10 +214,7 @@ def status_set(
         note=note.strip(),
         recorded_by=actor,
     )
-    row.full_clean()
-    with transaction.atomic():
-        row.save()
-    return row
+    return _created(row)
 
 
 def settings_save(*, actor: Any, organisation: Any, flag_roles: list[str]) -> SafeguardingSettings:

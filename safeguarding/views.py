@@ -221,6 +221,7 @@ def _detail(
     action_form: Any,
     status: int = 200,
     link_form: Any = None,
+    done: tuple[int, Any] | None = None,
 ) -> HttpResponse:
     record_read(actor=request.user, obj=concern, note="safeguarding: concern opened")
     context = {
@@ -232,6 +233,8 @@ def _detail(
         "others": selectors.other_concerns(concern)[:50],
         "linked": selectors.linked_concerns(concern),
         "link_form": link_form or LinkForm(),
+        "done_pk": done[0] if done else None,
+        "done_form": done[1] if done else None,
         "decision_form": decision_form,
         "action_form": action_form,
         "age": selectors.age_label(concern.logged_at),
@@ -288,9 +291,10 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionDoneForm(request.POST)
     if _saved(request, form, lambda data: services.action_done(actor=request.user, action=action, **data)):
         messages.success(request, "Action recorded as done.")
-    else:
-        messages.error(request, "Give the date it was done and what came of it.")
-    return redirect("safeguarding:concern_detail", pk=action.concern_id)
+        return redirect("safeguarding:concern_detail", pk=action.concern_id)
+    concern = _triaged(request, action.concern_id)
+    decision_form, action_form = DecisionForm(), ActionForm(organisation_id=concern.organisation_id)
+    return _detail(request, concern, decision_form, action_form, status=400, done=(action.pk, form))
 
 
 @require_POST

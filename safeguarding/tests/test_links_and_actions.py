@@ -81,6 +81,20 @@ def test_it_records_an_action_done_once_and_on_the_chronology(world):
         done.save()
 
 
+def test_it_keeps_what_was_typed_when_the_done_date_is_missing(world):
+    """Recording an action done without a date shows the error and keeps the note."""
+    action = _action(world)
+    url = reverse("safeguarding:action_done", args=[action.pk])
+    response = stepped_up(world.dsl).post(url, {"done_on": "", "note": "Mum agreed"})
+    page = response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Done on: This field is required" in page
+        and 'value="Mum agreed"' in page
+    )
+    assert not ActionDone.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["tutor", "senior", "head_of_year9"])
 def test_it_refuses_links_and_done_to_other_roles(world, persona):
     """The logger, the head of year and a senior leader get 403 linking concerns or recording an action done."""
