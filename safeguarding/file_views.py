@@ -38,6 +38,7 @@ def _chronology_context(request: HttpRequest, pupil: Pupil) -> dict[str, Any]:
         "kinds": selectors.KINDS,
         "chosen": kinds,
         "status": selectors.current_status(pupil),
+        "own_entries": pupil.safeguarding_entries.order_by("-occurred_on", "-id")[:100],
     }
 
 

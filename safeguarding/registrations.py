@@ -29,6 +29,10 @@ def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
     if not can_log_concern(request.user, pupil):
         return None
     flag = current_status(pupil) if can_see_flag(request.user, pupil) else None
+    if flag is not None:
+        from audit.services import record_read
+
+        record_read(actor=request.user, obj=flag, note="safeguarding: CP flag on the pupil profile")
     return {"can_open_file": can_view_file(request.user, pupil), "flag": flag}
 
 

@@ -127,10 +127,12 @@ FLAG_ROLE_CHOICES = [
 def file_viewers(pupil: Any) -> QuerySet[AuditEvent]:
     """Every read of this child's safeguarding records, newest first: the 'who has viewed this file' page."""
     concern_ids = [str(pk) for pk in Concern.objects.filter(pupil=pupil).values_list("pk", flat=True)]
+    status_ids = [str(pk) for pk in ProtectionStatus.objects.filter(pupil=pupil).values_list("pk", flat=True)]
     about_file = Q(object_type="people.Pupil", object_id=str(pupil.pk), note__startswith="safeguarding")
     about_concerns = Q(object_type="safeguarding.Concern", object_id__in=concern_ids)
+    about_status = Q(object_type="safeguarding.ProtectionStatus", object_id__in=status_ids)
     return AuditEvent.objects.filter(
-        Q(action=AuditEvent.Action.READ) & (about_file | about_concerns),
+        Q(action=AuditEvent.Action.READ) & (about_file | about_concerns | about_status),
         organisation_id=pupil.organisation_id,
     ).order_by("-at", "-id")
 

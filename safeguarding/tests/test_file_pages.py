@@ -166,6 +166,8 @@ def test_it_shows_the_flag_only_to_the_roles_the_school_chose(world):
     client_for(world.dsl).post(reverse("safeguarding:settings"), {"flag_roles": [Role.HEAD_OF_YEAR]})
     assert flag in client_for(world.head_of_year9).get(profile).content.decode()
     assert flag not in client_for(world.senior).get(profile).content.decode()
+    readers = {e.actor_id for e in selectors.file_viewers(world.alice)}
+    assert readers == {world.dsl.pk, world.head_of_year9.pk}  # each sight of the flag is an audited read
 
 
 def test_it_lets_only_the_dsl_choose_who_sees_the_flag(world):

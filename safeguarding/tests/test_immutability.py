@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
-from safeguarding import models, services
+from safeguarding import models, selectors, services
 from safeguarding.models import Concern, ImmutableRecord
 
 from .helpers import concern_data, log, stepped_up
@@ -152,3 +152,28 @@ def test_it_hides_the_correction_page_from_another_school(world):
     assert_outsider_404(
         client_for(world.outsider), reverse("safeguarding:concern_correct", args=[original.pk])
     )
+
+
+def test_it_records_a_chronology_entry_correction_beside_the_original(world):
+    """Correcting a contact adds an entry that names it; both are on the chronology."""
+    first = services.entry_add(
+        actor=world.dsl,
+        pupil=world.alice,
+        kind="contact",
+        occurred_on=timezone.localdate(),
+        summary="Called dad.",
+    )
+    stepped_up(world.dsl).post(
+        reverse("safeguarding:entry_add", args=[world.alice.pk]),
+        {
+            "kind": "contact",
+            "occurred_on": timezone.localdate().isoformat(),
+            "summary": "Called mum, not dad.",
+            "corrects": first.pk,
+        },
+    )
+    titles = [e.title for e in selectors.chronology(world.alice, {"entry"})]
+    assert titles == [
+        "Contact (phone call, e-mail, visit)",
+        f"Contact (phone call, e-mail, visit) (correction of entry #{first.pk})",
+    ]
