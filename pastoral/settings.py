@@ -50,6 +50,7 @@ PASTORAL_APPS = [
     "attendance",
     "behaviour",
     "support_plans",
+    "safeguarding",
 ]
 
 INSTALLED_APPS = [
@@ -188,6 +189,8 @@ TRUSTED_PROXIES = [
 ]
 
 OTP_TOTP_ISSUER = "Pastoral"
+# Opening a child's safeguarding records needs a second factor verified this recently (standards.md: step-up).
+SAFEGUARDING_STEP_UP_MINUTES = int(os.environ.get("PASTORAL_SAFEGUARDING_STEP_UP_MINUTES", "15"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

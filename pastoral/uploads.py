@@ -63,17 +63,23 @@ def max_upload_bytes(setting: str = "") -> int:
 
 
 def check_upload(
-    upload: UploadedFile, *, max_bytes: int | None = None, field: str = "file", action: str = "uploaded"
+    upload: UploadedFile,
+    *,
+    max_bytes: int | None = None,
+    field: str = "file",
+    action: str = "uploaded",
+    allowed: frozenset[str] | None = None,
 ) -> CheckedUpload:
     """Refuse (ValidationError on `field`) a file of a type not allowed, whose content does not match its name,
     that is empty or larger than the limit; otherwise say what it is. The file is left at its start. `action`
-    words the refusal ("That type of file cannot be attached")."""
+    words the refusal ("That type of file cannot be attached"); `allowed` narrows the types (extensions) further."""
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
+    types = {ext: kind for ext, kind in ALLOWED_TYPES.items() if allowed is None or ext in allowed}
     name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_TYPES:
-        allowed = ", ".join(sorted(e.lstrip(".").upper() for e in ALLOWED_TYPES))
-        raise ValidationError({field: f"That type of file cannot be {action}. Allowed: {allowed}."})
+    if ext not in types:
+        listed = ", ".join(sorted(e.lstrip(".").upper() for e in types))
+        raise ValidationError({field: f"That type of file cannot be {action}. Allowed: {listed}."})
     size = upload.size
     if size is None:
         raise ValidationError({field: "The file could not be read."})
@@ -90,7 +96,7 @@ def check_upload(
         upload.seek(0)
         raise ValidationError({field: "Text files may not contain markup."})
     upload.seek(0)
-    return CheckedUpload(name=name, content_type=ALLOWED_TYPES[ext], size=size)
+    return CheckedUpload(name=name, content_type=types[ext], size=size)
 
 
 def _megabytes(limit: int) -> str:

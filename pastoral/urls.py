@@ -18,5 +18,6 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("behaviour/", include("behaviour.urls")),
     path("support-plans/", include("support_plans.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("django-admin/", admin.site.urls),
 ]

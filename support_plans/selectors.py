@@ -586,3 +586,6 @@ def arrangements_context(plan: SupportPlan, *, today: datetime.date) -> dict[str
         "passport": CommunicationPassport.objects.filter(pupil_id=plan.pupil_id).first(),
         "actions": actions,
     }
+def pupil_plans(pupil: Any) -> QuerySet[SupportPlan]:
+    """Every Pastoral Support Programme of a pupil, oldest first (the safeguarding chronology reads them)."""
+    return SupportPlan.objects.filter(pupil=pupil).order_by("opened_on", "pk")

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class SafeguardingConfig(AppConfig):
+    name = "safeguarding"
+    verbose_name = "Safeguarding"
+
+    def ready(self) -> None:
+        from audit.services import track
+
+        from . import models
+
+        for model in (
+            models.Concern,
+            models.Decision,
+            models.Action,
+            models.ActionDone,
+            models.ConcernLink,
+            models.ChronologyEntry,
+            models.ProtectionStatus,
+            models.SafeguardingSettings,
+        ):
+            track(model)
+        track(
+            models.ConcernAttachment, exclude=("file",)
+        )  # the stored name is random; the row says which file
+        from . import registrations  # noqa: F401

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from safeguarding.models import (
+    Action,
+    ActionDone,
+    ChronologyEntry,
+    Concern,
+    ConcernLink,
+    Decision,
+    ProtectionStatus,
+)
+from safeguarding.selectors import FLAG_ROLE_CHOICES
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ConcernForm(forms.ModelForm):
+    attachment = forms.FileField(
+        required=False,
+        help_text="Optional: a photo of a note, a screenshot or a document (PDF, PNG, JPG, DOCX, TXT; up to 10 MB). "
+        "No body maps.",
+    )
+
+    class Meta:
+        model = Concern
+        fields = [
+            "pupil",
+            "category",
+            "happened_at",
+            "location",
+            "seen_or_heard",
+            "child_words",
+            "others_present",
+        ]
+        widgets = {
+            "happened_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+            "seen_or_heard": forms.Textarea(attrs={"rows": 5}),
+            "child_words": forms.Textarea(attrs={"rows": 3}),
+            "others_present": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "seen_or_heard": "Facts, as you saw or heard them. Do not investigate or ask leading questions.",
+            "child_words": "Write what the child said word for word, even if it seems odd.",
+        }
+
+    def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["pupil"]).queryset = pupils
+        self.fields["pupil"].label = "Pupil"
+        cast(forms.DateTimeField, self.fields["happened_at"]).input_formats = [DATETIME_FORMAT]
+
+    def clean_happened_at(self) -> Any:
+        value = self.cleaned_data["happened_at"]
+        if value and value > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError("When it happened cannot be in the future.")
+        return value
+
+
+class CorrectionForm(ConcernForm):
+    correction_reason = forms.CharField(
+        label="What this corrects, and why", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    class Meta(ConcernForm.Meta):
+        fields = ["category", "happened_at", "location", "seen_or_heard", "child_words", "others_present"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        cast(forms.DateTimeField, self.fields["happened_at"]).input_formats = [DATETIME_FORMAT]
+        del self.fields["attachment"]
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"reason": {"required": "Give the reason for this decision (KCSIE requires it)."}}
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"description": "Action", "owner": "Who will do it", "due_on": "Due by"}
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = get_user_model().objects.filter(role_assignments__organisation_id=organisation_id).distinct()
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = staff.order_by("full_name")
+        owner.label_from_instance = lambda u: u.full_name  # type: ignore[method-assign,assignment]
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = ChronologyEntry
+        fields = ["kind", "occurred_on", "summary"]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StatusForm(forms.ModelForm):
+    class Meta:
+        model = ProtectionStatus
+        fields = ["status", "starts_on", "note"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"starts_on": "From"}
+
+
+class SettingsForm(forms.Form):
+    flag_roles = forms.MultipleChoiceField(
+        choices=FLAG_ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Besides the DSL team, show the discreet child-protection flag to",
+    )
+
+
+class ActionDoneForm(forms.ModelForm):
+    class Meta:
+        model = ActionDone
+        fields = ["done_on", "note"]
+        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.TextInput()}
+        labels = {"done_on": "Done on"}
+
+
+class LinkForm(forms.Form):
+    linked = forms.IntegerField(label="Concern number to link", min_value=1)
+    reason = forms.ChoiceField(label="How they are connected", choices=ConcernLink.Reason.choices)

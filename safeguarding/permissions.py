@@ -1,0 +1,114 @@
+"""Who may see safeguarding records: the DSL team only.
+
+- The DSL (`Role.DSL`) sees the safeguarding records of every pupil of their organisation (and of its members, for a
+  role held in a group of schools).
+- A deputy DSL (`Role.DEPUTY_DSL`) with no scope does the same. A `DEPUTY_DSL` assignment narrowed to a site, a year
+  group or a group (the existing `RoleAssignment` scoping) is a Designated Safeguarding Officer for that area only:
+  a PAL who is DSO for their curriculum area holds one `DEPUTY_DSL` assignment per caseload group.
+- Nobody else, senior leaders included, unless they also hold one of those roles. Any member of staff may log a
+  concern about a pupil they can see, and sees their own concerns (never the rest of the file).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from access.permissions import access_for, can_view_pupil
+from access.roles import SAFEGUARDING_ROLES, Role
+
+DSL_TEAM_ROLES = SAFEGUARDING_ROLES
+
+
+def _grant_q(access: Any, grant: Any, prefix: str) -> Q | None:
+    if grant.role not in DSL_TEAM_ROLES:
+        return None
+    orgs = access.reach.get(grant.organisation_id, {grant.organisation_id})
+    q = Q(**{f"{prefix}organisation_id__in": orgs})
+    if grant.role == Role.DSL:
+        return q
+    if grant.site_id:
+        q &= Q(**{f"{prefix}site_id": grant.site_id})
+    if grant.year_group is not None:
+        q &= Q(**{f"{prefix}year_group": grant.year_group})
+    if grant.group_id:
+        from people.models import GroupMembership
+
+        members = GroupMembership.objects.current(timezone.localdate()).filter(group_id=grant.group_id)
+        q &= Q(**{f"{prefix}pk__in": members.values("pupil_id")})
+    return q
+
+
+def safeguarding_pupil_q(user: Any, prefix: str = "") -> Q:
+    """A Q over Pupil (or over `prefix` + pupil fields) matching the pupils whose file this user may open."""
+    access = access_for(user)
+    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for grant in access.grants:
+        grant_q = _grant_q(access, grant, prefix)
+        if grant_q is not None:
+            q |= grant_q
+    return q
+
+
+def is_dsl_team(user: Any, organisation_id: int | None = None) -> bool:
+    """Whether the user holds a DSL-team role at all (in the organisation, when given)."""
+    return bool(access_for(user).roles(organisation_id) & DSL_TEAM_ROLES)
+
+
+def visible_files(user: Any) -> QuerySet:
+    """The pupils whose safeguarding file this user may open."""
+    from people.models import Pupil
+
+    if not is_dsl_team(user):
+        return Pupil.objects.none()
+    return Pupil.objects.filter(safeguarding_pupil_q(user))
+
+
+def can_view_file(user: Any, pupil: Any) -> bool:
+    """Whether the user is on the DSL team for this pupil (their area, for a DSO)."""
+    if not is_dsl_team(user, pupil.organisation_id):
+        return False
+    return visible_files(user).filter(pk=pupil.pk).exists()
+
+
+def can_triage(user: Any, concern: Any) -> bool:
+    """The DSL team for the concern's pupil decides on it, sets actions and reads it whole."""
+    return can_view_file(user, concern.pupil)
+
+
+def can_log_concern(user: Any, pupil: Any) -> bool:
+    """Any member of staff who can see the pupil may log a concern."""
+    return can_view_pupil(user, pupil)
+
+
+def can_read_own(user: Any, concern: Any) -> bool:
+    """The person who logged a concern sees it and that it was received."""
+    return concern.logged_by_id == getattr(user, "pk", None)
+
+
+def can_correct_concern(user: Any, concern: Any) -> bool:
+    """Its author or the DSL team may add a correction to a concern."""
+    return can_read_own(user, concern) or can_triage(user, concern)
+
+
+def can_read_attachment(user: Any, attachment: Any) -> bool:
+    return can_correct_concern(user, attachment.concern)
+
+
+def can_see_flag(user: Any, pupil: Any) -> bool:
+    """The discreet child-protection flag: the DSL team, and the roles the school chose to tell."""
+    if can_view_file(user, pupil):
+        return True
+    from safeguarding.selectors import flag_roles
+
+    roles = flag_roles(pupil.organisation_id)
+    return bool(
+        roles and access_for(user).roles(pupil.organisation_id) & roles and can_view_pupil(user, pupil)
+    )
+
+
+def can_edit_settings(user: Any, organisation: Any) -> bool:
+    """Only the DSL chooses who sees the flag."""
+    return Role.DSL in access_for(user).roles(organisation.pk)

@@ -1,0 +1,49 @@
+"""What safeguarding adds to the navigation, home page, pupil profile and demo world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from access.roles import PUPIL_ROLES
+from demo.registry import register_demo_builder
+from pastoral.registry import register_home_panel, register_nav, register_profile_section
+from safeguarding.permissions import DSL_TEAM_ROLES
+
+
+def _home(request: HttpRequest) -> dict[str, Any] | None:
+    from safeguarding.permissions import is_dsl_team
+    from safeguarding.selectors import queue
+
+    if not is_dsl_team(request.user):
+        return None
+    return {"new_count": queue(request.user).count()}
+
+
+def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
+    """Everyone who can see the pupil may log a concern; the DSL team also gets the file; the flag is discreet."""
+    from safeguarding.permissions import can_log_concern, can_see_flag, can_view_file
+    from safeguarding.selectors import current_status
+
+    if not can_log_concern(request.user, pupil):
+        return None
+    flag = current_status(pupil) if can_see_flag(request.user, pupil) else None
+    if flag is not None:
+        from audit.services import record_read
+
+        record_read(actor=request.user, obj=flag, note="safeguarding: CP flag on the pupil profile")
+    return {"can_open_file": can_view_file(request.user, pupil), "flag": flag}
+
+
+def _demo(world: Any) -> None:
+    from safeguarding.demo import build
+
+    build(world)
+
+
+register_nav("Safeguarding", "safeguarding:queue", roles=DSL_TEAM_ROLES, order=36)
+register_nav("My safeguarding concerns", "safeguarding:my_concerns", roles=PUPIL_ROLES, order=89)
+register_home_panel("safeguarding", "safeguarding/panels/home.html", _home, order=5)
+register_profile_section("safeguarding", "safeguarding/panels/profile.html", _profile, order=5)
+register_demo_builder("safeguarding", _demo, order=60)

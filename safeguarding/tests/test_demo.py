@@ -1,0 +1,28 @@
+"""The demo world: a tutor's concerns at the main school, decided by the DSL and the deputy, one in the queue."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from demo.world import build_world
+from safeguarding import selectors
+from safeguarding.models import Action, Concern, Decision, ProtectionStatus
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def test_it_builds_concerns_decisions_actions_and_a_status():
+    """Four concerns; three decided with reasons (by the DSL and the deputy); one waiting in the DSL's queue."""
+    world = build_world(today=TODAY, pupils_per_school=60)
+    concerns = Concern.objects.filter(organisation=world.main_school)
+    assert concerns.count() == 4
+    assert set(concerns.values_list("logged_by", flat=True)) == {world.users["tutor"].pk}
+    deciders = set(Decision.objects.values_list("decided_by", flat=True))
+    assert deciders == {world.users["dsl"].pk, world.users["deputy_dsl"].pk}
+    assert all(d.reason for d in Decision.objects.all())
+    assert Action.objects.count() == 3 and ProtectionStatus.objects.count() == 1
+    assert selectors.queue(world.users["dsl"]).count() == 1

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from safeguarding import file_views, views
+
+app_name = "safeguarding"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("step-up/", views.step_up, name="step_up"),
+    path("log/", views.concern_log, name="concern_log"),
+    path("mine/", views.my_concerns, name="my_concerns"),
+    path("mine/<int:pk>/", views.my_concern, name="my_concern"),
+    path("concerns/<int:pk>/", views.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/correct/", views.concern_correct, name="concern_correct"),
+    path("concerns/<int:pk>/decide/", views.decision_add, name="decision_add"),
+    path("concerns/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("concerns/<int:pk>/links/", views.concern_link, name="concern_link"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("pupils/<int:pupil_pk>/", file_views.chronology, name="chronology"),
+    path("pupils/<int:pupil_pk>/chronology.pdf", file_views.chronology_pdf, name="chronology_pdf"),
+    path("pupils/<int:pupil_pk>/entries/", file_views.entry_add, name="entry_add"),
+    path("pupils/<int:pupil_pk>/viewers/", file_views.viewers, name="viewers"),
+    path("pupils/<int:pupil_pk>/status/", file_views.status, name="status"),
+    path("settings/", file_views.settings_edit, name="settings"),
+]
