@@ -279,6 +279,9 @@ class ImportKind:
     columns: tuple[Column, ...]
     # Sets of fields of which at least one column must be present (e.g. UPN or MIS id).
     one_of: tuple[tuple[str, ...], ...] = ()
+    # The most rows one file may have: the setting named here, else the default.
+    max_rows_setting: str = "MIS_IMPORT_MAX_ROWS"
+    max_rows_default: int = 50_000
 
     @property
     def one_of_labels(self) -> list[str]:
