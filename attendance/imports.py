@@ -191,6 +191,30 @@ def plan_marks(job: ImportJob, parsed: ParsedFile, today: datetime.date, lock: b
     return plan
 
 
+def marks_sample() -> str:
+    """docs/samples/marks.csv: a week of marks (Monday 7 to Friday 11 September 2026) for the sample pupils."""
+    import random
+
+    from mis_import.samples import pupil_rows, to_csv
+
+    rng = random.Random(9)
+    rows = []
+    for pupil in pupil_rows(12, seed=7):
+        for day in range(7, 12):
+            for session, present in (("AM", "/"), ("PM", "\\")):
+                code = rng.choice([present] * 12 + ["L", "I", "M", "N", "G"])
+                rows.append(
+                    [
+                        pupil[0],
+                        f"{day:02d}/09/2026",
+                        session,
+                        code,
+                        str(rng.randint(3, 25)) if code == "L" else "",
+                    ]
+                )
+    return to_csv(["UPN", "Date", "Session", "Mark", "Minutes Late"], rows)
+
+
 def register() -> None:
     """Add marks to the MIS import's kinds: the attendance office imports them from the attendance import page."""
     from attendance.selectors import OFFICE_ROLES
@@ -202,4 +226,5 @@ def register() -> None:
         roles=OFFICE_ROLES,
         upload_url="attendance:import",
         upload_label="Attendance import",
+        sample=marks_sample,
     )

@@ -33,14 +33,21 @@ class RegisteredKind:
     roles: frozenset[Any]  # the roles (in the job's organisation) that may upload, see and import these files
     upload_url: str  # the URL name of the page its files are uploaded from
     upload_label: str  # that page's name, for the way back to it
+    sample: Callable[[], str]  # a small valid file (docs/samples/<key>.csv, and the tests' starting point)
 
 
 REGISTERED: dict[str, RegisteredKind] = {}
 
 
 def register_import_kind(
-    kind: ImportKind, *, plan: Planner, roles: frozenset[Any], upload_url: str, upload_label: str
+    kind: ImportKind,
+    *,
+    plan: Planner,
+    roles: frozenset[Any],
+    upload_url: str,
+    upload_label: str,
+    sample: Callable[[], str],
 ) -> None:
     """Add a kind of file to the MIS import (call from an AppConfig.ready)."""
-    REGISTERED[kind.key] = RegisteredKind(kind, plan, frozenset(roles), upload_url, upload_label)
+    REGISTERED[kind.key] = RegisteredKind(kind, plan, frozenset(roles), upload_url, upload_label, sample)
     KINDS[kind.key] = kind
