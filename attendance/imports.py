@@ -119,11 +119,13 @@ def plan_marks(job: ImportJob, parsed: ParsedFile, today: datetime.date, lock: b
     plan = Plan(noun="marks")
     by_upn: dict[str, int] = {}
     by_mis: dict[str, int] = {}
-    for pk, upn, mis_id in Pupil.objects.filter(organisation=organisation).values_list("pk", "upn", "mis_id"):
-        if upn:
-            by_upn[upn] = pk
-        if mis_id:
-            by_mis[mis_id] = pk
+    for pk, pupil_upn, pupil_mis_id in Pupil.objects.filter(organisation=organisation).values_list(
+        "pk", "upn", "mis_id"
+    ):
+        if pupil_upn:
+            by_upn[pupil_upn] = pk
+        if pupil_mis_id:
+            by_mis[pupil_mis_id] = pk
     columns = parsed.columns
     minutes_column = columns.get("minutes_late", "Minutes Late")
     first_line: dict[tuple[int, datetime.date, str], int] = {}

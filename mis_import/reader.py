@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -91,6 +92,10 @@ def _decode_utf16(raw: bytes) -> tuple[str | None, RowError | None]:
         )
 
 
+def _cannot(encoding: str, line: int, message: str) -> tuple[None, str, RowError]:
+    return None, encoding, RowError(line, "", message)
+
+
 def decode(raw: bytes, encoding: str) -> tuple[str | None, str, RowError | None]:
     """The file's text and the encoding it was read as, or an error that names the line which could not be read.
 
@@ -100,32 +105,24 @@ def decode(raw: bytes, encoding: str) -> tuple[str | None, str, RowError | None]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, error = _decode_utf16(raw)
         return text, "utf-16", error
-    if raw.startswith(codecs.BOM_UTF8):
+    if raw.startswith(codecs.BOM_UTF8) or encoding not in ("auto", *_LEGACY):
         encoding = "utf-8"
     nul = raw.find(b"\x00")
     if nul >= 0:
         head = raw[:4096]
         if head.count(b"\x00") * 4 > len(head):
-            return (
-                None,
+            return _cannot(
                 encoding,
-                RowError(
-                    1,
-                    "",
-                    'The file is saved as UTF-16 ("Unicode text") without a byte-order mark. Save it as "CSV UTF-8" '
-                    "and upload it again.",
-                ),
+                1,
+                'The file is saved as UTF-16 ("Unicode text") without a byte-order mark. '
+                'Save it as "CSV UTF-8" and upload it again.',
             )
         line = _line_of(raw, nul)
-        return (
-            None,
+        return _cannot(
             encoding,
-            RowError(
-                line,
-                "",
-                f"Line {line} holds a NUL byte, which is not text: the file is damaged or is not a CSV file. "
-                'Export it from your MIS again as "CSV UTF-8".',
-            ),
+            line,
+            f"Line {line} holds a NUL byte, which is not text: the file is damaged or "
+            'is not a CSV file. Export it from your MIS again as "CSV UTF-8".',
         )
     detected = encoding == "auto"
     if detected:
@@ -133,45 +130,31 @@ def decode(raw: bytes, encoding: str) -> tuple[str | None, str, RowError | None]
             return raw.decode("utf-8-sig"), "utf-8", None
         except UnicodeDecodeError:
             encoding = "mac_roman" if _cr_only(raw) else "cp1252"
-    if encoding in (
-        "utf-8",
-        "utf-16",
-    ):  # UTF-16 without a byte-order mark cannot be told apart: read as UTF-8
+    if encoding == "utf-8":
         try:
             return raw.decode("utf-8-sig"), "utf-8", None
         except UnicodeDecodeError as error:
             line = _line_of(raw, error.start)
-            return (
-                None,
-                "utf-8",
-                RowError(
-                    line,
-                    "",
-                    f"Line {line} is not valid UTF-8 (byte 0x{raw[error.start]:02X}). The file was probably saved as "
-                    'Windows-1252 ("CSV" in older Excel): choose Windows-1252 as the encoding (or let it be '
-                    'detected), or save it as "CSV UTF-8".',
-                ),
+            return _cannot(
+                encoding,
+                line,
+                f"Line {line} is not valid UTF-8 (byte 0x{raw[error.start]:02X}). The "
+                'file was probably saved as Windows-1252 ("CSV" in older Excel): choose Windows-1252 as '
+                'the encoding (or let it be detected), or save it as "CSV UTF-8".',
             )
-    name = _LEGACY.get(encoding, "Windows-1252")
-    encoding = encoding if encoding in _LEGACY else "cp1252"
+    name = _LEGACY[encoding]
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
         line = _line_of(raw, error.start)
         said = "neither UTF-8 nor Windows-1252" if detected else "not Windows-1252"
-        return (
-            None,
-            encoding,
-            RowError(
-                line,
-                "",
-                f"Line {line} has a byte (0x{raw[error.start]:02X}) that is {said} text: "
-                + (
-                    'save the file as "CSV UTF-8" and upload it again.'
-                    if detected
-                    else "check the encoding you chose."
-                ),
-            ),
+        advice = (
+            'save the file as "CSV UTF-8" and upload it again.'
+            if detected
+            else "check the encoding you chose."
+        )
+        return _cannot(
+            encoding, line, f"Line {line} has a byte (0x{raw[error.start]:02X}) that is {said} text: {advice}"
         )
     if not detected and not raw.isascii():
         try:
@@ -182,15 +165,11 @@ def decode(raw: bytes, encoding: str) -> tuple[str | None, str, RowError | None]
         line = _line_of(raw, offset)
         start = max(raw.rfind(b"\n", 0, offset), raw.rfind(b"\r", 0, offset)) + 1
         shown = raw[start : offset + 40].decode(encoding).splitlines()[0][:60]
-        return (
-            None,
+        return _cannot(
             encoding,
-            RowError(
-                line,
-                "",
-                f"The file is UTF-8, not {name} (line {line} would read as '{shown}'): choose UTF-8 as the "
-                "encoding, or let it be detected.",
-            ),
+            line,
+            f"The file is UTF-8, not {name} (line {line} would read as '{shown}'): "
+            "choose UTF-8 as the encoding, or let it be detected.",
         )
     return text.removeprefix("\ufeff"), encoding, None
 
@@ -313,6 +292,9 @@ def _check_rows(
     required = [(c.field, name) for c, _, name in columns if c.required]
     one_of = [[f for f in group if f in found] for group in kind.one_of]
     every = max(250, parsed.total_rows // 100)  # about a hundred progress updates, however long the file
+    # A file of marks repeats its dates, sessions, codes and pupils thousands of times: each cell text is
+    # parsed once a column (only immutable results are shared between rows).
+    outcomes: dict[str, dict[str, tuple[bool, Any]]] = {c.field: {} for c, _, _ in columns}
     done = 0
     for line, cells in _numbered(reader):
         if not any(cell.strip() for cell in cells):
@@ -324,15 +306,16 @@ def _check_rows(
             cell = cells[index].strip(" ") if index < len(cells) else ""
             if not cell or cell.isspace():
                 continue
-            problem = formula_problem(cell, phone=column.phone)
-            if problem:
-                parsed.fail(line, name, problem)
-                bad.add(column.field)
-                continue
-            try:
-                values[column.field] = column.parse(cell.strip())
-            except CellError as error:
-                parsed.fail(line, name, str(error))
+            seen = outcomes[column.field]
+            outcome = seen.get(cell)
+            if outcome is None:
+                outcome = _parse_cell(column, cell)
+                if len(seen) < _REMEMBERED and isinstance(outcome[1], _IMMUTABLE):
+                    seen[cell] = outcome
+            if outcome[0]:
+                values[column.field] = outcome[1]
+            else:
+                parsed.fail(line, name, outcome[1])
                 bad.add(column.field)
         for field_name, name in required:
             if field_name not in values and field_name not in bad:
@@ -349,6 +332,21 @@ def _check_rows(
             parsed.rows.append(Row(line, values))
         if progress is not None and done % every == 0:
             progress(done, parsed.total_rows)
+
+
+_REMEMBERED = 20_000  # distinct cell texts remembered a column
+_IMMUTABLE = (str, int, datetime.date, type(None))
+
+
+def _parse_cell(column: Any, cell: str) -> tuple[bool, Any]:
+    """(True, value) or (False, the problem) for one non-empty cell."""
+    problem = formula_problem(cell, phone=column.phone)
+    if problem:
+        return False, problem
+    try:
+        return True, column.parse(cell.strip())
+    except CellError as error:
+        return False, str(error)
 
 
 class _OneOf:
