@@ -154,6 +154,7 @@ def test_it_lets_the_office_see_its_marks_jobs_but_not_other_imports(
 ):
     officer = client_for(world.attendance_officer)
     job = _upload(officer, django_capture_on_commit_callbacks, _file(world).encode())
+    assert f'href="{reverse("attendance:import")}"' in officer.get(reverse("home")).content.decode()
     page = officer.get(reverse("attendance:import")).content.decode()
     assert "Marks export.csv" in page and "A .csv file of at most 32.0 MB." in page
     detail = officer.get(reverse("mis_import:job_detail", args=[job.pk])).content.decode()
