@@ -17,7 +17,7 @@ from typing import Any
 from attendance import services
 from attendance.codes import CODES
 from attendance.models import Session
-from mis_import.columns import CellError, Column, ImportKind, choice, parse_date, text
+from mis_import.columns import PUPIL_MIS_ID, CellError, Column, ImportKind, choice, parse_date
 from mis_import.models import ImportJob
 from mis_import.reader import ParsedFile
 from mis_import.services import Plan
@@ -64,22 +64,7 @@ MARKS = ImportKind(
             parse_pupil_upn,
             help="Matched before the MIS id.",
         ),
-        Column(
-            "mis_id",
-            "MIS ID",
-            (
-                "Adno",
-                "Admission Number",
-                "Adm No",
-                "Person ID",
-                "Pupil ID",
-                "Pupil MIS ID",
-                "Student ID",
-                "ID",
-            ),
-            text(50),
-            help="The MIS's own id for the pupil.",
-        ),
+        PUPIL_MIS_ID,
         Column(
             "date",
             "Date",

@@ -298,7 +298,7 @@ _UPN = Column(
     parse_upn,
     help="13 characters, check letter first; matched before the MIS id.",
 )
-_PUPIL_MIS_ID = Column(
+PUPIL_MIS_ID = Column(
     "mis_id",
     "MIS ID",
     ("Adno", "Admission Number", "Adm No", "Person ID", "Pupil ID", "Pupil MIS ID", "Student ID", "ID"),
@@ -312,7 +312,7 @@ PUPILS = ImportKind(
     "Pupils",
     (
         _UPN,
-        _PUPIL_MIS_ID,
+        PUPIL_MIS_ID,
         Column("uln", "ULN", ("Unique Learner Number",), parse_uln, help="10 digits."),
         Column(
             "legal_last_name",
