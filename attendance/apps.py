@@ -20,4 +20,6 @@ class AttendanceConfig(AppConfig):
             models.PupilEscalation,
         ):
             track(model)
-        from . import registrations  # noqa: F401
+        from . import imports, registrations  # noqa: F401
+
+        imports.register()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
+from mis_import.forms import CsvFileField, encoding_field
 from people.models import Contact, Group, Site
 
 
@@ -202,17 +203,13 @@ class LetterTemplateForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        help_text="CSV with columns upn (or mis_id), date (YYYY-MM-DD), session (AM/PM), code, minutes_late."
-    )
+    """A file of marks for the MIS import (mis_import checks and previews it)."""
 
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 20 MB.")
-        if not f.name.lower().endswith(".csv"):
-            raise forms.ValidationError("Upload a .csv file.")
-        return f
+    file = CsvFileField(
+        help_text="Exported from your MIS, one mark a row, with a header row: UPN (or MIS ID), Date, Session, "
+        "Code and Minutes Late."
+    )
+    encoding = encoding_field()
 
 
 def parse_date(value: str | None, default: datetime.date) -> datetime.date:

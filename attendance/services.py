@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -519,9 +517,132 @@ def letter_pdf(
     return pdf
 
 
-# --- MIS import -------------------------------------------------------------------------------
+# --- MIS import ------------------------------------------------------------------------------
+# A marks file is a kind of MIS import (attendance/imports.py: columns and rules; mis_import: reading,
+# preview, background check and commit). These write what an import's plan decided.
 
-IMPORT_COLUMNS = ("upn", "date", "session", "code", "minutes_late")
+IMPORT_REASON = "MIS import"
+_IMPORT_BATCH = 5000
+
+
+class ImportedMark(NamedTuple):
+    """One row of a marks file, checked: the mark the pupil should have for the session."""
+
+    pupil_id: int
+    date: datetime.date
+    session: str
+    code: str
+    minutes_late: int | None
+
+
+def marks_held(
+    *,
+    organisation: Organisation,
+    pupil_ids: list[int],
+    first: datetime.date,
+    last: datetime.date,
+    lock: bool = False,
+) -> dict[tuple[int, datetime.date, str], _Held]:
+    """The organisation's saved marks of these pupils from `first` to `last`, by (pupil, date, session).
+
+    With `lock` they stay locked (FOR UPDATE) until the transaction ends, taken in pupil, date and session
+    order as the register save takes them, so an import and a register save queue rather than deadlock.
+    """
+    held: dict[tuple[int, datetime.date, str], _Held] = {}
+    fields = ("pk", "organisation_id", "pupil_id", "date", "session", "code", "category", "minutes_late")
+    for i in range(0, len(pupil_ids), 500):
+        marks = AttendanceMark.objects.filter(
+            organisation=organisation, date__gte=first, date__lte=last, pupil_id__in=pupil_ids[i : i + 500]
+        ).order_by("pupil_id", "date", "session")
+        if lock:
+            marks = marks.select_for_update()
+        for values in marks.values_list(*fields).iterator(chunk_size=10000):
+            mark = _Held(*values)
+            held[(mark.pupil_id, mark.date, mark.session)] = mark
+    return held
+
+
+def _insert_marks(
+    marks: list[ImportedMark], *, organisation_id: int, actor_id: int | None, now: datetime.datetime
+) -> None:
+    """Insert new marks in batches: on PostgreSQL an array a column (UNNEST), elsewhere `executemany`."""
+    ops = connection.ops
+    table = ops.quote_name(AttendanceMark._meta.db_table)
+    columns = "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    category = {code: int(c.category) for code, c in CODES.items()}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # A year of marks touches more index pages than SQLite's default 2 MB page cache holds.
+            cursor.execute("PRAGMA cache_size = -65536")
+        recorded_at = ops.adapt_datetimefield_value(now)
+        days: dict[datetime.date, Any] = {}
+        for i in range(0, len(marks), _IMPORT_BATCH):
+            batch = marks[i : i + _IMPORT_BATCH]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT %s::bigint, *, %s::bigint, %s::timestamptz "  # noqa: S608
+                    "FROM UNNEST(%s::bigint[], "
+                    "%s::date[], %s::varchar[], %s::varchar[], %s::smallint[], %s::smallint[]) "
+                    "AS v(pupil_id, date, session, code, category, minutes_late)",
+                    [
+                        organisation_id,
+                        actor_id,
+                        now,
+                        [m.pupil_id for m in batch],
+                        [m.date for m in batch],
+                        [m.session for m in batch],
+                        [m.code for m in batch],
+                        [category[m.code] for m in batch],
+                        [m.minutes_late for m in batch],
+                    ],
+                )
+                continue
+            rows = []
+            for m in batch:
+                day = days.get(m.date) or days.setdefault(m.date, ops.adapt_datefield_value(m.date))
+                row = (organisation_id, m.pupil_id, day, m.session, m.code, category[m.code], m.minutes_late)
+                rows.append((*row, actor_id, recorded_at))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                rows,
+            )
+
+
+def write_imported_marks(
+    *,
+    organisation: Organisation,
+    actor: Any,
+    new: list[ImportedMark],
+    amended: list[tuple[_Held, ImportedMark]],
+    reason: str = IMPORT_REASON,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Write an import's new marks and its changes to saved marks, each change with its amendment record
+    (original, new, who, when, why), and keep the roll-up in step: bulk statements in batches, no query a row.
+
+    Call inside the import's transaction, with `amended` read by `marks_held(lock=True)` in it.
+    """
+    now = now or timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    category = {code: int(c.category) for code, c in CODES.items()}
+    _insert_marks(new, organisation_id=organisation.pk, actor_id=actor_id, now=now)
+    changed = [
+        held._replace(code=m.code, category=category[m.code], minutes_late=m.minutes_late) for held, m in amended
+    ]
+    amendments = [
+        _amendment(held, m.code, m.minutes_late, actor=actor, now=now, reason=reason) for held, m in amended
+    ]
+    per_statement = _IMPORT_BATCH
+    if connection.vendor != "postgresql":  # one VALUES row of 11 parameters an amendment
+        per_statement = max(1, (connection.features.max_query_params or 999) // 11)
+    for i in range(0, len(changed), _IMPORT_BATCH):
+        _update_marks(changed[i : i + _IMPORT_BATCH], actor=actor, now=now)
+    for i in range(0, len(amendments), per_statement):
+        _insert_amendments(amendments[i : i + per_statement])
+    rollup.apply(
+        [rollup.Change(organisation.pk, m.pupil_id, m.date, None, category[m.code]) for m in new]
+        + [rollup.Change(organisation.pk, h.pupil_id, h.date, h.category, category[m.code]) for h, m in amended]
+    )
 
 
 @dataclass
@@ -544,129 +665,33 @@ class ImportResult:
 
 
 def import_marks(
-    *, actor: Any, organisation: Organisation, data: bytes | str, reason: str = "MIS import"
+    *, actor: Any, organisation: Organisation, data: bytes | str, encoding: str = "auto", filename: str = "marks.csv"
 ) -> ImportResult:
-    """Import marks from an MIS CSV (upn or mis_id, date, session, code, minutes_late): all or nothing.
+    """Check and import a marks file at once (scripts, tests): the same job, checks and all-or-nothing import
+    as a file uploaded on the attendance import page, without the preview. Changed marks are amended with
+    reason "MIS import"; any error means nothing is written."""
+    from mis_import import services as imports
+    from mis_import.models import ImportJob
 
-    Every row is checked first; any error means nothing is written and each error names its line, column
-    and reason. Changed existing marks are amended with the reason.
-    """
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    reader = csv.DictReader(io.StringIO(text))
-    result = ImportResult()
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = headers
-    key = "upn" if "upn" in headers else "mis_id" if "mis_id" in headers else None
-    missing = [c for c in ("date", "session", "code") if c not in headers]
-    if key is None or missing:
-        result.errors.append(
-            ImportError_(
-                1,
-                ", ".join(missing or ["upn"]),
-                "Missing column(s): the header needs upn (or mis_id), date, session, code.",
-            )
-        )
-        return result
-    rows = list(reader)
-    ids = {r.get(key, "").strip() for r in rows}
-    pupils = {
-        getattr(p, key): p for p in Pupil.objects.filter(organisation=organisation, **{f"{key}__in": ids})
-    }
-    parsed: dict[tuple[int, datetime.date, str], tuple[int, str, int | None]] = {}
-    for line, row in enumerate(rows, start=2):
-        ident = (row.get(key) or "").strip()
-        pupil = pupils.get(ident)
-        if pupil is None:
-            result.errors.append(ImportError_(line, key, f"No pupil with {key} {ident!r} at {organisation}."))
-        try:
-            date = datetime.date.fromisoformat((row.get("date") or "").strip())
-        except ValueError:
-            result.errors.append(ImportError_(line, "date", "Not a date: use YYYY-MM-DD."))
-            date = None
-        session = (row.get("session") or "").strip().upper()
-        if session not in Session.values:
-            result.errors.append(ImportError_(line, "session", "Session must be AM or PM."))
-        code = (row.get("code") or "").strip().upper()
-        if code not in CODES:
-            result.errors.append(ImportError_(line, "code", f"{code!r} is not a national attendance code."))
-        minutes_raw = (row.get("minutes_late") or "").strip()
-        minutes = None
-        if minutes_raw:
-            if not minutes_raw.isdigit():
-                result.errors.append(
-                    ImportError_(line, "minutes_late", "Minutes late must be a whole number.")
-                )
-            else:
-                minutes = int(minutes_raw)
-        if code == "L" and not minutes:
-            result.errors.append(ImportError_(line, "minutes_late", "L (late) needs the minutes late."))
-        if pupil is not None and date is not None and session in Session.values:
-            k = (pupil.pk, date, session)
-            if k in parsed:
-                result.errors.append(
-                    ImportError_(line, "date", "The same pupil, date and session appear twice.")
-                )
-            parsed[k] = (line, code, minutes if code in ("L", "U") else None)
-    if result.errors:
-        return result
-    now = timezone.now()
-    with transaction.atomic():
-        pupil_ids = {k[0] for k in parsed}
-        existing = {
-            (m.pupil_id, m.date, m.session): m
-            for m in AttendanceMark.objects.select_for_update().filter(
-                pupil_id__in=pupil_ids, date__in={k[1] for k in parsed}
-            )
-        }
-        creates, updates, amendments = [], [], []
-        changes: list[rollup.Change] = []
-        for (pid, date, session), (_, code, minutes) in parsed.items():
-            mark = existing.get((pid, date, session))
-            if mark is None:
-                creates.append(
-                    AttendanceMark(
-                        organisation=organisation,
-                        pupil_id=pid,
-                        date=date,
-                        session=session,
-                        code=code,
-                        category=int(category_of(code)),
-                        minutes_late=minutes,
-                        recorded_by=actor,
-                        recorded_at=now,
-                    )
-                )
-            elif mark.code != code or mark.minutes_late != minutes:
-                amendments.append(_amendment(mark, code, minutes, actor=actor, now=now, reason=reason))
-                changes.append(
-                    rollup.Change(organisation.pk, pid, date, mark.category, int(category_of(code)))
-                )
-                mark.code, mark.category, mark.minutes_late, mark.recorded_by, mark.recorded_at = (
-                    code,
-                    int(category_of(code)),
-                    minutes,
-                    actor,
-                    now,
-                )
-                updates.append(mark)
-            else:
-                result.unchanged += 1
-        AttendanceMark.objects.bulk_create(creates, batch_size=2000)
-        AttendanceMark.objects.bulk_update(
-            updates, ["code", "category", "minutes_late", "recorded_by", "recorded_at"], batch_size=1000
-        )
-        MarkAmendment.objects.bulk_create(amendments, batch_size=2000)
-        changes += [rollup.Change(organisation.pk, m.pupil_id, m.date, None, m.category) for m in creates]
-        rollup.apply(changes)
-        result.created, result.amended = len(creates), len(updates)
-        record_event(
-            action="import",
-            actor=actor,
-            organisation_id=organisation.pk,
-            object_type="attendance.AttendanceMark",
-            note=f"MIS attendance import: {result.created} new, {result.amended} amended, {result.unchanged} unchanged",
-        )
-    return result
+    job = imports.job_create(
+        organisation=organisation,
+        user=actor,
+        kind=ImportJob.Kind.MARKS,
+        filename=filename,
+        encoding=encoding,
+        content=data.encode() if isinstance(data, str) else data,
+    )
+    job = imports.job_check(job_id=job.pk)
+    if job.status == ImportJob.Status.READY:
+        imports.job_import_start(job=job, actor=actor)
+        job = imports.job_commit(job_id=job.pk)
+    summary = job.summary
+    return ImportResult(
+        errors=[ImportError_(e["line"], e["column"], e["message"]) for e in job.errors],
+        created=summary.get("new", 0),
+        amended=summary.get("updated", 0),
+        unchanged=summary.get("unchanged", 0),
+    )
 
 
 # --- Lesson registers -------------------------------------------------------------------------

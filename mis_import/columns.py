@@ -279,6 +279,9 @@ class ImportKind:
     columns: tuple[Column, ...]
     # Sets of fields of which at least one column must be present (e.g. UPN or MIS id).
     one_of: tuple[tuple[str, ...], ...] = ()
+    # The most rows one file may have: the setting named here, else the default.
+    max_rows_setting: str = "MIS_IMPORT_MAX_ROWS"
+    max_rows_default: int = 50_000
 
     @property
     def one_of_labels(self) -> list[str]:
@@ -295,7 +298,7 @@ _UPN = Column(
     parse_upn,
     help="13 characters, check letter first; matched before the MIS id.",
 )
-_PUPIL_MIS_ID = Column(
+PUPIL_MIS_ID = Column(
     "mis_id",
     "MIS ID",
     ("Adno", "Admission Number", "Adm No", "Person ID", "Pupil ID", "Pupil MIS ID", "Student ID", "ID"),
@@ -309,7 +312,7 @@ PUPILS = ImportKind(
     "Pupils",
     (
         _UPN,
-        _PUPIL_MIS_ID,
+        PUPIL_MIS_ID,
         Column("uln", "ULN", ("Unique Learner Number",), parse_uln, help="10 digits."),
         Column(
             "legal_last_name",

@@ -1,28 +1,70 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 
+from mis_import.columns import ImportKind
 from mis_import.models import WHOLE_FILE_KINDS, ImportJob
+from mis_import.uploads import max_size_label, safe_filename, upload_problem
 
 
-def max_bytes() -> int:
-    return int(getattr(settings, "MIS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+class CsvFileField(forms.FileField):
+    """A CSV export: refused, with a message saying why, when it is too big or plainly not a CSV text file.
+
+    Cleans to (stored name, content): the name without folders or markup, the bytes as uploaded."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "CSV file")
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+        kwargs.setdefault("error_messages", {"empty": upload_problem("", 0, b"")})
+        kwargs["help_text"] = format_lazy(
+            "{} A .csv file of at most {}.", kwargs.get("help_text", ""), lazy(max_size_label, str)()
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is None:
+            return upload
+        head = upload.read(8192)
+        upload.seek(0)
+        problem = upload_problem(upload.name or "", upload.size or 0, head)
+        if problem:
+            raise forms.ValidationError(problem)
+        return safe_filename(upload.name or ""), upload.read()
+
+
+class EncodingField(forms.ChoiceField):
+    """How the file was saved; detected when the form leaves it out."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label="Encoding",
+            choices=ImportJob.Encoding.choices,
+            initial=ImportJob.Encoding.AUTO,
+            required=False,
+            help_text="Leave it to be detected unless names come out wrong in the preview: then choose how the "
+            "file was saved.",
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> str:
+        return super().clean(value) or ImportJob.Encoding.AUTO
+
+
+def encoding_field() -> forms.ChoiceField:
+    return EncodingField()
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="What the file holds", choices=ImportJob.Kind.choices)
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Exported from your MIS as CSV, with a header row. See the column guide below.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    file = CsvFileField(
+        help_text="Exported from your MIS as CSV, with a header row. See the column guide below."
     )
-    encoding = forms.ChoiceField(
-        label="Encoding",
-        choices=ImportJob.Encoding.choices,
-        initial=ImportJob.Encoding.UTF8,
-        help_text="UTF-8 unless your MIS or Excel saved a plain “CSV” (Windows-1252).",
-    )
+    encoding = encoding_field()
 
     is_whole_file = forms.BooleanField(
         required=False,
@@ -32,23 +74,16 @@ class UploadForm(forms.Form):
         "Leave it unticked for a file of some records only.",
     )
 
+    def __init__(self, *args: Any, kinds: list[ImportKind] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(k.key, k.label) for k in kinds]  # type: ignore[attr-defined]
+
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if data.get("is_whole_file") and data.get("kind") not in WHOLE_FILE_KINDS:
             self.add_error("is_whole_file", "Only a pupil, groups or staff file can be the whole list.")
         return data
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            raise forms.ValidationError(
-                f"The file is larger than {max_bytes() // (1024 * 1024)} MB: split it into smaller files."
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(
-                "The file is empty: export the list from your MIS with a header row and upload it again."
-            )
-        return upload
 
 
 class CommitForm(forms.Form):

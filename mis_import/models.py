@@ -17,10 +17,13 @@ class ImportJob(models.Model):
         CONTACTS = "contacts", "Parents and carers"
         GROUPS = "groups", "Groups, members and staff"
         STAFF = "staff", "Staff"
+        MARKS = "marks", "Attendance marks"  # planned by attendance (attendance/imports.py)
 
     class Encoding(models.TextChoices):
+        AUTO = "auto", "Detect it (UTF-8, else Windows-1252 or Mac Roman)"
         UTF8 = "utf-8", "UTF-8 (CSV UTF-8)"
         CP1252 = "cp1252", "Windows-1252 (older Excel “CSV”)"
+        MAC_ROMAN = "mac_roman", "Mac Roman (Excel for Mac “CSV (Macintosh)”)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to be checked"

@@ -206,4 +206,7 @@ def sample_files() -> dict[str, str]:
     files["groups.csv"] = to_csv(
         ["Group ID", "Group Name", "Group Type", "Year", "UPN", "Tutor Email", "PAL Email"], group_rows
     )
+    from mis_import.registry import REGISTERED  # kinds other apps add (attendance marks), for the same pupils
+
+    files.update({f"{key}.csv": registered.sample() for key, registered in REGISTERED.items()})
     return files

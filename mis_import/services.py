@@ -15,6 +15,7 @@ membership or role that would only have started after its end date.
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +30,11 @@ from access.roles import PUPIL_ROLES, Role
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record_event
-from mis_import.columns import KINDS
+from mis_import.columns import KINDS, ImportKind
 from mis_import.models import WHOLE_FILE_KINDS, ImportJob
-from mis_import.reader import ParsedFile, Row, RowError, read
+from mis_import.reader import ENCODINGS, ParsedFile, Row, RowError, read
+from mis_import.registry import REGISTERED
+from mis_import.uploads import safe_filename
 from organisations.models import AcademicYear, Organisation
 from people.models import Contact, Group, GroupMembership, Pupil, PupilContact, StaffMember
 
@@ -39,8 +42,9 @@ BATCH_SIZE = 500
 MAX_STORED_ERRORS = 1000
 
 
-def max_rows() -> int:
-    return int(getattr(settings, "MIS_IMPORT_MAX_ROWS", 50_000))
+def max_rows(kind: ImportKind) -> int:
+    """The most rows one file of this kind may have (`MIS_IMPORT_MAX_ROWS`, or the kind's own setting)."""
+    return int(getattr(settings, kind.max_rows_setting, kind.max_rows_default))
 
 
 class ImportRefused(Exception):
@@ -62,6 +66,7 @@ class Plan:
     # tuples), and for a whole file what is missing from it: [{id, name, detail}, …].
     kept: set[Any] = field(default_factory=set)
     missing: list[dict[str, Any]] | None = None
+    encoding: str = ""  # how the file was read, as the preview names it ("Windows-1252 (ANSI)")
 
     def fail(self, row: Row | int, column: str, message: str) -> None:
         self.errors.append(RowError(row if isinstance(row, int) else row.line, column, message))
@@ -77,6 +82,8 @@ class Plan:
         }
         if self.missing is not None:
             summary["missing"] = self.missing
+        if self.encoding:
+            summary["encoding"] = self.encoding
         return summary
 
     def apply(self) -> None:
@@ -106,7 +113,7 @@ def job_create(
         organisation=organisation,
         uploaded_by=user,
         kind=kind,
-        filename=filename[:255],
+        filename=safe_filename(filename),
         encoding=encoding,
         content=content,
         is_whole_file=is_whole_file,
@@ -124,8 +131,13 @@ def job_check(*, job_id: int) -> ImportJob:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, processed_rows=0)
 
+    shown_at = [0.0]
+
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+        # The page polls once a second: a write more often than twice a second would only slow the check.
+        if time.monotonic() - shown_at[0] >= 0.5:
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+            shown_at[0] = time.monotonic()
 
     try:
         parsed, plan = plan_import(job, progress=progress)
@@ -134,7 +146,8 @@ def job_check(*, job_id: int) -> ImportJob:
         raise
     _store_result(job, parsed, plan)
     job.status = ImportJob.Status.INVALID if plan.errors else ImportJob.Status.READY
-    job.save(update_fields=_RESULT_FIELDS)
+    # A file that can be imported keeps its content as it is: no need to write (and compress) it again.
+    job.save(update_fields=_RESULT_FIELDS if plan.errors else [f for f in _RESULT_FIELDS if f != "content"])
     return job
 
 
@@ -207,7 +220,7 @@ def job_commit(*, job_id: int) -> ImportJob:
             )
             if locked.status != ImportJob.Status.IMPORTING:
                 return locked
-            parsed, plan = plan_import(locked)
+            parsed, plan = plan_import(locked, lock=True)
             if plan.errors:
                 raise _StillInvalid(parsed, plan)
             plan.apply()
@@ -253,23 +266,29 @@ class _StillInvalid(Exception):
 
 
 def plan_import(
-    job: ImportJob, progress: Callable[[int, int], None] | None = None
+    job: ImportJob, progress: Callable[[int, int], None] | None = None, *, lock: bool = False
 ) -> tuple[ParsedFile, Plan]:
-    """Read the job's file and work out every change; nothing is written until `plan.apply()`."""
+    """Read the job's file and work out every change; nothing is written until `plan.apply()`.
+
+    `lock` (inside the import's transaction) lets a registered kind's planner lock the rows it will change."""
     kind = KINDS[job.kind]
-    parsed = read(bytes(job.content), job.encoding, kind, max_rows=max_rows(), progress=progress)
+    parsed = read(bytes(job.content), job.encoding, kind, max_rows=max_rows(kind), progress=progress)
+    read_as = ENCODINGS[parsed.encoding] if parsed.encoding and parsed.encoding != job.encoding else ""
     if parsed.fatal:
-        plan = Plan(noun=kind.label.lower())
+        plan = Plan(noun=kind.label.lower(), encoding=read_as)
         plan.errors = list(parsed.errors)
         return parsed, plan
-    planner = {
-        "pupils": _plan_pupils,
-        "contacts": _plan_contacts,
-        "groups": _plan_groups,
-        "staff": _plan_staff,
-    }[job.kind]
     today = timezone.localdate()
-    plan = planner(job.organisation, parsed, today)
+    if job.kind in REGISTERED:
+        plan = REGISTERED[job.kind].plan(job, parsed, today, lock)
+    else:
+        planner = {
+            "pupils": _plan_pupils,
+            "contacts": _plan_contacts,
+            "groups": _plan_groups,
+            "staff": _plan_staff,
+        }[job.kind]
+        plan = planner(job.organisation, parsed, today)
     if job.is_whole_file:
         {
             "pupils": _plan_leavers,
@@ -277,6 +296,7 @@ def plan_import(
             "staff": _plan_missing_staff,
         }[job.kind](plan, job, parsed, today)
     plan.errors = parsed.errors + plan.errors
+    plan.encoding = read_as
     return parsed, plan
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,7 +14,8 @@ from mis_import import services
 from mis_import.columns import KINDS
 from mis_import.forms import CommitForm, UploadForm
 from mis_import.models import ImportJob
-from mis_import.selectors import can_manage_import, visible_import_jobs
+from mis_import.registry import REGISTERED
+from mis_import.selectors import can_manage_import, importable_kinds, visible_import_jobs
 
 
 def _organisation_for_import(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -27,16 +29,17 @@ def _organisation_for_import(request: HttpRequest):  # type: ignore[no-untyped-d
 def index(request: HttpRequest) -> HttpResponse:
     """Upload a file from the MIS, and the list of past imports."""
     organisation = _organisation_for_import(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kinds = importable_kinds(request.user, organisation)
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        filename, content = form.cleaned_data["file"]
         job = services.job_create(
             organisation=organisation,
             user=request.user,
             kind=form.cleaned_data["kind"],
-            filename=upload.name,
+            filename=filename,
             encoding=form.cleaned_data["encoding"],
-            content=upload.read(),
+            content=content,
             is_whole_file=form.cleaned_data["is_whole_file"],
         )
         return redirect("mis_import:job_detail", pk=job.pk)
@@ -45,8 +48,16 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mis_import/index.html",
-        {"form": form, "page_obj": page, "kinds": KINDS.values(), "organisation": organisation},
+        {"form": form, "page_obj": page, "kinds": kinds, "organisation": organisation},
     )
+
+
+def back_to_upload(kind: str) -> dict[str, str]:
+    """The page a kind's files are uploaded from: the MIS import, or the registering app's own page."""
+    registered = REGISTERED.get(kind)
+    if registered is None:
+        return {"upload_url": reverse("mis_import:index"), "upload_label": "MIS import"}
+    return {"upload_url": reverse(registered.upload_url), "upload_label": registered.upload_label}
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
@@ -70,6 +81,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "kind": KINDS[job.kind],
             "commit_form": CommitForm(today=today, initial={"ends_on": today}),
+            **back_to_upload(job.kind),
         },
     )
 

@@ -244,6 +244,9 @@ MEDIA_ROOT = Path(os.environ.get("PASTORAL_MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = "/_uploads_are_never_served_directly/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The largest CSV file one import takes: a year of marks for a 1,000-pupil school (380,000 rows of about
+# 40 bytes) is some 15 MB, so 32 MB leaves room for wider exports.
+PASTORAL_IMPORT_MAX_BYTES = int(os.environ.get("PASTORAL_IMPORT_MAX_BYTES", 32 * 1024 * 1024))
 
 # Background work: the database backend with `manage.py db_worker`; the immediate backend in tests.
 TASKS = {

@@ -9,6 +9,7 @@ from django.urls import reverse
 from attendance import services
 from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
+from mis_import.models import ImportJob
 from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
@@ -70,17 +71,24 @@ def test_it_rejects_a_file_without_the_needed_columns(world):
     assert not result.ok and result.errors[0].line == 1
 
 
-def test_it_shows_row_errors_on_the_import_page(world):
+def test_it_shows_row_errors_on_the_import_page(world, django_capture_on_commit_callbacks):
     client = client_for(world.attendance_officer)
     upload = SimpleUploadedFile(
         "marks.csv", b"upn,date,session,code\nA123456789012,2026-10-05,AM,QQ\n", content_type="text/csv"
     )
-    body = client.post(reverse("attendance:import"), {"file": upload}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the background check runs once the upload commits
+        uploaded = client.post(reverse("attendance:import"), {"file": upload})
+    body = client.get(uploaded["Location"]).content.decode()
     assert "Nothing was imported" in body and "&#x27;QQ&#x27; is not a national attendance code." in body
     good = SimpleUploadedFile(
         "marks.csv", b"upn,date,session,code\nA123456789012,2026-10-05,AM,M\n", content_type="text/csv"
     )
-    assert client.post(reverse("attendance:import"), {"file": good}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(reverse("attendance:import"), {"file": good})
+    assert uploaded.status_code == 302
+    job = ImportJob.objects.latest("pk")
+    with django_capture_on_commit_callbacks(execute=True):  # the preview's Import button
+        client.post(reverse("mis_import:job_commit", args=[job.pk]))
     assert AttendanceMark.objects.get().code == "M"
 
 

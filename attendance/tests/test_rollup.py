@@ -85,6 +85,8 @@ def test_every_service_that_writes_marks_keeps_the_rollup_exact():
         actor=world.senior, pupil=world.cleo, start=day, end=day + datetime.timedelta(days=3)
     )
     assert rollup.differences() == []
+    world.dan.upn = "D123456789012"  # an import finds a pupil by an id it holds (a blank UPN matches no one)
+    world.dan.save()
     csv = (
         "upn,date,session,code,minutes_late\n"
         f"{world.alice.upn},{day:%Y-%m-%d},AM,O,\n"  # amends an existing mark
