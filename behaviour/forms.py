@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import school_categories
+from pastoral.forms import RenamedModelFieldsMixin
 
 
 def staff_users(organisation: Any):
@@ -94,7 +95,8 @@ class IncidentFilterForm(forms.Form):
         ).order_by("is_retired", "position", "name")
 
 
-class ReportCardForm(forms.ModelForm):
+class ReportCardForm(RenamedModelFieldsMixin, forms.ModelForm):
+    renamed_fields = {"targets": "targets_text"}
     key_staff = StaffChoiceField(queryset=None, label="Key member of staff")
     targets_text = forms.CharField(
         label="Targets",
