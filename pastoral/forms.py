@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from pastoral.naturalsort import natural_sorted
+
 
 class RenamedModelFieldsMixin:
     """A ModelForm that asks for a model field under another name (e.g. `targets` as the text box `targets_text`).
@@ -43,3 +45,23 @@ class RenamedModelFieldsMixin:
     def _form(self) -> forms.ModelForm:
         assert isinstance(self, forms.ModelForm)
         return self
+
+
+class _NaturalChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in natural_sorted(self.queryset, key=self.field.label_from_instance):
+            yield self.choice(obj)
+
+
+class NaturalModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are in natural order of their labels (7A1 before 10B2)."""
+
+    iterator = _NaturalChoiceIterator
+
+
+class NaturalModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField whose options are in natural order of their labels."""
+
+    iterator = _NaturalChoiceIterator
