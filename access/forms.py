@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from access.roles import Role
+from pastoral.forms import NaturalModelChoiceField
 from people.models import Group
 
 SCHOOL_ROLE_CHOICES = [
@@ -25,7 +26,7 @@ SCHOOL_ROLE_CHOICES = [
 
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=SCHOOL_ROLE_CHOICES)
-    group = forms.ModelChoiceField(
+    group = NaturalModelChoiceField(
         label="Group",
         required=False,
         queryset=Group.objects.none(),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
 from mis_import.forms import CsvFileField, encoding_field
+from pastoral.forms import NaturalModelChoiceField
 from people.models import Contact, Group, Site
 
 
@@ -38,7 +39,7 @@ class FiguresForm(RangeForm):
         empty_value=None,
         label="Year group",
     )
-    group = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="All groups")
+    group = NaturalModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="All groups")
 
     def __init__(self, *args, organisation_ids=(), **kwargs):
         """In a group of schools, `school` narrows to one member; groups are offered for one school only
@@ -245,7 +246,7 @@ class StageRuleForm(_RuleDefaults, forms.ModelForm):
 class LessonRegisterChoiceForm(forms.Form):
     """Which lesson register to open: a group, a date, the session it falls in and the lesson's name."""
 
-    group = forms.ModelChoiceField(queryset=Group.objects.none(), empty_label=None)
+    group = NaturalModelChoiceField(queryset=Group.objects.none(), empty_label=None)
     date = forms.DateField(widget=DateInput())
     session = forms.ChoiceField(choices=Session.choices, help_text="The half of the day the lesson is in.")
     lesson = forms.CharField(

@@ -24,6 +24,7 @@ from attendance.codes import Category
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
 from organisations import calendar
 from organisations.models import Organisation
+from pastoral.naturalsort import natural_sorted
 from pastoral.retention import years_before
 from people.models import Group, GroupMembership, Pupil
 
@@ -519,10 +520,11 @@ def registers_not_taken(
         organisation=organisation, date=date, session=session, lesson="", taken_at__isnull=False
     ).values("group_id")
     with_pupils = GroupMembership.objects.current(date).filter(organisation=organisation).values("group_id")
-    groups = list(
-        Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR, pk__in=with_pupils)
-        .exclude(pk__in=taken)
-        .order_by("name")
+    groups = natural_sorted(
+        Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR, pk__in=with_pupils).exclude(
+            pk__in=taken
+        ),
+        key=lambda g: g.name,
     )
     if closed_sites:
         groups = [g for g in groups if g.site_id not in closed_sites]
@@ -667,7 +669,7 @@ def academic_year_start(on: datetime.date) -> datetime.date:
 
 def pal_groups(user: Any) -> list[Group]:
     ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
-    return list(Group.objects.filter(pk__in=ids).select_related("organisation").order_by("name"))
+    return natural_sorted(Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name)
 
 
 def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:

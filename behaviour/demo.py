@@ -132,19 +132,31 @@ def build(world: Any) -> None:
     # A handful of suspensions (and one internal exclusion) for the pupils most often in trouble.
     reasons = ["persistent", "verbal_adult", "physical_pupil", "persistent", "bullying", "verbal_pupil"]
     suspensions = []
+    # The headteacher decides (the demo's senior leader stands for them); the head of year records it.
     decided_by = world.users.get("senior_leader") or staff[0].user
+    recorder = hoy or decided_by
+    open_days = days  # the school's days of the term so far (the calendar's)
     for i, pupil in enumerate(frequent[:6]):
-        start = rng.choice(days[len(days) // 3 :]) if len(days) > 3 else days[0]
+        start = rng.choice(open_days[len(open_days) // 3 :]) if len(open_days) > 3 else open_days[0]
         suspension_kind = Suspension.Kind.INTERNAL if i == 5 else Suspension.Kind.SUSPENSION
         length = rng.choice([1, 1, 2, 3])
-        later = [d for d in days if d >= start]
+        later = [d for d in open_days if d >= start]
         end = later[min(length, len(later)) - 1]
+        followed = (
+            Incident.objects.filter(
+                links__pupil=pupil, kind=Incident.Kind.NEGATIVE, occurred_at__date__lte=start
+            )
+            .order_by("-occurred_at")
+            .first()
+        )
         suspensions.append(
             suspension_create(
-                actor=decided_by,
+                actor=recorder,
                 pupil=pupil,
                 data={
                     "kind": suspension_kind,
+                    "decided_by": decided_by,
+                    "incident": followed,
                     "starts_on": start,
                     "ends_on": end,
                     "sessions": 2 * min(length, len(later)),

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
-from behaviour.selectors import school_categories
+from behaviour.selectors import decision_makers, pupil_incidents, school_categories
+from pastoral.forms import RenamedModelFieldsMixin
 
 
 def staff_users(organisation: Any):
@@ -94,7 +95,8 @@ class IncidentFilterForm(forms.Form):
         ).order_by("is_retired", "position", "name")
 
 
-class ReportCardForm(forms.ModelForm):
+class ReportCardForm(RenamedModelFieldsMixin, forms.ModelForm):
+    renamed_fields = {"targets": "targets_text"}
     key_staff = StaffChoiceField(queryset=None, label="Key member of staff")
     targets_text = forms.CharField(
         label="Targets",
@@ -148,11 +150,43 @@ class ReportScoresForm(forms.Form):
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SuspensionForm(forms.ModelForm):
+class IncidentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.occurred_at:%d %b %Y}: {obj.category} — {obj.description[:60]}"
+
+
+class SuspensionFields(forms.ModelForm):
+    """Who decided (the headteacher) and the incident it follows, chosen from the pupil's school."""
+
+    decided_by = StaffChoiceField(
+        queryset=None,
+        label="Decided by",
+        help_text="The headteacher (or the acting headteacher) who made the decision; you are recorded as entering it.",
+    )
+    incident = IncidentChoiceField(
+        queryset=None,
+        required=False,
+        label="Incident",
+        help_text="The incident in the pupil's behaviour log that led to it, if there is one.",
+    )
+
+    def _set_choices(self, pupil: Any) -> None:
+        keep = self.instance.decided_by_id if self.instance.pk else None
+        cast(StaffChoiceField, self.fields["decided_by"]).queryset = decision_makers(
+            pupil.organisation, keep=keep
+        )
+        cast(IncidentChoiceField, self.fields["incident"]).queryset = pupil_incidents(pupil).filter(
+            organisation=pupil.organisation
+        )
+
+
+class SuspensionForm(SuspensionFields):
     class Meta:
         model = Suspension
         fields = [
             "kind",
+            "decided_by",
+            "incident",
             "starts_on",
             "ends_on",
             "leaves_roll_on",
@@ -168,13 +202,19 @@ class SuspensionForm(forms.ModelForm):
             "details": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args: Any, pupil: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices(pupil)
 
-class SuspensionEditForm(forms.ModelForm):
+
+class SuspensionEditForm(SuspensionFields):
     """Change the dates or details; the kind stays (withdraw and record again to change it)."""
 
     class Meta:
         model = Suspension
         fields = [
+            "decided_by",
+            "incident",
             "starts_on",
             "ends_on",
             "leaves_roll_on",
@@ -187,6 +227,7 @@ class SuspensionEditForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._set_choices(self.instance.pupil)
         if self.instance.kind == Suspension.Kind.PERMANENT:
             del self.fields["ends_on"]
         else:

@@ -253,7 +253,12 @@ class Suspension(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.TextField()
     incident = models.ForeignKey(
-        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="suspensions"
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suspensions",
+        help_text="The incident in this pupil's behaviour log that led to it (optional).",
     )
     parents_informed = models.BooleanField(default=False)
     attendance_note = models.CharField(
@@ -262,7 +267,19 @@ class Suspension(models.Model):
     marked_through = models.DateField(
         null=True, blank=True, editable=False, help_text="The last day attendance was asked to mark E for."
     )
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="decided by",
+        help_text="The headteacher (or the acting headteacher) who made the decision.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who entered the decision in Pastoral.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

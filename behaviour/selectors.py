@@ -20,6 +20,7 @@ from behaviour.models import (
 )
 from behaviour.permissions import visible_incidents
 from behaviour.redaction import leavers_redactor
+from organisations import calendar
 
 # A card is failing when the average of its most recent days' scores is below this share of full marks.
 FAILING_THRESHOLD = 0.5
@@ -95,6 +96,54 @@ def behaviour_summary(pupil: Any, start: datetime.date, end: datetime.date) -> d
 
 def pupil_suspensions(pupil: Any) -> QuerySet:
     return Suspension.objects.filter(pupil=pupil).select_related("decided_by").order_by("-starts_on")
+
+
+def decision_makers(organisation: Any, *, keep: Any = None) -> QuerySet:
+    """Who may be named as having decided a suspension: the school's senior leaders (the headteacher, or the
+    acting headteacher in their absence), active staff; `keep` stays listed (a decision already recorded)."""
+    from django.contrib.auth import get_user_model
+
+    from access.models import RoleAssignment
+    from access.roles import Role
+
+    leaders = RoleAssignment.objects.current().filter(organisation=organisation, role=Role.SENIOR_LEADER)
+    chosen = Q(
+        pk__in=leaders.values("user_id"),
+        staff_records__organisation=organisation,
+        staff_records__is_active=True,
+    )
+    if keep is not None:
+        chosen |= Q(pk=getattr(keep, "pk", keep))
+    return get_user_model().objects.filter(chosen).order_by("full_name").distinct()
+
+
+def letter_context(suspension: Suspension, *, today: datetime.date) -> dict[str, Any]:
+    """What the letter to parents says: to whom (those with parental responsibility, never a contact the school must
+    not contact), the school days away, the day back, and whether the governors must meet."""
+    recipients = [
+        link.contact
+        for link in suspension.pupil.contact_links.filter(has_parental_responsibility=True, no_contact=False)
+        .select_related("contact")
+        .order_by("priority", "pk")
+    ]
+    days: list[datetime.date] = []
+    returns_on = None
+    if suspension.ends_on:
+        site = suspension.pupil.site_id
+        days = calendar.school_days_between(
+            suspension.organisation_id, suspension.starts_on, suspension.ends_on, site
+        )
+        returns_on = calendar.next_school_day(suspension.organisation_id, suspension.ends_on, site)
+    return {
+        "suspension": suspension,
+        "school": suspension.organisation,
+        "pupil": suspension.pupil,
+        "recipients": recipients,
+        "school_days": days,
+        "first_five_days": days[:5],
+        "returns_on": returns_on,
+        "today": today,
+    }
 
 
 def school_categories(organisation_id: int, *, keep: Any = None) -> QuerySet:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from behaviour.selectors import (
     leavers_redactions,
 )
 from behaviour.signals import report_scores_recorded
+from organisations import calendar
 
 INCIDENT_FIELDS = (
     "kind",
@@ -235,11 +237,55 @@ def _follow_in_attendance(
     return "; ".join(parts)
 
 
+def _check_suspension(suspension: Suspension) -> None:
+    """The rules that need the school: sessions within the school days of its dates (two a day; the school calendar:
+    weekends, days outside the terms and closures excluded), the decision-maker on the school's staff, the incident this pupil's."""
+    errors: dict[str, str] = {}
+    start, end = suspension.starts_on, suspension.ends_on
+    if suspension.kind != Suspension.Kind.PERMANENT and start and end and end >= start:
+        site = suspension.pupil.site_id if suspension.pupil_id else None
+        days = calendar.school_days_between(suspension.organisation_id, start, end, site)
+        dates = f"{start:%d %b %Y} to {end:%d %b %Y}"
+        if not days:
+            errors["ends_on"] = f"There is no school day from {dates} (weekends, holidays and closures)."
+        elif suspension.sessions and suspension.sessions > 2 * len(days):
+            errors["sessions"] = (
+                f"From {dates} there {'is' if len(days) == 1 else 'are'} {len(days)} school "
+                f"day{'' if len(days) == 1 else 's'}, so at most {2 * len(days)} sessions."
+            )
+    if suspension.decided_by_id and not (
+        get_user_model()
+        .objects.filter(
+            pk=suspension.decided_by_id,
+            staff_records__organisation_id=suspension.organisation_id,
+            staff_records__is_active=True,
+        )
+        .exists()
+    ):
+        errors["decided_by"] = "Choose the headteacher of this school who made the decision."
+    if suspension.incident_id and not IncidentPupil.objects.filter(
+        incident_id=suspension.incident_id,
+        pupil_id=suspension.pupil_id,
+        organisation_id=suspension.organisation_id,
+    ).exists():
+        errors["incident"] = "Choose an incident from this pupil's behaviour log."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def suspension_create(*, actor: Any, pupil: Any, data: dict[str, Any]) -> Suspension:
-    """Record a suspension or exclusion and ask attendance to record code E for the days away."""
-    suspension = Suspension(organisation_id=pupil.organisation_id, pupil=pupil, decided_by=actor, **data)
+    """Record a suspension or exclusion and ask attendance to record code E for the days away.
+
+    `data["decided_by"]` is the headteacher who decided (the form asks); without it the person recording is
+    taken to have decided (imports and older callers)."""
+    data = dict(data)
+    decided_by = data.pop("decided_by", None) or actor
+    suspension = Suspension(
+        organisation=pupil.organisation, pupil=pupil, decided_by=decided_by, recorded_by=actor, **data
+    )
     suspension.full_clean()
+    _check_suspension(suspension)
     suspension.save()
     today = _today()
     if suspension.kind == Suspension.Kind.INTERNAL:
@@ -279,6 +325,8 @@ SUSPENSION_EDIT_FIELDS = (
     "reason",
     "details",
     "parents_informed",
+    "decided_by",
+    "incident",
 )
 
 
@@ -294,6 +342,7 @@ def suspension_update(*, actor: Any, suspension: Suspension, data: dict[str, Any
         if key in data:
             setattr(suspension, key, data[key])
     suspension.full_clean()
+    _check_suspension(suspension)
     today = _today()
     if suspension.kind != Suspension.Kind.INTERNAL:
         if suspension.kind == Suspension.Kind.PERMANENT:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("report-cards/<int:pk>/", views.card_detail, name="card_detail"),
     path("report-cards/<int:pk>/record/", views.card_record, name="card_record"),
     path("suspensions/<int:pk>/", views.suspension_detail, name="suspension_detail"),
+    path("suspensions/<int:pk>/letter.pdf", views.suspension_letter, name="suspension_letter"),
     path("suspensions/<int:pk>/edit/", views.suspension_edit, name="suspension_edit"),
     path("suspensions/<int:pk>/withdraw/", views.suspension_withdraw, name="suspension_withdraw"),
     path("categories/", views.category_list, name="category_list"),

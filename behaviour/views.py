@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +22,7 @@ from access.permissions import (
     visible_pupils,
 )
 from access.roles import PUPIL_ROLES
+from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from behaviour import selectors, services
 from behaviour.forms import (
@@ -348,7 +350,7 @@ def card_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def suspension_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil = get_for_user(request.user, Pupil, can_record_suspension, pk=pupil_pk)
-    form = SuspensionForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    form = SuspensionForm(request.POST or None, pupil=pupil, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             suspension = services.suspension_create(actor=request.user, pupil=pupil, data=form.cleaned_data)
@@ -366,7 +368,10 @@ def suspension_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 @require_GET
 def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     suspension = get_for_user(
-        request.user, Suspension.objects.select_related("pupil", "decided_by"), can_view_suspension, pk=pk
+        request.user,
+        Suspension.objects.select_related("pupil", "decided_by", "recorded_by", "incident"),
+        can_view_suspension,
+        pk=pk,
     )
     record_read(actor=request.user, obj=suspension, note="suspension record")
     return render(
@@ -374,6 +379,28 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "behaviour/suspension_detail.html",
         {"suspension": suspension, "can_change": can_change_suspension(request.user, suspension)},
     )
+
+
+@require_GET
+def suspension_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter to parents (PDF) from the school's template; only those who may record the suspension print it."""
+    from weasyprint import HTML
+
+    suspension = get_for_user(
+        request.user,
+        Suspension.objects.select_related("pupil", "organisation", "decided_by", "incident"),
+        can_change_suspension,
+        pk=pk,
+    )
+    context = selectors.letter_context(suspension, today=timezone.localdate())
+    html = render_to_string("behaviour/suspension_letter.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    record_event(
+        action=AuditEvent.Action.EXPORT, actor=request.user, obj=suspension, note="letter to parents (PDF)"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="suspension-letter-{suspension.pk}.pdf"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

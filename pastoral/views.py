@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from access.models import RoleAssignment
+from pastoral.naturalsort import natural_sorted
 from pastoral.registry import HOME_PANELS
 
 
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(user=request.user)  # type: ignore[misc]
         .select_related("organisation", "group", "site")
     )
-    summaries = sorted(
+    summaries = natural_sorted(
         {
             f"{r.get_role_display()} ({r.scope_label + ', ' if r.scope_label else ''}{r.organisation})"
             for r in roles

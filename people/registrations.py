@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from access.permissions import access_for
 from access.roles import PUPIL_ROLES, WHOLE_ORGANISATION_ROLES, Role
+from pastoral.naturalsort import natural_sorted
 from pastoral.registry import register_home_panel, register_nav
 
 
@@ -21,8 +22,9 @@ def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
     ]
     if not grants:
         return None
-    groups: list[Any] = list(
-        groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants if g.group_id])
+    groups: list[Any] = natural_sorted(
+        groups_with_counts(user=request.user, group_ids=[g.group_id for g in grants if g.group_id]),
+        key=lambda g: g.name,
     )
     roles = {g.group_id: g.role for g in grants}
     for group in groups:

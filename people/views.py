@@ -12,6 +12,7 @@ from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, g
 from access.roles import Role
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from pastoral.naturalsort import natural_sorted
 from pastoral.registry import PROFILE_SECTIONS
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
@@ -91,7 +92,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind")
     if kind in Group.Kind.values:
         groups = groups.filter(kind=kind)
-    page = Paginator(groups, 50).get_page(request.GET.get("page"))
+    page = Paginator(natural_sorted(groups, key=lambda g: g.name), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "people/group_list.html",

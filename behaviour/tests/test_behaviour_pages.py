@@ -50,11 +50,17 @@ def _incident(world, pupils=None, **extra):
     )
 
 
+def _monday() -> datetime.date:
+    """This week's Monday: a school day on or before today, whatever day the tests run."""
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday())
+
+
 def _suspension(world, **extra):
     data = {
         "kind": "suspension",
-        "starts_on": timezone.localdate(),
-        "ends_on": timezone.localdate() + datetime.timedelta(days=1),
+        "starts_on": _monday(),
+        "ends_on": _monday() + datetime.timedelta(days=1),
         "sessions": 4,
         "reason": "verbal_adult",
         "details": "Swore at a teacher",

@@ -56,8 +56,9 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
         pupil=world.alice,
         data={
             "kind": "suspension",
-            "starts_on": timezone.localdate(),
-            "ends_on": timezone.localdate(),
+            # This week's Monday: a school day on or before today, whatever day the test runs.
+            "starts_on": timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
+            "ends_on": timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
             "sessions": 2,
             "reason": "persistent",
             "details": "Persistent disruption",

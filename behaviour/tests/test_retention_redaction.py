@@ -13,7 +13,7 @@ from django.db.models.query import QuerySet
 
 from audit.models import AuditEvent
 from behaviour import selectors, services
-from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportCard
+from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportCard, Suspension
 from behaviour.redaction import PLACEHOLDER
 from pastoral.testing.factories import PupilFactory
 from pastoral.testing.personas import build_school_world
@@ -183,9 +183,11 @@ def test_it_takes_names_out_of_an_incident_kept_because_a_kept_pupils_suspension
             "sessions": 2,
             "reason": "physical_pupil",
             "details": "Hit back",
-            "incident": followed,
         },
     )
+    # Recorded before a suspension's incident had to be the pupil's own: the link stays and is respected.
+    Suspension.objects.filter(pk=suspension.pk).update(incident=followed)
+    suspension.refresh_from_db()
     assert suspension.incident == followed
     assert _delete(world, world.alice).incidents_redacted == 1
     assert _text(followed) == f"{P} hit Cleo; Cleo hit back."

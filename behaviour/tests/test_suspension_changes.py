@@ -235,6 +235,7 @@ def test_it_shortens_a_suspension_through_the_form(world):
     url = reverse("behaviour:suspension_edit", args=[suspension.pk])
     assert "Change the suspension of" in client.get(url).content.decode()
     form = {
+        "decided_by": world.senior.pk,
         "starts_on": "2026-11-09",
         "ends_on": "2026-11-08",
         "sessions": 2,

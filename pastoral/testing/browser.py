@@ -9,6 +9,7 @@ from typing import Any
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pastoral.testing.aria import MISSING_REFERENCES_JS
 from pastoral.testing.factories import TEST_PASSWORD
 
 CHROMIUM = os.environ.get("PASTORAL_CHROMIUM", "/usr/bin/chromium")
@@ -29,7 +30,8 @@ def chromium_available() -> bool:
 
 
 def axe_check(page: Any) -> None:
-    """Fail on any serious or critical axe-core violation on the page as it stands."""
+    """Fail on any serious or critical axe-core violation on the page as it stands, or on an aria-describedby or
+    aria-labelledby naming an element that is not there."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -37,6 +39,9 @@ def axe_check(page: Any) -> None:
     assert not bad, f"axe-core on {page.url}: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
     )
+    # axe passes an aria-describedby when any one of its ids exists; every one must (a hint never read otherwise).
+    missing = page.evaluate(MISSING_REFERENCES_JS)
+    assert not missing, f"on {page.url} these point at no element: " + "; ".join(missing[:5])
 
 
 def visit(page: Any, url: str) -> Any:
