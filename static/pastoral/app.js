@@ -47,7 +47,7 @@
     });
   }
   function fitTables() {
-    var tables = Array.prototype.slice.call(document.querySelectorAll("main table"));
+    var tables = Array.prototype.slice.call(document.querySelectorAll("main table:not(.table--keep)"));
     tables.forEach(function (table) {
       table.classList.remove("table--cards", "table--fits");
       if (table.tHead && table.tHead.rows.length) { labelCells(table); }
@@ -59,9 +59,7 @@
     tables.forEach(function (table, i) {
       table.classList.remove("table--measure");
       if (natural[i] <= fitted[i] + 1) { table.classList.add("table--fits"); }
-      else if (table.tHead && table.tHead.rows.length && !table.classList.contains("table--keep")) {
-        table.classList.add("table--cards");
-      }
+      else if (table.tHead && table.tHead.rows.length) { table.classList.add("table--cards"); }
     });
   }
   var pending = false, lastWidth = window.innerWidth;
