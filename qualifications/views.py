@@ -153,7 +153,11 @@ def edition_clone(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{new} is created from {edition}. Review it, then publish it.")
+            messages.success(
+                request,
+                f"{new} is created from {edition}, with the years and dates in its text moved to "
+                f"{new.academic_year.name}. Review it, then publish it.",
+            )
             return redirect("qualifications:edition_detail", pk=new.pk)
     return render(request, "qualifications/edition_clone.html", {"form": form, "edition": edition})
 
