@@ -57,6 +57,7 @@ def test_it_passes_axe_on_the_provider_and_participant_pages(page, live_server):
         f"/qualifications/sessions/{w.isqam_online.training_days.first().pk}/attendance/",
         f"/qualifications/bookings/{booking.pk}/",
         "/qualifications/participants/",
+        "/qualifications/provider/invoice-settings/",
     ]:
         visit(page, f"{live_server.url}{path}")
     page.context.clear_cookies()
