@@ -130,6 +130,18 @@ def build_demo(world: Any) -> None:
     admin = _user("programme_admin", "Helen", "Marsden", provider, Role.PROGRAMME_ADMIN, world)
     facilitator = _user("facilitator", "Rachel", "Okafor", provider, Role.FACILITATOR, world)
     loaded = services.load_all_programmes(provider=provider, university=world.university)
+    # What every invoice prints: how to pay (example bank details, not a real account) and the VAT position.
+    services.save_invoice_settings(
+        actor=admin,
+        provider=provider,
+        data={
+            "payment_method": "BACS bank transfer (cheques payable to HMC Professional Development Ltd)",
+            "bank_name": "Example Bank plc",
+            "account_name": "HMC Professional Development Ltd",
+            "sort_code": "00-00-00",
+            "account_number": "00012345",
+        },
+    )
     current: dict[str, Edition] = {}
     clusters: dict[str, list[Cluster]] = {}
     for edition in loaded:
@@ -214,6 +226,8 @@ def build_demo(world: Any) -> None:
             school=school,
             places=places,
             on=booked_on,
+            # Schools that raise purchase orders quote them on the booking; the invoice prints it.
+            purchase_order=f"PO-{booked_on:%y}{school.pk:04d}" if school == world.main_school else "",
         )
         if rng.random() < 0.5:
             services.set_paid(

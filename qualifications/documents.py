@@ -14,20 +14,29 @@ def _pdf(html: str, base_url: str) -> bytes:
     return HTML(string=html, base_url=base_url).write_pdf()
 
 
-def invoice_pdf(booking: Booking, *, base_url: str) -> bytes:
-    """The booking's numbered invoice: the places charged, less any credit notes."""
-    html = render_to_string(
+def invoice_html(booking: Booking) -> str:
+    """The booking's numbered invoice as HTML: the places charged, less any credit notes, the VAT line, the school's
+    purchase order and how to pay (the provider's payment method and bank details)."""
+    total = services.invoice_total(booking)
+    settings_ = services.invoice_settings(booking.provider)
+    return render_to_string(
         "qualifications/invoice.html",
         {
             "booking": booking,
             "lines": services.invoice_lines(booking),
             "charges": services.invoice_charges(booking),
             "credit_notes": booking.credit_notes.select_related("enrolment__participant"),
-            "total": services.invoice_total(booking),
+            "total": total,
             "issued_on": booking.booked_on,
+            "pay": settings_,
+            "vat_line": services.vat_line(booking, total, settings_),
         },
     )
-    return _pdf(html, base_url)
+
+
+def invoice_pdf(booking: Booking, *, base_url: str) -> bytes:
+    """The booking's numbered invoice as a PDF (the same document as invoice_html)."""
+    return _pdf(invoice_html(booking), base_url)
 
 
 def credit_note_pdf(credit: CreditNote, *, base_url: str) -> bytes:

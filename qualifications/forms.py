@@ -12,8 +12,10 @@ from qualifications.models import (
     DeliveryModel,
     Edition,
     FeeRule,
+    InvoiceSettings,
     MentorTrainingSession,
     Module,
+    Programme,
     SafeguardingTraining,
     TrainingDay,
 )
@@ -49,18 +51,27 @@ class PlaceForm(forms.Form):
         required=False,
         label="Date of the discussion with their Head",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="PLQJ: aspiring leaders take part only after a discussion with their Head.",
+        help_text="Aspiring leaders take part only after a discussion with their Head.",
     )
     head_discussion_notes = forms.CharField(
         required=False, label="Note of that discussion", widget=forms.Textarea(attrs={"rows": 2})
     )
     ict_declared = forms.BooleanField(
         required=False,
-        label="ICT skills and MIS experience declared (ISQAM Level 2)",
+        label="ICT skills and MIS experience declared",
+        help_text="Level 2 requires sufficient ICT skills and experience of basic software packages and the "
+        "school management information system.",
     )
 
-    def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: Any = None, cluster: Cluster | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if cluster is not None:
+            # Only what this programme and level ask for: the Head's discussion where aspiring leaders need one
+            # (PLQJ), the ICT and MIS declaration on ISQAM Level 2.
+            if not cluster.edition.aspiring_requires_head_discussion:
+                del self.fields["head_discussion_on"], self.fields["head_discussion_notes"]
+            if not (cluster.edition.programme.code == Programme.Code.ISQAM and cluster.level.number == 2):
+                del self.fields["ict_declared"]
         qs = staff_users(school) if school is not None else User.objects.none()
         _model_choice(self, "participant").queryset = qs
         _model_choice(self, "mentor").queryset = qs
@@ -97,6 +108,22 @@ class BookingForm(forms.Form):
     acknowledge_warnings = forms.BooleanField(
         required=False, label="I have read the advice above and want to book anyway"
     )
+
+
+class InvoiceSettingsForm(forms.ModelForm):
+    class Meta:
+        model = InvoiceSettings
+        fields = [
+            "payment_method",
+            "bank_name",
+            "account_name",
+            "sort_code",
+            "account_number",
+            "vat_number",
+            "vat_rate_percent",
+            "zero_rated_note",
+        ]
+        labels = {"zero_rated_note": "VAT line when zero-rated"}
 
 
 class SafeguardingForm(forms.ModelForm):

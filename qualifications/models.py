@@ -7,16 +7,18 @@ Tenancy: programme content, clusters, training days, fee rules and attendance be
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from organisations.models import AcademicYear, Organisation
+from qualifications.templatetags.qualifications_money import format_gbp
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
@@ -140,6 +142,10 @@ class Edition(models.Model):
     @property
     def provider(self) -> Organisation:
         return self.organisation
+
+    def is_closed_on(self, on: datetime.date) -> bool:
+        """An edition whose academic year has ended is closed for bookings (however it was published)."""
+        return self.academic_year.ends_on < on
 
 
 class Level(models.Model):
@@ -344,7 +350,7 @@ class FeeRule(models.Model):
 
     def __str__(self) -> str:
         who = "member" if self.is_member else "other"
-        return f"{self.edition} {self.get_delivery_model_display()} {who}: £{self.amount}"
+        return f"{self.edition} {self.get_delivery_model_display()} {who}: {format_gbp(self.amount)}"
 
     @property
     def is_retired(self) -> bool:
@@ -411,6 +417,52 @@ class InvoiceCounter(models.Model):
         return f"{self.organisation}: {self.last_number}"
 
 
+ZERO_RATED_NOTE = "VAT: zero-rated (education)"
+
+
+class InvoiceSettings(models.Model):
+    """What a provider prints on every invoice: how to pay (method and bank details) and its VAT position."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="invoice_settings", help_text="The provider."
+    )
+    payment_method = models.CharField(
+        max_length=200,
+        default="BACS bank transfer",
+        help_text="How schools pay, for example BACS bank transfer or cheque.",
+    )
+    bank_name = models.CharField(max_length=100, blank=True)
+    account_name = models.CharField(max_length=100, blank=True)
+    sort_code = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}-\d{2}-\d{2}$", "Enter the sort code as 12-34-56.")],
+    )
+    account_number = models.CharField(
+        max_length=8, blank=True, validators=[RegexValidator(r"^\d{8}$", "Enter the 8-digit account number.")]
+    )
+    vat_number = models.CharField(max_length=20, blank=True, verbose_name="VAT registration number")
+    vat_rate_percent = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        verbose_name="VAT rate (%)",
+        help_text="0 when the fees are zero-rated. Fees are VAT-inclusive: the invoice shows the VAT they include.",
+    )
+    zero_rated_note = models.CharField(
+        max_length=200,
+        default=ZERO_RATED_NOTE,
+        help_text="The VAT line printed when the rate is 0.",
+    )
+
+    class Meta:
+        verbose_name_plural = "invoice settings"
+
+    def __str__(self) -> str:
+        return f"Invoice settings of {self.organisation}"
+
+
 class Booking(models.Model):
     """A school's booking of one or more places in a cluster; one numbered invoice each."""
 
@@ -437,12 +489,21 @@ class Booking(models.Model):
     )
     fee_per_place = models.DecimalField(max_digits=8, decimal_places=2)
     invoice_number = models.CharField(max_length=30, unique=True)
-    purchase_order = models.CharField(max_length=50, blank=True)
+    purchase_order = models.CharField(
+        max_length=50, blank=True, help_text="The school's purchase-order number, printed on the invoice."
+    )
     # Frozen from the edition when the booking is invoiced: changing the terms later moves no due date.
     payment_terms_days = models.PositiveSmallIntegerField(
         default=DEFAULT_PAYMENT_TERMS_DAYS, validators=[MaxValueValidator(120)]
     )
     due_on = models.DateField(help_text="The invoice date plus the payment terms.")
+    # Frozen from the provider's invoice settings when the booking is invoiced (0: zero-rated).
+    vat_rate_percent = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     paid = models.BooleanField(default=False)
     paid_on = models.DateField(null=True, blank=True)
     last_reminder_at = models.DateTimeField(

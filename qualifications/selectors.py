@@ -120,7 +120,7 @@ def _with_figures(bookings: QuerySet[Booking]) -> QuerySet[WithAnnotations[Booki
                 output_field=BooleanField(),
             )
         )
-        .order_by("-created_at")
+        .order_by("-booked_on", "-created_at", "-pk")
     )
 
 
@@ -132,8 +132,13 @@ def overdue_q(today: datetime.date) -> Q:
 
 def unpaid_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
     """Visible bookings with money owed: not paid, and charges left after credit notes. A cancelled booking can
-    still owe for places given up after the refund rule stopped crediting them."""
-    return visible_bookings(user).filter(paid=False, amount__gt=Decimal("0"))
+    still owe for places given up after the refund rule stopped crediting them. Newest first: by the invoice date
+    (the booking date), then the order they were made."""
+    return (
+        visible_bookings(user)
+        .filter(paid=False, amount__gt=Decimal("0"))
+        .order_by("-booked_on", "-created_at", "-pk")
+    )
 
 
 def overdue_bookings(

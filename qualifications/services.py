@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from audit.services import record_event
 from organisations.models import AcademicYear, Organisation
 from people.models import StaffMember
 from qualifications.models import (
+    ZERO_RATED_NOTE,
     Activity,
     Booking,
     Cluster,
@@ -32,6 +34,7 @@ from qualifications.models import (
     Enrolment,
     FeeRule,
     InvoiceCounter,
+    InvoiceSettings,
     Level,
     MentorTrainingSession,
     Module,
@@ -42,6 +45,7 @@ from qualifications.models import (
 )
 from qualifications.selectors import charged_q
 from qualifications.tasks import send_credit_note, send_invoice, send_invoice_reminder, send_place_available
+from qualifications.templatetags.qualifications_money import format_gbp
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("plq-senior-2022-23.json", "plqj-junior-2025-26.json", "isqam-2023-24.json")
@@ -168,9 +172,93 @@ def load_all_programmes(*, provider: Organisation, university: Organisation | No
     ]
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Months from September fall in the first calendar year of an academic year, the rest in the second.
+FIRST_MONTH_OF_YEAR = 9
+
+
+def move_years_in_text(text: str, *, old: AcademicYear, new: AcademicYear) -> str:
+    """Move every mention of the old academic year in a text to the new one, in one pass (so 2022-23 → 2023-24
+    never moves a year twice):
+
+    - the academic year itself, however written ("2022-23", "2022/23", "2022–2023") → the new year, same style;
+    - a month and year of the old academic year ("end of July 2022", "October 2022") → that month in the new
+      academic year (September–December in its first calendar year, January–August in its second), which also
+      puts right a document that gave the wrong calendar year for its own July;
+    - the old academic year's calendar years on their own ("2022", "2023") → moved by as many years.
+
+    Other years (a testimonial from 2017-18, the Regulations 2014) are left alone."""
+    start, end = old.starts_on.year, old.ends_on.year
+    new_start, new_end = new.starts_on.year, new.ends_on.year
+    shift = new_start - start
+    pattern = re.compile(
+        rf"\b(?P<ay>{start})(?P<sep>\s*[-/–]\s*)(?P<ay_end>{end}|{end % 100:02d})\b"
+        rf"|\b(?P<month>{'|'.join(MONTHS)})(?P<gap>,?\s+)(?P<my>{start}|{end})\b"
+        rf"|\b(?P<year>{start}|{end})\b"
+    )
+
+    def moved(m: re.Match[str]) -> str:
+        if m.group("ay"):
+            tail = str(new_end) if len(m.group("ay_end")) == 4 else f"{new_end % 100:02d}"
+            return f"{new_start}{m.group('sep')}{tail}"
+        if m.group("month"):
+            month = m.group("month")
+            year = new_start if MONTHS.index(month) + 1 >= FIRST_MONTH_OF_YEAR else new_end
+            return f"{month}{m.group('gap')}{year}"
+        return str(int(m.group("year")) + shift)
+
+    return pattern.sub(moved, text)
+
+
+EDITION_TEXT_FIELDS = (
+    "title",
+    "overview",
+    "structure_note",
+    "delivery_note",
+    "mentor_note",
+    "review_note",
+    "fee_note",
+    "fee_includes",
+    "booking_note",
+    "aspiring_note",
+)
+MODULE_TEXT_FIELDS = ("title", "content")
+ACTIVITY_TEXT_FIELDS = ("title", "minimum_note", "aspiring_alternative", "notes")
+
+
+def _move_years(value: Any, *, old: AcademicYear, new: AcademicYear) -> Any:
+    """move_years_in_text over a text, or every text inside a JSON list or dict."""
+    if isinstance(value, str):
+        return move_years_in_text(value, old=old, new=new)
+    if isinstance(value, list):
+        return [_move_years(v, old=old, new=new) for v in value]
+    if isinstance(value, dict):
+        return {k: _move_years(v, old=old, new=new) for k, v in value.items()}
+    return value
+
+
+def _move_fields(obj: Any, names: tuple[str, ...], *, old: AcademicYear, new: AcademicYear) -> None:
+    for name in names:
+        setattr(obj, name, _move_years(getattr(obj, name), old=old, new=new))
+
+
 @transaction.atomic
 def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) -> Edition:
     """Copy an edition (levels, modules, activities, fees) into a new year, unpublished, for the annual review.
+    Every year and date in the copied text is moved to the new academic year (move_years_in_text).
 
     Participants already enrolled keep the edition they started: nothing of the old edition changes.
     """
@@ -181,7 +269,9 @@ def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) 
     new = Edition.objects.get(pk=old_pk)
     new.pk = None
     new.academic_year = academic_year
-    new.title = old.title.replace(old.academic_year.name, academic_year.name)
+    years = {"old": old.academic_year, "new": academic_year}
+    _move_fields(new, EDITION_TEXT_FIELDS, **years)
+    new.prerequisites = _move_years(old.prerequisites, **years)
     new.portfolio_deadline = datetime.date(academic_year.ends_on.year, 7, 31)
     new.cloned_from = old
     new.is_published = False
@@ -198,24 +288,33 @@ def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) 
         )
     for level in old.levels.all():
         new_level = Level.objects.create(
-            organisation=level.organisation, edition=new, number=level.number, summary=level.summary
+            organisation=level.organisation,
+            edition=new,
+            number=level.number,
+            summary=move_years_in_text(level.summary, **years),
         )
         for module in level.modules.all():
             activities = list(module.activities.all())
             module.pk = None
             module.edition = new
             module.level = new_level
+            _move_fields(module, MODULE_TEXT_FIELDS, **years)
+            module.explores = _move_years(module.explores, **years)
+            module.enables = _move_years(module.enables, **years)
             module.save()
             for activity in activities:
                 activity.pk = None
                 activity.module = module
+                _move_fields(activity, ACTIVITY_TEXT_FIELDS, **years)
+                activity.alternatives = _move_years(activity.alternatives, **years)
             Activity.objects.bulk_create(activities)
     record_event(
         action=AuditEvent.Action.CREATE,
         actor=actor,
         obj=new,
         organisation_id=edition.organisation_id,
-        note=f"Cloned {old} into {new} for the annual review",
+        note=f"Cloned {old} into {new} for the annual review; years and dates in its text moved from "
+        f"{old.academic_year.name} to {academic_year.name}",
     )
     return new
 
@@ -330,6 +429,40 @@ class PrerequisiteCheck:
     level1_warning: bool = False
 
 
+def check_cluster_open(*, cluster: Cluster, on: datetime.date) -> PrerequisiteCheck:
+    """Whether a cluster can still be booked on a date, by the rules of the edition and its training days.
+
+    Refused: an edition whose academic year has ended (closed for bookings), and a cluster whose training days are
+    all over (the fee buys access to them, so nothing of it is left). Warned: a cluster whose first training day
+    has passed; the documents set no booking deadline and a late joiner still has sessions and the portfolio year
+    ahead, but they have missed a training day and the refund rule after the first day applies at once."""
+    result = PrerequisiteCheck()
+    edition = cluster.edition
+    if edition.is_closed_on(on):
+        result.errors.append(
+            f"{edition} is closed for bookings: its academic year ({edition.academic_year.name}) ended on "
+            f"{edition.academic_year.ends_on:%-d %B %Y}."
+        )
+        return result
+    days = sorted(cluster.training_days.all(), key=lambda d: d.starts_at)  # uses a prefetch when there is one
+    if not days:
+        return result
+    first, last = (timezone.localtime(d.starts_at).date() for d in (days[0], days[-1]))
+    if timezone.localtime(days[-1].ends_at).date() < on:
+        result.errors.append(
+            f"{cluster.name} is over: its last training day was {last:%-d %B %Y}, so no place can be booked on it."
+        )
+    elif first <= on:
+        missed = sum(1 for d in days if timezone.localtime(d.starts_at).date() < on)
+        result.warnings.append(
+            f"{cluster.name} has started: its first training day was {first:%-d %B %Y}"
+            + (f" and {missed} training day{'s have' if missed != 1 else ' has'} already taken place" if missed else "")
+            + f". A place booked now is charged in full, and if it is withdrawn or cancelled only "
+            f"{edition.refund_after_start_percent}% of the fee is credited."
+        )
+    return result
+
+
 def check_prerequisites(
     *, cluster: Cluster, school: Organisation, place: PlaceRequest, on: datetime.date
 ) -> PrerequisiteCheck:
@@ -397,12 +530,22 @@ class BookingRefused(ValidationError):
     """A booking that cannot go ahead, with the reasons."""
 
 
-def _next_invoice_number(provider: Organisation, on: datetime.date) -> str:
+# One numbering scheme for the provider's money documents: <prefix>-<year of the document's date>-<nnnnn>, each kind
+# with its own unbroken sequence per provider (never reset by year), taken under a row lock on the provider's counter.
+# Numbers already issued keep their values: they were made by this same scheme.
+DOCUMENT_NUMBERING = {"invoice": ("INV", "last_number"), "credit_note": ("CN", "last_credit_number")}
+
+
+def next_document_number(provider: Organisation, kind: str, on: datetime.date) -> str:
+    """The next number of an invoice or credit note (`kind`) of a provider, dated `on`, within the caller's
+    transaction."""
+    prefix, counter_field = DOCUMENT_NUMBERING[kind]
     InvoiceCounter.objects.get_or_create(organisation=provider)
     counter = InvoiceCounter.objects.select_for_update().get(organisation=provider)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"INV-{on.year}-{counter.last_number:05d}"
+    number = getattr(counter, counter_field) + 1
+    setattr(counter, counter_field, number)
+    counter.save(update_fields=[counter_field])
+    return f"{prefix}-{on.year}-{number:05d}"
 
 
 def _grant(user: Any, organisation: Organisation, role: str, on: datetime.date) -> None:
@@ -438,7 +581,8 @@ def create_booking(
         locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
         if not cluster.edition.is_published or not locked.is_open:
             raise BookingRefused(f"{cluster.name} is not open for bookings.")
-        checks = [check_prerequisites(cluster=locked, school=school, place=p, on=on) for p in places]
+        checks = [check_cluster_open(cluster=locked, on=on)]
+        checks += [check_prerequisites(cluster=locked, school=school, place=p, on=on) for p in places]
         participants = [p.participant.pk for p in places]
         errors = [e for c in checks for e in c.errors]
         if len(set(participants)) != len(participants):
@@ -459,7 +603,8 @@ def create_booking(
             is_member=quote.is_member,
             associations=quote.associations,
             fee_per_place=quote.amount,
-            invoice_number=_next_invoice_number(cluster.organisation, on),
+            invoice_number=next_document_number(cluster.organisation, "invoice", on),
+            vat_rate_percent=invoice_settings(cluster.organisation).vat_rate_percent,
             payment_terms_days=cluster.edition.payment_terms_days,
             due_on=due_date(invoiced_on=on, terms_days=cluster.edition.payment_terms_days),
             purchase_order=purchase_order,
@@ -467,7 +612,7 @@ def create_booking(
         booking.full_clean()
         booking.save()
         now = timezone.now()
-        for place, check in zip(places, checks, strict=True):
+        for place, check in zip(places, checks[1:], strict=True):
             enrolled = taken < locked.capacity
             taken += 1 if enrolled else 0
             Enrolment.objects.create(
@@ -648,6 +793,42 @@ def send_payment_reminder(*, actor: Any, booking: Booking, today: datetime.date 
     return booking
 
 
+def invoice_settings(provider: Organisation) -> InvoiceSettings:
+    """The provider's invoice settings (payment method, bank details, VAT), unsaved defaults when it has none:
+    zero-rated, paid by BACS bank transfer."""
+    found = InvoiceSettings.objects.filter(organisation=provider).first()
+    return found or InvoiceSettings(organisation=provider)
+
+
+@transaction.atomic
+def save_invoice_settings(*, actor: Any, provider: Organisation, data: dict[str, Any]) -> InvoiceSettings:
+    """Set the provider's invoice settings; bookings already invoiced keep the VAT rate frozen on them. Audited."""
+    settings_ = InvoiceSettings.objects.select_for_update().filter(organisation=provider).first()
+    settings_ = settings_ or InvoiceSettings(organisation=provider)
+    for name, value in data.items():
+        setattr(settings_, name, value)
+    settings_.full_clean()
+    settings_.save()
+    record_event(
+        action=AuditEvent.Action.UPDATE,
+        actor=actor,
+        obj=settings_,
+        organisation_id=provider.pk,
+        note=f"Invoice settings saved (VAT rate {settings_.vat_rate_percent}%).",
+    )
+    return settings_
+
+
+def vat_line(booking: Booking, total: Decimal, settings_: InvoiceSettings) -> str:
+    """The invoice's VAT line: the zero-rating words, or the VAT the (VAT-inclusive) total contains at the rate
+    frozen on the booking."""
+    rate = booking.vat_rate_percent
+    if not rate:
+        return settings_.zero_rated_note or ZERO_RATED_NOTE
+    vat = (total * rate / (Decimal(100) + rate)).quantize(Decimal("0.01"))
+    return f"VAT at {rate.normalize():f}% included: {format_gbp(vat)}"
+
+
 def invoice_lines(booking: Booking) -> list[Enrolment]:
     """The places charged on a booking's invoice: enrolled, completed, withdrawn or cancelled after it was
     invoiced; never a waiting-list place."""
@@ -673,14 +854,6 @@ def invoice_total(booking: Booking) -> Decimal:
 
 
 # --- Withdrawals and credit notes -------------------------------------------------------------
-
-
-def _next_credit_number(provider: Organisation, on: datetime.date) -> str:
-    InvoiceCounter.objects.get_or_create(organisation=provider)
-    counter = InvoiceCounter.objects.select_for_update().get(organisation=provider)
-    counter.last_credit_number += 1
-    counter.save(update_fields=["last_credit_number"])
-    return f"CN-{on.year}-{counter.last_credit_number:05d}"
 
 
 def first_training_day(cluster: Cluster) -> datetime.date | None:
@@ -731,7 +904,7 @@ def _issue_credit_note(
         provider_id=enrolment.provider_id,
         booking=enrolment.booking,
         enrolment=enrolment,
-        number=_next_credit_number(enrolment.booking.provider, on),
+        number=next_document_number(enrolment.booking.provider, "credit_note", on),
         issued_on=today,
         amount=refund.amount,
         percent=refund.percent,
@@ -746,7 +919,7 @@ def _issue_credit_note(
 
 def _credit_sentence(refund: RefundQuote | None, credit: CreditNote | None) -> str:
     if credit:
-        return f"Credit note {credit.number} for £{credit.amount}."
+        return f"Credit note {credit.number} for {format_gbp(credit.amount)}."
     return "No credit (refund rule)." if refund else "Not invoiced (waiting list): no credit."
 
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("my-places/", views.my_places, name="my_places"),
     path("safeguarding/", views.safeguarding, name="safeguarding"),
     path("provider/", views.provider_dashboard, name="provider_dashboard"),
+    path("provider/invoice-settings/", views.invoice_settings, name="invoice_settings"),
     path("participants/", views.participant_list, name="participant_list"),
     path("export/", views.export, name="export"),
 ]

@@ -32,6 +32,7 @@ from qualifications.models import (
     SessionAttendance,
     TrainingDay,
 )
+from qualifications.templatetags.qualifications_money import format_gbp
 
 
 def _require(condition: bool) -> None:
@@ -59,11 +60,15 @@ def _page(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
 def edition_list(request: HttpRequest) -> HttpResponse:
     """The programmes and editions: the published catalogue, and every edition for the provider."""
     _require(perms.has_qualification_role(request.user))
+    today = timezone.localdate()
+    editions = list(selectors.visible_editions(request.user))
+    for e in editions:
+        e.is_closed = e.is_closed_on(today)  # type: ignore[attr-defined]  # display only
     return render(
         request,
         "qualifications/edition_list.html",
         {
-            "editions": selectors.visible_editions(request.user),
+            "editions": editions,
             "is_admin": perms.is_programme_admin(request.user),
         },
     )
@@ -79,7 +84,13 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     levels = edition.levels.prefetch_related("modules__activities")
-    clusters = selectors.clusters_with_numbers(edition.clusters.all()).prefetch_related("training_days")
+    today = timezone.localdate()
+    clusters = list(selectors.clusters_with_numbers(edition.clusters.all()).prefetch_related("training_days"))
+    for c in clusters:
+        # Display only: whether the cluster can still be booked today, and the plain warning if it has started.
+        check = services.check_cluster_open(cluster=c, on=today)
+        c.booking_refusal = " ".join(check.errors)  # type: ignore[attr-defined]
+        c.booking_warning = " ".join(check.warnings)  # type: ignore[attr-defined]
     return render(
         request,
         "qualifications/edition_detail.html",
@@ -90,6 +101,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fee_rules": edition.fee_rules.filter(retired_at__isnull=True),
             "is_admin": perms.can_manage_provider_record(request.user, edition),
             "is_booker": perms.is_booker(request.user),
+            "is_closed": edition.is_closed_on(today),
             "mentor_sessions": edition.mentor_sessions.all(),
         },
     )
@@ -141,7 +153,11 @@ def edition_clone(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{new} is created from {edition}. Review it, then publish it.")
+            messages.success(
+                request,
+                f"{new} is created from {edition}, with the years and dates in its text moved to "
+                f"{new.academic_year.name}. Review it, then publish it.",
+            )
             return redirect("qualifications:edition_detail", pk=new.pk)
     return render(request, "qualifications/edition_clone.html", {"form": form, "edition": edition})
 
@@ -260,7 +276,7 @@ def fee_rule_retire(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "qualifications/confirm.html",
         {
-            "title": f"Retire the £{rule.amount} fee for the {rule.get_delivery_model_display().lower()}, "
+            "title": f"Retire the {format_gbp(rule.amount)} fee for the {rule.get_delivery_model_display().lower()}, "
             f"{rule.who.lower()}?",
             "text": f"New bookings of {rule.edition} on this delivery model from {rule.who.lower()} will be "
             "refused until a new fee is added. Bookings already made keep the fee they were booked at.",
@@ -487,19 +503,23 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         quote_error = " ".join(error.messages)
-    formset = forms.PlaceFormSet(request.POST or None, form_kwargs={"school": school}, prefix="place")
+    formset = forms.PlaceFormSet(
+        request.POST or None, form_kwargs={"school": school, "cluster": cluster}, prefix="place"
+    )
     form = forms.BookingForm(request.POST or None)
+    # Said before anything is chosen: a cluster already under way (warning) or over (refusal).
+    cluster_check = services.check_cluster_open(cluster=cluster, on=today)
+    cluster_warnings, refusals = cluster_check.warnings, list(cluster_check.errors)
     warnings: list[str] = []
-    refusals: list[str] = []
     if request.method == "POST" and formset.is_valid() and form.is_valid():
         places = [
             services.PlaceRequest(
                 participant=f.cleaned_data["participant"],
                 mentor=f.cleaned_data["mentor"],
                 is_aspiring=f.cleaned_data["is_aspiring"],
-                head_discussion_on=f.cleaned_data["head_discussion_on"],
-                head_discussion_notes=f.cleaned_data["head_discussion_notes"],
-                ict_declared=f.cleaned_data["ict_declared"],
+                head_discussion_on=f.cleaned_data.get("head_discussion_on"),
+                head_discussion_notes=f.cleaned_data.get("head_discussion_notes", ""),
+                ict_declared=f.cleaned_data.get("ict_declared", False),
             )
             for f in formset.forms
             if f.cleaned_data.get("participant")
@@ -507,9 +527,11 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         checks = [
             services.check_prerequisites(cluster=cluster, school=school, place=p, on=today) for p in places
         ]
-        refusals = [e for c in checks for e in c.errors]
+        refusals += [e for c in checks for e in c.errors]
         warnings = [w for c in checks for w in c.warnings]
-        if not refusals and (not warnings or form.cleaned_data["acknowledge_warnings"]):
+        if not refusals and (warnings or cluster_warnings) and not form.cleaned_data["acknowledge_warnings"]:
+            form.add_error("acknowledge_warnings", "Tick this to confirm you have read the advice above.")
+        elif not refusals:
             try:
                 booking, warnings = services.create_booking(
                     actor=request.user,
@@ -541,6 +563,8 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             "quote": quote,
             "quote_error": quote_error,
             "warnings": warnings,
+            "cluster_warnings": cluster_warnings,
+            "closed": bool(cluster_check.errors),
             "refusals": refusals,
             "edition": cluster.edition,
         },
@@ -654,16 +678,16 @@ def _cancellation_point(enrolment: Enrolment, refund: services.RefundQuote | Non
         return f"{name} is on the waiting list: the place is not charged on invoice {invoice}, so nothing is credited."
     if refund.amount:
         return (
-            f"{name}'s place stays on invoice {invoice} (£{enrolment.fee}) and a credit note for £{refund.amount} is "
+            f"{name}'s place stays on invoice {invoice} ({format_gbp(enrolment.fee)}) and a credit note for {format_gbp(refund.amount)} is "
             f"issued and e-mailed to the booker ({refund.rule})."
         )
-    return f"{name}'s fee of £{enrolment.fee} stays charged on invoice {invoice}: no credit is due ({refund.rule})."
+    return f"{name}'s fee of {format_gbp(enrolment.fee)} stays charged on invoice {invoice}: no credit is due ({refund.rule})."
 
 
 def _credit_notes_sentence(result: services.Cancellation) -> str:
     if not result.credit_notes:
         return ""
-    notes = ", ".join(f"{c.number} for £{c.amount}" for c in result.credit_notes)
+    notes = ", ".join(f"{c.number} for {format_gbp(c.amount)}" for c in result.credit_notes)
     return f" Credit note{'s' if len(result.credit_notes) != 1 else ''} {notes} issued and e-mailed to the booker."
 
 
@@ -800,7 +824,7 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             text = f"{enrolment.participant.full_name} is withdrawn."
             text += (
-                f" Credit note {credit.number} for £{credit.amount} is issued and e-mailed to the booker."
+                f" Credit note {credit.number} for {format_gbp(credit.amount)} is issued and e-mailed to the booker."
                 if credit
                 else " No credit is due under the edition's refund rule."
             )
@@ -939,6 +963,29 @@ def provider_dashboard(request: HttpRequest) -> HttpResponse:
             "exports": selectors.EXPORTS,
             "panels": extensions.provider_overview_panels(request),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invoice_settings(request: HttpRequest) -> HttpResponse:
+    """The provider's payment method, bank details and VAT position, printed on every invoice."""
+    _require(perms.is_programme_admin(request.user))
+    provider = Organisation.objects.get(pk=min(perms.admin_provider_ids(request.user)))
+    form = forms.InvoiceSettingsForm(request.POST or None, instance=services.invoice_settings(provider))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_invoice_settings(actor=request.user, provider=provider, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The invoice settings are saved. New invoices use this VAT rate.")
+            return redirect("qualifications:provider_dashboard")
+    return _form_page(
+        request,
+        form,
+        f"Invoice settings of {provider.name}",
+        intro="Printed on every invoice: how schools pay, and the VAT line. Fees are VAT-inclusive; a booking keeps "
+        "the VAT rate of the day it was invoiced.",
     )
 
 

@@ -88,7 +88,16 @@ def safeguarded(school: Any, user: Any) -> SafeguardingTraining:
     )
 
 
-def build_qual_world() -> QualWorld:
+def current_academic_year(on: datetime.date = TODAY) -> Any:
+    """The academic year (1 September to 31 August) that holds `on`."""
+    start = on.year if on.month >= 9 else on.year - 1
+    return services.academic_year_named(f"{start}-{(start + 1) % 100:02d}")
+
+
+def build_qual_world(*, as_loaded: bool = False) -> QualWorld:
+    """The world; its three editions are moved into the current academic year so that they stay open for bookings
+    whatever day the suite runs (an edition whose year has ended is closed). `as_loaded` keeps the documents' own
+    years (2022-23, 2025-26, 2023-24)."""
     sw = build_school_world()
     MembershipFactory(organisation=sw.school, association="HMC")
     provider = OrganisationFactory(
@@ -98,6 +107,11 @@ def build_qual_world() -> QualWorld:
         name="UCL Institute of Education", slug="ucl", kind=Organisation.Kind.UNIVERSITY
     )
     plq, plqj, isqam = services.load_all_programmes(provider=provider, university=university)
+    if not as_loaded:
+        year = current_academic_year()
+        Edition.objects.filter(pk__in=[plq.pk, plqj.pk, isqam.pk]).update(academic_year=year)
+        for edition in (plq, plqj, isqam):
+            edition.refresh_from_db()
     admin = staff_user(provider, "helen@hmcpd.test", "Helen Admin")
     RoleFactory(organisation=provider, user=admin, role=Role.PROGRAMME_ADMIN)
     facilitator = staff_user(provider, "rachel@hmcpd.test", "Rachel Facilitator")

@@ -17,7 +17,7 @@ from pastoral.testing.factories import (
     RoleFactory,
 )
 from qualifications.demo import build_demo
-from qualifications.models import Booking, Cluster, Edition, Enrolment
+from qualifications.models import Booking, Cluster, Edition, Enrolment, InvoiceSettings
 from qualifications.tests.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,17 @@ def test_it_builds_editions_clusters_bookings_and_logins():
     assert any(label.startswith("Participant") for label in labels) and any(
         label.startswith("Mentor") for label in labels
     )
+
+
+def test_it_shows_the_invoice_details_and_closed_editions_in_the_demo():
+    """The demo provider has bank details, the main school's booking quotes a purchase order, the documents' own
+    past editions are closed for bookings and this year's are open."""
+    world = small_world()
+    build_demo(world)
+    settings_ = InvoiceSettings.objects.get(organisation=world.provider)
+    assert settings_.account_number and settings_.sort_code and settings_.vat_rate_percent == 0
+    main_booking = Booking.objects.get(organisation=world.main_school)
+    assert main_booking.purchase_order.startswith("PO-")
+    assert Booking.objects.exclude(organisation=world.main_school).filter(purchase_order="").exists()
+    for edition in Edition.objects.select_related("academic_year"):
+        assert edition.is_closed_on(world.today) == (edition.academic_year != world.academic_year)

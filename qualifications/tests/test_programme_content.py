@@ -56,7 +56,7 @@ def parse_seed(text: str) -> dict[int, dict]:
 
 @pytest.fixture
 def world():
-    return build_qual_world()
+    return build_qual_world(as_loaded=True)
 
 
 def test_it_loads_the_three_editions_with_every_module_and_activity(world):
