@@ -247,6 +247,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # The largest CSV file one import takes: a year of marks for a 1,000-pupil school (380,000 rows of about
 # 40 bytes) is some 15 MB, so 32 MB leaves room for wider exports.
 PASTORAL_IMPORT_MAX_BYTES = int(os.environ.get("PASTORAL_IMPORT_MAX_BYTES", 32 * 1024 * 1024))
+# The largest document anyone may upload (portfolio evidence, course materials, PSP documents; the MIS import has its own).
+PASTORAL_MAX_UPLOAD_BYTES = int(os.environ.get("PASTORAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
 # Background work: the database backend with `manage.py db_worker`; the immediate backend in tests.
 TASKS = {
