@@ -44,6 +44,7 @@ def _tutor_logs_a_concern(page, base, world):
 
 def test_it_takes_a_concern_from_a_phone_to_a_decision(page, live_server):
     world = build_school_world()
+    TOTPDevice.objects.create(user=world.dsl, name="phone", confirmed=True)  # set up from an enrolment link
     base = live_server.url
     _tutor_logs_a_concern(page, base, world)
     concern = Concern.objects.get()
