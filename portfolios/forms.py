@@ -114,7 +114,13 @@ class AttachmentForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """Its own ids (`id_comment_body`), so its label never points at the entry's `id_body` on the same page."""
+
     body = forms.CharField(label="Comment", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MeetingForm(forms.Form):
