@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
-from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem
+from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem, normalise_code
 from qualifications.models import Edition
 
 REFLECTION_PROMPTS = [
@@ -204,10 +204,11 @@ class ReviewForm(forms.Form):
 class SampleForm(forms.Form):
     edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(label="Edition", queryset=None)
     seed = forms.IntegerField(
-        label="Seed (optional)",
+        label="Random number to draw an earlier sample again (optional)",
         required=False,
         min_value=1,
-        help_text="Leave blank for a fresh random seed; give an earlier sample's seed to reproduce it.",
+        help_text="Leave blank for a new sample; give the random number an earlier sample shows to draw the same "
+        "sample again.",
     )
 
     def __init__(self, *args: Any, editions: Any, **kwargs: Any) -> None:
@@ -270,4 +271,14 @@ class EvaluationForm(forms.ModelForm):
 
 
 class VerifyLookupForm(forms.Form):
-    code = forms.CharField(label="Verification code", max_length=20)
+    code = forms.CharField(
+        label="Verification code",
+        max_length=40,
+        help_text="The 12 letters and digits on the certificate; spaces and hyphens do not matter.",
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Enter the verification code from the certificate.")
+        return code

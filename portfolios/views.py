@@ -32,6 +32,7 @@ from portfolios.models import (
     Portfolio,
     Review,
     Submission,
+    normalise_code,
 )
 from portfolios.permissions import (
     admin_provider_ids,
@@ -588,7 +589,9 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(_errors(exc)))
         return redirect("portfolios:provider_admin")
-    messages.success(request, f"Sample drawn with seed {sample.seed}.")
+    messages.success(
+        request, f"Sample drawn. Its random number is {sample.seed}: give it again to draw the same sample."
+    )
     return redirect("portfolios:sample", pk=sample.pk)
 
 
@@ -743,14 +746,14 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     form = forms.VerifyLookupForm(request.GET or None)
     if form.is_valid():
-        return redirect("portfolios:verify", code=form.cleaned_data["code"].strip().upper())
+        return redirect("portfolios:verify", code=form.cleaned_data["code"])
     return render(request, "portfolios/verify_lookup.html", {"form": form})
 
 
 @login_not_required
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    cert = Certificate.objects.filter(code=code.upper()).select_related("organisation").first()
+    cert = Certificate.objects.filter(code=normalise_code(code)).select_related("organisation").first()
     if cert is None:
         return render(request, "portfolios/verify_unknown.html", {"code": code}, status=404)
     others = Certificate.objects.filter(
@@ -777,7 +780,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def credential_public(request: HttpRequest, code: str) -> HttpResponse:
     """The credential's own URL (its id): its status and the signed credential (enveloped VC-JWT)."""
-    cert = get_object_or_404(Certificate, code=code.upper())
+    cert = get_object_or_404(Certificate, code=normalise_code(code))
     return JsonResponse(
         {
             "id": request.build_absolute_uri(),
