@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.roles import Role
 from accounts.models import User
-from audit.services import record_denied
+from audit.services import record_denied, record_read
 from organisations.models import Organisation
 from pastoral.uploads import download_response
 from portfolios import certificates, credentials, forms, selectors, services
@@ -49,7 +49,7 @@ from portfolios.permissions import (
     visible_portfolios,
     visible_sample_items,
 )
-from qualifications.models import Activity, Edition
+from qualifications.models import Activity, Edition, Module
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -363,9 +363,29 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if attachment is None:
         raise Http404("No attachment found.")
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_view_portfolio)
+    return _download(request, attachment)
+
+
+def _download(request: HttpRequest, attachment: Attachment, note: str = "") -> FileResponse:
+    """Every opening of a file is audited as a read of it, then served as a download."""
+    record_read(actor=request.user, obj=attachment, note=note or "attachment downloaded")
     return download_response(
         attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
     )
+
+
+@require_GET
+def moderation_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A file of a sampled portfolio, for its moderator (or the provider's administrator): only the files the
+    submission's snapshot lists; 404 outside the user's organisations, 403 inside them without the right."""
+    item = fetch_sample_item(request.user, pk)
+    if attachment_pk not in selectors.snapshot_attachment_ids(item.review.submission):
+        record_denied(
+            actor=request.user, model=Attachment, lookup={"pk": attachment_pk}, reason="not in this sampled portfolio"
+        )
+        raise Http404("No such file in this sampled portfolio.")
+    attachment = Attachment.objects.get(pk=attachment_pk)
+    return _download(request, attachment, note=f"opened from the moderation of {item.pseudonym}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -555,7 +575,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Review recorded.")
                 return redirect("portfolios:home")
-    module_fields = [(m, form[f"module_{m.pk}_outcome"], form[f"module_{m.pk}_feedback"]) for m in modules]
+    judgements = list(review_obj.module_judgements.select_related("module"))
+    evidence = selectors.evidence_by_module(review_obj.submission, modules, judgements)
+    module_fields = [
+        (group, form[f"module_{group.module.pk}_outcome"], form[f"module_{group.module.pk}_feedback"])
+        for group in evidence
+    ]
     return render(
         request,
         "portfolios/review.html",
@@ -565,7 +590,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "module_fields": module_fields,
             "snapshot": review_obj.submission.snapshot,
-            "judgements": review_obj.module_judgements.select_related("module"),
         },
     )
 
@@ -639,6 +663,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     review_obj = item.review
     snapshot = dict(review_obj.submission.snapshot)
     snapshot.pop("participant", None)
+    judgements = list(review_obj.module_judgements.select_related("module"))
+    modules = list(Module.objects.filter(level_id=review_obj.submission.portfolio.enrolment.level_id))
     return render(
         request,
         "portfolios/moderate.html",
@@ -647,7 +673,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "review": review_obj,
             "snapshot": snapshot,
-            "judgements": review_obj.module_judgements.select_related("module"),
+            "module_fields": [
+                (group, None, None)
+                for group in selectors.evidence_by_module(review_obj.submission, modules, judgements)
+            ],
         },
     )
 

@@ -56,7 +56,9 @@ def test_it_says_what_the_seed_and_the_sample_size_mean() -> None:
     services.record_review(
         actor=world.reviewer,
         review=Review.objects.get(pk=review.pk),
-        judgements={m.pk: (Outcome.SATISFACTORY, "ok") for m in world.portfolio.enrolment.level.modules.all()},
+        judgements={
+            m.pk: (Outcome.SATISFACTORY, "ok") for m in world.portfolio.enrolment.level.modules.all()
+        },
         outcome=Outcome.SATISFACTORY,
         feedback="Good",
         rating=3,
@@ -64,7 +66,9 @@ def test_it_says_what_the_seed_and_the_sample_size_mean() -> None:
     )
     admin = client_for(world.admin)
     response = admin.post(
-        "/portfolios/administration/sample/", {"edition": world.programme.edition.pk, "seed": 4242}, follow=True
+        "/portfolios/administration/sample/",
+        {"edition": world.programme.edition.pk, "seed": 4242},
+        follow=True,
     )
     page = response.content.decode()
     assert "Its random number is 4242" in page
