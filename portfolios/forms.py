@@ -112,6 +112,11 @@ class AttachmentForm(forms.Form):
         label="Attach a file", help_text="PDF, Word, Excel, PowerPoint, PNG, JPEG or text; up to 10 MB."
     )
 
+    def __init__(self, *args: Any, optional: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # On the entry form the file is optional: the same form also saves drafts and marks entries complete.
+        self.fields["file"].required = not optional
+
 
 class CommentForm(forms.Form):
     """Its own ids (`id_comment_body`), so its label never points at the entry's `id_body` on the same page."""

@@ -266,6 +266,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
         if not can_edit:
             raise PermissionDenied("Only the participant edits an open portfolio.")
         complete = "complete" in request.POST
+        attach = "attach" in request.POST  # "Attach file" saves the draft as it stands, then attaches
         if form.is_valid():
             try:
                 entry = services.save_entry(
@@ -286,8 +287,15 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
             else:
                 if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
                     return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
-                messages.success(request, "Entry marked complete." if complete else "Draft saved.")
-                return redirect("portfolios:module", pk=portfolio.pk, number=activity.module.number)
+                if attach:
+                    _attach_upload(request, entry)
+                elif complete:
+                    messages.success(request, "Entry marked complete.")
+                    return redirect("portfolios:module", pk=portfolio.pk, number=activity.module.number)
+                else:
+                    messages.success(request, "Draft saved.")
+                # A draft (or an attachment) keeps the participant on the entry they are writing.
+                return redirect("portfolios:entry", pk=portfolio.pk, activity_pk=activity.pk, sequence=sequence)
         if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
             return render(request, "portfolios/includes/autosave_status.html", {"error": True}, status=200)
     siblings = []
@@ -309,13 +317,27 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
             "sequence": sequence,
             "can_edit": can_edit,
             "can_comment": can_meet(request.user, portfolio) and entry is not None,
-            "attachment_form": forms.AttachmentForm(),
+            "attachment_form": forms.AttachmentForm(optional=True),
             "comment_form": forms.CommentForm(),
             "siblings": siblings,
             "body_html": entry.body if entry else "",
             "aspiring_alternative": selectors.offers_aspiring_alternative(activity, portfolio.enrolment),
         },
     )
+
+
+def _attach_upload(request: HttpRequest, entry: Entry) -> None:
+    """The file posted with the entry form (the draft is already saved, so nothing typed is lost)."""
+    upload_form = forms.AttachmentForm(request.POST, request.FILES)
+    if not upload_form.is_valid():
+        messages.error(request, "Draft saved. Choose a file to attach.")
+        return
+    try:
+        added = services.add_attachment(actor=request.user, entry=entry, upload=upload_form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, "Draft saved. " + " ".join(_errors(exc)))
+    else:
+        messages.success(request, f"Draft saved and {added.original_name} attached.")
 
 
 @require_POST
