@@ -89,3 +89,17 @@ def test_it_refuses_attaching_through_the_entry_form_to_the_mentor() -> None:
     response = client_for(world.mentor).post(_url(world, activity), {"body": "x", "attach": "1", "file": pdf})
     assert response.status_code == 403
     assert not Entry.objects.filter(portfolio=world.portfolio, activity=activity).exists()
+
+
+def test_it_serves_the_editor_as_a_static_script_over_the_stored_html() -> None:
+    """The editor page loads editor.js (no inline script), its toolbar drives the body, which holds the stored HTML."""
+    world = build_portfolio_world()
+    activity = _activity(world, "1.1")
+    client = client_for(world.participant)
+    client.post(_url(world, activity), {"body": "<p><strong>Bold</strong> text</p>", "draft": "1"})
+    page = client.get(_url(world, activity)).content.decode()
+    assert re.search(r'<script src="[^"]*portfolios/editor\.js" defer></script>', page)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "no inline script"
+    assert re.search(r'data-editor-for="id_body" hidden', page)
+    assert 'data-command="bold"' in page and 'data-command="list"' in page
+    assert "&lt;p&gt;&lt;strong&gt;Bold&lt;/strong&gt; text&lt;/p&gt;" in page  # the textarea's stored HTML
