@@ -60,6 +60,10 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
                 page.get_by_label("Which alternative did you complete?").select_option(index=1)
             if activity.kind == "minimum":
                 page.get_by_label("Focus").fill(f"Observation {n}")
+            if activity.requires_difficult_issue:
+                page.get_by_label("Did this conversation address a difficult issue?").select_option(
+                    "yes" if n == 1 else "no"
+                )
             if activity.is_structured_reflection:
                 page.get_by_label("What did you learn about your practice or your pupils?").fill(
                     "To listen first."
