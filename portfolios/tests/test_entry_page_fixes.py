@@ -39,7 +39,7 @@ def test_it_gives_the_comment_box_its_own_id() -> None:
 
 
 def test_it_keeps_the_participant_on_the_entry_after_saving_a_draft() -> None:
-    """"Save draft" returns to the entry being written; "Mark complete" still goes back to the module."""
+    """Save draft returns to the entry being written; Mark complete still goes back to the module."""
     world = build_portfolio_world()
     activity = _activity(world, "1.1")
     client = client_for(world.participant)
