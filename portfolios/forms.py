@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
-from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem
+from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem, normalise_code
 from qualifications.models import Edition
 
 REFLECTION_PROMPTS = [
@@ -112,9 +112,20 @@ class AttachmentForm(forms.Form):
         label="Attach a file", help_text="PDF, Word, Excel, PowerPoint, PNG, JPEG or text; up to 10 MB."
     )
 
+    def __init__(self, *args: Any, optional: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # On the entry form the file is optional: the same form also saves drafts and marks entries complete.
+        self.fields["file"].required = not optional
+
 
 class CommentForm(forms.Form):
+    """Its own ids (`id_comment_body`), so its label never points at the entry's `id_body` on the same page."""
+
     body = forms.CharField(label="Comment", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MeetingForm(forms.Form):
@@ -198,10 +209,11 @@ class ReviewForm(forms.Form):
 class SampleForm(forms.Form):
     edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(label="Edition", queryset=None)
     seed = forms.IntegerField(
-        label="Seed (optional)",
+        label="Random number to draw an earlier sample again (optional)",
         required=False,
         min_value=1,
-        help_text="Leave blank for a fresh random seed; give an earlier sample's seed to reproduce it.",
+        help_text="Leave blank for a new sample; give the random number an earlier sample shows to draw the same "
+        "sample again.",
     )
 
     def __init__(self, *args: Any, editions: Any, **kwargs: Any) -> None:
@@ -264,4 +276,14 @@ class EvaluationForm(forms.ModelForm):
 
 
 class VerifyLookupForm(forms.Form):
-    code = forms.CharField(label="Verification code", max_length=20)
+    code = forms.CharField(
+        label="Verification code",
+        max_length=40,
+        help_text="The 12 letters and digits on the certificate; spaces and hyphens do not matter.",
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Enter the verification code from the certificate.")
+        return code

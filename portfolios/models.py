@@ -24,6 +24,11 @@ def new_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
+def normalise_code(code: str) -> str:
+    """A code as typed ("abcd-efgh jklm") as stored ("ABCDEFGHJKLM"): spaces and hyphens dropped, upper case."""
+    return "".join(ch for ch in code if not ch.isspace() and ch not in "-‐‑‒–—").upper()
+
+
 class Outcome(models.TextChoices):
     SATISFACTORY = "satisfactory", "Satisfactory"
     NOT_YET = "not_yet", "Not yet satisfactory"

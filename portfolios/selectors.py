@@ -302,3 +302,65 @@ def meetings_by_term(portfolio: Portfolio, today: datetime.date) -> list[dict[st
             }
         )
     return rows
+
+
+# --- The evidence beside the judgement (review and moderation pages) ----------------------------
+
+
+@dataclass
+class ModuleEvidence:
+    """One module of a submitted portfolio: its frozen entries (each attachment with the `pk` of the file still
+    stored, or None if it is gone) and, on the moderator's page, the reviewer's judgement of it."""
+
+    module: Module
+    entries: list[dict[str, Any]]
+    judgement: Any = None
+
+
+def _module_number(entry: dict[str, Any]) -> int:
+    if "module" in entry:
+        return int(entry["module"])
+    return int(str(entry.get("activity", "0")).split(".")[0] or 0)
+
+
+def evidence_by_module(submission: Any, modules: list[Module], judgements: Any = ()) -> list[ModuleEvidence]:
+    """The submission's snapshot grouped by module, attachments linked to their stored files.
+
+    Snapshots made before attachments carried their id are matched by activity, record and file name against the
+    portfolio's files; a file deleted since (a resubmission) stays listed, without a link."""
+    from portfolios.models import Attachment
+
+    stored = {
+        (a.entry.activity.number, a.entry.sequence, a.original_name): a.pk
+        for a in Attachment.objects.filter(entry__portfolio_id=submission.portfolio_id).select_related(
+            "entry__activity"
+        )
+    }
+    stored_ids = set(stored.values())
+    by_module: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for raw in submission.snapshot.get("entries", []):
+        entry = dict(raw)
+        entry["attachments"] = [
+            {
+                **a,
+                "pk": a["id"]
+                if a.get("id") in stored_ids
+                else (None if "id" in a else stored.get((entry["activity"], entry["sequence"], a["name"]))),
+            }
+            for a in raw.get("attachments", [])
+        ]
+        by_module[_module_number(entry)].append(entry)
+    judged = {j.module_id: j for j in judgements}
+    return [ModuleEvidence(m, by_module.get(m.number, []), judged.get(m.pk)) for m in modules]
+
+
+def snapshot_attachment_ids(submission: Any) -> set[int]:
+    """The stored files a submission's snapshot links to (what its reviewer and moderator may open)."""
+    modules = list(Module.objects.filter(level_id=submission.portfolio.enrolment.level_id))
+    return {
+        a["pk"]
+        for group in evidence_by_module(submission, modules)
+        for e in group.entries
+        for a in e["attachments"]
+        if a["pk"] is not None
+    }

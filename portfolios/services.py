@@ -300,7 +300,7 @@ def snapshot(portfolio: Portfolio) -> dict[str, Any]:
                 "record": e.record,
                 "difficult_issue": e.difficult_issue,
                 "attachments": [
-                    {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
+                    {"id": a.pk, "name": a.original_name, "size": a.size, "sha256": _sha256(a)}
                     for a in e.attachments.all()
                 ],
             }

@@ -30,6 +30,11 @@ urlpatterns = [
     path("review/<int:pk>/", views.review, name="review"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
     path("moderation/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path(
+        "moderation/<int:pk>/attachment/<int:attachment_pk>/",
+        views.moderation_attachment,
+        name="moderation_attachment",
+    ),
     path("certificate/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("certificate/<int:pk>/credential/", views.certificate_json, name="certificate_json"),
     path("certificate/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),

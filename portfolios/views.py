@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.roles import Role
 from accounts.models import User
-from audit.services import record_denied
+from audit.services import record_denied, record_read
 from organisations.models import Organisation
 from pastoral.uploads import download_response
 from portfolios import certificates, credentials, forms, selectors, services
@@ -32,6 +32,7 @@ from portfolios.models import (
     Portfolio,
     Review,
     Submission,
+    normalise_code,
 )
 from portfolios.permissions import (
     admin_provider_ids,
@@ -48,7 +49,7 @@ from portfolios.permissions import (
     visible_portfolios,
     visible_sample_items,
 )
-from qualifications.models import Activity, Edition
+from qualifications.models import Activity, Edition, Module
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -265,6 +266,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
         if not can_edit:
             raise PermissionDenied("Only the participant edits an open portfolio.")
         complete = "complete" in request.POST
+        attach = "attach" in request.POST  # "Attach file" saves the draft as it stands, then attaches
         if form.is_valid():
             try:
                 entry = services.save_entry(
@@ -285,8 +287,15 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
             else:
                 if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
                     return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
-                messages.success(request, "Entry marked complete." if complete else "Draft saved.")
-                return redirect("portfolios:module", pk=portfolio.pk, number=activity.module.number)
+                if attach:
+                    _attach_upload(request, entry)
+                elif complete:
+                    messages.success(request, "Entry marked complete.")
+                    return redirect("portfolios:module", pk=portfolio.pk, number=activity.module.number)
+                else:
+                    messages.success(request, "Draft saved.")
+                # A draft (or an attachment) keeps the participant on the entry they are writing.
+                return redirect("portfolios:entry", pk=portfolio.pk, activity_pk=activity.pk, sequence=sequence)
         if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
             return render(request, "portfolios/includes/autosave_status.html", {"error": True}, status=200)
     siblings = []
@@ -308,13 +317,27 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
             "sequence": sequence,
             "can_edit": can_edit,
             "can_comment": can_meet(request.user, portfolio) and entry is not None,
-            "attachment_form": forms.AttachmentForm(),
+            "attachment_form": forms.AttachmentForm(optional=True),
             "comment_form": forms.CommentForm(),
             "siblings": siblings,
             "body_html": entry.body if entry else "",
             "aspiring_alternative": selectors.offers_aspiring_alternative(activity, portfolio.enrolment),
         },
     )
+
+
+def _attach_upload(request: HttpRequest, entry: Entry) -> None:
+    """The file posted with the entry form (the draft is already saved, so nothing typed is lost)."""
+    upload_form = forms.AttachmentForm(request.POST, request.FILES)
+    if not upload_form.is_valid():
+        messages.error(request, "Draft saved. Choose a file to attach.")
+        return
+    try:
+        added = services.add_attachment(actor=request.user, entry=entry, upload=upload_form.cleaned_data["file"])
+    except ValidationError as exc:
+        messages.error(request, "Draft saved. " + " ".join(_errors(exc)))
+    else:
+        messages.success(request, f"Draft saved and {added.original_name} attached.")
 
 
 @require_POST
@@ -362,9 +385,29 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if attachment is None:
         raise Http404("No attachment found.")
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_view_portfolio)
+    return _download(request, attachment)
+
+
+def _download(request: HttpRequest, attachment: Attachment, note: str = "") -> FileResponse:
+    """Every opening of a file is audited as a read of it, then served as a download."""
+    record_read(actor=request.user, obj=attachment, note=note or "attachment downloaded")
     return download_response(
         attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
     )
+
+
+@require_GET
+def moderation_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A file of a sampled portfolio, for its moderator (or the provider's administrator): only the files the
+    submission's snapshot lists; 404 outside the user's organisations, 403 inside them without the right."""
+    item = fetch_sample_item(request.user, pk)
+    if attachment_pk not in selectors.snapshot_attachment_ids(item.review.submission):
+        record_denied(
+            actor=request.user, model=Attachment, lookup={"pk": attachment_pk}, reason="not in this sampled portfolio"
+        )
+        raise Http404("No such file in this sampled portfolio.")
+    attachment = Attachment.objects.get(pk=attachment_pk)
+    return _download(request, attachment, note=f"opened from the moderation of {item.pseudonym}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -554,7 +597,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Review recorded.")
                 return redirect("portfolios:home")
-    module_fields = [(m, form[f"module_{m.pk}_outcome"], form[f"module_{m.pk}_feedback"]) for m in modules]
+    judgements = list(review_obj.module_judgements.select_related("module"))
+    evidence = selectors.evidence_by_module(review_obj.submission, modules, judgements)
+    module_fields = [
+        (group, form[f"module_{group.module.pk}_outcome"], form[f"module_{group.module.pk}_feedback"])
+        for group in evidence
+    ]
     return render(
         request,
         "portfolios/review.html",
@@ -564,7 +612,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "module_fields": module_fields,
             "snapshot": review_obj.submission.snapshot,
-            "judgements": review_obj.module_judgements.select_related("module"),
         },
     )
 
@@ -588,7 +635,9 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(_errors(exc)))
         return redirect("portfolios:provider_admin")
-    messages.success(request, f"Sample drawn with seed {sample.seed}.")
+    messages.success(
+        request, f"Sample drawn. Its random number is {sample.seed}: give it again to draw the same sample."
+    )
     return redirect("portfolios:sample", pk=sample.pk)
 
 
@@ -636,6 +685,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     review_obj = item.review
     snapshot = dict(review_obj.submission.snapshot)
     snapshot.pop("participant", None)
+    judgements = list(review_obj.module_judgements.select_related("module"))
+    modules = list(Module.objects.filter(level_id=review_obj.submission.portfolio.enrolment.level_id))
     return render(
         request,
         "portfolios/moderate.html",
@@ -644,7 +695,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "review": review_obj,
             "snapshot": snapshot,
-            "judgements": review_obj.module_judgements.select_related("module"),
+            "module_fields": [
+                (group, None, None)
+                for group in selectors.evidence_by_module(review_obj.submission, modules, judgements)
+            ],
         },
     )
 
@@ -743,14 +797,14 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def verify_lookup(request: HttpRequest) -> HttpResponse:
     form = forms.VerifyLookupForm(request.GET or None)
     if form.is_valid():
-        return redirect("portfolios:verify", code=form.cleaned_data["code"].strip().upper())
+        return redirect("portfolios:verify", code=form.cleaned_data["code"])
     return render(request, "portfolios/verify_lookup.html", {"form": form})
 
 
 @login_not_required
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    cert = Certificate.objects.filter(code=code.upper()).select_related("organisation").first()
+    cert = Certificate.objects.filter(code=normalise_code(code)).select_related("organisation").first()
     if cert is None:
         return render(request, "portfolios/verify_unknown.html", {"code": code}, status=404)
     others = Certificate.objects.filter(
@@ -777,7 +831,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def credential_public(request: HttpRequest, code: str) -> HttpResponse:
     """The credential's own URL (its id): its status and the signed credential (enveloped VC-JWT)."""
-    cert = get_object_or_404(Certificate, code=code.upper())
+    cert = get_object_or_404(Certificate, code=normalise_code(code))
     return JsonResponse(
         {
             "id": request.build_absolute_uri(),

@@ -60,6 +60,10 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
                 page.get_by_label("Which alternative did you complete?").select_option(index=1)
             if activity.kind == "minimum":
                 page.get_by_label("Focus").fill(f"Observation {n}")
+            if activity.requires_difficult_issue:
+                page.get_by_label("Did this conversation address a difficult issue?").select_option(
+                    "yes" if n == 1 else "no"
+                )
             if activity.is_structured_reflection:
                 page.get_by_label("What did you learn about your practice or your pupils?").fill(
                     "To listen first."
@@ -144,9 +148,9 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
     sign_in(page, base, world.admin)
     _go(page, f"{base}/portfolios/administration/")
     page.get_by_label("Edition").select_option(label=str(world.programme.edition))
-    page.get_by_label("Seed (optional)").fill("2027")
+    page.get_by_label("Random number to draw an earlier sample again (optional)").fill("2027")
     _click(page, "button", "Draw sample")
-    assert "Sample drawn with seed 2027." in page.content()
+    assert "Its random number is 2027" in page.content()
     _sign_out(page)
 
     # The external moderator agrees, seeing no names.
@@ -162,7 +166,8 @@ def test_it_takes_a_portfolio_from_first_entry_to_a_valid_certificate(page, live
     # The administrator makes the outcomes final: the certificate is issued.
     sign_in(page, base, world.admin)
     _go(page, f"{base}/portfolios/administration/")
-    _click(page, "link", f"{world.programme.edition}, seed 2027")
+    page.get_by_role("link", name=f"{world.programme.edition}, drawn").first.click()
+    page.wait_for_load_state()
     _click(page, "link", "Make outcomes final and issue certificates")
     _click(page, "button", "Make outcomes final")
     assert "1 certificate(s) issued." in page.content()
