@@ -68,7 +68,7 @@
     editor.setAttribute("contenteditable", "true");
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
-    var hint = document.getElementById(area.id + "_hint");
+    var hint = document.getElementById(area.id + "_helptext") || document.getElementById(area.id + "_hint");
     if (hint) { editor.setAttribute("aria-describedby", hint.id); }
     if (label) {
       // The label now names the editor; the textarea behind it is hidden and no longer labelled.
