@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from pastoral.testing.outsider import outsider_test
 from pastoral.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Attachment, Entry, Outcome, Review, SampleItem
@@ -116,6 +117,7 @@ def test_it_links_each_attachment_on_the_moderation_page_and_audits_the_moderato
     assert client.get(f"/portfolios/attachment/{s.attachment.pk}/").status_code == 404
 
 
+@outsider_test("portfolios:moderation_attachment")
 def test_it_refuses_the_moderation_attachment_to_an_outsider_with_404() -> None:
     """Someone from another organisation gets 404."""
     s = _sampled()
