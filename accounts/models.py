@@ -62,7 +62,7 @@ class SignInAttempt(models.Model):
     """One attempt to sign in with a password, whatever its outcome: the sign-in throttle counts these, the user
     sees their own on their account page and a school administrator sees accounts under attack.
 
-    Kept 90 days (`manage.py sign_in_retention`). The e-mail address is kept as typed (lower case) so attempts on
+    Kept 90 days (`manage.py retention`, its `sign_in` job). The e-mail address is kept as typed (lower case) so attempts on
     addresses that are not accounts are throttled alike; `user` is set when the address was an account then.
     """
 

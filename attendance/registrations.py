@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from access.permissions import access_for, can_view_pupil, has_role
 from access.roles import Role
+from attendance import services as attendance_services
 from attendance.selectors import FIGURES_ROLES, OFFICE_ROLES
 from demo.registry import register_demo_builder
 from pastoral.registry import (
@@ -17,6 +18,7 @@ from pastoral.registry import (
     register_profile_section,
     register_subject_access,
 )
+from pastoral.retention import register_retention
 
 
 def _tutor_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -145,3 +147,30 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
 
 
 register_subject_access("attendance", _subject_access)
+
+
+def _retention_line(school: Any, counts: Any, verb: str) -> str | None:
+    if not counts.total:
+        return None
+    return (
+        f"{school.name}: {counts.amendments} amendment(s), {counts.contact_logs} contact log(s), "
+        f"{counts.marks} mark(s), {counts.registers} register(s) ({counts.lesson_marks} lesson mark(s)) {verb}"
+    )
+
+
+def _retention_total(done: list[Any], verb: str) -> str:
+    return (
+        f"Total: {sum(c.amendments for c in done)} amendment(s), {sum(c.contact_logs for c in done)} contact "
+        f"log(s), {sum(c.marks for c in done)} mark(s), {sum(c.registers for c in done)} register(s) {verb}."
+    )
+
+
+# Amendments older than six years, marks and registers dated more than six years ago, and contact logs past the
+# school's period after a pupil leaves (attendance.services: one transaction and one audit event per school).
+register_retention(
+    "attendance",
+    lambda **kw: attendance_services.retention_counts(**kw),
+    lambda **kw: attendance_services.apply_retention(**kw),
+    line=_retention_line,
+    total=_retention_total,
+)

@@ -174,7 +174,7 @@ LOGIN_ACCOUNT_PACE_FROM = 10
 LOGIN_ADDRESS_FREE_FAILURES = 5
 LOGIN_ADDRESS_DELAY_SECONDS = 30
 LOGIN_ADDRESS_DELAY_MAX_SECONDS = 15 * 60
-# Sign-in attempts (time, address, browser) are deleted after this many days by `manage.py sign_in_retention`.
+# Sign-in attempts (time, address, browser) are deleted after this many days by `manage.py retention` (`sign_in`).
 SIGN_IN_ATTEMPT_RETENTION_DAYS = 90
 # A school administrator's "Accounts under attack" lists accounts with at least this many failures in a day.
 SIGN_IN_ALERT_FAILURES = 10

@@ -20,6 +20,8 @@ from pastoral.registry import (
     register_profile_section,
     register_subject_access,
 )
+from pastoral.retention import register_retention
+from support_plans import services as plan_services
 from support_plans.permissions import OPEN_PLAN_ROLES
 
 
@@ -137,8 +139,46 @@ def _subject_access(pupil: Any) -> dict[str, Any]:
         "support_plans": [
             {**record(plan, ("pupil",)), **{key: rows.get(plan.pk, []) for key, rows in per_plan.items()}}
             for plan in m.SupportPlan.objects.filter(pupil=pupil).order_by("pk")
-        ]
+        ],
     }
 
 
 register_subject_access("support_plans", _subject_access)
+
+
+def _retention_line(school: Any, counts: Any, verb: str) -> str | None:
+    if not counts.total:
+        return None
+    b = counts.behaviour
+    names_verb = "taken out of" if verb == "deleted" else "to take out of"
+    return (
+        f"{school.name}: records of {counts.pupils} pupil(s) past the period: {counts.plans} PSP(s) "
+        f"({counts.plan_records} record(s) under them), {b.incidents} incident(s), {b.suspensions} "
+        f"suspension(s), {b.report_cards} report card(s) ({b.report_entries} score(s)), "
+        f"{b.shared_links} link(s) to incidents kept for other pupils {verb}; the leavers' names "
+        f"{names_verb} {b.incidents_redacted} of those incident(s)"
+    )
+
+
+def _retention_total(done: list[Any], verb: str) -> str:
+    names_verb = "taken out of" if verb == "deleted" else "to take out of"
+    behaviour = [c.behaviour for c in done]
+    return (
+        f"Total: {sum(c.plans for c in done)} PSP(s), {sum(b.incidents for b in behaviour)} incident(s), "
+        f"{sum(b.suspensions for b in behaviour)} suspension(s), {sum(b.report_cards for b in behaviour)} report "
+        f"card(s) {verb}; the leavers' names {names_verb} {sum(b.incidents_redacted for b in behaviour)} "
+        "incident(s) kept for other pupils."
+    )
+
+
+# Behaviour incidents, suspensions and report cards, and PSPs with everything under them, of pupils who left more
+# than the school's set number of years ago (none under a retention hold): one transaction and one audit event per
+# school, so both go together or neither does. The school's period is a PSP setting; behaviour's own rows are
+# deleted by behaviour's service (`behaviour.services.leavers_records_delete`), called from inside that transaction.
+register_retention(
+    "pastoral",
+    lambda **kw: plan_services.retention_counts(**kw),
+    lambda **kw: plan_services.apply_retention(**kw),
+    line=_retention_line,
+    total=_retention_total,
+)

@@ -1,4 +1,4 @@
-"""Sign-in attempts are kept 90 days: `manage.py sign_in_retention` deletes older ones, only with --apply."""
+"""Sign-in attempts are kept 90 days: `manage.py retention` (its `sign_in` job) deletes older ones, only with --apply."""
 
 from __future__ import annotations
 
@@ -30,15 +30,15 @@ def test_it_deletes_attempts_older_than_ninety_days_only_with_apply():
     edge = attempt_on(TODAY - datetime.timedelta(days=90))  # local midnight 90 days ago: kept
     recent = attempt_on(TODAY - datetime.timedelta(days=1))
     out = StringIO()
-    call_command("sign_in_retention", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "sign_in", "--date", TODAY.isoformat(), stdout=out)
     assert "1 sign-in attempt(s) older than 90 days to delete (dry run" in out.getvalue()
     assert SignInAttempt.objects.count() == 3
-    call_command("sign_in_retention", "--apply", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "sign_in", "--apply", "--date", TODAY.isoformat(), stdout=out)
     assert set(SignInAttempt.objects.values_list("pk", flat=True)) == {edge.pk, recent.pk}
     assert not SignInAttempt.objects.filter(pk=old.pk).exists()
     event = AuditEvent.objects.get(action="delete", object_type="accounts.SignInAttempt")
     assert event.changes == {"sign_in_attempts": [1, 0]}
     call_command(
-        "sign_in_retention", "--apply", "--date", TODAY.isoformat(), stdout=out
+        "retention", "--only", "sign_in", "--apply", "--date", TODAY.isoformat(), stdout=out
     )  # nothing more to do
     assert AuditEvent.objects.filter(action="delete", object_type="accounts.SignInAttempt").count() == 1

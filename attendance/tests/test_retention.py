@@ -116,7 +116,7 @@ def test_the_command_counts_by_default_and_deletes_only_with_apply(world):
     _amendment(world.rory, datetime.date(2025, 1, 1))
     _amendment(world.ben, datetime.date(2027, 1, 1))
     out = StringIO()
-    call_command("attendance_retention", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "attendance", "--date", TODAY.isoformat(), stdout=out)
     assert (
         "Oakfield School: 1 amendment(s), 0 contact log(s), 0 mark(s), 0 register(s) (0 lesson mark(s)) "
         "to delete (dry run" in out.getvalue()
@@ -124,7 +124,9 @@ def test_the_command_counts_by_default_and_deletes_only_with_apply(world):
     assert "Total: 2 amendment(s)" in out.getvalue() and MarkAmendment.objects.count() == 3
     assert not AuditEvent.objects.filter(action="delete").exists()
     call_command(
-        "attendance_retention",
+        "retention",
+        "--only",
+        "attendance",
         "--date",
         TODAY.isoformat(),
         "--organisation",
@@ -134,7 +136,7 @@ def test_the_command_counts_by_default_and_deletes_only_with_apply(world):
     )
     assert MarkAmendment.objects.count() == 2 and MarkAmendment.objects.filter(pupil=world.rory).exists()
     assert "Total: 1 amendment(s), 0 contact log(s), 0 mark(s), 0 register(s) deleted." in out.getvalue()
-    call_command("attendance_retention", "--date", TODAY.isoformat(), "--apply", stdout=out)
+    call_command("retention", "--only", "attendance", "--date", TODAY.isoformat(), "--apply", stdout=out)
     assert list(MarkAmendment.objects.values_list("pupil_id", flat=True)) == [world.ben.pk]
     assert AuditEvent.objects.filter(action="delete", object_type="attendance.MarkAmendment").count() == 2
 

@@ -143,7 +143,7 @@ def test_it_deletes_nothing_on_a_dry_run(world):
     _event(None, LONG_AGO, action="login_failed")
     before = set(AuditEvent.objects.values_list("pk", flat=True))
     out = StringIO()
-    call_command("audit_retention", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "audit", "--date", TODAY.isoformat(), stdout=out)
     assert set(AuditEvent.objects.values_list("pk", flat=True)) == before
     text = out.getvalue()
     assert "Oakfield School: 2 audit event(s) older than 6 year(s) to delete (dry run: add --apply)" in text
@@ -159,7 +159,7 @@ def test_it_records_one_event_of_the_counts_on_apply(world):
     _event(world.school, LONG_AGO)
     _event(world.school, LONG_AGO)
     _event(world.school, LONG_AGO, object_type="people.Pupil", object_id=str(world.alice.pk))
-    call_command("audit_retention", "--apply", "--date", TODAY.isoformat(), stdout=StringIO())
+    call_command("retention", "--only", "audit", "--apply", "--date", TODAY.isoformat(), stdout=StringIO())
     [event] = _counts_events(world.school)
     assert event.note == (
         "retention: 2 audit event(s) older than 6 year(s) (before 2026-03-10) deleted; "
@@ -167,7 +167,7 @@ def test_it_records_one_event_of_the_counts_on_apply(world):
     )
     assert _counts_events(world.other_school) == []
     out = StringIO()
-    call_command("audit_retention", "--apply", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "audit", "--apply", "--date", TODAY.isoformat(), stdout=out)
     assert _counts_events(world.school) == [event]
     assert "Total: 0 audit event(s) deleted; 1 kept" in out.getvalue()
 
@@ -180,7 +180,9 @@ def test_it_keeps_organisations_apart(world):
     ours_old = _event(world.school, LONG_AGO)
     no_organisation = _event(None, LONG_AGO)
     call_command(
-        "audit_retention",
+        "retention",
+        "--only",
+        "audit",
         "--apply",
         "--organisation",
         "riverside",
@@ -190,7 +192,7 @@ def test_it_keeps_organisations_apart(world):
     )
     assert _exists(ours, theirs, ours_old, no_organisation) == [True, False, True, True]
     assert _counts_events(world.school) == []
-    call_command("audit_retention", "--apply", "--date", TODAY.isoformat(), stdout=StringIO())
+    call_command("retention", "--only", "audit", "--apply", "--date", TODAY.isoformat(), stdout=StringIO())
     assert _exists(ours, ours_old, no_organisation) == [True, False, False]
 
 
@@ -198,7 +200,7 @@ def test_it_runs_for_every_kind_of_organisation(world):
     """The provider's log is kept to its period too, not only schools' (their pupils' jobs skip it)."""
     provider = OrganisationFactory(name="Exam Provider", slug="provider", kind=Organisation.Kind.PROVIDER)
     old = _event(provider, LONG_AGO)
-    call_command("audit_retention", "--apply", "--date", TODAY.isoformat(), stdout=StringIO())
+    call_command("retention", "--only", "audit", "--apply", "--date", TODAY.isoformat(), stdout=StringIO())
     assert _exists(old) == [False]
     assert len(_counts_events(provider)) == 1
 

@@ -1,6 +1,6 @@
-"""Retention of behaviour and PSP records (`pastoral_retention`): they go once the pupil left more than the school's
-period ago, PSPs with everything under them; pupils on roll, recent leavers, pupils under a retention hold and
-another school keep theirs; a shared incident loses only the leaver's part; a failure mid-way leaves everything."""
+"""Retention of behaviour and PSP records (`manage.py retention --only pastoral`): they go once the pupil left
+more than the school's period ago, PSPs with everything under them; pupils on roll, recent leavers, pupils under a
+retention hold and another school keep theirs; a shared incident loses only the leaver's part; a failure mid-way leaves everything."""
 
 from __future__ import annotations
 
@@ -165,7 +165,7 @@ def test_a_dry_run_counts_and_deletes_nothing(world, alice):
     # questionnaire, its link and the alert
     assert counts.plan_records == 15
     out = StringIO()
-    call_command("pastoral_retention", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "pastoral", "--date", TODAY.isoformat(), stdout=out)
     assert "Oakfield School: records of 1 pupil(s) past the period: 1 PSP(s)" in out.getvalue()
     assert (
         "Total: 1 PSP(s), 1 incident(s), 1 suspension(s), 2 report card(s) to delete (dry run"
@@ -229,13 +229,13 @@ def test_it_takes_the_leavers_name_out_of_a_shared_incident_and_counts_it_in_the
         world.school, world.tutor, world.alice, world.cleo, description="Alice Archer pushed Cleo."
     )
     out = StringIO()
-    call_command("pastoral_retention", "--date", TODAY.isoformat(), stdout=out)
+    call_command("retention", "--only", "pastoral", "--date", TODAY.isoformat(), stdout=out)
     assert "the leavers' names to take out of 1 of those incident(s)" in out.getvalue()
     assert "the leavers' names to take out of 1 incident(s) kept for other pupils." in out.getvalue()
     shared.refresh_from_db()
     assert shared.description == "Alice Archer pushed Cleo."
 
-    call_command("pastoral_retention", "--date", TODAY.isoformat(), "--apply", stdout=out)
+    call_command("retention", "--only", "pastoral", "--date", TODAY.isoformat(), "--apply", stdout=out)
 
     assert "the leavers' names taken out of 1 incident(s) kept for other pupils." in out.getvalue()
     shared.refresh_from_db()
@@ -276,14 +276,22 @@ def test_it_never_touches_another_schools_records(world, alice):
     _leave(world.rory, LONG_AGO)
     out = StringIO()
     call_command(
-        "pastoral_retention", "--date", TODAY.isoformat(), "--organisation", "oakfield", "--apply", stdout=out
+        "retention",
+        "--only",
+        "pastoral",
+        "--date",
+        TODAY.isoformat(),
+        "--organisation",
+        "oakfield",
+        "--apply",
+        stdout=out,
     )
     assert (
         "Total: 1 PSP(s), 1 incident(s), 1 suspension(s), 2 report card(s) deleted; the leavers' names taken out of "
         "0 incident(s) kept for other pupils." in out.getvalue()
     )
     assert list(Incident.objects.all()) == [rory_incident] and list(ReportCard.objects.all()) == [rory_card]
-    call_command("pastoral_retention", "--date", TODAY.isoformat(), "--apply", stdout=out)
+    call_command("retention", "--only", "pastoral", "--date", TODAY.isoformat(), "--apply", stdout=out)
     assert not Incident.objects.exists() and not ReportCard.objects.exists()
     events = AuditEvent.objects.filter(action="delete", object_type="pastoral_retention")
     assert sorted(events.values_list("organisation__slug", flat=True)) == ["oakfield", "riverside"]
