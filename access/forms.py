@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from access.roles import Role
-from pastoral.forms import NaturalModelChoiceField
+from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Group
 
 SCHOOL_ROLE_CHOICES = [
@@ -44,7 +44,7 @@ class RoleAssignForm(forms.Form):
         label="Site", required=False, queryset=None, help_text="Leave empty for every site."
     )
     starts_on = forms.DateField(
-        label="Starts on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="Starts on", initial=timezone.localdate, widget=DateInput()
     )
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:

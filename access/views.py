@@ -18,6 +18,7 @@ from accounts.models import EnrolmentLink
 from accounts.selectors import second_factor_status
 from accounts.services import enrolment_link_send
 from accounts.services import second_factor_reset as reset_second_factor
+from pastoral.forms import apply_validation_error
 from people.models import StaffMember
 
 STAFF_MANAGERS = IMPORT_ROLES  # the school administrator keeps staff and roles, as they keep the MIS data
@@ -79,8 +80,7 @@ def role_add(request: HttpRequest, staff_pk: int) -> HttpResponse:
                 actor=request.user, organisation=member.organisation, user=member.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"{member} is now {Role(form.cleaned_data['role']).label.lower()}.")
             return redirect("access:staff_list")

@@ -8,15 +8,8 @@ from django.utils import timezone
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
 from mis_import.forms import CsvFileField, encoding_field
-from pastoral.forms import NaturalModelChoiceField
+from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Contact, Group, Site
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RangeForm(forms.Form):

@@ -487,11 +487,10 @@ def letter_pdf(
     *, actor: Any, template: LetterTemplate, pupil: Pupil, start: datetime.date, end: datetime.date
 ) -> bytes:
     """Render the letter as a PDF (WeasyPrint) and log it as a letter contact."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from pastoral.pdf import render_pdf
 
     body = letter_text(template=template, pupil=pupil, start=start, end=end)
-    html = render_to_string(
+    pdf = render_pdf(
         "attendance/letter_pdf.html",
         {
             "pupil": pupil,
@@ -499,7 +498,6 @@ def letter_pdf(
             "organisation": pupil.organisation,
         },
     )
-    pdf = HTML(string=html).write_pdf()
     from people.models import PupilContact
 
     link = PupilContact.objects.filter(pupil=pupil).order_by("priority").first()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from audit.models import AuditEvent, AuditSettings
+from pastoral.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -12,8 +13,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Who (e-mail contains)", required=False, max_length=254)
     object_type = forms.CharField(label="Record type (e.g. people.Pupil)", required=False, max_length=100)
     object_id = forms.CharField(label="Record id", required=False, max_length=64)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()

@@ -3,25 +3,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import decision_makers, pupil_incidents, school_categories
-from pastoral.forms import RenamedModelFieldsMixin
-
-
-def staff_users(organisation: Any):
-    return (
-        get_user_model()
-        .objects.filter(staff_records__organisation=organisation, staff_records__is_active=True)
-        .order_by("full_name")
-        .distinct()
-    )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.full_name or obj.email
+from pastoral.forms import DateInput, RenamedModelFieldsMixin, StaffChoiceField
+from people.selectors import staff_users
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -82,10 +68,10 @@ class IncidentFilterForm(forms.Form):
         queryset=BehaviourCategory.objects.none(), required=False, empty_label="All categories"
     )
     start = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False, label="From", widget=DateInput()
     )
     end = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False, label="To", widget=DateInput()
     )
 
     def __init__(self, *args: Any, organisation_ids: Any = (), **kwargs: Any) -> None:
@@ -108,8 +94,8 @@ class ReportCardForm(RenamedModelFieldsMixin, forms.ModelForm):
         model = ReportCard
         fields = ["frequency", "key_staff", "targets_text", "starts_on", "ends_on", "purpose"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
@@ -124,7 +110,7 @@ class ReportCardForm(RenamedModelFieldsMixin, forms.ModelForm):
 
 
 class ReportScoresForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(widget=DateInput())
     lesson = forms.CharField(max_length=100, help_text="Subject or period, e.g. “P2 Maths”.")
 
     def __init__(self, *args: Any, card: ReportCard, **kwargs: Any) -> None:
@@ -147,7 +133,6 @@ class ReportScoresForm(forms.Form):
         return {i: self.cleaned_data.get(f"comment_{i}", "") for i in range(len(self.card.targets))}
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IncidentChoiceField(forms.ModelChoiceField):
@@ -196,9 +181,9 @@ class SuspensionForm(SuspensionFields):
             "parents_informed",
         ]
         widgets = {
-            "starts_on": DATE_WIDGET,
-            "ends_on": DATE_WIDGET,
-            "leaves_roll_on": DATE_WIDGET,
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "leaves_roll_on": DateInput(),
             "details": forms.Textarea(attrs={"rows": 4}),
         }
 

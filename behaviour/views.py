@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -49,15 +48,9 @@ from behaviour.permissions import (
 )
 from organisations.models import Organisation
 from pastoral.exports import export_response
+from pastoral.forms import apply_validation_error
+from pastoral.pdf import render_pdf
 from people.models import Pupil
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _current_organisation(request: HttpRequest) -> Organisation | None:
@@ -179,7 +172,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organisation=organisation, pupils=chosen, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "The incident is recorded.")
             return redirect("behaviour:incident_detail", pk=incident.pk)
@@ -223,7 +216,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "The incident is updated.")
             return redirect("behaviour:incident_detail", pk=incident.pk)
@@ -289,7 +282,7 @@ def card_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 purpose=data["purpose"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "The report card is started.")
             return redirect("behaviour:card_detail", pk=card.pk)
@@ -340,7 +333,7 @@ def card_record(request: HttpRequest, pk: int) -> HttpResponse:
                 comments=form.comments(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Scores for {form.cleaned_data['lesson']} are saved.")
             return redirect("behaviour:card_detail", pk=card.pk)
@@ -355,7 +348,7 @@ def suspension_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         try:
             suspension = services.suspension_create(actor=request.user, pupil=pupil, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -384,8 +377,6 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def suspension_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter to parents (PDF) from the school's template; only those who may record the suspension print it."""
-    from weasyprint import HTML
-
     suspension = get_for_user(
         request.user,
         Suspension.objects.select_related("pupil", "organisation", "decided_by", "incident"),
@@ -393,8 +384,9 @@ def suspension_letter(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     context = selectors.letter_context(suspension, today=timezone.localdate())
-    html = render_to_string("behaviour/suspension_letter.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(
+        "behaviour/suspension_letter.html", context, request.build_absolute_uri("/"), request=request
+    )
     record_event(
         action=AuditEvent.Action.EXPORT, actor=request.user, obj=suspension, note="letter to parents (PDF)"
     )
@@ -419,7 +411,7 @@ def suspension_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, suspension=suspension, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -445,7 +437,7 @@ def suspension_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, suspension=suspension, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -475,7 +467,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
                 position=form.cleaned_data.get("position"),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"“{category.name}” is added.")
             return redirect("behaviour:category_list")
@@ -496,7 +488,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.category_update(actor=request.user, category=category, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"“{category.name}” is saved.")
             return redirect("behaviour:category_list")

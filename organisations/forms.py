@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from organisations.models import AcademicYear, Closure, Term
+from pastoral.forms import DateInput
 
 
 class TermForm(forms.ModelForm):
@@ -12,8 +13,8 @@ class TermForm(forms.ModelForm):
         model = Term
         fields = ["academic_year", "kind", "starts_on", "ends_on"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
@@ -52,8 +53,8 @@ class ClosureForm(forms.ModelForm):
         model = Closure
         fields = ["kind", "starts_on", "ends_on", "site", "reason"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
         help_texts = {"site": "Leave empty when the whole organisation is closed."}
 

@@ -65,3 +65,31 @@ class NaturalModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A ModelMultipleChoiceField whose options are in natural order of their labels."""
 
     iterator = _NaturalChoiceIterator
+
+
+def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal shown on the form, so nothing typed is lost: each message on its field where the form has
+    one, the rest (and a refusal of the whole) above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (`<input type="date">`). Its value is always written as 2026-03-09, the one form
+    the picker reads: the en-GB locale's own (09/03/2026) would show an empty box where a date was already set."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A picker of members of staff (sign-ins), each shown by name (by e-mail address when it has none); its choices
+    are usually `people.selectors.staff_users(organisation)`, set by the form once it knows the organisation."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from pastoral.forms import DateInput
 from people.models import Pupil
 
 
@@ -38,9 +39,9 @@ class PupilForm(forms.ModelForm):
             "retention_hold",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "admitted_on": forms.DateInput(attrs={"type": "date"}),
-            "left_on": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": DateInput(),
+            "admitted_on": DateInput(),
+            "left_on": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]

@@ -61,3 +61,16 @@ def groups_with_counts(*, user: Any, group_ids: list[int] | None = None) -> Quer
             & (Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)),
         )
     ).order_by("name")
+
+
+def staff_users(organisation: Any) -> QuerySet:
+    """The sign-ins of the organisation's active staff, by name: the choices of a staff picker
+    (`pastoral.forms.StaffChoiceField`)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(staff_records__organisation=organisation, staff_records__is_active=True)
+        .order_by("full_name")
+        .distinct()
+    )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import segno
-from django.template.loader import render_to_string
-from weasyprint import HTML
 
+from pastoral.pdf import render_pdf as render_template_pdf
 from portfolios.models import Certificate
 
 
@@ -19,7 +18,7 @@ def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
         holder_id=certificate.holder_id, qualification=certificate.qualification, revoked_at__isnull=True
     ).values_list("level_number", flat=True)
     levels = sorted(set(others) | {certificate.level_number})
-    html = render_to_string(
+    return render_template_pdf(
         "portfolios/certificate_pdf.html",
         {
             "certificate": certificate,
@@ -27,5 +26,5 @@ def render_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
             "qr": qr_data_uri(verify_url),
             "both_levels": levels == [1, 2],
         },
+        verify_url,
     )
-    return HTML(string=html, base_url=verify_url).write_pdf()

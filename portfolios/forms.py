@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
+from pastoral.forms import DateInput
 from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem, normalise_code
 from qualifications.models import Edition
 
@@ -57,7 +58,7 @@ class EntryForm(forms.Form):
         if activity.kind == "minimum":
             for key, label in RECORD_FIELDS:
                 widget = (
-                    forms.DateInput(attrs={"type": "date"})
+                    DateInput()
                     if key == "date"
                     else forms.Textarea(attrs={"rows": 3})
                 )
@@ -129,7 +130,7 @@ class CommentForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="Date of the meeting", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="Date of the meeting", widget=DateInput())
     minutes = forms.IntegerField(label="Length in minutes", min_value=5, max_value=480)
     topics = forms.CharField(
         label="Topics discussed", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -149,7 +150,7 @@ class StatementForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    until = forms.DateField(label="Extended deadline", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="Extended deadline", widget=DateInput())
     reason = forms.CharField(label="Reason", max_length=300)
 
 

@@ -20,6 +20,7 @@ from access.roles import Role
 from accounts.models import User
 from audit.services import record_denied, record_read
 from organisations.models import Organisation
+from pastoral.forms import apply_validation_error
 from pastoral.uploads import download_response
 from portfolios import certificates, credentials, forms, selectors, services
 from portfolios.models import (
@@ -60,13 +61,6 @@ def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
-
-
-def _field_errors(exc: ValidationError) -> list[tuple[str | None, list[str]]]:
-    """A service's errors by form field (None for the form as a whole)."""
-    if hasattr(exc, "error_dict"):
-        return [(None if f == "__all__" else f, msgs) for f, msgs in exc.message_dict.items()]
-    return [(None, list(exc.messages))]
 
 
 # --- Dashboards --------------------------------------------------------------------------------
@@ -282,8 +276,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
                     complete=complete,
                 )
             except ValidationError as exc:
-                for field, messages_ in _field_errors(exc):
-                    form.add_error(field if field in form.fields else None, messages_)
+                apply_validation_error(form, exc)
             else:
                 if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
                     return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
@@ -465,9 +458,7 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.log_meeting(actor=request.user, portfolio=portfolio, **form.cleaned_data)
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    for m in msgs:
-                        form.add_error(field if field in form.fields else None, m)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, "Meeting logged; it now needs the other person's confirmation.")
                 return redirect("portfolios:meetings", pk=portfolio.pk)
@@ -555,9 +546,7 @@ def extension(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.grant_extension(actor=request.user, portfolio=portfolio, **form.cleaned_data)
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"Extension granted until {form.cleaned_data['until']:%-d %B %Y}.")
             return redirect("portfolios:provider_admin")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user, has_role
 from access.roles import Role
 from audit.services import record_denied
+from pastoral.forms import apply_validation_error
 from pastoral.uploads import download_response
 from programme_support import forms, selectors, services
 from programme_support import permissions as perms
@@ -24,15 +25,6 @@ from qualifications import permissions as qual_perms
 from qualifications.models import Edition
 
 SUPPORT_ROLES = {Role.PARTICIPANT, Role.MENTOR, Role.PROGRAMME_ADMIN, Role.FACILITATOR}
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: on its field where the form has one, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, list(exc.messages))
 
 
 def _edition(request: HttpRequest, pk: int, check: Any) -> Edition:
@@ -150,7 +142,7 @@ def resource_add(request: HttpRequest, pk: int) -> HttpResponse:
                 training_day=training_day,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"“{resource.title}” is added to the course materials.")
             return redirect("programme_support:library", pk=edition.pk)
@@ -197,7 +189,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Your question is sent. You will be e-mailed when it is answered.")
             return redirect("programme_support:question", pk=question.pk)
@@ -218,7 +210,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Your reply is sent.")
             return redirect("programme_support:question", pk=question.pk)

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from pastoral.pdf import pdf_from_html, render_pdf
 from qualifications import services
 from qualifications.models import Booking, CreditNote
-
-
-def _pdf(html: str, base_url: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base_url).write_pdf()
 
 
 def invoice_html(booking: Booking) -> str:
@@ -36,10 +31,9 @@ def invoice_html(booking: Booking) -> str:
 
 def invoice_pdf(booking: Booking, *, base_url: str) -> bytes:
     """The booking's numbered invoice as a PDF (the same document as invoice_html)."""
-    return _pdf(invoice_html(booking), base_url)
+    return pdf_from_html(invoice_html(booking), base_url)
 
 
 def credit_note_pdf(credit: CreditNote, *, base_url: str) -> bytes:
     """A credit note, laid out like the invoice."""
-    html = render_to_string("qualifications/credit_note.html", {"credit": credit, "booking": credit.booking})
-    return _pdf(html, base_url)
+    return render_pdf("qualifications/credit_note.html", {"credit": credit, "booking": credit.booking}, base_url)

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from organisations.models import AcademicYear
+from pastoral.forms import DateInput, StaffChoiceField
+from people.selectors import staff_users
 from qualifications.models import (
     Activity,
     Cluster,
@@ -23,19 +25,6 @@ from qualifications.models import (
 User = get_user_model()
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.full_name or obj.email
-
-
-def staff_users(school: Any) -> Any:
-    return (
-        User.objects.filter(staff_records__organisation=school, staff_records__is_active=True)
-        .distinct()
-        .order_by("full_name")
-    )
-
-
 def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     """The named field, which is a ModelChoiceField: django-stubs types form.fields as plain Field."""
     return cast(forms.ModelChoiceField, form.fields[name])
@@ -50,7 +39,7 @@ class PlaceForm(forms.Form):
     head_discussion_on = forms.DateField(
         required=False,
         label="Date of the discussion with their Head",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Aspiring leaders take part only after a discussion with their Head.",
     )
     head_discussion_notes = forms.CharField(
@@ -132,7 +121,7 @@ class SafeguardingForm(forms.ModelForm):
     class Meta:
         model = SafeguardingTraining
         fields = ["person", "completed_on", "level", "evidence"]
-        widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"completed_on": DateInput()}
         labels = {"completed_on": "Date completed", "level": "Level of training"}
 
     def __init__(self, *args: Any, school: Any = None, **kwargs: Any) -> None:
@@ -169,7 +158,7 @@ class EditionForm(forms.ModelForm):
             "payment_terms_days",
             "is_published",
         ]
-        widgets = {"portfolio_deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"portfolio_deadline": DateInput()}
         labels = {
             "refund_before_start_percent": "Refund on withdrawal or cancellation before the first training day (% of the fee)",
             "refund_after_start_percent": "Refund on withdrawal or cancellation on or after the first training day (% of the fee)",
@@ -327,7 +316,7 @@ class FeeRuleEditForm(forms.Form):
 
 class WithdrawalForm(forms.Form):
     withdrawn_on = forms.DateField(
-        label="Date of withdrawal", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date of withdrawal", widget=DateInput()
     )
     reason = forms.CharField(label="Reason for the withdrawal", widget=forms.Textarea(attrs={"rows": 3}))
 

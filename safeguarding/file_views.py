@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.permissions import get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from pastoral.pdf import render_pdf
 from people.models import Pupil
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import EntryForm, SettingsForm, StatusForm
@@ -57,16 +57,16 @@ def chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 @require_GET
 def chronology_pdf(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     """The chronology (with the same filter) as a PDF to print or send."""
-    from weasyprint import HTML
-
     pupil = _file(request, pupil_pk)
     if wait := stepup.step_up_redirect(request):
         return wait
     record_read(actor=request.user, obj=pupil, note="safeguarding: chronology PDF")
-    html = render_to_string(
-        "safeguarding/chronology_pdf.html", _chronology_context(request, pupil), request=request
+    pdf = render_pdf(
+        "safeguarding/chronology_pdf.html",
+        _chronology_context(request, pupil),
+        request.build_absolute_uri("/"),
+        request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     record_event(
         action=AuditEvent.Action.EXPORT, actor=request.user, obj=pupil, note="safeguarding chronology PDF"
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from pastoral.forms import DateInput
 from safeguarding.models import (
     Action,
     ActionDone,
@@ -89,7 +90,7 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["description", "owner", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": DateInput()}
         labels = {"description": "Action", "owner": "Who will do it", "due_on": "Due by"}
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
@@ -105,7 +106,7 @@ class EntryForm(forms.ModelForm):
         model = ChronologyEntry
         fields = ["kind", "occurred_on", "summary"]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -115,7 +116,7 @@ class StatusForm(forms.ModelForm):
         model = ProtectionStatus
         fields = ["status", "starts_on", "note"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"starts_on": "From"}
@@ -134,7 +135,7 @@ class ActionDoneForm(forms.ModelForm):
     class Meta:
         model = ActionDone
         fields = ["done_on", "note"]
-        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.TextInput()}
+        widgets = {"done_on": DateInput(), "note": forms.TextInput()}
         labels = {"done_on": "Done on"}
 
 

@@ -23,6 +23,7 @@ from accounts.forms import TokenForm
 from accounts.services import confirmed_totp_device
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from pastoral.forms import apply_validation_error
 from pastoral.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
@@ -36,11 +37,7 @@ def _saved(request: HttpRequest, form: Any, write: Callable[[dict[str, Any]], An
     try:
         return write(form.cleaned_data)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        apply_validation_error(form, error)
         return None
 
 

@@ -4,7 +4,8 @@ from typing import Any, cast
 
 from django import forms
 
-from behaviour.forms import StaffChoiceField, staff_users
+from pastoral.forms import DateInput, StaffChoiceField
+from people.selectors import staff_users
 from support_plans.models import (
     Alert,
     Assessment,
@@ -21,8 +22,6 @@ from support_plans.models import (
 )
 from support_plans.questions import questions_for
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class PupilChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -38,7 +37,7 @@ class PlanOpenForm(forms.ModelForm):
     class Meta:
         model = SupportPlan
         fields = ["pupil", "coordinator", "opened_on", "reason", "relation", "relation_note"]
-        widgets = {"opened_on": DATE, "reason": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"opened_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, pupils: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,7 +190,7 @@ class TargetForm(forms.ModelForm):
         model = TargetRevision
         fields = list(TargetRevision.WORDING_FIELDS)
         widgets = {
-            "due_on": DATE,
+            "due_on": DateInput(),
             **{
                 f: forms.Textarea(attrs={"rows": 2})
                 for f in ["specific", "achievable", "result", "support", "recognition"]
@@ -219,7 +218,7 @@ class MeetingForm(forms.Form):
     week = forms.TypedChoiceField(
         coerce=int, required=False, choices=(), label="Review point", empty_value=None
     )
-    held_on = forms.DateField(widget=DATE, label="Held on")
+    held_on = forms.DateField(widget=DateInput(), label="Held on")
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     attendees: forms.ModelMultipleChoiceField[Party] = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple
@@ -308,7 +307,7 @@ class CloseForm(forms.ModelForm):
             "la_consultation_notes",
         ]
         widgets = {
-            "la_consulted_on": DATE,
+            "la_consulted_on": DateInput(),
             **{
                 f: forms.Textarea(attrs={"rows": 3})
                 for f in [
@@ -338,7 +337,7 @@ class AlertForm(forms.ModelForm):
     class Meta:
         model = Alert
         fields = ["parents_contacted_on", "resolution"]
-        widgets = {"parents_contacted_on": DATE, "resolution": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"parents_contacted_on": DateInput(), "resolution": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -386,7 +385,7 @@ class ScheduleForm(forms.Form):
 
 
 class HomeContactForm(forms.Form):
-    occurred_on = forms.DateField(label="Date", widget=DATE)
+    occurred_on = forms.DateField(label="Date", widget=DateInput())
     direction = forms.ChoiceField(choices=HomeContact.Direction.choices)
     method = forms.ChoiceField(choices=HomeContact.Method.choices)
     with_whom = forms.CharField(label="With", max_length=200, help_text="For example: Mrs Archer (mother).")
@@ -411,7 +410,7 @@ class PassportForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label="Action", max_length=300)
     owner = StaffChoiceField(queryset=None, label="Who does it")
-    due_on = forms.DateField(label="Due by", widget=DATE)
+    due_on = forms.DateField(label="Due by", widget=DateInput())
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

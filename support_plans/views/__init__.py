@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +20,8 @@ from access.permissions import get_for_user, has_role, visible_pupils
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from organisations.models import Organisation
+from pastoral.forms import apply_validation_error
+from pastoral.pdf import render_pdf
 from support_plans import selectors, services
 from support_plans.forms import (
     AlertForm,
@@ -74,14 +75,6 @@ def _current_organisation(request: HttpRequest) -> Organisation | None:
     return request.organisation  # type: ignore[attr-defined]  # stubs cannot see the middleware
 
 
-def _apply(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 def _saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object]) -> bool:
     """Whether the form was posted valid and `save` (a service call on its data) took it; a refusal from the
     service is put on the form, to be shown again."""
@@ -90,7 +83,7 @@ def _saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], obj
     try:
         save(form.cleaned_data)
     except ValidationError as error:
-        _apply(form, error)
+        apply_validation_error(form, error)
         return False
     return True
 
@@ -248,7 +241,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 opened_on=data["opened_on"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, "The Pastoral Support Programme is open. Gather the pre-meeting pack next."
@@ -790,11 +783,13 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable Pastoral Support Plan, at whatever stage the programme is."""
-    from weasyprint import HTML
-
     plan = _plan(request, pk, edit=False)
-    html = render_to_string("support_plans/plan_pdf.html", selectors.print_context(plan), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(
+        "support_plans/plan_pdf.html",
+        selectors.print_context(plan),
+        request.build_absolute_uri("/"),
+        request=request,
+    )
     record_event(
         action=AuditEvent.Action.EXPORT, actor=request.user, obj=plan, note="Pastoral Support Plan PDF"
     )
