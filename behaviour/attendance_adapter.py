@@ -1,9 +1,8 @@
 """The one place behaviour and support plans reach into the attendance app.
 
-Attendance is built separately and may not be installed or finished: these functions import it lazily
-and, when it cannot answer, say so honestly ("attendance not recorded") instead of inventing figures.
-Only attendance's public interface is used (docs/attendance.md): `marks_for_suspension`, `amend_mark`,
-`pupil_session_codes` and `pupil_attendance_summary`. School days come from the foundation's calendar
+Attendance is always installed; when it holds no marks for the period it cannot answer, and these functions say
+so honestly ("attendance not recorded") instead of inventing figures. Only attendance's public interface is used
+(docs/attendance.md): `marks_for_suspension`, `amend_mark`, `pupil_session_codes` and `pupil_attendance_summary`. School days come from the foundation's calendar
 (`organisations/calendar.py`), which is always there.
 """
 
@@ -16,6 +15,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from attendance.selectors import pupil_attendance_summary, pupil_session_codes
+from attendance.services import amend_mark, marks_for_suspension
+
 NOT_RECORDED = "attendance not recorded"
 SESSIONS = ("AM", "PM")
 # What a session no longer covered by a suspension becomes: the school cannot know what the pupil did, so the
@@ -27,10 +29,6 @@ REVERTED_CODE = "N"
 def attendance_summary(*, pupil: Any, start: datetime.date, end: datetime.date) -> dict[str, Any] | None:
     """The attendance app's summary for a pupil over a period, or None when attendance is not recorded."""
     try:
-        from attendance.selectors import pupil_attendance_summary
-    except (ImportError, AttributeError):
-        return None
-    try:
         summary = pupil_attendance_summary(pupil=pupil, start=start, end=end)
     except (LookupError, AttributeError):
         return None
@@ -41,9 +39,8 @@ def attendance_summary(*, pupil: Any, start: datetime.date, end: datetime.date) 
 
 @dataclass
 class MarksResult:
-    """What attendance did: `available` is False when the attendance app is not there."""
+    """What attendance did: how many sessions it changed, or why it refused."""
 
-    available: bool = True
     changed: int = 0
     error: str = ""
 
@@ -53,10 +50,6 @@ def mark_excluded(*, actor: Any, pupil: Any, days: Iterable[datetime.date], reas
     pairs = [(day, session) for day in sorted(days) for session in SESSIONS]
     if not pairs:
         return MarksResult()
-    try:
-        from attendance.services import marks_for_suspension
-    except (ImportError, AttributeError):
-        return MarksResult(available=False)
     start, end = pairs[0][0], pairs[-1][0]
     try:
         changed = marks_for_suspension(
@@ -77,11 +70,6 @@ def unmark_excluded(*, actor: Any, pupil: Any, days: Iterable[datetime.date], re
     days = sorted(days)
     if not days:
         return MarksResult()
-    try:
-        from attendance.selectors import pupil_session_codes
-        from attendance.services import amend_mark
-    except (ImportError, AttributeError):
-        return MarksResult(available=False)
     result = MarksResult()
     wanted = set(days)
     try:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from behaviour.attendance_adapter import NOT_RECORDED, mark_excluded, unmark_excluded
+from behaviour.attendance_adapter import mark_excluded, unmark_excluded
 from behaviour.models import (
     BehaviourCategory,
     Incident,
@@ -221,8 +221,6 @@ def _follow_in_attendance(
     removed = sorted(had - wanted - _covered_by_others(suspension))
     marked = mark_excluded(actor=actor, pupil=suspension.pupil, days=added, reason=mark_reason)
     unmarked = unmark_excluded(actor=actor, pupil=suspension.pupil, days=removed, reason=unmark_reason)
-    if not marked.available or not unmarked.available:
-        return NOT_RECORDED
     # When attendance refused the new marks, keep the old extent so the next change tries them again.
     suspension.marked_through = before[1] if marked.error else until
     if not added and not removed:
@@ -298,9 +296,7 @@ def suspension_create(*, actor: Any, pupil: Any, data: dict[str, Any]) -> Suspen
             days=_span(suspension.starts_on, _e_until(suspension, today)),
             reason=reason,
         )
-        if not marked.available:
-            suspension.attendance_note = NOT_RECORDED
-        elif marked.error:
+        if marked.error:
             suspension.attendance_note = marked.error
         else:
             suspension.marked_through = _e_until(suspension, today)

@@ -28,7 +28,7 @@ def w():
 
 def invoice_as_downloaded(user, booking: Booking) -> str:
     """The HTML of the invoice PDF a user downloads from the booking page (the PDF step captured)."""
-    with mock.patch.object(documents, "_pdf", return_value=b"%PDF") as render:
+    with mock.patch.object(documents, "pdf_from_html", return_value=b"%PDF") as render:
         response = client_for(user).get(reverse("qualifications:booking_invoice", args=[booking.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     return render.call_args.args[0]

@@ -116,7 +116,7 @@ def test_it_states_the_due_date_on_the_invoice_its_email_and_the_booking_page(
         booking, _ = book(w, w.isqam_online, [w.staff[0]])
     (sent,) = [m for m in mail.outbox if booking.invoice_number in m.subject]
     assert f"Please pay by {due:%-d %B %Y} (30 days from the invoice date)." in sent.body
-    with mock.patch.object(documents, "_pdf", return_value=b"%PDF") as render:
+    with mock.patch.object(documents, "pdf_from_html", return_value=b"%PDF") as render:
         documents.invoice_pdf(booking, base_url="http://testserver/")
     html = render.call_args.args[0]
     assert (
