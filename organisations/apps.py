@@ -18,9 +18,4 @@ class OrganisationsConfig(AppConfig):
             models.Closure,
         ):
             track(model)
-        from access.roles import PUPIL_ROLES, Role
-        from pastoral.registry import register_nav
-
-        register_nav(
-            "Calendar", "organisations:calendar", roles=PUPIL_ROLES | {Role.CPD_COORDINATOR}, order=85
-        )
+        from . import registrations  # noqa: F401

@@ -6,13 +6,8 @@ class PortfoliosConfig(AppConfig):
     verbose_name = "Portfolios"
 
     def ready(self) -> None:
-        from access.roles import Role
         from audit.services import track
-        from demo.registry import register_demo_builder
-        from pastoral.registry import register_home_panel, register_nav
         from portfolios import models
-        from portfolios.demo import build_demo
-        from portfolios.panels import home_panel
 
         for model in (
             models.Portfolio,
@@ -34,14 +29,4 @@ class PortfoliosConfig(AppConfig):
             )
         track(models.Attachment, exclude=("file",))
         track(models.SigningKey, exclude=("private_pem_encrypted",))
-        register_nav(
-            "Portfolios",
-            "portfolios:home",
-            roles={Role.PARTICIPANT, Role.MENTOR, Role.REVIEWER, Role.MODERATOR, Role.PROGRAMME_ADMIN},
-            order=60,
-        )
-        register_nav(
-            "Portfolio administration", "portfolios:provider_admin", roles={Role.PROGRAMME_ADMIN}, order=61
-        )
-        register_home_panel("portfolios", "portfolios/panels/home.html", home_panel, order=40)
-        register_demo_builder("portfolios", build_demo, order=35)
+        from portfolios import registrations  # noqa: F401
