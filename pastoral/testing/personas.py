@@ -1,4 +1,5 @@
-"""The people every test tells stories about, built once per test class.
+"""The people every test tells stories about, built for each test by its `world` fixture (issue 18 asks for once per
+class; not done yet).
 
 Oakfield School (the school) and Riverside School (the outsider's). In Oakfield:
 - Tess the tutor of 9A; Hugo, head of year 9; Hana, head of year 10; Paul the PAL with 9A and 10A on his caseload;
