@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from access.permissions import access_for
+from pastoral.http import HtmxHttpRequest
 
 SESSION_KEY = "current_organisation_id"
 
@@ -15,15 +16,15 @@ class CurrentOrganisationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.organisation = None  # type: ignore[attr-defined]
-        request.organisations = []  # type: ignore[attr-defined]
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        request.organisation = None
+        request.organisations = []
         if request.user.is_authenticated:
             access = access_for(request.user)
             if access.organisations:
                 orgs = sorted(access.organisations.values(), key=lambda o: o.name)
                 chosen = request.session.get(SESSION_KEY)
                 current = next((o for o in orgs if o.pk == chosen), orgs[0])
-                request.organisation = current  # type: ignore[attr-defined]
-                request.organisations = orgs  # type: ignore[attr-defined]
+                request.organisation = current
+                request.organisations = orgs
         return self.get_response(request)

@@ -19,6 +19,7 @@ from accounts.selectors import second_factor_status
 from accounts.services import enrolment_link_send
 from accounts.services import second_factor_reset as reset_second_factor
 from pastoral.forms import apply_validation_error
+from pastoral.http import HtmxHttpRequest
 from people.models import StaffMember
 
 STAFF_MANAGERS = IMPORT_ROLES  # the school administrator keeps staff and roles, as they keep the MIS data
@@ -30,9 +31,9 @@ def _can_manage(user, obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 @require_GET
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: HtmxHttpRequest) -> HttpResponse:
     """The current organisation's staff and the roles they hold."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     if organisation is None:
         raise Http404("You belong to no organisation.")
     if not has_role(request.user, STAFF_READERS, organisation.pk):

@@ -29,6 +29,7 @@ from accounts.permissions import can_view_sign_ins_of, can_watch_sign_ins, visib
 from audit.middleware import client_ip
 from audit.models import AuditEvent
 from audit.services import record_event
+from pastoral.http import HtmxHttpRequest
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -281,11 +282,11 @@ def my_sign_ins(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def under_attack(request: HttpRequest) -> HttpResponse:
+def under_attack(request: HtmxHttpRequest) -> HttpResponse:
     """For a school administrator: their organisation's accounts with many failed sign-ins in the last day."""
     if (held := _second_factor_first(request)) is not None:
         return held
-    organisation = request.organisation  # type: ignore[attr-defined]  # set by access.middleware
+    organisation = request.organisation
     if organisation is None or not can_watch_sign_ins(request.user, organisation):
         raise PermissionDenied("Only the school administrator sees accounts under attack.")
     record_event(
@@ -304,7 +305,7 @@ def under_attack(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def account_sign_ins(request: HttpRequest, user_pk: int) -> HttpResponse:
+def account_sign_ins(request: HtmxHttpRequest, user_pk: int) -> HttpResponse:
     """For a school administrator: one of their organisation's people's sign-in attempts of the last 30 days."""
     if (held := _second_factor_first(request)) is not None:
         return held
@@ -318,7 +319,7 @@ def account_sign_ins(request: HttpRequest, user_pk: int) -> HttpResponse:
     record_event(
         action=AuditEvent.Action.READ,
         actor=request.user,
-        organisation_id=getattr(request.organisation, "pk", None),  # type: ignore[attr-defined]
+        organisation_id=getattr(request.organisation, "pk", None),
         obj=account,
         object_type="accounts.SignInAttempt",
         note="sign-in attempts of a member of staff",

@@ -18,6 +18,7 @@ from audit.permissions import can_edit_settings
 from audit.selectors import audit_events, audit_organisation_ids
 from audit.services import record_event
 from pastoral.exports import export_response
+from pastoral.http import HtmxHttpRequest
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
@@ -90,9 +91,9 @@ def event_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: HtmxHttpRequest) -> HttpResponse:
     """How many years the organisation you are working in keeps its audit events."""
-    organisation = request.organisation  # type: ignore[attr-defined]  # set by access.middleware
+    organisation = request.organisation
     if organisation is None or not can_edit_settings(request.user, organisation):
         raise PermissionDenied
     form = AuditSettingsForm(request.POST or None, instance=services.settings_for(organisation))

@@ -49,13 +49,14 @@ from behaviour.permissions import (
 from organisations.models import Organisation
 from pastoral.exports import export_response
 from pastoral.forms import apply_validation_error
+from pastoral.http import HtmxHttpRequest
 from pastoral.pdf import render_pdf
 from people.models import Pupil
 
 
-def _current_organisation(request: HttpRequest) -> Organisation | None:
+def _current_organisation(request: HtmxHttpRequest) -> Organisation | None:
     """The organisation the user is working in (None if they have none), set by access.middleware."""
-    return request.organisation  # type: ignore[attr-defined]  # stubs cannot see the middleware
+    return request.organisation
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -98,7 +99,7 @@ def _export_rows(incidents):
 
 
 @require_GET
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: HtmxHttpRequest) -> HttpResponse:
     """The behaviour log: every incident involving pupils you may see, newest first; exportable as filtered."""
     _require_staff(request)
     params = request.GET.copy()
@@ -148,7 +149,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: HtmxHttpRequest) -> HttpResponse:
     """Record an incident; several pupils may be involved."""
     _require_staff(request)
     organisation = _current_organisation(request)
@@ -451,7 +452,7 @@ def suspension_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def category_list(request: HttpRequest) -> HttpResponse:
+def category_list(request: HtmxHttpRequest) -> HttpResponse:
     """The school's behaviour categories, how often each is used, and a form to add one."""
     organisation = _current_organisation(request)
     if organisation is None or not can_manage_categories(request.user, organisation.pk):

@@ -13,6 +13,7 @@ from access.permissions import get_for_user, has_role
 from access.roles import IMPORT_ROLES
 from organisations.forms import ClosureForm, TermForm
 from organisations.models import Closure, Term
+from pastoral.http import HtmxHttpRequest
 
 CALENDAR_EDITORS = IMPORT_ROLES  # the school administrator keeps the calendar
 
@@ -29,13 +30,13 @@ def _current_organisation(request: HttpRequest) -> Any:
 
 
 @require_POST
-def switch(request: HttpRequest) -> HttpResponse:
+def switch(request: HtmxHttpRequest) -> HttpResponse:
     """Choose which of your organisations you are working in."""
     try:
         wanted = int(request.POST.get("organisation", ""))
     except ValueError:
         raise Http404("No such organisation.") from None
-    if wanted not in {o.pk for o in request.organisations}:  # type: ignore[attr-defined]
+    if wanted not in {o.pk for o in request.organisations}:
         raise Http404("No such organisation.")
     request.session[SESSION_KEY] = wanted
     return redirect("home")

@@ -12,6 +12,7 @@ from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, g
 from access.roles import Role
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from pastoral.http import HtmxHttpRequest
 from pastoral.naturalsort import natural_sorted
 from pastoral.registry import PROFILE_SECTIONS
 from people import selectors, services
@@ -21,7 +22,7 @@ from people.subject_access import subject_access_document
 
 
 @require_GET
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     """Search the pupils you may see by name or UPN."""
     form = PupilSearchForm(request.GET or None)
     query, year = "", None
@@ -31,7 +32,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(pupils, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    template = "people/pupil_list.html#results" if request.htmx else "people/pupil_list.html"  # type: ignore[attr-defined]
+    template = "people/pupil_list.html#results" if request.htmx else "people/pupil_list.html"
     return render(
         request,
         template,

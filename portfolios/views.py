@@ -21,6 +21,7 @@ from accounts.models import User
 from audit.services import record_denied, record_read
 from organisations.models import Organisation
 from pastoral.forms import apply_validation_error
+from pastoral.http import HtmxHttpRequest
 from pastoral.uploads import download_response
 from portfolios import certificates, credentials, forms, selectors, services
 from portfolios.models import (
@@ -240,7 +241,7 @@ def _activity(portfolio: Portfolio, activity_pk: int) -> Activity:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 1) -> HttpResponse:
+def entry_edit(request: HtmxHttpRequest, pk: int, activity_pk: int, sequence: int = 1) -> HttpResponse:
     """Read (mentor, reviewer, administrator) or write (participant) one activity's entry."""
     portfolio = fetch_portfolio(request.user, pk, can_view_portfolio)
     activity = _activity(portfolio, activity_pk)
@@ -278,7 +279,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
+                if request.htmx:
                     return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
                 if attach:
                     _attach_upload(request, entry)
@@ -289,7 +290,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
                     messages.success(request, "Draft saved.")
                 # A draft (or an attachment) keeps the participant on the entry they are writing.
                 return redirect("portfolios:entry", pk=portfolio.pk, activity_pk=activity.pk, sequence=sequence)
-        if request.htmx:  # type: ignore[attr-defined]  # set by django_htmx's HtmxMiddleware
+        if request.htmx:
             return render(request, "portfolios/includes/autosave_status.html", {"error": True}, status=200)
     siblings = []
     if activity.kind == Activity.Kind.MINIMUM:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from pastoral.http import HtmxHttpRequest
 from pastoral.pdf import render_pdf
 from people.models import Pupil
 from safeguarding import permissions, selectors, services, stepup
@@ -138,9 +139,9 @@ def status(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: HtmxHttpRequest) -> HttpResponse:
     """The DSL chooses which roles see the discreet flag."""
-    organisation = request.organisation  # type: ignore[attr-defined]  # stubs cannot see the middleware
+    organisation = request.organisation
     if organisation is None or not permissions.can_edit_settings(request.user, organisation):
         raise PermissionDenied
     form = SettingsForm(

@@ -21,6 +21,7 @@ from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from organisations.models import Organisation
 from pastoral.forms import apply_validation_error
+from pastoral.http import HtmxHttpRequest
 from pastoral.pdf import render_pdf
 from support_plans import selectors, services
 from support_plans.forms import (
@@ -70,9 +71,9 @@ PLANS = SupportPlan.objects.select_related(
 )
 
 
-def _current_organisation(request: HttpRequest) -> Organisation | None:
+def _current_organisation(request: HtmxHttpRequest) -> Organisation | None:
     """The organisation the user is working in (None if they have none), set by access.middleware."""
-    return request.organisation  # type: ignore[attr-defined]  # stubs cannot see the middleware
+    return request.organisation
 
 
 def _saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object]) -> bool:
@@ -136,7 +137,7 @@ def _may_see_plans(request: HttpRequest) -> None:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """Open PSPs, reviews due this week and overdue, alerts, and outcomes over time."""
     _may_see_plans(request)
     status = request.GET.get("status", "open")
@@ -192,7 +193,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: HtmxHttpRequest) -> HttpResponse:
     organisation = _current_organisation(request)
     if organisation is None or not can_edit_settings(request.user, organisation):
         raise PermissionDenied
@@ -216,7 +217,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: HtmxHttpRequest) -> HttpResponse:
     """Open a PSP for a pupil at risk of exclusion."""
     organisation = _current_organisation(request)
     if not has_role(request.user, OPEN_PLAN_ROLES) or organisation is None:
