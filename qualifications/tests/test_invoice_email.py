@@ -18,6 +18,7 @@ from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import client_for
 from qualifications import documents, services
 from qualifications.models import Booking
+from qualifications.services import bookings as booking_services
 from qualifications.tests.helpers import TODAY, book, build_qual_world, staff_user
 from qualifications.tests.test_views import other_provider_admin, riverside_coordinator
 
@@ -64,7 +65,7 @@ def test_it_sends_nothing_when_the_booking_is_rolled_back(w, django_capture_on_c
     mail.outbox.clear()
     with (
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch.object(services, "_grant", side_effect=RuntimeError("role table locked")),
+        mock.patch.object(booking_services, "_grant", side_effect=RuntimeError("role table locked")),
         pytest.raises(RuntimeError),
     ):
         book(w, w.isqam_online, [w.staff[0]])

@@ -140,14 +140,14 @@ def test_it_counts_an_invoice_overdue_only_when_unpaid_owing_and_past_its_due_da
     w.isqam_l2.save()
     nothing_owed, _ = book(w, w.isqam_l2, [w.staff[0]], on=TODAY - 60 * DAY, ict_declared=True)
     assert overdue.due_on == TODAY - DAY and due_today.due_on == TODAY
-    assert services.is_overdue(overdue) and services.is_overdue(due_today, today=TODAY + DAY)
+    assert selectors.is_overdue(overdue) and selectors.is_overdue(due_today, today=TODAY + DAY)
     for booking in (due_today, paid, nothing_owed):
-        assert not services.is_overdue(booking), booking
+        assert not selectors.is_overdue(booking), booking
     assert [b.pk for b in selectors.overdue_bookings(w.admin)] == [overdue.pk]
     flags = {b.pk: b.is_overdue for b in selectors.visible_bookings(w.admin)}
     assert flags == {overdue.pk: True, due_today.pk: False, paid.pk: False, nothing_owed.pk: False}
     services.set_paid(actor=w.admin, booking=overdue, paid=True)
-    assert not services.is_overdue(overdue) and not selectors.overdue_bookings(w.admin).exists()
+    assert not selectors.is_overdue(overdue) and not selectors.overdue_bookings(w.admin).exists()
 
 
 def test_it_marks_overdue_invoices_on_the_provider_overview_and_filters_to_them(w, overdue):
