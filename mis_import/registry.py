@@ -18,8 +18,8 @@ from mis_import.columns import KINDS, ImportKind
 
 if TYPE_CHECKING:
     from mis_import.models import ImportJob
+    from mis_import.plans import Plan
     from mis_import.reader import ParsedFile
-    from mis_import.services import Plan
 
 # (job, parsed file, today, lock) -> plan. `lock` is True when planning inside the import's transaction:
 # the planner then locks the rows its writes will change.

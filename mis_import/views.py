@@ -14,8 +14,9 @@ from mis_import import services
 from mis_import.columns import KINDS
 from mis_import.forms import CommitForm, UploadForm
 from mis_import.models import ImportJob
+from mis_import.permissions import can_manage_import
 from mis_import.registry import REGISTERED
-from mis_import.selectors import can_manage_import, importable_kinds, visible_import_jobs
+from mis_import.selectors import importable_kinds, visible_import_jobs
 
 
 def _organisation_for_import(request: HttpRequest):  # type: ignore[no-untyped-def]

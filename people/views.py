@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user, has_role
-from access.roles import Role
+from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from pastoral.naturalsort import natural_sorted
@@ -17,6 +16,7 @@ from pastoral.registry import PROFILE_SECTIONS
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
 from people.models import Group, Pupil, PupilContact
+from people.permissions import can_export_subject_access
 from people.subject_access import subject_access_document
 
 
@@ -103,14 +103,6 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "querystring_prefix": f"kind={kind}&" if kind else "",
         },
     )
-
-
-SUBJECT_ACCESS_ROLES = {Role.DSL, Role.SENIOR_LEADER, Role.SCHOOL_ADMIN}
-
-
-def can_export_subject_access(user, pupil) -> bool:  # type: ignore[no-untyped-def]
-    """Data-protection requests are answered by the school's administrator, senior leaders or the DSL."""
-    return can_view_pupil(user, pupil) and has_role(user, SUBJECT_ACCESS_ROLES, pupil.organisation_id)
 
 
 @require_GET
