@@ -86,19 +86,17 @@ def _clusters(world: Any, edition: Edition, plan: list[dict[str, Any]], facilita
             )
             if Cluster.objects.filter(edition=edition, name=name).exists():
                 name = f"{name} {i + 1}"
-            cluster = services.create_cluster(
+            cluster = services.cluster_create(
                 actor=None,
                 edition=edition,
-                data={
-                    "name": name,
-                    "level": level,
-                    "delivery_model": model,
-                    "venue": venue,
-                    "online_link": f"https://meet.example.org/{edition.programme.code.lower()}-{level.number}-{n}"
-                    if online
-                    else "",
-                    "capacity": 12 if not online else 16,
-                },
+                name=name,
+                level=level,
+                delivery_model=model,
+                venue=venue,
+                online_link=f"https://meet.example.org/{edition.programme.code.lower()}-{level.number}-{n}"
+                if online
+                else "",
+                capacity=12 if not online else 16,
             )
             modules = list(level.modules.all())
             sessions = [
@@ -129,7 +127,7 @@ def build_demo(world: Any) -> None:
     provider = world.provider
     admin = _user("programme_admin", "Helen", "Marsden", provider, Role.PROGRAMME_ADMIN, world)
     facilitator = _user("facilitator", "Rachel", "Okafor", provider, Role.FACILITATOR, world)
-    loaded = services.load_all_programmes(provider=provider, university=world.university)
+    loaded = services.programmes_load_all(provider=provider, university=world.university)
     _invoice_settings(admin, provider)
     current, clusters = _this_years_editions(world, loaded, admin, facilitator)
     enrolments: list[Enrolment] = []
@@ -143,7 +141,7 @@ def build_demo(world: Any) -> None:
 
 def _invoice_settings(admin: User, provider: Organisation) -> None:
     """What every invoice prints: how to pay (example bank details, not a real account) and the VAT position."""
-    services.save_invoice_settings(
+    services.invoice_settings_save(
         actor=admin,
         provider=provider,
         data={
@@ -167,7 +165,7 @@ def _this_years_editions(
     for edition in loaded:
         new = Edition.objects.filter(programme=edition.programme, academic_year=world.academic_year).first()
         if new is None:
-            new = services.clone_edition(actor=admin, edition=edition, academic_year=world.academic_year)
+            new = services.edition_clone(actor=admin, edition=edition, academic_year=world.academic_year)
         new.is_published = True
         new.save(update_fields=["is_published"])
         code = edition.programme.code
@@ -236,7 +234,7 @@ def _book_places(world: Any, school: Organisation, clusters: dict[str, list[Clus
     places = _places(world, school, chosen, mentors[0], coordinator, booked_on)
     if not places:
         return []
-    booking, _warnings = services.create_booking(
+    booking, _warnings = services.booking_create(
         actor=coordinator,
         cluster=cluster,
         school=school,
@@ -246,7 +244,7 @@ def _book_places(world: Any, school: Organisation, clusters: dict[str, list[Clus
         purchase_order=f"PO-{booked_on:%y}{school.pk:04d}" if school == world.main_school else "",
     )
     if rng.random() < 0.5:
-        services.set_paid(
+        services.booking_set_paid(
             actor=None, booking=booking, paid=True, on=booking.booked_on + datetime.timedelta(days=20)
         )
     booked = list(booking.enrolments.select_related("participant", "mentor").order_by("pk"))
@@ -310,4 +308,4 @@ def _training_attendance(world: Any, facilitator: User) -> None:
             for e in day.cluster.enrolments.filter(status=Enrolment.Status.ENROLLED).order_by("pk")
         }
         if marks:
-            services.record_attendance(actor=facilitator, training_day=day, marks=marks)
+            services.attendance_record(actor=facilitator, training_day=day, marks=marks)

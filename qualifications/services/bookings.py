@@ -37,7 +37,7 @@ from qualifications.selectors import (
     quote_fee,
     quote_refund,
 )
-from qualifications.services.invoices import issue_credit_note, next_document_number
+from qualifications.services.invoices import document_number_next, issue_credit_note
 from qualifications.tasks import send_invoice, send_place_available
 from qualifications.templatetags.qualifications_money import format_gbp
 
@@ -115,7 +115,7 @@ def _new_booking(
         is_member=quote.is_member,
         associations=quote.associations,
         fee_per_place=quote.amount,
-        invoice_number=next_document_number(locked.organisation, "invoice", on),
+        invoice_number=document_number_next(locked.organisation, "invoice", on),
         vat_rate_percent=invoice_settings(locked.organisation).vat_rate_percent,
         payment_terms_days=edition.payment_terms_days,
         due_on=due_date(invoiced_on=on, terms_days=edition.payment_terms_days),
@@ -169,7 +169,7 @@ def _enrol_places(
         _grant(place.mentor, school, Role.MENTOR, on)
 
 
-def create_booking(
+def booking_create(
     *,
     actor: Any,
     cluster: Cluster,
@@ -233,7 +233,7 @@ class Cancellation:
     promoted: list[Enrolment] = field(default_factory=list)
 
 
-def cancel_enrolment(*, actor: Any, enrolment: Enrolment, today: datetime.date | None = None) -> Cancellation:
+def enrolment_cancel(*, actor: Any, enrolment: Enrolment, today: datetime.date | None = None) -> Cancellation:
     """Cancel one place; the first on the waiting list takes it. One transaction, audited.
 
     A place already on the booking's invoice (enrolled) stays charged there and, when the edition's refund rule
@@ -280,7 +280,7 @@ def cancel_enrolment(*, actor: Any, enrolment: Enrolment, today: datetime.date |
     return Cancellation(credit_notes=[credit] if credit else [], promoted=promoted)
 
 
-def cancel_booking(*, actor: Any, booking: Booking, today: datetime.date | None = None) -> Cancellation:
+def booking_cancel(*, actor: Any, booking: Booking, today: datetime.date | None = None) -> Cancellation:
     """Cancel every active place of a booking in one transaction, promoting from the waiting list and crediting
     invoiced places by the refund rule. `promoted` holds only places of other bookings."""
     result = Cancellation()
@@ -289,7 +289,7 @@ def cancel_booking(*, actor: Any, booking: Booking, today: datetime.date | None 
         for enrolment in booking.enrolments.filter(
             status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED]
         ).order_by("pk"):
-            one = cancel_enrolment(actor=actor, enrolment=enrolment, today=today)
+            one = enrolment_cancel(actor=actor, enrolment=enrolment, today=today)
             result.credit_notes += one.credit_notes
             result.promoted += one.promoted
         booking.refresh_from_db()
@@ -311,7 +311,7 @@ def _promoted_sentence(promoted: list[Enrolment]) -> str:
     return f" Promoted: {', '.join(e.participant.full_name for e in promoted)}." if promoted else ""
 
 
-def withdraw_enrolment(
+def enrolment_withdraw(
     *, actor: Any, enrolment: Enrolment, on: datetime.date, reason: str, today: datetime.date | None = None
 ) -> tuple[Enrolment, CreditNote | None, list[Enrolment]]:
     """Withdraw an enrolled participant: the place is freed for the waiting list and, when the edition's
@@ -357,16 +357,29 @@ def withdraw_enrolment(
     return enrolment, credit, promoted
 
 
-def record_safeguarding(
-    *, actor: Any, school: Organisation, person: Any, data: dict[str, Any]
+def safeguarding_record(
+    *,
+    actor: Any,
+    school: Organisation,
+    person: Any,
+    completed_on: datetime.date,
+    level: str,
+    evidence: str,
 ) -> SafeguardingTraining:
-    record = SafeguardingTraining(organisation=school, person=person, recorded_by=actor, **data)
+    record = SafeguardingTraining(
+        organisation=school,
+        person=person,
+        recorded_by=actor,
+        completed_on=completed_on,
+        level=level,
+        evidence=evidence,
+    )
     record.full_clean()
     record.save()
     return record
 
 
-def join_mentor_session(
+def mentor_session_join(
     *, actor: Any, enrolment: Enrolment, session: MentorTrainingSession | None
 ) -> Enrolment:
     """Sign the mentor of a place up for the edition's optional online training session (or take them off)."""
@@ -380,7 +393,7 @@ def join_mentor_session(
     return enrolment
 
 
-def complete_enrolment(
+def enrolment_complete(
     *, actor: Any, enrolment: Enrolment, at: datetime.datetime | None = None, note: str = ""
 ) -> Enrolment:
     """Mark a place completed (the level is done; portfolios calls this when it issues the certificate, inside the
@@ -410,7 +423,7 @@ def complete_enrolment(
     return enrolment
 
 
-def reopen_enrolment(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+def enrolment_reopen(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
     """Undo a completion whose certificate was revoked: the place goes back to enrolled (the state before it was
     completed) with the revocation time recorded, so it no longer counts as Level 1 done and a Level 2 booking is
     warned again. Nothing else about the place (fee, invoice, mentor) changes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def academic_year_named(name: str) -> AcademicYear:
 
 
 @transaction.atomic
-def load_edition_file(*, provider: Organisation, university: Organisation | None, path: Path) -> Edition:
+def edition_load_file(*, provider: Organisation, university: Organisation | None, path: Path) -> Edition:
     """Load one transcribed programme document; an edition already loaded is left as it is."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     p, e = data["programme"], data["edition"]
@@ -69,6 +70,32 @@ def load_edition_file(*, provider: Organisation, university: Organisation | None
     existing = Edition.objects.filter(programme=programme, academic_year=year).first()
     if existing:
         return existing
+    edition = _loaded_edition(
+        provider=provider, programme=programme, year=year, e=e, source=data["source_document"]
+    )
+    for fee in e["fees"]:
+        FeeRule.objects.create(
+            organisation=provider,
+            edition=edition,
+            delivery_model=fee["delivery_model"],
+            is_member=fee["is_member"],
+            amount=Decimal(fee["amount"]),
+        )
+    for lv in data["levels"]:
+        _load_level(provider=provider, edition=edition, lv=lv)
+    record_event(
+        action=AuditEvent.Action.IMPORT,
+        obj=edition,
+        organisation_id=provider.pk,
+        note=f"Loaded {edition} from {data['source_document']}",
+    )
+    return edition
+
+
+def _loaded_edition(
+    *, provider: Organisation, programme: Programme, year: AcademicYear, e: dict[str, Any], source: str
+) -> Edition:
+    """The edition a document describes (`e`, its "edition" part), published."""
     edition = Edition(
         organisation=provider,
         programme=programme,
@@ -85,7 +112,7 @@ def load_edition_file(*, provider: Organisation, university: Organisation | None
         booking_note=e["booking_note"],
         portfolio_deadline=datetime.date.fromisoformat(e["portfolio_deadline"]),
         member_associations=e["member_associations"],
-        source_document=data["source_document"],
+        source_document=source,
         aspiring_note=e["aspiring"]["text"],
         aspiring_requires_head_discussion=e["aspiring"]["requires_head_discussion"],
         planned_clusters=e["planned_clusters"],
@@ -93,47 +120,36 @@ def load_edition_file(*, provider: Organisation, university: Organisation | None
     )
     edition.full_clean()
     edition.save()
-    for fee in e["fees"]:
-        FeeRule.objects.create(
+    return edition
+
+
+def _load_level(*, provider: Organisation, edition: Edition, lv: dict[str, Any]) -> None:
+    """One level of a document (`lv`): its modules and their activities, in order."""
+    level = Level.objects.create(
+        organisation=provider, edition=edition, number=lv["number"], summary=lv["summary"]
+    )
+    for m in lv["modules"]:
+        module = Module.objects.create(
             organisation=provider,
             edition=edition,
-            delivery_model=fee["delivery_model"],
-            is_member=fee["is_member"],
-            amount=Decimal(fee["amount"]),
+            level=level,
+            number=m["number"],
+            title=m["title"],
+            content=m["content"],
+            explores=m["explores"],
+            enables=m["enables"],
+            delivered_by=m["delivered_by"],
         )
-    for lv in data["levels"]:
-        level = Level.objects.create(
-            organisation=provider, edition=edition, number=lv["number"], summary=lv["summary"]
-        )
-        for m in lv["modules"]:
-            module = Module.objects.create(
+        Activity.objects.bulk_create(
+            Activity(
                 organisation=provider,
-                edition=edition,
-                level=level,
-                number=m["number"],
-                title=m["title"],
-                content=m["content"],
-                explores=m["explores"],
-                enables=m["enables"],
-                delivered_by=m["delivered_by"],
+                module=module,
+                position=i,
+                **{k: a[k] for k in ACTIVITY_FIELDS},
+                requires_difficult_issue=a.get("requires_difficult_issue", False),
             )
-            Activity.objects.bulk_create(
-                Activity(
-                    organisation=provider,
-                    module=module,
-                    position=i,
-                    **{k: a[k] for k in ACTIVITY_FIELDS},
-                    requires_difficult_issue=a.get("requires_difficult_issue", False),
-                )
-                for i, a in enumerate(m["activities"], start=1)
-            )
-    record_event(
-        action=AuditEvent.Action.IMPORT,
-        obj=edition,
-        organisation_id=provider.pk,
-        note=f"Loaded {edition} from {data['source_document']}",
-    )
-    return edition
+            for i, a in enumerate(m["activities"], start=1)
+        )
 
 
 ACTIVITY_FIELDS = (
@@ -150,10 +166,10 @@ ACTIVITY_FIELDS = (
 )
 
 
-def load_all_programmes(*, provider: Organisation, university: Organisation | None) -> list[Edition]:
+def programmes_load_all(*, provider: Organisation, university: Organisation | None) -> list[Edition]:
     """Load the three transcribed documents (PLQ 2022-23, PLQJ 2025-26, ISQAM 2023-24)."""
     return [
-        load_edition_file(provider=provider, university=university, path=DATA_DIR / name)
+        edition_load_file(provider=provider, university=university, path=DATA_DIR / name)
         for name in DATA_FILES
     ]
 
@@ -248,7 +264,7 @@ def _move_fields(obj: Any, names: tuple[str, ...], *, old: AcademicYear, new: Ac
 
 
 @transaction.atomic
-def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) -> Edition:
+def edition_clone(*, actor: Any, edition: Edition, academic_year: AcademicYear) -> Edition:
     """Copy an edition (levels, modules, activities, fees) into a new year, unpublished, for the annual review.
     Every year and date in the copied text is moved to the new academic year (move_years_in_text).
 
@@ -311,7 +327,7 @@ def clone_edition(*, actor: Any, edition: Edition, academic_year: AcademicYear) 
     return new
 
 
-def update_instance(*, actor: Any, instance: Any, data: dict[str, Any]) -> Any:
+def instance_update(*, actor: Any, instance: Any, data: dict[str, Any]) -> Any:
     """Apply validated form data to a provider-owned record (edition, activity, fee rule…)."""
     for name, value in data.items():
         setattr(instance, name, value)
@@ -320,14 +336,35 @@ def update_instance(*, actor: Any, instance: Any, data: dict[str, Any]) -> Any:
     return instance
 
 
-def create_cluster(*, actor: Any, edition: Edition, data: dict[str, Any]) -> Cluster:
-    cluster = Cluster(organisation=edition.organisation, edition=edition, **data)
+def cluster_create(
+    *,
+    actor: Any,
+    edition: Edition,
+    name: str,
+    level: Level,
+    delivery_model: str,
+    capacity: int,
+    venue: str = "",
+    online_link: str = "",
+    is_open: bool = True,
+) -> Cluster:
+    cluster = Cluster(
+        organisation=edition.organisation,
+        edition=edition,
+        name=name,
+        level=level,
+        delivery_model=delivery_model,
+        capacity=capacity,
+        venue=venue,
+        online_link=online_link,
+        is_open=is_open,
+    )
     cluster.full_clean()
     cluster.save()
     return cluster
 
 
-def update_cluster(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> list[Enrolment]:
+def cluster_update(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> list[Enrolment]:
     """Change a cluster's details; when its capacity grows, the waiting list moves up. Returns those promoted."""
     with transaction.atomic():
         locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
@@ -339,16 +376,33 @@ def update_cluster(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> lis
 
 
 @transaction.atomic
-def create_training_day(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> TrainingDay:
-    modules = data.pop("modules", [])
-    day = TrainingDay(organisation=cluster.organisation, cluster=cluster, **data)
+def training_day_create(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    term: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    modules: Iterable[Module] = (),
+    venue: str = "",
+    online_link: str = "",
+) -> TrainingDay:
+    day = TrainingDay(
+        organisation=cluster.organisation,
+        cluster=cluster,
+        term=term,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_link=online_link,
+    )
     day.full_clean()
     day.save()
     day.modules.set(modules)
     return day
 
 
-def assign_facilitator(
+def facilitator_assign(
     *, actor: Any, cluster: Cluster, module: Module, facilitator: Any
 ) -> ClusterFacilitator:
     link, _ = ClusterFacilitator.objects.get_or_create(
@@ -364,7 +418,7 @@ def assign_facilitator(
 
 
 @transaction.atomic
-def record_attendance(*, actor: Any, training_day: TrainingDay, marks: dict[int, str]) -> int:
+def attendance_record(*, actor: Any, training_day: TrainingDay, marks: dict[int, str]) -> int:
     """Record a mark for each enrolment id of the day's cluster; returns how many were written."""
     enrolments = {
         e.pk: e
@@ -383,8 +437,23 @@ def record_attendance(*, actor: Any, training_day: TrainingDay, marks: dict[int,
     return written
 
 
-def create_mentor_session(*, actor: Any, edition: Edition, data: dict[str, Any]) -> MentorTrainingSession:
-    session = MentorTrainingSession(organisation=edition.organisation, edition=edition, **data)
+def mentor_session_create(
+    *,
+    actor: Any,
+    edition: Edition,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    online_link: str = "",
+    capacity: int = 100,
+) -> MentorTrainingSession:
+    session = MentorTrainingSession(
+        organisation=edition.organisation,
+        edition=edition,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        online_link=online_link,
+        capacity=capacity,
+    )
     session.full_clean()
     session.save()
     return session

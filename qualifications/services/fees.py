@@ -16,7 +16,7 @@ from qualifications.models import (
 
 
 @transaction.atomic
-def update_fees(*, actor: Any, edition: Edition, amounts: dict[int, Decimal]) -> int:
+def fees_update(*, actor: Any, edition: Edition, amounts: dict[int, Decimal]) -> int:
     """Set the fee amounts of an edition's fee rules (in the annual review). Bookings keep their frozen fees."""
     changed = 0
     for rule in edition.fee_rules.select_for_update().filter(pk__in=amounts.keys(), retired_at__isnull=True):
@@ -43,7 +43,7 @@ def _check_fee_rule_free(rule: FeeRule) -> None:
         )
 
 
-def create_fee_rule(
+def fee_rule_create(
     *, actor: Any, edition: Edition, delivery_model: str, is_member: bool, amount: Decimal
 ) -> FeeRule:
     """Add a fee (per participant per level) for a delivery model and membership; one current rule each."""
@@ -62,7 +62,7 @@ def create_fee_rule(
     return rule
 
 
-def update_fee_rule(
+def fee_rule_update(
     *, actor: Any, rule: FeeRule, delivery_model: str, is_member: bool, amount: Decimal
 ) -> FeeRule:
     """Change a current fee rule. Bookings already made keep the fee frozen on them."""
@@ -78,7 +78,7 @@ def update_fee_rule(
     return rule
 
 
-def retire_fee_rule(*, actor: Any, rule: FeeRule) -> FeeRule:
+def fee_rule_retire(*, actor: Any, rule: FeeRule) -> FeeRule:
     """Retire a fee rule: new bookings on that delivery model and membership are refused until a new rule is
     added. The rule is kept for the record and bookings already made keep their fee."""
     with transaction.atomic():

@@ -28,7 +28,7 @@ from qualifications.tasks import send_credit_note, send_invoice, send_invoice_re
 DOCUMENT_NUMBERING = {"invoice": ("INV", "last_number"), "credit_note": ("CN", "last_credit_number")}
 
 
-def next_document_number(provider: Organisation, kind: str, on: datetime.date) -> str:
+def document_number_next(provider: Organisation, kind: str, on: datetime.date) -> str:
     """The next number of an invoice or credit note (`kind`) of a provider, dated `on`, within the caller's
     transaction."""
     prefix, counter_field = DOCUMENT_NUMBERING[kind]
@@ -52,7 +52,7 @@ def issue_credit_note(
         provider_id=enrolment.provider_id,
         booking=enrolment.booking,
         enrolment=enrolment,
-        number=next_document_number(enrolment.booking.provider, "credit_note", on),
+        number=document_number_next(enrolment.booking.provider, "credit_note", on),
         issued_on=today,
         amount=refund.amount,
         percent=refund.percent,
@@ -65,7 +65,7 @@ def issue_credit_note(
     return credit
 
 
-def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | None = None) -> Booking:
+def booking_set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | None = None) -> Booking:
     booking.paid = paid
     booking.paid_on = (on or timezone.localdate()) if paid else None
     booking.full_clean()
@@ -73,7 +73,7 @@ def set_paid(*, actor: Any, booking: Booking, paid: bool, on: datetime.date | No
     return booking
 
 
-def send_invoice_again(*, actor: Any, booking: Booking) -> None:
+def invoice_send_again(*, actor: Any, booking: Booking) -> None:
     """E-mail the booking's current invoice to its booker again once the transaction commits; audited."""
     with transaction.atomic():
         record_event(
@@ -86,7 +86,7 @@ def send_invoice_again(*, actor: Any, booking: Booking) -> None:
         transaction.on_commit(lambda: send_invoice.enqueue(booking.pk, again=True))
 
 
-def send_payment_reminder(*, actor: Any, booking: Booking, today: datetime.date | None = None) -> Booking:
+def payment_reminder_send(*, actor: Any, booking: Booking, today: datetime.date | None = None) -> Booking:
     """E-mail the booker a payment reminder for an overdue invoice, its current PDF attached, once the transaction
     commits; records when it was sent and audits it. Refused (ValidationError) unless the invoice is overdue."""
     today = today or timezone.localdate()
@@ -114,7 +114,7 @@ def send_payment_reminder(*, actor: Any, booking: Booking, today: datetime.date 
 
 
 @transaction.atomic
-def save_invoice_settings(*, actor: Any, provider: Organisation, data: dict[str, Any]) -> InvoiceSettings:
+def invoice_settings_save(*, actor: Any, provider: Organisation, data: dict[str, Any]) -> InvoiceSettings:
     """Set the provider's invoice settings; bookings already invoiced keep the VAT rate frozen on them. Audited."""
     settings_ = InvoiceSettings.objects.select_for_update().filter(organisation=provider).first()
     settings_ = settings_ or InvoiceSettings(organisation=provider)

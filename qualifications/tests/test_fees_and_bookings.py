@@ -155,11 +155,11 @@ def test_it_waitlists_the_next_booking_when_the_cluster_is_full_and_promotes_it_
     mail.outbox.clear()
     cancelled = first.enrolments.get(participant=w.staff[0])
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.cancel_enrolment(actor=w.coordinator, enrolment=cancelled).promoted
+        promoted = services.enrolment_cancel(actor=w.coordinator, enrolment=cancelled).promoted
     assert [p.pk for p in promoted] == [waiting.pk]
     assert "A place has become available" in [m.subject for m in mail.outbox]
     with pytest.raises(ValidationError):
-        services.cancel_enrolment(actor=w.coordinator, enrolment=cancelled)
+        services.enrolment_cancel(actor=w.coordinator, enrolment=cancelled)
     waiting.refresh_from_db()
     assert waiting.status == Enrolment.Status.ENROLLED
     assert selectors.invoice_total(second) == Decimal("499.00")
@@ -179,7 +179,7 @@ def test_it_cancels_a_whole_booking_and_promotes_another_schools_waiting_place(w
     w.isqam_online.save()
     first, _ = book(w, w.isqam_online, [w.staff[0]])
     second, _ = book(w, w.isqam_online, [w.staff[1]])
-    promoted = services.cancel_booking(actor=w.coordinator, booking=first).promoted
+    promoted = services.booking_cancel(actor=w.coordinator, booking=first).promoted
     first.refresh_from_db()
     assert first.status == Booking.Status.CANCELLED
     assert [p.pk for p in promoted] == [second.enrolments.get().pk]

@@ -130,8 +130,8 @@ def test_it_lets_the_admin_send_the_invoice_again_to_the_booker_with_the_amount_
     """The provider's administrator resends to the coordinator who booked; a credit note lowers the amount due and a
     paid invoice says so."""
     place = booked.enrolments.get(participant=w.staff[0])
-    services.withdraw_enrolment(actor=w.admin, enrolment=place, on=TODAY, reason="Left the school")
-    services.set_paid(actor=w.admin, booking=booked, paid=True, on=TODAY)
+    services.enrolment_withdraw(actor=w.admin, enrolment=place, on=TODAY, reason="Left the school")
+    services.booking_set_paid(actor=w.admin, booking=booked, paid=True, on=TODAY)
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(w.admin).post(_send_url(booked)).status_code == 302
     (sent,) = _invoices(booked)

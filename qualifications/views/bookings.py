@@ -89,7 +89,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     warnings: list[str] = []
     if request.method == "POST" and formset.is_valid() and form.is_valid():
         try:
-            booking, warnings = services.create_booking(
+            booking, warnings = services.booking_create(
                 actor=request.user,
                 cluster=cluster,
                 school=school,
@@ -207,7 +207,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     if request.method == "POST":
         try:
-            result = services.cancel_booking(actor=request.user, booking=booking)
+            result = services.booking_cancel(actor=request.user, booking=booking)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(back)
@@ -250,7 +250,7 @@ def enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     if request.method == "POST":
         try:
-            result = services.cancel_enrolment(actor=request.user, enrolment=enrolment)
+            result = services.enrolment_cancel(actor=request.user, enrolment=enrolment)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -293,7 +293,7 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _, credit, promoted = services.withdraw_enrolment(
+            _, credit, promoted = services.enrolment_withdraw(
                 actor=request.user,
                 enrolment=enrolment,
                 on=form.cleaned_data["withdrawn_on"],
@@ -334,7 +334,7 @@ def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.join_mentor_session(
+            services.mentor_session_join(
                 actor=request.user, enrolment=enrolment, session=form.cleaned_data["session"]
             )
         except ValidationError as error:
@@ -385,9 +385,8 @@ def safeguarding(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only a school's CPD coordinator can record safeguarding training.")
     form = forms.SafeguardingForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        person = data.pop("person")
-        services.record_safeguarding(actor=request.user, school=school, person=person, data=data)
+        person = form.cleaned_data["person"]
+        services.safeguarding_record(actor=request.user, school=school, **form.cleaned_data)
         messages.success(request, f"Safeguarding training recorded for {person.full_name}.")
         return redirect("qualifications:safeguarding")
     records = SafeguardingTraining.objects.filter(organisation=school).select_related("person")

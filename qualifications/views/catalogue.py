@@ -83,7 +83,7 @@ def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edition = managed_edition(request, pk)
     form = forms.EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
-        services.update_instance(actor=request.user, instance=edition, data=form.cleaned_data)
+        services.instance_update(actor=request.user, instance=edition, data=form.cleaned_data)
         messages.success(request, f"{edition} is saved.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
     return form_page(request, form, f"Edit {edition}", back=edition)
@@ -102,7 +102,7 @@ def edition_clone(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CloneEditionForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.clone_edition(
+            new = services.edition_clone(
                 actor=request.user, edition=edition, academic_year=form.cleaned_data["academic_year"]
             )
         except ValidationError as error:
@@ -129,7 +129,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edition = activity.module.edition
     form = forms.ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
-        services.update_instance(actor=request.user, instance=activity, data=form.cleaned_data)
+        services.instance_update(actor=request.user, instance=activity, data=form.cleaned_data)
         messages.success(request, f"Activity {activity.number} is saved.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
     return form_page(request, form, f"Edit activity {activity.number} ({edition})", back=edition)
@@ -141,7 +141,7 @@ def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
     edition = managed_edition(request, pk)
     form = forms.MentorSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.create_mentor_session(actor=request.user, edition=edition, data=form.cleaned_data)
+        services.mentor_session_create(actor=request.user, edition=edition, **form.cleaned_data)
         messages.success(request, "The mentor training session is added.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
     return form_page(request, form, f"New mentor training session for {edition}", back=edition)
@@ -152,7 +152,7 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
     edition = managed_edition(request, pk)
     form = forms.ClusterForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
-        cluster = services.create_cluster(actor=request.user, edition=edition, data=form.cleaned_data)
+        cluster = services.cluster_create(actor=request.user, edition=edition, **form.cleaned_data)
         messages.success(request, f"{cluster.name} is created.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
     return form_page(request, form, f"New cluster for {edition}", back=edition)
@@ -164,7 +164,7 @@ def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = managed_cluster(request, pk)
     form = forms.ClusterForm(request.POST or None, instance=cluster, edition=cluster.edition)
     if request.method == "POST" and form.is_valid():
-        promoted = services.update_cluster(actor=request.user, cluster=cluster, data=form.cleaned_data)
+        promoted = services.cluster_update(actor=request.user, cluster=cluster, data=form.cleaned_data)
         text = f"{cluster.name} is saved."
         if promoted:
             text += (
@@ -212,7 +212,7 @@ def training_day_create(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = managed_cluster(request, pk)
     form = forms.TrainingDayForm(request.POST or None, cluster=cluster)
     if request.method == "POST" and form.is_valid():
-        services.create_training_day(actor=request.user, cluster=cluster, data=dict(form.cleaned_data))
+        services.training_day_create(actor=request.user, cluster=cluster, **form.cleaned_data)
         messages.success(request, "The training session is added.")
         return redirect("qualifications:cluster_detail", pk=cluster.pk)
     return form_page(request, form, f"New training session for {cluster.name}", back_cluster=cluster)
@@ -224,7 +224,7 @@ def facilitator_add(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = managed_cluster(request, pk)
     form = forms.FacilitatorForm(request.POST or None, cluster=cluster)
     if request.method == "POST" and form.is_valid():
-        services.assign_facilitator(
+        services.facilitator_assign(
             actor=request.user,
             cluster=cluster,
             module=form.cleaned_data["module"],
@@ -260,7 +260,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             )
             current.update({k: v for k, v in marks.items() if v})
         else:
-            written = services.record_attendance(actor=request.user, training_day=day, marks=marks)
+            written = services.attendance_record(actor=request.user, training_day=day, marks=marks)
             messages.success(
                 request, f"Attendance saved for {written} participant{'s' if written != 1 else ''}."
             )

@@ -27,7 +27,7 @@ def edition_fees(request: HttpRequest, pk: int) -> HttpResponse:
     formset = forms.FeeRuleFormSet(request.POST or None, queryset=current, prefix="fee")
     if request.method == "POST" and formset.is_valid():
         amounts = {f.instance.pk: f.cleaned_data["amount"] for f in formset.forms}
-        changed = services.update_fees(actor=request.user, edition=edition, amounts=amounts)
+        changed = services.fees_update(actor=request.user, edition=edition, amounts=amounts)
         messages.success(request, f"Fees saved ({changed} changed). Bookings already made keep their fee.")
         return redirect("qualifications:edition_detail", pk=edition.pk)
     return render(
@@ -60,7 +60,7 @@ def fee_rule_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.FeeRuleEditForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         try:
-            rule = services.create_fee_rule(actor=request.user, edition=edition, **form.cleaned_data)
+            rule = services.fee_rule_create(actor=request.user, edition=edition, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -83,7 +83,7 @@ def fee_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.FeeRuleEditForm(request.POST or None, edition=rule.edition, rule=rule)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_fee_rule(actor=request.user, rule=rule, **form.cleaned_data)
+            services.fee_rule_update(actor=request.user, rule=rule, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -105,7 +105,7 @@ def fee_rule_retire(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This fee is already retired.")
         return redirect(back)
     if request.method == "POST":
-        services.retire_fee_rule(actor=request.user, rule=rule)
+        services.fee_rule_retire(actor=request.user, rule=rule)
         messages.success(
             request,
             f"The fee for the {rule.get_delivery_model_display().lower()}, {rule.who.lower()}, is retired.",

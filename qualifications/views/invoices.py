@@ -26,7 +26,7 @@ def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_invoice_send(request: HttpRequest, pk: int) -> HttpResponse:
     """E-mail the booking's current invoice to its booker again."""
     booking = fetch_booking(request, pk, perms.can_send_invoice)
-    services.send_invoice_again(actor=request.user, booking=booking)
+    services.invoice_send_again(actor=request.user, booking=booking)
     booker = booking.booked_by
     messages.success(
         request,
@@ -40,7 +40,7 @@ def booking_reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
     """E-mail the booker a payment reminder for an overdue invoice."""
     booking = fetch_booking(request, pk, perms.can_send_payment_reminder)
     try:
-        services.send_payment_reminder(actor=request.user, booking=booking)
+        services.payment_reminder_send(actor=request.user, booking=booking)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -57,7 +57,7 @@ def booking_reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_paid(request: HttpRequest, pk: int) -> HttpResponse:
     booking = fetch_booking(request, pk, perms.can_mark_paid)
     paid = request.POST.get("paid") == "1"
-    services.set_paid(actor=request.user, booking=booking, paid=paid)
+    services.booking_set_paid(actor=request.user, booking=booking, paid=paid)
     messages.success(request, f"Invoice {booking.invoice_number} is marked {'paid' if paid else 'unpaid'}.")
     return redirect("qualifications:booking_detail", pk=booking.pk)
 
@@ -84,7 +84,7 @@ def invoice_settings(request: HttpRequest) -> HttpResponse:
     form = forms.InvoiceSettingsForm(request.POST or None, instance=selectors.invoice_settings(provider))
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_invoice_settings(actor=request.user, provider=provider, data=form.cleaned_data)
+            services.invoice_settings_save(actor=request.user, provider=provider, data=form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
