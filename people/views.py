@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -70,11 +71,15 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_for_user(request.user, Pupil, can_edit_pupil, pk=pk)
-    form = PupilForm(request.POST or None, instance=pupil)
+    form = PupilForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
-        services.pupil_update(actor=request.user, pupil=pupil, data=form.cleaned_data)
-        messages.success(request, f"{pupil.display_name}'s details are saved.")
-        return redirect("people:pupil_detail", pk=pupil.pk)
+        try:
+            saved = services.pupil_update(actor=request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the model's errors, each on its field
+        else:
+            messages.success(request, f"{saved.display_name}'s details are saved.")
+            return redirect("people:pupil_detail", pk=pupil.pk)
     return render(request, "people/pupil_edit.html", {"pupil": pupil, "form": form})
 
 
