@@ -74,6 +74,21 @@ class Seen:
         return None
 
 
+def appears_once(
+    plan: Plan, parsed: ParsedFile, row: Row, seen: Seen, key: Any, column: str, said: str, who: str
+) -> bool:
+    """A record appears once in a file: False, with the error on the row naming both lines, when `key` (a UPN, an
+    e-mail…, said as `said`) was on an earlier line."""
+    if key and (first := seen.clash(key, row.line)):
+        plan.fail(
+            row,
+            parsed.columns[column],
+            f"{said} is on line {first} and line {row.line}: each {who} may appear once.",
+        )
+        return False
+    return True
+
+
 def sites_by_name(organisation: Organisation) -> dict[str, Any]:
     return {s.name.casefold(): s for s in organisation.sites.all()}
 

@@ -14,7 +14,7 @@ from mis_import.plans.common import (
     bulk_update_write,
     diff,
 )
-from mis_import.reader import ParsedFile
+from mis_import.reader import ParsedFile, Row
 from organisations.models import Organisation
 from people.models import Contact, Pupil, PupilContact
 
@@ -30,102 +30,131 @@ _LINK_DEFAULTS = {
 }
 
 
-def plan_contacts(organisation: Organisation, parsed: ParsedFile, today: datetime.date) -> Plan:
-    plan = Plan(noun="contacts")
-    index = PupilIndex(organisation)
-    contacts = {c.mis_id: c for c in Contact.objects.filter(organisation=organisation).exclude(mis_id="")}
-    links = {
-        (link.pupil_id, link.contact_id): link
-        for link in PupilContact.objects.filter(pupil__organisation=organisation)
-    }
-    present = set(parsed.columns)
-    details_seen: dict[str, tuple[int, dict[str, Any]]] = {}
-    seen_pair = Seen()
-    contact_state: dict[str, str] = {}  # mis id -> new / updated / unchanged
-    new_contacts: dict[str, Contact] = {}
-    updated_contacts: list[Contact] = []
-    contact_fields: set[str] = set()
-    new_links: list[tuple[Pupil, str, dict[str, Any]]] = []
-    updated_links: list[PupilContact] = []
-    link_fields: set[str] = set()
-    unchanged_links = 0
-    for row in parsed.rows:
-        v = row.values
-        pupil = index.find(plan, row, parsed, "pupil_upn", "pupil_mis_id")
+class _ContactsPlanner:
+    """Plans a contacts file row by row: the contact each row names (new, changed or as it is; one person's details
+    agree on every row) and its link to the row's pupil."""
+
+    def __init__(self, organisation: Organisation, parsed: ParsedFile) -> None:
+        self.organisation, self.parsed = organisation, parsed
+        self.plan = Plan(noun="contacts")
+        self.index = PupilIndex(organisation)
+        self.contacts = {
+            c.mis_id: c for c in Contact.objects.filter(organisation=organisation).exclude(mis_id="")
+        }
+        self.links = {
+            (link.pupil_id, link.contact_id): link
+            for link in PupilContact.objects.filter(pupil__organisation=organisation)
+        }
+        self.present = set(parsed.columns)
+        self.details_seen: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.seen_pair = Seen()
+        self.contact_state: dict[str, str] = {}  # mis id -> new / updated / unchanged
+        self.new_contacts: dict[str, Contact] = {}
+        self.updated_contacts: list[Contact] = []
+        self.contact_fields: set[str] = set()
+        self.new_links: list[tuple[Pupil, str, dict[str, Any]]] = []
+        self.updated_links: list[PupilContact] = []
+        self.link_fields: set[str] = set()
+        self.unchanged_links = 0
+
+    def row(self, row: Row) -> None:
+        plan, parsed, v = self.plan, self.parsed, row.values
+        pupil = self.index.find(plan, row, parsed, "pupil_upn", "pupil_mis_id")
         mis = v["mis_id"]
-        details = {name: v.get(name, "") for name in _CONTACT_FIELDS if name in present}
-        if mis in details_seen:
-            first_seen, earlier = details_seen[mis]
-            different = [parsed.columns[k] for k in details if details[k] != earlier[k]]
-            if different:
-                plan.fail(
-                    row,
-                    different[0],
-                    f"Contact {mis} has different {', '.join(different)} on line {first_seen} and "
-                    f"line {row.line}: one person's details must agree on every row.",
-                )
-                continue
-        else:
-            details_seen[mis] = (row.line, details)
-        if pupil is None:
-            continue
-        if first := seen_pair.clash((pupil.pk, mis), row.line):
+        details = {name: v.get(name, "") for name in _CONTACT_FIELDS if name in self.present}
+        if not self._same_details(row, mis, details) or pupil is None:
+            return
+        if first := self.seen_pair.clash((pupil.pk, mis), row.line):
             plan.fail(
                 row,
                 parsed.columns["mis_id"],
                 f"Contact {mis} and pupil {pupil.display_name} are on line {first} "
                 f"and line {row.line}: list each contact once per pupil.",
             )
-            continue
-        if mis not in contact_state:
-            contact = contacts.get(mis)
-            if contact is None:
-                new_contacts[mis] = Contact(organisation=organisation, mis_id=mis, **details)
-                contact_state[mis] = "new"
-            else:
-                changed = diff(contact, details)
-                contact_fields.update(changed)
-                contact_state[mis] = "updated" if changed else "unchanged"
-                if changed:
-                    updated_contacts.append(contact)
-        link_values = {name: v.get(name, default) for name, default in _LINK_DEFAULTS.items()}
-        contact = contacts.get(mis)
-        link = links.get((pupil.pk, contact.pk)) if contact is not None else None
+            return
+        if mis not in self.contact_state:
+            self._contact(mis, details)
+        self._link(pupil, mis, {name: v.get(name, default) for name, default in _LINK_DEFAULTS.items()})
+
+    def _same_details(self, row: Row, mis: str, details: dict[str, Any]) -> bool:
+        """One person's details must agree on every row that names them."""
+        if mis not in self.details_seen:
+            self.details_seen[mis] = (row.line, details)
+            return True
+        first_seen, earlier = self.details_seen[mis]
+        different = [self.parsed.columns[k] for k in details if details[k] != earlier[k]]
+        if different:
+            self.plan.fail(
+                row,
+                different[0],
+                f"Contact {mis} has different {', '.join(different)} on line {first_seen} and "
+                f"line {row.line}: one person's details must agree on every row.",
+            )
+            return False
+        return True
+
+    def _contact(self, mis: str, details: dict[str, Any]) -> None:
+        contact = self.contacts.get(mis)
+        if contact is None:
+            self.new_contacts[mis] = Contact(organisation=self.organisation, mis_id=mis, **details)
+            self.contact_state[mis] = "new"
+            return
+        changed = diff(contact, details)
+        self.contact_fields.update(changed)
+        self.contact_state[mis] = "updated" if changed else "unchanged"
+        if changed:
+            self.updated_contacts.append(contact)
+
+    def _link(self, pupil: Pupil, mis: str, link_values: dict[str, Any]) -> None:
+        contact = self.contacts.get(mis)
+        link = self.links.get((pupil.pk, contact.pk)) if contact is not None else None
         if link is None:
-            new_links.append((pupil, mis, link_values))
+            self.new_links.append((pupil, mis, link_values))
+            return
+        changed = diff(link, link_values)
+        self.link_fields.update(changed)
+        if changed:
+            self.updated_links.append(link)
         else:
-            changed = diff(link, link_values)
-            link_fields.update(changed)
-            if changed:
-                updated_links.append(link)
-            else:
-                unchanged_links += 1
-    states = list(contact_state.values())
-    plan.new, plan.updated, plan.unchanged = (
-        states.count("new"),
-        states.count("updated"),
-        states.count("unchanged"),
-    )
-    plan.details = {
-        "links to pupils added": len(new_links),
-        "links to pupils updated": len(updated_links),
-        "links to pupils unchanged": unchanged_links,
-    }
+            self.unchanged_links += 1
 
-    def write_links() -> None:
-        every = {**contacts, **new_contacts}
-        PupilContact.objects.bulk_create(
-            [
-                PupilContact(organisation=organisation, pupil=p, contact=every[m], **values)
-                for p, m, values in new_links
-            ],
-            batch_size=BATCH_SIZE,
+    def finish(self) -> Plan:
+        """The counts and the writes."""
+        plan, organisation = self.plan, self.organisation
+        states = list(self.contact_state.values())
+        plan.new, plan.updated, plan.unchanged = (
+            states.count("new"),
+            states.count("updated"),
+            states.count("unchanged"),
         )
+        plan.details = {
+            "links to pupils added": len(self.new_links),
+            "links to pupils updated": len(self.updated_links),
+            "links to pupils unchanged": self.unchanged_links,
+        }
+        contacts, new_contacts, new_links = self.contacts, self.new_contacts, self.new_links
 
-    plan.writes += [
-        bulk_create_write(Contact, list(new_contacts.values())),
-        bulk_update_write(Contact, updated_contacts, contact_fields),
-        bulk_update_write(PupilContact, updated_links, link_fields),
-        write_links,
-    ]
-    return plan
+        def write_links() -> None:
+            every = {**contacts, **new_contacts}
+            PupilContact.objects.bulk_create(
+                [
+                    PupilContact(organisation=organisation, pupil=p, contact=every[m], **values)
+                    for p, m, values in new_links
+                ],
+                batch_size=BATCH_SIZE,
+            )
+
+        plan.writes += [
+            bulk_create_write(Contact, list(self.new_contacts.values())),
+            bulk_update_write(Contact, self.updated_contacts, self.contact_fields),
+            bulk_update_write(PupilContact, self.updated_links, self.link_fields),
+            write_links,
+        ]
+        return plan
+
+
+def plan_contacts(organisation: Organisation, parsed: ParsedFile, today: datetime.date) -> Plan:
+    planner = _ContactsPlanner(organisation, parsed)
+    for row in parsed.rows:
+        planner.row(row)
+    return planner.finish()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from mis_import.plans.common import (
     PupilIndex,
     Seen,
     TutorMoves,
+    appears_once,
     bulk_create_write,
     bulk_update_write,
     diff,
@@ -42,6 +44,17 @@ _PUPIL_FIELDS = {
 _KEEP_WHEN_EMPTY = ("upn", "mis_id", "uln")  # identifiers are never blanked by an export that lacks them
 
 
+def _pupil_values(v: dict[str, Any], present: set[str], site: Any) -> dict[str, Any]:
+    """The pupil's fields the file gives (identifiers only when given: an export that lacks them blanks none)."""
+    values = {name: v.get(name, default) for name, default in _PUPIL_FIELDS.items() if name in present}
+    for name in _KEEP_WHEN_EMPTY:
+        if v.get(name):
+            values[name] = v[name]
+    if "site" in present:
+        values["site_id"] = site.pk if site else None
+    return values
+
+
 def plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime.date) -> Plan:
     plan = Plan(noun="pupils")
     index = PupilIndex(organisation)
@@ -55,21 +68,9 @@ def plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime.
     for row in parsed.rows:
         v = row.values
         upn, mis = v.get("upn"), v.get("mis_id")
-        ok = True
-        if upn and (first := seen_upn.clash(upn, row.line)):
-            plan.fail(
-                row,
-                parsed.columns["upn"],
-                f"UPN {upn} is on line {first} and line {row.line}: each pupil may appear once.",
-            )
-            ok = False
-        if mis and (first := seen_mis.clash(mis, row.line)):
-            plan.fail(
-                row,
-                parsed.columns["mis_id"],
-                f"MIS id {mis} is on line {first} and line {row.line}: each pupil may appear once.",
-            )
-            ok = False
+        ok = appears_once(plan, parsed, row, seen_upn, upn, "upn", f"UPN {upn}", "pupil") & appears_once(
+            plan, parsed, row, seen_mis, mis, "mis_id", f"MIS id {mis}", "pupil"
+        )
         by_upn = index.by_upn.get(upn) if upn else None
         by_mis = index.by_mis.get(mis) if mis else None
         if by_upn and by_mis and by_upn.pk != by_mis.pk:
@@ -94,12 +95,7 @@ def plan_pupils(organisation: Organisation, parsed: ParsedFile, today: datetime.
             ok = False
         if not ok:
             continue
-        values = {name: v.get(name, default) for name, default in _PUPIL_FIELDS.items() if name in present}
-        for name in _KEEP_WHEN_EMPTY:
-            if v.get(name):
-                values[name] = v[name]
-        if "site" in present:
-            values["site_id"] = site.pk if site else None
+        values = _pupil_values(v, present, site)
         if pupil is None:
             pupil = Pupil(organisation=organisation, **values)
             to_create.append(pupil)

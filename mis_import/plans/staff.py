@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from access.models import RoleAssignment
 from access.roles import PUPIL_ROLES, Role
@@ -12,6 +13,7 @@ from mis_import.plans.common import (
     BATCH_SIZE,
     Plan,
     Seen,
+    appears_once,
     bulk_create_write,
     bulk_update_write,
     diff,
@@ -22,13 +24,37 @@ from mis_import.plans.common import (
     site_for,
     sites_by_name,
 )
-from mis_import.reader import ParsedFile
+from mis_import.reader import ParsedFile, Row
 from organisations.models import Organisation
 from people.models import StaffMember
 
 # --- Staff -------------------------------------------------------------------------------------
 
 _STAFF_FIELDS = {"title": "", "first_name": "", "last_name": "", "job_title": ""}
+
+
+def _same_person(plan: Plan, parsed: ParsedFile, row: Row, email: str, mis: str, member: StaffMember) -> bool:
+    """The member of staff the row matched signs in with the row's e-mail and has its Staff ID."""
+    if member.user.email != email:
+        plan.fail(
+            row,
+            parsed.columns["email"],
+            f"Staff ID {mis} signs in as {member.user.email}, not {email}: "
+            "change the address on their account first.",
+        )
+        return False
+    if mis and member.mis_id and member.mis_id != mis:
+        plan.fail(row, parsed.columns["mis_id"], f"{email} has Staff ID {member.mis_id} here, not {mis}.")
+        return False
+    return True
+
+
+def _new_user(new_users: dict[str, User], email: str, v: dict[str, Any]) -> User:
+    """A sign-in for a new member of staff, with no password until they reset it."""
+    user = User(email=email, full_name=f"{v['first_name']} {v['last_name']}")
+    user.set_unusable_password()
+    new_users[email] = user
+    return user
 
 
 def plan_staff(organisation: Organisation, parsed: ParsedFile, today: datetime.date) -> Plan:
@@ -48,35 +74,13 @@ def plan_staff(organisation: Organisation, parsed: ParsedFile, today: datetime.d
     for row in parsed.rows:
         v = row.values
         email, mis = v["email"], v.get("mis_id", "")
-        ok = True
-        if first := seen_email.clash(email, row.line):
-            plan.fail(
-                row,
-                parsed.columns["email"],
-                f"{email} is on line {first} and line {row.line}: each person may appear once.",
-            )
-            ok = False
-        if mis and (first := seen_mis.clash(mis, row.line)):
-            plan.fail(
-                row,
-                parsed.columns["mis_id"],
-                f"Staff ID {mis} is on line {first} and line {row.line}: each person may appear once.",
-            )
-            ok = False
+        ok = appears_once(plan, parsed, row, seen_email, email, "email", email, "person") & appears_once(
+            plan, parsed, row, seen_mis, mis, "mis_id", f"Staff ID {mis}", "person"
+        )
         member = (by_mis.get(mis) if mis else None) or by_email.get(email)
         if member is not None:
             plan.kept.add(member.pk)
-        if member is not None and member.user.email != email:
-            plan.fail(
-                row,
-                parsed.columns["email"],
-                f"Staff ID {mis} signs in as {member.user.email}, not {email}: "
-                "change the address on their account first.",
-            )
-            ok = False
-        elif member is not None and mis and member.mis_id and member.mis_id != mis:
-            plan.fail(row, parsed.columns["mis_id"], f"{email} has Staff ID {member.mis_id} here, not {mis}.")
-            ok = False
+            ok = _same_person(plan, parsed, row, email, mis, member) and ok
         site = site_for(plan, row, parsed.columns.get("site", ""), sites) if "site" in present else None
         if v.get("site") and site is None:
             ok = False
@@ -89,11 +93,7 @@ def plan_staff(organisation: Organisation, parsed: ParsedFile, today: datetime.d
         if "site" in present:
             values["site_id"] = site.pk if site else None
         if member is None:
-            user = users.get(email)
-            if user is None:
-                user = User(email=email, full_name=f"{v['first_name']} {v['last_name']}")
-                user.set_unusable_password()
-                new_users[email] = user
+            user = users.get(email) or _new_user(new_users, email, v)
             new_staff.append(StaffMember(organisation=organisation, user=user, **values))
             plan.new += 1
         else:
