@@ -364,15 +364,32 @@ def cluster_create(
     return cluster
 
 
-def cluster_update(*, actor: Any, cluster: Cluster, data: dict[str, Any]) -> list[Enrolment]:
-    """Change a cluster's details; when its capacity grows, the waiting list moves up. Returns those promoted."""
+def cluster_update(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    name: str,
+    level: Level,
+    delivery_model: str,
+    capacity: int,
+    venue: str = "",
+    online_link: str = "",
+    is_open: bool = True,
+) -> tuple[Cluster, list[Enrolment]]:
+    """Change a cluster's details; when its capacity grows, the waiting list moves up. Returns the cluster as saved
+    and those promoted."""
     with transaction.atomic():
         locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
-        for name, value in data.items():
-            setattr(locked, name, value)
+        locked.name, locked.level, locked.delivery_model = name, level, delivery_model
+        locked.capacity, locked.venue, locked.online_link, locked.is_open = (
+            capacity,
+            venue,
+            online_link,
+            is_open,
+        )
         locked.full_clean()
         locked.save()
-        return promote_waiting(locked)
+        return locked, promote_waiting(locked)
 
 
 @transaction.atomic

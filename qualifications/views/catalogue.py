@@ -152,9 +152,13 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
     edition = managed_edition(request, pk)
     form = forms.ClusterForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
-        cluster = services.cluster_create(actor=request.user, edition=edition, **form.cleaned_data)
-        messages.success(request, f"{cluster.name} is created.")
-        return redirect("qualifications:cluster_detail", pk=cluster.pk)
+        try:
+            cluster = services.cluster_create(actor=request.user, edition=edition, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the model's errors, each on its field
+        else:
+            messages.success(request, f"{cluster.name} is created.")
+            return redirect("qualifications:cluster_detail", pk=cluster.pk)
     return form_page(request, form, f"New cluster for {edition}", back=edition)
 
 
@@ -162,10 +166,16 @@ def cluster_create(request: HttpRequest, pk: int) -> HttpResponse:
 def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a cluster; a larger capacity moves the waiting list up."""
     cluster = managed_cluster(request, pk)
-    form = forms.ClusterForm(request.POST or None, instance=cluster, edition=cluster.edition)
+    form = forms.ClusterForm(request.POST or None, cluster=cluster, edition=cluster.edition)
     if request.method == "POST" and form.is_valid():
-        promoted = services.cluster_update(actor=request.user, cluster=cluster, data=form.cleaned_data)
-        text = f"{cluster.name} is saved."
+        try:
+            saved, promoted = services.cluster_update(
+                actor=request.user, cluster=cluster, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # the model's errors, each on its field
+            return form_page(request, form, f"Edit {cluster.name}", back_cluster=cluster)
+        text = f"{saved.name} is saved."
         if promoted:
             text += (
                 " Moved up from the waiting list: "
