@@ -108,6 +108,31 @@ def has_role(user: Any, roles: Iterable[str], organisation_id: int | None = None
     return bool(access_for(user).roles(organisation_id) & set(roles))
 
 
+def organisations_with_role(user: Any, roles: str | Iterable[str]) -> set[int]:
+    """Ids of the organisations reached by the user's grants of any of `roles` (a role held in a group of schools
+    reaches its members)."""
+    wanted = {roles} if isinstance(roles, str) else set(roles)
+    access = access_for(user)
+    ids: set[int] = set()
+    for grant in access.grants:
+        if grant.role in wanted:
+            ids |= access.reach.get(grant.organisation_id, {grant.organisation_id})
+    return ids
+
+
+def grants_q(user: Any, grant_q: Callable[[Grant, set[int]], Q | None]) -> Q:
+    """The OR over the user's current grants of `grant_q(grant, organisation ids the grant reaches)`, a grant
+    answering None adding nothing: the one loop an app's `visible_*` filter is built on. Matches nothing for a
+    user with no roles."""
+    access = access_for(user)
+    q = Q(pk__in=[])
+    for grant in access.grants:
+        grant_filter = grant_q(grant, access.reach.get(grant.organisation_id, {grant.organisation_id}))
+        if grant_filter is not None:
+            q |= grant_filter
+    return q
+
+
 def requires_two_factor(user: Any) -> bool:
     """Whether this user must sign in with a second factor: roles that see safeguarding or SEN data."""
     return has_role(user, TWO_FACTOR_ROLES)

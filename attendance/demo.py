@@ -65,6 +65,30 @@ def build_attendance(world: Any) -> None:
     rng, today = world.rng, world.today
     start = max(world.academic_year.starts_on, today - datetime.timedelta(days=400))
     days = calendar.school_days_between(school, start, today)
+    _escalation_stages(school)
+    groups = list(Group.objects.filter(organisation=school, kind=Group.Kind.TUTOR))
+    pupils_by_group = _tutor_group_pupils(groups)
+    propensity: dict[int, float] = {}  # each pupil's chance of being absent from a session
+    for gid in sorted(pupils_by_group):
+        for pid, _, _ in sorted(pupils_by_group[gid]):
+            if pid not in propensity:
+                propensity[pid] = _profile(rng)
+    now = timezone.now()
+    registers, marks = _registers_and_marks(world, groups, pupils_by_group, propensity, days, start, now)
+    # A pupil in two tutor groups would get two marks; keep the first.
+    unique: dict[tuple[int, datetime.date, str], AttendanceMark] = {}
+    for m in marks:
+        unique.setdefault((m.pupil_id, m.date, m.session), m)
+    with transaction.atomic():
+        Register.objects.bulk_create(registers, batch_size=2000, ignore_conflicts=True)
+        AttendanceMark.objects.bulk_create(list(unique.values()), batch_size=5000)
+        rollup.rebuild(organisation_ids=[school.pk])
+        _calls_home(world, sorted(propensity, key=lambda pid: -propensity[pid])[:5], now)
+    world.extra["attendance_marks"] = len(unique)
+
+
+def _escalation_stages(school: Any) -> None:
+    """The school's attendance settings, two letter templates and four escalation stages."""
     AttendanceSettings.objects.get_or_create(organisation=school)
     t1 = LetterTemplate.objects.create(organisation=school, name="Attendance concern", body=LETTER_1)
     t2 = LetterTemplate.objects.create(
@@ -83,25 +107,49 @@ def build_attendance(world: Any) -> None:
             organisation=school, order=order, name=name, description=desc, letter_template=template
         )
 
-    groups = list(Group.objects.filter(organisation=school, kind=Group.Kind.TUTOR))
-    memberships = list(
-        GroupMembership.objects.filter(group__in=groups).values_list(
-            "group_id", "pupil_id", "starts_on", "ends_on"
-        )
-    )
+
+def _tutor_group_pupils(
+    groups: list[Group],
+) -> dict[int, list[tuple[int, datetime.date, datetime.date | None]]]:
+    """Each tutor group's pupils, with when they joined and left it."""
+    pupils_by_group: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = {}
+    for gid, pid, s, e in GroupMembership.objects.filter(group__in=groups).values_list(
+        "group_id", "pupil_id", "starts_on", "ends_on"
+    ):
+        pupils_by_group.setdefault(gid, []).append((pid, s, e))
+    return pupils_by_group
+
+
+def _mark_code(
+    rng: Any, propensity: float, session: str, day: datetime.date, recent_cutoff: Any
+) -> tuple[str, Any]:
+    """A pupil's mark for one session: present, absent by the pupil's propensity, sometimes late or off site."""
+    code, minutes = ("/" if session == "AM" else "\\"), None
+    if rng.random() < propensity:
+        code = _absence_code(rng)
+        if code == "N" and day < recent_cutoff and rng.random() < 0.85:
+            code = "I"  # most N marks were resolved long ago
+    elif rng.random() < 0.03:
+        code, minutes = "L", rng.randint(2, 25)
+    elif rng.random() < 0.004:
+        code = rng.choice(["V", "P", "B"])
+    return code, minutes
+
+
+def _registers_and_marks(
+    world: Any,
+    groups: list[Group],
+    pupils_by_group: dict[int, list[tuple[int, datetime.date, datetime.date | None]]],
+    propensity: dict[int, float],
+    days: list[datetime.date],
+    start: datetime.date,
+    now: datetime.datetime,
+) -> tuple[list[Register], list[AttendanceMark]]:
+    """Every tutor group's registers, taken by its tutor, and a mark for each pupil in the group that day."""
+    school, rng, today = world.main_school, world.rng, world.today
     tutors = {
         ra.group_id: ra.user_id for ra in RoleAssignment.objects.filter(role=Role.TUTOR, group__in=groups)
     }
-    pupils_by_group: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = {}
-    for gid, pid, s, e in memberships:
-        pupils_by_group.setdefault(gid, []).append((pid, s, e))
-    seen: set[int] = set()
-    propensity: dict[int, float] = {}
-    for gid in sorted(pupils_by_group):
-        for pid, _, _ in sorted(pupils_by_group[gid]):
-            if pid not in propensity:
-                propensity[pid] = _profile(rng)
-    now = timezone.now()
     # Today's morning register is left untaken for a few groups, so the officer has a list.
     skip_today = {g.pk for g in groups[: max(1, len(groups) // 10)]}
     marks: list[AttendanceMark] = []
@@ -129,20 +177,9 @@ def build_attendance(world: Any) -> None:
                     )
                 )
                 for pid, s, e in sorted(pupils_by_group[gid]):
-                    if pid in seen and session == "AM" and day == days[0]:
-                        pass
                     if s > day or (e is not None and e < day):
                         continue
-                    code, minutes = ("/" if session == "AM" else "\\"), None
-                    p = propensity[pid]
-                    if rng.random() < p:
-                        code = _absence_code(rng)
-                        if code == "N" and day < recent_cutoff and rng.random() < 0.85:
-                            code = "I"  # most N marks were resolved long ago
-                    elif rng.random() < 0.03:
-                        code, minutes = "L", rng.randint(2, 25)
-                    elif rng.random() < 0.004:
-                        code = rng.choice(["V", "P", "B"])
+                    code, minutes = _mark_code(rng, propensity[pid], session, day, recent_cutoff)
                     marks.append(
                         AttendanceMark(
                             organisation=school,
@@ -156,36 +193,29 @@ def build_attendance(world: Any) -> None:
                             recorded_at=now,
                         )
                     )
-            seen.update(pid for pid, _, _ in pupils_by_group[gid])
-    # A pupil in two tutor groups would get two marks; keep the first.
-    unique: dict[tuple[int, datetime.date, str], AttendanceMark] = {}
-    for m in marks:
-        unique.setdefault((m.pupil_id, m.date, m.session), m)
-    with transaction.atomic():
-        Register.objects.bulk_create(registers, batch_size=2000, ignore_conflicts=True)
-        AttendanceMark.objects.bulk_create(list(unique.values()), batch_size=5000)
-        rollup.rebuild(organisation_ids=[school.pk])
-        officer = world.users.get("attendance_officer")
-        worst = sorted(propensity, key=lambda pid: -propensity[pid])[:5]
-        from people.models import PupilContact
+    return registers, marks
 
-        contacts = {
-            pc.pupil_id: pc.contact_id
-            for pc in PupilContact.objects.filter(pupil_id__in=worst).order_by("-priority")
-        }
-        for pid in worst:
-            ContactLog.objects.create(
-                organisation=school,
-                pupil_id=pid,
-                contact_id=contacts.get(pid),
-                to_whom="" if pid in contacts else "Parent",
-                method=ContactLog.Method.PHONE,
-                occurred_at=now - datetime.timedelta(days=7),
-                outcome="Discussed recent absence; parent reports anxiety about school.",
-                next_step="Invite to an attendance meeting.",
-                recorded_by=officer,
-            )
-    world.extra["attendance_marks"] = len(unique)
+
+def _calls_home(world: Any, worst: list[int], now: datetime.datetime) -> None:
+    """The attendance officer has phoned home about the five pupils most often absent."""
+    from people.models import PupilContact
+
+    contacts = {
+        pc.pupil_id: pc.contact_id
+        for pc in PupilContact.objects.filter(pupil_id__in=worst).order_by("-priority")
+    }
+    for pid in worst:
+        ContactLog.objects.create(
+            organisation=world.main_school,
+            pupil_id=pid,
+            contact_id=contacts.get(pid),
+            to_whom="" if pid in contacts else "Parent",
+            method=ContactLog.Method.PHONE,
+            occurred_at=now - datetime.timedelta(days=7),
+            outcome="Discussed recent absence; parent reports anxiety about school.",
+            next_step="Invite to an attendance meeting.",
+            recorded_by=world.users.get("attendance_officer"),
+        )
 
 
 # --- Lesson registers, escalation rules (kept apart from the marks above) -----------------------

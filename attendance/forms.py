@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
-from mis_import.forms import CsvFileField, encoding_field
 from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Contact, Group, Site
 
@@ -194,16 +193,6 @@ class LetterTemplateForm(forms.ModelForm):
         model = LetterTemplate
         fields = ["name", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
-
-
-class ImportForm(forms.Form):
-    """A file of marks for the MIS import (mis_import checks and previews it)."""
-
-    file = CsvFileField(
-        help_text="Exported from your MIS, one mark a row, with a header row: UPN (or MIS ID), Date, Session, "
-        "Code and Minutes Late."
-    )
-    encoding = encoding_field()
 
 
 def parse_date(value: str | None, default: datetime.date) -> datetime.date:

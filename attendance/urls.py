@@ -1,6 +1,7 @@
 from django.urls import path
 
 from attendance import views
+from mis_import.views import kind_upload
 
 app_name = "attendance"
 
@@ -18,7 +19,8 @@ urlpatterns = [
     path("pupil/<int:pk>/escalate/", views.escalate, name="escalate"),
     path("figures/", views.dashboard, name="dashboard"),
     path("figures/absence/", views.absence_list, name="absence_list"),
-    path("import/", views.import_marks, name="import"),
+    # The marks file is a kind of MIS import: mis_import serves its upload page (attendance/imports.py registers it).
+    path("import/", kind_upload, {"kind": "marks"}, name="import"),
     path("settings/", views.settings_view, name="settings"),
     path("caseload/", views.pal_view, name="caseload"),
     path("lessons/", views.lesson_registers, name="lessons"),

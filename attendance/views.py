@@ -26,7 +26,6 @@ from attendance.forms import (
     ContactLogForm,
     EscalateForm,
     FiguresForm,
-    ImportForm,
     LessonRegisterChoiceForm,
     LetterForm,
     LetterTemplateForm,
@@ -622,32 +621,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- Import, settings -------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def import_marks(request: HttpRequest) -> HttpResponse:
-    """Upload a file of marks: the MIS import checks it in the background and previews it before importing."""
-    from attendance.imports import MARKS
-    from mis_import.models import ImportJob
-    from mis_import.selectors import visible_import_jobs
-    from mis_import.services import job_create
-
-    organisation = _organisation(request, _office)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        filename, content = form.cleaned_data["file"]
-        job = job_create(
-            organisation=organisation,
-            user=request.user,
-            kind=ImportJob.Kind.MARKS,
-            filename=filename,
-            encoding=form.cleaned_data["encoding"],
-            content=content,
-        )
-        return redirect("mis_import:job_detail", pk=job.pk)
-    jobs = visible_import_jobs(request.user).filter(organisation=organisation, kind=ImportJob.Kind.MARKS)
-    return render(request, "attendance/import.html", {"form": form, "jobs": jobs[:10], "kind": MARKS})
+# --- Settings -------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])

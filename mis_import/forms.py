@@ -86,6 +86,18 @@ class UploadForm(forms.Form):
         return data
 
 
+class KindUploadForm(forms.Form):
+    """A file of one registered kind (attendance marks), uploaded from the registering app's page."""
+
+    file = CsvFileField()
+    encoding = encoding_field()
+
+    def __init__(self, *args: Any, file_help: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if file_help:
+            self.fields["file"] = CsvFileField(help_text=file_help)
+
+
 class CommitForm(forms.Form):
     """Import a checked file; for a whole file, optionally end what is missing from it on a date."""
 

@@ -18,8 +18,8 @@ from mis_import.columns import KINDS, ImportKind
 
 if TYPE_CHECKING:
     from mis_import.models import ImportJob
+    from mis_import.plans import Plan
     from mis_import.reader import ParsedFile
-    from mis_import.services import Plan
 
 # (job, parsed file, today, lock) -> plan. `lock` is True when planning inside the import's transaction:
 # the planner then locks the rows its writes will change.
@@ -34,6 +34,14 @@ class RegisteredKind:
     upload_url: str  # the URL name of the page its files are uploaded from
     upload_label: str  # that page's name, for the way back to it
     sample: Callable[[], str]  # a small valid file (docs/samples/<key>.csv, and the tests' starting point)
+    # The upload page mis_import serves for the kind (`mis_import.views.kind_upload`, routed by the registering app
+    # under `upload_url`): its heading, the paragraph under it, what files and rows hold ("marks", "mark") and the
+    # file field's help.
+    title: str = ""
+    intro: str = ""
+    noun: str = "files"
+    row_noun: str = "record"
+    file_help: str = ""
 
 
 REGISTERED: dict[str, RegisteredKind] = {}
@@ -47,7 +55,24 @@ def register_import_kind(
     upload_url: str,
     upload_label: str,
     sample: Callable[[], str],
+    title: str = "",
+    intro: str = "",
+    noun: str = "files",
+    row_noun: str = "record",
+    file_help: str = "",
 ) -> None:
     """Add a kind of file to the MIS import (call from an AppConfig.ready)."""
-    REGISTERED[kind.key] = RegisteredKind(kind, plan, frozenset(roles), upload_url, upload_label, sample)
+    REGISTERED[kind.key] = RegisteredKind(
+        kind,
+        plan,
+        frozenset(roles),
+        upload_url,
+        upload_label,
+        sample,
+        title,
+        intro,
+        noun,
+        row_noun,
+        file_help,
+    )
     KINDS[kind.key] = kind

@@ -125,10 +125,8 @@ def to_csv(header: list[str], rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def sample_files() -> dict[str, str]:
-    """The small files in docs/samples/: one per import kind, consistent with each other."""
-    pupils = pupil_rows(12, seed=7)
-    files = {"pupils.csv": to_csv(PUPIL_HEADER, pupils)}
+def _contacts_file(pupils: list[list[str]]) -> str:
+    """contacts.csv: a mother for every sample pupil, and a father for every third."""
     rng = random.Random(8)
     contact_rows = []
     for i, p in enumerate(pupils):
@@ -168,7 +166,7 @@ def sample_files() -> dict[str, str]:
                     "",
                 ]
             )
-    files["contacts.csv"] = to_csv(
+    return to_csv(
         [
             "UPN",
             "Contact ID",
@@ -186,6 +184,13 @@ def sample_files() -> dict[str, str]:
         ],
         contact_rows,
     )
+
+
+def sample_files() -> dict[str, str]:
+    """The small files in docs/samples/: one per import kind, consistent with each other."""
+    pupils = pupil_rows(12, seed=7)
+    files = {"pupils.csv": to_csv(PUPIL_HEADER, pupils)}
+    files["contacts.csv"] = _contacts_file(pupils)
     files["staff.csv"] = to_csv(
         ["Staff Code", "Title", "Forename", "Surname", "Work Email", "Job Title"],
         [

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import can_import, get_for_user
 from mis_import import services
 from mis_import.columns import KINDS
-from mis_import.forms import CommitForm, UploadForm
+from mis_import.forms import CommitForm, KindUploadForm, UploadForm
 from mis_import.models import ImportJob
+from mis_import.permissions import can_import_kind, can_manage_import
 from mis_import.registry import REGISTERED
-from mis_import.selectors import can_manage_import, importable_kinds, visible_import_jobs
+from mis_import.selectors import importable_kinds, visible_import_jobs
 
 
 def _organisation_for_import(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -49,6 +50,36 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "mis_import/index.html",
         {"form": form, "page_obj": page, "kinds": kinds, "organisation": organisation},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def kind_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    """The upload page of a registered kind (attendance marks), for those its registration names: upload a file,
+    then the job page checks and previews it. The registering app routes it (`attendance:import`)."""
+    registered = REGISTERED[kind]
+    organisation = getattr(request, "organisation", None)
+    if organisation is None or not organisation.is_school_like:
+        raise PermissionDenied("Choose a school first.")
+    if not can_import_kind(request.user, organisation, kind):
+        raise PermissionDenied("You do not have permission to do this.")
+    form = KindUploadForm(request.POST or None, request.FILES or None, file_help=registered.file_help)
+    if request.method == "POST" and form.is_valid():
+        filename, content = form.cleaned_data["file"]
+        job = services.job_create(
+            organisation=organisation,
+            user=request.user,
+            kind=kind,
+            filename=filename,
+            encoding=form.cleaned_data["encoding"],
+            content=content,
+        )
+        return redirect("mis_import:job_detail", pk=job.pk)
+    jobs = visible_import_jobs(request.user).filter(organisation=organisation, kind=kind)
+    return render(
+        request,
+        "mis_import/kind_upload.html",
+        {"form": form, "jobs": jobs[:10], "kind": registered.kind, "registered": registered},
     )
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user, has_role
-from access.roles import Role
+from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from pastoral.http import HtmxHttpRequest
@@ -18,6 +18,7 @@ from pastoral.registry import PROFILE_SECTIONS
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
 from people.models import Group, Pupil, PupilContact
+from people.permissions import can_export_subject_access
 from people.subject_access import subject_access_document
 
 
@@ -71,11 +72,15 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_for_user(request.user, Pupil, can_edit_pupil, pk=pk)
-    form = PupilForm(request.POST or None, instance=pupil)
+    form = PupilForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
-        services.pupil_update(actor=request.user, pupil=pupil, data=form.cleaned_data)
-        messages.success(request, f"{pupil.display_name}'s details are saved.")
-        return redirect("people:pupil_detail", pk=pupil.pk)
+        try:
+            saved = services.pupil_update(actor=request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # the model's errors, each on its field
+        else:
+            messages.success(request, f"{saved.display_name}'s details are saved.")
+            return redirect("people:pupil_detail", pk=pupil.pk)
     return render(request, "people/pupil_edit.html", {"pupil": pupil, "form": form})
 
 
@@ -104,14 +109,6 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "querystring_prefix": f"kind={kind}&" if kind else "",
         },
     )
-
-
-SUBJECT_ACCESS_ROLES = {Role.DSL, Role.SENIOR_LEADER, Role.SCHOOL_ADMIN}
-
-
-def can_export_subject_access(user, pupil) -> bool:  # type: ignore[no-untyped-def]
-    """Data-protection requests are answered by the school's administrator, senior leaders or the DSL."""
-    return can_view_pupil(user, pupil) and has_role(user, SUBJECT_ACCESS_ROLES, pupil.organisation_id)
 
 
 @require_GET

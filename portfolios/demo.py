@@ -139,7 +139,6 @@ def _isqam_coaching(world: Any) -> None:
 
 
 def build_demo(world: Any) -> None:
-    base_url = getattr(settings, "PASTORAL_BASE_URL", "http://localhost:8000")
     reviewer = _user(
         world,
         "reviewer",
@@ -158,8 +157,13 @@ def build_demo(world: Any) -> None:
         Role.MODERATOR,
         f"External moderator, {world.university.name}",
     )
+    _portfolios_in_progress(world)
+    _isqam_coaching(world)
+    _certified_last_year(world, reviewer, moderator)
 
-    # This year's portfolios, in progress.
+
+def _portfolios_in_progress(world: Any) -> None:
+    """This year's portfolios, in progress."""
     for enrolment in world.extra.get("enrolments", []):
         if enrolment.status != "enrolled":
             continue
@@ -169,13 +173,10 @@ def build_demo(world: Any) -> None:
         )
         _fill(portfolio, enrolment.participant, activities, 0.4, world)
         _meetings(portfolio, world, world.today, per_term=world.rng.randrange(0, 3))
-    _isqam_coaching(world)
 
-    # Last year's certified portfolio.
-    admin = world.users.get("programme_admin")
-    mentor = world.users.get("mentor")
-    if admin is None or mentor is None or world.main_school is None:
-        return
+
+def _last_years_cluster(world: Any) -> Cluster:
+    """A Level 1 cluster of last year's edition (built when the loaded documents have none)."""
     edition = (
         Edition.objects.filter(organisation=world.provider, academic_year=world.previous_year)
         .order_by("pk")
@@ -188,7 +189,7 @@ def build_demo(world: Any) -> None:
             year_start=world.previous_year.starts_on.year,
         ).edition
     level = edition.levels.get(number=1)
-    cluster = Cluster.objects.filter(edition=edition, level=level).first() or Cluster.objects.create(
+    return Cluster.objects.filter(edition=edition, level=level).first() or Cluster.objects.create(
         organisation=world.provider,
         edition=edition,
         level=level,
@@ -196,6 +197,10 @@ def build_demo(world: Any) -> None:
         delivery_model=DeliveryModel.ORIGINAL,
         capacity=12,
     )
+
+
+def _graduate(world: Any) -> User:
+    """Grace Holloway, who took Level 1 last year, signs in to the demo."""
     graduate = User.objects.filter(email="grace.holloway@demo.example.org").first() or User.objects.create(
         email="grace.holloway@demo.example.org",
         full_name="Grace Holloway",
@@ -210,6 +215,18 @@ def build_demo(world: Any) -> None:
     world.logins.append(
         DemoLogin(f"Certified participant (last year), {world.main_school.name}", graduate.email)
     )
+    return graduate
+
+
+def _certified_last_year(world: Any, reviewer: User, moderator: User) -> None:
+    """Last year's certified portfolio: filled, submitted, reviewed, moderated and finalised."""
+    admin = world.users.get("programme_admin")
+    mentor = world.users.get("mentor")
+    if admin is None or mentor is None or world.main_school is None:
+        return
+    cluster = _last_years_cluster(world)
+    edition, level = cluster.edition, cluster.level
+    graduate = _graduate(world)
     enrolment = enrol(cluster=cluster, school=world.main_school, participant=graduate, mentor=mentor)
     portfolio = services.portfolio_for_enrolment(enrolment=enrolment)
     activities = list(
@@ -243,7 +260,9 @@ def build_demo(world: Any) -> None:
     sample = services.draw_sample(actor=admin, edition=edition, seed=20250801)
     for item in sample.items.all():
         services.moderate(actor=moderator, item=item, verdict="agree", reasons="Judgement well supported.")
-    services.finalise(actor=admin, sample=sample, base_url=base_url)
+    services.finalise(
+        actor=admin, sample=sample, base_url=getattr(settings, "PASTORAL_BASE_URL", "http://localhost:8000")
+    )
     world.extra["certificates"] = list(
         portfolio.__class__.objects.filter(pk=portfolio.pk).values_list("certificate__code", flat=True)
     )

@@ -35,8 +35,8 @@ def _at(world: Any, days_ago: int, hour: int = 10) -> datetime.datetime:
 def _materials(world: Any, edition: Edition, admin: Any, facilitator: Any) -> None:
     code = edition.programme.code
     title, url = LINKS.get(code, (f"{code} online materials", "https://www.hmc.org.uk/"))
-    services.add_resource(actor=admin, edition=edition, title=title, url=url, at=_at(world, 40))
-    services.add_resource(
+    services.resource_add(actor=admin, edition=edition, title=title, url=url, at=_at(world, 40))
+    services.resource_add(
         actor=admin,
         edition=edition,
         title="Reading list",
@@ -46,7 +46,7 @@ def _materials(world: Any, edition: Edition, admin: Any, facilitator: Any) -> No
     )
     module = edition.modules.order_by("number").first()
     if module is not None:
-        services.add_resource(
+        services.resource_add(
             actor=admin,
             edition=edition,
             module=module,
@@ -61,7 +61,7 @@ def _materials(world: Any, edition: Edition, admin: Any, facilitator: Any) -> No
         .first()
     )
     if day is not None:
-        services.add_resource(
+        services.resource_add(
             actor=facilitator,
             edition=edition,
             training_day=day,
@@ -73,33 +73,33 @@ def _materials(world: Any, edition: Edition, admin: Any, facilitator: Any) -> No
 
 def _questions(world: Any, place: Enrolment, admin: Any) -> None:
     """Two answered questions and one waiting longer than the unanswered limit."""
-    answered = services.ask_question(
+    answered = services.question_ask(
         actor=place.participant,
         enrolment=place,
         subject="Word count for the structured reflections",
         body="Is there a word limit for the structured reflections on the training sessions?",
         at=_at(world, 12),
     )
-    services.reply(
+    services.question_reply(
         actor=admin,
         question=answered,
         body="There is no word limit: most reflections are 500 to 800 words. Quality matters more than length.",
         at=_at(world, 11, 15),
     )
-    mentor_question = services.ask_question(
+    mentor_question = services.question_ask(
         actor=place.mentor,
         enrolment=place,
         subject="Mentor training session",
         body="I missed the online mentor training. Is there a recording?",
         at=_at(world, 8),
     )
-    services.reply(
+    services.question_reply(
         actor=admin,
         question=mentor_question,
         body="Yes: the recording is in the course materials for the whole programme.",
         at=_at(world, 6),
     )
-    services.ask_question(
+    services.question_ask(
         actor=place.participant,
         enrolment=place,
         subject="Evidence for the tutor observations",

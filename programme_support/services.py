@@ -36,7 +36,7 @@ def _check_scope(edition: Edition, module: Module | None, training_day: Training
         raise ValidationError({"scope": f"That training day is not one of {edition}'s."})
 
 
-def add_resource(
+def resource_add(
     *,
     actor: Any,
     edition: Edition,
@@ -89,7 +89,7 @@ def add_resource(
     return resource
 
 
-def remove_resource(*, actor: Any, resource: Resource) -> None:
+def resource_remove(*, actor: Any, resource: Resource) -> None:
     """Remove a course material; its file is deleted once the removal has committed."""
     with transaction.atomic():
         stored = resource.file.name if resource.file else ""
@@ -99,7 +99,7 @@ def remove_resource(*, actor: Any, resource: Resource) -> None:
             transaction.on_commit(lambda: storage.delete(stored))
 
 
-def record_visit(*, user: Any, edition: Edition, at: datetime.datetime | None = None) -> ResourceVisit:
+def visit_record(*, user: Any, edition: Edition, at: datetime.datetime | None = None) -> ResourceVisit:
     """Remember when the user last opened the edition's materials: anything added later is new to them."""
     visit, _ = ResourceVisit.objects.update_or_create(
         edition=edition,
@@ -154,7 +154,7 @@ def _text(value: str, field: str, what: str) -> str:
     return value
 
 
-def ask_question(
+def question_ask(
     *,
     actor: Any,
     enrolment: Enrolment,
@@ -198,7 +198,7 @@ def ask_question(
     return question
 
 
-def reply(
+def question_reply(
     *,
     actor: Any,
     question: Question,
@@ -238,7 +238,7 @@ def reply(
     return message
 
 
-def close_question(*, actor: Any, question: Question, at: datetime.datetime | None = None) -> Question:
+def question_close(*, actor: Any, question: Question, at: datetime.datetime | None = None) -> Question:
     """The asker or the provider closes a question that needs nothing more: it leaves the unanswered list. A new
     message from the asker's side opens it again."""
     with transaction.atomic():

@@ -108,7 +108,7 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _edition(request, pk, perms.can_view_library)
     since = selectors.last_visit(request.user, edition)
     sections = selectors.library(request.user, edition, since)
-    services.record_visit(user=request.user, edition=edition)
+    services.visit_record(user=request.user, edition=edition)
     removable = {r.pk for s in sections for r in s.resources if perms.can_remove_resource(request.user, r)}
     return render(
         request,
@@ -131,7 +131,7 @@ def resource_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         module, training_day = form.scope_objects()
         try:
-            resource = services.add_resource(
+            resource = services.resource_add(
                 actor=request.user,
                 edition=edition,
                 title=form.cleaned_data["title"],
@@ -164,7 +164,7 @@ def resource_open(request: HttpRequest, pk: int) -> HttpResponseBase:
 def resource_remove(request: HttpRequest, pk: int) -> HttpResponse:
     resource = _resource(request, pk, perms.can_remove_resource)
     if request.method == "POST":
-        services.remove_resource(actor=request.user, resource=resource)
+        services.resource_remove(actor=request.user, resource=resource)
         messages.success(request, f"“{resource.title}” is removed.")
         return redirect("programme_support:library", pk=resource.edition_id)
     return render(request, "programme_support/resource_remove.html", {"resource": resource})
@@ -181,7 +181,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
     form = forms.QuestionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            question = services.ask_question(
+            question = services.question_ask(
                 actor=request.user,
                 enrolment=form.cleaned_data["enrolment"],
                 subject=form.cleaned_data["subject"],
@@ -203,7 +203,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reply(
+            services.question_reply(
                 actor=request.user,
                 question=question,
                 body=form.cleaned_data["body"],
@@ -231,7 +231,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def question_close(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk, perms.can_close_question)
     try:
-        services.close_question(actor=request.user, question=question)
+        services.question_close(actor=request.user, question=question)
         messages.success(request, "The question is closed.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -5,26 +5,26 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from pastoral.pdf import pdf_from_html, render_pdf
-from qualifications import services
+from qualifications import selectors
 from qualifications.models import Booking, CreditNote
 
 
 def invoice_html(booking: Booking) -> str:
     """The booking's numbered invoice as HTML: the places charged, less any credit notes, the VAT line, the school's
     purchase order and how to pay (the provider's payment method and bank details)."""
-    total = services.invoice_total(booking)
-    settings_ = services.invoice_settings(booking.provider)
+    total = selectors.invoice_total(booking)
+    settings_ = selectors.invoice_settings(booking.provider)
     return render_to_string(
         "qualifications/invoice.html",
         {
             "booking": booking,
-            "lines": services.invoice_lines(booking),
-            "charges": services.invoice_charges(booking),
+            "lines": selectors.invoice_lines(booking),
+            "charges": selectors.invoice_charges(booking),
             "credit_notes": booking.credit_notes.select_related("enrolment__participant"),
             "total": total,
             "issued_on": booking.booked_on,
             "pay": settings_,
-            "vat_line": services.vat_line(booking, total, settings_),
+            "vat_line": selectors.vat_line(booking, total, settings_),
         },
     )
 

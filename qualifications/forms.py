@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import model_to_dict
 
 from organisations.models import AcademicYear
 from pastoral.forms import DateInput, StaffChoiceField
@@ -182,15 +183,20 @@ class ActivityForm(forms.ModelForm):
         widgets = {"title": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class ClusterForm(forms.ModelForm):
-    online_link = forms.URLField(required=False, assume_scheme="https", label="Online link")
+CLUSTER_FIELDS = ["name", "level", "delivery_model", "venue", "online_link", "capacity", "is_open"]
 
-    class Meta:
-        model = Cluster
-        fields = ["name", "level", "delivery_model", "venue", "online_link", "capacity", "is_open"]
 
-    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+class ClusterForm(forms.Form):
+    """A cluster's details, new or changed. A plain form: `services.cluster_create` / `cluster_update` check the
+    record and save it, so validating writes nothing onto the cluster."""
+
+    def __init__(self, *args: Any, edition: Edition, cluster: Cluster | None = None, **kwargs: Any) -> None:
+        if cluster is not None:
+            kwargs.setdefault("initial", model_to_dict(cluster, fields=CLUSTER_FIELDS))
         super().__init__(*args, **kwargs)
+        made = forms.fields_for_model(Cluster, fields=[f for f in CLUSTER_FIELDS if f != "online_link"])
+        made["online_link"] = forms.URLField(required=False, assume_scheme="https", label="Online link")
+        self.fields.update((name, made[name]) for name in CLUSTER_FIELDS)
         _model_choice(self, "level").queryset = edition.levels.all()
 
     def clean(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from access.permissions import access_for, get_for_user, has_role, reachable_organisation_ids
+from access.permissions import get_for_user, has_role, organisations_with_role, reachable_organisation_ids
 from access.roles import Role
 
 M = TypeVar("M", bound=models.Model)
@@ -28,29 +28,20 @@ QUALIFICATION_ROLES = frozenset(
 )
 
 
-def _orgs_with(user: Any, roles: frozenset[str]) -> set[int]:
-    access = access_for(user)
-    ids: set[int] = set()
-    for grant in access.grants:
-        if grant.role in roles:
-            ids |= access.reach.get(grant.organisation_id, {grant.organisation_id})
-    return ids
-
-
 def admin_provider_ids(user: Any) -> set[int]:
-    return _orgs_with(user, frozenset({Role.PROGRAMME_ADMIN}))
+    return organisations_with_role(user, frozenset({Role.PROGRAMME_ADMIN}))
 
 
 def provider_ids(user: Any) -> set[int]:
-    return _orgs_with(user, PROVIDER_ROLES)
+    return organisations_with_role(user, PROVIDER_ROLES)
 
 
 def facilitator_provider_ids(user: Any) -> set[int]:
-    return _orgs_with(user, frozenset({Role.FACILITATOR}))
+    return organisations_with_role(user, frozenset({Role.FACILITATOR}))
 
 
 def booker_school_ids(user: Any) -> set[int]:
-    return _orgs_with(user, SCHOOL_BOOKER_ROLES)
+    return organisations_with_role(user, SCHOOL_BOOKER_ROLES)
 
 
 def is_programme_admin(user: Any) -> bool:

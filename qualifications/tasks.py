@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django_tasks import task
 
+from qualifications import documents, selectors
 from qualifications.models import Booking, Enrolment
 from qualifications.selectors import bookings_to_print, credit_notes_to_print
 
@@ -38,14 +39,10 @@ def _email_booker(
 def _email_invoice(booking: Booking, *, subject: str, template: str, context: dict[str, Any]) -> bool:
     """E-mail the booker about the booking's invoice: its amounts (places charged, credit notes, amount due) in the
     body and its current PDF, the download's document, attached."""
-    # documents uses services, and services enqueues these tasks
-    from qualifications import services
-    from qualifications.documents import invoice_pdf
-
     figures = {
-        "charges": services.invoice_charges(booking),
-        "credits": services.credits_total(booking),
-        "total": services.invoice_total(booking),
+        "charges": selectors.invoice_charges(booking),
+        "credits": selectors.credits_total(booking),
+        "total": selectors.invoice_total(booking),
     }
     return _email_booker(
         booking,
@@ -53,7 +50,7 @@ def _email_invoice(booking: Booking, *, subject: str, template: str, context: di
         template=template,
         context={**figures, **context},
         filename=f"invoice-{booking.invoice_number}.pdf",
-        pdf=invoice_pdf(booking, base_url=_base_url() + "/"),
+        pdf=documents.invoice_pdf(booking, base_url=_base_url() + "/"),
     )
 
 
@@ -113,8 +110,6 @@ def send_place_available(enrolment_id: int) -> int:
 @task()
 def send_credit_note(credit_note_id: int) -> bool:
     """E-mail a credit note, its PDF attached, to the booking's contact (the coordinator who booked)."""
-    from qualifications.documents import credit_note_pdf  # documents uses services, which enqueues this task
-
     credit = credit_notes_to_print().filter(pk=credit_note_id).first()
     if credit is None:
         return False
@@ -128,5 +123,5 @@ def send_credit_note(credit_note_id: int) -> bool:
             "given_up": "cancelled" if credit.enrolment.status == Enrolment.Status.CANCELLED else "withdrawn",
         },
         filename=f"credit-note-{credit.number}.pdf",
-        pdf=credit_note_pdf(credit, base_url=_base_url() + "/"),
+        pdf=documents.credit_note_pdf(credit, base_url=_base_url() + "/"),
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from attendance import services
+from attendance import imports
 from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
 from mis_import.models import ImportJob
@@ -32,7 +32,7 @@ def test_it_imports_good_rows_and_amends_changed_marks(world):
         "A123456789012,2026-10-05,PM,L,10\n"
         "B123456789012,2026-10-05,AM,/,\n"
     )
-    result = services.import_marks(actor=world.admin, organisation=world.school, data=csv.encode())
+    result = imports.import_marks(actor=world.admin, organisation=world.school, data=csv.encode())
     assert result.ok and (result.created, result.amended) == (2, 1)
     assert AttendanceMark.objects.get(pupil=world.alice, session="PM").minutes_late == 10
     assert MarkAmendment.objects.get().reason == "MIS import"
@@ -50,7 +50,7 @@ def test_it_imports_nothing_when_any_row_is_wrong_and_names_each_error(world):
         "A123456789012,2026-10-05,AM,O,\n"
         "Rory,2026-10-05,AM,/,\n"
     )
-    result = services.import_marks(actor=world.admin, organisation=world.school, data=csv.encode())
+    result = imports.import_marks(actor=world.admin, organisation=world.school, data=csv.encode())
     errors = {(e.line, e.column) for e in result.errors}
     assert errors == {
         (3, "upn"),
@@ -65,7 +65,7 @@ def test_it_imports_nothing_when_any_row_is_wrong_and_names_each_error(world):
 
 
 def test_it_rejects_a_file_without_the_needed_columns(world):
-    result = services.import_marks(
+    result = imports.import_marks(
         actor=world.admin, organisation=world.school, data=b"name,when\nAlice,today\n"
     )
     assert not result.ok and result.errors[0].line == 1

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from attendance import rollup, services
+from attendance import imports, rollup
 from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
 from audit.models import AuditEvent
@@ -194,8 +194,8 @@ def test_it_refuses_what_is_not_a_csv_on_the_attendance_page(world):
 
 
 def test_it_imports_through_the_thin_service_too(world):
-    """`services.import_marks` runs the same job at once (scripts): the £ file, read as Windows-1252."""
-    result = services.import_marks(
+    """`imports.import_marks` runs the same job at once (scripts): the £ file, read as Windows-1252."""
+    result = imports.import_marks(
         actor=world.attendance_officer, organisation=world.school, data=_file(world).encode("cp1252")
     )
     assert result.ok and (result.created, result.amended, result.unchanged) == (4, 0, 0)

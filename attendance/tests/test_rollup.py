@@ -9,7 +9,7 @@ import random
 import pytest
 from django.utils import timezone
 
-from attendance import rollup, selectors, services
+from attendance import imports, rollup, selectors, services
 from attendance.models import AttendanceMark, AttendanceRollup
 from attendance.tests.helpers import MONDAY, mark, marks
 from pastoral.testing.factories import OrganisationFactory, PupilFactory
@@ -92,7 +92,7 @@ def test_every_service_that_writes_marks_keeps_the_rollup_exact():
         f"{world.alice.upn},{day:%Y-%m-%d},AM,O,\n"  # amends an existing mark
         f"{world.dan.upn},{day + datetime.timedelta(days=1):%Y-%m-%d},PM,L,10\n"
     )
-    result = services.import_marks(actor=world.attendance_officer, organisation=world.school, data=csv)
+    result = imports.import_marks(actor=world.attendance_officer, organisation=world.school, data=csv)
     assert result.ok, result.errors
     assert rollup.differences() == []
     assert _weekly(world.alice)[day] == (0, 0, 0, 1)

@@ -26,7 +26,7 @@ def s() -> SupportWorld:
 
 
 def _module1_link(s: SupportWorld) -> Resource:
-    return services.add_resource(
+    return services.resource_add(
         actor=s.admin,
         edition=s.q.plq,
         module=s.q.plq.modules.get(number=1),
@@ -88,7 +88,7 @@ def test_it_shows_module_and_training_day_materials_to_that_level_and_cluster_on
     everyone = plq_file(s)
     module = _module1_link(s)
     day = s.q.plq_l1.training_days.first()
-    for_day = services.add_resource(
+    for_day = services.resource_add(
         actor=s.facilitator,
         edition=s.q.plq,
         training_day=day,
@@ -153,7 +153,7 @@ def test_it_accepts_only_http_and_https_links_in_the_service(s: SupportWorld) ->
 
     for bad in ("ftp://example.org/x", "javascript:alert(1)", "data:text/html,hi"):
         with pytest.raises(ValidationError, match="http:// or https://"):
-            services.add_resource(actor=s.admin, edition=s.q.plq, title="Bad", url=bad)
+            services.resource_add(actor=s.admin, edition=s.q.plq, title="Bad", url=bad)
 
 
 def test_it_lets_a_facilitator_remove_their_own_material_only(
@@ -161,7 +161,7 @@ def test_it_lets_a_facilitator_remove_their_own_material_only(
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     """The facilitator removes what they added (the file deleted after commit); not the administrator's (403)."""
-    mine = services.add_resource(actor=s.facilitator, edition=s.q.plq, title="Mine", upload=text_file())
+    mine = services.resource_add(actor=s.facilitator, edition=s.q.plq, title="Mine", upload=text_file())
     theirs = plq_file(s)
     client = client_for(s.facilitator)
     assert client.post(reverse("programme_support:resource_remove", args=[theirs.pk])).status_code == 403
@@ -200,15 +200,15 @@ def test_it_marks_new_materials_on_the_home_page_until_the_next_visit(s: Support
 def test_it_counts_only_what_was_added_after_the_visit(s: SupportWorld) -> None:
     """A material added before the recorded visit is not new; one added after it is."""
     visited = timezone.now() - datetime.timedelta(days=3)
-    services.record_visit(user=s.participant, edition=s.q.plq, at=visited)
-    services.add_resource(
+    services.visit_record(user=s.participant, edition=s.q.plq, at=visited)
+    services.resource_add(
         actor=s.admin,
         edition=s.q.plq,
         title="Old",
         url="https://example.org/old",
         at=visited - datetime.timedelta(days=1),
     )
-    services.add_resource(actor=s.admin, edition=s.q.plq, title="Fresh", url="https://example.org/fresh")
+    services.resource_add(actor=s.admin, edition=s.q.plq, title="Fresh", url="https://example.org/fresh")
     from programme_support.selectors import new_since_last_visit
 
     (row,) = new_since_last_visit(s.participant)
@@ -219,7 +219,7 @@ def test_it_lists_a_training_days_materials_in_the_calendar_feeds(s: SupportWorl
     """The day's own materials and those of the modules it covers appear in its iCal description."""
     day = s.q.plq_l1.training_days.first()
     _module1_link(s)
-    services.add_resource(
+    services.resource_add(
         actor=s.facilitator,
         edition=s.q.plq,
         training_day=day,

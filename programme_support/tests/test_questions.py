@@ -25,7 +25,7 @@ def s() -> SupportWorld:
 
 
 def _ask(s: SupportWorld, who=None, place=None, subject: str = "Word limits", at=None) -> Question:  # noqa: ANN001
-    return services.ask_question(
+    return services.question_ask(
         actor=who or s.participant,
         enrolment=place or s.place,
         subject=subject,
@@ -70,7 +70,7 @@ def test_it_emails_the_asker_when_the_provider_answers(
     assert question.first_answered_at is not None and question.awaiting_answer_since is None
     assert Message.objects.filter(question=question, from_provider=True).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply(actor=s.participant, question=question, body="Thank you. And the deadline?")
+        services.question_reply(actor=s.participant, question=question, body="Thank you. And the deadline?")
     assert mail.outbox[-1].to == [s.admin.email] and mail.outbox[-1].subject.startswith("Follow-up from")
     question.refresh_from_db()
     assert question.awaiting_answer_since is not None
@@ -113,7 +113,7 @@ def test_it_keeps_a_mentors_own_question_from_the_participant(s: SupportWorld) -
 def test_it_hides_questions_from_another_provider_and_another_school(s: SupportWorld) -> None:
     """Another provider's administrator and a Riverside member of staff get 404 for the thread, closing it and
     its attachments."""
-    question = services.ask_question(
+    question = services.question_ask(
         actor=s.participant,
         enrolment=s.place,
         subject="Evidence",
@@ -131,7 +131,7 @@ def test_it_hides_questions_from_another_provider_and_another_school(s: SupportW
 
 def test_it_refuses_another_participant_of_the_same_school(s: SupportWorld) -> None:
     """Within the school's reach but not theirs: 403 for the thread, its attachment and closing it."""
-    question = services.ask_question(
+    question = services.question_ask(
         actor=s.participant,
         enrolment=s.place,
         subject="Evidence",
@@ -189,9 +189,9 @@ def test_it_lists_questions_unanswered_for_more_than_the_setting(s: SupportWorld
     late = _ask(s, subject="Waiting four days", at=now - datetime.timedelta(days=4))
     _ask(s, subject="Waiting two days", at=now - datetime.timedelta(days=2))
     answered = _ask(s, subject="Answered", at=now - datetime.timedelta(days=6))
-    services.reply(actor=s.admin, question=answered, body="Done.")
+    services.question_reply(actor=s.admin, question=answered, body="Done.")
     closed = _ask(s, subject="Closed", at=now - datetime.timedelta(days=6))
-    services.close_question(actor=s.participant, question=closed)
+    services.question_close(actor=s.participant, question=closed)
     assert list(selectors.awaiting_answer(s.admin, days=3)) == [late]
     client = client_for(s.admin)
     page = client.get(reverse("programme_support:home") + "?show=waiting").content.decode()
@@ -205,7 +205,7 @@ def test_it_reports_the_time_to_first_answer_on_the_provider_overview(s: Support
     start = timezone.now() - datetime.timedelta(days=20)
     for hours in (2, 4, 30):
         question = _ask(s, at=start)
-        services.reply(
+        services.question_reply(
             actor=s.admin, question=question, body="Answer.", at=start + datetime.timedelta(hours=hours)
         )
     _ask(s, subject="Still waiting", at=start)
@@ -224,6 +224,6 @@ def test_it_lets_the_asker_close_and_reopens_on_their_next_message(s: SupportWor
     assert response.status_code == 302
     question.refresh_from_db()
     assert not question.is_open and question.awaiting_answer_since is None
-    services.reply(actor=s.participant, question=question, body="One more thing.")
+    services.question_reply(actor=s.participant, question=question, body="One more thing.")
     question.refresh_from_db()
     assert question.is_open and question.awaiting_answer_since is not None

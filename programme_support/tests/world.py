@@ -73,4 +73,4 @@ def text_file(name: str = "reading-list.txt", content: bytes = b"Read chapter 3 
 
 def plq_file(s: SupportWorld, title: str = "Reading list") -> Resource:
     """A programme-wide file on the PLQ edition, added by the administrator."""
-    return services.add_resource(actor=s.admin, edition=s.q.plq, title=title, upload=text_file())
+    return services.resource_add(actor=s.admin, edition=s.q.plq, title=title, upload=text_file())

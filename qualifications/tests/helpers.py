@@ -56,17 +56,15 @@ def staff_user(org: Any, email: str, name: str) -> Any:
 
 
 def cluster(edition: Edition, level: int, name: str, model: str = "original", capacity: int = 12) -> Cluster:
-    c = services.create_cluster(
+    c = services.cluster_create(
         actor=None,
         edition=edition,
-        data={
-            "name": name,
-            "level": edition.levels.get(number=level),
-            "delivery_model": model,
-            "venue": "" if model != "original" else "Oundle School",
-            "online_link": "https://meet.example.org/x" if model != "original" else "",
-            "capacity": capacity,
-        },
+        name=name,
+        level=edition.levels.get(number=level),
+        delivery_model=model,
+        venue="" if model != "original" else "Oundle School",
+        online_link="https://meet.example.org/x" if model != "original" else "",
+        capacity=capacity,
     )
     TrainingDay.objects.create(
         organisation=edition.organisation,
@@ -106,7 +104,7 @@ def build_qual_world(*, as_loaded: bool = False) -> QualWorld:
     university = OrganisationFactory(
         name="UCL Institute of Education", slug="ucl", kind=Organisation.Kind.UNIVERSITY
     )
-    plq, plqj, isqam = services.load_all_programmes(provider=provider, university=university)
+    plq, plqj, isqam = services.programmes_load_all(provider=provider, university=university)
     if not as_loaded:
         year = current_academic_year()
         Edition.objects.filter(pk__in=[plq.pk, plqj.pk, isqam.pk]).update(academic_year=year)
@@ -137,7 +135,7 @@ def build_qual_world(*, as_loaded: bool = False) -> QualWorld:
         isqam_l2=cluster(isqam, 2, "ISQAM L2 Online", "online"),
         plqj_l1=cluster(plqj, 1, "PLQJ L1 Oundle"),
     )
-    services.assign_facilitator(
+    services.facilitator_assign(
         actor=admin, cluster=w.plq_l1, module=plq.modules.get(number=1), facilitator=facilitator
     )
     return w
@@ -155,4 +153,4 @@ def book(
     places = [
         services.PlaceRequest(participant=p, mentor=kw.pop("mentor", w.mentor), **kw) for p in participants
     ]
-    return services.create_booking(actor=w.coordinator, cluster=cluster, school=school, places=places, on=on)
+    return services.booking_create(actor=w.coordinator, cluster=cluster, school=school, places=places, on=on)

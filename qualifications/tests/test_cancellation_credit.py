@@ -20,6 +20,7 @@ from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import client_for
 from qualifications import selectors, services
 from qualifications.models import Booking, CreditNote, Enrolment
+from qualifications.services import bookings as booking_services
 from qualifications.tests.helpers import FIRST_DAY, TODAY, book, build_qual_world, staff_user
 from qualifications.tests.test_views import other_provider_admin, riverside_coordinator
 
@@ -56,9 +57,9 @@ def test_it_credits_an_invoiced_place_cancelled_before_the_first_training_day(w,
     assert credit.booking == place.booking and credit.issued_by == w.coordinator
     assert f"Credit note {credit.number} for £499.00 issued" in response.content.decode()
     # The invoice keeps the place and the credit note offsets it.
-    assert [line.pk for line in services.invoice_lines(place.booking)] == [place.pk]
-    assert services.invoice_charges(place.booking) == Decimal("499.00")
-    assert services.invoice_total(place.booking) == Decimal("0.00")
+    assert [line.pk for line in selectors.invoice_lines(place.booking)] == [place.pk]
+    assert selectors.invoice_charges(place.booking) == Decimal("499.00")
+    assert selectors.invoice_total(place.booking) == Decimal("0.00")
     assert AuditEvent.objects.filter(
         object_type="qualifications.Enrolment", object_id=str(place.pk), note__contains=credit.number
     ).exists()
@@ -66,26 +67,26 @@ def test_it_credits_an_invoiced_place_cancelled_before_the_first_training_day(w,
 
 def test_it_credits_a_paid_booking_by_the_providers_rule_after_the_course_has_started(w, full):
     place, _ = full
-    services.set_paid(actor=w.admin, booking=place.booking, paid=True, on=TODAY)
+    services.booking_set_paid(actor=w.admin, booking=place.booking, paid=True, on=TODAY)
     w.isqam.refund_after_start_percent = 25
     w.isqam.save()
-    result = services.cancel_enrolment(actor=w.admin, enrolment=place, today=FIRST_DAY)
+    result = services.enrolment_cancel(actor=w.admin, enrolment=place, today=FIRST_DAY)
     (credit,) = result.credit_notes
     assert (credit.amount, credit.percent) == (Decimal("124.75"), 25)
     assert "cancellation on or after the first training day" in credit.rule
     booking = Booking.objects.get(pk=place.booking_id)
-    assert booking.paid and services.invoice_total(booking) == Decimal("374.25")
+    assert booking.paid and selectors.invoice_total(booking) == Decimal("374.25")
 
 
 def test_it_keeps_the_fee_charged_with_no_credit_note_when_the_rule_gives_nothing_back(w, full):
     """By default nothing is credited on or after the first training day: the school still owes the fee, even
     when the whole booking is cancelled, so the invoice stays on the unpaid lists."""
     place, _ = full
-    result = services.cancel_booking(actor=w.coordinator, booking=place.booking, today=FIRST_DAY)
+    result = services.booking_cancel(actor=w.coordinator, booking=place.booking, today=FIRST_DAY)
     assert result.credit_notes == [] and not CreditNote.objects.exists()
     booking = Booking.objects.get(pk=place.booking_id)
     assert booking.status == Booking.Status.CANCELLED
-    assert services.invoice_total(booking) == Decimal("499.00")
+    assert selectors.invoice_total(booking) == Decimal("499.00")
     unpaid = selectors.unpaid_bookings(w.admin).get(pk=booking.pk)
     assert unpaid.amount == Decimal("499.00")
     page = client_for(w.admin).get(reverse("qualifications:provider_dashboard")).content.decode()
@@ -105,17 +106,17 @@ def test_it_credits_nothing_for_a_waiting_list_place_that_was_never_invoiced(
     waiting.refresh_from_db()
     assert waiting.status == Enrolment.Status.CANCELLED and not waiting.is_charged_when_cancelled
     assert not CreditNote.objects.exists() and mail.outbox == []
-    assert services.invoice_lines(waiting.booking) == []
-    assert services.invoice_total(waiting.booking) == Decimal("0.00")
+    assert selectors.invoice_lines(waiting.booking) == []
+    assert selectors.invoice_total(waiting.booking) == Decimal("0.00")
 
 
 def test_it_continues_one_credit_note_sequence_across_withdrawals_and_cancellations(w):
     one, _ = book(w, w.isqam_online, [w.staff[0], w.staff[1]], on=TODAY)
     two, _ = book(w, w.isqam_original, [w.staff[2], w.staff[3]], on=TODAY)
     a, b = one.enrolments.order_by("pk")
-    _, withdrawn, _ = services.withdraw_enrolment(actor=w.admin, enrolment=a, on=TODAY, reason="Left")
-    cancelled = services.cancel_enrolment(actor=w.coordinator, enrolment=b).credit_notes
-    whole = services.cancel_booking(actor=w.coordinator, booking=two).credit_notes
+    _, withdrawn, _ = services.enrolment_withdraw(actor=w.admin, enrolment=a, on=TODAY, reason="Left")
+    cancelled = services.enrolment_cancel(actor=w.coordinator, enrolment=b).credit_notes
+    whole = services.booking_cancel(actor=w.coordinator, booking=two).credit_notes
     numbers = [withdrawn.number] + [c.number for c in cancelled + whole]
     assert numbers == [
         f"CN-{TODAY.year}-00001",
@@ -135,7 +136,7 @@ def test_it_cancels_a_whole_invoiced_booking_after_a_confirmation_listing_each_c
     assert not CreditNote.objects.exists()
     page = client.post(url, follow=True).content.decode()
     assert f"Credit notes CN-{TODAY.year}-00001 for £499.00, CN-{TODAY.year}-00002 for £499.00 issued" in page
-    assert services.invoice_total(booking) == Decimal("0.00")
+    assert selectors.invoice_total(booking) == Decimal("0.00")
 
 
 def test_it_leaves_everything_unchanged_when_a_credit_note_cannot_be_saved(w):
@@ -151,23 +152,23 @@ def test_it_leaves_everything_unchanged_when_a_credit_note_cannot_be_saved(w):
         return real_save(self, *args, **kwargs)
 
     with mock.patch.object(CreditNote, "save", fail_second), pytest.raises(RuntimeError):
-        services.cancel_booking(actor=w.coordinator, booking=booking)
+        services.booking_cancel(actor=w.coordinator, booking=booking)
     assert not CreditNote.objects.exists()
     assert set(booking.enrolments.values_list("status", flat=True)) == {Enrolment.Status.ENROLLED}
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
     # The numbers taken inside the failed transaction are given back with it.
     place = booking.enrolments.order_by("pk").first()
     assert (
-        services.cancel_enrolment(actor=w.coordinator, enrolment=place).credit_notes[0].number
+        services.enrolment_cancel(actor=w.coordinator, enrolment=place).credit_notes[0].number
         == f"CN-{TODAY.year}-00001"
     )
 
 
 def test_it_refuses_a_place_already_cancelled_with_the_reason(w, full):
     place, _ = full
-    services.cancel_enrolment(actor=w.coordinator, enrolment=place)
+    services.enrolment_cancel(actor=w.coordinator, enrolment=place)
     with pytest.raises(ValidationError, match="place is cancelled, so it cannot be cancelled"):
-        services.cancel_enrolment(actor=w.coordinator, enrolment=place)
+        services.enrolment_cancel(actor=w.coordinator, enrolment=place)
     client = client_for(w.coordinator)
     response = client.get(_cancel_url(place), follow=True)
     assert "place is cancelled, so it cannot be cancelled" in response.content.decode()
@@ -179,7 +180,7 @@ def test_it_emails_the_credit_note_to_the_booker_after_commit(w, full, django_ca
     place, _ = full
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        (credit,) = services.cancel_enrolment(actor=w.coordinator, enrolment=place).credit_notes
+        (credit,) = services.enrolment_cancel(actor=w.coordinator, enrolment=place).credit_notes
     assert mail.outbox == []  # nothing is sent before the transaction commits
     for callback in callbacks:
         callback()
@@ -196,7 +197,7 @@ def test_it_emails_a_withdrawals_credit_note_the_same_way(w, full, django_captur
     place, _ = full
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _, credit, _ = services.withdraw_enrolment(actor=w.admin, enrolment=place, on=TODAY, reason="Left")
+        _, credit, _ = services.enrolment_withdraw(actor=w.admin, enrolment=place, on=TODAY, reason="Left")
     (sent,) = [m for m in mail.outbox if credit.number in m.subject]
     assert sent.to == [w.coordinator.email] and "is withdrawn" in sent.body
 
@@ -208,10 +209,10 @@ def test_it_sends_no_credit_note_when_the_cancellation_is_rolled_back(
     mail.outbox.clear()
     with (
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch.object(services, "_promote_waiting", side_effect=RuntimeError("lock lost")),
+        mock.patch.object(booking_services, "promote_waiting", side_effect=RuntimeError("lock lost")),
         pytest.raises(RuntimeError),
     ):
-        services.cancel_enrolment(actor=w.coordinator, enrolment=place)
+        services.enrolment_cancel(actor=w.coordinator, enrolment=place)
     assert mail.outbox == [] and not CreditNote.objects.exists()
 
 

@@ -86,6 +86,6 @@ def test_it_moves_the_years_in_a_cloned_editions_text_through_the_clone_page(w):
 
 def test_it_moves_the_years_of_the_isqam_text_in_a_clone(w):
     """ISQAM 2023-24 cloned for 2027-28: "July 2024" becomes July 2028 and "2023-24" becomes 2027-28."""
-    new = services.clone_edition(actor=w.admin, edition=w.isqam, academic_year=year("2027-28"))
+    new = services.edition_clone(actor=w.admin, edition=w.isqam, academic_year=year("2027-28"))
     assert "end of July 2028 deadline" in new.review_note
     assert "2023-24" not in new.delivery_note and "2027-28 academic year" in new.delivery_note

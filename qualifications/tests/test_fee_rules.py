@@ -61,7 +61,7 @@ def test_it_refuses_a_second_current_fee_for_the_same_model_and_membership(w):
     assert w.plq.fee_rules.filter(delivery_model="original", is_member=True).count() == 1
     # The service refuses it too, whatever calls it.
     with pytest.raises(ValidationError, match="already has a fee"):
-        services.create_fee_rule(
+        services.fee_rule_create(
             actor=w.admin, edition=w.plq, delivery_model="original", is_member=True, amount=Decimal("1")
         )
     # Changing the member rule into the other schools' rule would duplicate that one.
@@ -120,11 +120,11 @@ def test_it_retires_a_fee_only_after_confirmation_and_keeps_booked_fees(w):
     page = client.get(reverse("qualifications:edition_fees", args=[w.plq.pk])).content.decode()
     assert "Retired fees" in page
     # A retired rule frees the slot: a new member fee can be added, and the retired one cannot be changed.
-    services.create_fee_rule(
+    services.fee_rule_create(
         actor=w.admin, edition=w.plq, delivery_model="original", is_member=True, amount=Decimal("660")
     )
     with pytest.raises(ValidationError, match="retired"):
-        services.update_fee_rule(
+        services.fee_rule_update(
             actor=w.admin, rule=rule, delivery_model="original", is_member=True, amount=Decimal("1")
         )
     new, _ = book(w, w.plq_l1, [w.staff[1]], on=TODAY)
@@ -132,10 +132,10 @@ def test_it_retires_a_fee_only_after_confirmation_and_keeps_booked_fees(w):
 
 
 def test_it_clones_only_current_fees(w):
-    services.retire_fee_rule(actor=w.admin, rule=_rule(w, member=False))
+    services.fee_rule_retire(actor=w.admin, rule=_rule(w, member=False))
     from qualifications.services import academic_year_named
 
-    new = services.clone_edition(actor=w.admin, edition=w.plq, academic_year=academic_year_named("2030-31"))
+    new = services.edition_clone(actor=w.admin, edition=w.plq, academic_year=academic_year_named("2030-31"))
     assert list(new.fee_rules.values_list("is_member", flat=True)) == [True]
 
 

@@ -35,7 +35,7 @@ def invoice_as_downloaded(user, booking: Booking) -> str:
 
 
 def _bank_details(w) -> InvoiceSettings:
-    return services.save_invoice_settings(
+    return services.invoice_settings_save(
         actor=w.admin,
         provider=w.provider,
         data={
@@ -141,8 +141,8 @@ def test_it_numbers_invoices_and_credit_notes_in_one_scheme_keeping_old_numbers(
     before = first.invoice_number
     InvoiceCounter.objects.filter(organisation=w.provider).update(last_number=41, last_credit_number=6)
     on = datetime.date(2031, 3, 2)
-    assert services.next_document_number(w.provider, "invoice", on) == "INV-2031-00042"
-    assert services.next_document_number(w.provider, "credit_note", on) == "CN-2031-00007"
+    assert services.document_number_next(w.provider, "invoice", on) == "INV-2031-00042"
+    assert services.document_number_next(w.provider, "credit_note", on) == "CN-2031-00007"
     second, _ = book(w, w.isqam_online, [w.staff[1]])
     assert second.invoice_number == f"INV-{TODAY.year}-00043"
     first.refresh_from_db()

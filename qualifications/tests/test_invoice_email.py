@@ -18,6 +18,7 @@ from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import client_for
 from qualifications import documents, services
 from qualifications.models import Booking
+from qualifications.services import bookings as booking_services
 from qualifications.tests.helpers import TODAY, book, build_qual_world, staff_user
 from qualifications.tests.test_views import other_provider_admin, riverside_coordinator
 
@@ -64,7 +65,7 @@ def test_it_sends_nothing_when_the_booking_is_rolled_back(w, django_capture_on_c
     mail.outbox.clear()
     with (
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch.object(services, "_grant", side_effect=RuntimeError("role table locked")),
+        mock.patch.object(booking_services, "_grant", side_effect=RuntimeError("role table locked")),
         pytest.raises(RuntimeError),
     ):
         book(w, w.isqam_online, [w.staff[0]])
@@ -129,8 +130,8 @@ def test_it_lets_the_admin_send_the_invoice_again_to_the_booker_with_the_amount_
     """The provider's administrator resends to the coordinator who booked; a credit note lowers the amount due and a
     paid invoice says so."""
     place = booked.enrolments.get(participant=w.staff[0])
-    services.withdraw_enrolment(actor=w.admin, enrolment=place, on=TODAY, reason="Left the school")
-    services.set_paid(actor=w.admin, booking=booked, paid=True, on=TODAY)
+    services.enrolment_withdraw(actor=w.admin, enrolment=place, on=TODAY, reason="Left the school")
+    services.booking_set_paid(actor=w.admin, booking=booked, paid=True, on=TODAY)
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(w.admin).post(_send_url(booked)).status_code == 302
     (sent,) = _invoices(booked)

@@ -135,19 +135,19 @@ def test_it_counts_an_invoice_overdue_only_when_unpaid_owing_and_past_its_due_da
     """Due yesterday and unpaid: overdue. Due today, paid, or owing nothing (waiting list only): not overdue."""
     due_today, _ = book(w, w.isqam_original, [w.staff[2]], on=TODAY - 30 * DAY)
     paid, _ = book(w, w.isqam_original, [w.staff[3]], on=TODAY - 60 * DAY)
-    services.set_paid(actor=w.admin, booking=paid, paid=True, on=TODAY - 40 * DAY)
+    services.booking_set_paid(actor=w.admin, booking=paid, paid=True, on=TODAY - 40 * DAY)
     w.isqam_l2.capacity = 0
     w.isqam_l2.save()
     nothing_owed, _ = book(w, w.isqam_l2, [w.staff[0]], on=TODAY - 60 * DAY, ict_declared=True)
     assert overdue.due_on == TODAY - DAY and due_today.due_on == TODAY
-    assert services.is_overdue(overdue) and services.is_overdue(due_today, today=TODAY + DAY)
+    assert selectors.is_overdue(overdue) and selectors.is_overdue(due_today, today=TODAY + DAY)
     for booking in (due_today, paid, nothing_owed):
-        assert not services.is_overdue(booking), booking
+        assert not selectors.is_overdue(booking), booking
     assert [b.pk for b in selectors.overdue_bookings(w.admin)] == [overdue.pk]
     flags = {b.pk: b.is_overdue for b in selectors.visible_bookings(w.admin)}
     assert flags == {overdue.pk: True, due_today.pk: False, paid.pk: False, nothing_owed.pk: False}
-    services.set_paid(actor=w.admin, booking=overdue, paid=True)
-    assert not services.is_overdue(overdue) and not selectors.overdue_bookings(w.admin).exists()
+    services.booking_set_paid(actor=w.admin, booking=overdue, paid=True)
+    assert not selectors.is_overdue(overdue) and not selectors.overdue_bookings(w.admin).exists()
 
 
 def test_it_marks_overdue_invoices_on_the_provider_overview_and_filters_to_them(w, overdue):
@@ -239,7 +239,7 @@ def test_it_emails_a_payment_reminder_with_the_invoice_pdf_after_commit(
 def test_it_attaches_a_real_invoice_pdf_to_the_reminder(w, overdue, django_capture_on_commit_callbacks):
     """Unmocked, the reminder's attachment is a rendered PDF."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_payment_reminder(actor=w.admin, booking=overdue)
+        services.payment_reminder_send(actor=w.admin, booking=overdue)
     ((_, content, _),) = _reminders()[0].attachments
     assert content.startswith(b"%PDF")
 
@@ -250,7 +250,7 @@ def test_it_refuses_a_reminder_for_an_invoice_that_is_not_overdue(
     """Before its due date, or once paid, no reminder is sent: an error message, nothing recorded or audited, and
     no button."""
     not_due, _ = book(w, w.isqam_original, [w.staff[2]])
-    services.set_paid(actor=w.admin, booking=overdue, paid=True)
+    services.booking_set_paid(actor=w.admin, booking=overdue, paid=True)
     client = client_for(w.admin)
     mail.outbox.clear()
     for booking in (not_due, overdue):
@@ -263,7 +263,7 @@ def test_it_refuses_a_reminder_for_an_invoice_that_is_not_overdue(
         booking.refresh_from_db()
         assert booking.last_reminder_at is None
     with pytest.raises(ValidationError):
-        services.send_payment_reminder(actor=w.admin, booking=not_due)
+        services.payment_reminder_send(actor=w.admin, booking=not_due)
     assert _reminders() == [] and _reminder_events() == []
 
 

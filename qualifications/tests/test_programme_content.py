@@ -145,7 +145,7 @@ def test_it_records_edition_facts_from_the_documents(world):
 
 
 def test_it_loads_each_document_once(world):
-    again = services.load_all_programmes(provider=world.provider, university=world.university)
+    again = services.programmes_load_all(provider=world.provider, university=world.university)
     assert [e.pk for e in again] == [world.plq.pk, world.plqj.pk, world.isqam.pk]
     assert Edition.objects.count() == 3
 

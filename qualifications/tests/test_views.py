@@ -291,7 +291,7 @@ def test_it_shows_a_school_only_its_own_bookings_and_staff(w, booked):
     river_mentor = make_staff(w.school.other_school, "max@riverside.test", "Max River")
     from qualifications import services
 
-    services.create_booking(
+    services.booking_create(
         actor=other,
         cluster=w.isqam_online,
         school=w.school.other_school,
@@ -556,7 +556,7 @@ def test_it_counts_a_completed_level_1_for_level_2(w):
 
     safeguarded(w.school.school, w.staff[0])
     booking, _ = book(w, w.plq_l1, [w.staff[0]])
-    services.complete_enrolment(actor=w.admin, enrolment=booking.enrolments.get())
+    services.enrolment_complete(actor=w.admin, enrolment=booking.enrolments.get())
     _, warnings = book(w, w.plq_l2, [w.staff[0]])
     assert warnings == []
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         for booking in selectors.bookings_due_a_reminder(days=days, today=today):
             if options["apply"]:
                 try:
-                    services.send_payment_reminder(actor=None, booking=booking, today=today)
+                    services.payment_reminder_send(actor=None, booking=booking, today=today)
                 except ValidationError:  # paid or credited since the list was read
                     continue
             count += 1

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from organisations.models import Organisation
-from qualifications.services import load_all_programmes
+from qualifications.services import programmes_load_all
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             university = Organisation.objects.filter(slug=options["university"]).first()
             if university is None:
                 raise CommandError(f"No organisation with slug {options['university']!r}.")
-        for edition in load_all_programmes(provider=provider, university=university):
+        for edition in programmes_load_all(provider=provider, university=university):
             modules = edition.modules.count()
             activities = sum(m.activities.count() for m in edition.modules.all())
             self.stdout.write(f"{edition}: {modules} modules, {activities} activities")
