@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access.permissions import refusal
 from access.roles import Role
 from accounts.models import User
-from audit.services import record_denied, record_read
+from audit.services import record_read
 from organisations.models import Organisation
 from pastoral.uploads import download_response
 from portfolios import certificates, credentials, forms, selectors, services
@@ -355,8 +356,7 @@ def entry_skip(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
 def _entry_for(request: HttpRequest, entry_pk: int, check) -> Entry:  # noqa: ANN001
     entry = Entry.objects.filter(pk=entry_pk).select_related("activity__module").first()
     if entry is None:
-        record_denied(actor=request.user, model=Entry, lookup={"pk": entry_pk}, reason="not found")
-        raise Http404("No entry found.")
+        raise refusal(Http404("No entry found."), model=Entry, reason="not found", pk=entry_pk)
     fetch_portfolio(request.user, entry.portfolio_id, check)
     return entry
 
@@ -383,7 +383,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Served only here, after the permission check, always as a download (never rendered inline)."""
     attachment = Attachment.objects.filter(pk=pk).select_related("entry").first()
     if attachment is None:
-        raise Http404("No attachment found.")
+        raise refusal(Http404("No attachment found."), model=Attachment, reason="not found", pk=pk)
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_view_portfolio)
     return _download(request, attachment)
 
@@ -402,10 +402,12 @@ def moderation_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
     submission's snapshot lists; 404 outside the user's organisations, 403 inside them without the right."""
     item = fetch_sample_item(request.user, pk)
     if attachment_pk not in selectors.snapshot_attachment_ids(item.review.submission):
-        record_denied(
-            actor=request.user, model=Attachment, lookup={"pk": attachment_pk}, reason="not in this sampled portfolio"
+        raise refusal(
+            Http404("No such file in this sampled portfolio."),
+            model=Attachment,
+            reason="not in this sampled portfolio",
+            pk=attachment_pk,
         )
-        raise Http404("No such file in this sampled portfolio.")
     attachment = Attachment.objects.get(pk=attachment_pk)
     return _download(request, attachment, note=f"opened from the moderation of {item.pseudonym}")
 
@@ -414,7 +416,7 @@ def moderation_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = Attachment.objects.filter(pk=pk).select_related("entry").first()
     if attachment is None:
-        raise Http404("No attachment found.")
+        raise refusal(Http404("No attachment found."), model=Attachment, reason="not found", pk=pk)
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_edit_portfolio)
     entry = attachment.entry
     if request.method == "POST":
@@ -490,7 +492,7 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = MentorMeeting.objects.filter(pk=pk).first()
     if meeting is None:
-        raise Http404("No meeting found.")
+        raise refusal(Http404("No meeting found."), model=MentorMeeting, reason="not found", pk=pk)
     portfolio = fetch_portfolio(request.user, meeting.portfolio_id, can_meet)
     try:
         services.confirm_meeting(actor=request.user, meeting=meeting)
@@ -571,7 +573,7 @@ def extension(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     review_obj = Review.objects.filter(pk=pk).select_related("submission__portfolio").first()
     if review_obj is None:
-        raise Http404("No review found.")
+        raise refusal(Http404("No review found."), model=Review, reason="not found", pk=pk)
     portfolio = fetch_portfolio(request.user, review_obj.submission.portfolio_id, can_view_portfolio)
     if review_obj.reviewer_id != request.user.pk and not can_administer(request.user, portfolio):
         raise PermissionDenied("Only the allocated reviewer judges this portfolio.")
