@@ -120,6 +120,18 @@ def organisations_with_role(user: Any, roles: str | Iterable[str]) -> set[int]:
     return ids
 
 
+def grants_in(user: Any, organisation_id: int, roles: str | Iterable[str]) -> list[Grant]:
+    """The user's grants of any of `roles` that reach the organisation (for rules that read a grant's year group,
+    site or group)."""
+    wanted = {roles} if isinstance(roles, str) else set(roles)
+    access = access_for(user)
+    return [
+        g
+        for g in access.grants
+        if g.role in wanted and organisation_id in access.reach.get(g.organisation_id, set())
+    ]
+
+
 def grants_q(user: Any, grant_q: Callable[[Grant, set[int]], Q | None]) -> Q:
     """The OR over the user's current grants of `grant_q(grant, organisation ids the grant reaches)`, a grant
     answering None adding nothing: the one loop an app's `visible_*` filter is built on. Matches nothing for a

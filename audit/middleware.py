@@ -71,7 +71,7 @@ def _path(request: HttpRequest) -> str:
     not be copied into the log)."""
     path = request.path
     match = request.resolver_match
-    for name, value in (match.kwargs.items() if match is not None else ()):
+    for name, value in match.kwargs.items() if match is not None else ():
         if "token" in name and value:
             path = path.replace(str(value), "[token]")
     return path[:500]
