@@ -203,7 +203,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     organisation = _current_organisation(request)
     if organisation is None or not can_edit_settings(request.user, organisation):
         raise PermissionDenied
-    current = services.settings_for(organisation)
+    current = selectors.settings_for(organisation)
     form = SettingsForm(request.POST or None, instance=current)
     if _saved(
         request,
@@ -535,7 +535,7 @@ def questionnaire_link(request: HttpRequest, pk: int) -> HttpResponse:
 def questionnaire_email(request: HttpRequest, pk: int) -> HttpResponse:
     """E-mail a secure link to one of the pupil's contacts (or the respondent); sent in the background."""
     q = _child(request, Questionnaire, pk)
-    recipients = services.link_recipients(q)
+    recipients = selectors.link_recipients(q)
     if q.is_complete or not recipients:
         messages.error(
             request,
@@ -662,7 +662,9 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "consequences\n5. Monitoring arrangements\n6. Dates of reviews\n7. Everyone signs the targets"
         )
     planned = selectors.arranged_for(plan, kind, request.GET.get("planned", ""))
-    if planned is not None:  # recording an arranged meeting: its date, and those invited as the likely attendees
+    if (
+        planned is not None
+    ):  # recording an arranged meeting: its date, and those invited as the likely attendees
         initial["held_on"] = timezone.localdate(planned.starts_at)
         initial["week"] = planned.week or initial.get("week")
         initial["attendees"] = [i.party_id for i in planned.invitations.all()] or initial["attendees"]

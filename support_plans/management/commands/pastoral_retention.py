@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pastoral.retention import RetentionCommand
-from support_plans import services
+from support_plans import selectors, services
 
 
 class Command(RetentionCommand):
@@ -24,7 +24,7 @@ class Command(RetentionCommand):
             if options["apply"]:
                 counts = services.apply_retention(organisation=school, today=today)
             else:
-                counts = services.retention_counts(organisation=school, today=today)
+                counts = selectors.retention_counts(organisation=school, today=today)
             b = counts.behaviour
             plans += counts.plans
             incidents += b.incidents
