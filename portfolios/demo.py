@@ -53,7 +53,7 @@ def _fill(portfolio: Any, actor: Any, activities: list[Activity], fraction: floa
         )
         for n in range(1, count + 1):
             complete = world.rng.random() < 0.7 or fraction >= 1
-            services.save_entry(
+            services.entry_save(
                 actor=actor,
                 portfolio=portfolio,
                 activity=activity,
@@ -87,7 +87,7 @@ def _meetings(portfolio: Any, world: Any, until: datetime.date, per_term: int) -
             day = term.starts_on + datetime.timedelta(days=14 + 30 * i)
             if day > until:
                 break
-            meeting = services.log_meeting(
+            meeting = services.meeting_log(
                 actor=enrolment.mentor,
                 portfolio=portfolio,
                 held_on=day,
@@ -96,7 +96,7 @@ def _meetings(portfolio: Any, world: Any, until: datetime.date, per_term: int) -
                 agreed_actions="Draft the next entry before we meet again.",
                 today=until,
             )
-            services.confirm_meeting(actor=enrolment.participant, meeting=meeting)
+            services.meeting_confirm(actor=enrolment.participant, meeting=meeting)
 
 
 COACHING = [
@@ -126,7 +126,7 @@ def _isqam_coaching(world: Any) -> None:
         return
     portfolio = services.portfolio_for_enrolment(enrolment=place)
     for n, (answer, focus) in enumerate(COACHING, start=1):
-        services.save_entry(
+        services.entry_save(
             actor=place.participant,
             portfolio=portfolio,
             activity=activity,
@@ -220,17 +220,17 @@ def build_demo(world: Any) -> None:
     _fill(portfolio, graduate, activities, 1.0, world)
     submit_day = edition.portfolio_deadline - datetime.timedelta(days=14)
     _meetings(portfolio, world, submit_day, per_term=2)
-    services.save_statement(
+    services.statement_save(
         actor=mentor,
         portfolio=portfolio,
         body="Grace has engaged fully with every module, met me regularly and changed how her house team "
         "handles difficult conversations with parents. I support her portfolio without reservation.",
     )
-    submission = services.submit(actor=graduate, portfolio=portfolio, today=submit_day)
-    (review,) = services.allocate(
+    submission = services.portfolio_submit(actor=graduate, portfolio=portfolio, today=submit_day)
+    (review,) = services.reviews_allocate(
         actor=admin, provider=world.provider, reviewers=[reviewer], submissions=[submission]
     ).reviews
-    services.record_review(
+    services.review_record(
         actor=reviewer,
         review=review,
         judgements={m.pk: (Outcome.SATISFACTORY, "Clear, reflective evidence.") for m in level.modules.all()},
@@ -240,10 +240,10 @@ def build_demo(world: Any) -> None:
         borderline=False,
         today=submit_day,
     )
-    sample = services.draw_sample(actor=admin, edition=edition, seed=20250801)
+    sample = services.sample_draw(actor=admin, edition=edition, seed=20250801)
     for item in sample.items.all():
-        services.moderate(actor=moderator, item=item, verdict="agree", reasons="Judgement well supported.")
-    services.finalise(actor=admin, sample=sample, base_url=base_url)
+        services.sample_item_moderate(actor=moderator, item=item, verdict="agree", reasons="Judgement well supported.")
+    services.sample_finalise(actor=admin, sample=sample, base_url=base_url)
     world.extra["certificates"] = list(
         portfolio.__class__.objects.filter(pk=portfolio.pk).values_list("certificate__code", flat=True)
     )

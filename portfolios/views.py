@@ -176,7 +176,7 @@ def allocate(request: HttpRequest) -> HttpResponse:
             ]
             subs = list(Submission.objects.filter(portfolio__provider=provider, review__isnull=True))
             if reviewers and subs:
-                result = services.allocate(
+                result = services.reviews_allocate(
                     actor=request.user, provider=provider, reviewers=reviewers, submissions=subs
                 )
                 made += result.reviews
@@ -270,7 +270,7 @@ def entry_edit(request: HttpRequest, pk: int, activity_pk: int, sequence: int = 
         attach = "attach" in request.POST  # "Attach file" saves the draft as it stands, then attaches
         if form.is_valid():
             try:
-                entry = services.save_entry(
+                entry = services.entry_save(
                     actor=request.user,
                     portfolio=portfolio,
                     activity=activity,
@@ -334,7 +334,7 @@ def _attach_upload(request: HttpRequest, entry: Entry) -> None:
         messages.error(request, "Draft saved. Choose a file to attach.")
         return
     try:
-        added = services.add_attachment(actor=request.user, entry=entry, upload=upload_form.cleaned_data["file"])
+        added = services.attachment_add(actor=request.user, entry=entry, upload=upload_form.cleaned_data["file"])
     except ValidationError as exc:
         messages.error(request, "Draft saved. " + " ".join(_errors(exc)))
     else:
@@ -346,7 +346,7 @@ def entry_skip(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     portfolio = fetch_portfolio(request.user, pk, can_edit_portfolio)
     activity = _activity(portfolio, activity_pk)
     try:
-        services.skip_activity(actor=request.user, portfolio=portfolio, activity=activity)
+        services.activity_skip(actor=request.user, portfolio=portfolio, activity=activity)
         messages.success(request, f"Activity {activity.number} is skipped.")
     except ValidationError as exc:
         messages.error(request, " ".join(_errors(exc)))
@@ -367,7 +367,7 @@ def attachment_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_attachment(actor=request.user, entry=entry, upload=form.cleaned_data["file"])
+            services.attachment_add(actor=request.user, entry=entry, upload=form.cleaned_data["file"])
             messages.success(request, "File attached.")
         except ValidationError as exc:
             messages.error(request, " ".join(_errors(exc)))
@@ -420,7 +420,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     fetch_portfolio(request.user, attachment.entry.portfolio_id, can_edit_portfolio)
     entry = attachment.entry
     if request.method == "POST":
-        services.delete_attachment(actor=request.user, attachment=attachment)
+        services.attachment_delete(actor=request.user, attachment=attachment)
         messages.success(request, f"{attachment.original_name} removed.")
         return redirect(
             "portfolios:entry", pk=entry.portfolio_id, activity_pk=entry.activity_id, sequence=entry.sequence
@@ -444,7 +444,7 @@ def comment_add(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry = _entry_for(request, entry_pk, can_meet)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
-        services.add_comment(actor=request.user, entry=entry, body=form.cleaned_data["body"])
+        services.comment_add(actor=request.user, entry=entry, body=form.cleaned_data["body"])
         messages.success(request, "Comment added.")
     else:
         messages.error(request, "Write a comment first.")
@@ -465,7 +465,7 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Only the mentor and the participant log meetings.")
         if form.is_valid():
             try:
-                services.log_meeting(actor=request.user, portfolio=portfolio, **form.cleaned_data)
+                services.meeting_log(actor=request.user, portfolio=portfolio, **form.cleaned_data)
             except ValidationError as exc:
                 for field, msgs in exc.message_dict.items():
                     for m in msgs:
@@ -495,7 +495,7 @@ def meeting_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise refusal(Http404("No meeting found."), model=MentorMeeting, reason="not found", pk=pk)
     portfolio = fetch_portfolio(request.user, meeting.portfolio_id, can_meet)
     try:
-        services.confirm_meeting(actor=request.user, meeting=meeting)
+        services.meeting_confirm(actor=request.user, meeting=meeting)
         messages.success(request, f"Meeting on {meeting.held_on:%-d %B %Y} confirmed.")
     except ValidationError as exc:
         messages.error(request, " ".join(_errors(exc)))
@@ -509,7 +509,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.StatementForm(request.POST or None, initial={"body": existing.body if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_statement(actor=request.user, portfolio=portfolio, body=form.cleaned_data["body"])
+            services.statement_save(actor=request.user, portfolio=portfolio, body=form.cleaned_data["body"])
         except ValidationError as exc:
             for m in _errors(exc):
                 form.add_error("body", m)
@@ -531,7 +531,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     problems = selectors.submission_problems(portfolio, today)
     if request.method == "POST":
         try:
-            services.submit(actor=request.user, portfolio=portfolio, today=today)
+            services.portfolio_submit(actor=request.user, portfolio=portfolio, today=today)
         except ValidationError as exc:
             problems = _errors(exc)
         else:
@@ -555,7 +555,7 @@ def extension(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ExtensionForm(request.POST or None, initial={"until": portfolio.extension_until})
     if request.method == "POST" and form.is_valid():
         try:
-            services.grant_extension(actor=request.user, portfolio=portfolio, **form.cleaned_data)
+            services.extension_grant(actor=request.user, portfolio=portfolio, **form.cleaned_data)
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 for m in msgs:
@@ -584,7 +584,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Only the allocated reviewer judges this portfolio.")
         if form.is_valid():
             try:
-                services.record_review(
+                services.review_record(
                     actor=request.user,
                     review=review_obj,
                     judgements=form.judgements(),
@@ -631,7 +631,7 @@ def sample_draw(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose an edition.")
         return redirect("portfolios:provider_admin")
     try:
-        sample = services.draw_sample(
+        sample = services.sample_draw(
             actor=request.user, edition=form.cleaned_data["edition"], seed=form.cleaned_data["seed"]
         )
     except ValidationError as exc:
@@ -672,7 +672,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.moderate(
+            services.sample_item_moderate(
                 actor=request.user,
                 item=item,
                 verdict=form.cleaned_data["verdict"],
@@ -713,7 +713,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ResolveForm(request.POST)
     if form.is_valid():
         try:
-            services.resolve(actor=request.user, item=item, **form.cleaned_data)
+            services.sample_item_resolve(actor=request.user, item=item, **form.cleaned_data)
             messages.success(request, f"{item.pseudonym} resolved.")
         except ValidationError as exc:
             messages.error(request, " ".join(_errors(exc)))
@@ -727,7 +727,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     sample = fetch_sample(request.user, pk)
     if request.method == "POST":
         try:
-            issued = services.finalise(actor=request.user, sample=sample, base_url=_base_url(request))
+            issued = services.sample_finalise(actor=request.user, sample=sample, base_url=_base_url(request))
         except ValidationError as exc:
             messages.error(request, " ".join(_errors(exc)))
             return redirect("portfolios:sample", pk=sample.pk)
@@ -780,7 +780,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.revoke_certificate(
+            services.certificate_revoke(
                 actor=request.user, certificate=cert, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
