@@ -132,17 +132,18 @@ def _moderated_q(user: Any) -> Q:
 
 def can_moderate_item(user: Any, item: SampleItem) -> bool:
     """A sampled portfolio is opened by a moderator of its programme's university or the provider's administrator."""
-    return (
-        item.sample.edition.programme.university_partner_id in organisations_with_role(user, Role.MODERATOR)
-        or item.organisation_id in admin_provider_ids(user)
-    )
+    return item.sample.edition.programme.university_partner_id in organisations_with_role(
+        user, Role.MODERATOR
+    ) or item.organisation_id in admin_provider_ids(user)
 
 
 def fetch_sample_item(user: Any, pk: int) -> SampleItem:
     """A sampled portfolio for a moderator (or the provider's administrator); 404 for everyone else."""
     qs = SampleItem.objects.select_related("sample__edition__programme", "review__submission__portfolio")
-    visible = _moderated_q(user) | Q(organisation_id__in=admin_provider_ids(user)) | _within_reach(
-        user, "organisation_id"
+    visible = (
+        _moderated_q(user)
+        | Q(organisation_id__in=admin_provider_ids(user))
+        | _within_reach(user, "organisation_id")
     )
     return get_for_user(user, qs, can_moderate_item, visible=visible, pk=pk)
 
@@ -175,4 +176,6 @@ def fetch_sample(user: Any, pk: int) -> ModerationSample:
         | _within_reach(user, "organisation_id")
         | Q(pk__in=visible_sample_items(user).values("sample_id"))
     )
-    return get_for_user(user, ModerationSample.objects.select_related("edition"), can_open_sample, visible=visible, pk=pk)
+    return get_for_user(
+        user, ModerationSample.objects.select_related("edition"), can_open_sample, visible=visible, pk=pk
+    )

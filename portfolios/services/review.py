@@ -59,7 +59,9 @@ def reviewer_conflict(reviewer: Any, enrolment: Enrolment, school_ids: set[int])
     return ""
 
 
-def reviews_allocate(*, actor: Any, provider: Any, reviewers: list[Any], submissions: list[Submission]) -> Allocation:
+def reviews_allocate(
+    *, actor: Any, provider: Any, reviewers: list[Any], submissions: list[Submission]
+) -> Allocation:
     """Allocate unallocated submissions to reviewers, always to the one with the fewest reviews so far.
 
     A reviewer never gets a participant from a school where they work, nor one they mentor; a portfolio that
