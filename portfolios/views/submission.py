@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from portfolios import forms, selectors, services
 from portfolios.permissions import (
     can_administer,
-    can_view_portfolio,
     fetch_portfolio,
     is_participant,
 )
@@ -23,12 +22,14 @@ from portfolios.views.common import _errors
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    portfolio = fetch_portfolio(request.user, pk, can_view_portfolio)
-    if not is_participant(request.user, portfolio):
-        raise PermissionDenied("Only the participant submits their portfolio.")
+    """The participant submits; the page lists what stands in the way, and a refused submission shows the
+    service's reasons (the rules are asked once, by the service)."""
+    portfolio = fetch_portfolio(request.user, pk, is_participant)  # only the participant submits their portfolio
     today = timezone.localdate()
-    problems = selectors.submission_problems(portfolio, today)
-    if request.method == "POST":
+    problems: list[str] = []
+    if request.method != "POST":
+        problems = selectors.submission_problems(portfolio, today)
+    else:
         try:
             services.portfolio_submit(actor=request.user, portfolio=portfolio, today=today)
         except ValidationError as exc:
