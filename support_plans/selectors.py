@@ -567,12 +567,18 @@ def refused_contacts(plan: SupportPlan) -> tuple[set[int], set[str]]:
     return people_selectors.refused_contacts(plan.pupil_id)
 
 
-def invitees(plan: SupportPlan) -> list[tuple[Party, str]]:
+def plan_parties(plan: SupportPlan) -> list[Party]:
+    """The plan's parties, with the contact record and account their addresses come from."""
+    return list(plan.parties.select_related("contact", "user"))
+
+
+def invitees(plan: SupportPlan, parties: list[Party] | None = None) -> list[tuple[Party, str]]:
     """Every party to invite with the address to use: a parent's from their contact record, anyone else's from the
-    party (or their account); never a parent or address marked "no contact", never a party with no address."""
+    party (or their account); never a parent or address marked "no contact", never a party with no address.
+    `parties` is `plan_parties(plan)` when the caller has it already (the plan page)."""
     refused_ids, refused_emails = refused_contacts(plan)
     found: list[tuple[Party, str]] = []
-    for party in plan.parties.select_related("contact", "user"):
+    for party in plan_parties(plan) if parties is None else parties:
         if party.contact_id in refused_ids:
             continue
         address = (
@@ -586,7 +592,9 @@ def invitees(plan: SupportPlan) -> list[tuple[Party, str]]:
 
 
 def planned_meetings(plan: SupportPlan) -> QuerySet[PlannedMeeting]:
-    return plan.planned_meetings.prefetch_related("invitations__party").select_related("meeting")
+    return plan.planned_meetings.prefetch_related("invitations__party", "meeting__attendees").select_related(
+        "meeting"
+    )
 
 
 def meetings_for_reminder(day: datetime.date) -> QuerySet[PlannedMeeting]:
@@ -650,15 +658,18 @@ def arranged_for(plan: SupportPlan, kind: str, planned_id: str) -> PlannedMeetin
     )
 
 
-def arrangements_context(plan: SupportPlan, *, today: datetime.date) -> dict[str, Any]:
-    """The plan page's sections for arranged meetings, home–school contact, documents and the checklist."""
+def arrangements_context(
+    plan: SupportPlan, *, today: datetime.date, parties: list[Party] | None = None
+) -> dict[str, Any]:
+    """The plan page's sections for arranged meetings, home–school contact, documents and the checklist
+    (`parties`: the plan's parties when the page has read them already, `plan_parties(plan)`)."""
     actions = [
         {"action": action, "overdue": action.is_overdue(today)}
         for action in plan.actions.select_related("owner", "done_by")
     ]
     return {
         "arranged": list(planned_meetings(plan)),
-        "invitable": {party.pk for party, _ in invitees(plan)},
+        "invitable": {party.pk for party, _ in invitees(plan, parties)},
         "home_contacts": plan.home_contacts.select_related("recorded_by"),
         "documents": plan.documents.select_related("uploaded_by"),
         "passport": CommunicationPassport.objects.filter(pupil_id=plan.pupil_id).first(),

@@ -193,13 +193,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record_read(actor=request.user, obj=plan, note="support plan")
     targets = list(plan.targets.prefetch_related("revisions", "revisions__revised_by"))
     assessments = {a.kind: a for a in plan.assessments.all()}
+    parties = selectors.plan_parties(plan)
     return render(
         request,
         "support_plans/plan_detail.html",
         {
             "plan": plan,
             "stage": selectors.stage(plan),
-            "parties": plan.parties.all(),
+            "parties": parties,
             "questionnaires": plan.questionnaires.select_related("party"),
             "assessments": [
                 {
@@ -219,7 +220,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": selectors.plan_evidence(plan) if plan.starts_on else None,
             "can_edit": can_edit_plan(request.user, plan),
             "has_initial": plan.meetings.filter(kind=Meeting.Kind.INITIAL).exists(),
-            **selectors.arrangements_context(plan, today=timezone.localdate()),
+            **selectors.arrangements_context(plan, today=timezone.localdate(), parties=parties),
             "has_final": plan.meetings.filter(kind=Meeting.Kind.FINAL).exists(),
         },
     )
