@@ -56,7 +56,6 @@ def build(world: Any) -> None:
     school = world.main_school
     if school is None:
         return
-    rng = world.rng
     today = world.today
     term_start = max(world.academic_year.starts_on, today - datetime.timedelta(weeks=12))
     days = calendar.school_days_between(school, term_start + datetime.timedelta(days=2), today)
@@ -66,7 +65,21 @@ def build(world: Any) -> None:
     )
     if not pupils or not staff or not days:
         return
-    # A few pupils attract most of the negative entries, as in any school.
+    frequent = _frequent(world, school, pupils)
+    categories_seed_defaults(organisation=school)
+    created = _incidents(world, school, days, pupils, staff, frequent)
+    suspensions = _suspensions(world, days, staff, frequent)
+    record_event(
+        action="import",
+        organisation_id=school.pk,
+        object_type="behaviour.Incident",
+        note=f"demo data: {len(created)} incidents, {len(suspensions)} suspensions",
+    )
+
+
+def _frequent(world: Any, school: Any, pupils: list[Any]) -> list[Any]:
+    """A few pupils attract most of the negative entries, as in any school (most of them in the head of year's)."""
+    rng = world.rng
     hoy = world.users.get("head_of_year")
     year = 10
     if hoy is not None:
@@ -77,8 +90,20 @@ def build(world: Any) -> None:
     year_pupils = [p for p in pupils if p.year_group == year] or pupils
     frequent = rng.sample(year_pupils, min(6, len(year_pupils))) + rng.sample(pupils, min(10, len(pupils)))
     world.extra["behaviour_frequent"] = frequent[:6]
+    return frequent
+
+
+def _incidents(
+    world: Any,
+    school: Any,
+    days: list[datetime.date],
+    pupils: list[Any],
+    staff: list[Any],
+    frequent: list[Any],
+) -> list[Incident]:
+    """The term's incidents so far, negative, positive and observations, each with its pupils."""
+    rng = world.rng
     tz = timezone.get_current_timezone()
-    categories_seed_defaults(organisation=school)
     by_code = {c.code: c for c in BehaviourCategory.objects.filter(organisation=school)}
     incidents, links = [], []
     count = 220 + 40 * min(world.scale, 3)
@@ -129,7 +154,13 @@ def build(world: Any) -> None:
         for p in involved:
             links.append(IncidentPupil(organisation=school, incident=incident, pupil=p))
     IncidentPupil.objects.bulk_create(links)
-    # A handful of suspensions (and one internal exclusion) for the pupils most often in trouble.
+    return created
+
+
+def _suspensions(world: Any, days: list[datetime.date], staff: list[Any], frequent: list[Any]) -> list[Any]:
+    """A handful of suspensions (and one internal exclusion) for the pupils most often in trouble."""
+    rng = world.rng
+    hoy = world.users.get("head_of_year")
     reasons = ["persistent", "verbal_adult", "physical_pupil", "persistent", "bullying", "verbal_pupil"]
     suspensions = []
     # The headteacher decides (the demo's senior leader stands for them); the head of year records it.
@@ -166,9 +197,4 @@ def build(world: Any) -> None:
                 },
             )
         )
-    record_event(
-        action="import",
-        organisation_id=school.pk,
-        object_type="behaviour.Incident",
-        note=f"demo data: {len(created)} incidents, {len(suspensions)} suspensions",
-    )
+    return suspensions

@@ -176,6 +176,12 @@ def build_demo(world: Any) -> None:
     mentor = world.users.get("mentor")
     if admin is None or mentor is None or world.main_school is None:
         return
+    edition, level, cluster, graduate = _last_year(world)
+    _certified(world, admin, mentor, reviewer, moderator, base_url, edition, level, cluster, graduate)
+
+
+def _last_year(world: Any) -> tuple[Any, Any, Any, Any]:
+    """Last year's edition (built if the world has none), its level 1 cluster, and a participant who finished it."""
     edition = (
         Edition.objects.filter(organisation=world.provider, academic_year=world.previous_year)
         .order_by("pk")
@@ -210,6 +216,22 @@ def build_demo(world: Any) -> None:
     world.logins.append(
         DemoLogin(f"Certified participant (last year), {world.main_school.name}", graduate.email)
     )
+    return edition, level, cluster, graduate
+
+
+def _certified(
+    world: Any,
+    admin: Any,
+    mentor: Any,
+    reviewer: Any,
+    moderator: Any,
+    base_url: str,
+    edition: Any,
+    level: Any,
+    cluster: Any,
+    graduate: Any,
+) -> None:
+    """The graduate's portfolio taken all the way: filled, submitted, reviewed, moderated and certified."""
     enrolment = enrol(cluster=cluster, school=world.main_school, participant=graduate, mentor=mentor)
     portfolio = services.portfolio_for_enrolment(enrolment=enrolment)
     activities = list(
@@ -242,7 +264,9 @@ def build_demo(world: Any) -> None:
     )
     sample = services.sample_draw(actor=admin, edition=edition, seed=20250801)
     for item in sample.items.all():
-        services.sample_item_moderate(actor=moderator, item=item, verdict="agree", reasons="Judgement well supported.")
+        services.sample_item_moderate(
+            actor=moderator, item=item, verdict="agree", reasons="Judgement well supported."
+        )
     services.sample_finalise(actor=admin, sample=sample, base_url=base_url)
     world.extra["certificates"] = list(
         portfolio.__class__.objects.filter(pk=portfolio.pk).values_list("certificate__code", flat=True)
