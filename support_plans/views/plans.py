@@ -230,13 +230,8 @@ def _plan_fields(
     request: HttpRequest, plan: SupportPlan, form: Any, message: str, title: str, intro: str = ""
 ) -> HttpResponse:
     """Save a form of the plan's own fields (plan_update), or show it again under its own title."""
-    # Validating the model form wrote onto `plan`, so the service is given the plan as stored.
     if saved(
-        request,
-        form,
-        lambda data: services.plan_update(
-            actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), data=dict(data)
-        ),
+        request, form, lambda data: services.plan_update(actor=request.user, plan=plan, data=dict(data))
     ):
         messages.success(request, message)
         return redirect("support_plans:plan_detail", pk=plan.pk)
@@ -246,7 +241,7 @@ def _plan_fields(
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
-    form = PlanDetailsForm(request.POST or None, instance=plan, organisation=plan.organisation)
+    form = PlanDetailsForm(request.POST or None, plan=plan, organisation=plan.organisation)
     return _plan_fields(
         request, plan, form, "The plan's details are saved.", "Coordinator, reason and other plans"
     )
@@ -259,7 +254,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_fields(
         request,
         plan,
-        PackForm(request.POST or None, instance=plan),
+        PackForm(request.POST or None, plan=plan),
         "The pre-meeting pack is saved.",
         "Pre-meeting pack and pupil voice",
         "Let the voice of the child be heard: harsh or negative things said about others are not held against them.",
@@ -272,7 +267,7 @@ def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_fields(
         request,
         plan,
-        TermsForm(request.POST or None, instance=plan),
+        TermsForm(request.POST or None, plan=plan),
         "Rewards and consequences are saved.",
         "Rewards and consequences",
         "Rewards for success work better than sanctions for a lack of it.",
