@@ -52,7 +52,7 @@ class PlanFieldsForm(forms.Form):
     the plan, so the view hands `plan_update` the plan as it was fetched and the service's checks decide."""
 
     plan_fields: ClassVar[list[str]] = []
-    widgets: ClassVar[dict[str, forms.Widget]] = {}
+    widgets: ClassVar[dict[str, type[forms.Widget] | forms.Widget]] = {}
     help_texts: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, plan: SupportPlan, **kwargs: Any) -> None:

@@ -25,7 +25,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_evaluation(actor=request.user, portfolio=portfolio, answers=form.cleaned_data)
+            services.evaluation_submit(actor=request.user, portfolio=portfolio, answers=form.cleaned_data)
         except ValidationError as exc:
             for m in _errors(exc):
                 form.add_error(None, m)
