@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Avg, Count, QuerySet
 from django.urls import reverse
 
+from access.models import RoleAssignment
+from people.models import StaffMember
 from portfolios import credentials
 from portfolios.models import (
     Attachment,
@@ -20,10 +22,11 @@ from portfolios.models import (
     EvaluationResponse,
     MentorMeeting,
     Portfolio,
+    Review,
     SupportingStatement,
 )
 from portfolios.terms import MEETINGS_PER_TERM, TermSpan, current_term
-from qualifications.models import Activity, Module
+from qualifications.models import Activity, Enrolment, Module
 
 NOT_STARTED, DRAFT, COMPLETE = "not_started", "draft", "complete"
 STATUS_LABELS = {NOT_STARTED: "Not started", DRAFT: "Draft", COMPLETE: "Complete"}
@@ -452,3 +455,44 @@ def credential_data(certificate: Certificate, base_url: str) -> credentials.Cred
         status_index=certificate.status_index,
         salt=certificate.code,
     )
+
+
+# --- Review and moderation ------------------------------------------------------------------------
+
+
+def reviewer_school_ids(reviewers: list[Any]) -> dict[int, set[int]]:
+    """For each reviewer, the organisations where they work: an active staff record or a current role."""
+    schools: dict[int, set[int]] = {r.pk: set() for r in reviewers}
+    for user_id, org_id in StaffMember.objects.filter(user__in=reviewers, is_active=True).values_list(
+        "user_id", "organisation_id"
+    ):
+        schools[user_id].add(org_id)
+    for user_id, org_id in (
+        RoleAssignment.objects.current().filter(user__in=reviewers).values_list("user_id", "organisation_id")
+    ):
+        schools[user_id].add(org_id)
+    return schools
+
+
+def reviewer_conflict(reviewer: Any, enrolment: Enrolment, school_ids: set[int]) -> str:
+    """Why this reviewer may not review this participant's portfolio ('' when they may)."""
+    if enrolment.mentor_id == reviewer.pk:
+        return f"{reviewer.full_name} is the participant's mentor"
+    if enrolment.participant_id == reviewer.pk:
+        return f"{reviewer.full_name} is the participant"
+    if enrolment.organisation_id in school_ids:
+        return f"{reviewer.full_name} works at {enrolment.organisation}"
+    return ""
+
+
+def moderation_population(edition: Any) -> list[Review]:
+    """The latest completed review of each reviewed portfolio of the edition."""
+    reviews = (
+        Review.objects.filter(submission__portfolio__enrolment__edition=edition, completed_at__isnull=False)
+        .select_related("submission__portfolio__enrolment__cluster", "reviewer")
+        .order_by("submission__portfolio_id", "-submission__number")
+    )
+    latest: dict[int, Review] = {}
+    for review in reviews:
+        latest.setdefault(review.submission.portfolio_id, review)
+    return list(latest.values())

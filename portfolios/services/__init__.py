@@ -25,13 +25,12 @@ from portfolios.services.entries import (
 from portfolios.services.evaluation import evaluation_submit
 from portfolios.services.meetings import meeting_confirm, meeting_log, statement_save
 from portfolios.services.moderation import (
-    moderation_population,
     sample_draw,
     sample_finalise,
     sample_item_moderate,
     sample_item_resolve,
 )
-from portfolios.services.review import Allocation, review_record, reviewer_conflict, reviews_allocate
+from portfolios.services.review import Allocation, review_record, reviews_allocate
 from portfolios.services.submission import extension_grant, portfolio_submit
 
 __all__ = [
@@ -48,11 +47,9 @@ __all__ = [
     "extension_grant",
     "meeting_confirm",
     "meeting_log",
-    "moderation_population",
     "portfolio_for_enrolment",
     "portfolio_submit",
     "review_record",
-    "reviewer_conflict",
     "reviews_allocate",
     "sample_draw",
     "sample_finalise",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_event
-from portfolios import sampling
+from portfolios import sampling, selectors
 from portfolios.models import (
     Certificate,
     ModerationSample,
@@ -25,22 +25,9 @@ from portfolios.services.certificates import certificate_issue
 # --- Moderation --------------------------------------------------------------------------------
 
 
-def moderation_population(edition: Any) -> list[Review]:
-    """The latest completed review of each reviewed portfolio of the edition."""
-    reviews = (
-        Review.objects.filter(submission__portfolio__enrolment__edition=edition, completed_at__isnull=False)
-        .select_related("submission__portfolio__enrolment__cluster", "reviewer")
-        .order_by("submission__portfolio_id", "-submission__number")
-    )
-    latest: dict[int, Review] = {}
-    for review in reviews:
-        latest.setdefault(review.submission.portfolio_id, review)
-    return list(latest.values())
-
-
 def sample_draw(*, actor: Any, edition: Any, seed: int | None = None) -> ModerationSample:
     """Draw (and record) the moderation sample by the rule in standards.md."""
-    population = moderation_population(edition)
+    population = selectors.moderation_population(edition)
     if not population:
         raise ValidationError("No portfolios of this edition have been reviewed yet.")
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)

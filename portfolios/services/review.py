@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from access.models import RoleAssignment
-from people.models import StaffMember
+from portfolios import selectors
 from portfolios.models import (
     ModuleJudgement,
     Outcome,
@@ -21,7 +20,6 @@ from portfolios.models import (
     Submission,
 )
 from portfolios.services.common import RESUBMISSION_WEEKS, notify
-from qualifications.models import Enrolment
 
 # --- Review ------------------------------------------------------------------------------------
 
@@ -32,31 +30,6 @@ class Allocation:
 
     reviews: list[Review] = field(default_factory=list)
     unallocated: list[tuple[Submission, str]] = field(default_factory=list)
-
-
-def _reviewer_school_ids(reviewers: list[Any]) -> dict[int, set[int]]:
-    """For each reviewer, the organisations where they work: an active staff record or a current role."""
-    schools: dict[int, set[int]] = {r.pk: set() for r in reviewers}
-    for user_id, org_id in StaffMember.objects.filter(user__in=reviewers, is_active=True).values_list(
-        "user_id", "organisation_id"
-    ):
-        schools[user_id].add(org_id)
-    for user_id, org_id in (
-        RoleAssignment.objects.current().filter(user__in=reviewers).values_list("user_id", "organisation_id")
-    ):
-        schools[user_id].add(org_id)
-    return schools
-
-
-def reviewer_conflict(reviewer: Any, enrolment: Enrolment, school_ids: set[int]) -> str:
-    """Why this reviewer may not review this participant's portfolio ('' when they may)."""
-    if enrolment.mentor_id == reviewer.pk:
-        return f"{reviewer.full_name} is the participant's mentor"
-    if enrolment.participant_id == reviewer.pk:
-        return f"{reviewer.full_name} is the participant"
-    if enrolment.organisation_id in school_ids:
-        return f"{reviewer.full_name} works at {enrolment.organisation}"
-    return ""
 
 
 def reviews_allocate(
@@ -77,7 +50,7 @@ def reviews_allocate(
     )
     by_id = {r.pk: r for r in reviewers}
     load = {r.pk: loads.get(r.pk, 0) for r in reviewers}
-    schools = _reviewer_school_ids(reviewers)
+    schools = selectors.reviewer_school_ids(reviewers)
     result = Allocation()
     now = timezone.now()
     with transaction.atomic():
@@ -85,7 +58,7 @@ def reviews_allocate(
             if Review.objects.filter(submission=submission).exists():
                 continue
             enrolment = submission.portfolio.enrolment
-            conflicts = {pk: reviewer_conflict(by_id[pk], enrolment, schools[pk]) for pk in by_id}
+            conflicts = {pk: selectors.reviewer_conflict(by_id[pk], enrolment, schools[pk]) for pk in by_id}
             eligible = [pk for pk in by_id if not conflicts[pk]]
             if not eligible:
                 reasons = "; ".join(conflicts[pk] for pk in sorted(by_id))
