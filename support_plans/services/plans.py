@@ -4,7 +4,7 @@ outcome."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -114,19 +114,59 @@ def plan_open(
     return plan
 
 
-def plan_update(*, actor: Any, plan: SupportPlan, data: dict[str, Any]) -> SupportPlan:
+class PlanFields(TypedDict, total=False):
+    """The plan's own fields a person edits: opening details, the pre-meeting pack, rewards and consequences.
+    Everything else (status, outcome, evidence…) is set by the plan's stages."""
+
+    coordinator: Any
+    reason: str
+    relation: str
+    relation_note: str
+    length_weeks: int
+    review_weeks: str
+    pre_meeting_summary: str
+    voice_like_admire: str
+    voice_important: str
+    voice_support: str
+    voice_feelings: str
+    senco_comments: str
+    iep_summary: str
+    current_adjustments: str
+    rewards: str
+    consequences: str
+
+
+EDITABLE_PLAN_FIELDS = frozenset(PlanFields.__annotations__)
+
+
+def plan_update(*, actor: Any, plan: SupportPlan, **fields: Unpack[PlanFields]) -> SupportPlan:
     """Change the plan's own fields (opening details, the pre-meeting pack, rewards and consequences)."""
-    locked = {"status", "outcome", "evaluation", "evidence", "closed_on", "organisation", "pupil"}
-    for key, value in data.items():
-        if key in locked:
+    for key, value in fields.items():
+        if key not in EDITABLE_PLAN_FIELDS:
             raise ValidationError(f"{key} is set by the plan's stages, not edited directly.")
         setattr(plan, key, value)
     return saved(plan)
 
 
-def party_save(*, actor: Any, plan: SupportPlan, data: dict[str, Any], party: Party | None = None) -> Party:
+class PartyFields(TypedDict, total=False):
+    """Who a party to the plan is, and what they commit to."""
+
+    kind: str
+    agency: str
+    name: str
+    role: str
+    email: str
+    commitments: str
+    user: Any
+    contact: Any
+
+
+def party_save(
+    *, actor: Any, plan: SupportPlan, party: Party | None = None, **fields: Unpack[PartyFields]
+) -> Party:
+    """Add a party to the plan, or change one (only the fields given)."""
     party = party or Party(organisation_id=plan.organisation_id, plan=plan)
-    for key, value in data.items():
+    for key, value in fields.items():
         setattr(party, key, value)
     return saved(party)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import re
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,22 @@ from support_plans.services._base import saved
 from support_plans.services.questionnaires import use_link
 
 REVISION_FIELDS = TargetRevision.WORDING_FIELDS
+
+
+class TargetWording(TypedDict, total=False):
+    """A target's SMART wording (`TargetRevision.WORDING_FIELDS`), as keyword arguments."""
+
+    specific: str
+    measure: str
+    baseline: str
+    achievable: str
+    result: str
+    due_on: datetime.date | None
+    step: int | None
+    support: str
+    support_by: str
+    support_by_detail: str
+    recognition: str
 
 
 def _revision(
@@ -33,8 +50,9 @@ def _revision(
 
 
 @transaction.atomic
-def target_add(*, actor: Any, plan: SupportPlan, data: dict[str, Any]) -> Target:
+def target_add(*, actor: Any, plan: SupportPlan, **wording: Unpack[TargetWording]) -> Target:
     """Add a SMART target; one missing an element is refused with a message naming it."""
+    data: dict[str, Any] = dict(wording)
     probe = TargetRevision(**{k: data.get(k) for k in REVISION_FIELDS if data.get(k) is not None})
     missing = probe.missing_smart()
     if missing:
@@ -46,8 +64,11 @@ def target_add(*, actor: Any, plan: SupportPlan, data: dict[str, Any]) -> Target
 
 
 @transaction.atomic
-def target_revise(*, actor: Any, target: Target, data: dict[str, Any], reason: str) -> TargetRevision:
-    """A new wording of the target; earlier revisions are kept as they were."""
+def target_revise(
+    *, actor: Any, target: Target, reason: str, **wording: Unpack[TargetWording]
+) -> TargetRevision:
+    """A new wording of the target (only the elements given change); earlier revisions are kept as they were."""
+    data: dict[str, Any] = dict(wording)
     current = target.current
     version = (current.version if current else 0) + 1
     merged = {k: getattr(current, k) for k in REVISION_FIELDS} if current else {}

@@ -230,9 +230,7 @@ def _plan_fields(
     request: HttpRequest, plan: SupportPlan, form: Any, message: str, title: str, intro: str = ""
 ) -> HttpResponse:
     """Save a form of the plan's own fields (plan_update), or show it again under its own title."""
-    if saved(
-        request, form, lambda data: services.plan_update(actor=request.user, plan=plan, data=dict(data))
-    ):
+    if saved(request, form, lambda data: services.plan_update(actor=request.user, plan=plan, **dict(data))):
         messages.success(request, message)
         return redirect("support_plans:plan_detail", pk=plan.pk)
     return form_page(request, plan, form, title, intro)
@@ -326,7 +324,7 @@ def monitoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     form = PartyForm(request.POST or None)
-    if saved(request, form, lambda data: services.party_save(actor=request.user, plan=plan, data=data)):
+    if saved(request, form, lambda data: services.party_save(actor=request.user, plan=plan, **data)):
         messages.success(request, f"{form.cleaned_data['name']} is added.")
         return redirect("support_plans:plan_detail", pk=plan.pk)
     return form_page(
@@ -347,7 +345,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.party_save(
-            actor=request.user, plan=party.plan, party=Party.objects.get(pk=party.pk), data=data
+            actor=request.user, plan=party.plan, party=Party.objects.get(pk=party.pk), **data
         ),
     ):
         messages.success(request, f"{party.name}'s details and commitments are saved.")

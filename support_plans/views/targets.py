@@ -29,7 +29,7 @@ from support_plans.views.common import (
 def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     form = TargetForm(request.POST or None, initial={"step": 1})
-    if saved(request, form, lambda data: services.target_add(actor=request.user, plan=plan, data=data)):
+    if saved(request, form, lambda data: services.target_add(actor=request.user, plan=plan, **data)):
         messages.success(request, "The target is added.")
         return redirect("support_plans:plan_detail", pk=plan.pk)
     return form_page(
@@ -53,7 +53,10 @@ def target_revise(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.target_revise(
-            actor=request.user, target=target, data=data, reason=data["reason"]
+            actor=request.user,
+            target=target,
+            reason=data["reason"],
+            **{key: value for key, value in data.items() if key != "reason"},
         ),
     ):
         messages.success(request, f"Target {target.number} is revised; its history is kept.")
