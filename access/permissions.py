@@ -120,6 +120,18 @@ def organisations_with_role(user: Any, roles: str | Iterable[str]) -> set[int]:
     return ids
 
 
+def grants_in(user: Any, organisation_id: int, roles: str | Iterable[str]) -> list[Grant]:
+    """The user's grants of any of `roles` that reach the organisation (for rules that read a grant's year group,
+    site or group)."""
+    wanted = {roles} if isinstance(roles, str) else set(roles)
+    access = access_for(user)
+    return [
+        g
+        for g in access.grants
+        if g.role in wanted and organisation_id in access.reach.get(g.organisation_id, set())
+    ]
+
+
 def grants_q(user: Any, grant_q: Callable[[Grant, set[int]], Q | None]) -> Q:
     """The OR over the user's current grants of `grant_q(grant, organisation ids the grant reaches)`, a grant
     answering None adding nothing: the one loop an app's `visible_*` filter is built on. Matches nothing for a
@@ -277,8 +289,9 @@ def get_for_user(
 
     Http404 when the record does not exist or belongs to an organisation the user does not reach
     (the same answer for both, so ids cannot be probed); PermissionDenied (403) when it is within reach
-    but `check(user, obj)` says no. Every refusal is written to the audit log. `visible`, when given, replaces
-    the organisation filter with the app's own Q of what this user reaches.
+    but `check(user, obj)` says no. The exception carries the refusal (`refusal_of`), which audit's middleware
+    writes to the audit log. `visible`, when given, replaces the organisation filter with the app's own Q of what
+    this user reaches.
     """
     qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
     if visible is None:
@@ -288,17 +301,63 @@ def get_for_user(
     try:
         obj = qs.get(**lookup)
     except ObjectDoesNotExist:
-        _record_denial(user, qs.model, lookup, "not found or outside reach")
-        raise Http404(f"No {qs.model._meta.verbose_name} found.") from None
+        raise refusal(
+            Http404(f"No {qs.model._meta.verbose_name} found."),
+            model=qs.model,
+            reason="not found or outside reach",
+            **lookup,
+        ) from None
     if check is not None and not check(user, obj):
-        _record_denial(user, qs.model, lookup, f"refused by {getattr(check, '__name__', 'check')}", obj)
-        raise PermissionDenied("You do not have permission to do this.")
+        raise refusal(
+            PermissionDenied("You do not have permission to do this."),
+            model=qs.model,
+            reason=f"refused by {getattr(check, '__name__', 'check')}",
+            obj=obj,
+            **lookup,
+        )
+    note_fetched(user, obj)
     return obj
 
 
-def _record_denial(
-    user: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None
-) -> None:
-    from audit.services import record_denied
+# --- Refusals, for the audit log ---------------------------------------------------------------
+#
+# Access decides; it does not write the audit log. A refusal is an exception (Http404 or PermissionDenied) that
+# carries what was refused; audit's middleware records every 403 and 404 a signed-in user receives, in one place.
 
-    record_denied(actor=user, model=model, lookup=lookup, reason=reason, obj=obj)
+FETCHED_ATTR = "_pastoral_fetched"
+E = TypeVar("E", bound=Exception)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a refusal was about: the model and lookup asked for, why, and the record when it was found."""
+
+    model: type[models.Model]
+    lookup: dict[str, Any]
+    reason: str
+    obj: Any = None
+
+
+def refusal(exception: E, *, model: type[models.Model], reason: str, obj: Any = None, **lookup: Any) -> E:
+    """`exception` (Http404 or PermissionDenied) carrying what it refuses, for the audit log:
+    `raise refusal(Http404("No entry found."), model=Entry, reason="not found", pk=pk)`."""
+    exception.refusal = Refusal(model, lookup, reason, obj)  # type: ignore[attr-defined]
+    return exception
+
+
+def refusal_of(exception: BaseException) -> Refusal | None:
+    """What an exception says it refused (None for a bare `raise PermissionDenied`)."""
+    found = getattr(exception, "refusal", None)
+    return found if isinstance(found, Refusal) else None
+
+
+def note_fetched(user: Any, obj: Any) -> None:
+    """Remember the last tenant record fetched for this user in this request: a view that then refuses by hand
+    (`raise PermissionDenied`) is refusing something about it, and the audit log names it."""
+    if getattr(user, "is_authenticated", False):
+        setattr(user, FETCHED_ATTR, obj)
+
+
+def last_fetched(user: Any) -> Any:
+    """The last record `get_for_user` returned to this user in this request (None if none)."""
+    return getattr(user, FETCHED_ATTR, None)

@@ -102,15 +102,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 def _verified(request: HttpRequest, form: TokenForm, device: Any) -> bool:
     """Check the code against the device (django-otp's back-off after wrong codes); sign the session in with it."""
-    allowed, _why = device.verify_is_allowed()
-    if not allowed:
-        form.add_error("token", "Too many wrong codes in a row. Wait a few seconds, then enter the newest code.")
-        return False
-    if not device.verify_token(form.cleaned_data["token"].strip()):
-        form.add_error(
-            "token",
-            "That code is not right, or it has been used already. Wait for the next code and try again.",
-        )
+    try:
+        services.second_factor_verify(device=device, code=form.cleaned_data["token"])
+    except ValidationError as error:
+        form.add_error("token", error.message_dict["token"])
         return False
     otp_login(request, device)
     return True

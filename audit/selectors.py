@@ -8,21 +8,10 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from access.permissions import access_for
-from access.roles import AUDIT_ROLES
 from audit.models import DEFAULT_RETENTION_YEARS, AuditEvent, AuditSettings
+from audit.permissions import audit_organisation_ids
 from pastoral.retention import years_before
 from people.models import Pupil
-
-
-def audit_organisation_ids(user: Any) -> set[int]:
-    """Organisations whose audit log this user may read."""
-    access = access_for(user)
-    ids: set[int] = set()
-    for grant in access.grants:
-        if grant.role in AUDIT_ROLES:
-            ids |= access.reach.get(grant.organisation_id, set())
-    return ids
 
 
 def audit_events(

@@ -87,7 +87,8 @@ def record_read(*, actor: Any, obj: models.Model, note: str = "") -> AuditEvent:
 def record_denied(
     *, actor: Any, model: type[models.Model], lookup: dict[str, Any], reason: str, obj: Any = None
 ) -> None:
-    """Record a refused access decision (404 or 403)."""
+    """Record a refused access decision that is not an HTTP answer (a service refusing a token, say). Refusals
+    answered with a 403 or 404 are recorded by `record_refusal`, from the middleware: do not call both."""
     record_event(
         action=AuditEvent.Action.DENIED,
         actor=actor,
@@ -96,6 +97,40 @@ def record_denied(
         object_id=str(lookup.get("pk", lookup.get("id", "")) or ""),
         organisation_id=_organisation_id(obj) if obj is not None else None,
         note=f"{reason}; lookup {sorted((k, str(v)) for k, v in lookup.items())}",
+    )
+
+
+def record_refusal(
+    *,
+    actor: Any,
+    status: int,
+    method: str,
+    path: str,
+    organisation_id: int | None = None,
+    model: type[models.Model] | None = None,
+    lookup: dict[str, Any] | None = None,
+    reason: str = "",
+    obj: Any = None,
+) -> AuditEvent:
+    """Record a 403 or 404 answered to a signed-in user: who, which URL with which method, and the object where
+    known (`model` and `lookup` asked for, `obj` when it was found). The organisation is the object's, else the
+    one the user was working in (`organisation_id`)."""
+    lookup = lookup or {}
+    object_type = model._meta.label if model is not None else (obj._meta.label if obj is not None else "")
+    object_id = str(lookup.get("pk", lookup.get("id", "")) or "") or (str(obj.pk) if obj is not None else "")
+    if obj is not None and _organisation_id(obj) is not None:
+        organisation_id = _organisation_id(obj)
+    parts = [f"{status} {method} {path}", reason or ("refused" if status == 403 else "not found")]
+    if lookup:
+        parts.append(f"lookup {sorted((k, str(v)) for k, v in lookup.items())}")
+    return record_event(
+        action=AuditEvent.Action.DENIED,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        organisation_id=organisation_id,
+        note="; ".join(parts),
     )
 
 

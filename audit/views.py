@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit import services
 from audit.forms import AuditFilterForm, AuditSettingsForm
 from audit.models import AuditEvent
-from audit.permissions import can_edit_settings
-from audit.selectors import audit_events, audit_organisation_ids
+from audit.permissions import audit_organisation_ids, can_edit_settings
+from audit.selectors import audit_events
 from audit.services import record_event
 from pastoral.exports import export_response
 from pastoral.http import HtmxHttpRequest

@@ -65,11 +65,10 @@ def build(world: Any) -> None:
     )
     if not pupils or not staff or not days:
         return
-    frequent = _frequent_pupils(world, pupils)
-    world.extra["behaviour_frequent"] = frequent[:6]
+    frequent = _frequent(world, school, pupils)
     categories_seed_defaults(organisation=school)
-    created = _incidents(world, pupils, frequent, staff, days)
-    suspensions = _suspensions(world, frequent, staff, days)
+    created = _incidents(world, school, days, pupils, staff, frequent)
+    suspensions = _suspensions(world, days, staff, frequent)
     record_event(
         action="import",
         organisation_id=school.pk,
@@ -78,10 +77,9 @@ def build(world: Any) -> None:
     )
 
 
-def _frequent_pupils(world: Any, pupils: list[Any]) -> list[Any]:
-    """A few pupils attract most of the negative entries, as in any school: six of the head of year's year (the
-    first six, who are also suspended) and ten more."""
-    rng, school = world.rng, world.main_school
+def _frequent(world: Any, school: Any, pupils: list[Any]) -> list[Any]:
+    """A few pupils attract most of the negative entries, as in any school (most of them in the head of year's)."""
+    rng = world.rng
     hoy = world.users.get("head_of_year")
     year = 10
     if hoy is not None:
@@ -90,91 +88,84 @@ def _frequent_pupils(world: Any, pupils: list[Any]) -> list[Any]:
         scope = RoleAssignment.objects.filter(user=hoy, organisation=school, role="head_of_year").first()
         year = scope.year_group if scope and scope.year_group is not None else year
     year_pupils = [p for p in pupils if p.year_group == year] or pupils
-    return rng.sample(year_pupils, min(6, len(year_pupils))) + rng.sample(pupils, min(10, len(pupils)))
-
-
-def _random_incident(
-    world: Any,
-    by_code: dict[str, Any],
-    pupils: list[Any],
-    frequent: list[Any],
-    staff: list[Any],
-    days: list[Any],
-) -> tuple[Incident, list[Any]]:
-    """One incident (negative, positive or an observation) on a school day, and the pupils involved."""
-    rng, school = world.rng, world.main_school
-    roll = rng.random()
-    if roll < 0.6:
-        kind, (category, text, action) = Incident.Kind.NEGATIVE, rng.choice(NEGATIVE)
-        pupil = rng.choice(frequent) if rng.random() < 0.45 else rng.choice(pupils)
-        severity = (
-            rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
-            if category not in ("aggression", "bullying")
-            else rng.choice([3, 4, 5])
-        )
-    elif roll < 0.9:
-        kind, (category, text, action) = Incident.Kind.POSITIVE, rng.choice(POSITIVE)
-        pupil, severity = rng.choice(pupils), 1
-    else:
-        kind, (category, text, action) = Incident.Kind.OBSERVATION, rng.choice(OBSERVATION)
-        pupil, severity = rng.choice(pupils), 1
-    day = rng.choice(days)
-    at = datetime.datetime.combine(
-        day,
-        datetime.time(rng.randint(8, 15), rng.choice([0, 10, 20, 30, 40, 50])),
-        tzinfo=timezone.get_current_timezone(),
-    )
-    place = rng.choice(PLACES)
-    member = rng.choice(staff)
-    contacted = kind == Incident.Kind.NEGATIVE and severity >= 3
-    incident = Incident(
-        organisation=school,
-        kind=kind,
-        category=by_code[category],
-        severity=severity,
-        occurred_at=at,
-        place=place,
-        lesson=rng.choice(LESSONS) if place == "classroom" else "",
-        staff=member.user,
-        description=text,
-        actions=action,
-        parents_contacted=contacted,
-        parents_contacted_how=rng.choice(["Phone call", "E-mail", "Text message"]) if contacted else "",
-        recorded_by=member.user,
-    )
-    others = []
-    if category in ("aggression", "disruption", "peer") and rng.random() < 0.4:
-        others = [p for p in rng.sample(pupils, 2) if p.pk != pupil.pk][:1]
-    return incident, [pupil, *others]
+    frequent = rng.sample(year_pupils, min(6, len(year_pupils))) + rng.sample(pupils, min(10, len(pupils)))
+    world.extra["behaviour_frequent"] = frequent[:6]
+    return frequent
 
 
 def _incidents(
-    world: Any, pupils: list[Any], frequent: list[Any], staff: list[Any], days: list[Any]
-) -> list[Any]:
-    """The term's behaviour log so far, in bulk."""
-    school = world.main_school
+    world: Any,
+    school: Any,
+    days: list[datetime.date],
+    pupils: list[Any],
+    staff: list[Any],
+    frequent: list[Any],
+) -> list[Incident]:
+    """The term's incidents so far, negative, positive and observations, each with its pupils."""
+    rng = world.rng
+    tz = timezone.get_current_timezone()
     by_code = {c.code: c for c in BehaviourCategory.objects.filter(organisation=school)}
+    incidents, links = [], []
     count = 220 + 40 * min(world.scale, 3)
-    incidents = [_random_incident(world, by_code, pupils, frequent, staff, days) for _ in range(count)]
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.6:
+            kind, (category, text, action) = Incident.Kind.NEGATIVE, rng.choice(NEGATIVE)
+            pupil = rng.choice(frequent) if rng.random() < 0.45 else rng.choice(pupils)
+            severity = (
+                rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
+                if category not in ("aggression", "bullying")
+                else rng.choice([3, 4, 5])
+            )
+        elif roll < 0.9:
+            kind, (category, text, action) = Incident.Kind.POSITIVE, rng.choice(POSITIVE)
+            pupil, severity = rng.choice(pupils), 1
+        else:
+            kind, (category, text, action) = Incident.Kind.OBSERVATION, rng.choice(OBSERVATION)
+            pupil, severity = rng.choice(pupils), 1
+        day = rng.choice(days)
+        at = datetime.datetime.combine(
+            day, datetime.time(rng.randint(8, 15), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz
+        )
+        place = rng.choice(PLACES)
+        member = rng.choice(staff)
+        contacted = kind == Incident.Kind.NEGATIVE and severity >= 3
+        incident = Incident(
+            organisation=school,
+            kind=kind,
+            category=by_code[category],
+            severity=severity,
+            occurred_at=at,
+            place=place,
+            lesson=rng.choice(LESSONS) if place == "classroom" else "",
+            staff=member.user,
+            description=text,
+            actions=action,
+            parents_contacted=contacted,
+            parents_contacted_how=rng.choice(["Phone call", "E-mail", "Text message"]) if contacted else "",
+            recorded_by=member.user,
+        )
+        others = []
+        if category in ("aggression", "disruption", "peer") and rng.random() < 0.4:
+            others = [p for p in rng.sample(pupils, 2) if p.pk != pupil.pk][:1]
+        incidents.append((incident, [pupil, *others]))
     created = Incident.objects.bulk_create([i for i, _ in incidents])
-    IncidentPupil.objects.bulk_create(
-        [
-            IncidentPupil(organisation=school, incident=incident, pupil=p)
-            for incident, (_, involved) in zip(created, incidents, strict=True)
-            for p in involved
-        ]
-    )
+    for incident, (_, involved) in zip(created, incidents, strict=True):
+        for p in involved:
+            links.append(IncidentPupil(organisation=school, incident=incident, pupil=p))
+    IncidentPupil.objects.bulk_create(links)
     return created
 
 
-def _suspensions(world: Any, frequent: list[Any], staff: list[Any], days: list[Any]) -> list[Any]:
+def _suspensions(world: Any, days: list[datetime.date], staff: list[Any], frequent: list[Any]) -> list[Any]:
     """A handful of suspensions (and one internal exclusion) for the pupils most often in trouble."""
     rng = world.rng
+    hoy = world.users.get("head_of_year")
     reasons = ["persistent", "verbal_adult", "physical_pupil", "persistent", "bullying", "verbal_pupil"]
     suspensions = []
     # The headteacher decides (the demo's senior leader stands for them); the head of year records it.
     decided_by = world.users.get("senior_leader") or staff[0].user
-    recorder = world.users.get("head_of_year") or decided_by
+    recorder = hoy or decided_by
     open_days = days  # the school's days of the term so far (the calendar's)
     for i, pupil in enumerate(frequent[:6]):
         start = rng.choice(open_days[len(open_days) // 3 :]) if len(open_days) > 3 else open_days[0]

@@ -21,6 +21,7 @@ from behaviour.models import (
 from behaviour.permissions import visible_incidents
 from behaviour.redaction import leavers_redactor
 from organisations import calendar
+from people.selectors import parents_to_contact
 
 # A card is failing when the average of its most recent days' scores is below this share of full marks.
 FAILING_THRESHOLD = 0.5
@@ -120,12 +121,7 @@ def decision_makers(organisation: Any, *, keep: Any = None) -> QuerySet:
 def letter_context(suspension: Suspension, *, today: datetime.date) -> dict[str, Any]:
     """What the letter to parents says: to whom (those with parental responsibility, never a contact the school must
     not contact), the school days away, the day back, and whether the governors must meet."""
-    recipients = [
-        link.contact
-        for link in suspension.pupil.contact_links.filter(has_parental_responsibility=True, no_contact=False)
-        .select_related("contact")
-        .order_by("priority", "pk")
-    ]
+    recipients = [link.contact for link in parents_to_contact(suspension.pupil_id)]
     days: list[datetime.date] = []
     returns_on = None
     if suspension.ends_on:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from access.permissions import visible_groups, visible_pupils
-from people.models import Group, GroupMembership, Pupil
+from people.models import Group, GroupMembership, Pupil, PupilContact
 
 
 def pupil_search(
@@ -74,3 +74,27 @@ def staff_users(organisation: Any) -> QuerySet:
         .order_by("full_name")
         .distinct()
     )
+
+
+# --- Who the school may contact about a pupil ---------------------------------------------------
+# The one place the "no contact" rule lives: a contact marked `no_contact` is never written to, invited or sent a
+# link about the pupil, whatever else the record says.
+
+
+def parents_to_contact(pupil_id: int) -> QuerySet[PupilContact]:
+    """The pupil's contacts with parental responsibility the school may contact (never one marked "no contact"),
+    first priority first, with their contact records."""
+    return (
+        PupilContact.objects.filter(pupil_id=pupil_id, has_parental_responsibility=True, no_contact=False)
+        .select_related("contact")
+        .order_by("priority", "pk")
+    )
+
+
+def refused_contacts(pupil_id: int) -> tuple[set[int], set[str]]:
+    """The contacts the school must not contact about the pupil, as (contact ids, lower-case addresses): an
+    address held by a refused contact is refused whoever else it is recorded for."""
+    links = PupilContact.objects.filter(pupil_id=pupil_id, no_contact=True).select_related("contact")
+    return {link.contact_id for link in links}, {
+        link.contact.email.lower() for link in links if link.contact.email
+    }

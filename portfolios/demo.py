@@ -53,7 +53,7 @@ def _fill(portfolio: Any, actor: Any, activities: list[Activity], fraction: floa
         )
         for n in range(1, count + 1):
             complete = world.rng.random() < 0.7 or fraction >= 1
-            services.save_entry(
+            services.entry_save(
                 actor=actor,
                 portfolio=portfolio,
                 activity=activity,
@@ -87,7 +87,7 @@ def _meetings(portfolio: Any, world: Any, until: datetime.date, per_term: int) -
             day = term.starts_on + datetime.timedelta(days=14 + 30 * i)
             if day > until:
                 break
-            meeting = services.log_meeting(
+            meeting = services.meeting_log(
                 actor=enrolment.mentor,
                 portfolio=portfolio,
                 held_on=day,
@@ -96,7 +96,7 @@ def _meetings(portfolio: Any, world: Any, until: datetime.date, per_term: int) -
                 agreed_actions="Draft the next entry before we meet again.",
                 today=until,
             )
-            services.confirm_meeting(actor=enrolment.participant, meeting=meeting)
+            services.meeting_confirm(actor=enrolment.participant, meeting=meeting)
 
 
 COACHING = [
@@ -126,7 +126,7 @@ def _isqam_coaching(world: Any) -> None:
         return
     portfolio = services.portfolio_for_enrolment(enrolment=place)
     for n, (answer, focus) in enumerate(COACHING, start=1):
-        services.save_entry(
+        services.entry_save(
             actor=place.participant,
             portfolio=portfolio,
             activity=activity,
@@ -139,6 +139,7 @@ def _isqam_coaching(world: Any) -> None:
 
 
 def build_demo(world: Any) -> None:
+    base_url = getattr(settings, "PASTORAL_BASE_URL", "http://localhost:8000")
     reviewer = _user(
         world,
         "reviewer",
@@ -157,13 +158,8 @@ def build_demo(world: Any) -> None:
         Role.MODERATOR,
         f"External moderator, {world.university.name}",
     )
-    _portfolios_in_progress(world)
-    _isqam_coaching(world)
-    _certified_last_year(world, reviewer, moderator)
 
-
-def _portfolios_in_progress(world: Any) -> None:
-    """This year's portfolios, in progress."""
+    # This year's portfolios, in progress.
     for enrolment in world.extra.get("enrolments", []):
         if enrolment.status != "enrolled":
             continue
@@ -173,10 +169,19 @@ def _portfolios_in_progress(world: Any) -> None:
         )
         _fill(portfolio, enrolment.participant, activities, 0.4, world)
         _meetings(portfolio, world, world.today, per_term=world.rng.randrange(0, 3))
+    _isqam_coaching(world)
+
+    # Last year's certified portfolio.
+    admin = world.users.get("programme_admin")
+    mentor = world.users.get("mentor")
+    if admin is None or mentor is None or world.main_school is None:
+        return
+    edition, level, cluster, graduate = _last_year(world)
+    _certified(world, admin, mentor, reviewer, moderator, base_url, edition, level, cluster, graduate)
 
 
-def _last_years_cluster(world: Any) -> Cluster:
-    """A Level 1 cluster of last year's edition (built when the loaded documents have none)."""
+def _last_year(world: Any) -> tuple[Any, Any, Any, Any]:
+    """Last year's edition (built if the world has none), its level 1 cluster, and a participant who finished it."""
     edition = (
         Edition.objects.filter(organisation=world.provider, academic_year=world.previous_year)
         .order_by("pk")
@@ -189,7 +194,7 @@ def _last_years_cluster(world: Any) -> Cluster:
             year_start=world.previous_year.starts_on.year,
         ).edition
     level = edition.levels.get(number=1)
-    return Cluster.objects.filter(edition=edition, level=level).first() or Cluster.objects.create(
+    cluster = Cluster.objects.filter(edition=edition, level=level).first() or Cluster.objects.create(
         organisation=world.provider,
         edition=edition,
         level=level,
@@ -197,10 +202,6 @@ def _last_years_cluster(world: Any) -> Cluster:
         delivery_model=DeliveryModel.ORIGINAL,
         capacity=12,
     )
-
-
-def _graduate(world: Any) -> User:
-    """Grace Holloway, who took Level 1 last year, signs in to the demo."""
     graduate = User.objects.filter(email="grace.holloway@demo.example.org").first() or User.objects.create(
         email="grace.holloway@demo.example.org",
         full_name="Grace Holloway",
@@ -215,18 +216,22 @@ def _graduate(world: Any) -> User:
     world.logins.append(
         DemoLogin(f"Certified participant (last year), {world.main_school.name}", graduate.email)
     )
-    return graduate
+    return edition, level, cluster, graduate
 
 
-def _certified_last_year(world: Any, reviewer: User, moderator: User) -> None:
-    """Last year's certified portfolio: filled, submitted, reviewed, moderated and finalised."""
-    admin = world.users.get("programme_admin")
-    mentor = world.users.get("mentor")
-    if admin is None or mentor is None or world.main_school is None:
-        return
-    cluster = _last_years_cluster(world)
-    edition, level = cluster.edition, cluster.level
-    graduate = _graduate(world)
+def _certified(
+    world: Any,
+    admin: Any,
+    mentor: Any,
+    reviewer: Any,
+    moderator: Any,
+    base_url: str,
+    edition: Any,
+    level: Any,
+    cluster: Any,
+    graduate: Any,
+) -> None:
+    """The graduate's portfolio taken all the way: filled, submitted, reviewed, moderated and certified."""
     enrolment = enrol(cluster=cluster, school=world.main_school, participant=graduate, mentor=mentor)
     portfolio = services.portfolio_for_enrolment(enrolment=enrolment)
     activities = list(
@@ -237,17 +242,17 @@ def _certified_last_year(world: Any, reviewer: User, moderator: User) -> None:
     _fill(portfolio, graduate, activities, 1.0, world)
     submit_day = edition.portfolio_deadline - datetime.timedelta(days=14)
     _meetings(portfolio, world, submit_day, per_term=2)
-    services.save_statement(
+    services.statement_save(
         actor=mentor,
         portfolio=portfolio,
         body="Grace has engaged fully with every module, met me regularly and changed how her house team "
         "handles difficult conversations with parents. I support her portfolio without reservation.",
     )
-    submission = services.submit(actor=graduate, portfolio=portfolio, today=submit_day)
-    (review,) = services.allocate(
+    submission = services.portfolio_submit(actor=graduate, portfolio=portfolio, today=submit_day)
+    (review,) = services.reviews_allocate(
         actor=admin, provider=world.provider, reviewers=[reviewer], submissions=[submission]
     ).reviews
-    services.record_review(
+    services.review_record(
         actor=reviewer,
         review=review,
         judgements={m.pk: (Outcome.SATISFACTORY, "Clear, reflective evidence.") for m in level.modules.all()},
@@ -257,12 +262,12 @@ def _certified_last_year(world: Any, reviewer: User, moderator: User) -> None:
         borderline=False,
         today=submit_day,
     )
-    sample = services.draw_sample(actor=admin, edition=edition, seed=20250801)
+    sample = services.sample_draw(actor=admin, edition=edition, seed=20250801)
     for item in sample.items.all():
-        services.moderate(actor=moderator, item=item, verdict="agree", reasons="Judgement well supported.")
-    services.finalise(
-        actor=admin, sample=sample, base_url=getattr(settings, "PASTORAL_BASE_URL", "http://localhost:8000")
-    )
+        services.sample_item_moderate(
+            actor=moderator, item=item, verdict="agree", reasons="Judgement well supported."
+        )
+    services.sample_finalise(actor=admin, sample=sample, base_url=base_url)
     world.extra["certificates"] = list(
         portfolio.__class__.objects.filter(pk=portfolio.pk).values_list("certificate__code", flat=True)
     )

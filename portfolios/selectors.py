@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
+from django.urls import reverse
 
+from access.models import RoleAssignment
+from people.models import StaffMember
+from portfolios import credentials
 from portfolios.models import (
+    Attachment,
+    Certificate,
     DifficultIssue,
     Entry,
     EvaluationResponse,
     MentorMeeting,
     Portfolio,
+    Review,
     SupportingStatement,
 )
 from portfolios.terms import MEETINGS_PER_TERM, TermSpan, current_term
-from qualifications.models import Activity, Module
+from qualifications.models import Activity, Enrolment, Module
 
 NOT_STARTED, DRAFT, COMPLETE = "not_started", "draft", "complete"
 STATUS_LABELS = {NOT_STARTED: "Not started", DRAFT: "Draft", COMPLETE: "Complete"}
@@ -364,3 +372,127 @@ def snapshot_attachment_ids(submission: Any) -> set[int]:
         for a in e["attachments"]
         if a["pk"] is not None
     }
+
+
+# --- Submission snapshots and credentials -------------------------------------------------------
+
+
+def snapshot(portfolio: Portfolio) -> dict[str, Any]:
+    """A JSON copy of everything a reviewer judges: entries, attachments' names and sizes, the statement."""
+    entries = (
+        portfolio.entries.select_related("activity__module")
+        .prefetch_related("attachments")
+        .order_by("activity__module__number", "activity__position", "sequence")
+    )
+    statement = getattr(portfolio, "statement", None)
+    return {
+        "participant": portfolio.enrolment.participant.full_name,
+        "level": portfolio.enrolment.level.number,
+        "aspiring": portfolio.enrolment.is_aspiring,
+        "requirements": requirement_notes(portfolio),
+        "entries": [
+            {
+                "activity": e.activity.number,
+                "title": e.activity.title,
+                "module": e.activity.module.number,
+                "sequence": e.sequence,
+                "status": e.status,
+                "alternative": e.alternative,
+                "body": e.body,
+                "reflection": e.reflection,
+                "record": e.record,
+                "difficult_issue": e.difficult_issue,
+                "attachments": [
+                    {"id": a.pk, "name": a.original_name, "size": a.size, "sha256": _sha256(a)}
+                    for a in e.attachments.all()
+                ],
+            }
+            for e in entries
+        ],
+        "statement": statement.body if statement else "",
+        "meetings": [
+            {
+                "held_on": m.held_on.isoformat(),
+                "minutes": m.minutes,
+                "topics": m.topics,
+                "confirmed": m.confirmed,
+            }
+            for m in portfolio.meetings.all()
+        ],
+    }
+
+
+def _sha256(attachment: Attachment) -> str:
+    digest = hashlib.sha256()
+    try:
+        with attachment.file.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(65536), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return ""
+    return digest.hexdigest()
+
+
+def credential_data(certificate: Certificate, base_url: str) -> credentials.CredentialData:
+    """What a certificate's signed credential says, with the public addresses it names."""
+    provider = certificate.organisation
+    return credentials.CredentialData(
+        credential_url=base_url + reverse("portfolios:credential_public", args=[certificate.code]),
+        issuer_url=base_url + reverse("portfolios:public_issuer", args=[provider.slug]),
+        issuer_name=provider.name,
+        achievement_url=base_url
+        + reverse("portfolios:public_issuer", args=[provider.slug])
+        + f"#{certificate.qualification.split()[0].lower()}-level-{certificate.level_number}",
+        achievement_name=f"{certificate.qualification} Level {certificate.level_number}",
+        achievement_description=f"Certificate of completion of {certificate.qualification}, "
+        f"Level {certificate.level_number}.",
+        criteria="A portfolio of the level's activities, supported by the in-school mentor, reviewed as "
+        "satisfactory and confirmed after external moderation.",
+        holder_name=certificate.holder_name,
+        holder_email=certificate.holder.email,
+        issued_at=certificate.issued_at,
+        status_list_url=base_url + reverse("portfolios:public_status_list", args=[provider.slug]),
+        status_index=certificate.status_index,
+        salt=certificate.code,
+    )
+
+
+# --- Review and moderation ------------------------------------------------------------------------
+
+
+def reviewer_school_ids(reviewers: list[Any]) -> dict[int, set[int]]:
+    """For each reviewer, the organisations where they work: an active staff record or a current role."""
+    schools: dict[int, set[int]] = {r.pk: set() for r in reviewers}
+    for user_id, org_id in StaffMember.objects.filter(user__in=reviewers, is_active=True).values_list(
+        "user_id", "organisation_id"
+    ):
+        schools[user_id].add(org_id)
+    for user_id, org_id in (
+        RoleAssignment.objects.current().filter(user__in=reviewers).values_list("user_id", "organisation_id")
+    ):
+        schools[user_id].add(org_id)
+    return schools
+
+
+def reviewer_conflict(reviewer: Any, enrolment: Enrolment, school_ids: set[int]) -> str:
+    """Why this reviewer may not review this participant's portfolio ('' when they may)."""
+    if enrolment.mentor_id == reviewer.pk:
+        return f"{reviewer.full_name} is the participant's mentor"
+    if enrolment.participant_id == reviewer.pk:
+        return f"{reviewer.full_name} is the participant"
+    if enrolment.organisation_id in school_ids:
+        return f"{reviewer.full_name} works at {enrolment.organisation}"
+    return ""
+
+
+def moderation_population(edition: Any) -> list[Review]:
+    """The latest completed review of each reviewed portfolio of the edition."""
+    reviews = (
+        Review.objects.filter(submission__portfolio__enrolment__edition=edition, completed_at__isnull=False)
+        .select_related("submission__portfolio__enrolment__cluster", "reviewer")
+        .order_by("submission__portfolio_id", "-submission__number")
+    )
+    latest: dict[int, Review] = {}
+    for review in reviews:
+        latest.setdefault(review.submission.portfolio_id, review)
+    return list(latest.values())

@@ -13,9 +13,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access.permissions import get_for_user, has_role
+from access.permissions import get_for_user, has_role, refusal
 from access.roles import Role
-from audit.services import record_denied
 from pastoral.forms import apply_validation_error
 from pastoral.uploads import download_response
 from programme_support import forms, selectors, services
@@ -243,8 +242,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A file sent with a message: only to those who may read the thread, always as a download."""
     found = MessageAttachment.objects.filter(pk=pk).select_related("message").first()
     if found is None:
-        record_denied(actor=request.user, model=MessageAttachment, lookup={"pk": pk}, reason="not found")
-        raise Http404("No attachment found.")
+        raise refusal(Http404("No attachment found."), model=MessageAttachment, reason="not found", pk=pk)
     _question(request, found.message.question_id)
     return download_response(
         found.file.open("rb"), filename=found.original_name, content_type=found.content_type

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import get_for_user, visible_pupils
 from accounts.forms import TokenForm
-from accounts.services import confirmed_totp_device
+from accounts.services import confirmed_totp_device, second_factor_verify
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from pastoral.forms import apply_validation_error
@@ -59,12 +59,11 @@ def step_up(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': target})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _why = device.verify_is_allowed()
-        if not allowed:
-            form.add_error(
-                "token", "Too many wrong codes in a row. Wait a few seconds, then enter the newest code."
-            )
-        elif device.verify_token(form.cleaned_data["token"].strip()):
+        try:
+            second_factor_verify(device=device, code=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.message_dict["token"])
+        else:
             stepup.stamp(request.session)
             record_event(
                 action=AuditEvent.Action.LOGIN,
@@ -74,10 +73,6 @@ def step_up(request: HttpRequest) -> HttpResponse:
                 note="safeguarding step-up",
             )
             return redirect(target)
-        else:
-            form.add_error(
-                "token", "That code is not right, or it has been used already. Wait for the next code."
-            )
     minutes = stepup.window_seconds() // 60
     return render(request, "safeguarding/step_up.html", {"form": form, "next": target, "minutes": minutes})
 

@@ -73,13 +73,11 @@ def _staff_party(plan: SupportPlan, user: Any, role: str) -> Party:
     return services.party_save(
         actor=plan.coordinator,
         plan=plan,
-        data={
-            "kind": Party.Kind.STAFF,
-            "name": user.full_name or user.email,
-            "role": role,
-            "email": user.email,
-            "user": user,
-        },
+        kind=Party.Kind.STAFF,
+        name=user.full_name or user.email,
+        role=role,
+        email=user.email,
+        user=user,
     )
 
 
@@ -98,21 +96,17 @@ def _assessing(world: Any, pupil: Any, hoy: Any, tutor: Any, today: datetime.dat
     services.party_save(
         actor=hoy,
         plan=plan,
-        data={
-            "kind": Party.Kind.AGENCY,
-            "agency": Party.Agency.PRU,
-            "name": "Outreach worker, Riverside PRU",
-            "role": "PRU outreach",
-        },
+        kind=Party.Kind.AGENCY,
+        agency=Party.Agency.PRU,
+        name="Outreach worker, Riverside PRU",
+        role="PRU outreach",
     )
     services.plan_update(
         actor=hoy,
         plan=plan,
-        data={
-            "pre_meeting_summary": "Behaviour has worsened since October half term, mainly in afternoon lessons.",
-            "senco_comments": "Reading age two years below; screening for dyslexia requested.",
-            "current_adjustments": "Time-out card; seat near the door in science.",
-        },
+        pre_meeting_summary="Behaviour has worsened since October half term, mainly in afternoon lessons.",
+        senco_comments="Reading age two years below; screening for dyslexia requested.",
+        current_adjustments="Time-out card; seat near the door in science.",
     )
     pupil_q = services.questionnaire_create(
         actor=hoy,
@@ -152,14 +146,12 @@ def _start(
     world: Any, plan: SupportPlan, coordinator: Any, tutor: Any, held_on: datetime.date, targets: list[dict]
 ) -> None:
     for data in targets:
-        services.target_add(actor=coordinator, plan=plan, data=data)
+        services.target_add(actor=coordinator, plan=plan, **data)
     services.plan_update(
         actor=coordinator,
         plan=plan,
-        data={
-            "rewards": "Extra football session; time with dad at the climbing wall when the card is green all week",
-            "consequences": "Missed break with the head of year; a further meeting with parents",
-        },
+        rewards="Extra football session; time with dad at the climbing wall when the card is green all week",
+        consequences="Missed break with the head of year; a further meeting with parents",
     )
     services.meeting_record(
         today=world.today,
@@ -207,12 +199,10 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
     services.party_save(
         actor=hoy,
         plan=plan,
-        data={
-            "kind": Party.Kind.AGENCY,
-            "agency": Party.Agency.CAMHS,
-            "name": "CAMHS practitioner",
-            "role": "Weekly sessions",
-        },
+        kind=Party.Kind.AGENCY,
+        agency=Party.Agency.CAMHS,
+        name="CAMHS practitioner",
+        role="Weekly sessions",
     )
     _start(
         world,
@@ -261,12 +251,10 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
         actor=hoy,
         target=targets[0],
         reason="Met at the 4-week review: made more challenging",
-        data={
-            "specific": "Stay in every lesson and start the task within five minutes",
-            "baseline": "1 walk-out a week",
-            "due_on": start + 8 * W,
-            "step": 2,
-        },
+        specific="Stay in every lesson and start the task within five minutes",
+        baseline="1 walk-out a week",
+        due_on=start + 8 * W,
+        step=2,
     )
     _score_days(world, plan, tutor, start + 4 * W + datetime.timedelta(days=1), today, 1.1)
     _arrangements(plan, hoy, tutor, today)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
+from django.forms.models import fields_for_model, model_to_dict
 
 from pastoral.forms import DateInput, StaffChoiceField
 from people.selectors import staff_users
@@ -45,14 +46,29 @@ class PlanOpenForm(forms.ModelForm):
         cast(StaffChoiceField, self.fields["coordinator"]).queryset = staff_users(organisation)
 
 
-class PlanDetailsForm(forms.ModelForm):
-    coordinator = StaffChoiceField(queryset=None)
+class PlanFieldsForm(forms.Form):
+    """Some of the plan's own fields, built from the model's but a plain form: validating it writes nothing onto
+    the plan, so the view hands `plan_update` the plan as it was fetched and the service's checks decide."""
 
-    class Meta:
-        model = SupportPlan
-        fields = ["coordinator", "reason", "relation", "relation_note", "length_weeks", "review_weeks"]
-        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"review_weeks": "Weeks after the initial meeting, comma separated (e.g. 4,8)."}
+    plan_fields: ClassVar[list[str]] = []
+    widgets: ClassVar[dict[str, type[forms.Widget] | forms.Widget]] = {}
+    help_texts: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, plan: SupportPlan, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", model_to_dict(plan, fields=self.plan_fields))
+        super().__init__(*args, **kwargs)
+        made = fields_for_model(
+            SupportPlan, fields=self.plan_fields, widgets=self.widgets, help_texts=self.help_texts
+        )
+        declared = dict(self.fields)
+        self.fields = {name: declared.get(name) or made[name] for name in self.plan_fields}  # type: ignore[assignment]
+
+
+class PlanDetailsForm(PlanFieldsForm):
+    plan_fields = ["coordinator", "reason", "relation", "relation_note", "length_weeks", "review_weeks"]
+    widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+    help_texts = {"review_weeks": "Weeks after the initial meeting, comma separated (e.g. 4,8)."}
+    coordinator = StaffChoiceField(queryset=None)
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,33 +85,29 @@ class PlanDetailsForm(forms.ModelForm):
         return data
 
 
-class PackForm(forms.ModelForm):
-    class Meta:
-        model = SupportPlan
-        fields = [
-            "pre_meeting_summary",
-            "voice_like_admire",
-            "voice_important",
-            "voice_support",
-            "voice_feelings",
-            "senco_comments",
-            "iep_summary",
-            "current_adjustments",
-        ]
-        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
+class PackForm(PlanFieldsForm):
+    plan_fields = [
+        "pre_meeting_summary",
+        "voice_like_admire",
+        "voice_important",
+        "voice_support",
+        "voice_feelings",
+        "senco_comments",
+        "iep_summary",
+        "current_adjustments",
+    ]
+    widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in plan_fields}
 
 
-class TermsForm(forms.ModelForm):
-    class Meta:
-        model = SupportPlan
-        fields = ["rewards", "consequences"]
-        widgets = {
-            "rewards": forms.Textarea(attrs={"rows": 3}),
-            "consequences": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {
-            "rewards": "Something is only rewarding if the pupil actually wants it; it need not cost money."
-        }
+class TermsForm(PlanFieldsForm):
+    plan_fields = ["rewards", "consequences"]
+    widgets = {
+        "rewards": forms.Textarea(attrs={"rows": 3}),
+        "consequences": forms.Textarea(attrs={"rows": 3}),
+    }
+    help_texts = {
+        "rewards": "Something is only rewarding if the pupil actually wants it; it need not cost money."
+    }
 
 
 class MonitoringForm(forms.Form):
@@ -365,7 +377,9 @@ class ScheduleForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     duration_minutes = forms.IntegerField(label="Length in minutes", min_value=10, max_value=240, initial=45)
-    place = forms.CharField(max_length=200, required=False, help_text="For example: Meeting room 2, main site.")
+    place = forms.CharField(
+        max_length=200, required=False, help_text="For example: Meeting room 2, main site."
+    )
     video_link = forms.URLField(
         label="Video link", required=False, assume_scheme="https", help_text="For those joining online."
     )
@@ -401,7 +415,9 @@ class DocumentForm(forms.Form):
 class PassportForm(forms.Form):
     how_i_communicate = forms.CharField(label="How I communicate", widget=forms.Textarea(attrs={"rows": 3}))
     what_helps = forms.CharField(label="What helps me", widget=forms.Textarea(attrs={"rows": 3}))
-    what_does_not_help = forms.CharField(label="What does not help me", widget=forms.Textarea(attrs={"rows": 3}))
+    what_does_not_help = forms.CharField(
+        label="What does not help me", widget=forms.Textarea(attrs={"rows": 3})
+    )
     who_to_talk_to = forms.CharField(
         label="Who I talk to when I need help", widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -7,7 +7,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from access.permissions import access_for, has_role
+from access.permissions import (
+    Grant,
+    grants_in,
+    grants_q,
+    has_role,
+    organisations_with_role,
+    reachable_organisation_ids,
+)
 from access.roles import Role
 
 PLAN_WHOLE_SCHOOL_ROLES = frozenset({Role.SENIOR_LEADER, Role.SENCO, Role.DSL, Role.DEPUTY_DSL})
@@ -15,38 +22,41 @@ OPEN_PLAN_ROLES = PLAN_WHOLE_SCHOOL_ROLES | {Role.HEAD_OF_YEAR}
 SETTINGS_ROLES = frozenset({Role.SENIOR_LEADER, Role.SCHOOL_ADMIN})
 
 
+def _plan_grant_q(grant: Grant, organisation_ids: set[int]) -> Q | None:
+    if grant.role in PLAN_WHOLE_SCHOOL_ROLES:
+        return Q(organisation_id__in=organisation_ids)
+    if grant.role == Role.HEAD_OF_YEAR and grant.year_group is not None:
+        return Q(organisation_id__in=organisation_ids, pupil__year_group=grant.year_group)
+    return None
+
+
 def visible_plans(user: Any) -> QuerySet:
     from support_plans.models import SupportPlan
 
-    access = access_for(user)
-    q = Q(coordinator_id=getattr(user, "pk", None)) & Q(organisation_id__in=access.organisation_ids)
-    for grant in access.grants:
-        orgs = access.reach.get(grant.organisation_id, {grant.organisation_id})
-        if grant.role in PLAN_WHOLE_SCHOOL_ROLES:
-            q |= Q(organisation_id__in=orgs)
-        elif grant.role == Role.HEAD_OF_YEAR and grant.year_group is not None:
-            q |= Q(organisation_id__in=orgs, pupil__year_group=grant.year_group)
-    return SupportPlan.objects.filter(q)
+    coordinated = Q(coordinator_id=getattr(user, "pk", None)) & Q(
+        organisation_id__in=reachable_organisation_ids(user)
+    )
+    return SupportPlan.objects.filter(coordinated | grants_q(user, _plan_grant_q))
+
+
+def _leads(user: Any, pupil: Any) -> bool:
+    """Whether the user sees every plan of the pupil's school, or leads the pupil's year there."""
+    if pupil.organisation_id in organisations_with_role(user, PLAN_WHOLE_SCHOOL_ROLES):
+        return True
+    return any(
+        g.year_group == pupil.year_group for g in grants_in(user, pupil.organisation_id, Role.HEAD_OF_YEAR)
+    )
 
 
 def can_view_plan(user: Any, plan: Any) -> bool:
-    access = access_for(user)
-    if plan.organisation_id not in access.organisation_ids:
+    if plan.organisation_id not in reachable_organisation_ids(user):
         return False
     if plan.coordinator_id == getattr(user, "pk", None):
         return True
-    for grant in access.grants:
-        if plan.organisation_id not in access.reach.get(grant.organisation_id, set()):
-            continue
-        if grant.role in PLAN_WHOLE_SCHOOL_ROLES:
-            return True
-        if (
-            grant.role == Role.HEAD_OF_YEAR
-            and grant.year_group is not None
-            and grant.year_group == plan.pupil.year_group
-        ):
-            return True
-    return False
+    return plan.organisation_id in organisations_with_role(user, PLAN_WHOLE_SCHOOL_ROLES) or any(
+        g.year_group is not None and g.year_group == plan.pupil.year_group
+        for g in grants_in(user, plan.organisation_id, Role.HEAD_OF_YEAR)
+    )
 
 
 def can_edit_plan(user: Any, plan: Any) -> bool:
@@ -55,15 +65,7 @@ def can_edit_plan(user: Any, plan: Any) -> bool:
 
 
 def can_open_plan(user: Any, pupil: Any) -> bool:
-    access = access_for(user)
-    for grant in access.grants:
-        if pupil.organisation_id not in access.reach.get(grant.organisation_id, set()):
-            continue
-        if grant.role in PLAN_WHOLE_SCHOOL_ROLES:
-            return True
-        if grant.role == Role.HEAD_OF_YEAR and grant.year_group == pupil.year_group:
-            return True
-    return False
+    return _leads(user, pupil)
 
 
 def can_edit_settings(user: Any, organisation: Any) -> bool:

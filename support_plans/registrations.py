@@ -21,6 +21,7 @@ from pastoral.registry import (
     register_subject_access,
 )
 from pastoral.retention import register_retention
+from support_plans import selectors as plan_selectors
 from support_plans import services as plan_services
 from support_plans.permissions import OPEN_PLAN_ROLES
 
@@ -177,7 +178,7 @@ def _retention_total(done: list[Any], verb: str) -> str:
 # deleted by behaviour's service (`behaviour.services.leavers_records_delete`), called from inside that transaction.
 register_retention(
     "pastoral",
-    lambda **kw: plan_services.retention_counts(**kw),
+    lambda **kw: plan_selectors.retention_counts(**kw),
     lambda **kw: plan_services.apply_retention(**kw),
     line=_retention_line,
     total=_retention_total,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -13,10 +13,20 @@ from django.utils import timezone
 
 from behaviour.attendance_adapter import NOT_RECORDED, attendance_summary
 from behaviour.models import IncidentPupil, ReportCard, ReportEntry, Suspension
-from behaviour.selectors import behaviour_summary, card_share, card_weeks, pupil_incidents, pupil_suspensions
+from behaviour.selectors import (
+    LeaversCounts,
+    behaviour_summary,
+    card_share,
+    card_weeks,
+    leavers_counts,
+    pupil_incidents,
+    pupil_suspensions,
+)
 from organisations import calendar
+from organisations.models import Organisation
 from pastoral.retention import years_before
-from people.models import Pupil, PupilContact
+from people import selectors as people_selectors
+from people.models import Pupil
 from support_plans.models import (
     Alert,
     Assessment,
@@ -39,6 +49,12 @@ from support_plans.models import (
 )
 from support_plans.permissions import visible_plans
 from support_plans.questions import questions_for
+
+
+def settings_for(organisation: Any) -> PlanSettings:
+    """The school's PSP settings (unsaved defaults if it never chose)."""
+    found = PlanSettings.objects.filter(organisation=organisation).first()
+    return found or PlanSettings(organisation=organisation)
 
 
 def review_schedule(plan: SupportPlan, school: calendar.Calendar | None = None) -> list[dict[str, Any]]:
@@ -224,7 +240,8 @@ def _calendars(plans: list[SupportPlan]) -> dict[int, calendar.Calendar]:
         start, end = spans.get(plan.organisation_id, (plan.starts_on, plan.ends_on))
         spans[plan.organisation_id] = (min(start, plan.starts_on), max(end, plan.ends_on))
     return {
-        org: calendar.calendar_for(org, start, end + SCHEDULE_LOOK_AHEAD) for org, (start, end) in spans.items()
+        org: calendar.calendar_for(org, start, end + SCHEDULE_LOOK_AHEAD)
+        for org, (start, end) in spans.items()
     }
 
 
@@ -354,8 +371,6 @@ def pre_meeting_pack(plan: SupportPlan) -> dict[str, Any]:
 
 def signature_status(plan: SupportPlan) -> list[dict[str, Any]]:
     """For each attendee of the initial meeting (or each party, before it): have they signed the current targets?"""
-    from support_plans.services import current_revision_ids
-
     ids = current_revision_ids(plan)
     initial = plan.meetings.filter(kind=Meeting.Kind.INITIAL).first()
     parties = list(initial.attendees.all()) if initial else list(plan.parties.all())
@@ -387,6 +402,38 @@ def waiting_link(**about: Any) -> SecureLink | None:
     return unused_links(**about).filter(expires_at__gt=timezone.now()).order_by("-created_at").first()
 
 
+def link_recipients(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """The addresses a questionnaire link may be e-mailed to, as (address, label): the respondent's own (from
+    their party), and for a pupil or parent questionnaire the pupil's contacts with parental responsibility."""
+    found: dict[str, tuple[str, str]] = {}
+    party = questionnaire.party
+    if party is not None and party.email:
+        label = f"{party.name} ({party.role or party.get_kind_display()}) <{party.email}>"
+        found[party.email.lower()] = (party.email, label)
+    if questionnaire.kind != Questionnaire.Kind.STAFF:
+        for link in people_selectors.parents_to_contact(questionnaire.plan.pupil_id):
+            email = link.contact.email
+            if email and email.lower() not in found:
+                label = f"{link.contact} ({link.get_relationship_display()}) <{email}>"
+                found[email.lower()] = (email, label)
+    return list(found.values())
+
+
+def known_recipient(questionnaire: Questionnaire, address: str) -> str | None:
+    """The address as held, when `address` (any case) is one the questionnaire's link may be e-mailed to."""
+    wanted = address.strip().lower()
+    return next((a for a, _ in link_recipients(questionnaire) if a.lower() == wanted), None)
+
+
+def current_revision_ids(plan: SupportPlan) -> list[int]:
+    ids = []
+    for target in plan.targets.filter(is_active=True).prefetch_related("revisions"):
+        current = target.current
+        if current:
+            ids.append(current.pk)
+    return sorted(ids)
+
+
 def open_plans(user: Any) -> QuerySet:
     return (
         visible_plans(user).exclude(status=SupportPlan.Status.CLOSED).select_related("pupil", "coordinator")
@@ -414,7 +461,9 @@ def voices(plan: SupportPlan) -> list[dict[str, Any]]:
     return [
         {
             "questionnaire": q,
-            "answers": [(label, q.answers.get(key, "")) for key, label in questions_for(q.kind) if q.answers.get(key)],
+            "answers": [
+                (label, q.answers.get(key, "")) for key, label in questions_for(q.kind) if q.answers.get(key)
+            ],
         }
         for q in answered.order_by("kind", "submitted_at")
     ]
@@ -482,21 +531,54 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
     ]
 
 
+@dataclass
+class RetentionCounts:
+    organisation: Organisation
+    pupils: int = 0
+    plans: int = 0
+    plan_records: int = 0
+    behaviour: LeaversCounts = field(default_factory=LeaversCounts)
+
+    @property
+    def total(self) -> int:
+        return self.plans + self.plan_records + self.behaviour.total
+
+
+def retention_counts(*, organisation: Organisation, today: datetime.date | None = None) -> RetentionCounts:
+    """What the retention job would delete for a school today (the dry run)."""
+    pupils = pupils_past_retention(organisation, today or timezone.localdate())
+    if not pupils.exists():
+        return RetentionCounts(organisation)
+    plans = plans_of(organisation, pupils)
+    return RetentionCounts(
+        organisation,
+        pupils=with_records(pupils).count(),
+        plans=plans.count(),
+        plan_records=sum(records.count() for records in plan_records(plans)),
+        behaviour=leavers_counts(organisation, pupils),
+    )
+
+
 # --- Arranged in advance: invitations, the home view, the checklist ----------------------------
 
 
 def refused_contacts(plan: SupportPlan) -> tuple[set[int], set[str]]:
     """The contacts the school must not contact about this pupil, as (contact ids, lower-case addresses)."""
-    links = PupilContact.objects.filter(pupil_id=plan.pupil_id, no_contact=True).select_related("contact")
-    return {link.contact_id for link in links}, {link.contact.email.lower() for link in links if link.contact.email}
+    return people_selectors.refused_contacts(plan.pupil_id)
 
 
-def invitees(plan: SupportPlan) -> list[tuple[Party, str]]:
+def plan_parties(plan: SupportPlan) -> list[Party]:
+    """The plan's parties, with the contact record and account their addresses come from."""
+    return list(plan.parties.select_related("contact", "user"))
+
+
+def invitees(plan: SupportPlan, parties: list[Party] | None = None) -> list[tuple[Party, str]]:
     """Every party to invite with the address to use: a parent's from their contact record, anyone else's from the
-    party (or their account); never a parent or address marked "no contact", never a party with no address."""
+    party (or their account); never a parent or address marked "no contact", never a party with no address.
+    `parties` is `plan_parties(plan)` when the caller has it already (the plan page)."""
     refused_ids, refused_emails = refused_contacts(plan)
     found: list[tuple[Party, str]] = []
-    for party in plan.parties.select_related("contact", "user"):
+    for party in plan_parties(plan) if parties is None else parties:
         if party.contact_id in refused_ids:
             continue
         address = (
@@ -510,7 +592,9 @@ def invitees(plan: SupportPlan) -> list[tuple[Party, str]]:
 
 
 def planned_meetings(plan: SupportPlan) -> QuerySet[PlannedMeeting]:
-    return plan.planned_meetings.prefetch_related("invitations__party").select_related("meeting")
+    return plan.planned_meetings.prefetch_related("invitations__party", "meeting__attendees").select_related(
+        "meeting"
+    )
 
 
 def meetings_for_reminder(day: datetime.date) -> QuerySet[PlannedMeeting]:
@@ -566,26 +650,33 @@ def arranged_for(plan: SupportPlan, kind: str, planned_id: str) -> PlannedMeetin
     if not planned_id.isdigit():
         return None
     return (
-        plan.planned_meetings.filter(pk=int(planned_id), kind=kind, meeting__isnull=True, cancelled_at__isnull=True)
+        plan.planned_meetings.filter(
+            pk=int(planned_id), kind=kind, meeting__isnull=True, cancelled_at__isnull=True
+        )
         .prefetch_related("invitations")
         .first()
     )
 
 
-def arrangements_context(plan: SupportPlan, *, today: datetime.date) -> dict[str, Any]:
-    """The plan page's sections for arranged meetings, home–school contact, documents and the checklist."""
+def arrangements_context(
+    plan: SupportPlan, *, today: datetime.date, parties: list[Party] | None = None
+) -> dict[str, Any]:
+    """The plan page's sections for arranged meetings, home–school contact, documents and the checklist
+    (`parties`: the plan's parties when the page has read them already, `plan_parties(plan)`)."""
     actions = [
         {"action": action, "overdue": action.is_overdue(today)}
         for action in plan.actions.select_related("owner", "done_by")
     ]
     return {
         "arranged": list(planned_meetings(plan)),
-        "invitable": {party.pk for party, _ in invitees(plan)},
+        "invitable": {party.pk for party, _ in invitees(plan, parties)},
         "home_contacts": plan.home_contacts.select_related("recorded_by"),
         "documents": plan.documents.select_related("uploaded_by"),
         "passport": CommunicationPassport.objects.filter(pupil_id=plan.pupil_id).first(),
         "actions": actions,
     }
+
+
 def pupil_plans(pupil: Any) -> QuerySet[SupportPlan]:
     """Every Pastoral Support Programme of a pupil, oldest first (the safeguarding chronology reads them)."""
     return SupportPlan.objects.filter(pupil=pupil).order_by("opened_on", "pk")

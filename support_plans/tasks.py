@@ -49,7 +49,8 @@ def send_alert_email(alert_id: int) -> bool:
 def send_questionnaire_link(questionnaire_id: int, actor_id: int, recipient: str) -> bool:
     """Make a fresh secure link for the questionnaire and e-mail it; the link records where and when it went."""
     from support_plans.models import Questionnaire, SecureLink
-    from support_plans.services import known_recipient, link_create
+    from support_plans.selectors import known_recipient
+    from support_plans.services import link_create
 
     questionnaire = (
         Questionnaire.objects.select_related("plan__pupil", "plan__organisation", "party")
@@ -99,7 +100,9 @@ MEETING_SUBJECTS = {
 
 def _meeting_email(planned: Any, kind: str, name: str) -> str:
     when = timezone.localtime(planned.starts_at)
-    where = "\n".join(x for x in (planned.place, planned.video_link and f"Join online: {planned.video_link}") if x)
+    where = "\n".join(
+        x for x in (planned.place, planned.video_link and f"Join online: {planned.video_link}") if x
+    )
     first = planned.plan.pupil.first_name
     if kind == "cancel":
         opening = f"The {planned.get_kind_display().lower()} about {first}'s Pastoral Support Programme on "
@@ -141,7 +144,9 @@ def send_meeting_emails(planned_id: int, invitation_ids: list[int], kind: str) -
     from support_plans.models import Invitation, PlannedMeeting
 
     planned = (
-        PlannedMeeting.objects.select_related("plan__pupil", "plan__organisation").filter(pk=planned_id).first()
+        PlannedMeeting.objects.select_related("plan__pupil", "plan__organisation")
+        .filter(pk=planned_id)
+        .first()
     )
     if planned is None or kind not in MEETING_SUBJECTS:
         return 0
@@ -152,7 +157,9 @@ def send_meeting_emails(planned_id: int, invitation_ids: list[int], kind: str) -
         "label": planned.get_kind_display().lower(),
     }
     sent = 0
-    for invitation in Invitation.objects.filter(pk__in=invitation_ids, planned=planned).select_related("party"):
+    for invitation in Invitation.objects.filter(pk__in=invitation_ids, planned=planned).select_related(
+        "party"
+    ):
         message = EmailMessage(
             subject=MEETING_SUBJECTS[kind].format(**fields),
             body=_meeting_email(planned, kind, invitation.party.name),

@@ -23,23 +23,23 @@ def _full_world():  # noqa: ANN202
     portfolio = ready_to_submit(world)
     activity = Activity.objects.get(module__level=portfolio.enrolment.level, number="1.1")
     entry = portfolio.entries.get(activity=activity, sequence=1)
-    attachment = services.add_attachment(
+    attachment = services.attachment_add(
         actor=world.participant,
         entry=entry,
         upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 test", "application/pdf"),
     )
-    meeting = services.log_meeting(
+    meeting = services.meeting_log(
         actor=world.mentor,
         portfolio=portfolio,
         held_on=portfolio.created_at.date(),
         minutes=30,
         topics="Module 1",
     )
-    submission = services.submit(actor=world.participant, portfolio=portfolio)
-    (review,) = services.allocate(
+    submission = services.portfolio_submit(actor=world.participant, portfolio=portfolio)
+    (review,) = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[submission]
     ).reviews
-    services.record_review(
+    services.review_record(
         actor=world.reviewer,
         review=review,
         judgements={m.pk: (Outcome.SATISFACTORY, "Good") for m in portfolio.enrolment.level.modules.all()},
@@ -48,10 +48,10 @@ def _full_world():  # noqa: ANN202
         rating=4,
         borderline=False,
     )
-    sample = services.draw_sample(actor=world.admin, edition=world.programme.edition, seed=1)
+    sample = services.sample_draw(actor=world.admin, edition=world.programme.edition, seed=1)
     item = sample.items.get()
-    services.moderate(actor=world.moderator, item=item, verdict="agree", reasons="")
-    (cert,) = services.finalise(actor=world.admin, sample=sample, base_url=BASE)
+    services.sample_item_moderate(actor=world.moderator, item=item, verdict="agree", reasons="")
+    (cert,) = services.sample_finalise(actor=world.admin, sample=sample, base_url=BASE)
     return world, {
         "portfolio": portfolio,
         "activity": activity,

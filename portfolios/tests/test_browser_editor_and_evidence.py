@@ -68,13 +68,13 @@ def test_it_lets_the_reviewer_open_the_evidence_beside_the_judgement(page, live_
     world = build_portfolio_world()
     portfolio = ready_to_submit(world)
     entry = Entry.objects.get(portfolio=portfolio, activity__number="1.1", sequence=1)
-    services.add_attachment(
+    services.attachment_add(
         actor=world.participant,
         entry=entry,
         upload=SimpleUploadedFile("lesson-plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"),
     )
-    sub = services.submit(actor=world.participant, portfolio=portfolio)
-    (review,) = services.allocate(
+    sub = services.portfolio_submit(actor=world.participant, portfolio=portfolio)
+    (review,) = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
     ).reviews
     base = live_server.url

@@ -38,7 +38,7 @@ def _certify(w: QualWorld, enrolment: Enrolment) -> Certificate:
     portfolio.final_outcome = Outcome.SATISFACTORY
     portfolio.status = Portfolio.Status.FINAL
     portfolio.save()
-    return services.issue_certificate(portfolio=portfolio, base_url=BASE, actor=w.admin)
+    return services.certificate_issue(portfolio=portfolio, base_url=BASE, actor=w.admin)
 
 
 def test_it_completes_the_place_when_the_certificate_is_issued(w: QualWorld) -> None:
@@ -65,7 +65,7 @@ def test_it_books_level_2_without_a_warning_after_level_1_is_certified_and_warns
     assert warnings == [] and not booking.enrolments.get().level1_warning
     qualification_services.cancel_enrolment(actor=w.coordinator, enrolment=booking.enrolments.get())
 
-    services.revoke_certificate(actor=w.admin, certificate=cert, reason="Portfolio found to be plagiarised")
+    services.certificate_revoke(actor=w.admin, certificate=cert, reason="Portfolio found to be plagiarised")
     place.refresh_from_db()
     assert place.status == Enrolment.Status.ENROLLED
     assert place.completed_at is None and place.completion_revoked_at is not None

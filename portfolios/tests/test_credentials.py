@@ -33,7 +33,7 @@ def _certificate(world) -> Certificate:  # noqa: ANN001
     portfolio = world.portfolio
     portfolio.final_outcome = Outcome.SATISFACTORY
     portfolio.save()
-    return services.issue_certificate(portfolio=portfolio, base_url=BASE)
+    return services.certificate_issue(portfolio=portfolio, base_url=BASE)
 
 
 @pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_it_reports_a_revoked_credential_as_revoked() -> None:
     world = build_portfolio_world()
     cert = _certificate(world)
     client = Client()
-    services.revoke_certificate(actor=world.admin, certificate=cert, reason="Issued in error")
+    services.certificate_revoke(actor=world.admin, certificate=cert, reason="Issued in error")
     key = SigningKey.objects.get(organisation=world.provider)
     with pytest.raises(OB3VerificationError, match="revocation"):
         credentials.verify_credential(cert.credential_jwt, key.public_pem, download=_served(client))
@@ -96,7 +96,7 @@ def test_it_issues_a_certificate_only_for_a_final_satisfactory_outcome() -> None
 
     world = build_portfolio_world()
     with pytest.raises(ValidationError):
-        services.issue_certificate(portfolio=world.portfolio, base_url=BASE)
+        services.certificate_issue(portfolio=world.portfolio, base_url=BASE)
     cert = _certificate(world)
     assert cert.issued_at <= timezone.now()
-    assert services.issue_certificate(portfolio=world.portfolio, base_url=BASE) == cert
+    assert services.certificate_issue(portfolio=world.portfolio, base_url=BASE) == cert

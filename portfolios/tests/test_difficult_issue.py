@@ -33,7 +33,7 @@ def _isqam_portfolio(w: QualWorld, *, aspiring: bool = False) -> Portfolio:
     booking, _ = book(w, w.isqam_online, [w.staff[0]], is_aspiring=aspiring)
     portfolio = services.portfolio_for_enrolment(enrolment=booking.enrolments.get())
     complete_required(portfolio, w.staff[0])
-    services.save_statement(actor=w.mentor, portfolio=portfolio, body=STATEMENT)
+    services.statement_save(actor=w.mentor, portfolio=portfolio, body=STATEMENT)
     return portfolio
 
 
@@ -42,7 +42,7 @@ def _coaching(portfolio: Portfolio) -> Activity:
 
 
 def _answer(portfolio: Portfolio, record: int, answer: str) -> Entry:
-    return services.save_entry(
+    return services.entry_save(
         actor=portfolio.enrolment.participant,
         portfolio=portfolio,
         activity=_coaching(portfolio),
@@ -68,7 +68,7 @@ def test_it_refuses_submission_until_a_coaching_record_addresses_a_difficult_iss
     portfolio = _isqam_portfolio(w)
     _answer(portfolio, 1, DifficultIssue.NO)
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+        services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
     (problem,) = exc.value.messages
     assert problem.startswith("Activity 2.2 (Lead three coaching conversations during the year")
     assert "needs at least one complete record that addressed a difficult issue" in problem
@@ -76,7 +76,7 @@ def test_it_refuses_submission_until_a_coaching_record_addresses_a_difficult_iss
     assert progress["2.2"].done_count == 3 and progress["2.2"].status == selectors.DRAFT
 
     _answer(portfolio, 2, DifficultIssue.YES)
-    submission = services.submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+    submission = services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
     assert submission.snapshot["requirements"] == ["Activity 2.2: record 2 addressed a difficult issue."]
     assert {
         e["sequence"]: e["difficult_issue"] for e in submission.snapshot["entries"] if e["activity"] == "2.2"
@@ -92,7 +92,7 @@ def test_it_needs_each_record_to_say_before_it_is_complete(w: QualWorld) -> None
     portfolio = _isqam_portfolio(w)
     activity = _coaching(portfolio)
     with pytest.raises(ValidationError) as exc:
-        services.save_entry(
+        services.entry_save(
             actor=w.staff[0],
             portfolio=portfolio,
             activity=activity,
@@ -118,13 +118,13 @@ def test_it_lets_an_aspiring_participant_meet_the_rule_with_the_alternative(w: Q
     activity = _coaching(portfolio)
     _answer(portfolio, 1, DifficultIssue.NO)
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+        services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
     assert "as you are an aspiring participant" in " ".join(exc.value.messages)
     page = client_for(w.staff[0]).get(reverse("portfolios:entry", args=[portfolio.pk, activity.pk, 3]))
     assert 'value="alternative"' in page.content.decode()
 
     _answer(portfolio, 3, DifficultIssue.ALTERNATIVE)
-    submission = services.submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+    submission = services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
     assert submission.snapshot["aspiring"] is True
     assert submission.snapshot["requirements"] == [
         "Activity 2.2 (aspiring participant): record 3 is the alternative for aspiring participants "
@@ -147,10 +147,10 @@ def test_it_shows_the_reviewer_how_the_rule_was_met(w: QualWorld) -> None:
     portfolio = _isqam_portfolio(w, aspiring=True)
     _answer(portfolio, 1, DifficultIssue.NO)
     _answer(portfolio, 2, DifficultIssue.ALTERNATIVE)
-    submission = services.submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+    submission = services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
     reviewer = staff_user(w.provider, "rory@hmcpd.test", "Rory Reviewer")
     RoleFactory(organisation=w.provider, user=reviewer, role=Role.REVIEWER)
-    (review,) = services.allocate(
+    (review,) = services.reviews_allocate(
         actor=w.admin, provider=w.provider, reviewers=[reviewer], submissions=[submission]
     ).reviews
     page = client_for(reviewer).get(reverse("portfolios:review", args=[review.pk])).content.decode()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _meet(world, portfolio, day: datetime.date, confirm: bool = True) -> MentorMeeting:  # noqa: ANN001
-    meeting = services.log_meeting(
+    meeting = services.meeting_log(
         actor=portfolio.enrolment.mentor,
         portfolio=portfolio,
         held_on=day,
@@ -31,7 +31,7 @@ def _meet(world, portfolio, day: datetime.date, confirm: bool = True) -> MentorM
         today=max(day, datetime.date.today()),
     )
     if confirm:
-        services.confirm_meeting(actor=portfolio.enrolment.participant, meeting=meeting)
+        services.meeting_confirm(actor=portfolio.enrolment.participant, meeting=meeting)
     return meeting
 
 

@@ -30,7 +30,7 @@ def test_it_finds_a_certificate_typed_with_hyphens_spaces_or_in_lower_case(typed
     world = build_portfolio_world()
     world.portfolio.final_outcome = Outcome.SATISFACTORY
     world.portfolio.save()
-    cert = services.issue_certificate(portfolio=world.portfolio, base_url="http://testserver")
+    cert = services.certificate_issue(portfolio=world.portfolio, base_url="http://testserver")
     code = cert.code
     text = typed.format(a=code[:4], b=code[4:8], c=code[8:], lower=code.lower())
     response = Client().get("/portfolios/verify/", {"code": text}, follow=True)
@@ -49,11 +49,11 @@ def test_it_refuses_a_code_of_only_hyphens_with_a_clear_error() -> None:
 def test_it_says_what_the_seed_and_the_sample_size_mean() -> None:
     """The sample pages explain the random number and the rule in words, with no "Seed" or "⌈√n⌉"."""
     world = build_portfolio_world()
-    sub = services.submit(actor=world.participant, portfolio=ready_to_submit(world))
-    (review,) = services.allocate(
+    sub = services.portfolio_submit(actor=world.participant, portfolio=ready_to_submit(world))
+    (review,) = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
     ).reviews
-    services.record_review(
+    services.review_record(
         actor=world.reviewer,
         review=Review.objects.get(pk=review.pk),
         judgements={

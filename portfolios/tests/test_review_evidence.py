@@ -30,15 +30,15 @@ class Sampled:
 def _attach(portfolio: Any, number: str, name: str, content: bytes) -> Attachment:
     entry = Entry.objects.get(portfolio=portfolio, activity__number=number, sequence=1)
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
-    return services.add_attachment(actor=portfolio.enrolment.participant, entry=entry, upload=upload)
+    return services.attachment_add(actor=portfolio.enrolment.participant, entry=entry, upload=upload)
 
 
 def _submitted_with_evidence() -> tuple[PortfolioWorld, Attachment, Review]:
     world = build_portfolio_world()
     portfolio = ready_to_submit(world)
     attachment = _attach(portfolio, "1.1", "lesson-plan.pdf", b"%PDF-1.4 plan")
-    sub = services.submit(actor=world.participant, portfolio=portfolio)
-    (review,) = services.allocate(
+    sub = services.portfolio_submit(actor=world.participant, portfolio=portfolio)
+    (review,) = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
     ).reviews
     return world, attachment, review
@@ -46,7 +46,7 @@ def _submitted_with_evidence() -> tuple[PortfolioWorld, Attachment, Review]:
 
 def _sampled() -> Sampled:
     world, attachment, review = _submitted_with_evidence()
-    services.record_review(
+    services.review_record(
         actor=world.reviewer,
         review=review,
         judgements={
@@ -58,7 +58,7 @@ def _sampled() -> Sampled:
         rating=3,
         borderline=False,
     )
-    sample = services.draw_sample(actor=world.admin, edition=world.programme.edition, seed=7)
+    sample = services.sample_draw(actor=world.admin, edition=world.programme.edition, seed=7)
     return Sampled(world, attachment, review, sample.items.get(review=review))
 
 
@@ -135,7 +135,7 @@ def test_it_refuses_the_moderation_attachment_to_a_provider_reviewer_with_403() 
 def test_it_refuses_a_file_that_is_not_in_the_sampled_portfolio_with_404() -> None:
     """The moderation URL serves only files the sampled submission lists, not another portfolio's."""
     s = _sampled()
-    services.save_entry(
+    services.entry_save(
         actor=s.world.participant2,
         portfolio=s.world.portfolio2,
         activity=s.attachment.entry.activity,

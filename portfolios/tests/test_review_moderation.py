@@ -19,7 +19,7 @@ BASE = "http://testserver"
 
 def _judge(world, review: Review, outcome: str = Outcome.SATISFACTORY, rating: int = 3) -> Review:  # noqa: ANN001
     modules = review.submission.portfolio.enrolment.level.modules.all()
-    return services.record_review(
+    return services.review_record(
         actor=review.reviewer,
         review=review,
         judgements={m.pk: (outcome, "Feedback") for m in modules},
@@ -33,7 +33,7 @@ def _judge(world, review: Review, outcome: str = Outcome.SATISFACTORY, rating: i
 def test_it_allocates_with_balanced_loads() -> None:
     world = build_portfolio_world()
     submissions = [
-        services.submit(actor=p.enrolment.participant, portfolio=ready_to_submit(world, p))
+        services.portfolio_submit(actor=p.enrolment.participant, portfolio=ready_to_submit(world, p))
         for p in (world.portfolio, world.portfolio2, world.other_portfolio)
     ]
     response = client_for(world.admin).post(
@@ -50,8 +50,8 @@ def test_it_allocates_with_balanced_loads() -> None:
 def test_it_opens_one_resubmission_window_for_not_yet(django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
     world = build_portfolio_world()
     portfolio = ready_to_submit(world)
-    first = services.submit(actor=world.participant, portfolio=portfolio)
-    (review,) = services.allocate(
+    first = services.portfolio_submit(actor=world.participant, portfolio=portfolio)
+    (review,) = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[first]
     ).reviews
     with django_capture_on_commit_callbacks(execute=True):
@@ -60,9 +60,9 @@ def test_it_opens_one_resubmission_window_for_not_yet(django_capture_on_commit_c
     assert portfolio.status == Portfolio.Status.RESUBMISSION and portfolio.resubmit_by
     (notice,) = mail.outbox
     assert notice.to == [world.participant.email] and "resubmit it once" in notice.body
-    second = services.submit(actor=world.participant, portfolio=portfolio)
+    second = services.portfolio_submit(actor=world.participant, portfolio=portfolio)
     assert second.number == 2
-    (review2,) = services.allocate(
+    (review2,) = services.reviews_allocate(
         actor=world.admin,
         provider=world.provider,
         reviewers=[world.reviewer, world.reviewer2],
@@ -73,20 +73,20 @@ def test_it_opens_one_resubmission_window_for_not_yet(django_capture_on_commit_c
     portfolio.refresh_from_db()
     assert portfolio.status == Portfolio.Status.REVIEWED  # no second window
     with pytest.raises(ValidationError, match="already been submitted"):
-        services.submit(actor=world.participant, portfolio=portfolio)
+        services.portfolio_submit(actor=world.participant, portfolio=portfolio)
 
 
 def test_it_refuses_a_satisfactory_whole_with_a_module_not_yet() -> None:
     world = build_portfolio_world()
-    sub = services.submit(actor=world.participant, portfolio=ready_to_submit(world))
-    (review,) = services.allocate(
+    sub = services.portfolio_submit(actor=world.participant, portfolio=ready_to_submit(world))
+    (review,) = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
     ).reviews
     modules = list(world.portfolio.enrolment.level.modules.all())
     judgements = {m.pk: (Outcome.SATISFACTORY, "ok") for m in modules}
     judgements[modules[0].pk] = (Outcome.NOT_YET, "missing evidence")
     with pytest.raises(ValidationError, match="cannot be satisfactory"):
-        services.record_review(
+        services.review_record(
             actor=world.reviewer,
             review=review,
             judgements=judgements,
@@ -103,27 +103,27 @@ def test_it_finalises_only_after_disagreements_are_resolved_and_certifies(
     world = build_portfolio_world()
     reviews = []
     for p in (world.portfolio, world.portfolio2):
-        sub = services.submit(actor=p.enrolment.participant, portfolio=ready_to_submit(world, p))
-        reviews += services.allocate(
+        sub = services.portfolio_submit(actor=p.enrolment.participant, portfolio=ready_to_submit(world, p))
+        reviews += services.reviews_allocate(
             actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[sub]
         ).reviews
     _judge(world, reviews[0], Outcome.SATISFACTORY, 5)
     _judge(world, reviews[1], Outcome.SATISFACTORY, 2)
-    sample = services.draw_sample(actor=world.admin, edition=world.programme.edition, seed=99)
+    sample = services.sample_draw(actor=world.admin, edition=world.programme.edition, seed=99)
     assert sample.items.count() == 2  # a cluster of two: all of it
-    again = services.draw_sample(actor=world.admin, edition=world.programme.edition, seed=99)
+    again = services.sample_draw(actor=world.admin, edition=world.programme.edition, seed=99)
     assert list(again.items.values_list("review_id", flat=True)) == list(
         sample.items.values_list("review_id", flat=True)
     )
     first, second = sample.items.order_by("review_id")
-    services.moderate(actor=world.moderator, item=first, verdict="agree", reasons="")
+    services.sample_item_moderate(actor=world.moderator, item=first, verdict="agree", reasons="")
     with pytest.raises(ValidationError, match="reasons"):
-        services.moderate(actor=world.moderator, item=second, verdict="disagree", reasons="")
-    services.moderate(
+        services.sample_item_moderate(actor=world.moderator, item=second, verdict="disagree", reasons="")
+    services.sample_item_moderate(
         actor=world.moderator, item=second, verdict="disagree", reasons="Module 3 evidence is thin."
     )
     with pytest.raises(ValidationError, match="still need"):
-        services.finalise(actor=world.admin, sample=sample, base_url=BASE)
+        services.sample_finalise(actor=world.admin, sample=sample, base_url=BASE)
     admin = client_for(world.admin)
     admin.post(
         f"/portfolios/moderation/{second.pk}/resolve/",
@@ -141,7 +141,7 @@ def test_it_finalises_only_after_disagreements_are_resolved_and_certifies(
     assert world.portfolio2.final_outcome == Outcome.NOT_YET
     assert not Certificate.objects.filter(portfolio=world.portfolio2).exists()
     with pytest.raises(ValidationError, match="closed"):
-        services.moderate(
+        services.sample_item_moderate(
             actor=world.moderator, item=first, verdict="disagree", reasons="Changed my mind entirely"
         )
 
@@ -150,7 +150,7 @@ def test_it_shows_the_certificate_publicly_and_as_a_pdf_with_qr() -> None:
     world = build_portfolio_world()
     world.portfolio.final_outcome = Outcome.SATISFACTORY
     world.portfolio.save()
-    cert = services.issue_certificate(portfolio=world.portfolio, base_url=BASE)
+    cert = services.certificate_issue(portfolio=world.portfolio, base_url=BASE)
     public = Client().get(f"/portfolios/verify/{cert.code}/")
     body = public.content.decode()
     assert public.status_code == 200
@@ -176,7 +176,7 @@ def test_it_shows_both_levels_together_when_both_are_done() -> None:
     world = build_portfolio_world()
     world.portfolio.final_outcome = Outcome.SATISFACTORY
     world.portfolio.save()
-    level1 = services.issue_certificate(portfolio=world.portfolio, base_url=BASE)
+    level1 = services.certificate_issue(portfolio=world.portfolio, base_url=BASE)
     from portfolios.fixtures import enrol
     from qualifications.models import Cluster
 
@@ -194,7 +194,7 @@ def test_it_shows_both_levels_together_when_both_are_done() -> None:
     )
     p2.final_outcome = Outcome.SATISFACTORY
     p2.save()
-    services.issue_certificate(portfolio=p2, base_url=BASE)
+    services.certificate_issue(portfolio=p2, base_url=BASE)
     body = Client().get(f"/portfolios/verify/{level1.code}/").content.decode()
     assert "Level 1 and Level 2 (both completed)" in body
 
@@ -203,7 +203,7 @@ def test_it_revokes_with_a_confirmation() -> None:
     world = build_portfolio_world()
     world.portfolio.final_outcome = Outcome.SATISFACTORY
     world.portfolio.save()
-    cert = services.issue_certificate(portfolio=world.portfolio, base_url=BASE)
+    cert = services.certificate_issue(portfolio=world.portfolio, base_url=BASE)
     admin = client_for(world.admin)
     assert "Revoke certificate" in admin.get(f"/portfolios/certificate/{cert.pk}/revoke/").content.decode()
     assert admin.post(f"/portfolios/certificate/{cert.pk}/revoke/", {"reason": ""}).status_code == 200

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(world, portfolio):  # noqa: ANN001, ANN202
-    return services.submit(actor=portfolio.enrolment.participant, portfolio=ready_to_submit(world, portfolio))
+    return services.portfolio_submit(actor=portfolio.enrolment.participant, portfolio=ready_to_submit(world, portfolio))
 
 
 def test_it_gives_an_oakfield_portfolio_to_the_reviewer_who_does_not_work_there() -> None:
@@ -23,7 +23,7 @@ def test_it_gives_an_oakfield_portfolio_to_the_reviewer_who_does_not_work_there(
     world = build_portfolio_world()
     StaffMemberFactory(organisation=world.school.school, user=world.reviewer)
     submission = _submit(world, world.portfolio)
-    result = services.allocate(
+    result = services.reviews_allocate(
         actor=world.admin,
         provider=world.provider,
         reviewers=[world.reviewer, world.reviewer2],
@@ -39,7 +39,7 @@ def test_it_balances_loads_only_among_independent_reviewers() -> None:
     world = build_portfolio_world()
     StaffMemberFactory(organisation=world.school.school, user=world.reviewer)
     subs = [_submit(world, p) for p in (world.portfolio, world.portfolio2, world.other_portfolio)]
-    result = services.allocate(
+    result = services.reviews_allocate(
         actor=world.admin,
         provider=world.provider,
         reviewers=[world.reviewer, world.reviewer2],
@@ -57,7 +57,7 @@ def test_it_never_gives_a_mentor_their_own_mentee() -> None:
     enrolment.mentor = world.reviewer
     enrolment.save(update_fields=["mentor"])
     submission = _submit(world, world.portfolio)
-    result = services.allocate(
+    result = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.reviewer], submissions=[submission]
     )
     assert result.reviews == []
@@ -92,7 +92,7 @@ def test_it_treats_a_current_role_at_the_school_as_working_there() -> None:
     enrolment = world.portfolio2.enrolment
     assert enrolment.mentor == world.mentor
     other = _submit(world, world.portfolio2)
-    result = services.allocate(
+    result = services.reviews_allocate(
         actor=world.admin, provider=world.provider, reviewers=[world.mentor], submissions=[submission, other]
     )
     assert result.reviews == [] and len(result.unallocated) == 2

@@ -39,7 +39,7 @@ def _satisfactory(portfolio: Portfolio) -> Portfolio:
 
 
 def _issue(portfolio: Portfolio, rng: RecordingRng) -> Certificate:
-    return services.issue_certificate(portfolio=_satisfactory(portfolio), base_url=BASE, randbelow=rng)
+    return services.certificate_issue(portfolio=_satisfactory(portfolio), base_url=BASE, randbelow=rng)
 
 
 def _bitstring(client: Client, world: PortfolioWorld) -> bytes:
@@ -115,7 +115,7 @@ def test_it_flips_only_the_revoked_certificates_bit_and_both_still_verify_correc
     rng = RecordingRng(99)
     revoked = _issue(world.portfolio, rng)
     kept = _issue(world.portfolio2, rng)
-    services.revoke_certificate(actor=world.admin, certificate=revoked, reason="Issued in error")
+    services.certificate_revoke(actor=world.admin, certificate=revoked, reason="Issued in error")
     client = Client()
     bitstring = _bitstring(client, world)
     assert _bit(bitstring, revoked.status_index) and not _bit(bitstring, kept.status_index)
@@ -131,12 +131,12 @@ def test_it_flips_only_the_revoked_certificates_bit_and_both_still_verify_correc
 def test_it_keeps_an_earlier_certificates_index_and_its_credential_as_the_list_grows() -> None:
     """A certificate given bit 0 under the old in-order scheme keeps it; the next one never gets bit 0."""
     world = build_portfolio_world()
-    earlier = services.issue_certificate(
+    earlier = services.certificate_issue(
         portfolio=_satisfactory(world.portfolio), base_url=BASE, randbelow=lambda bound: 0
     )
     assert earlier.status_index == 0
     jwt = earlier.credential_jwt
-    later = services.issue_certificate(
+    later = services.certificate_issue(
         portfolio=_satisfactory(world.portfolio2), base_url=BASE, randbelow=lambda bound: 0
     )
     earlier.refresh_from_db()
@@ -144,6 +144,6 @@ def test_it_keeps_an_earlier_certificates_index_and_its_credential_as_the_list_g
     client = Client()
     public_pem = SigningKey.objects.get(organisation=world.provider).public_pem
     assert OB3Verifier(pubkey_pem=public_pem).verify(jwt, check_status=True, download=_download(client))
-    services.revoke_certificate(actor=world.admin, certificate=earlier, reason="Issued in error")
+    services.certificate_revoke(actor=world.admin, certificate=earlier, reason="Issued in error")
     bitstring = _bitstring(client, world)
     assert _bit(bitstring, 0) and not _bit(bitstring, 1)

@@ -24,7 +24,7 @@ def test_it_refuses_without_the_mentors_statement() -> None:
     world = build_portfolio_world()
     complete_required(world.portfolio, world.participant)
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=world.participant, portfolio=world.portfolio)
+        services.portfolio_submit(actor=world.participant, portfolio=world.portfolio)
     assert "supporting statement" in _messages(exc)
     assert not Submission.objects.exists()
 
@@ -34,15 +34,15 @@ def test_it_refuses_after_the_deadline_without_an_extension_and_accepts_with_one
     ready_to_submit(world)
     late = world.programme.edition.portfolio_deadline + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=world.participant, portfolio=world.portfolio, today=late)
+        services.portfolio_submit(actor=world.participant, portfolio=world.portfolio, today=late)
     assert "deadline" in _messages(exc) and "extension" in _messages(exc)
-    services.grant_extension(
+    services.extension_grant(
         actor=world.admin,
         portfolio=world.portfolio,
         until=late + datetime.timedelta(days=7),
         reason="Illness",
     )
-    submission = services.submit(actor=world.participant, portfolio=world.portfolio, today=late)
+    submission = services.portfolio_submit(actor=world.participant, portfolio=world.portfolio, today=late)
     assert submission.late
 
 
@@ -51,7 +51,7 @@ def test_it_refuses_with_a_required_activity_missing() -> None:
     ready_to_submit(world)
     Entry.objects.filter(portfolio=world.portfolio, activity__number="3.1").update(status=Entry.Status.DRAFT)
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=world.participant, portfolio=world.portfolio)
+        services.portfolio_submit(actor=world.participant, portfolio=world.portfolio)
     assert "Activity 3.1" in _messages(exc) and "not complete" in _messages(exc)
 
 
@@ -60,7 +60,7 @@ def test_it_refuses_when_a_minimum_count_is_not_met() -> None:
     ready_to_submit(world)
     Entry.objects.filter(portfolio=world.portfolio, activity__number="3.2", sequence__gt=3).delete()
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=world.participant, portfolio=world.portfolio)
+        services.portfolio_submit(actor=world.participant, portfolio=world.portfolio)
     assert "Activity 3.2 needs at least 5 complete records; 3 are complete." in _messages(exc)
 
 
@@ -104,7 +104,7 @@ def test_it_lists_who_is_late() -> None:
     response = client_for(world.admin).get("/portfolios/administration/")
     body = response.content.decode()
     assert "Pip Participant" in body and "Rhea Participant" in body
-    services.grant_extension(
+    services.extension_grant(
         actor=world.admin,
         portfolio=world.portfolio,
         until=datetime.date.today() + datetime.timedelta(days=5),

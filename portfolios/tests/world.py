@@ -116,7 +116,7 @@ def complete_required(portfolio: Portfolio, actor: Any) -> None:
     ):
         count = activity.minimum_count if activity.kind == Activity.Kind.MINIMUM else 1
         for n in range(1, (count or 1) + 1):
-            services.save_entry(
+            services.entry_save(
                 actor=actor,
                 portfolio=portfolio,
                 activity=activity,
@@ -131,7 +131,7 @@ def complete_required(portfolio: Portfolio, actor: Any) -> None:
 def ready_to_submit(world: PortfolioWorld, portfolio: Portfolio | None = None) -> Portfolio:
     portfolio = portfolio or world.portfolio
     complete_required(portfolio, portfolio.enrolment.participant)
-    services.save_statement(
+    services.statement_save(
         actor=portfolio.enrolment.mentor,
         portfolio=portfolio,
         body="A committed participant who has grown in confidence with difficult conversations this year.",

@@ -20,14 +20,10 @@ from support_plans.models import (
     SecureLink,
     SupportPlan,
 )
-from support_plans.services import LINK_DAYS, link_create
+from support_plans.services._base import require_open
+from support_plans.services.questionnaires import LINK_DAYS, link_create
 
 HOME_LINK_DAYS_AFTER_END = 14
-
-
-def _open(plan: SupportPlan) -> None:
-    if not plan.is_open:
-        raise ValidationError("This programme is closed.")
 
 
 def meeting_schedule(
@@ -44,7 +40,7 @@ def meeting_schedule(
 ) -> PlannedMeeting:
     """Arrange a meeting in advance: when, for how long, and where (a room, a video link or both). `now` is the
     clock (the demo world is built on a day of its choosing)."""
-    _open(plan)
+    require_open(plan)
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": "Choose the initial meeting, a review or the final meeting."})
     if starts_at <= (now or timezone.now()):
@@ -71,7 +67,7 @@ def meeting_schedule(
 
 
 def _pending(planned: PlannedMeeting) -> None:
-    _open(planned.plan)
+    require_open(planned.plan)
     if planned.cancelled_at is not None:
         raise ValidationError("This meeting was cancelled.")
     if planned.meeting_id is not None:
@@ -156,7 +152,7 @@ def home_link_create(*, actor: Any, party: Party) -> tuple[SecureLink, str]:
     """A link for a parent or carer to follow the plan from home (its current targets and the weekly scores),
     usable until two weeks after the plan ends; a new link withdraws the last. Never for a "no contact" parent."""
     plan = party.plan
-    _open(plan)
+    require_open(plan)
     if party.kind != Party.Kind.PARENT:
         raise ValidationError("The home link is for a parent or carer.")
     refused_ids, refused_emails = selectors.refused_contacts(plan)
@@ -180,7 +176,7 @@ def home_contact_record(
     today: datetime.date | None = None,
 ) -> HomeContact:
     """Log one contact between home and school about the plan (`today` is the clock)."""
-    _open(plan)
+    require_open(plan)
     if occurred_on > (today or timezone.localdate()):
         raise ValidationError({"occurred_on": "The date cannot be in the future."})
     contact = HomeContact(

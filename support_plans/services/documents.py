@@ -13,18 +13,14 @@ from django.utils import timezone
 
 from pastoral.uploads import check_upload
 from support_plans.models import CommunicationPassport, PlanAction, PlanDocument, SupportPlan
-
-
-def _open(plan: SupportPlan) -> None:
-    if not plan.is_open:
-        raise ValidationError("This programme is closed.")
+from support_plans.services._base import require_open
 
 
 def document_add(
     *, actor: Any, plan: SupportPlan, kind: str, title: str, upload: UploadedFile
 ) -> PlanDocument:
     """Keep a document beside the plan: allowed types only (checked by name and content), at most 10 MB."""
-    _open(plan)
+    require_open(plan)
     checked = check_upload(upload)
     document = PlanDocument(
         organisation_id=plan.organisation_id,
@@ -45,7 +41,7 @@ def document_add(
 
 def document_delete(*, actor: Any, document: PlanDocument) -> None:
     """Remove a document and its file (the audit log keeps that it was there and who removed it)."""
-    _open(document.plan)
+    require_open(document.plan)
     with transaction.atomic():
         document.delete()
         transaction.on_commit(lambda: document.file.delete(save=False))
@@ -61,7 +57,7 @@ def passport_save(
     who_to_talk_to: str,
 ) -> CommunicationPassport:
     """Write the pupil's Communication Passport (one a pupil, kept from one plan to the next)."""
-    _open(plan)
+    require_open(plan)
     with transaction.atomic():
         passport = CommunicationPassport.objects.select_for_update().filter(pupil_id=plan.pupil_id).first()
         passport = passport or CommunicationPassport(
@@ -87,7 +83,7 @@ def action_add(
     today: datetime.date | None = None,
 ) -> PlanAction:
     """Agree an action between reviews, with an owner and a due date (today or later; `today` is the clock)."""
-    _open(plan)
+    require_open(plan)
     if due_on < (today or timezone.localdate()):
         raise ValidationError({"due_on": "The due date cannot be in the past."})
     action = PlanAction(
@@ -105,7 +101,7 @@ def action_add(
 
 def action_done(*, actor: Any, action: PlanAction, done_on: datetime.date | None = None) -> PlanAction:
     """Tick an action off (once)."""
-    _open(action.plan)
+    require_open(action.plan)
     with transaction.atomic():
         action = PlanAction.objects.select_for_update().get(pk=action.pk)
         if action.done_on is not None:

@@ -49,7 +49,7 @@ def started_plan(
         coordinator=actor,
         reason="Two suspensions this term for defiance; at risk of permanent exclusion.",
     )
-    services.target_add(actor=actor, plan=plan, data=smart())
+    services.target_add(actor=actor, plan=plan, **smart())
     services.meeting_record(
         actor=actor,
         plan=plan,

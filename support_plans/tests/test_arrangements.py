@@ -109,12 +109,10 @@ def test_it_does_not_email_a_no_contact_parent_even_at_an_address_typed_on_anoth
     services.party_save(
         actor=world.head_of_year9,
         plan=plan,
-        data={
-            "kind": "agency",
-            "agency": "other",
-            "name": "Family friend",
-            "email": father.contact.email.upper(),
-        },
+        kind="agency",
+        agency="other",
+        name="Family friend",
+        email=father.contact.email.upper(),
     )
     invited = arrangements.invitations_send(actor=world.head_of_year9, planned=_arrange(world, plan))
     assert father.contact.email.lower() not in {i.email.lower() for i in invited}
@@ -246,9 +244,7 @@ def test_a_parent_follows_the_targets_and_weekly_scores_and_sees_nothing_of_anot
     _score(world, plan, first, 3)
     _score(world, plan, first + datetime.timedelta(days=1), 2)
     ben_plan = started_plan(world, pupil=world.ben)
-    services.target_add(
-        actor=world.head_of_year9, plan=ben_plan, data=smart(specific="Ben hands in homework")
-    )
+    services.target_add(actor=world.head_of_year9, plan=ben_plan, **smart(specific="Ben hands in homework"))
     url = _home_link(world, plan)
     for _ in range(2):  # as often as the parent likes
         page = client.get(url)

@@ -28,7 +28,7 @@ def world():
 def _started_for(world, pupil) -> None:
     """A plan whose initial meeting was 12 weeks ago, so its 4-week review is overdue."""
     plan = open_plan(world, pupil=pupil)
-    services.target_add(actor=world.head_of_year9, plan=plan, data=smart())
+    services.target_add(actor=world.head_of_year9, plan=plan, **smart())
     services.meeting_record(
         actor=world.head_of_year9,
         plan=plan,

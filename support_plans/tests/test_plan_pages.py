@@ -160,7 +160,7 @@ def test_it_prints_current_targets_and_revisions(world, plan):
     services.target_revise(
         actor=world.head_of_year9,
         target=plan.targets.get(),
-        data={"specific": "Stay in lessons and start work promptly"},
+        specific="Stay in lessons and start work promptly",
         reason="More challenging at 4 weeks",
     )
     client = client_for(world.head_of_year9)

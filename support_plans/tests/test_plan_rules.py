@@ -55,7 +55,7 @@ def test_it_refuses_a_target_missing_a_smart_element_and_names_it(world, missing
     plan = open_plan(world)
     with pytest.raises(ValidationError) as excinfo:
         services.target_add(
-            actor=world.head_of_year9, plan=plan, data=smart(**{missing: "" if missing != "due_on" else None})
+            actor=world.head_of_year9, plan=plan, **smart(**{missing: "" if missing != "due_on" else None})
         )
     assert named in str(excinfo.value)
     assert not plan.targets.exists()
@@ -63,14 +63,12 @@ def test_it_refuses_a_target_missing_a_smart_element_and_names_it(world, missing
 
 def test_it_keeps_every_revision_of_a_target(world):
     plan = open_plan(world)
-    target = services.target_add(actor=world.head_of_year9, plan=plan, data=smart())
+    target = services.target_add(actor=world.head_of_year9, plan=plan, **smart())
     services.target_revise(
         actor=world.head_of_year9,
         target=target,
-        data={
-            "baseline": "1 walk-out a week",
-            "specific": "Stay in every lesson and start work within 5 minutes",
-        },
+        baseline="1 walk-out a week",
+        specific="Stay in every lesson and start work within 5 minutes",
         reason="Made harder at 4 weeks",
     )
     revisions = list(TargetRevision.objects.filter(target=target).order_by("version"))
@@ -82,11 +80,11 @@ def test_it_keeps_every_revision_of_a_target(world):
 
 def test_it_refuses_a_revision_without_a_reason_or_without_a_change(world):
     plan = open_plan(world)
-    target = services.target_add(actor=world.head_of_year9, plan=plan, data=smart())
+    target = services.target_add(actor=world.head_of_year9, plan=plan, **smart())
     with pytest.raises(ValidationError, match="why"):
-        services.target_revise(actor=world.head_of_year9, target=target, data={"baseline": "2"}, reason="")
+        services.target_revise(actor=world.head_of_year9, target=target, baseline="2", reason="")
     with pytest.raises(ValidationError, match="Nothing has changed"):
-        services.target_revise(actor=world.head_of_year9, target=target, data={}, reason="no change")
+        services.target_revise(actor=world.head_of_year9, target=target, reason="no change")
 
 
 def test_it_needs_a_target_before_the_initial_meeting_and_the_initial_before_a_review(world):
@@ -140,7 +138,7 @@ def test_it_records_signatures_on_the_targets_as_they_stand(world):
     assert status[mother.pk] is not None
     # A revision means the new wording needs signing again.
     services.target_revise(
-        actor=world.head_of_year9, target=plan.targets.get(), data={"baseline": "3"}, reason="review"
+        actor=world.head_of_year9, target=plan.targets.get(), baseline="3", reason="review"
     )
     status = {row["party"].pk: row["signature"] for row in selectors.signature_status(plan)}
     assert status[mother.pk] is None

@@ -135,9 +135,7 @@ def test_a_pupil_signs_with_their_legal_or_their_known_as_name(world):
     with pytest.raises(ValidationError):
         services.sign_targets(plan=plan, party=pupil, signed_name="Zak Archer", method="on_screen")
     services.sign_targets(plan=plan, party=pupil, signed_name="Alice Archer", method="on_screen")
-    services.target_revise(
-        actor=world.head_of_year9, target=plan.targets.get(), data={"baseline": "3"}, reason="x"
-    )
+    services.target_revise(actor=world.head_of_year9, target=plan.targets.get(), baseline="3", reason="x")
     services.sign_targets(plan=plan, party=pupil, signed_name="Ali Archer", method="on_screen")
 
 
@@ -153,7 +151,7 @@ def test_the_printed_plan_carries_the_pupils_and_parents_words_and_how_each_sign
         source=Questionnaire.Source.PAPER,
         actor=hoy,
     )
-    services.plan_update(actor=hoy, plan=plan, data={"voice_important": "My football team"})
+    services.plan_update(actor=hoy, plan=plan, voice_important="My football team")
     services.sign_targets(
         plan=plan, party=mother, signed_name="Mary Archer", method="on_screen", witnessed_by=hoy
     )

@@ -17,7 +17,7 @@ from behaviour import services as behaviour
 from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportCard, ReportEntry, Suspension
 from pastoral.testing.factories import PupilFactory
 from pastoral.testing.personas import build_school_world, client_for
-from support_plans import services
+from support_plans import selectors, services
 from support_plans.models import (
     Alert,
     Meeting,
@@ -153,7 +153,7 @@ def alice(world):
 
 def test_a_dry_run_counts_and_deletes_nothing(world, alice):
     before = _rows()
-    counts = services.retention_counts(organisation=world.school, today=TODAY)
+    counts = selectors.retention_counts(organisation=world.school, today=TODAY)
     assert (counts.pupils, counts.plans, counts.behaviour.incidents, counts.behaviour.suspensions) == (
         1,
         1,

@@ -48,10 +48,10 @@ def _busy_history(world) -> None:
     """Alice's first plan grows to four targets, revised, reviewed twice and closed; a second plan opens."""
     plan = SupportPlan.objects.get(pupil=world.alice)
     for n in range(3):
-        services.target_add(actor=world.head_of_year9, plan=plan, data=smart(specific=f"Extra target {n}"))
+        services.target_add(actor=world.head_of_year9, plan=plan, **smart(specific=f"Extra target {n}"))
     for target in plan.targets.all():
         services.target_revise(
-            actor=world.head_of_year9, target=target, data={"baseline": "3 a week"}, reason="Lower baseline"
+            actor=world.head_of_year9, target=target, baseline="3 a week", reason="Lower baseline"
         )
     _review_every_target(world, plan, Meeting.Kind.REVIEW, week=4)
     _review_every_target(world, plan, Meeting.Kind.FINAL)
@@ -64,8 +64,8 @@ def _busy_history(world) -> None:
         continued_monitoring="Weekly check-in with the tutor",
     )
     second = open_plan(world)
-    services.target_add(actor=world.head_of_year9, plan=second, data=smart(specific="Arrive on time"))
-    services.target_add(actor=world.head_of_year9, plan=second, data=smart(specific="Bring equipment"))
+    services.target_add(actor=world.head_of_year9, plan=second, **smart(specific="Arrive on time"))
+    services.target_add(actor=world.head_of_year9, plan=second, **smart(specific="Bring equipment"))
 
 
 def test_it_reads_a_pupils_plans_in_the_same_few_queries_however_much_they_hold(
@@ -88,11 +88,11 @@ def test_it_reads_a_pupils_plans_in_the_same_few_queries_however_much_they_hold(
 
 def test_it_exports_each_record_under_its_own_plan_and_target(world):
     plan = started_plan(world)
-    services.target_add(actor=world.head_of_year9, plan=plan, data=smart(specific="Arrive on time"))
+    services.target_add(actor=world.head_of_year9, plan=plan, **smart(specific="Arrive on time"))
     services.target_revise(
         actor=world.head_of_year9,
         target=plan.targets.get(number=2),
-        data={"specific": "Arrive on time every day"},
+        specific="Arrive on time every day",
         reason="More challenging",
     )
     mother = plan.parties.get(kind="parent")

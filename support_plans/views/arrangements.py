@@ -15,24 +15,20 @@ from support_plans import selectors
 from support_plans.forms import HomeContactForm, ScheduleForm
 from support_plans.models import Meeting, Party, PlannedMeeting
 from support_plans.services import arrangements
-from support_plans.views import _child, _page, _plan, _saved
-
-
-def _back(plan_id: int, anchor: str) -> str:
-    return reverse("support_plans:plan_detail", args=[plan_id]) + f"#{anchor}"
+from support_plans.views.common import back, form_page, part_for, plan_for, saved
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Arrange the initial meeting, a review or the final meeting in advance."""
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     due = selectors.next_due(plan)
     kind = request.GET.get("kind", "review" if plan.starts_on else "initial")
     initial = {"kind": kind if kind in Meeting.Kind.values else "review", "duration_minutes": 45}
     if due and not due.get("final"):
         initial["week"] = due.get("week")
     form = ScheduleForm(request.POST or None, initial=initial, plan=plan)
-    if _saved(
+    if saved(
         request,
         form,
         lambda data: arrangements.meeting_schedule(
@@ -47,8 +43,8 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     ):
         messages.success(request, "The meeting is arranged. Send the invitations when you are ready.")
-        return redirect(_back(plan.pk, "arranged"))
-    return _page(
+        return redirect(back(plan.pk, "arranged"))
+    return form_page(
         request,
         plan,
         form,
@@ -63,7 +59,7 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def planned_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """E-mail the invitations (again, if sent before)."""
-    planned = _child(request, PlannedMeeting, pk)
+    planned = part_for(request, PlannedMeeting, pk)
     try:
         invited = arrangements.invitations_send(actor=request.user, planned=planned)
     except ValidationError as error:
@@ -75,13 +71,13 @@ def planned_invite(request: HttpRequest, pk: int) -> HttpResponse:
             f" Not invited (no address, or marked “no contact”): {', '.join(left_out)}." if left_out else ""
         )
         messages.success(request, f"Invitations are being e-mailed to {names}.{note}")
-    return redirect(_back(planned.plan_id, "arranged"))
+    return redirect(back(planned.plan_id, "arranged"))
 
 
 @require_http_methods(["GET", "POST"])
 def planned_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Call a meeting off, after a confirmation; everyone invited is told."""
-    planned = _child(request, PlannedMeeting, pk)
+    planned = part_for(request, PlannedMeeting, pk)
     if request.method == "POST":
         try:
             arrangements.planned_cancel(actor=request.user, planned=planned)
@@ -89,7 +85,7 @@ def planned_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "The meeting is cancelled; everyone invited is being told.")
-        return redirect(_back(planned.plan_id, "arranged"))
+        return redirect(back(planned.plan_id, "arranged"))
     return render(
         request,
         "support_plans/planned_cancel.html",
@@ -100,12 +96,12 @@ def planned_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def party_home_link(request: HttpRequest, pk: int) -> HttpResponse:
     """A link for a parent or carer to follow the plan from home, shown once."""
-    party = _child(request, Party, pk)
+    party = part_for(request, Party, pk)
     try:
         link, token = arrangements.home_link_create(actor=request.user, party=party)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(_back(party.plan_id, "home"))
+        return redirect(back(party.plan_id, "home"))
     url = request.build_absolute_uri(reverse("support_plans:link", args=[token]))
     title = f"Link for {party.name} to follow the plan from home"
     return render(
@@ -118,11 +114,11 @@ def party_home_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def home_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a call, e-mail, letter or meeting between home and school."""
-    plan = _plan(request, pk)
+    plan = plan_for(request, pk)
     form = HomeContactForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
-    if _saved(
+    if saved(
         request, form, lambda data: arrangements.home_contact_record(actor=request.user, plan=plan, **data)
     ):
         messages.success(request, "The contact is logged.")
-        return redirect(_back(plan.pk, "home"))
-    return _page(request, plan, form, "Log a contact with home", button="Log the contact")
+        return redirect(back(plan.pk, "home"))
+    return form_page(request, plan, form, "Log a contact with home", button="Log the contact")

@@ -102,7 +102,7 @@ class Command(BaseCommand):
                     break
                 if sequence > 1 and activity.kind != Activity.Kind.MINIMUM:
                     continue
-                entry = services.save_entry(
+                entry = services.entry_save(
                     actor=participant,
                     portfolio=portfolio,
                     activity=activity,
@@ -113,7 +113,7 @@ class Command(BaseCommand):
                     alternative=(activity.alternatives or [""])[0],
                     difficult_issue="yes" if activity.requires_difficult_issue else "",
                 )
-                services.add_comment(actor=mentor, entry=entry, body="A helpful comment from the mentor.")
+                services.comment_add(actor=mentor, entry=entry, body="A helpful comment from the mentor.")
                 made += 1
             sequence += 1
         client = Client()
