@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import has_role, visible_pupils
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from pastoral.http import HtmxHttpRequest
 from pastoral.pdf import render_pdf
 from support_plans import selectors, services
 from support_plans.forms import (
@@ -62,7 +63,7 @@ from support_plans.views.common import (
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """Open PSPs, reviews due this week and overdue, alerts, and outcomes over time."""
     may_see_plans(request)
     status = request.GET.get("status", "open")
@@ -118,7 +119,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: HtmxHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     if organisation is None or not can_edit_settings(request.user, organisation):
         raise PermissionDenied
@@ -142,7 +143,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: HtmxHttpRequest) -> HttpResponse:
     """Open a PSP for a pupil at risk of exclusion."""
     organisation = current_organisation(request)
     if not has_role(request.user, OPEN_PLAN_ROLES) or organisation is None:
