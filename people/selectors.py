@@ -14,7 +14,7 @@ from people.models import Group, GroupMembership, Pupil
 def pupil_search(
     *, user: Any, query: str = "", year_group: int | None = None, group_id: int | None = None
 ) -> QuerySet[Pupil]:
-    """Pupils the user may see, matching a name or UPN, optionally within a year or group."""
+    """Pupils the user may see, matching a name, UPN or ULN, optionally within a year or group."""
     qs = visible_pupils(user).select_related("site", "organisation")
     query = query.strip()
     if query:
@@ -26,6 +26,7 @@ def pupil_search(
                 | Q(preferred_first_name__icontains=word)
                 | Q(preferred_last_name__icontains=word)
                 | Q(upn__iexact=word)
+                | Q(uln__iexact=word)
                 | Q(mis_id__iexact=word)
             )
         qs = qs.filter(terms)
