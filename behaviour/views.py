@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +24,7 @@ from access.roles import PUPIL_ROLES
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from behaviour import selectors, services
+from behaviour.documents import suspension_letter_pdf
 from behaviour.forms import (
     CategoryForm,
     IncidentFilterForm,
@@ -384,17 +384,15 @@ def suspension_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def suspension_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter to parents (PDF) from the school's template; only those who may record the suspension print it."""
-    from weasyprint import HTML
-
     suspension = get_for_user(
         request.user,
         Suspension.objects.select_related("pupil", "organisation", "decided_by", "incident"),
         can_change_suspension,
         pk=pk,
     )
-    context = selectors.letter_context(suspension, today=timezone.localdate())
-    html = render_to_string("behaviour/suspension_letter.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = suspension_letter_pdf(
+        suspension, today=timezone.localdate(), base_url=request.build_absolute_uri("/")
+    )
     record_event(
         action=AuditEvent.Action.EXPORT, actor=request.user, obj=suspension, note="letter to parents (PDF)"
     )

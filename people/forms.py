@@ -27,7 +27,7 @@ class PupilSearchForm(forms.Form):
         students' years and the ULN."""
         super().__init__(*args, **kwargs)
         organisations = list(organisations)
-        self.fields["year"].choices = year_choices(organisations, blank="Any year")
+        self.fields["year"].choices = year_choices(organisations, blank="Any year")  # type: ignore[attr-defined]
         if len(organisations) == 1:
             words = vocabulary_for(organisations[0])
             self.fields["q"].label = f"Name or {words.identifier}"
