@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from access.roles import Role
+from organisations.vocabulary import year_choices
 from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Group
 
@@ -37,7 +38,7 @@ class RoleAssignForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—")] + [(str(y), "Reception" if y == 0 else f"Year {y}") for y in range(0, 15)],
+        choices=year_choices([], blank="—"),
         help_text="For a head of year.",
     )
     site: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -53,3 +54,4 @@ class RoleAssignForm(forms.Form):
             kind=Group.Kind.YEAR
         )
         self.fields["site"].queryset = organisation.sites.all()  # type: ignore[attr-defined]
+        self.fields["year_group"].choices = year_choices([organisation], blank="—")  # type: ignore[attr-defined]

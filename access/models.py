@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from access.roles import Role
 from organisations.models import Organisation, Site
+from organisations.vocabulary import year_label
 
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
@@ -58,7 +59,7 @@ class RoleAssignment(models.Model):
         if self.group_id:
             return str(self.group)
         if self.year_group is not None:
-            return "Reception" if self.year_group == 0 else f"Year {self.year_group}"
+            return year_label(self.year_group)
         if self.site_id:
             return str(self.site)
         return ""

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
+from organisations.models import Organisation
+from organisations.vocabulary import year_choices
 from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Contact, Group, Site
 
@@ -25,7 +27,7 @@ class RangeForm(forms.Form):
 class FiguresForm(RangeForm):
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All sites")
     year = forms.TypedChoiceField(
-        choices=[("", "All years")] + [(y, "Reception" if y == 0 else f"Year {y}") for y in range(0, 14)],
+        choices=year_choices([], blank="All years"),
         coerce=int,
         required=False,
         empty_value=None,
@@ -38,11 +40,12 @@ class FiguresForm(RangeForm):
         (a trust's hundreds of tutor groups in one list help nobody)."""
         super().__init__(*args, **kwargs)
         organisation_ids = list(organisation_ids)
+        self.fields["year"].choices = year_choices(
+            Organisation.objects.filter(pk__in=organisation_ids).prefetch_related("members"), blank="All years"
+        )
         self.fields["site"].queryset = Site.objects.filter(organisation_id__in=organisation_ids)
         group_ids = organisation_ids
         if len(organisation_ids) > 1:
-            from organisations.models import Organisation
-
             self.fields["school"] = forms.ModelChoiceField(
                 queryset=Organisation.objects.filter(pk__in=organisation_ids[1:]).order_by("name"),
                 required=False,

@@ -24,6 +24,7 @@ from attendance.codes import Category
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
 from organisations import calendar
 from organisations.models import Organisation
+from organisations.vocabulary import vocabulary_for
 from pastoral.naturalsort import natural_sorted
 from pastoral.retention import years_before
 from people.models import Group, GroupMembership, Pupil
@@ -108,7 +109,7 @@ class Scope:
         if self.site_id:
             parts.append(str(self.organisation.sites.filter(pk=self.site_id).first() or "site"))
         if self.year_group is not None:
-            parts.append("Reception" if self.year_group == 0 else f"Year {self.year_group}")
+            parts.append(vocabulary_for(self.school or self.organisation).year_label(self.year_group))
         if self.group is not None:
             parts.append(self.group.name)
         return ", ".join(parts)

@@ -17,6 +17,8 @@ class BehaviourConfig(AppConfig):
             models.ReportEntry,
             models.Suspension,
             models.BehaviourCategory,
+            models.NoticeAddresses,
+            models.SuspensionNotice,
         ):
             track(model)
         from . import registrations  # noqa: F401

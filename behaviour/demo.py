@@ -198,3 +198,25 @@ def _suspensions(world: Any, days: list[datetime.date], staff: list[Any], freque
             )
         )
     return suspensions
+
+
+def build_notices(world: Any) -> None:
+    """The main school's notice addresses, and the notices of its longest suspension sent by the head of year."""
+    from behaviour.models import NoticeAddresses
+    from behaviour.services import suspension_notices_send
+
+    school = world.main_school
+    if school is None:
+        return
+    domain = school.slug.replace("-", "") + ".sch.uk"
+    NoticeAddresses.objects.update_or_create(
+        organisation=school,
+        defaults={"governors_email": f"clerk@{domain}", "local_authority_email": "exclusions@county.gov.uk"},
+    )
+    longest = (
+        Suspension.objects.filter(organisation=school, kind=Suspension.Kind.SUSPENSION)
+        .order_by("-sessions", "pk")
+        .first()
+    )
+    if longest is not None:
+        suspension_notices_send(actor=longest.recorded_by, suspension=longest)

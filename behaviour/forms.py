@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
-from behaviour.models import BehaviourCategory, Incident, ReportCard, ReportEntry, Suspension
+from behaviour.models import BehaviourCategory, Incident, NoticeAddresses, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import decision_makers, pupil_incidents, school_categories
 from pastoral.forms import DateInput, RenamedModelFieldsMixin, StaffChoiceField
 from people.selectors import staff_users
@@ -253,3 +253,17 @@ class CategoryForm(forms.ModelForm):
         if not self.instance.pk:
             del self.fields["is_retired"]
             self.fields["position"].required = False
+
+
+class NoticeSendForm(forms.Form):
+    misses_exam = forms.BooleanField(
+        label="The pupil will miss a public examination or national curriculum test",
+        required=False,
+        help_text="Then the governing board and the local authority are told without delay.",
+    )
+
+
+class NoticeAddressesForm(forms.ModelForm):
+    class Meta:
+        model = NoticeAddresses
+        fields = ["governors_email", "local_authority_email"]

@@ -318,3 +318,55 @@ class Suspension(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class NoticeAddresses(models.Model):
+    """Where the school sends the notices the suspension guidance asks for, besides parents and social workers."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    governors_email = models.EmailField(
+        "clerk to the governors' e-mail",
+        blank=True,
+        help_text="The governing board (or the academy trust's board) is told of permanent exclusions, and of "
+        "suspensions taking a pupil past five school days in a term or causing a missed public examination.",
+    )
+    local_authority_email = models.EmailField(
+        "local authority exclusions team's e-mail",
+        blank=True,
+        help_text="The local authority is told of the same exclusions as the governing board.",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="notice_addresses_one_per_school")]
+
+    def __str__(self) -> str:
+        return f"Notice addresses of {self.organisation}"
+
+
+class SuspensionNotice(models.Model):
+    """One notice of a suspension or exclusion sent to one party: who, how, when and by whom."""
+
+    class Party(models.TextChoices):
+        PARENT = "parent", "Parent or carer"
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        GOVERNORS = "governors", "Governing board"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    suspension = models.ForeignKey(Suspension, on_delete=models.CASCADE, related_name="notices")
+    party = models.CharField(max_length=20, choices=Party.choices)
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "suspension", "party", "email"], name="suspension_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} told of {self.suspension} on {self.sent_at:%d %b %Y}"

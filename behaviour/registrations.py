@@ -73,10 +73,17 @@ def _demo(world: Any) -> None:
     build(world)
 
 
+def _demo_notices(world: Any) -> None:
+    from behaviour.demo import build_notices
+
+    build_notices(world)
+
+
 register_nav("Behaviour", "behaviour:incident_list", roles=PUPIL_ROLES, order=30)
 register_home_panel("behaviour-week", "behaviour/panels/home.html", _home, order=30)
 register_profile_section("behaviour", "behaviour/panels/profile.html", _profile, order=30)
 register_demo_builder("behaviour", _demo, order=50)
+register_demo_builder("behaviour_notices", _demo_notices, order=51)
 post_save.connect(_seed_categories, sender=Organisation, dispatch_uid="behaviour_seed_categories")
 
 

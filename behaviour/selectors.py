@@ -349,3 +349,114 @@ def leavers_redactions(organisation: Any, pupils: QuerySet) -> Iterator[list[Inc
                 redacted.append(incident)
         if redacted:
             yield redacted
+
+
+# --- Notices of a suspension ------------------------------------------------------------------------------------
+
+#: More suspended sessions than this in one term and the governing board and local authority are told at once.
+TERM_SESSIONS_NOTIFIED_AT_ONCE = 10
+
+
+@dataclass(frozen=True)
+class NoticeParty:
+    """One party the suspension guidance says to tell: whether now or in the termly return, and whether done."""
+
+    party: str
+    label: str
+    name: str
+    email: str
+    why: str
+    now: bool
+    sent_at: datetime.datetime | None = None
+
+    @property
+    def can_send(self) -> bool:
+        return self.now and bool(self.email) and self.sent_at is None
+
+
+def suspended_sessions_in_term(suspension: Suspension) -> tuple[int, Any]:
+    """The pupil's suspended sessions in the term of `suspension` (withdrawn ones not counted), and the term
+    (None when the school records no term dates: then this suspension alone is counted)."""
+    from organisations.models import Term
+
+    term = Term.objects.filter(
+        organisation_id=suspension.organisation_id,
+        starts_on__lte=suspension.starts_on,
+        ends_on__gte=suspension.starts_on,
+    ).first()
+    if term is None:
+        return suspension.sessions, None
+    total = Suspension.objects.filter(
+        organisation_id=suspension.organisation_id,
+        pupil_id=suspension.pupil_id,
+        kind=Suspension.Kind.SUSPENSION,
+        withdrawn_at__isnull=True,
+        starts_on__range=(term.starts_on, term.ends_on),
+    ).aggregate(total=Sum("sessions"))["total"]
+    return total or 0, term
+
+
+def _board_reason(suspension: Suspension, *, misses_exam: bool) -> tuple[bool, str]:
+    if suspension.kind == Suspension.Kind.PERMANENT:
+        return True, "a permanent exclusion: without delay"
+    if misses_exam:
+        return True, "the pupil will miss a public examination or national curriculum test: without delay"
+    if suspension.kind == Suspension.Kind.SUSPENSION:
+        sessions, term = suspended_sessions_in_term(suspension)
+        where = f"the {term.get_kind_display().lower()} term" if term else "this suspension (no term dates)"
+        if sessions > TERM_SESSIONS_NOTIFIED_AT_ONCE:
+            return True, f"{sessions / 2:g} school days suspended in {where}, more than five: without delay"
+        return False, f"{sessions / 2:g} school days suspended in {where}: in the termly return"
+    return False, "an internal exclusion: not notified"
+
+
+def suspension_parties(suspension: Suspension, *, misses_exam: bool = False) -> list[NoticeParty]:
+    """Who must be told of `suspension`, by the DfE guidance: parents and carers with parental responsibility
+    (never a contact marked "no contact") and the pupil's social worker, without delay; the governing board and
+    the local authority without delay for a permanent exclusion, more than five school days' suspension in a term
+    or a missed public examination, otherwise in the termly return. Each with the notice already sent, if any."""
+    from behaviour.models import NoticeAddresses, SuspensionNotice
+
+    sent = {(n.party, n.email.lower()): n.sent_at for n in SuspensionNotice.objects.filter(suspension=suspension)}
+    parties: list[NoticeParty] = []
+    from people.selectors import contacts_to_contact
+
+    links = contacts_to_contact(suspension.pupil_id)
+    external = suspension.kind != Suspension.Kind.INTERNAL
+    for link in links:
+        if link.relationship == link.Relationship.SOCIAL_WORKER:
+            kind, why = SuspensionNotice.Party.SOCIAL_WORKER, "the pupil's social worker: without delay"
+        elif link.has_parental_responsibility:
+            kind, why = SuspensionNotice.Party.PARENT, "parental responsibility: without delay, with the letter"
+        else:
+            continue
+        email = link.contact.email
+        parties.append(
+            NoticeParty(
+                party=kind,
+                label=SuspensionNotice.Party(kind).label,
+                name=str(link.contact),
+                email=email,
+                why=why if email else why + " (no e-mail address: tell them another way)",
+                now=external,
+                sent_at=sent.get((kind, email.lower())),
+            )
+        )
+    addresses = NoticeAddresses.objects.filter(organisation_id=suspension.organisation_id).first()
+    now, why = _board_reason(suspension, misses_exam=misses_exam)
+    for kind, email in (
+        (SuspensionNotice.Party.GOVERNORS, addresses.governors_email if addresses else ""),
+        (SuspensionNotice.Party.LOCAL_AUTHORITY, addresses.local_authority_email if addresses else ""),
+    ):
+        parties.append(
+            NoticeParty(
+                party=kind,
+                label=SuspensionNotice.Party(kind).label,
+                name=SuspensionNotice.Party(kind).label,
+                email=email,
+                why=why if email or not now else why + " (no e-mail address set: add it in the notice settings)",
+                now=now,
+                sent_at=sent.get((kind, email.lower())),
+            )
+        )
+    return parties

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ from behaviour.models import (
     BehaviourCategory,
     Incident,
     IncidentPupil,
+    NoticeAddresses,
     ReportCard,
     ReportEntry,
     Suspension,
+    SuspensionNotice,
 )
 from behaviour.selectors import (
     INCIDENT_TEXT_FIELDS,
@@ -29,6 +32,7 @@ from behaviour.selectors import (
     LeaversCounts,
     leavers_records,
     leavers_redactions,
+    suspension_parties,
 )
 from behaviour.signals import report_scores_recorded
 from organisations import calendar
@@ -541,3 +545,50 @@ def leavers_records_delete(*, organisation: Any, pupils: Any) -> LeaversCounts:
             incidents = Incident.objects.filter(pk__in=batch)
             counts.incidents += incidents._raw_delete(incidents.db)
     return counts
+
+
+# --- Notices of a suspension ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suspension_notices_send(
+    *, actor: Any, suspension: Suspension, misses_exam: bool = False
+) -> list[SuspensionNotice]:
+    """Record and e-mail (after commit) a notice to every party due one now and not yet told: parents and carers
+    get the letter. Telling a parent marks the parents informed. Refuses a withdrawn suspension, or when nobody
+    is due a notice now."""
+    from behaviour.tasks import send_suspension_notice
+
+    # Locked and read afresh: two clicks send once, and a withdrawal made meanwhile is seen.
+    suspension = Suspension.objects.select_for_update().select_related("pupil").get(pk=suspension.pk)
+    if suspension.is_withdrawn:
+        raise ValidationError("This suspension was withdrawn: no notice is sent.")
+    due = [p for p in suspension_parties(suspension, misses_exam=misses_exam) if p.can_send]
+    if not due:
+        raise ValidationError("Nobody is due a notice now: every party with an e-mail address has been told.")
+    now = timezone.now()
+    notices = [
+        SuspensionNotice.objects.create(
+            organisation_id=suspension.organisation_id,
+            suspension=suspension,
+            party=party.party,
+            name=party.name,
+            email=party.email,
+            sent_at=now,
+            sent_by=actor,
+        )
+        for party in due
+    ]
+    if any(n.party == SuspensionNotice.Party.PARENT for n in notices) and not suspension.parents_informed:
+        suspension.parents_informed = True
+        suspension.save(update_fields=["parents_informed", "updated_at"])
+    for notice in notices:
+        transaction.on_commit(partial(send_suspension_notice.enqueue, notice.pk))
+    return notices
+
+
+def notice_addresses_save(*, actor: Any, addresses: NoticeAddresses) -> NoticeAddresses:
+    """Save the school's notice addresses (audited by the model's tracking)."""
+    addresses.full_clean()
+    addresses.save()
+    return addresses

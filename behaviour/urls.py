@@ -1,6 +1,6 @@
 from django.urls import path
 
-from behaviour import views
+from behaviour import notice_views, views
 
 app_name = "behaviour"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("suspensions/<int:pk>/letter.pdf", views.suspension_letter, name="suspension_letter"),
     path("suspensions/<int:pk>/edit/", views.suspension_edit, name="suspension_edit"),
     path("suspensions/<int:pk>/withdraw/", views.suspension_withdraw, name="suspension_withdraw"),
+    path("suspensions/<int:pk>/notices/", notice_views.suspension_notices, name="suspension_notices"),
+    path("notice-addresses/", notice_views.notice_addresses, name="notice_addresses"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
     path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),

@@ -24,6 +24,7 @@ from access.roles import PUPIL_ROLES
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from behaviour import selectors, services
+from behaviour.documents import suspension_letter_pdf
 from behaviour.forms import (
     CategoryForm,
     IncidentFilterForm,
@@ -50,7 +51,6 @@ from organisations.models import Organisation
 from pastoral.exports import export_response
 from pastoral.forms import apply_validation_error
 from pastoral.http import HtmxHttpRequest
-from pastoral.pdf import render_pdf
 from people.models import Pupil
 
 
@@ -384,9 +384,8 @@ def suspension_letter(request: HttpRequest, pk: int) -> HttpResponse:
         can_change_suspension,
         pk=pk,
     )
-    context = selectors.letter_context(suspension, today=timezone.localdate())
-    pdf = render_pdf(
-        "behaviour/suspension_letter.html", context, request.build_absolute_uri("/"), request=request
+    pdf = suspension_letter_pdf(
+        suspension, today=timezone.localdate(), base_url=request.build_absolute_uri("/")
     )
     record_event(
         action=AuditEvent.Action.EXPORT, actor=request.user, obj=suspension, note="letter to parents (PDF)"

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from access.permissions import access_for, requires_two_factor
+from organisations.vocabulary import vocabulary_for
 from pastoral.registry import NAV
 
 
@@ -17,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_verified() and requires_two_factor(user):
         return {}  # nothing to navigate to until the second factor is given
     roles = access_for(user).roles()
+    words = vocabulary_for(getattr(request, "organisation", None))
     links = []
     for item in NAV:
         if item.roles is not None and not (roles & item.roles):
@@ -28,10 +30,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         links.append(
-            {"label": item.label, "url": url, "current": request.path.startswith(url) and url != "/"}
+            {
+                "label": item.label.format(Pupils=words.Pupils),
+                "url": url,
+                "current": request.path.startswith(url) and url != "/",
+            }
         )
     return {
         "nav_links": links,
         "current_organisation": getattr(request, "organisation", None),
         "switchable_organisations": getattr(request, "organisations", []),
     }
+
+
+def vocabulary(request: HttpRequest) -> dict[str, Any]:
+    """`words`: the current organisation's words for its learners ("pupils" in a school, "students" in a
+    college) and their identifier (UPN or ULN), for templates that name them."""
+    return {"words": vocabulary_for(getattr(request, "organisation", None))}

@@ -46,7 +46,9 @@ def register_nav(
     order: int = 50,
     when: Callable[[Any], bool] | None = None,
 ) -> None:
-    """Add a link to the main navigation, shown to holders of `roles` (or when `when(user)` is true)."""
+    """Add a link to the main navigation, shown to holders of `roles` (or when `when(user)` is true).
+
+    `label` may say `{Pupils}`: the current organisation's word for its learners ("Students" in a college)."""
     if any(item.url_name == url_name for item in NAV):
         return
     NAV.append(NavItem(label, url_name, frozenset(roles) if roles is not None else None, order, when))

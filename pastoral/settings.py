@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pastoral.context_processors.navigation",
+                "pastoral.context_processors.vocabulary",
             ],
         },
     },

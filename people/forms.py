@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.forms.models import model_to_dict
 
+from organisations.models import Organisation
+from organisations.vocabulary import vocabulary_for, year_choices
 from pastoral.forms import DateInput
 from people.models import Pupil
 
@@ -18,8 +21,18 @@ class PupilSearchForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Any year")] + [(str(y), "Reception" if y == 0 else f"Year {y}") for y in range(0, 15)],
+        choices=year_choices([], blank="Any year"),
     )
+
+    def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:
+        """Years and words of the organisations searched: a secondary school offers Years 7–13, a college its
+        students' years and the ULN."""
+        super().__init__(*args, **kwargs)
+        organisations = list(organisations)
+        self.fields["year"].choices = year_choices(organisations, blank="Any year")  # type: ignore[attr-defined]
+        if len(organisations) == 1:
+            words = vocabulary_for(organisations[0])
+            self.fields["q"].label = f"Name or {words.identifier}"
 
 
 PUPIL_EDIT_FIELDS = [

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from organisations.models import AcademicYear, Organisation, Site
+from organisations.vocabulary import COLLEGE_WORDS, vocabulary_for, year_label
 
 
 class StaffMember(models.Model):
@@ -34,6 +35,12 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return " ".join(p for p in [self.title, self.first_name, self.last_name] if p)
+
+
+def _in_college(pupil: Pupil) -> bool:
+    """Whether the pupil's organisation, when already loaded, is a college (no query for the label)."""
+    organisation = pupil._state.fields_cache.get("organisation")
+    return organisation is not None and vocabulary_for(organisation) is COLLEGE_WORDS
 
 
 class Pupil(models.Model):
@@ -111,7 +118,7 @@ class Pupil(models.Model):
 
     @property
     def year_label(self) -> str:
-        return "Reception" if self.year_group == 0 else f"Year {self.year_group}"
+        return year_label(self.year_group, college=_in_college(self))
 
     @property
     def is_on_roll(self) -> bool:

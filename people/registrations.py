@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from access.permissions import access_for
 from access.roles import PUPIL_ROLES, WHOLE_ORGANISATION_ROLES, Role
+from organisations.vocabulary import year_label
 from pastoral.naturalsort import natural_sorted
 from pastoral.registry import register_home_panel, register_nav
 
@@ -53,7 +54,7 @@ def _my_year(request: HttpRequest) -> dict[str, Any] | None:
         rows.append(
             {
                 "year": year,
-                "label": "Reception" if year == 0 else f"Year {year}",
+                "label": year_label(year),
                 "count": qs.count(),
                 "sen": qs.exclude(sen_status=Pupil.SenStatus.NONE).count(),
             }
@@ -79,7 +80,7 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-register_nav("Pupils", "people:pupil_list", roles=PUPIL_ROLES, order=10)
+register_nav("{Pupils}", "people:pupil_list", roles=PUPIL_ROLES, order=10)
 register_nav("Groups", "people:group_list", roles=PUPIL_ROLES, order=11)
 register_home_panel("people-overview", "people/panels/overview.html", _organisation_overview, order=5)
 register_home_panel("people-my-year", "people/panels/my_year.html", _my_year, order=10)

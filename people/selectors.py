@@ -14,7 +14,7 @@ from people.models import Group, GroupMembership, Pupil, PupilContact
 def pupil_search(
     *, user: Any, query: str = "", year_group: int | None = None, group_id: int | None = None
 ) -> QuerySet[Pupil]:
-    """Pupils the user may see, matching a name or UPN, optionally within a year or group."""
+    """Pupils the user may see, matching a name, UPN or ULN, optionally within a year or group."""
     qs = visible_pupils(user).select_related("site", "organisation")
     query = query.strip()
     if query:
@@ -26,6 +26,7 @@ def pupil_search(
                 | Q(preferred_first_name__icontains=word)
                 | Q(preferred_last_name__icontains=word)
                 | Q(upn__iexact=word)
+                | Q(uln__iexact=word)
                 | Q(mis_id__iexact=word)
             )
         qs = qs.filter(terms)
@@ -81,14 +82,20 @@ def staff_users(organisation: Any) -> QuerySet:
 # link about the pupil, whatever else the record says.
 
 
-def parents_to_contact(pupil_id: int) -> QuerySet[PupilContact]:
-    """The pupil's contacts with parental responsibility the school may contact (never one marked "no contact"),
-    first priority first, with their contact records."""
+def contacts_to_contact(pupil_id: int) -> QuerySet[PupilContact]:
+    """Every contact of the pupil the school may contact (never one marked "no contact"), first priority first,
+    with their contact records."""
     return (
-        PupilContact.objects.filter(pupil_id=pupil_id, has_parental_responsibility=True, no_contact=False)
+        PupilContact.objects.filter(pupil_id=pupil_id, no_contact=False)
         .select_related("contact")
         .order_by("priority", "pk")
     )
+
+
+def parents_to_contact(pupil_id: int) -> QuerySet[PupilContact]:
+    """The pupil's contacts with parental responsibility the school may contact (never one marked "no contact"),
+    first priority first, with their contact records."""
+    return contacts_to_contact(pupil_id).filter(has_parental_responsibility=True)
 
 
 def refused_contacts(pupil_id: int) -> tuple[set[int], set[str]]:

@@ -24,8 +24,9 @@ from people.subject_access import subject_access_document
 
 @require_GET
 def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
-    """Search the pupils you may see by name or UPN."""
-    form = PupilSearchForm(request.GET or None)
+    """Search the pupils (students in a college) you may see by name, UPN or ULN."""
+    organisation = request.organisation
+    form = PupilSearchForm(request.GET or None, organisations=[organisation] if organisation else [])
     query, year = "", None
     if form.is_valid():
         query, year = form.cleaned_data["q"], form.cleaned_data["year"]

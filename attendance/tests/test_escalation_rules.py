@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from attendance import selectors, services
 from attendance.models import AttendanceSettings, EscalationStage, LetterTemplate, PupilEscalation
@@ -18,6 +17,7 @@ from attendance.tests.helpers import MONDAY, marks
 from audit.models import AuditEvent
 from organisations.models import Closure
 from pastoral.testing.calendar import LAST_DAY_OF_AUTUMN, SPRING_STARTS, record_terms
+from pastoral.testing.clock import fixed_clock
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
 
@@ -160,8 +160,9 @@ def test_it_records_due_stages_in_one_go_and_only_for_pupils_still_due(world):
     assert summary.actor == world.attendance_officer and "1 pupil" in summary.note
 
 
-def test_it_lists_who_is_due_and_records_the_ticked_pupils_with_a_letter_link(world):
-    today = timezone.localdate()
+def test_it_lists_who_is_due_and_records_the_ticked_pupils_with_a_letter_link(world, monkeypatch):
+    # The page reads today itself: a fixed day a month into the year, so twenty school days fit before it.
+    today = fixed_clock(monkeypatch, datetime.datetime.combine(TODAY, datetime.time(10), tzinfo=datetime.UTC))
     start = selectors.academic_year_start(today)
     first_monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
     marks(world.alice, ["N"] * 10 + ["/"] * 10, start=first_monday)
