@@ -7,7 +7,9 @@ Every figure is one aggregate query over the compact mark table: `category` 1 pr
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,7 +22,7 @@ from access.models import RoleAssignment
 from access.permissions import access_for, has_role
 from access.roles import Role
 from attendance import rollup
-from attendance.codes import Category
+from attendance.codes import CODES, Category
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
 from organisations import calendar
 from organisations.models import Organisation
@@ -252,7 +254,7 @@ _SUM_NAMES = [f"{c}_sum" for c in rollup.COLUMNS]
 
 
 def _per_pupil_statement(
-    scope: Scope, start: datetime.date, end: datetime.date, threshold: str
+    scope: Scope, start: datetime.date, end: datetime.date, threshold: str, split: Split | None = None
 ) -> tuple[str, list[Any]] | None:
     """SQL (and parameters) for per-pupil category sums in a scope over any dates; None when nothing can match.
 
@@ -261,7 +263,7 @@ def _per_pupil_statement(
     (integers, so exactly 10% is persistent). Each piece is built with the ORM (so the scope's narrowing is the
     same as everywhere else); only the sum around them is written here.
     """
-    split = split_range(scope, start, end)
+    split = split or split_range(scope, start, end)
     pieces = [
         _rolled(scope, rows_q).order_by().values_list("pupil_id", *rollup.COLUMNS)
         for rows_q in split.rollup_ranges()
@@ -312,10 +314,11 @@ def _per_pupil_row(
 
 
 def scope_per_pupil(
-    scope: Scope, start: datetime.date, end: datetime.date, *, threshold: str = ""
+    scope: Scope, start: datetime.date, end: datetime.date, *, threshold: str = "", split: Split | None = None
 ) -> list[dict[str, Any]]:
-    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up: one statement."""
-    built = _per_pupil_statement(scope, start, end, threshold)
+    """Figures per pupil in a scope over any dates, worst first (as `per_pupil`), from the roll-up: one statement.
+    `split` is `split_range(scope, start, end)` when the caller already has it (a page that also draws the trend)."""
+    built = _per_pupil_statement(scope, start, end, threshold, split)
     if built is None:
         return []
     with connection.cursor() as cursor:
@@ -356,9 +359,11 @@ def scope_per_pupil_page(
     return [_per_pupil_row(*row[:5]) for row in found], (found[0][5] if found else 0)
 
 
-def scope_trend(scope: Scope, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+def scope_trend(
+    scope: Scope, start: datetime.date, end: datetime.date, *, split: Split | None = None
+) -> list[dict[str, Any]]:
     """Attendance and absence rate per week (Monday) in a scope, from the roll-up plus part-weeks' marks."""
-    split = split_range(scope, start, end)
+    split = dataclasses.replace(split) if split else split_range(scope, start, end)
     split.first_block = split.last_block = None  # weekly rows only: the trend is per week
     weeks: dict[datetime.date, list[int]] = {}
     for rows_q in split.rollup_ranges():
@@ -652,6 +657,55 @@ def first_day_absences(
     return list(by_pupil.values())
 
 
+@dataclass(frozen=True)
+class MarkRow:
+    """One mark on a pupil's attendance page, ready to show (no model instance, no template filter)."""
+
+    date: datetime.date
+    session: str
+    code: str
+    minutes_late: int | None
+    category: int
+
+    @property
+    def date_label(self) -> str:
+        return _day_label(self.date)
+
+    @property
+    def meaning(self) -> str:
+        return CODES[self.code].meaning
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_label(day: datetime.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"  # as the `date:"D j M Y"` filter, for English
+
+
+def pupil_marks(pupil: Pupil, start: datetime.date, end: datetime.date) -> list[MarkRow]:
+    """One pupil's marks between two dates inclusive, newest first, as plain rows (one query)."""
+    return [
+        MarkRow(*values)
+        for values in AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end)
+        .order_by("-date", "-session")
+        .values_list("date", "session", "code", "minutes_late", "category")
+    ]
+
+
+def summary_of(rows: Iterable[MarkRow]) -> dict[str, Any]:
+    """The figures of a list of marks (as `summarise`, counted here rather than by a second query)."""
+    counts = [0, 0, 0, 0, 0, 0, 0]
+    for row in rows:
+        counts[row.category] += 1
+    return rates(
+        {
+            "present": counts[Category.PRESENT],
+            "attending": counts[Category.ATTENDING],
+            "authorised": counts[Category.AUTHORISED],
+            "unauthorised": counts[Category.UNAUTHORISED],
+        }
+    )
+
+
 def pupil_history(pupil: Pupil, start: datetime.date, end: datetime.date) -> list[AttendanceMark]:
     return list(
         AttendanceMark.objects.filter(pupil=pupil, date__gte=start, date__lte=end).order_by(
@@ -669,7 +723,9 @@ def academic_year_start(on: datetime.date) -> datetime.date:
 
 def pal_groups(user: Any) -> list[Group]:
     ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
-    return natural_sorted(Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name)
+    return natural_sorted(
+        Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name
+    )
 
 
 def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:

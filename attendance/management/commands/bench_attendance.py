@@ -134,6 +134,12 @@ class Command(BaseCommand):
             "--keep", action="store_true", help="Leave the dataset in the database afterwards."
         )
         parser.add_argument("--output", default="", help="Also write the JSON here.")
+        parser.add_argument(
+            "--profile",
+            default="",
+            help="Also profile (cProfile, CPU time) a re-save, a signed-in request, the dashboard and the pupil "
+            "page after timing them; write <name>.prof and <name>.txt (top functions) into this directory.",
+        )
 
     # -- dataset ------------------------------------------------------------------------------
 
@@ -338,11 +344,13 @@ class Command(BaseCommand):
 
     def _time(self, fn, n: int) -> list[float]:
         fn()  # warm-up (connection, caches), not counted
-        samples = []
+        samples, cpu = [], []
         for _ in range(n):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             samples.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        self.last_cpu = cpu  # the web process's CPU a sample: steady when other work takes the cores
         return samples
 
     def _measure(
@@ -404,19 +412,24 @@ class Command(BaseCommand):
             clients[group.pk] = self._client(tutors[group.pk], group.organisation)
         first = next(fresh)
         save(first)  # warm-up
-        samples = []
+        samples, cpu = [], []
         for _ in range(min(n, len(slots) - 1)):
             slot = next(fresh)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             save(slot)
             samples.append(time.perf_counter() - t0)
-        report["register_save"] = _stats(samples)
+            cpu.append(time.process_time() - c0)
+        report["register_save"] = {
+            **_stats(samples),
+            "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2),
+        }
 
         # 2. School dashboard, year to date (the dataset's dates).
         school_client = self._client(officer, school)
         query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
         dash = reverse("attendance:dashboard") + query
         report["school_dashboard"] = _stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
+        report["school_dashboard"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
 
         # 3. Trust persistent-absence list (first page), and the hand-written SQL for the same list.
         trust_client = self._client(leader, trust)
@@ -472,6 +485,22 @@ class Command(BaseCommand):
         assert pupil is not None, "the bench school has no pupils"
         hist = reverse("attendance:pupil", args=[pupil.pk]) + query
         report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
+        report["pupil_history"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
+
+        if opts.get("profile"):
+            cycle = iter(range(10**9))
+
+            def resave() -> int:
+                i = next(cycle)
+                return save(slots[i % len(slots)], variant=1000 + i // len(slots))
+
+            health_client = clients[slots[0][0].pk]
+            _profile(opts["profile"], "register_resave", resave, n)
+            _profile(
+                opts["profile"], "signed_in_request", lambda: health_client.get(reverse("healthz")), n * 5
+            )
+            _profile(opts["profile"], "school_dashboard", lambda: school_client.get(dash), max(5, n // 2))
+            _profile(opts["profile"], "pupil_history", lambda: school_client.get(hist), n)
 
         # 5. Sustained register saves per second (re-saves alternate marks, so each is real work): every
         # group's own tutor, each with their own session, signed in beforehand (as many tutors at once).
@@ -502,6 +531,7 @@ class Command(BaseCommand):
             )
             taken = [slot for slot in slots if (slot[0].pk, slot[1]) in saved]
             report["save_writes_floor"] = self._sustained(taken, opts, writes)
+            report["ceiling"] = _ceiling(report)
         return report
 
     def _sustained(self, slots, opts, save, unit: str = "save") -> dict[str, Any]:
@@ -630,6 +660,62 @@ def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: di
         return len(changed)
 
     return writes
+
+
+def _ceiling(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The save rate the two floors allow on this machine's cores, and how close the real save comes to it.
+
+    A save cannot cost less CPU than a signed-in request plus its required writes (web + database each);
+    `cpus` cores doing nothing else would then save `cpus × 1000 / floors_ms` registers a second.
+    `sustained_ratio` compares the measured rate with that; `cpu_ratio` compares the CPU a real save takes
+    with the floors' (it does not move when other work on the machine takes cores from the bench).
+    """
+    floor, writes, saves = (
+        report["signed_in_request_floor"],
+        report["save_writes_floor"],
+        report["sustained_saves"],
+    )
+    parts = [
+        floor["web_cpu_ms_per_request"],
+        floor["db_cpu_ms_per_request"],
+        writes["web_cpu_ms_per_save"],
+        writes["db_cpu_ms_per_save"],
+    ]
+    if any(p is None for p in parts) or saves["db_cpu_ms_per_save"] is None:
+        return None
+    floors_ms = sum(parts)
+    per_second = multiprocessing.cpu_count() * 1000 / floors_ms
+    save_ms = saves["web_cpu_ms_per_save"] + saves["db_cpu_ms_per_save"]
+    return {
+        "floors_cpu_ms_per_save": round(floors_ms, 2),
+        "saves_per_second": round(per_second, 1),
+        "sustained_ratio": round(saves["per_second"] / per_second, 2),
+        "save_cpu_ms": round(save_ms, 2),
+        "cpu_ratio": round(floors_ms / save_ms, 2),
+    }
+
+
+def _profile(directory: str, name: str, fn, n: int) -> None:
+    """Run `fn` n times under cProfile counting CPU time (not waits); write the stats and a top-30 listing."""
+    import cProfile
+    import io
+    import pstats
+    from pathlib import Path
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    fn()  # warm-up
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(n):
+        fn()
+    profiler.disable()
+    profiler.dump_stats(str(out / f"{name}.prof"))
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(30)
+    (out / f"{name}.txt").write_text(text.getvalue())
 
 
 def _backend_cpu_seconds() -> float | None:
