@@ -59,7 +59,10 @@ class SessionStore(DBStore):
         user_fields = list(User._meta.concrete_fields)
         org_fields = list(Organisation._meta.concrete_fields)
         device_fields = list(TOTPDevice._meta.concrete_fields)
-        qn = connection.ops.quote_name
+
+        def qn(name: str | None) -> str:
+            return connection.ops.quote_name(str(name))
+
         today = connection.ops.adapt_datefield_value(timezone.localdate())
         sql = (
             "SELECT s.session_data, "  # noqa: S608 (names from the models; values are parameters)
