@@ -75,11 +75,25 @@ def access_for(user: Any) -> Access:
     cached = getattr(user, CACHE_ATTR, None)
     if cached is not None:
         return cached
+    assignments = list(RoleAssignment.objects.current().filter(user=user).select_related("organisation"))
+    return remember_access(
+        user, [(a.organisation, a.role, a.site_id, a.year_group, a.group_id) for a in assignments]
+    )
+
+
+def remember_access(
+    user: Any, assignments: list[tuple[Any, str, int | None, int | None, int | None]]
+) -> Access:
+    """Build the user's Access from their current assignments, each (organisation, role, site id, year group,
+    group id), and keep it on the user for the request. `access_for` reads them with the ORM; the session
+    store (accounts.sessions) reads them in the same statement as the session and the user."""
     from organisations.models import Organisation
 
-    assignments = list(RoleAssignment.objects.current().filter(user=user).select_related("organisation"))
-    grants = [Grant(a.organisation_id, a.role, a.site_id, a.year_group, a.group_id) for a in assignments]
-    organisations: dict[int, Any] = {a.organisation_id: a.organisation for a in assignments}
+    grants = [
+        Grant(org.pk, role, site_id, year_group, group_id)
+        for org, role, site_id, year_group, group_id in assignments
+    ]
+    organisations: dict[int, Any] = {org.pk: org for org, *_ in assignments}
     own = set(organisations)
     children: dict[int, set[int]] = {}
     groups = [pk for pk, org in organisations.items() if org.kind == Organisation.Kind.GROUP]

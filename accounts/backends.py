@@ -29,3 +29,13 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The user the session names: the row the session store already joined when it is that user
+        (accounts.sessions), else one query; inactive users are refused either way, as ModelBackend does."""
+        from accounts.sessions import preloaded_user
+
+        user = preloaded_user.get()
+        if user is not None and str(user.pk) == str(user_id):
+            return user if self.user_can_authenticate(user) else None
+        return super().get_user(user_id)

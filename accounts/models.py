@@ -5,6 +5,7 @@ import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
@@ -192,3 +193,19 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code of {self.device.user_id}"
+
+
+class UserSession(AbstractBaseSession):
+    """`django_session` with the signed-in user's id beside the (encoded) data (see accounts/sessions.py)."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from accounts.sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "django_session"
+        managed = False  # django.contrib.sessions owns the table; migration 0004 adds the column

@@ -21,7 +21,7 @@ from django.utils import timezone
 from attendance import rollup
 from attendance.codes import CODES
 from attendance.models import AttendanceMark, Session
-from attendance.services import _amendment, _Held, _insert_amendments, _update_marks
+from attendance.services.registers import _amendment, _Held, _insert_amendments, _update_marks
 from mis_import.columns import PUPIL_MIS_ID, CellError, Column, ImportKind, choice, parse_date
 from mis_import.models import ImportJob
 from mis_import.reader import ParsedFile

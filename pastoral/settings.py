@@ -79,9 +79,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
@@ -147,6 +147,8 @@ if TESTING:
 
 # Sessions: re-authenticate after 30 minutes idle or 12 hours in all (standards.md).
 SESSION_COOKIE_AGE = 30 * 60
+# The database store, reading the session, its user and their roles in one query (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # An active session is written (its idle expiry moved on) at most once a minute, not on every request.
 SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

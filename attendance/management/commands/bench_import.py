@@ -27,8 +27,8 @@ from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
 from attendance import rollup
-from attendance.management.commands.bench_attendance import _school_days
 from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment
+from bench.attendance import _school_days
 from mis_import.models import ImportJob
 from mis_import.samples import make_upn, to_csv
 from mis_import.services import job_check, job_commit

@@ -1,0 +1,51 @@
+"""Who may do what in attendance: take a register (a tutor for their group, the office for the school), see the
+figures, follow a pupil up, take lesson registers. Views fetch through access.permissions.get_for_user with these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from access.permissions import access_for, has_role
+from access.roles import Role
+from organisations.models import Organisation
+from people.models import Group, GroupMembership, Pupil
+
+# Who may do what in attendance (beyond a tutor's own group and a PAL's caseload).
+OFFICE_ROLES = frozenset({Role.ATTENDANCE_OFFICER, Role.SCHOOL_ADMIN, Role.SENIOR_LEADER})
+FIGURES_ROLES = OFFICE_ROLES | {Role.DSL, Role.DEPUTY_DSL}
+
+
+def can_take_register(user: Any, group: Group) -> bool:
+    """The group's tutor, or the attendance office of the school."""
+    access = access_for(user)
+    if any(g.role == Role.TUTOR and g.group_id == group.pk for g in access.grants):
+        return True
+    return has_role(user, OFFICE_ROLES, group.organisation_id)
+
+
+def can_see_figures(user: Any, organisation: Organisation) -> bool:
+    return has_role(user, FIGURES_ROLES, organisation.pk)
+
+
+def is_office(user: Any, organisation_id: int) -> bool:
+    return has_role(user, OFFICE_ROLES, organisation_id)
+
+
+def can_follow_up(user: Any, pupil: Pupil) -> bool:
+    """The office, or a PAL whose caseload includes the pupil, may log contacts and send letters."""
+    if is_office(user, pupil.organisation_id):
+        return True
+    pal_groups = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
+    return (
+        bool(pal_groups)
+        and GroupMembership.objects.current().filter(pupil=pupil, group_id__in=pal_groups).exists()
+    )
+
+
+def can_take_lesson_register(user: Any, group: Group) -> bool:
+    """Whoever teaches the group (a tutor role assignment on it: form, course or teaching group), or the office.
+
+    The MIS import brings no timetable, so "who teaches this group" is a tutor role on the group; the office
+    (attendance officer, school administrator, senior leader) covers a lesson whose teacher has no role yet.
+    """
+    return can_take_register(user, group)

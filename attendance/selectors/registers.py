@@ -1,0 +1,162 @@
+"""Registers: school days, register times, who is on a register, registers not taken."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.permissions import access_for
+from access.roles import Role
+from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
+from organisations import calendar
+from organisations.models import Organisation
+from pastoral.naturalsort import natural_sorted
+from people.models import Group, GroupMembership, Pupil
+
+# --- School days, registers due ---------------------------------------------------------------
+
+
+# The calendar lives in the foundation (organisations/calendar.py): weekends, term dates, whole-school and site
+# closures. These two names stay here because other apps and the docs know them as attendance's interface.
+school_days = calendar.school_days_between
+school_days_before = calendar.school_days_before
+
+
+def settings_for(organisation: Organisation) -> AttendanceSettings:
+    """The school's register times (defaults when never set); read once per organisation object."""
+    cached: AttendanceSettings | None = organisation.__dict__.get("_attendance_settings")
+    if cached is None:
+        found: AttendanceSettings | None
+        related = Organisation.attendance_settings.related  # type: ignore[attr-defined]
+        if related.is_cached(organisation):  # loaded with select_related("…attendance_settings")
+            found = cast("AttendanceSettings | None", related.get_cached_value(organisation))
+        else:
+            found = AttendanceSettings.objects.filter(organisation=organisation).first()
+        cached = found or AttendanceSettings(organisation=organisation)
+        organisation.__dict__["_attendance_settings"] = cached
+    return cached
+
+
+def register_closes(organisation: Organisation, date: datetime.date, session: str) -> datetime.datetime:
+    closes = settings_for(organisation).closes_at(session)
+    return timezone.make_aware(datetime.datetime.combine(date, closes))
+
+
+def is_register_closed(
+    organisation: Organisation, date: datetime.date, session: str, now: datetime.datetime | None = None
+) -> bool:
+    return (now or timezone.now()) > register_closes(organisation, date, session)
+
+
+def current_session(now: datetime.datetime | None = None) -> str:
+    return Session.AM if timezone.localtime(now or timezone.now()).hour < 12 else Session.PM
+
+
+def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:
+    """The pupils on the group's register on a date (dated memberships)."""
+    members = GroupMembership.objects.current(date).filter(group=group).values("pupil_id")
+    return list(Pupil.objects.filter(pk__in=members).order_by("legal_last_name", "legal_first_name"))
+
+
+def register_pupil_ids(group: Group, date: datetime.date) -> list[int]:
+    """The ids of the pupils on the group's register on a date (no Pupil objects built)."""
+    return list(GroupMembership.objects.current(date).filter(group=group).values_list("pupil_id", flat=True))
+
+
+def register_rows(group: Group, date: datetime.date, session: str) -> list[dict[str, Any]]:
+    pupils = register_pupils(group, date)
+    marks = {
+        m.pupil_id: m
+        for m in AttendanceMark.objects.filter(
+            pupil_id__in=[p.pk for p in pupils], date=date, session=session
+        ).only("pupil_id", "code", "minutes_late", "category")
+    }
+    return [{"pupil": p, "mark": marks.get(p.pk)} for p in pupils]
+
+
+def tutors_of(group_ids: Iterable[int], on: datetime.date | None = None) -> dict[int, list[Any]]:
+    """Who is responsible for each group's register: its current tutor role assignments."""
+    found: dict[int, list[Any]] = {}
+    for ra in (
+        RoleAssignment.objects.current(on)
+        .filter(role=Role.TUTOR, group_id__in=list(group_ids))
+        .select_related("user")
+    ):
+        if ra.group_id is not None:
+            found.setdefault(ra.group_id, []).append(ra.user)
+    return found
+
+
+def registers_not_taken(
+    organisation: Organisation, date: datetime.date, session: str
+) -> list[dict[str, Any]]:
+    """Tutor groups with pupils whose register for the session is not taken, with who is responsible.
+
+    None on a day that is not a school day, and none of a group whose site is shut that day."""
+    shut = calendar.calendar_for(organisation, date, date)
+    if not shut.is_school_day(date):
+        return []
+    closed_sites = shut.closed_sites(date)
+    taken = Register.objects.filter(
+        organisation=organisation, date=date, session=session, lesson="", taken_at__isnull=False
+    ).values("group_id")
+    with_pupils = GroupMembership.objects.current(date).filter(organisation=organisation).values("group_id")
+    groups = natural_sorted(
+        Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR, pk__in=with_pupils).exclude(
+            pk__in=taken
+        ),
+        key=lambda g: g.name,
+    )
+    if closed_sites:
+        groups = [g for g in groups if g.site_id not in closed_sites]
+    tutors = tutors_of([g.pk for g in groups], date)
+    return [{"group": g, "responsible": tutors.get(g.pk, [])} for g in groups]
+
+
+def _why_no_register(groups: list[Group], date: datetime.date) -> dict[int, str]:
+    """Why each group has no register on a date ("" when it has one): its school's and site's calendar."""
+    calendars = {
+        org_id: calendar.calendar_for(org_id, date, date) for org_id in {g.organisation_id for g in groups}
+    }
+    return {g.pk: calendars[g.organisation_id].why_not(date, g.site_id) for g in groups}
+
+
+def group_registers(groups: list[Group], date: datetime.date) -> dict[str, Any]:
+    """Each group's session registers on a date, taken or not (a tutor's registers).
+
+    `rows` is empty and `day_off` says why when the day is a school day for none of the groups; a group whose
+    site alone is shut keeps its row, with `why_not` set and no register due."""
+    why = _why_no_register(groups, date)
+    if not groups:
+        return {"rows": [], "day_off": None}
+    if all(why.values()):
+        day_off = calendar.day_off(groups[0].organisation_id, date)
+        if day_off is not None:
+            return {"rows": [], "day_off": day_off}
+    taken = set(
+        Register.objects.filter(group__in=groups, date=date, lesson="", taken_at__isnull=False).values_list(
+            "group_id", "session"
+        )
+    )
+    rows = [
+        {
+            "group": g,
+            "why_not": why[g.pk],
+            "sessions": [
+                {"session": s, "label": Session(s).label, "taken": (g.pk, s) in taken} for s in Session.values
+            ],
+        }
+        for g in groups
+    ]
+    return {"rows": rows, "day_off": None}
+
+
+def tutor_groups_for(user: Any) -> QuerySet:
+    """Groups whose register this user takes (their tutor role assignments)."""
+    ids = [g.group_id for g in access_for(user).grants if g.role == Role.TUTOR and g.group_id]
+    return Group.objects.filter(pk__in=ids).order_by("name")

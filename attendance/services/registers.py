@@ -1,0 +1,479 @@
+"""Writes to registers: taking a register (the day's hottest path), amendments, suspensions, resolving N."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from attendance import rollup, selectors
+from attendance.codes import CODES, category_of
+from attendance.models import (
+    AttendanceMark,
+    MarkAmendment,
+    Register,
+    Session,
+)
+from audit.services import record_event
+from organisations import calendar
+from people.models import Group, Pupil
+
+BEFORE_CLOSE_REASON = "Corrected while the register was open"
+
+
+@dataclass
+class Entry:
+    code: str
+    minutes_late: int | None = None
+    original: str | None = None  # the code the person saw when they loaded the page ("" = no mark)
+
+
+@dataclass
+class RegisterResult:
+    register: Register
+    created: int = 0
+    amended: int = 0
+    unchanged: int = 0
+    late_to_u: list[int] = field(default_factory=list)
+    conflicts: list[int] = field(default_factory=list)
+    # True when, after saving, every pupil on the register holds exactly what the page showed (`shown`): the
+    # page need not be re-rendered. False on any conflict, L→U, someone else's mark, or a change of pupils.
+    in_sync: bool = False
+
+
+class _Held(NamedTuple):
+    """A saved mark as the register save reads it: plain values, no model instance (the day's hottest path)."""
+
+    pk: int
+    organisation_id: int
+    pupil_id: int
+    date: datetime.date
+    session: str
+    code: str
+    category: int
+    minutes_late: int | None
+
+
+def _amendment(
+    mark: AttendanceMark | _Held,
+    code: str,
+    minutes: int | None,
+    *,
+    actor: Any,
+    now: datetime.datetime,
+    reason: str,
+) -> MarkAmendment:
+    """The append-only record of changing `mark` to `code` (not saved): original and new, who, when, why."""
+    return MarkAmendment(
+        organisation_id=mark.organisation_id,
+        pupil_id=mark.pupil_id,
+        date=mark.date,
+        session=mark.session,
+        original_code=mark.code,
+        original_minutes_late=mark.minutes_late,
+        new_code=code,
+        new_minutes_late=minutes,
+        amended_by=actor,
+        amended_at=now,
+        reason=reason,
+    )
+
+
+def _clean_entry(pupil_id: int, entry: Entry) -> None:
+    if entry.code not in CODES:
+        raise ValidationError({str(pupil_id): f"{entry.code!r} is not a national attendance code."})
+    if entry.code == "L" and not entry.minutes_late:
+        raise ValidationError({str(pupil_id): "L (late) needs the minutes late."})
+
+
+def _take_register(
+    group: Group, date: datetime.date, session: str, lesson: str, *, actor: Any, now: datetime.datetime
+) -> Register:
+    """Create or update the register row in one statement and hold its lock until the transaction ends.
+
+    `INSERT … ON CONFLICT DO UPDATE` both creates the row (two savers at once: one inserts, the other
+    waits and updates) and locks it, so savers of one register queue here. It counts the save (`version`)
+    and, the first time, records who took the register and when. Call inside the caller's transaction.
+    """
+    table = connection.ops.quote_name(Register._meta.db_table)
+    rows = list(
+        Register.objects.raw(
+            f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
+            "ON CONFLICT (group_id, date, session, lesson) DO UPDATE SET "
+            f"version = {table}.version + 1, "
+            f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
+            f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
+            "RETURNING id, organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id",
+            [group.organisation_id, group.pk, date, session, lesson, now, actor.pk],
+        )
+    )
+    register = rows[0]
+    register.group = group  # already loaded: no query when the audit event names the register
+    if register.taken_by_id == actor.pk:
+        register.taken_by = actor
+    return register
+
+
+def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict[int, _Held]:
+    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends."""
+    if not pupil_ids:
+        return {}
+    table = connection.ops.quote_name(AttendanceMark._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    pupils = ", ".join(["%s"] * len(pupil_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, organisation_id, pupil_id, code, category, minutes_late FROM {table} "  # noqa: S608
+            f"WHERE date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
+            [connection.ops.adapt_datefield_value(date), session, *pupil_ids],
+        )
+        return {
+            pupil: _Held(pk, org, pupil, date, session, code, category, minutes)
+            for pk, org, pupil, code, category, minutes in cursor.fetchall()
+        }
+
+
+def _insert_amendments(amendments: list[MarkAmendment]) -> None:
+    """Append amendment records with one multi-row INSERT (the register save's few; no ORM compile)."""
+    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same.
+    if not amendments:
+        return
+    ops = connection.ops
+    table = ops.quote_name(MarkAmendment._meta.db_table)
+    columns = (
+        "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
+        "new_minutes_late, amended_by_id, amended_at, reason"
+    )
+    rows = [
+        (
+            a.organisation_id,
+            a.pupil_id,
+            a.date,
+            a.session,
+            a.original_code,
+            a.original_minutes_late,
+            a.new_code,
+            a.new_minutes_late,
+            a.amended_by_id,
+            a.amended_at,
+            a.reason,
+        )
+        for a in amendments
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], "  # noqa: S608
+                "%s::date[], %s::varchar[], %s::varchar[], %s::smallint[], %s::varchar[], %s::smallint[], "
+                "%s::bigint[], %s::timestamptz[], %s::varchar[])",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
+        params: list[Any] = []
+        for row in rows:
+            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:9]]
+            params += [ops.adapt_datetimefield_value(row[9]), row[10]]
+        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(rows))
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
+
+
+def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> None:
+    """Write the changed marks (each's code, category and minutes late; all recorded by `actor` at `now`).
+
+    On PostgreSQL one `UPDATE … FROM UNNEST(…)` statement (an array a column, so its text is the same
+    however many rows); elsewhere one statement per row (`executemany`, cheap in-process). Either costs
+    less than the ORM's bulk_update CASE expression.
+    """
+    if not marks:
+        return
+    ops = connection.ops
+    table = ops.quote_name(AttendanceMark._meta.db_table)
+    recorded_at = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS m SET code = v.code, category = v.category, minutes_late = v.minutes, "  # noqa: S608
+                "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], "
+                "%s::smallint[], %s::integer[]) AS v(id, code, category, minutes) WHERE m.id = v.id",
+                [
+                    actor.pk,
+                    recorded_at,
+                    [m.pk for m in marks],
+                    [m.code for m in marks],
+                    [m.category for m in marks],
+                    [m.minutes_late for m in marks],
+                ],
+            )
+            return
+        cursor.executemany(
+            f"UPDATE {table} SET code = %s, category = %s, minutes_late = %s, recorded_by_id = %s, "  # noqa: S608
+            "recorded_at = %s WHERE id = %s",
+            [(m.code, m.category, m.minutes_late, actor.pk, recorded_at, m.pk) for m in marks],
+        )
+
+
+@dataclass
+class _Plan:
+    """What a register save will write: new marks, changed marks, their amendments and roll-up changes."""
+
+    create: list[AttendanceMark] = field(default_factory=list)
+    update: list[_Held] = field(default_factory=list)
+    amendments: list[MarkAmendment] = field(default_factory=list)
+    changes: list[rollup.Change] = field(default_factory=list)
+    in_sync: bool = True  # every entry the person left alone still holds what they saw
+
+
+def _plan(
+    entries: dict[int, Entry],
+    existing: dict[int, _Held],
+    result: RegisterResult,
+    *,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    closed: bool,
+    reason: str,
+    actor: Any,
+    now: datetime.datetime,
+) -> _Plan:
+    """Decide each entry against the saved mark (inside the save's transaction, the marks locked): unchanged,
+    a conflict, L after the close recorded as U, a new mark, or an amendment. Counts go on `result`."""
+    plan = _Plan()
+    to_create, to_update, amendments, changes = plan.create, plan.update, plan.amendments, plan.changes
+    for pupil_id, entry in entries.items():
+        mark = existing.get(pupil_id)
+        code, minutes = entry.code, entry.minutes_late if entry.code in ("L", "U") else None
+        if mark is not None and entry.original is not None and entry.original == code:
+            # This person left the pupil as they found them: whatever is saved now (perhaps someone
+            # else's change) stays.
+            result.unchanged += 1
+            plan.in_sync = plan.in_sync and (mark.code, mark.minutes_late) == (code, minutes)
+            continue
+        if code == "L" and closed and (mark is None or mark.code != "L"):
+            code = "U"
+            result.late_to_u.append(pupil_id)
+        if mark is None:
+            if entry.original:  # it had a mark when the page was loaded, and someone removed it: impossible
+                result.conflicts.append(pupil_id)
+                continue
+            to_create.append(
+                AttendanceMark(
+                    organisation_id=group.organisation_id,
+                    pupil_id=pupil_id,
+                    date=date,
+                    session=session,
+                    code=code,
+                    category=int(category_of(code)),
+                    minutes_late=minutes,
+                    recorded_by=actor,
+                    recorded_at=now,
+                )
+            )
+            continue
+        if mark.code == code and mark.minutes_late == minutes:
+            result.unchanged += 1
+            continue
+        if entry.original is not None and entry.original != mark.code:
+            result.conflicts.append(pupil_id)  # someone else changed it since this page was loaded
+            continue
+        if closed and not reason.strip():
+            raise ValidationError("The register has closed: give a reason for the changes.")
+        amendments.append(
+            _amendment(
+                mark, code, minutes, actor=actor, now=now, reason=reason.strip() or BEFORE_CLOSE_REASON
+            )
+        )
+        changes.append(
+            rollup.Change(mark.organisation_id, pupil_id, date, mark.category, int(category_of(code)))
+        )
+        to_update.append(mark._replace(code=code, category=int(category_of(code)), minutes_late=minutes))
+    return plan
+
+
+def save_register(
+    *,
+    actor: Any,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    entries: dict[int, Entry],
+    reason: str = "",
+    now: datetime.datetime | None = None,
+    shown: set[int] | None = None,
+) -> RegisterResult:
+    """Save a group's session register in one transaction, never losing a concurrent change.
+
+    `shown` is every pupil row the page had (marked or blank); with it the result says whether the saved
+    register is exactly what the page now shows (`in_sync`).
+
+    The register row is locked (SELECT … FOR UPDATE) so two savers queue; a pupil whose mark changed
+    since the page was loaded (`Entry.original` differs) is not overwritten but reported as a conflict.
+    `L` entered after the register closed becomes `U`. A change to a saved mark is an amendment:
+    after the register closed it needs a reason; before, it is recorded as a correction.
+    """
+    if session not in Session.values:
+        raise ValidationError("Unknown session.")
+    now = now or timezone.now()
+    for pupil_id, entry in entries.items():
+        _clean_entry(pupil_id, entry)
+    allowed = set(selectors.register_pupil_ids(group, date))
+    stray = set(entries) - allowed
+    if stray:
+        raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
+    closed = selectors.is_register_closed(group.organisation, date, session, now)
+    with transaction.atomic():
+        register = _take_register(group, date, session, "", actor=actor, now=now)
+        result = RegisterResult(register=register)
+        existing = _held_marks(list(allowed), date, session)
+        # Whatever happens below, the page matches the register only if it showed every pupil on it, and a
+        # blank row is still blank.
+        in_sync = shown is not None and shown == allowed
+        in_sync = in_sync and not any(pid not in entries and pid in existing for pid in allowed)
+        planned = _plan(
+            entries,
+            existing,
+            result,
+            group=group,
+            date=date,
+            session=session,
+            closed=closed,
+            reason=reason,
+            actor=actor,
+            now=now,
+        )
+        to_create, to_update, amendments, changes = (
+            planned.create,
+            planned.update,
+            planned.amendments,
+            planned.changes,
+        )
+        in_sync = in_sync and planned.in_sync
+        if to_create:
+            AttendanceMark.objects.bulk_create(to_create)
+            changes += [
+                rollup.Change(m.organisation_id, m.pupil_id, date, None, m.category) for m in to_create
+            ]
+        _update_marks(to_update, actor=actor, now=now)
+        rollup.apply(changes)
+        if amendments:
+            _insert_amendments(amendments)
+        result.created, result.amended = len(to_create), len(to_update)
+        result.in_sync = in_sync and not result.conflicts and not result.late_to_u
+        if to_create or to_update:
+            record_event(
+                action="update",
+                actor=actor,
+                obj=register,
+                note=f"register saved: {len(to_create)} new, {len(to_update)} amended marks",
+            )
+    return result
+
+
+def amend_mark(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    date: datetime.date,
+    session: str,
+    code: str,
+    reason: str,
+    minutes_late: int | None = None,
+    now: datetime.datetime | None = None,
+) -> AttendanceMark:
+    """Set one pupil's mark for a session, keeping the original in the amendment log."""
+    _clean_entry(pupil.pk, Entry(code, minutes_late))
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for the amendment."})
+    now = now or timezone.now()
+    with transaction.atomic():
+        mark = (
+            AttendanceMark.objects.select_for_update().filter(pupil=pupil, date=date, session=session).first()
+        )
+        minutes = minutes_late if code in ("L", "U") else None
+        if mark is None:
+            mark = AttendanceMark(
+                organisation_id=pupil.organisation_id,
+                pupil=pupil,
+                date=date,
+                session=session,
+                code=code,
+                minutes_late=minutes,
+                recorded_by=actor,
+                recorded_at=now,
+            )
+            mark.full_clean(exclude=["category"])
+            mark.save()
+            record_event(
+                action="create",
+                actor=actor,
+                obj=pupil,
+                note=f"attendance {date} {session} set to {code}: {reason}",
+            )
+            return mark
+        if mark.code == code and mark.minutes_late == minutes:
+            return mark
+        _amendment(mark, code, minutes, actor=actor, now=now, reason=reason.strip()).save()
+        mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
+        mark.full_clean(exclude=["category"])
+        mark.save()
+        record_event(
+            action="update",
+            actor=actor,
+            obj=pupil,
+            note=f"attendance {date} {session} amended to {code}: {reason}",
+        )
+    return mark
+
+
+def marks_for_suspension(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    start: datetime.date,
+    end: datetime.date,
+    sessions: Iterable[Any] | None = None,
+    reason: str = "Suspension",
+) -> int:
+    """Record `E` for the school sessions of a suspension; existing marks are amended with a reason.
+
+    `sessions` is None (both sessions of every school day), session names ("AM", "PM") for every day,
+    or exact (date, session) pairs. Returns how many marks were set or changed.
+    """
+    days = calendar.school_days_between(pupil.organisation_id, start, end, site=pupil.site_id)
+    pairs: list[tuple[datetime.date, str]]
+    if sessions is None:
+        pairs = [(d, s) for d in days for s in Session.values]
+    else:
+        sessions = list(sessions)
+        if all(isinstance(s, str) for s in sessions):
+            pairs = [(d, s) for d in days for s in sessions]
+        else:
+            pairs = [(d, s) for d, s in sessions if d in days]
+    changed = 0
+    with transaction.atomic():
+        for date, session in pairs:
+            before = (
+                AttendanceMark.objects.filter(pupil=pupil, date=date, session=session)
+                .values_list("code", flat=True)
+                .first()
+            )
+            if before == "E":
+                continue
+            amend_mark(actor=actor, pupil=pupil, date=date, session=session, code="E", reason=reason)
+            changed += 1
+    return changed
+
+
+def resolve_n(*, actor: Any, mark: AttendanceMark, code: str, reason: str) -> AttendanceMark:
+    """Resolve an `N` to a reason code or `O`."""
+    if code == "N":
+        raise ValidationError({"code": "Choose the reason, or O if none is given."})
+    return amend_mark(
+        actor=actor, pupil=mark.pupil, date=mark.date, session=mark.session, code=code, reason=reason
+    )

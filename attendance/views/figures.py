@@ -1,0 +1,173 @@
+"""Figures screens: the dashboard and the persistent-absence list, with their CSV exports."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from attendance import permissions, selectors
+from attendance.forms import (
+    FiguresForm,
+)
+from attendance.views.common import _organisation, _pct
+from audit.services import record_event
+from pastoral.exports import export_response
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+PAGE_SIZE = 50
+
+
+def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.date, datetime.date]:
+    organisation = _organisation(request, permissions.can_see_figures)
+    scope = selectors.scope_for(organisation)
+    form = FiguresForm(request.GET or None, organisation_ids=scope.organisation_ids)
+    today = timezone.localdate()
+    start, end = selectors.academic_year_start(today), today
+    if form.is_valid():
+        d = form.cleaned_data
+        start, end = d["start"] or start, d["end"] or end
+        if d.get("school"):
+            scope.school = d["school"]
+            scope.organisation_ids = [d["school"].pk]
+        scope.site_id = d["site"].pk if d["site"] else None
+        scope.year_group = d["year"]
+        scope.group = d.get("group")
+    return scope, form, start, end
+
+
+def _export_rows(rows: list[dict[str, Any]]):
+    for r in rows:
+        p = r["pupil"]
+        yield [
+            p.display_name,
+            p.upn,
+            p.year_label,
+            p.organisation.name,
+            r["possible"],
+            r["attended"],
+            r["authorised"],
+            r["unauthorised"],
+            round(r["attendance_rate"] * 100, 1),
+            round(r["absence_rate"] * 100, 1),
+            "yes" if r["is_persistent"] else "no",
+            "yes" if r["is_severe"] else "no",
+        ]
+
+
+EXPORT_HEADER = [
+    "Pupil",
+    "UPN",
+    "Year",
+    "School",
+    "Possible sessions",
+    "Attended",
+    "Authorised absence",
+    "Unauthorised absence",
+    "Attendance %",
+    "Absence %",
+    "Persistent",
+    "Severe",
+]
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Figures for the school (or group of schools), a site, a year or a group over any dates."""
+    scope, form, start, end = _figures_scope(request)
+    split = selectors.split_range(scope, start, end)  # asked once for the rows and the trend
+    rows = selectors.scope_per_pupil(scope, start, end, split=split)
+    totals = selectors.totals_of(rows)
+    trend = selectors.scope_trend(scope, start, end, split=split)
+    persistent = sum(1 for r in rows if r["is_persistent"])
+    severe = sum(1 for r in rows if r["is_severe"])
+    chart = {
+        "labels": [f"{w['week']:%-d %b}" for w in trend],
+        "attendance": [round((w["attendance_rate"] or 0) * 100, 1) for w in trend],
+        "absence": [round((w["absence_rate"] or 0) * 100, 1) for w in trend],
+    }
+    worst = selectors.attach_pupils(rows[:20])
+    return render(
+        request,
+        "attendance/dashboard.html",
+        {
+            "scope": scope,
+            "form": form,
+            "start": start,
+            "end": end,
+            "totals": totals,
+            "attendance_pct": _pct(totals["attendance_rate"]),
+            "absence_pct": _pct(totals["absence_rate"]),
+            "authorised_pct": _pct(totals["authorised"] / totals["possible"] if totals["possible"] else None),
+            "unauthorised_pct": _pct(
+                totals["unauthorised"] / totals["possible"] if totals["possible"] else None
+            ),
+            "pupil_count": len(rows),
+            "persistent": persistent,
+            "severe": severe,
+            "trend": trend,
+            "chart": chart,
+            "worst": worst,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def absence_list(request: HttpRequest) -> HttpResponse:
+    """Persistent (≥ 10%) or severe (≥ 50%) absence across the scope; exportable."""
+    scope, form, start, end = _figures_scope(request)
+    level = "severe" if request.GET.get("level") == "severe" else "persistent"
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        rows = selectors.scope_per_pupil(scope, start, end, threshold=level)
+        record_event(
+            action="export",
+            actor=request.user,
+            organisation_id=scope.organisation.pk,
+            object_type="attendance.AttendanceMark",
+            note=f"{level} absence list, {len(rows)} pupils, {start}–{end}",
+        )
+        return export_response(
+            fmt,
+            f"{level}-absence-{start:%Y%m%d}-{end:%Y%m%d}",
+            EXPORT_HEADER,
+            _export_rows(selectors.attach_pupils(rows)),
+            title=f"{level.title()} absence",
+        )
+    # The database sorts and pages; the paginator only needs the count (a range stands in for the rows).
+    asked = request.GET.get("page", "1")
+    number = int(asked) if asked.isdigit() and int(asked) > 0 else 1
+    rows, count = selectors.scope_per_pupil_page(
+        scope, start, end, threshold=level, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    page = Paginator(range(count), PAGE_SIZE).get_page(number)
+    if page.number != number:  # past the last page: show the last one
+        rows, count = selectors.scope_per_pupil_page(
+            scope, start, end, threshold=level, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    page.object_list = selectors.attach_pupils(rows)  # type: ignore[assignment]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "attendance/absence_list.html",
+        {
+            "scope": scope,
+            "form": form,
+            "start": start,
+            "end": end,
+            "level": level,
+            "page_obj": page,
+            "count": count,
+            "query": params.urlencode(),
+            "querystring_prefix": params.urlencode() + "&",
+        },
+    )

@@ -1,0 +1,166 @@
+"""Lesson register screens (internal monitoring; never part of the statutory figures)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access.permissions import get_for_user
+from attendance import permissions, selectors, services
+from attendance.codes import CODES, TUTOR_CODES, present_code
+from attendance.forms import (
+    LessonRegisterChoiceForm,
+    parse_date,
+)
+from attendance.models import (
+    Session,
+)
+from attendance.views.common import _date_session, _office, _organisation
+from attendance.views.registers import _entries_from_post, _posted_rows
+from people.models import Group
+
+# --- Lesson registers ---------------------------------------------------------------------------
+
+
+def _lesson_url(group: Group, date: datetime.date, session: str, lesson: str) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode({"date": f"{date:%Y-%m-%d}", "session": session, "lesson": lesson})
+    return reverse("attendance:lesson_register", args=[group.pk]) + "?" + query
+
+
+@require_GET
+def lesson_registers(request: HttpRequest) -> HttpResponse:
+    """Open a lesson register (group, date, session, lesson); today's lesson registers already taken."""
+    organisation = _organisation(request)
+    groups = selectors.lesson_register_groups(request.user, organisation)
+    if not _office(request.user, organisation) and not groups.exists():
+        raise PermissionDenied("Lesson registers are taken by a group's tutor or teacher, or the office.")
+    today = timezone.localdate()
+    form = LessonRegisterChoiceForm(
+        request.GET if "lesson" in request.GET else None,
+        groups=groups,
+        initial={"date": today, "session": selectors.current_session()},
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        return redirect(_lesson_url(d["group"], d["date"], d["session"], d["lesson"]))
+    return render(
+        request,
+        "attendance/lesson_registers.html",
+        {"form": form, "taken": selectors.lesson_registers_on(groups, today), "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """The keyboard register for one lesson: same keys as the session register; internal monitoring only."""
+    group = get_for_user(
+        request.user,
+        Group.objects.select_related("organisation"),
+        permissions.can_take_lesson_register,
+        pk=group_pk,
+    )
+    date, session = _date_session(request)
+    lesson = " ".join(request.GET.get("lesson", "").split())
+    if date > timezone.localdate():
+        raise Http404("Lesson registers cannot be taken for future days.")
+    if not lesson or len(lesson) > services.LESSON_NAME_MAX:
+        messages.error(request, "Choose the lesson or period (at most 60 characters) to open its register.")
+        return redirect("attendance:lessons")
+    register, rows = selectors.lesson_register_rows(group, date, session, lesson)
+    errors: dict[int, str] = {}
+    form_error = ""
+    posted: dict[int, dict[str, str]] = {}
+    all_present = False
+    url = _lesson_url(group, date, session, lesson)
+    if request.method == "POST":
+        entries, errors = _entries_from_post(request)
+        posted = _posted_rows(request)
+        if request.POST.get("action") == "all_present":
+            all_present = True
+        elif not errors:
+            try:
+                result = services.save_lesson_register(
+                    actor=request.user,
+                    group=group,
+                    date=date,
+                    session=session,
+                    lesson=lesson,
+                    entries=entries,
+                    reason=request.POST.get("reason", ""),
+                )
+            except ValidationError as exc:
+                form_error = " ".join(exc.messages)
+            else:
+                if result.conflicts:
+                    messages.warning(
+                        request,
+                        f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
+                        "not overwritten: check them below.",
+                    )
+                messages.success(
+                    request,
+                    f"{group.name} {lesson} register saved: {result.created} new, {result.changed} changed.",
+                )
+                if not request.htmx:  # type: ignore[attr-defined]
+                    return redirect(url)
+                register, rows = selectors.lesson_register_rows(group, date, session, lesson)
+                posted = {}
+        if errors and not form_error:
+            form_error = "Some marks need attention: nothing was saved."
+    present = present_code(session)
+    for row in rows:
+        pid, mark = row["pupil"].pk, row["mark"]
+        row["original"] = mark.code if mark else ""
+        row["value"] = posted.get(pid, {}).get("code", mark.code if mark else "")
+        row["late"] = posted.get(pid, {}).get("late", (mark.minutes_late or "") if mark else "")
+        if all_present and not row["value"]:
+            row["value"] = present
+        row["error"] = errors.get(pid, "")
+    context = {
+        "group": group,
+        "date": date,
+        "session": session,
+        "session_label": Session(session).label,
+        "lesson": lesson,
+        "rows": rows,
+        "codes": [CODES[c] for c in TUTOR_CODES],
+        "present": present,
+        "register": register,
+        "form_url": url,
+        "form_error": form_error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+    }
+    template = (
+        "attendance/_lesson_register_form.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "attendance/lesson_register.html"
+    )
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def truancy(request: HttpRequest) -> HttpResponse:
+    """Post-registration truancy: present at the session register, absent from a lesson the same session."""
+    organisation = _organisation(request, _office)
+    date = parse_date(request.GET.get("date"), timezone.localdate())
+    rows = selectors.post_registration_truancy(organisation, date)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    response = render(
+        request,
+        "attendance/truancy.html",
+        {"page_obj": page, "date": date, "querystring_prefix": f"date={date:%Y-%m-%d}&"},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,272 @@
+"""Register screens: my registers, the keyboard-driven register and its save, registers not taken."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from access.permissions import get_for_user
+from attendance import permissions, selectors, services
+from attendance.codes import CODES, TUTOR_CODES, present_code
+from attendance.forms import (
+    parse_date,
+)
+from attendance.models import (
+    Session,
+)
+from attendance.views.common import _date_session, _office, _organisation
+from organisations import calendar
+from people.models import Group
+
+# --- Registers --------------------------------------------------------------------------------
+
+
+@require_GET
+def my_registers(request: HttpRequest) -> HttpResponse:
+    """The registers this person takes on a day (today unless `?date=`), taken or not; none on a day off."""
+    today = timezone.localdate()
+    date = parse_date(request.GET.get("date"), today)
+    groups = list(selectors.tutor_groups_for(request.user))
+    return render(
+        request,
+        "attendance/my_registers.html",
+        {
+            **selectors.group_registers(groups, date),
+            "has_groups": bool(groups),
+            "date": date,
+            "is_today": date == today,
+            "is_future": date > today,
+        },
+    )
+
+
+def _posted_pupil_ids(request: HttpRequest) -> list[int]:
+    """The pupils a register form posted a code for (`code-<pupil id>`); the service checks they belong."""
+    return [int(key[5:]) for key in request.POST if key.startswith("code-") and key[5:].isdigit()]
+
+
+def _posted_rows(request: HttpRequest) -> dict[int, dict[str, str]]:
+    """What the form posted for each pupil row, to show again when the save is refused."""
+    return {
+        pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
+        for pid in _posted_pupil_ids(request)
+    }
+
+
+def _entries_from_post(request: HttpRequest) -> tuple[dict[int, services.Entry], dict[int, str]]:
+    entries, errors = {}, {}
+    for pid in _posted_pupil_ids(request):
+        code = request.POST.get(f"code-{pid}", "").strip()
+        late = request.POST.get(f"late-{pid}", "").strip()
+        original = request.POST.get(f"orig-{pid}")
+        if not code:
+            continue
+        minutes = None
+        if late:
+            if late.isdigit() and 0 < int(late) <= 300:
+                minutes = int(late)
+            else:
+                errors[pid] = "Minutes late must be a whole number from 1 to 300."
+                continue
+        if code not in CODES:
+            errors[pid] = "Choose a national code."
+            continue
+        if code == "L" and not minutes:
+            errors[pid] = "L (late) needs the minutes late."
+            continue
+        entries[pid] = services.Entry(code=code, minutes_late=minutes, original=original)
+    return entries, errors
+
+
+@require_http_methods(["GET", "POST"])
+def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
+    """The keyboard-driven register: a key per code, all present then adjust."""
+    group = get_for_user(
+        request.user,
+        Group.objects.select_related("organisation__attendance_settings"),
+        permissions.can_take_register,
+        pk=group_pk,
+    )
+    date, session = _date_session(request)
+    if date > timezone.localdate():
+        raise Http404("Registers cannot be taken for future days.")
+    errors: dict[int, str] = {}
+    form_error = ""
+    posted: dict[int, dict[str, str]] = {}
+    all_present = False
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        entries, errors = _entries_from_post(request)
+        posted = _posted_rows(request)
+        if action == "all_present":  # the no-JavaScript way to fill the blanks
+            all_present = True
+        elif not errors:
+            try:
+                result = services.save_register(
+                    actor=request.user,
+                    group=group,
+                    date=date,
+                    session=session,
+                    entries=entries,
+                    reason=request.POST.get("reason", ""),
+                    shown=set(_posted_pupil_ids(request)),
+                )
+            except ValidationError as exc:
+                form_error = " ".join(exc.messages)
+            else:
+                text = f"{group.name} {Session(session).label.lower()} register saved: {result.created} new, {result.amended} changed."
+                if request.htmx and result.in_sync:  # type: ignore[attr-defined]
+                    return _register_saved(group, date, session, result.register, text)
+                if result.late_to_u:
+                    text += f" {len(result.late_to_u)} late after the register closed recorded as U."
+                if result.conflicts:
+                    messages.warning(
+                        request,
+                        f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
+                        "not overwritten: check them below.",
+                    )
+                messages.success(request, text)
+                if not request.htmx:  # type: ignore[attr-defined]
+                    url = (
+                        reverse("attendance:register", args=[group.pk])
+                        + f"?date={date:%Y-%m-%d}&session={session}"
+                    )
+                    return redirect(url)
+                posted = {}
+        if errors and not form_error:
+            form_error = "Some marks need attention: nothing was saved."
+    return _render_register(
+        request,
+        group,
+        date,
+        session,
+        errors=errors,
+        form_error=form_error,
+        posted=posted,
+        all_present=all_present,
+    )
+
+
+def _render_register(
+    request: HttpRequest,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    *,
+    errors: dict[int, str],
+    form_error: str,
+    posted: dict[int, dict[str, str]],
+    all_present: bool,
+) -> HttpResponse:
+    """The register page (or, for htmx, its form): every pupil with their saved or just-posted mark."""
+    rows = selectors.register_rows(group, date, session)
+    closed = selectors.is_register_closed(group.organisation, date, session)
+    present = present_code(session)
+    for row in rows:
+        pid = row["pupil"].pk
+        mark = row["mark"]
+        row["original"] = mark.code if mark else ""
+        row["value"] = posted.get(pid, {}).get("code", mark.code if mark else "")
+        row["late"] = posted.get(pid, {}).get("late", (mark.minutes_late or "") if mark else "")
+        if all_present and not row["value"]:
+            row["value"] = present
+        row["error"] = errors.get(pid, "")
+    register = (
+        selectors.Register.objects.filter(group=group, date=date, session=session, lesson="")
+        .select_related("taken_by")
+        .first()
+    )
+    context = {
+        "group": group,
+        "date": date,
+        "session": session,
+        "session_label": Session(session).label,
+        "rows": rows,
+        "codes": [CODES[c] for c in TUTOR_CODES],
+        "present": present,
+        "closed": closed,
+        "closes_at": selectors.register_closes(group.organisation, date, session),
+        "register": register,
+        "form_error": form_error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+    }
+    template = "attendance/_register_form.html" if request.htmx else "attendance/register.html"  # type: ignore[attr-defined]
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_saved(
+    group: Group, date: datetime.date, session: str, register: Any, text: str
+) -> HttpResponse:
+    """The answer to an htmx save that left the register exactly as the page shows it: only the status line
+    and the message, swapped in place of the old status (`HX-Retarget`), and a `register-saved` event that
+    tells register.js to take the saved codes as the page's new starting point. Anything else (a conflict,
+    L recorded as U, someone else's mark, a pupil joining) re-renders the whole register instead.
+
+    The fragment needs no request context (no form, no navigation), and its message goes straight into it
+    rather than through the session, so the busiest request of the day writes nothing but the register.
+    """
+    closed = selectors.is_register_closed(group.organisation, date, session)
+    closes_at = f"{timezone.localtime(selectors.register_closes(group.organisation, date, session)):%H:%M}"
+    if register is not None and register.is_taken:
+        taken_by = register.taken_by.full_name if register.taken_by_id else ""
+        taken = format_html(
+            '<span class="tag tag--ok">Taken</span> by {} at {}',
+            taken_by or "—",
+            f"{timezone.localtime(register.taken_at):%H:%M}",
+        )
+    else:
+        taken = mark_safe('<span class="tag tag--warn">Not taken yet</span>')  # noqa: S308 constant
+    until = (
+        f"Closed at {closes_at}: a late arrival is now recorded as U, and changes need a reason."
+        if closed
+        else f"Open until {closes_at}."
+    )
+    # The markup of attendance/_register_status.html with a message and no form error, written here: the
+    # busiest request of the day renders no template.
+    html = format_html(
+        '<div id="register-status">\n<div class="messages" role="status"><p class="message message--success">'
+        "{}</p></div>\n<p>{}\n  · {}</p>\n\n</div>\n",
+        text,
+        taken,
+        until,
+    )
+    response = HttpResponse(html)
+    response["HX-Retarget"] = "#register-status"
+    response["HX-Reswap"] = "outerHTML"
+    response["HX-Trigger"] = "register-saved"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def not_taken(request: HttpRequest) -> HttpResponse:
+    """Registers not yet taken for a session, with the tutor responsible for each; none on a day off."""
+    organisation = _organisation(request, _office)
+    date, session = _date_session(request)
+    rows = selectors.registers_not_taken(organisation, date, session)
+    return render(
+        request,
+        "attendance/not_taken.html",
+        {
+            "rows": rows,
+            "day_off": calendar.day_off(organisation, date),
+            "is_today": date == timezone.localdate(),
+            "date": date,
+            "session": session,
+            "session_label": Session(session).label,
+            "closes_at": selectors.register_closes(organisation, date, session),
+            "sessions": Session.choices,
+        },
+    )

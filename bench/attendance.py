@@ -1,0 +1,758 @@
+"""Build the trust-scale attendance dataset and time the real views (JSON out).
+
+    manage.py bench_attendance                 # 20 schools × 1,000 pupils × 190 days ≈ 7.6M marks
+    manage.py bench_attendance --scale 0.05    # 50 pupils a school: a quick run
+    manage.py bench_attendance --reuse --keep  # keep the dataset between runs
+
+Server time is measured around django.test.Client requests through the real URL, middleware and view
+(no network), so it is the time the server spends, not the browser.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.management.base import BaseCommand
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from access.middleware import SESSION_KEY
+from access.models import RoleAssignment
+from access.roles import Role
+from accounts.models import User
+from attendance import rollup, selectors
+from attendance.codes import CODES, category_of
+from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment, Register
+from organisations.models import Organisation
+from people.models import Group, GroupMembership, Pupil
+
+PREFIX = "bench-"
+GROUP_SIZE = 30
+TARGETS = {
+    "register_save_p95_ms": 50,
+    "school_dashboard_p95_ms": 150,
+    "trust_persistent_list_p95_ms": 500,
+    "trust_list_ratio_to_hand_sql": 1.5,
+    "pupil_history_p95_ms": 50,
+    "register_saves_per_second": 250,
+}
+
+# The best hand-written statement for the trust list on the same database, which has the roll-up: the
+# range's whole four-week blocks, the whole weeks either side and the days of any part-week from the marks
+# (split as the page splits it), each an index range scan, added up in one GROUP BY with HAVING.
+HAND_SQL = """
+SELECT pupil_id, SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised) AS possible,
+       SUM(present) + SUM(attending) AS attended, SUM(authorised) AS authorised, SUM(unauthorised) AS unauthorised
+FROM (
+  SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
+  WHERE organisation_id IN ({ids}) AND span_weeks = 4 AND starts_on >= %s AND starts_on <= %s
+  UNION ALL
+  SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
+  WHERE organisation_id IN ({ids}) AND span_weeks = 1 AND starts_on >= %s AND starts_on < %s
+  UNION ALL
+  SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
+  WHERE organisation_id IN ({ids}) AND span_weeks = 1 AND starts_on >= %s AND starts_on <= %s
+  UNION ALL
+{part}
+  UNION ALL
+{part}
+) AS pieces
+GROUP BY pupil_id
+HAVING (SUM(authorised) + SUM(unauthorised)) * 10 >= SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised)
+"""
+
+# A part-week's marks, for HAND_SQL (its two `{part}`s: the days before the first whole week, after the last).
+HAND_SQL_PART = """
+  SELECT pupil_id, CASE WHEN category = 1 THEN 1 ELSE 0 END, CASE WHEN category = 2 THEN 1 ELSE 0 END,
+         CASE WHEN category = 3 THEN 1 ELSE 0 END, CASE WHEN category = 4 THEN 1 ELSE 0 END
+  FROM attendance_attendancemark
+  WHERE organisation_id IN ({ids}) AND category <= 4 AND date >= %s AND date <= %s"""
+
+# For reference: the same list straight from the 7.6 million marks (what the roll-up saves).
+HAND_SQL_MARKS = """
+SELECT pupil_id, COUNT(*) AS possible,
+       SUM(CASE WHEN category <= 2 THEN 1 ELSE 0 END) AS attended,
+       SUM(CASE WHEN category = 3 THEN 1 ELSE 0 END) AS authorised,
+       SUM(CASE WHEN category = 4 THEN 1 ELSE 0 END) AS unauthorised
+FROM attendance_attendancemark
+WHERE organisation_id IN ({ids}) AND date >= %s AND date <= %s AND category <= 4
+GROUP BY pupil_id
+HAVING SUM(CASE WHEN category >= 3 THEN 1 ELSE 0 END) * 10 >= COUNT(*)
+"""
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "n": len(ordered),
+    }
+
+
+def _school_days(end: datetime.date, count: int) -> list[datetime.date]:
+    days: list[datetime.date] = []
+    day = end
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= datetime.timedelta(days=1)
+    return sorted(days)
+
+
+class Command(BaseCommand):
+    help = "Build the trust attendance dataset and report median/p95 server times as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Pupils per school = 1000 × scale (at least 30)."
+        )
+        parser.add_argument("--schools", type=int, default=20)
+        parser.add_argument("--days", type=int, default=190, help="School days of marks (190 = a full year).")
+        parser.add_argument("--iterations", type=int, default=30, help="Timed requests per measurement.")
+        parser.add_argument(
+            "--seconds", type=float, default=10.0, help="How long the sustained-save test runs."
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help="Processes for the sustained-save test (PostgreSQL)."
+        )
+        parser.add_argument(
+            "--reuse", action="store_true", help="Reuse an existing bench dataset of the same size."
+        )
+        parser.add_argument(
+            "--keep", action="store_true", help="Leave the dataset in the database afterwards."
+        )
+        parser.add_argument("--output", default="", help="Also write the JSON here.")
+        parser.add_argument(
+            "--profile",
+            default="",
+            help="Also profile (cProfile, CPU time) a re-save, a signed-in request, the dashboard and the pupil "
+            "page after timing them; write <name>.prof and <name>.txt (top functions) into this directory.",
+        )
+
+    # -- dataset ------------------------------------------------------------------------------
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        pupils_per_school = max(GROUP_SIZE, int(round(1000 * opts["scale"])))
+        schools, days = opts["schools"], opts["days"]
+        today = timezone.localdate()
+        dates = _school_days(today - datetime.timedelta(days=1), days)
+        started = time.perf_counter()
+        trust = Organisation.objects.filter(slug=f"{PREFIX}trust").first()
+        expected = schools * pupils_per_school * len(dates) * 2
+        if (
+            trust
+            and opts["reuse"]
+            and AttendanceMark.objects.filter(organisation__parent=trust, date__lt=today).count() == expected
+        ):
+            built = False
+        else:
+            if trust:
+                self._drop(trust)
+            trust = self._build(schools, pupils_per_school, dates)
+            rollup.rebuild(organisation_ids=list(trust.members.values_list("pk", flat=True)))
+            built = True
+        build_seconds = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as c:
+                # As autovacuum would after a bulk load: statistics, and the visibility map index-only scans need.
+                c.execute("VACUUM ANALYZE attendance_attendancemark")
+                c.execute("VACUUM ANALYZE attendance_attendancerollup")
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as c:
+                c.execute("ANALYZE")
+        try:
+            report = self._measure(trust, dates, opts)
+        finally:
+            if not opts["keep"]:
+                self._drop(trust)
+        report["dataset"] = {
+            "schools": schools,
+            "pupils_per_school": pupils_per_school,
+            "pupils": schools * pupils_per_school,
+            "school_days": len(dates),
+            "marks": expected,
+            "built_now": built,
+            "build_seconds": round(build_seconds, 1),
+        }
+        report["machine"] = {
+            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+            "database": connection.vendor,
+            "python": platform.python_version(),
+            "cpus": multiprocessing.cpu_count(),
+            "platform": platform.platform(),
+        }
+        report["targets"] = TARGETS
+        text = json.dumps(report, indent=2, default=str)
+        if opts["output"]:
+            with open(opts["output"], "w") as fh:
+                fh.write(text + "\n")
+        self.stdout.write(text)
+
+    def _build(self, schools: int, per_school: int, dates: list[datetime.date]) -> Organisation:
+        rng = __import__("random").Random(20260901)
+        trust, _ = Organisation.objects.get_or_create(
+            slug=f"{PREFIX}trust", defaults={"name": "Bench Trust", "kind": Organisation.Kind.GROUP}
+        )
+        start = dates[0]
+        users = {}
+        for key in ("officer", "leader"):
+            users[key], _ = User.objects.get_or_create(
+                email=f"{PREFIX}{key}@bench.test", defaults={"full_name": f"Bench {key}"}
+            )
+        RoleAssignment.objects.create(
+            organisation=trust, user=users["leader"], role=Role.SENIOR_LEADER, starts_on=start
+        )
+        codes_abs = ["I", "I", "I", "M", "G", "O", "N", "C", "R"]
+        for s in range(schools):
+            school, _ = Organisation.objects.get_or_create(
+                slug=f"{PREFIX}school-{s + 1}",
+                defaults={"name": f"Bench School {s + 1}", "kind": Organisation.Kind.SCHOOL, "parent": trust},
+            )
+            if s == 0:
+                RoleAssignment.objects.create(
+                    organisation=school, user=users["officer"], role=Role.ATTENDANCE_OFFICER, starts_on=start
+                )
+            pupils = Pupil.objects.bulk_create(
+                [
+                    Pupil(
+                        organisation=school,
+                        legal_first_name=f"P{i}",
+                        legal_last_name=f"S{s}-{i:04d}",
+                        mis_id=f"B{s}-{i}",
+                        date_of_birth=datetime.date(2012, 1, 1),
+                        year_group=7 + i % 5,
+                    )
+                    for i in range(per_school)
+                ],
+                batch_size=2000,
+            )
+            if connection.vendor != "postgresql" or any(p.pk is None for p in pupils):
+                pupils = list(Pupil.objects.filter(organisation=school).order_by("pk"))
+            groups = Group.objects.bulk_create(
+                [
+                    Group(organisation=school, kind=Group.Kind.TUTOR, name=f"T{g + 1:02d}", year_group=7)
+                    for g in range((per_school + GROUP_SIZE - 1) // GROUP_SIZE)
+                ]
+            )
+            if any(g.pk is None for g in groups):
+                groups = list(Group.objects.filter(organisation=school).order_by("pk"))
+            GroupMembership.objects.bulk_create(
+                [
+                    GroupMembership(
+                        organisation=school, group=groups[i // GROUP_SIZE], pupil=p, starts_on=start
+                    )
+                    for i, p in enumerate(pupils)
+                ],
+                batch_size=2000,
+            )
+            for g in groups:
+                tutor, _ = User.objects.get_or_create(
+                    email=f"{PREFIX}tutor-{g.pk}@bench.test", defaults={"full_name": "Bench tutor"}
+                )
+                RoleAssignment.objects.create(
+                    organisation=school, user=tutor, role=Role.TUTOR, group=g, starts_on=start
+                )
+            rows = []
+            for p in pupils:
+                propensity = rng.choice([0.02, 0.03, 0.04, 0.05, 0.08, 0.12, 0.2, 0.55])
+                for d in dates:
+                    for session in ("AM", "PM"):
+                        if rng.random() < propensity:
+                            code = rng.choice(codes_abs)
+                        else:
+                            code = "/" if session == "AM" else "\\"
+                        rows.append((school.pk, p.pk, d, session, code, int(CODES[code].category)))
+            self._insert(rows)
+        return trust
+
+    def _insert(self, rows: list[tuple]) -> None:
+        now = timezone.now()
+        if connection.vendor == "postgresql":
+            copy_sql = "COPY attendance_attendancemark (organisation_id, pupil_id, date, session, code, category, recorded_at) FROM STDIN"
+            with transaction.atomic(), connection.cursor() as c, c.connection.cursor().copy(copy_sql) as copy:
+                for r in rows:
+                    copy.write_row((*r, now))
+            return
+        sql = (
+            "INSERT INTO attendance_attendancemark (organisation_id, pupil_id, date, session, code, category, recorded_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        )
+        with transaction.atomic(), connection.cursor() as c:
+            for i in range(0, len(rows), 50000):
+                c.executemany(sql, [(*r, now) for r in rows[i : i + 50000]])
+
+    def _drop(self, trust: Organisation) -> None:
+        """Remove the bench data. The organisations and users stay: the append-only audit log refers to them."""
+        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
+        alias = connection.alias
+        with transaction.atomic():
+            # Raw deletes: millions of rows, no signals or cascades to collect (nothing else refers to bench rows).
+            for model in (
+                AttendanceMark,
+                AttendanceRollup,
+                MarkAmendment,
+                Register,
+                GroupMembership,
+                RoleAssignment,
+            ):
+                model.objects.filter(organisation_id__in=ids)._raw_delete(alias)
+            Group.objects.filter(organisation_id__in=ids)._raw_delete(alias)
+            Pupil.objects.filter(organisation_id__in=ids)._raw_delete(alias)
+
+    # -- measurements --------------------------------------------------------------------------
+
+    def _client(self, user: User, organisation: Organisation) -> Client:
+        """Signed in as the sign-in page would leave them: with the second factor verified for the roles that
+        need one (the trust's senior leader), with a password alone for the rest (the tutors, the attendance officer)."""
+        from access.permissions import requires_two_factor
+        from pastoral.testing.personas import client_for
+
+        if requires_two_factor(user):
+            client = client_for(user)
+        else:
+            client = Client()
+            client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = organisation.pk
+        session.save()
+        return client
+
+    def _time_pair(self, first, second, n: int) -> tuple[list[float], list[float]]:
+        """Time two things alternately (after a warm-up of each), so a ratio between them compares like with
+        like even when the machine's speed drifts during the run."""
+        first(), second()
+        a: list[float] = []
+        b: list[float] = []
+        for _ in range(n):
+            for fn, samples in ((first, a), (second, b)):
+                t0 = time.perf_counter()
+                fn()
+                samples.append(time.perf_counter() - t0)
+        return a, b
+
+    def _time(self, fn, n: int) -> list[float]:
+        fn()  # warm-up (connection, caches), not counted
+        samples, cpu = [], []
+        for _ in range(n):
+            t0, c0 = time.perf_counter(), time.process_time()
+            fn()
+            samples.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        self.last_cpu = cpu  # the web process's CPU a sample: steady when other work takes the cores
+        return samples
+
+    def _measure(
+        self, trust: Organisation, dates: list[datetime.date], opts: dict[str, Any]
+    ) -> dict[str, Any]:
+        n = opts["iterations"]
+        school = trust.members.order_by("pk").first()
+        assert school is not None, "the bench trust has no schools"
+        start, end = dates[0], dates[-1]
+        officer = User.objects.get(email=f"{PREFIX}officer@bench.test")
+        leader = User.objects.get(email=f"{PREFIX}leader@bench.test")
+        report: dict[str, Any] = {}
+
+        # 1. Saving a 30-pupil register: fresh registers for today, each group's tutor through the real view.
+        today = timezone.localdate()
+        groups = list(Group.objects.filter(organisation__parent=trust).order_by("pk"))
+        tutors = {
+            ra.group_id: ra.user
+            for ra in RoleAssignment.objects.filter(role=Role.TUTOR, group__in=groups).select_related("user")
+        }
+        members: dict[int, list[int]] = {}
+        for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "pupil_id"):
+            members.setdefault(gid, []).append(pid)
+        slots = [(g, s) for s in ("AM", "PM") for g in groups]
+        # Start from untaken registers today (a kept dataset may hold an earlier run's saves).
+        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
+        with transaction.atomic():
+            todays = AttendanceMark.objects.filter(organisation_id__in=ids, date=today)
+            rollup.apply(
+                rollup.Change(org, pupil, today, category, None)
+                for org, pupil, category in todays.values_list("organisation_id", "pupil_id", "category")
+            )
+            for model in (AttendanceMark, MarkAmendment, Register):
+                model.objects.filter(organisation_id__in=ids, date=today)._raw_delete(connection.alias)
+        clients: dict[int, Client] = {}
+
+        def save(slot: tuple[Group, str], variant: int = 0, client: Client | None = None) -> int:
+            group, session = slot
+            client = client or clients[group.pk]
+            present = "/" if session == "AM" else "\\"
+            data = {"action": "save", "reason": "bench"}
+            for i, pid in enumerate(members[group.pk]):
+                code = present if (i + variant) % 10 else "N"
+                data[f"code-{pid}"] = code
+            url = (
+                reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
+            )
+            # As the register page saves: htmx posts the form urlencoded and swaps in the re-rendered
+            # register (the whole round trip a tutor waits for; without JavaScript it is a POST and a 302).
+            response = client.post(
+                url, urlencode(data), content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
+            )
+            assert response.status_code == 200 and b"register saved" in response.content, response.status_code
+            return response.status_code
+
+        fresh = iter(slots)
+        # Sign the tutors in before timing: a sign-in is not part of saving a register.
+        for group, _ in slots[: min(n, len(slots) - 1) + 1]:
+            clients[group.pk] = self._client(tutors[group.pk], group.organisation)
+        first = next(fresh)
+        save(first)  # warm-up
+        samples, cpu = [], []
+        for _ in range(min(n, len(slots) - 1)):
+            slot = next(fresh)
+            t0, c0 = time.perf_counter(), time.process_time()
+            save(slot)
+            samples.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        report["register_save"] = {
+            **_stats(samples),
+            "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2),
+        }
+
+        # 2. School dashboard, year to date (the dataset's dates).
+        school_client = self._client(officer, school)
+        query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        dash = reverse("attendance:dashboard") + query
+        report["school_dashboard"] = _stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
+        report["school_dashboard"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
+
+        # 3. Trust persistent-absence list (first page), and the hand-written SQL for the same list.
+        trust_client = self._client(leader, trust)
+        trust_url = reverse("attendance:absence_list") + query
+        probe = trust_client.get(trust_url)
+        assert probe.status_code == 200, probe.status_code
+
+        id_list = ",".join(str(int(i)) for i in ids)
+
+        # The same split of the range as the page (whole blocks, whole weeks either side, part-weeks from
+        # the marks: today's saves share a week with the range's last day unless today is a Monday).
+        split = selectors.split_range(selectors.Scope(organisation=trust, organisation_ids=ids), start, end)
+        day, week = datetime.timedelta(days=1), datetime.timedelta(weeks=1)
+        empty = [end + day, end]  # a range with nothing in it, for a piece this split does not need
+        if split.first_week is None or split.last_week is None:
+            bounds = empty * 3
+        elif split.first_block is None or split.last_block is None:
+            bounds = [*empty, split.first_week, split.last_week + week, *empty]
+        else:
+            bounds = [split.first_block, split.last_block, split.first_week, split.first_block]
+            bounds += [split.last_block + datetime.timedelta(weeks=rollup.BLOCK), split.last_week]
+        parts = [*split.parts, (end + day, end), (end + day, end)][:2]
+        bounds += [bound for part in parts for bound in part]
+
+        def hand() -> int:
+            with connection.cursor() as c:
+                c.execute(HAND_SQL.format(ids=id_list, part=HAND_SQL_PART.format(ids=id_list)), bounds)
+                return len(c.fetchall())
+
+        def hand_marks() -> int:
+            with connection.cursor() as c:
+                c.execute(HAND_SQL_MARKS.format(ids=id_list), [start, end])
+                return len(c.fetchall())
+
+        report["trust_persistent_count"] = hand()
+        listed = probe.context["count"] if probe.context else None
+        assert listed in (None, report["trust_persistent_count"]), (listed, report["trust_persistent_count"])
+        assert hand_marks() == report["trust_persistent_count"], "the roll-up disagrees with the marks"
+        page_samples, hand_samples = self._time_pair(
+            lambda: trust_client.get(trust_url), hand, max(5, n // 3)
+        )
+        report["trust_persistent_list"] = _stats(page_samples)
+        report["hand_sql_trust_list"] = _stats(hand_samples)
+        report["hand_sql_from_marks"] = _stats(self._time(hand_marks, max(3, n // 10)))
+        report["trust_list_ratio_to_hand_sql"] = round(
+            report["trust_persistent_list"]["median_ms"]
+            / max(report["hand_sql_trust_list"]["median_ms"], 0.001),
+            2,
+        )
+
+        # 4. One pupil's history, year to date.
+        pupil = Pupil.objects.filter(organisation=school).order_by("pk").first()
+        assert pupil is not None, "the bench school has no pupils"
+        hist = reverse("attendance:pupil", args=[pupil.pk]) + query
+        report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
+        report["pupil_history"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
+
+        if opts.get("profile"):
+            cycle = iter(range(10**9))
+
+            def resave() -> int:
+                i = next(cycle)
+                return save(slots[i % len(slots)], variant=1000 + i // len(slots))
+
+            health_client = clients[slots[0][0].pk]
+            _profile(opts["profile"], "register_resave", resave, n)
+            _profile(
+                opts["profile"], "signed_in_request", lambda: health_client.get(reverse("healthz")), n * 5
+            )
+            _profile(opts["profile"], "school_dashboard", lambda: school_client.get(dash), max(5, n // 2))
+            _profile(opts["profile"], "pupil_history", lambda: school_client.get(hist), n)
+
+        # 5. Sustained register saves per second (re-saves alternate marks, so each is real work): every
+        # group's own tutor, each with their own session, signed in beforehand (as many tutors at once).
+        for group, _ in slots:
+            if group.pk not in clients:
+                clients[group.pk] = self._client(tutors[group.pk], group.organisation)
+        report["sustained_saves"] = self._sustained(slots, opts, lambda slot, variant: save(slot, variant))
+
+        # 6. The floor under every page: signed-in requests that do nothing (`healthz`: the middleware loads the
+        # session, user, second factor and roles, then one `SELECT 1`), by the same tutors in as many processes.
+        health = reverse("healthz")
+        report["signed_in_request_floor"] = self._sustained(
+            slots,
+            {**opts, "seconds": min(opts["seconds"], 5.0)},
+            lambda slot, variant: clients[slot[0].pk].get(health),
+            unit="request",
+        )
+
+        # 7. The floor under a save: the database writes of a sustained save alone (register row, the marks
+        # locked, six marks changed, six amendments, twelve roll-up rows, one audit event, commit), as prepared
+        # statements straight through the driver: no request, no ORM. PostgreSQL only (the target's engine).
+        if connection.vendor == "postgresql":
+            writes = _save_writes(
+                today, members, {gid: user.pk for gid, user in tutors.items() if gid is not None}
+            )
+            saved = set(
+                Register.objects.filter(date=today, group__in=groups).values_list("group_id", "session")
+            )
+            taken = [slot for slot in slots if (slot[0].pk, slot[1]) in saved]
+            report["save_writes_floor"] = self._sustained(taken, opts, writes)
+            report["ceiling"] = _ceiling(report)
+        return report
+
+    def _sustained(self, slots, opts, save, unit: str = "save") -> dict[str, Any]:
+        """Call `save(slot, variant)` round the slots for `--seconds`, in `--workers` processes on PostgreSQL
+        (each with its own connection and its own slots); count the calls (`<unit>s`) and their CPU."""
+        seconds = opts["seconds"]
+        workers = opts["workers"] if connection.vendor == "postgresql" else 1
+        if workers <= 1:
+            results = [_run(slots, seconds, save)]
+        else:
+            # Several processes, each with its own connection, over disjoint registers (as many tutors at once).
+            connections.close_all()
+            ctx = multiprocessing.get_context("fork")
+            queue = ctx.Queue()
+            chunks = [slots[w::workers] for w in range(workers)]
+            procs = [ctx.Process(target=_worker, args=(chunk, seconds, queue, save)) for chunk in chunks]
+            for p in procs:
+                p.start()
+            results = [queue.get() for _ in procs]
+            for p in procs:
+                p.join()
+        total = sum(r["saves"] for r in results)
+        elapsed = max(r["seconds"] for r in results)
+        db_cpu = [r["db_cpu_seconds"] for r in results]
+        return {
+            "workers": workers,
+            f"{unit}s": total,
+            "seconds": round(elapsed, 2),
+            "per_second": round(total / elapsed, 1),
+            # Where the time goes: CPU a call in the web process (view, middleware, the test client's small
+            # share) and in its database server process (None when the server is not on this machine).
+            f"web_cpu_ms_per_{unit}": round(sum(r["web_cpu_seconds"] for r in results) / total * 1000, 2),
+            f"db_cpu_ms_per_{unit}": (
+                round(sum(db_cpu) / total * 1000, 2) if all(c is not None for c in db_cpu) else None
+            ),
+        }
+
+
+_FLOOR_SQL = {
+    "register": "INSERT INTO attendance_register (organisation_id, group_id, date, session, lesson, version, "
+    "taken_at, taken_by_id) VALUES (%s, %s, %s, %s, '', 1, %s, %s) ON CONFLICT (group_id, date, session, lesson) "
+    "DO UPDATE SET version = attendance_register.version + 1 RETURNING id",
+    "held": "SELECT id, pupil_id, code, category FROM attendance_attendancemark "
+    "WHERE date = %s AND session = %s AND pupil_id = ANY(%s) FOR UPDATE",
+    "marks": "UPDATE attendance_attendancemark AS m SET code = v.code, category = v.category, minutes_late = NULL, "
+    "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::smallint[]) "
+    "AS v(id, code, category) WHERE m.id = v.id",
+    "amendments": "INSERT INTO attendance_markamendment (organisation_id, pupil_id, date, session, original_code, "
+    "new_code, amended_by_id, amended_at, reason) SELECT %s, p, %s, %s, o, n, %s, %s, 'bench' "
+    "FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[]) AS v(p, o, n)",
+    "rollup": "INSERT INTO attendance_attendancerollup (organisation_id, pupil_id, span_weeks, starts_on, present, "
+    "attending, authorised, unauthorised) SELECT %s, * FROM UNNEST(%s::bigint[], %s::smallint[], %s::date[], "
+    "%s::smallint[], %s::smallint[], %s::smallint[], %s::smallint[]) ON CONFLICT (pupil_id, span_weeks, starts_on) "
+    "DO UPDATE SET present = attendance_attendancerollup.present + excluded.present, "
+    "attending = attendance_attendancerollup.attending + excluded.attending, "
+    "authorised = attendance_attendancerollup.authorised + excluded.authorised, "
+    "unauthorised = attendance_attendancerollup.unauthorised + excluded.unauthorised",
+    "audit": "INSERT INTO audit_auditevent (organisation_id, actor_id, actor_label, action, object_type, object_id, "
+    "object_repr, changes, note, at) VALUES (%s, %s, 'bench', 'update', 'attendance.Register', %s, 'register', "
+    "'{}', 'register saved', %s)",
+}
+
+
+def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: dict[int, int]):
+    """A callable doing a sustained save's database writes and nothing else (the floor under a save).
+
+    Each call moves the register's three `N`s one pupil along, as a sustained save does: six marks change.
+    """
+    week, block = rollup.week_of(today), rollup.block_of(today)
+
+    def writes(slot: tuple[Group, str], variant: int = 0) -> int:
+        group, session = slot
+        org, actor, pupils = group.organisation_id, tutors[group.pk], members[group.pk]
+        raw = connection.connection  # psycopg: Django's cursors bind client-side and cannot prepare
+        now = timezone.now()
+        with transaction.atomic():
+            register = raw.execute(
+                _FLOOR_SQL["register"], [org, group.pk, today, session, now, actor], prepare=True
+            ).fetchone()[0]
+            held = {
+                p: (pk, code, cat)
+                for pk, p, code, cat in raw.execute(
+                    _FLOOR_SQL["held"], [today, session, pupils], prepare=True
+                )
+            }
+            order = {pupil: i for i, pupil in enumerate(pupils)}
+            absent = {order[p] for p, (_, code, _) in held.items() if code == "N"}
+            now_absent = {(i - 1) % len(pupils) for i in absent}
+            present = "/" if session == "AM" else "\\"
+            changed = [
+                (p, *held[p], "N" if order[p] in now_absent else present)
+                for p in pupils
+                if p in held and (order[p] in absent) != (order[p] in now_absent)
+            ]
+            news = [int(category_of(new)) for *_, new in changed]
+            raw.execute(
+                _FLOOR_SQL["marks"],
+                [actor, now, [c[1] for c in changed], [c[4] for c in changed], news],
+                prepare=True,
+            )
+            raw.execute(
+                _FLOOR_SQL["amendments"],
+                [
+                    org,
+                    today,
+                    session,
+                    actor,
+                    now,
+                    [c[0] for c in changed],
+                    [c[2] for c in changed],
+                    [c[4] for c in changed],
+                ],
+                prepare=True,
+            )
+            rows = []
+            for (pupil, _, _, old, _), new in zip(changed, news, strict=True):
+                counts = [0, 0, 0, 0]
+                counts[old - 1] -= 1
+                counts[new - 1] += 1
+                rows += [(pupil, rollup.WEEK, week, *counts), (pupil, rollup.BLOCK, block, *counts)]
+            rows.sort()
+            raw.execute(
+                _FLOOR_SQL["rollup"], [org, *(list(c) for c in zip(*rows, strict=True))], prepare=True
+            )
+            raw.execute(_FLOOR_SQL["audit"], [org, actor, str(register), now], prepare=True)
+        return len(changed)
+
+    return writes
+
+
+def _ceiling(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The save rate the two floors allow on this machine's cores, and how close the real save comes to it.
+
+    A save cannot cost less CPU than a signed-in request plus its required writes (web + database each);
+    `cpus` cores doing nothing else would then save `cpus × 1000 / floors_ms` registers a second.
+    `sustained_ratio` compares the measured rate with that; `cpu_ratio` compares the CPU a real save takes
+    with the floors' (it does not move when other work on the machine takes cores from the bench).
+    """
+    floor, writes, saves = (
+        report["signed_in_request_floor"],
+        report["save_writes_floor"],
+        report["sustained_saves"],
+    )
+    parts = [
+        floor["web_cpu_ms_per_request"],
+        floor["db_cpu_ms_per_request"],
+        writes["web_cpu_ms_per_save"],
+        writes["db_cpu_ms_per_save"],
+    ]
+    if any(p is None for p in parts) or saves["db_cpu_ms_per_save"] is None:
+        return None
+    floors_ms = sum(parts)
+    per_second = multiprocessing.cpu_count() * 1000 / floors_ms
+    save_ms = saves["web_cpu_ms_per_save"] + saves["db_cpu_ms_per_save"]
+    return {
+        "floors_cpu_ms_per_save": round(floors_ms, 2),
+        "saves_per_second": round(per_second, 1),
+        "sustained_ratio": round(saves["per_second"] / per_second, 2),
+        "save_cpu_ms": round(save_ms, 2),
+        "cpu_ratio": round(floors_ms / save_ms, 2),
+    }
+
+
+def _profile(directory: str, name: str, fn, n: int) -> None:
+    """Run `fn` n times under cProfile counting CPU time (not waits); write the stats and a top-30 listing."""
+    import cProfile
+    import io
+    import pstats
+    from pathlib import Path
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    fn()  # warm-up
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(n):
+        fn()
+    profiler.disable()
+    profiler.dump_stats(str(out / f"{name}.prof"))
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(30)
+    (out / f"{name}.txt").write_text(text.getvalue())
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU used so far by this connection's PostgreSQL server process, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(chunk, seconds, save) -> dict[str, Any]:
+    """Save the chunk's registers round and round for `seconds`; count them and the CPU they took."""
+    connection.ensure_connection()
+    db0, cpu0 = _backend_cpu_seconds(), time.process_time()
+    count, t0, i = 0, time.perf_counter(), 0
+    while time.perf_counter() - t0 < seconds:
+        save(chunk[i % len(chunk)], variant=1 + i // len(chunk))
+        count += 1
+        i += 1
+    elapsed = time.perf_counter() - t0
+    db1 = _backend_cpu_seconds()
+    return {
+        "saves": count,
+        "seconds": elapsed,
+        "web_cpu_seconds": time.process_time() - cpu0,
+        "db_cpu_seconds": db1 - db0 if db0 is not None and db1 is not None else None,
+    }
+
+
+def _worker(chunk, seconds, queue, save) -> None:
+    connections.close_all()
+    queue.put(_run(chunk, seconds, save))
+    connections.close_all()
