@@ -10,11 +10,14 @@ from django.utils import timezone
 from safeguarding.models import (
     Action,
     ActionDone,
+    Agency,
     ChronologyEntry,
     Concern,
     ConcernLink,
     Decision,
     ProtectionStatus,
+    Referral,
+    ReferralUpdate,
 )
 from safeguarding.selectors import FLAG_ROLE_CHOICES
 
@@ -141,3 +144,40 @@ class ActionDoneForm(forms.ModelForm):
 class LinkForm(forms.Form):
     linked = forms.IntegerField(label="Concern number to link", min_value=1)
     reason = forms.ChoiceField(label="How they are connected", choices=ConcernLink.Reason.choices)
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "kind", "contact", "awaits", "response_days", "working_days", "active"]
+        widgets = {"contact": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["agency", "made_on", "reason", "consent", "consent_note"]
+        widgets = {
+            "made_on": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"made_on": "Made on", "reason": "Why the child is referred"}
+        error_messages = {"reason": {"required": "Say why the child is referred."}}
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+
+    def clean_made_on(self) -> Any:
+        value = self.cleaned_data["made_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date made cannot be in the future.")
+        return value
+
+
+class ReferralUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ReferralUpdate
+        fields = ["status", "on", "reference", "note"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"on": "On"}

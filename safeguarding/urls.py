@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import file_views, views
+from safeguarding import file_views, referral_views, views
 
 app_name = "safeguarding"
 
@@ -23,4 +23,10 @@ urlpatterns = [
     path("pupils/<int:pupil_pk>/viewers/", file_views.viewers, name="viewers"),
     path("pupils/<int:pupil_pk>/status/", file_views.status, name="status"),
     path("settings/", file_views.settings_edit, name="settings"),
+    path("agencies/", referral_views.agencies, name="agencies"),
+    path("agencies/<int:pk>/", referral_views.agency_edit, name="agency_edit"),
+    path("referrals/", referral_views.referrals, name="referrals"),
+    path("referrals/<int:pk>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/update/", referral_views.referral_update, name="referral_update"),
+    path("pupils/<int:pupil_pk>/referrals/new/", referral_views.referral_new, name="referral_new"),
 ]

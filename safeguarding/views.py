@@ -187,9 +187,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     for concern in rows:
         concern.age = selectors.age_label(concern.logged_at, now)  # type: ignore[attr-defined]
         record_read(actor=request.user, obj=concern, note="safeguarding: listed in the queue")
-    return render(
-        request, "safeguarding/queue.html", {"concerns": rows, "fresh": stepup.is_fresh(request.session)}
-    )
+    late = list(selectors.overdue(selectors.visible_referrals(request.user), timezone.localdate())[:100])
+    for referral in late:
+        referral.days_over = (timezone.localdate() - referral.answer_due_on).days  # type: ignore[attr-defined]
+        record_read(actor=request.user, obj=referral, note="safeguarding: overdue on the queue")
+    context = {"concerns": rows, "fresh": stepup.is_fresh(request.session), "overdue": late}
+    return render(request, "safeguarding/queue.html", context)
 
 
 def _triaged(request: HttpRequest, pk: int) -> Concern:

@@ -159,6 +159,7 @@ KINDS = {
     "status": "Child protection status",
     "suspension": "Suspensions and exclusions",
     "psp": "Pastoral Support Programmes",
+    "referral": "Referrals and signposting",
 }
 
 
@@ -289,6 +290,24 @@ def _plans(pupil: Any) -> list[Entry]:
     return entries
 
 
+def _referrals(pupil: Any) -> list[Entry]:
+    from safeguarding.models import Referral, ReferralUpdate
+
+    entries = []
+    for r in Referral.objects.filter(pupil=pupil).select_related("agency", "made_by"):
+        url = reverse("safeguarding:referral_detail", args=[r.pk])
+        title = f"Referral #{r.pk} to {r.agency.name} (answer due {r.answer_due_on:%d %b %Y})"
+        entries.append(Entry(r.made_on, r.recorded_at, "referral", title, r.reason, url, r.made_by.full_name))
+    updates = ReferralUpdate.objects.filter(referral__pupil=pupil).select_related(
+        "referral__agency", "recorded_by"
+    )
+    for u in updates:
+        url = reverse("safeguarding:referral_detail", args=[u.referral_id])
+        title = f"Referral #{u.referral_id} to {u.referral.agency.name}: {u.get_status_display()}"
+        entries.append(Entry(u.on, u.recorded_at, "referral", title, u.note, url, u.recorded_by.full_name))
+    return entries
+
+
 _COLLECTORS = [
     ("concern", _concerns),
     ("decision", _decisions),
@@ -298,4 +317,39 @@ _COLLECTORS = [
     ("status", _statuses),
     ("suspension", _suspensions),
     ("psp", _plans),
+    ("referral", _referrals),
+]
+
+
+# Re-exported so `safeguarding.selectors.<name>` stays the one import path for every read.
+from safeguarding.selectors.referrals import (  # noqa: E402
+    open_referrals,
+    overdue,
+    timer,
+    visible_referrals,
+    with_timers,
+)
+
+__all__ = [
+    "FLAG_ROLE_CHOICES",
+    "KINDS",
+    "REVIEWED",
+    "RECEIVED",
+    "Entry",
+    "age_label",
+    "chronology",
+    "current_status",
+    "file_viewers",
+    "flag_roles",
+    "linked_concerns",
+    "my_concerns",
+    "open_referrals",
+    "other_concerns",
+    "overdue",
+    "queue",
+    "status_label",
+    "timer",
+    "visible_concerns",
+    "visible_referrals",
+    "with_timers",
 ]
