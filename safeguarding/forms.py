@@ -181,3 +181,32 @@ class ReferralUpdateForm(forms.ModelForm):
         fields = ["status", "on", "reference", "note"]
         widgets = {"on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
         labels = {"on": "On"}
+
+
+class TransferForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]  # set in __init__
+        required=False,
+        label="A school that uses Pastoral (optional)",
+        help_text="Its DSL team sees the file in Pastoral and confirms receipt there.",
+    )
+    to_school = forms.CharField(label="Receiving school", max_length=200, required=False)
+    to_name = forms.CharField(label="Receiving DSL", max_length=200)
+    to_email = forms.EmailField(label="Receiving DSL's e-mail")
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from organisations.models import Organisation
+
+        schools = Organisation.objects.filter(kind__in=["school", "college"]).exclude(pk=organisation_id)
+        cast(forms.ModelChoiceField, self.fields["to_organisation"]).queryset = schools.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("to_school") and not data.get("to_organisation"):
+            self.add_error("to_school", "Name the receiving school, or choose it from the list.")
+        return data
+
+
+class ReceiptForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import file_views, referral_views, views
+from safeguarding import file_views, referral_views, transfer_views, views
 
 app_name = "safeguarding"
 
@@ -28,5 +28,10 @@ urlpatterns = [
     path("referrals/", referral_views.referrals, name="referrals"),
     path("referrals/<int:pk>/", referral_views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/update/", referral_views.referral_update, name="referral_update"),
+    path("pupils/<int:pupil_pk>/transfers/", transfer_views.pupil_transfers, name="transfers"),
+    path("transfer/<str:token>/", transfer_views.transfer_link, name="transfer_link"),
+    path("incoming/", transfer_views.incoming, name="incoming"),
+    path("incoming/<int:pk>/file/", transfer_views.incoming_fetch, name="incoming_fetch"),
+    path("incoming/<int:pk>/confirm/", transfer_views.incoming_confirm, name="incoming_confirm"),
     path("pupils/<int:pupil_pk>/referrals/new/", referral_views.referral_new, name="referral_new"),
 ]

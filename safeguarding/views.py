@@ -191,8 +191,27 @@ def queue(request: HttpRequest) -> HttpResponse:
     for referral in late:
         referral.days_over = (timezone.localdate() - referral.answer_due_on).days  # type: ignore[attr-defined]
         record_read(actor=request.user, obj=referral, note="safeguarding: overdue on the queue")
-    context = {"concerns": rows, "fresh": stepup.is_fresh(request.session), "overdue": late}
+    context = {
+        "concerns": rows,
+        "fresh": stepup.is_fresh(request.session),
+        "overdue": late,
+        **_transfer_alerts(request),
+    }
     return render(request, "safeguarding/queue.html", context)
+
+
+def _transfer_alerts(request: HttpRequest) -> dict[str, Any]:
+    """Transfers not receipted within 5 school days, leavers whose file has not been sent, files sent to us."""
+    from safeguarding.selectors import transfers
+
+    late = transfers.overdue_transfers(request.user)
+    for s in late:
+        record_read(actor=request.user, obj=s.transfer, note="safeguarding: transfer overdue on the queue")
+    return {
+        "late_transfers": late,
+        "leavers": list(transfers.leavers_to_send(request.user)[:50]),
+        "incoming_waiting": transfers.incoming(request.user).filter(receipt__isnull=True).count(),
+    }
 
 
 def _triaged(request: HttpRequest, pk: int) -> Concern:
