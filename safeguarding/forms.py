@@ -15,9 +15,12 @@ from safeguarding.models import (
     Concern,
     ConcernLink,
     Decision,
+    MeetingAction,
+    MeetingAttendance,
     ProtectionStatus,
     Referral,
     ReferralUpdate,
+    SafetyNetMeeting,
 )
 from safeguarding.selectors import FLAG_ROLE_CHOICES
 
@@ -210,3 +213,45 @@ class TransferForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=200)
+
+
+class MeetingForm(forms.ModelForm):
+    twice = forms.BooleanField(
+        required=False,
+        label="Schedule both of this term's meetings (a third and two thirds of the way through)",
+    )
+
+    class Meta:
+        model = SafetyNetMeeting
+        fields = ["area", "on", "site", "year_group", "group"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"on": "Date", "year_group": "Year group (optional)", "group": "Curriculum group (optional)"}
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from organisations.models import Site
+        from people.models import Group
+
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = Site.objects.filter(
+            organisation_id=organisation_id
+        )
+        groups = Group.objects.filter(organisation_id=organisation_id).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = groups
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = MeetingAttendance
+        fields = ["name", "role", "present"]
+
+
+class MinuteForm(forms.Form):
+    pupil = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label="Minute", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class MeetingActionForm(ActionForm):
+    pupil = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta(ActionForm.Meta):
+        model = MeetingAction

@@ -52,6 +52,7 @@ def _demo(world: Any) -> None:
 
 register_nav("Safeguarding", "safeguarding:queue", roles=DSL_TEAM_ROLES, order=36)
 register_nav("Referrals", "safeguarding:referrals", roles=DSL_TEAM_ROLES | {Role.PAL}, order=37)
+register_nav("Safety-net meetings", "safeguarding:meetings", roles=DSL_TEAM_ROLES, order=38)
 register_nav("My safeguarding concerns", "safeguarding:my_concerns", roles=PUPIL_ROLES, order=89)
 register_home_panel("safeguarding", "safeguarding/panels/home.html", _home, order=5)
 register_profile_section("safeguarding", "safeguarding/panels/profile.html", _profile, order=5)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import file_views, referral_views, transfer_views, views
+from safeguarding import file_views, meeting_views, referral_views, transfer_views, views
 
 app_name = "safeguarding"
 
@@ -33,5 +33,21 @@ urlpatterns = [
     path("incoming/", transfer_views.incoming, name="incoming"),
     path("incoming/<int:pk>/file/", transfer_views.incoming_fetch, name="incoming_fetch"),
     path("incoming/<int:pk>/confirm/", transfer_views.incoming_confirm, name="incoming_confirm"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<int:pk>/minutes.pdf", meeting_views.meeting_pdf, name="meeting_pdf"),
+    path(
+        "meetings/<int:pk>/attendance/",
+        meeting_views.meeting_write,
+        {"what": "attendance"},
+        name="meeting_attendance",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/", meeting_views.meeting_write, {"what": "minute"}, name="meeting_minute"
+    ),
+    path(
+        "meetings/<int:pk>/actions/", meeting_views.meeting_write, {"what": "action"}, name="meeting_action"
+    ),
+    path("meeting-actions/<int:pk>/done/", meeting_views.meeting_action_done, name="meeting_action_done"),
     path("pupils/<int:pupil_pk>/referrals/new/", referral_views.referral_new, name="referral_new"),
 ]
