@@ -21,6 +21,7 @@ from safeguarding.models import (
     Referral,
     ReferralUpdate,
     SafetyNetMeeting,
+    SubjectAccessDecision,
 )
 from safeguarding.selectors import FLAG_ROLE_CHOICES
 
@@ -255,3 +256,11 @@ class MeetingActionForm(ActionForm):
 
     class Meta(ActionForm.Meta):
         model = MeetingAction
+
+
+class SubjectAccessForm(forms.ModelForm):
+    class Meta:
+        model = SubjectAccessDecision
+        fields = ["scope", "reason"]
+        widgets = {"scope": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"reason": {"required": "Give the reason for this decision."}}

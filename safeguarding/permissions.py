@@ -139,3 +139,8 @@ def can_signpost(user: Any, pupil: Any) -> bool:
 def can_read_referral(user: Any, referral: Any) -> bool:
     """The DSL team for the child, and the person who made the referral (who follows it up)."""
     return referral.made_by_id == getattr(user, "pk", None) or can_view_file(user, referral.pupil)
+
+
+def can_decide_subject_access(user: Any, pupil: Any) -> bool:
+    """The DSL (not a deputy or DSO) decides what a subject-access export includes of a child's file."""
+    return can_view_file(user, pupil) and Role.DSL in access_for(user).roles(pupil.organisation_id)

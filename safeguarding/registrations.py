@@ -8,7 +8,12 @@ from django.http import HttpRequest
 
 from access.roles import PUPIL_ROLES, Role
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav, register_profile_section
+from pastoral.registry import (
+    register_home_panel,
+    register_nav,
+    register_profile_section,
+    register_subject_access,
+)
 from safeguarding.permissions import DSL_TEAM_ROLES
 
 
@@ -57,3 +62,12 @@ register_nav("My safeguarding concerns", "safeguarding:my_concerns", roles=PUPIL
 register_home_panel("safeguarding", "safeguarding/panels/home.html", _home, order=5)
 register_profile_section("safeguarding", "safeguarding/panels/profile.html", _profile, order=5)
 register_demo_builder("safeguarding", _demo, order=60)
+
+
+def _subject_access(pupil: Any) -> Any:
+    from safeguarding.selectors.retention import subject_access_records
+
+    return subject_access_records(pupil)
+
+
+register_subject_access("safeguarding", _subject_access)
