@@ -5,6 +5,7 @@ and every read of a safeguarding record is audited. The child's file pages are i
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -92,10 +93,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
 def concern_log(request: HttpRequest) -> HttpResponse:
     """Any member of staff logs a concern about a pupil they can see."""
     pupils = visible_pupils(request.user).order_by("legal_last_name", "legal_first_name")
-    initial = {
-        "pupil": request.GET.get("pupil"),
-        "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-    }
+    initial = _prefill(request)
     form = ConcernForm(request.POST or None, request.FILES or None, pupils=pupils, initial=initial)
     concern = _saved(
         request,
@@ -108,6 +106,24 @@ def concern_log(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your concern has been sent to the safeguarding team. Thank you.")
         return redirect("safeguarding:my_concern", pk=concern.pk)
     return render(request, "safeguarding/concern_log.html", {"form": form})
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """The form prefilled from where it was opened: `?pupil=<id>` (the profile, a register, an incident), with
+    `where=` (the register's group, the incident's place) and `when=` (YYYY-MM-DDTHH:MM, the incident's time).
+    Only initial values: the pupil is still checked against the ones the user may see, and a bad `when` is
+    ignored."""
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    when = request.GET.get("when", "")
+    try:
+        datetime.datetime.strptime(when, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        when = now
+    return {
+        "pupil": request.GET.get("pupil"),
+        "happened_at": when,
+        "location": request.GET.get("where", "")[:200],
+    }
 
 
 @require_GET
