@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import get_for_user
 from audit.models import AuditEvent
-from audit.services import record_event, record_read
+from audit.services import record_event, record_read, record_reads
 from organisations.models import Term
 from safeguarding import permissions, stepup
 from safeguarding.forms import ActionDoneForm, AttendanceForm, MeetingActionForm, MeetingForm, MinuteForm
@@ -75,7 +75,9 @@ def _context(request: HttpRequest, meeting: SafetyNetMeeting) -> dict[str, Any]:
         by_pupil.setdefault(minute.pupil_id, []).append(minute)
     for row in rows:
         row.minutes = by_pupil.get(row.pupil.pk, [])  # type: ignore[attr-defined]
-        record_read(actor=request.user, obj=row.pupil, note="safeguarding: on a safety-net agenda")
+    record_reads(
+        actor=request.user, objs=[r.pupil for r in rows], note="safeguarding: on a safety-net agenda"
+    )
     record_read(actor=request.user, obj=meeting, note="safeguarding: safety-net meeting")
     return {
         "meeting": meeting,

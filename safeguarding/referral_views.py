@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.permissions import get_for_user
-from audit.services import record_read
+from audit.services import record_read, record_reads
 from people.models import Pupil
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import AgencyForm, ReferralForm, ReferralUpdateForm
@@ -168,5 +168,5 @@ def referrals(request: HttpRequest) -> HttpResponse:
     ]
     for referral in late + rest:
         referral.days_over = (today - referral.answer_due_on).days  # type: ignore[attr-defined]
-        record_read(actor=request.user, obj=referral, note="safeguarding: listed with the referrals")
+    record_reads(actor=request.user, objs=late + rest, note="safeguarding: listed with the referrals")
     return render(request, "safeguarding/referrals.html", {"overdue": late, "waiting": rest})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import get_for_user, reachable_organisation_ids
 from audit.models import AuditEvent
-from audit.services import record_event, record_read
+from audit.services import record_event, record_read, record_reads
 from people.models import Pupil
 from safeguarding import permissions, stepup
 from safeguarding.forms import ReceiptForm, TransferForm
@@ -99,8 +99,9 @@ def incoming(request: HttpRequest) -> HttpResponse:
     if not permissions.is_dsl_team(request.user):
         raise PermissionDenied
     states = [selectors.state(t) for t in selectors.incoming(request.user)[:200]]
-    for s in states:
-        record_read(actor=request.user, obj=s.transfer, note="safeguarding: incoming file listed")
+    record_reads(
+        actor=request.user, objs=[s.transfer for s in states], note="safeguarding: incoming file listed"
+    )
     return render(request, "safeguarding/incoming.html", {"states": states})
 
 

@@ -23,7 +23,7 @@ from access.permissions import get_for_user, visible_pupils
 from accounts.forms import TokenForm
 from accounts.services import confirmed_totp_device
 from audit.models import AuditEvent
-from audit.services import record_event, record_read
+from audit.services import record_event, record_read, record_reads
 from pastoral.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
@@ -202,11 +202,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.queue(request.user)[:500])
     for concern in rows:
         concern.age = selectors.age_label(concern.logged_at, now)  # type: ignore[attr-defined]
-        record_read(actor=request.user, obj=concern, note="safeguarding: listed in the queue")
+    record_reads(actor=request.user, objs=rows, note="safeguarding: listed in the queue")
     late = list(selectors.overdue(selectors.visible_referrals(request.user), timezone.localdate())[:100])
     for referral in late:
         referral.days_over = (timezone.localdate() - referral.answer_due_on).days  # type: ignore[attr-defined]
-        record_read(actor=request.user, obj=referral, note="safeguarding: overdue on the queue")
+    record_reads(actor=request.user, objs=late, note="safeguarding: overdue on the queue")
     context = {
         "concerns": rows,
         "fresh": stepup.is_fresh(request.session),
@@ -221,8 +221,11 @@ def _transfer_alerts(request: HttpRequest) -> dict[str, Any]:
     from safeguarding.selectors import transfers
 
     late = transfers.overdue_transfers(request.user)
-    for s in late:
-        record_read(actor=request.user, obj=s.transfer, note="safeguarding: transfer overdue on the queue")
+    record_reads(
+        actor=request.user,
+        objs=[s.transfer for s in late],
+        note="safeguarding: transfer overdue on the queue",
+    )
     return {
         "late_transfers": late,
         "leavers": list(transfers.leavers_to_send(request.user)[:50]),

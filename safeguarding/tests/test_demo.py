@@ -42,4 +42,6 @@ def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting():
     assert late.agency.kind == "social_care"
     assert [s.transfer.to_school for s in transfers.overdue_transfers(dsl, TODAY)] == ["Hillside Academy"]
     upcoming = SafetyNetMeeting.objects.get(on__gt=TODAY)
-    assert [a.description for a in meetings.carried_actions(upcoming)] == ["Online safety session with parents"]
+    assert [a.description for a in meetings.carried_actions(upcoming)] == [
+        "Online safety session with parents"
+    ]
