@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +85,7 @@ def record_read(*, actor: Any, obj: models.Model, note: str = "") -> AuditEvent:
     return record_event(action=AuditEvent.Action.READ, actor=actor, obj=obj, note=note)
 
 
-def record_reads(*, actor: Any, objs: list[models.Model], note: str = "") -> int:
+def record_reads(*, actor: Any, objs: Sequence[models.Model], note: str = "") -> int:
     """Record that a user saw many sensitive records at once (a list page): one READ event each, written in one
     executemany (a queue of hundreds of concerns costs one round trip, not one INSERT a row)."""
     from django.db import connection

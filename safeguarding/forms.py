@@ -188,7 +188,7 @@ class ReferralUpdateForm(forms.ModelForm):
 
 
 class TransferForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(
+    to_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]  # set in __init__
         required=False,
         label="A school that uses Pastoral (optional)",
@@ -255,7 +255,7 @@ class MeetingActionForm(ActionForm):
     pupil = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta(ActionForm.Meta):
-        model = MeetingAction
+        model = MeetingAction  # type: ignore[assignment]  # the same three fields, on a meeting's action
 
 
 class SubjectAccessForm(forms.ModelForm):

@@ -4,6 +4,7 @@ audited, and behind the step-up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -141,6 +142,7 @@ def meeting_write(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     meeting = _meeting(request, pk)
     if wait := stepup.step_up_redirect(request):
         return wait
+    write: Callable[[Any], Any]
     if what == "attendance":
         form: Any = AttendanceForm(request.POST)
         write = lambda d: services.attendance_record(actor=request.user, meeting=meeting, **d)  # noqa: E731

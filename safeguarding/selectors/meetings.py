@@ -25,7 +25,7 @@ from safeguarding.models import (
 )
 from safeguarding.permissions import DSL_TEAM_ROLES, safeguarding_pupil_q
 
-STATUSES_ON_AGENDA = {
+STATUSES_ON_AGENDA: dict[str, str] = {
     ProtectionStatus.Status.CP_PLAN: "CP plan",
     ProtectionStatus.Status.CHILD_IN_NEED: "Child in need",
     ProtectionStatus.Status.LOOKED_AFTER: "Looked after",
