@@ -162,7 +162,7 @@ def test_it_refuses_referrals_and_agencies_to_other_roles(world, persona):
     assert client.get(reverse("safeguarding:referral_detail", args=[referral.pk])).status_code == 403
     assert client.post(reverse("safeguarding:referral_update", args=[referral.pk])).status_code == 403
     assert client.get(reverse("safeguarding:referral_new", args=[world.alice.pk])).status_code == 403
-    assert client.get(reverse("safeguarding:agency_edit", args=[world.camhs.pk])).status_code == 403
+    assert client.get(reverse("safeguarding:agency", args=[world.camhs.pk])).status_code == 403
     assert client.get(reverse("safeguarding:agencies")).status_code == 403
 
 
@@ -170,7 +170,7 @@ def test_it_refuses_referrals_and_agencies_to_other_roles(world, persona):
     "safeguarding:referral_detail",
     "safeguarding:referral_update",
     "safeguarding:referral_new",
-    "safeguarding:agency_edit",
+    "safeguarding:agency",
 )
 def test_it_hides_referrals_and_agencies_from_another_school(world):
     RoleFactory(organisation=world.other_school, user=world.outsider, role=Role.DSL)
@@ -179,7 +179,7 @@ def test_it_hides_referrals_and_agencies_from_another_school(world):
     assert_outsider_404(client, reverse("safeguarding:referral_detail", args=[referral.pk]))
     assert_outsider_404(client, reverse("safeguarding:referral_update", args=[referral.pk]), "post")
     assert_outsider_404(client, reverse("safeguarding:referral_new", args=[world.alice.pk]))
-    assert_outsider_404(client, reverse("safeguarding:agency_edit", args=[world.camhs.pk]))
+    assert_outsider_404(client, reverse("safeguarding:agency", args=[world.camhs.pk]))
 
 
 def test_it_makes_a_referral_from_a_concern_through_the_page(world, monkeypatch):
