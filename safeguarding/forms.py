@@ -26,6 +26,7 @@ from safeguarding.models import (
 from safeguarding.selectors import FLAG_ROLE_CHOICES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+ISO_DATE = "%Y-%m-%d"  # what <input type="date"> shows and sends, whatever the locale
 
 
 class ConcernForm(forms.ModelForm):
@@ -162,7 +163,7 @@ class ReferralForm(forms.ModelForm):
         model = Referral
         fields = ["agency", "made_on", "reason", "consent", "consent_note"]
         widgets = {
-            "made_on": forms.DateInput(attrs={"type": "date"}),
+            "made_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
             "reason": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"made_on": "Made on", "reason": "Why the child is referred"}
@@ -183,7 +184,10 @@ class ReferralUpdateForm(forms.ModelForm):
     class Meta:
         model = ReferralUpdate
         fields = ["status", "on", "reference", "note"]
-        widgets = {"on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"on": "On"}
 
 
@@ -225,7 +229,7 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = SafetyNetMeeting
         fields = ["area", "on", "site", "year_group", "group"]
-        widgets = {"on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)}
         labels = {"on": "Date", "year_group": "Year group (optional)", "group": "Curriculum group (optional)"}
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:

@@ -49,7 +49,7 @@ def _refer_to_camhs(page, world):
     axe_check(page)
     page.get_by_label("Agency").select_option(label="CAMHS")
     page.get_by_label("Why the child is referred").fill("Low mood alongside the neglect; needs assessment.")
-    page.get_by_label("Consent").select_option("given")
+    page.locator("#id_consent").select_option("given")
     with page.expect_navigation():
         page.get_by_role("button", name="Record the referral").click()
     axe_check(page)
