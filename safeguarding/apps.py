@@ -19,6 +19,19 @@ class SafeguardingConfig(AppConfig):
             models.ChronologyEntry,
             models.ProtectionStatus,
             models.SafeguardingSettings,
+            models.Agency,
+            models.Referral,
+            models.ReferralUpdate,
+            models.FileTransfer,
+            models.TransferDownload,
+            models.TransferReceipt,
+            models.SafetyNetMeeting,
+            models.MeetingAttendance,
+            models.MeetingMinute,
+            models.MeetingAction,
+            models.MeetingActionDone,
+            models.RetentionReview,
+            models.SubjectAccessDecision,
         ):
             track(model)
         track(

@@ -127,3 +127,6 @@ def build(world: Any) -> None:
         occurred_on=world.today - datetime.timedelta(days=2),
         summary="Phoned the MASH; social worker allocated, visit tomorrow.",
     )
+    from safeguarding.demo_more import build_more
+
+    build_more(world, dsl, deputy, pupils, concerns)

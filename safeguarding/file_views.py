@@ -19,7 +19,7 @@ from pastoral.pdf import render_pdf
 from people.models import Pupil
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import EntryForm, SettingsForm, StatusForm
-from safeguarding.models import ChronologyEntry
+from safeguarding.models import ChronologyEntry, SubjectAccessDecision
 from safeguarding.views import _saved
 
 
@@ -156,3 +156,40 @@ def settings_edit(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Saved: the flag is shown to the roles you chose.")
         return redirect("safeguarding:queue")
     return render(request, "safeguarding/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def subject_access(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    """The DSL decides what a subject-access export includes of this child's safeguarding records, with the reason;
+    every earlier decision stays listed."""
+    from safeguarding.forms import SubjectAccessForm
+    from safeguarding.services import retention
+
+    pupil = get_for_user(request.user, Pupil, permissions.can_decide_subject_access, pk=pupil_pk)
+    if wait := stepup.step_up_redirect(request):
+        return wait
+    form = SubjectAccessForm(request.POST or None)
+    saved = _saved(
+        request, form, lambda data: retention.subject_access_decide(actor=request.user, pupil=pupil, **data)
+    )
+    if saved is not None:
+        messages.success(request, f"Recorded: {saved.get_scope_display()}.")
+        return redirect("safeguarding:subject_access", pupil_pk=pupil.pk)
+    record_read(actor=request.user, obj=pupil, note="safeguarding: subject-access decisions")
+    decisions = SubjectAccessDecision.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil)
+    context = {"pupil": pupil, "form": form, "decisions": decisions.select_related("decided_by")}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "safeguarding/subject_access.html", context, status=status)
+
+
+@require_GET
+def retention_review(request: HttpRequest) -> HttpResponse:
+    """Files past date of birth + 25 years, listed by the retention job for the DSL's review."""
+    from safeguarding.selectors.retention import review_list
+
+    if not permissions.is_dsl_team(request.user):
+        raise PermissionDenied
+    rows = list(review_list(request.user)[:500])
+    for row in rows:
+        record_read(actor=request.user, obj=row.pupil, note="safeguarding: listed for retention review")
+    return render(request, "safeguarding/retention.html", {"rows": rows})

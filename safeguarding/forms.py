@@ -11,15 +11,23 @@ from pastoral.forms import DateInput
 from safeguarding.models import (
     Action,
     ActionDone,
+    Agency,
     ChronologyEntry,
     Concern,
     ConcernLink,
     Decision,
+    MeetingAction,
+    MeetingAttendance,
     ProtectionStatus,
+    Referral,
+    ReferralUpdate,
+    SafetyNetMeeting,
+    SubjectAccessDecision,
 )
 from safeguarding.selectors import FLAG_ROLE_CHOICES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+ISO_DATE = "%Y-%m-%d"  # what <input type="date"> shows and sends, whatever the locale
 
 
 class ConcernForm(forms.ModelForm):
@@ -142,3 +150,122 @@ class ActionDoneForm(forms.ModelForm):
 class LinkForm(forms.Form):
     linked = forms.IntegerField(label="Concern number to link", min_value=1)
     reason = forms.ChoiceField(label="How they are connected", choices=ConcernLink.Reason.choices)
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "kind", "contact", "awaits", "response_days", "working_days", "active"]
+        widgets = {"contact": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["agency", "made_on", "reason", "consent", "consent_note"]
+        widgets = {
+            "made_on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "reason": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"made_on": "Made on", "reason": "Why the child is referred"}
+        error_messages = {"reason": {"required": "Say why the child is referred."}}
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+
+    def clean_made_on(self) -> Any:
+        value = self.cleaned_data["made_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date made cannot be in the future.")
+        return value
+
+
+class ReferralUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ReferralUpdate
+        fields = ["status", "on", "reference", "note"]
+        widgets = {
+            "on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"on": "On"}
+
+
+class TransferForm(forms.Form):
+    to_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]  # set in __init__
+        required=False,
+        label="A school that uses Pastoral (optional)",
+        help_text="Its DSL team sees the file in Pastoral and confirms receipt there.",
+    )
+    to_school = forms.CharField(label="Receiving school", max_length=200, required=False)
+    to_name = forms.CharField(label="Receiving DSL", max_length=200)
+    to_email = forms.EmailField(label="Receiving DSL's e-mail")
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from organisations.models import Organisation
+
+        schools = Organisation.objects.filter(kind__in=["school", "college"]).exclude(pk=organisation_id)
+        cast(forms.ModelChoiceField, self.fields["to_organisation"]).queryset = schools.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("to_school") and not data.get("to_organisation"):
+            self.add_error("to_school", "Name the receiving school, or choose it from the list.")
+        return data
+
+
+class ReceiptForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200)
+
+
+class MeetingForm(forms.ModelForm):
+    twice = forms.BooleanField(
+        required=False,
+        label="Schedule both of this term's meetings (a third and two thirds of the way through)",
+    )
+
+    class Meta:
+        model = SafetyNetMeeting
+        fields = ["area", "on", "site", "year_group", "group"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)}
+        labels = {"on": "Date", "year_group": "Year group (optional)", "group": "Curriculum group (optional)"}
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from organisations.models import Site
+        from people.models import Group
+
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = Site.objects.filter(
+            organisation_id=organisation_id
+        )
+        groups = Group.objects.filter(organisation_id=organisation_id).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = groups
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = MeetingAttendance
+        fields = ["name", "role", "present"]
+
+
+class MinuteForm(forms.Form):
+    pupil = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label="Minute", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class MeetingActionForm(ActionForm):
+    pupil = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta(ActionForm.Meta):
+        model = MeetingAction  # type: ignore[assignment]  # the same three fields, on a meeting's action
+
+
+class SubjectAccessForm(forms.ModelForm):
+    class Meta:
+        model = SubjectAccessDecision
+        fields = ["scope", "reason"]
+        widgets = {"scope": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"reason": {"required": "Give the reason for this decision."}}

@@ -278,3 +278,296 @@ class SafeguardingSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Safeguarding settings for {self.organisation}"
+
+
+# --- Referrals and signposting -----------------------------------------------------------------
+
+
+class Agency(models.Model):
+    """An agency the school refers or signposts to, with its contact details and how soon it should answer.
+
+    A list the school manages (not a record about a child), so it may be edited."""
+
+    class Kind(models.TextChoices):
+        COUNSELLING = "counselling", "Counselling service"
+        CAMHS = "camhs", "CAMHS"
+        SCHOOL_NURSE = "school_nurse", "School nurse"
+        EARLY_HELP = "early_help", "Early help"
+        SOCIAL_CARE = "social_care", "Children's social care"
+        POLICE = "police", "Police"
+        LADO = "lado", "LADO"
+        OTHER = "other", "Other service"
+
+    class Awaits(models.TextChoices):
+        ACKNOWLEDGEMENT = "ack", "An acknowledgement"
+        DECISION = "decision", "A decision (accepted or declined)"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    contact = models.TextField("contact details", max_length=2000, blank=True)
+    awaits = models.CharField("the timer waits for", max_length=10, choices=Awaits.choices)
+    response_days = models.PositiveSmallIntegerField("answer expected within (days)")
+    working_days = models.BooleanField(
+        "count working days (Monday to Friday)",
+        default=True,
+        help_text="Untick to count calendar days.",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="sg_agency_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SIGNPOSTING_KINDS = frozenset(
+    {Agency.Kind.COUNSELLING, Agency.Kind.CAMHS, Agency.Kind.SCHOOL_NURSE, Agency.Kind.OTHER}
+)
+
+
+class Referral(Immutable):
+    """A referral or signposting of a child to an agency: when, by whom, why, consent, and when an answer is due."""
+
+    class Consent(models.TextChoices):
+        GIVEN = "given", "Consent given"
+        REFUSED = "refused", "Consent refused"
+        NOT_SOUGHT = "not_sought", "Not sought: seeking it would put the child at risk"
+        NOT_NEEDED = "not_needed", "Not needed (the child is at risk of significant harm)"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="safeguarding_referrals")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals")
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    made_on = models.DateField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=5000)
+    consent = models.CharField(max_length=20, choices=Consent.choices)
+    consent_note = models.CharField("about consent", max_length=500, blank=True)
+    answer_due_on = models.DateField("answer expected by")
+    source = models.CharField("made from", max_length=40, blank=True)
+    source_ref = models.CharField(max_length=40, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "answer_due_on"])]
+
+    def __str__(self) -> str:
+        return f"Referral #{self.pk} to {self.agency}"
+
+
+class ReferralUpdate(Immutable):
+    """A step in a referral's life: acknowledged, accepted or declined, waiting, seen, closed (with the outcome)."""
+
+    class Status(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WAITING = "waiting", "Waiting to be seen"
+        SEEN = "seen", "Seen"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="updates")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    on = models.DateField()
+    reference = models.CharField("the agency's reference", max_length=100, blank=True)
+    note = models.TextField("what they said, or the outcome", max_length=5000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.on:%d %b %Y}"
+
+
+# --- Transfer of the child protection file ---------------------------------------------------
+
+
+class FileTransfer(Immutable):
+    """The child protection file sent to the pupil's next school: to whom, when, and the single-use link's hash."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="safeguarding_transfers")
+    to_school = models.CharField("receiving school", max_length=200)
+    to_name = models.CharField("receiving DSL", max_length=200)
+    to_email = models.EmailField("receiving DSL's e-mail")
+    to_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_on = models.DateField()
+    token_hash = models.CharField(max_length=64, db_index=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"CP file transfer #{self.pk} to {self.to_school}"
+
+
+class TransferDownload(Immutable):
+    """The single use of a transfer's link: when the file was fetched (a second fetch is refused)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    transfer = models.OneToOneField(FileTransfer, on_delete=models.PROTECT, related_name="download")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Transfer #{self.transfer_id} fetched"
+
+
+class TransferReceipt(Immutable):
+    """The receiving DSL's confirmation that the file arrived."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    transfer = models.OneToOneField(FileTransfer, on_delete=models.PROTECT, related_name="receipt")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    confirmed_by_name = models.CharField("your name", max_length=200)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Transfer #{self.transfer_id} received"
+
+
+# --- Safety-net meetings ----------------------------------------------------------------------
+
+
+class SafetyNetMeeting(models.Model):
+    """A safety-net meeting for a site or curriculum area (twice a term); its minutes and actions are immutable."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    area = models.CharField("site or curriculum area", max_length=200)
+    site = models.ForeignKey(
+        "organisations.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year_group = models.PositiveSmallIntegerField(null=True, blank=True)
+    group = models.ForeignKey(
+        "people.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["organisation", "area", "on"])]
+
+    def __str__(self) -> str:
+        return f"Safety-net meeting, {self.area}, {self.on:%d %b %Y}"
+
+
+class MeetingAttendance(Immutable):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(SafetyNetMeeting, on_delete=models.PROTECT, related_name="attendance")
+    name = models.CharField(max_length=200)
+    role = models.CharField("role or agency", max_length=200, blank=True)
+    present = models.BooleanField(default=True, help_text="Untick for apologies.")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingMinute(Immutable):
+    """What the meeting said about one student."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(SafetyNetMeeting, on_delete=models.PROTECT, related_name="minutes")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=5000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Minute #{self.pk}"
+
+
+class MeetingAction(Immutable):
+    """An action from a safety-net meeting; open ones are carried to the next meeting of the area."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(SafetyNetMeeting, on_delete=models.PROTECT, related_name="actions")
+    pupil = models.ForeignKey(Pupil, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class MeetingActionDone(Immutable):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    action = models.OneToOneField(MeetingAction, on_delete=models.PROTECT, related_name="done")
+    done_on = models.DateField()
+    note = models.CharField(max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Meeting action #{self.action_id} done"
+
+
+# --- Retention and subject access -------------------------------------------------------------
+
+
+class RetentionReview(Immutable):
+    """A child's safeguarding file listed for review: date of birth + 25 years passed and no hold was set."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("kept until")
+    listed_on = models.DateField()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "pupil"], name="sg_retention_review_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Safeguarding file of pupil #{self.pupil_id} due for review"
+
+
+class SubjectAccessDecision(Immutable):
+    """The DSL's decision on what of a child's safeguarding records a subject-access export includes, and why."""
+
+    class Scope(models.TextChoices):
+        WITHHOLD = "withhold", "Withhold all safeguarding records"
+        STATUS_ONLY = "status", "Include the child protection status only"
+        INCLUDE = "include", "Include the records (concerns, decisions, referrals, status)"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField("the export", max_length=10, choices=Scope.choices)
+    reason = models.TextField("the reason for this decision", max_length=5000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Subject-access decision #{self.pk}: {self.get_scope_display()}"

@@ -112,3 +112,35 @@ def can_see_flag(user: Any, pupil: Any) -> bool:
 def can_edit_settings(user: Any, organisation: Any) -> bool:
     """Only the DSL chooses who sees the flag."""
     return Role.DSL in access_for(user).roles(organisation.pk)
+
+
+def can_manage_agencies(user: Any, organisation: Any) -> bool:
+    """The DSL team keeps the school's list of agencies."""
+    return is_dsl_team(user, organisation.pk)
+
+
+def can_make_referral(user: Any, pupil: Any, agency: Any) -> bool:
+    """The DSL team for the child refers to any agency; a PAL who can see the child may signpost (counselling,
+    CAMHS, the school nurse, other services), e.g. from a listening note. The agency must be the school's own."""
+    from safeguarding.models import SIGNPOSTING_KINDS
+
+    if agency.organisation_id != pupil.organisation_id:
+        return False
+    if can_view_file(user, pupil):
+        return True
+    return agency.kind in SIGNPOSTING_KINDS and can_signpost(user, pupil)
+
+
+def can_signpost(user: Any, pupil: Any) -> bool:
+    """A PAL who can see the child signposts them to counselling and health services (the listening service)."""
+    return Role.PAL in access_for(user).roles(pupil.organisation_id) and can_view_pupil(user, pupil)
+
+
+def can_read_referral(user: Any, referral: Any) -> bool:
+    """The DSL team for the child, and the person who made the referral (who follows it up)."""
+    return referral.made_by_id == getattr(user, "pk", None) or can_view_file(user, referral.pupil)
+
+
+def can_decide_subject_access(user: Any, pupil: Any) -> bool:
+    """The DSL (not a deputy or DSO) decides what a subject-access export includes of a child's file."""
+    return can_view_file(user, pupil) and Role.DSL in access_for(user).roles(pupil.organisation_id)

@@ -6,19 +6,32 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from access.roles import PUPIL_ROLES
+from access.roles import PUPIL_ROLES, Role
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav, register_profile_section
+from pastoral.registry import (
+    register_home_panel,
+    register_nav,
+    register_profile_section,
+    register_subject_access,
+)
 from safeguarding.permissions import DSL_TEAM_ROLES
 
 
 def _home(request: HttpRequest) -> dict[str, Any] | None:
-    from safeguarding.permissions import is_dsl_team
-    from safeguarding.selectors import queue
+    """The DSL team's new concerns and overdue referrals; anyone else's own overdue referrals (the referrer's
+    alert)."""
+    from django.db.models import Q
 
-    if not is_dsl_team(request.user):
+    from safeguarding.models import Referral
+    from safeguarding.permissions import is_dsl_team
+    from safeguarding.selectors import overdue, queue, visible_referrals
+
+    team = is_dsl_team(request.user)
+    mine = Referral.objects.filter(Q(made_by=request.user))
+    late = overdue(visible_referrals(request.user) if team else mine).count()
+    if not team and not late:
         return None
-    return {"new_count": queue(request.user).count()}
+    return {"team": team, "new_count": queue(request.user).count() if team else 0, "overdue_count": late}
 
 
 def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
@@ -43,7 +56,18 @@ def _demo(world: Any) -> None:
 
 
 register_nav("Safeguarding", "safeguarding:queue", roles=DSL_TEAM_ROLES, order=36)
+register_nav("Referrals", "safeguarding:referrals", roles=DSL_TEAM_ROLES | {Role.PAL}, order=37)
+register_nav("Safety-net meetings", "safeguarding:meetings", roles=DSL_TEAM_ROLES, order=38)
 register_nav("My safeguarding concerns", "safeguarding:my_concerns", roles=PUPIL_ROLES, order=89)
 register_home_panel("safeguarding", "safeguarding/panels/home.html", _home, order=5)
 register_profile_section("safeguarding", "safeguarding/panels/profile.html", _profile, order=5)
 register_demo_builder("safeguarding", _demo, order=60)
+
+
+def _subject_access(pupil: Any) -> Any:
+    from safeguarding.selectors.retention import subject_access_records
+
+    return subject_access_records(pupil)
+
+
+register_subject_access("safeguarding", _subject_access)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import file_views, views
+from safeguarding import file_views, meeting_views, referral_views, transfer_views, views
 
 app_name = "safeguarding"
 
@@ -23,4 +23,33 @@ urlpatterns = [
     path("pupils/<int:pupil_pk>/viewers/", file_views.viewers, name="viewers"),
     path("pupils/<int:pupil_pk>/status/", file_views.status, name="status"),
     path("settings/", file_views.settings_edit, name="settings"),
+    path("agencies/", referral_views.agencies, name="agencies"),
+    path("agencies/<int:pk>/", referral_views.agency_edit, name="agency"),
+    path("referrals/", referral_views.referrals, name="referrals"),
+    path("referrals/<int:pk>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/update/", referral_views.referral_update, name="referral_update"),
+    path("pupils/<int:pupil_pk>/transfers/", transfer_views.pupil_transfers, name="transfers"),
+    path("transfer/<str:token>/", transfer_views.transfer_link, name="transfer_link"),
+    path("incoming/", transfer_views.incoming, name="incoming"),
+    path("incoming/<int:pk>/file/", transfer_views.incoming_fetch, name="incoming_fetch"),
+    path("incoming/<int:pk>/confirm/", transfer_views.incoming_confirm, name="incoming_confirm"),
+    path("pupils/<int:pupil_pk>/subject-access/", file_views.subject_access, name="subject_access"),
+    path("retention/", file_views.retention_review, name="retention"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<int:pk>/minutes.pdf", meeting_views.meeting_pdf, name="meeting_pdf"),
+    path(
+        "meetings/<int:pk>/attendance/",
+        meeting_views.meeting_write,
+        {"what": "attendance"},
+        name="meeting_attendance",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/", meeting_views.meeting_write, {"what": "minute"}, name="meeting_minute"
+    ),
+    path(
+        "meetings/<int:pk>/actions/", meeting_views.meeting_write, {"what": "action"}, name="meeting_action"
+    ),
+    path("meeting-actions/<int:pk>/done/", meeting_views.meeting_action_done, name="meeting_action_done"),
+    path("pupils/<int:pupil_pk>/referrals/new/", referral_views.referral_new, name="referral_new"),
 ]

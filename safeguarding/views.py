@@ -5,6 +5,7 @@ and every read of a safeguarding record is audited. The child's file pages are i
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +23,7 @@ from access.permissions import get_for_user, visible_pupils
 from accounts.forms import TokenForm
 from accounts.services import confirmed_totp_device, second_factor_verify
 from audit.models import AuditEvent
-from audit.services import record_event, record_read
+from audit.services import record_event, record_read, record_reads
 from pastoral.forms import apply_validation_error
 from pastoral.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
@@ -84,10 +85,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
 def concern_log(request: HttpRequest) -> HttpResponse:
     """Any member of staff logs a concern about a pupil they can see."""
     pupils = visible_pupils(request.user).order_by("legal_last_name", "legal_first_name")
-    initial = {
-        "pupil": request.GET.get("pupil"),
-        "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-    }
+    initial = _prefill(request)
     form = ConcernForm(request.POST or None, request.FILES or None, pupils=pupils, initial=initial)
     concern = _saved(
         request,
@@ -100,6 +98,24 @@ def concern_log(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your concern has been sent to the safeguarding team. Thank you.")
         return redirect("safeguarding:my_concern", pk=concern.pk)
     return render(request, "safeguarding/concern_log.html", {"form": form})
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """The form prefilled from where it was opened: `?pupil=<id>` (the profile, a register, an incident), with
+    `where=` (the register's group, the incident's place) and `when=` (YYYY-MM-DDTHH:MM, the incident's time).
+    Only initial values: the pupil is still checked against the ones the user may see, and a bad `when` is
+    ignored."""
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    when = request.GET.get("when", "")
+    try:
+        datetime.datetime.strptime(when, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        when = now
+    return {
+        "pupil": request.GET.get("pupil"),
+        "happened_at": when,
+        "location": request.GET.get("where", "")[:200],
+    }
 
 
 @require_GET
@@ -178,10 +194,35 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.queue(request.user)[:500])
     for concern in rows:
         concern.age = selectors.age_label(concern.logged_at, now)  # type: ignore[attr-defined]
-        record_read(actor=request.user, obj=concern, note="safeguarding: listed in the queue")
-    return render(
-        request, "safeguarding/queue.html", {"concerns": rows, "fresh": stepup.is_fresh(request.session)}
+    record_reads(actor=request.user, objs=rows, note="safeguarding: listed in the queue")
+    late = list(selectors.overdue(selectors.visible_referrals(request.user), timezone.localdate())[:100])
+    for referral in late:
+        referral.days_over = (timezone.localdate() - referral.answer_due_on).days  # type: ignore[attr-defined]
+    record_reads(actor=request.user, objs=late, note="safeguarding: overdue on the queue")
+    context = {
+        "concerns": rows,
+        "fresh": stepup.is_fresh(request.session),
+        "overdue": late,
+        **_transfer_alerts(request),
+    }
+    return render(request, "safeguarding/queue.html", context)
+
+
+def _transfer_alerts(request: HttpRequest) -> dict[str, Any]:
+    """Transfers not receipted within 5 school days, leavers whose file has not been sent, files sent to us."""
+    from safeguarding.selectors import transfers
+
+    late = transfers.overdue_transfers(request.user)
+    record_reads(
+        actor=request.user,
+        objs=[s.transfer for s in late],
+        note="safeguarding: transfer overdue on the queue",
     )
+    return {
+        "late_transfers": late,
+        "leavers": list(transfers.leavers_to_send(request.user)[:50]),
+        "incoming_waiting": transfers.incoming(request.user).filter(receipt__isnull=True).count(),
+    }
 
 
 def _triaged(request: HttpRequest, pk: int) -> Concern:

@@ -66,5 +66,6 @@ def test_it_requires_login_everywhere_but_marked_public_views() -> None:
         "support_plans:link",
         "qualifications:ical",
         "portfolios:credential_public",
+        "safeguarding:transfer_link",
     )
     assert all(name.startswith(allowed_prefixes) for name in public), public

@@ -1,5 +1,5 @@
 """In a real browser: a tutor logs a concern on a phone-sized screen; the DSL triages it after stepping up; the tutor
-sees it was received but is refused the chronology."""
+sees it was received but is refused the chronology. The DSL also refers the child to CAMHS from the concern."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pastoral.testing.browser import axe_check, sign_in, visit
 from pastoral.testing.personas import build_school_world
-from safeguarding.models import Concern, Decision
+from safeguarding.models import Agency, Concern, Decision, Referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,8 +42,32 @@ def _tutor_logs_a_concern(page, base, world):
     page.get_by_text("Received by the safeguarding team").wait_for()
 
 
+def _refer_to_camhs(page, world):
+    """From the concern, the DSL refers Alice to CAMHS; the referral shows when its answer is due."""
+    with page.expect_navigation():
+        page.get_by_role("link", name="Make a referral from this concern").click()
+    axe_check(page)
+    page.get_by_label("Agency").select_option(label="CAMHS")
+    page.get_by_label("Why the child is referred").fill("Low mood alongside the neglect; needs assessment.")
+    page.locator("#id_consent").select_option("given")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the referral").click()
+    axe_check(page)
+    page.get_by_text("Answer expected by").wait_for()
+    referral = Referral.objects.get()
+    assert (referral.agency.kind, referral.concern_id) == ("camhs", Concern.objects.get().pk)
+
+
 def test_it_takes_a_concern_from_a_phone_to_a_decision(page, live_server):
     world = build_school_world()
+    Agency.objects.create(
+        organisation=world.school,
+        name="CAMHS",
+        kind="camhs",
+        awaits="ack",
+        response_days=10,
+        working_days=False,
+    )
     TOTPDevice.objects.create(user=world.dsl, name="phone", confirmed=True)  # set up from an enrolment link
     base = live_server.url
     _tutor_logs_a_concern(page, base, world)
@@ -78,6 +102,7 @@ def test_it_takes_a_concern_from_a_phone_to_a_decision(page, live_server):
     axe_check(page)
     page.get_by_text("Decision recorded").wait_for()
     assert Decision.objects.get().reason == "Food poverty; referral to children's social care."
+    _refer_to_camhs(page, world)
     _sign_out(page)
 
     sign_in(page, base, world.tutor)

@@ -26,3 +26,22 @@ def test_it_builds_concerns_decisions_actions_and_a_status():
     assert all(d.reason for d in Decision.objects.all())
     assert Action.objects.count() == 3 and ProtectionStatus.objects.count() == 1
     assert selectors.queue(world.users["dsl"]).count() == 1
+
+
+def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting():
+    """A referral waiting on CAMHS, an overdue social-care answer, a transfer not receipted within 5 school days,
+    and a past safety-net meeting whose open action is carried to the next one."""
+    from safeguarding.models import Referral, SafetyNetMeeting
+    from safeguarding.selectors import meetings, transfers
+
+    world = build_world(today=TODAY, pupils_per_school=60)
+    dsl = world.users["dsl"]
+    camhs = Referral.objects.get(agency__kind="camhs")
+    assert selectors.timer(camhs, TODAY).status == "Waiting to be seen"
+    [late] = selectors.overdue(selectors.visible_referrals(dsl), TODAY)
+    assert late.agency.kind == "social_care"
+    assert [s.transfer.to_school for s in transfers.overdue_transfers(dsl, TODAY)] == ["Hillside Academy"]
+    upcoming = SafetyNetMeeting.objects.get(on__gt=TODAY)
+    assert [a.description for a in meetings.carried_actions(upcoming)] == [
+        "Online safety session with parents"
+    ]

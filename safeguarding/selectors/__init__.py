@@ -159,6 +159,7 @@ KINDS = {
     "status": "Child protection status",
     "suspension": "Suspensions and exclusions",
     "psp": "Pastoral Support Programmes",
+    "referral": "Referrals and signposting",
 }
 
 
@@ -176,96 +177,108 @@ def _local(at: datetime.datetime) -> datetime.date:
     return timezone.localtime(at).date()
 
 
+def _url(name: str) -> Any:
+    """`pk -> URL` for a URL name, reversing once (a chronology has hundreds of links)."""
+    marker = 987654321
+    pattern = reverse(name, args=[marker])
+    return lambda pk: pattern.replace(str(marker), str(pk))
+
+
+def _labels(model: Any, field: str) -> dict[str, str]:
+    return {str(k): str(v) for k, v in model._meta.get_field(field).choices}
+
+
 def _concerns(pupil: Any) -> list[Entry]:
-    rows = Concern.objects.filter(pupil=pupil).select_related("logged_by", "corrects")
+    url, category = _url("safeguarding:concern_detail"), _labels(Concern, "category")
+    rows = Concern.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).values_list(
+        "pk", "logged_at", "category", "corrects_id", "seen_or_heard", "logged_by__full_name"
+    )
     return [
         Entry(
-            _local(c.logged_at),
-            c.logged_at,
+            _local(at),
+            at,
             "concern",
-            f"Concern #{c.pk}: {c.get_category_display()}"
-            + (f" (correction of #{c.corrects_id})" if c.corrects_id else ""),
-            c.seen_or_heard,
-            reverse("safeguarding:concern_detail", args=[c.pk]),
-            c.logged_by.full_name,
+            f"Concern #{pk}: {category.get(cat, cat)}"
+            + (f" (correction of #{corrects})" if corrects else ""),
+            text,
+            url(pk),
+            by,
         )
-        for c in rows
+        for pk, at, cat, corrects, text, by in rows
     ]
 
 
 def _decisions(pupil: Any) -> list[Entry]:
-    rows = Decision.objects.filter(concern__pupil=pupil).select_related("decided_by")
+    url, outcome = _url("safeguarding:concern_detail"), _labels(Decision, "outcome")
+    rows = Decision.objects.filter(organisation_id=pupil.organisation_id, concern__pupil=pupil).values_list(
+        "concern_id", "decided_at", "outcome", "corrects_id", "reason", "decided_by__full_name"
+    )
     return [
         Entry(
-            _local(d.decided_at),
-            d.decided_at,
+            _local(at),
+            at,
             "decision",
-            f"Decision on concern #{d.concern_id}: {d.get_outcome_display()}"
-            + (f" (correction of decision #{d.corrects_id})" if d.corrects_id else ""),
-            d.reason,
-            reverse("safeguarding:concern_detail", args=[d.concern_id]),
-            d.decided_by.full_name,
+            f"Decision on concern #{concern}: {outcome.get(out, out)}"
+            + (f" (correction of decision #{corrects})" if corrects else ""),
+            reason,
+            url(concern),
+            by,
         )
-        for d in rows
+        for concern, at, out, corrects, reason, by in rows
     ]
 
 
 def _actions(pupil: Any) -> list[Entry]:
-    rows = Action.objects.filter(concern__pupil=pupil).select_related("owner")
+    url = _url("safeguarding:concern_detail")
+    rows = Action.objects.filter(organisation_id=pupil.organisation_id, concern__pupil=pupil).values_list(
+        "concern_id", "created_at", "due_on", "description", "owner__full_name"
+    )
     return [
         Entry(
-            _local(a.created_at),
-            a.created_at,
+            _local(at),
+            at,
             "action",
-            f"Action set (concern #{a.concern_id}), due {a.due_on:%d %b %Y}",
-            a.description,
-            reverse("safeguarding:concern_detail", args=[a.concern_id]),
-            a.owner.full_name,
+            f"Action set (concern #{concern}), due {due:%d %b %Y}",
+            text,
+            url(concern),
+            by,
         )
-        for a in rows
+        for concern, at, due, text, by in rows
     ]
 
 
 def _done(pupil: Any) -> list[Entry]:
-    rows = ActionDone.objects.filter(action__concern__pupil=pupil).select_related("action", "recorded_by")
-    return [
-        Entry(
-            d.done_on,
-            d.recorded_at,
-            "action",
-            f"Action done: {d.action.description}",
-            d.note,
-            "",
-            d.recorded_by.full_name,
-        )
-        for d in rows
-    ]
+    rows = ActionDone.objects.filter(
+        organisation_id=pupil.organisation_id, action__concern__pupil=pupil
+    ).values_list("done_on", "recorded_at", "action__description", "note", "recorded_by__full_name")
+    return [Entry(on, at, "action", f"Action done: {what}", note, "", by) for on, at, what, note, by in rows]
 
 
 def _entries(pupil: Any) -> list[Entry]:
-    rows = ChronologyEntry.objects.filter(pupil=pupil).select_related("recorded_by")
+    kind = _labels(ChronologyEntry, "kind")
+    rows = ChronologyEntry.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).values_list(
+        "occurred_on", "recorded_at", "kind", "corrects_id", "summary", "recorded_by__full_name"
+    )
     return [
         Entry(
-            e.occurred_on,
-            e.recorded_at,
+            on,
+            at,
             "entry",
-            e.get_kind_display() + (f" (correction of entry #{e.corrects_id})" if e.corrects_id else ""),
-            e.summary,
+            kind.get(k, k) + (f" (correction of entry #{corrects})" if corrects else ""),
+            summary,
             "",
-            e.recorded_by.full_name,
+            by,
         )
-        for e in rows
+        for on, at, k, corrects, summary, by in rows
     ]
 
 
 def _statuses(pupil: Any) -> list[Entry]:
-    rows = ProtectionStatus.objects.filter(pupil=pupil).select_related("recorded_by")
-    return [
-        Entry(
-            s.starts_on, s.recorded_at, "status", s.get_status_display(), s.note, "", s.recorded_by.full_name
-        )
-        for s in rows
-    ]
+    status = _labels(ProtectionStatus, "status")
+    rows = ProtectionStatus.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).values_list(
+        "starts_on", "recorded_at", "status", "note", "recorded_by__full_name"
+    )
+    return [Entry(on, at, "status", status.get(st, st), note, "", by) for on, at, st, note, by in rows]
 
 
 def _suspensions(pupil: Any) -> list[Entry]:
@@ -289,6 +302,34 @@ def _plans(pupil: Any) -> list[Entry]:
     return entries
 
 
+def _referrals(pupil: Any) -> list[Entry]:
+    from safeguarding.models import Referral, ReferralUpdate
+
+    url, status = _url("safeguarding:referral_detail"), _labels(ReferralUpdate, "status")
+    mine = {"organisation_id": pupil.organisation_id}
+    made = Referral.objects.filter(pupil=pupil, **mine).values_list(
+        "pk", "made_on", "recorded_at", "agency__name", "answer_due_on", "reason", "made_by__full_name"
+    )
+    entries = [
+        Entry(on, at, "referral", f"Referral #{pk} to {agency} (answer due {due:%d %b %Y})", why, url(pk), by)
+        for pk, on, at, agency, due, why, by in made
+    ]
+    steps = ReferralUpdate.objects.filter(referral__pupil=pupil, **mine).values_list(
+        "referral_id",
+        "on",
+        "recorded_at",
+        "referral__agency__name",
+        "status",
+        "note",
+        "recorded_by__full_name",
+    )
+    entries += [
+        Entry(on, at, "referral", f"Referral #{pk} to {agency}: {status.get(st, st)}", note, url(pk), by)
+        for pk, on, at, agency, st, note, by in steps
+    ]
+    return entries
+
+
 _COLLECTORS = [
     ("concern", _concerns),
     ("decision", _decisions),
@@ -298,4 +339,39 @@ _COLLECTORS = [
     ("status", _statuses),
     ("suspension", _suspensions),
     ("psp", _plans),
+    ("referral", _referrals),
+]
+
+
+# Re-exported so `safeguarding.selectors.<name>` stays the one import path for every read.
+from safeguarding.selectors.referrals import (  # noqa: E402
+    open_referrals,
+    overdue,
+    timer,
+    visible_referrals,
+    with_timers,
+)
+
+__all__ = [
+    "FLAG_ROLE_CHOICES",
+    "KINDS",
+    "REVIEWED",
+    "RECEIVED",
+    "Entry",
+    "age_label",
+    "chronology",
+    "current_status",
+    "file_viewers",
+    "flag_roles",
+    "linked_concerns",
+    "my_concerns",
+    "open_referrals",
+    "other_concerns",
+    "overdue",
+    "queue",
+    "status_label",
+    "timer",
+    "visible_concerns",
+    "visible_referrals",
+    "with_timers",
 ]

@@ -227,3 +227,22 @@ def settings_save(*, actor: Any, organisation: Any, flag_roles: list[str]) -> Sa
         obj.full_clean()
         obj.save()
     return obj
+
+
+# Re-exported so `safeguarding.services.<name>` stays the one import path for every write.
+from safeguarding.services.referrals import agency_save, referral_create, referral_update  # noqa: E402
+
+__all__ = [
+    "action_add",
+    "action_done",
+    "agency_save",
+    "concern_correct",
+    "concern_link",
+    "concern_log",
+    "decision_record",
+    "entry_add",
+    "referral_create",
+    "referral_update",
+    "settings_save",
+    "status_set",
+]

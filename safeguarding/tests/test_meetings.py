@@ -1,0 +1,244 @@
+"""Safety-net meetings: the agenda picks exactly the right students on a hand-built case, two meetings a term on
+school days, minutes and actions carried to the next meeting, and who may see them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from access.roles import Role
+from attendance.tests.helpers import mark
+from pastoral.testing.calendar import WEDNESDAY, day, record_terms
+from pastoral.testing.clock import fixed_clock
+from pastoral.testing.factories import PupilFactory, RoleFactory
+from pastoral.testing.outsider import assert_outsider_404, outsider_test
+from pastoral.testing.personas import build_school_world
+from safeguarding import services
+from safeguarding.models import Agency, ImmutableRecord, MeetingMinute
+from safeguarding.selectors import meetings as selectors
+from safeguarding.services import meetings as meeting_services
+
+from .helpers import concern_data, stepped_up
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.datetime(2026, 10, 14, 16, tzinfo=datetime.UTC)  # Wednesday 14 Oct 2026, after the meeting
+
+
+@pytest.fixture
+def world(monkeypatch):
+    fixed_clock(monkeypatch, TODAY)
+    world = build_school_world()
+    record_terms(world.school)
+    return world
+
+
+def _at(on: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(on, datetime.time(10), tzinfo=datetime.UTC)
+
+
+def _concern(world, pupil, on):
+    return services.concern_log(
+        actor=world.dsl, pupil=pupil, data=concern_data(happened_at=_at(on)), now=_at(on)
+    )
+
+
+def test_it_builds_the_agenda_from_exactly_the_right_students(world):
+    """Year 9's meeting on Wed 14 Oct 2026, the previous one on Mon 21 Sep:
+    in — Alice (CP plan), Cleo (a concern on Mon 28 Sep), Fay (an open CAMHS referral), Gus (1 absence in 10
+    sessions: 10%, persistent), Hal (an active PSP);
+    out — Ben (CIN ended on 5 Oct), Eve (her concern was before the previous meeting), Ivy (her referral closed),
+    Dan (year 10, on a CP plan), Jo (left on 9 Oct, on a CP plan), Kit (1 absence in 11 sessions: 9.1%)."""
+    from support_plans.models import SupportPlan
+
+    nine = {
+        n: PupilFactory(organisation=world.school, legal_first_name=n, legal_last_name="Nine", year_group=9)
+        for n in ("Eve", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kit")
+    }
+    status = lambda p, s, on: services.status_set(actor=world.dsl, pupil=p, status=s, starts_on=on)  # noqa: E731
+    status(world.alice, "cp_plan", day(1))
+    status(world.ben, "cin", day(1))
+    status(world.ben, "none", day(4))
+    status(world.dan, "cp_plan", day(1))
+    status(nine["Jo"], "cp_plan", day(1))
+    nine["Jo"].left_on = day(4, 4)
+    nine["Jo"].save()
+    meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(2), year_group=9
+    )
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5, WEDNESDAY), year_group=9
+    )
+    _concern(world, world.cleo, day(3))
+    _concern(world, nine["Eve"], day(2) - datetime.timedelta(days=3))
+    camhs = Agency.objects.create(
+        organisation=world.school,
+        name="CAMHS",
+        kind="camhs",
+        awaits="ack",
+        response_days=10,
+        working_days=False,
+    )
+    services.referral_create(
+        actor=world.dsl, pupil=nine["Fay"], agency=camhs, reason="r", consent="given", made_on=day(3)
+    )
+    ivy = services.referral_create(
+        actor=world.dsl, pupil=nine["Ivy"], agency=camhs, reason="r", consent="given", made_on=day(1)
+    )
+    services.referral_update(actor=world.dsl, referral=ivy, status="closed", on=day(3), note="Discharged.")
+    for i in range(10):
+        mark(
+            nine["Gus"],
+            day(4) + datetime.timedelta(days=i // 2),
+            "AM" if i % 2 == 0 else "PM",
+            "O" if i == 0 else "/",
+        )
+    for i in range(11):
+        mark(
+            nine["Kit"],
+            day(3) + datetime.timedelta(days=i // 2),
+            "AM" if i % 2 == 0 else "PM",
+            "O" if i == 0 else "/",
+        )
+    SupportPlan.objects.create(
+        organisation=world.school,
+        pupil=nine["Hal"],
+        coordinator=world.dsl,
+        opened_on=day(2),
+        reason="Exclusions.",
+    )
+    rows = selectors.agenda(meeting, world.dsl)
+    assert [(r.pupil.legal_first_name, r.reasons) for r in rows] == [
+        ("Alice", ["CP plan"]),
+        ("Cleo", ["1 new concern since 22 Sep"]),
+        ("Fay", ["Open referral to CAMHS"]),
+        ("Gus", ["Persistent absence (10.0%)"]),
+        ("Hal", ["Active Pastoral Support Programme"]),
+    ]
+
+
+def test_it_shows_a_dso_only_their_own_students(world):
+    """A DSO for group 9A sees Alice (9A, CP plan) on a whole-school agenda, not Dan (10A, looked after)."""
+    services.status_set(actor=world.dsl, pupil=world.alice, status="cp_plan", starts_on=day(1))
+    services.status_set(actor=world.dsl, pupil=world.dan, status="lac", starts_on=day(1))
+    dso = RoleFactory(organisation=world.school, role=Role.DEPUTY_DSL, group=world.group_9a).user
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="School", on=day(3)
+    )
+    assert [r.pupil for r in selectors.agenda(meeting, dso)] == [world.alice]
+    assert [r.pupil for r in selectors.agenda(meeting, world.dsl)] == [world.alice, world.dan]
+
+
+def test_it_schedules_two_meetings_a_term_on_school_days(world):
+    """The autumn term (7 Sep – 18 Dec 2026, half term 26–30 Oct) has 70 school days: the 24th (index 23) is
+    Thu 8 Oct, the 47th (index 46) Tue 17 Nov."""
+    meetings = meeting_services.meetings_for_term(
+        actor=world.dsl,
+        organisation=world.school,
+        starts_on=day(0),
+        ends_on=day(14, 4),
+        area="Year 9",
+        year_group=9,
+    )
+    assert [m.on for m in meetings] == [datetime.date(2026, 10, 8), datetime.date(2026, 11, 17)]
+
+
+def test_it_carries_open_actions_to_the_next_meeting_until_done(world):
+    first = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(1)
+    )
+    second = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5)
+    )
+    other = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 10", on=day(5)
+    )
+    action = meeting_services.meeting_action_add(
+        actor=world.dsl,
+        meeting=first,
+        description="Call CAMHS",
+        owner=world.pal,
+        due_on=day(2),
+        pupil=world.alice,
+    )
+    assert list(selectors.carried_actions(second)) == [action]
+    assert list(selectors.carried_actions(other)) == []
+    meeting_services.meeting_action_done(
+        actor=world.dsl, action=action, done_on=day(2), note="Appointment made."
+    )
+    assert list(selectors.carried_actions(second)) == []
+
+
+def test_it_records_minutes_attendance_and_prints_them(world):
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5)
+    )
+    services.status_set(actor=world.dsl, pupil=world.alice, status="cp_plan", starts_on=day(1))
+    client = stepped_up(world.dsl)
+    client.post(
+        reverse("safeguarding:meeting_attendance", args=[meeting.pk]),
+        {"name": "Paul Pal", "role": "PAL", "present": "on"},
+    )
+    client.post(
+        reverse("safeguarding:meeting_minute", args=[meeting.pk]),
+        {"pupil": world.alice.pk, "text": "Plan reviewed."},
+    )
+    assert MeetingMinute.objects.get().text == "Plan reviewed."
+    page = client.get(reverse("safeguarding:meeting", args=[meeting.pk])).content.decode()
+    assert "Paul Pal" in page and "Plan reviewed." in page
+    pdf = client.get(reverse("safeguarding:meeting_pdf", args=[meeting.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    with pytest.raises(ImmutableRecord):
+        MeetingMinute.objects.get().delete()
+    bad = client.post(
+        reverse("safeguarding:meeting_minute", args=[meeting.pk]), {"pupil": world.dan.pk + 999, "text": "x"}
+    )
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("persona", ["tutor", "senior", "pal"])
+def test_it_refuses_meetings_to_other_roles(world, persona):
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5)
+    )
+    action = meeting_services.meeting_action_add(
+        actor=world.dsl, meeting=meeting, description="x", owner=world.pal, due_on=day(6)
+    )
+    client = stepped_up(getattr(world, persona))
+    assert client.get(reverse("safeguarding:meetings")).status_code == 403
+    for name in ("meeting", "meeting_pdf"):
+        assert client.get(reverse(f"safeguarding:{name}", args=[meeting.pk])).status_code == 403
+    for name in ("meeting_attendance", "meeting_minute", "meeting_action"):
+        assert client.post(reverse(f"safeguarding:{name}", args=[meeting.pk])).status_code == 403
+    assert client.post(reverse("safeguarding:meeting_action_done", args=[action.pk])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        meeting_services.minute_add(
+            actor=getattr(world, persona), meeting=meeting, pupil=world.alice, text="x"
+        )
+
+
+@outsider_test(
+    "safeguarding:meeting",
+    "safeguarding:meeting_pdf",
+    "safeguarding:meeting_attendance",
+    "safeguarding:meeting_minute",
+    "safeguarding:meeting_action",
+    "safeguarding:meeting_action_done",
+)
+def test_it_hides_meetings_from_another_school(world):
+    RoleFactory(organisation=world.other_school, user=world.outsider, role=Role.DSL)
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5)
+    )
+    action = meeting_services.meeting_action_add(
+        actor=world.dsl, meeting=meeting, description="x", owner=world.pal, due_on=day(6)
+    )
+    client = stepped_up(world.outsider)
+    for name in ("meeting", "meeting_pdf"):
+        assert_outsider_404(client, reverse(f"safeguarding:{name}", args=[meeting.pk]))
+    for name in ("meeting_attendance", "meeting_minute", "meeting_action"):
+        assert_outsider_404(client, reverse(f"safeguarding:{name}", args=[meeting.pk]), "post")
+    assert_outsider_404(client, reverse("safeguarding:meeting_action_done", args=[action.pk]), "post")
