@@ -156,6 +156,7 @@ def suspension(ctx: Context) -> dict[int, str]:
         kind__in=[Suspension.Kind.SUSPENSION, Suspension.Kind.PERMANENT],
         starts_on__gt=ctx.on - datetime.timedelta(days=days),
         starts_on__lte=ctx.on,
+        withdrawn_at__isnull=True,
     ).values_list("pupil_id", "starts_on", "kind")
     found: dict[int, str] = {}
     for pupil_id, starts_on, kind in sorted(rows, key=lambda r: r[1]):
