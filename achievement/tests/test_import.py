@@ -26,7 +26,9 @@ def world():
 def _upload(client, capture, text: str, kind: str = "grades") -> ImportJob:
     file = SimpleUploadedFile("grades.csv", text.encode(), "text/csv")
     with capture(execute=True):
-        response = client.post(reverse("achievement:import"), {"kind": kind, "file": file, "encoding": "auto"})
+        response = client.post(
+            reverse("achievement:import"), {"kind": kind, "file": file, "encoding": "auto"}
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     job = ImportJob.objects.latest("pk")
     job.refresh_from_db()
@@ -40,7 +42,9 @@ def _commit(client, capture, job: ImportJob) -> None:
     job.refresh_from_db()
 
 
-def test_it_imports_grades_on_each_scale_and_counts_steps_from_target(world, django_capture_on_commit_callbacks):
+def test_it_imports_grades_on_each_scale_and_counts_steps_from_target(
+    world, django_capture_on_commit_callbacks
+):
     """New courses take the scale the row names; difference is working-at less target in grade steps."""
     text = HEADER + (
         "A123456789012,MA-GCSE,Mathematics,GCSE,Autumn,01/12/2026,7,5\r\n"
@@ -52,13 +56,17 @@ def test_it_imports_grades_on_each_scale_and_counts_steps_from_target(world, dja
     assert job.status == ImportJob.Status.READY, job.errors
     _commit(client, django_capture_on_commit_callbacks, job)
     assert job.status == ImportJob.Status.IMPORTED
-    got = {(r.course.code, r.target, r.working_at, r.difference) for r in Result.objects.select_related("course")}
+    got = {
+        (r.course.code, r.target, r.working_at, r.difference) for r in Result.objects.select_related("course")
+    }
     assert got == {("MA-GCSE", "7", "5", -2), ("HI-AL", "B", "A*", 2), ("BU-BT", "D*", "P", -3)}
     assert Course.objects.get(code="HI-AL").scale.kind == "a_level"
     assert AssessmentPoint.objects.count() == 1
 
 
-def test_it_imports_nothing_when_a_row_is_wrong_and_names_each_error(world, django_capture_on_commit_callbacks):
+def test_it_imports_nothing_when_a_row_is_wrong_and_names_each_error(
+    world, django_capture_on_commit_callbacks
+):
     text = HEADER + (
         "A123456789012,MA-GCSE,Mathematics,GCSE,Autumn,01/12/2026,7,5\r\n"
         "NOSUCHUPN0000,MA-GCSE,Mathematics,GCSE,Autumn,01/12/2026,7,5\r\n"
@@ -83,7 +91,11 @@ def test_it_imports_nothing_when_a_row_is_wrong_and_names_each_error(world, djan
 def test_it_updates_a_changed_grade_on_a_second_import(world, django_capture_on_commit_callbacks):
     client = client_for(world.admin)
     for working_at in ("5", "6"):
-        job = _upload(client, django_capture_on_commit_callbacks, HEADER + f"A123456789012,MA,Maths,GCSE,Autumn,2026-12-01,7,{working_at}\r\n")
+        job = _upload(
+            client,
+            django_capture_on_commit_callbacks,
+            HEADER + f"A123456789012,MA,Maths,GCSE,Autumn,2026-12-01,7,{working_at}\r\n",
+        )
         _commit(client, django_capture_on_commit_callbacks, job)
     assert job.summary["updated"] == 1
     assert Result.objects.get().difference == -1
@@ -94,7 +106,10 @@ def test_it_imports_initial_assessments(world, django_capture_on_commit_callback
     client = client_for(world.admin)
     job = _upload(client, django_capture_on_commit_callbacks, text, kind="initial")
     _commit(client, django_capture_on_commit_callbacks, job)
-    assert set(InitialAssessment.objects.values_list("subject", "result")) == {("English", "Level 2"), ("Maths", "Level 1")}
+    assert set(InitialAssessment.objects.values_list("subject", "result")) == {
+        ("English", "Level 2"),
+        ("Maths", "Level 1"),
+    }
 
 
 def test_it_refuses_the_import_page_to_a_tutor(world):

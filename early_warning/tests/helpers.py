@@ -44,7 +44,9 @@ def incident(pupil: Any, *, days_ago: int, severity: int, recorded_by: Any, kind
     category, _ = BehaviourCategory.objects.get_or_create(
         organisation_id=pupil.organisation_id, code="disruption", defaults={"name": "Disruption"}
     )
-    when = datetime.datetime.combine(ON - datetime.timedelta(days=days_ago), datetime.time(10), tzinfo=datetime.UTC)
+    when = datetime.datetime.combine(
+        ON - datetime.timedelta(days=days_ago), datetime.time(10), tzinfo=datetime.UTC
+    )
     found = Incident.objects.create(
         organisation_id=pupil.organisation_id,
         kind=kind,
@@ -64,7 +66,10 @@ def grades(pupil: Any, differences: dict[str, list[int]]) -> None:
     scale = achievement_services.standard_scale(organisation=pupil.organisation, key="gcse")
     points = [
         AssessmentPoint.objects.get_or_create(organisation=pupil.organisation, name=name, assessed_on=day)[0]
-        for name, day in (("Autumn 1", datetime.date(2026, 10, 16)), ("Autumn 2", datetime.date(2026, 11, 20)))
+        for name, day in (
+            ("Autumn 1", datetime.date(2026, 10, 16)),
+            ("Autumn 2", datetime.date(2026, 11, 20)),
+        )
     ]
     for code, steps in differences.items():
         course, _ = Course.objects.get_or_create(
@@ -72,8 +77,13 @@ def grades(pupil: Any, differences: dict[str, list[int]]) -> None:
         )
         for point, step in zip(points, steps, strict=False):
             Result.objects.create(
-                organisation=pupil.organisation, pupil=pupil, course=course, point=point,
-                target="6", working_at=str(6 + step), difference=step,
+                organisation=pupil.organisation,
+                pupil=pupil,
+                course=course,
+                point=point,
+                target="6",
+                working_at=str(6 + step),
+                difference=step,
             )
 
 

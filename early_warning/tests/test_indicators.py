@@ -53,7 +53,9 @@ def test_it_flags_persistent_at_exactly_10_and_severe_at_exactly_50_percent(scho
     persistent = _on(school, "persistent_absence")
     assert set(persistent) == {ten.pk, fifty.pk, forty_five.pk}
     assert persistent[ten.pk] == "absent 2 of 20 sessions this year (10.0%, 10% or more)"
-    assert _on(school, "severe_absence") == {fifty.pk: "absent 10 of 20 sessions this year (50.0%, 50% or more)"}
+    assert _on(school, "severe_absence") == {
+        fifty.pk: "absent 10 of 20 sessions this year (50.0%, 50% or more)"
+    }
 
 
 def test_it_counts_unexplained_absences_in_the_last_28_days_only(school):
@@ -62,7 +64,9 @@ def test_it_counts_unexplained_absences_in_the_last_28_days_only(school):
     sessions(three, datetime.date(2026, 11, 23), ["N", "O", "N", "/"])
     sessions(two, datetime.date(2026, 10, 30), ["N", "/"])
     sessions(two, datetime.date(2026, 11, 23), ["N", "O"])
-    assert _on(school, "unexplained") == {three.pk: "3 unexplained absences (N or O) in the last 28 days (3 or more)"}
+    assert _on(school, "unexplained") == {
+        three.pk: "3 unexplained absences (N or O) in the last 28 days (3 or more)"
+    }
 
 
 def test_it_flags_lateness_at_5_times_not_4(school):
@@ -99,8 +103,16 @@ def test_it_flags_a_suspension_in_the_last_90_days(school):
         (withdrawn, ON - datetime.timedelta(days=5)),
     ):
         Suspension.objects.create(
-            organisation=school, pupil=pupil, kind="suspension", starts_on=day, ends_on=day, sessions=2,
-            reason="persistent_disruption", details="Built case", decided_by=head, recorded_by=head,
+            organisation=school,
+            pupil=pupil,
+            kind="suspension",
+            starts_on=day,
+            ends_on=day,
+            sessions=2,
+            reason="persistent_disruption",
+            details="Built case",
+            decided_by=head,
+            recorded_by=head,
             withdrawn_at=AT if pupil is withdrawn else None,
         )
     assert _on(school, "suspension") == {recent.pk: "suspension from 30 Aug 2026 (in the last 90 days)"}
@@ -133,11 +145,19 @@ def test_it_flags_an_open_and_an_unsuccessful_support_plan(school):
     SupportPlan.objects.create(organisation=school, pupil=open_, coordinator=staff, opened_on=ON, reason="x")
     for pupil, outcome in ((failed, "unsuccessful"), (succeeded, "successful")):
         SupportPlan.objects.create(
-            organisation=school, pupil=pupil, coordinator=staff, opened_on=datetime.date(2026, 9, 7), reason="x",
-            status="closed", outcome=outcome, closed_on=datetime.date(2026, 11, 20),
+            organisation=school,
+            pupil=pupil,
+            coordinator=staff,
+            opened_on=datetime.date(2026, 9, 7),
+            reason="x",
+            status="closed",
+            outcome=outcome,
+            closed_on=datetime.date(2026, 11, 20),
         )
     assert _on(school, "psp_active") == {open_.pk: "a Pastoral Support Programme is open"}
-    assert _on(school, "psp_failed") == {failed.pk: "a Pastoral Support Programme closed unsuccessful on 20 Nov 2026"}
+    assert _on(school, "psp_failed") == {
+        failed.pk: "a Pastoral Support Programme closed unsuccessful on 20 Nov 2026"
+    }
 
 
 def test_it_flags_circumstances(school):
@@ -155,7 +175,9 @@ def test_it_flags_circumstances(school):
         (ended, "cp_plan", datetime.date(2026, 9, 1)),
         (ended, "none", datetime.date(2026, 11, 1)),
     ):
-        ProtectionStatus.objects.create(organisation=school, pupil=pupil, status=status, starts_on=day, recorded_by=staff)
+        ProtectionStatus.objects.create(
+            organisation=school, pupil=pupil, status=status, starts_on=day, recorded_by=staff
+        )
     assert _on(school, "sen_support") == {sen.pk: "SEN support"}
     assert _on(school, "ehcp") == {plan.pk: "education, health and care plan"}
     assert _on(school, "disadvantaged") == {pp.pk: "pupil premium and free school meals"}
