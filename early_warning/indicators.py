@@ -198,10 +198,16 @@ def falling_grades(ctx: Context) -> dict[int, str]:
 def psp_active(ctx: Context) -> dict[int, str]:
     from support_plans.models import SupportPlan
 
-    rows = SupportPlan.objects.filter(
-        organisation=ctx.organisation,
-        status__in=[SupportPlan.Status.ASSESS, SupportPlan.Status.ACTIVE],
-    ).values_list("pupil_id", "status")
+    # Open on the day: opened by then and not closed by then (so a replay of a past week reads it as it stood).
+    rows = (
+        SupportPlan.objects.filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.on),
+            organisation=ctx.organisation,
+            opened_on__lte=ctx.on,
+        )
+        .exclude(status=SupportPlan.Status.CLOSED, closed_on__isnull=True)
+        .values_list("pupil_id", "status")
+    )
     return {pid: "a Pastoral Support Programme is open" for pid, _ in rows}
 
 
