@@ -169,7 +169,8 @@ def plan_grades(job: ImportJob, parsed: ParsedFile, today: datetime.date, lock: 
                     columns[field],
                     f"'{v[field]}' is not a grade on {course.name}'s scale ({', '.join(grades)}).",
                 )
-        if None in positions.values():
+        target, working_at = positions["target"], positions["working_at"]
+        if target is None or working_at is None:
             continue
         key = (pupil_id, code, v["point"].strip(), v["assessed_on"])
         if key in seen:
@@ -186,9 +187,9 @@ def plan_grades(job: ImportJob, parsed: ParsedFile, today: datetime.date, lock: 
                 course_code=code,
                 point_name=v["point"].strip(),
                 assessed_on=v["assessed_on"],
-                target=grades[positions["target"]],
-                working_at=grades[positions["working_at"]],
-                difference=positions["working_at"] - positions["target"],
+                target=grades[target],
+                working_at=grades[working_at],
+                difference=working_at - target,
             )
         )
     if plan.errors or not wanted:

@@ -72,15 +72,15 @@ def results_write(*, organisation: Any, new_courses: list[Any], results: list[Im
         }
         create, update = [], []
         for r in results:
-            key = (r.pupil_id, courses[r.course_code], points[(r.point_name, r.assessed_on)])
-            saved = held.get(key)
+            found = (r.pupil_id, courses[r.course_code], points[(r.point_name, r.assessed_on)])
+            saved = held.get(found)
             if saved is None:
                 create.append(
                     Result(
                         organisation=organisation,
-                        pupil_id=key[0],
-                        course_id=key[1],
-                        point_id=key[2],
+                        pupil_id=found[0],
+                        course_id=found[1],
+                        point_id=found[2],
                         target=r.target,
                         working_at=r.working_at,
                         difference=r.difference,

@@ -38,16 +38,25 @@ class SettingsForm(forms.Form):
             for param in indicator.params:
                 name = f"{indicator.key}__{param.key}"
                 names.append(name)
-                kind = forms.DecimalField if isinstance(param.default, Decimal) else forms.IntegerField
-                extra = {"decimal_places": 1, "max_digits": 5} if kind is forms.DecimalField else {}
-                self.fields[name] = kind(
-                    label=f"{indicator.label}: {param.label}",
-                    min_value=param.minimum,
-                    max_value=param.maximum,
-                    initial=values[f"{indicator.key}.{param.key}"],
-                    help_text=param.help,
-                    **extra,
-                )
+                label, initial = f"{indicator.label}: {param.label}", values[f"{indicator.key}.{param.key}"]
+                if isinstance(param.default, Decimal):
+                    self.fields[name] = forms.DecimalField(
+                        label=label,
+                        min_value=Decimal(param.minimum),
+                        max_value=Decimal(param.maximum),
+                        decimal_places=1,
+                        max_digits=5,
+                        initial=initial,
+                        help_text=param.help,
+                    )
+                else:
+                    self.fields[name] = forms.IntegerField(
+                        label=label,
+                        min_value=int(param.minimum),
+                        max_value=int(param.maximum),
+                        initial=initial,
+                        help_text=param.help,
+                    )
             self.sections.append((indicator, names))
 
     def values(self) -> dict[str, Any]:

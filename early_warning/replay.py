@@ -80,10 +80,11 @@ def outcomes(organisation: Any, days: list[datetime.date]) -> dict[int, tuple[da
         withdrawn_at__isnull=True,
     ).values_list("pupil_id", "starts_on"):
         _earliest(found, pid, day, "suspended")
-    for pid, day in Pupil.objects.filter(
+    for pid, left_on in Pupil.objects.filter(
         organisation=organisation, left_on__gt=start, left_on__lte=end
     ).values_list("pk", "left_on"):
-        _earliest(found, pid, day, "withdrew")
+        if left_on is not None:
+            _earliest(found, pid, left_on, "withdrew")
     for day in days[1:]:
         for row in scope_per_pupil(
             scope_for(organisation), academic_year_start(day), day, threshold="persistent"

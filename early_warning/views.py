@@ -12,8 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from access.models import RoleAssignment
-from access.permissions import get_for_user, reachable_organisation_ids, visible_groups, visible_pupils
+from access.permissions import (
+    access_for,
+    get_for_user,
+    reachable_organisation_ids,
+    visible_groups,
+    visible_pupils,
+)
 from access.roles import Role
 from audit.services import record_event
 from early_warning import selectors, services
@@ -54,11 +59,9 @@ def _narrow(request: HttpRequest, pupils: Any) -> tuple[Any, dict[str, Any]]:
         "group": None,
     }
     today = timezone.localdate()
-    if chosen["scope"] == "caseload":
-        groups = RoleAssignment.objects.current().filter(
-            user=request.user, role=Role.PAL, group__isnull=False
-        )
-        members = GroupMembership.objects.current(today).filter(group_id__in=groups.values("group_id"))
+    if chosen["scope"] == "caseload":  # the groups of the user's PAL role assignments
+        groups = [g.group_id for g in access_for(request.user).grants if g.role == Role.PAL and g.group_id]
+        members = GroupMembership.objects.current(today).filter(group_id__in=groups)
         pupils = pupils.filter(pk__in=members.values("pupil_id"))
     year = request.GET.get("year", "")
     if year.isdigit():

@@ -45,5 +45,6 @@ def test_it_filters_explains_reviews_and_exports(page, live_server, monkeypatch)
     visit(page, f"{live_server.url}/early-warning/")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    with open(download.value.path(), encoding="utf-8-sig") as exported:
+        text = exported.read()
     assert "Alice Archer" in text and "Cleo Cole" in text
