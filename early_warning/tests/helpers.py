@@ -10,18 +10,10 @@ from django.utils import timezone
 from achievement import services as achievement_services
 from achievement.models import AssessmentPoint, Course, Result
 from attendance.models import AttendanceMark
+from attendance.tests.helpers import weekdays
 
 ON = datetime.date(2026, 11, 27)  # a Friday; the academic year began on 1 September 2026
 AT = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
-
-
-def weekdays(start: datetime.date, count: int) -> list[datetime.date]:
-    days, day = [], start
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
 
 
 def sessions(pupil: Any, start: datetime.date, codes: list[str]) -> None:
@@ -89,3 +81,36 @@ def grades(pupil: Any, differences: dict[str, list[int]]) -> None:
 
 def now() -> datetime.datetime:
     return timezone.now()
+
+
+def suspension(pupil: Any, day: datetime.date, head: Any, **extra: Any) -> None:
+    from behaviour.models import Suspension
+
+    Suspension.objects.create(
+        organisation_id=pupil.organisation_id,
+        pupil=pupil,
+        kind="suspension",
+        starts_on=day,
+        ends_on=day,
+        sessions=2,
+        reason="persistent_disruption",
+        details="Built case",
+        decided_by=head,
+        recorded_by=head,
+        **extra,
+    )
+
+
+def on_cp_plan_with_ehcp(pupil: Any, dsl: Any) -> None:
+    """A child protection plan from 1 October (3 points, DSL team only) and an EHC plan (2 points)."""
+    from safeguarding.models import ProtectionStatus
+
+    ProtectionStatus.objects.create(
+        organisation_id=pupil.organisation_id,
+        pupil=pupil,
+        status="cp_plan",
+        starts_on=datetime.date(2026, 10, 1),
+        recorded_by=dsl,
+    )
+    pupil.sen_status = "E"
+    pupil.save()

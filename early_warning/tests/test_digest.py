@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from early_warning.tasks import send_weekly_digest
-from early_warning.tests.helpers import AT, sessions
+from early_warning.tests.helpers import AT, on_cp_plan_with_ehcp, sessions
 from pastoral.testing.clock import fixed_clock
 from pastoral.testing.personas import build_school_world
 
@@ -19,19 +19,9 @@ pytestmark = pytest.mark.django_db
 def world(monkeypatch):
     fixed_clock(monkeypatch, AT)
     world = build_school_world()
-    from safeguarding.models import ProtectionStatus
-
-    # Alice (9A): 10/20 absent this week (3 + 2 + 4 = 9), new. Cleo (9B): CP plan (3) and EHC plan (2).
+    # Alice (9A): absent 5 of 10 sessions, all this week (3 + 2 + 4 = 9), new. Cleo (9B): CP plan (3) and EHC plan (2).
     sessions(world.alice, datetime.date(2026, 11, 23), ["/"] * 5 + ["I"] * 5)
-    ProtectionStatus.objects.create(
-        organisation=world.school,
-        pupil=world.cleo,
-        status="cp_plan",
-        starts_on=datetime.date(2026, 10, 1),
-        recorded_by=world.dsl,
-    )
-    world.cleo.sen_status = "E"
-    world.cleo.save()
+    on_cp_plan_with_ehcp(world.cleo, world.dsl)
     return world
 
 

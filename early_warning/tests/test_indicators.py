@@ -9,7 +9,7 @@ import pytest
 from early_warning.models import StudentFactor
 from early_warning.registry import defaults
 from early_warning.selectors import evaluate
-from early_warning.tests.helpers import AT, ON, grades, incident, sessions
+from early_warning.tests.helpers import AT, ON, grades, incident, sessions, suspension
 from pastoral.testing.factories import OrganisationFactory, PupilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,28 +93,11 @@ def test_it_weights_incidents_by_severity_and_doubles_the_last_14_days(school):
 
 
 def test_it_flags_a_suspension_in_the_last_90_days(school):
-    from behaviour.models import Suspension
-
     head = UserFactory()
     recent, old, withdrawn = (PupilFactory(organisation=school) for _ in range(3))
-    for pupil, day in (
-        (recent, ON - datetime.timedelta(days=89)),
-        (old, ON - datetime.timedelta(days=90)),
-        (withdrawn, ON - datetime.timedelta(days=5)),
-    ):
-        Suspension.objects.create(
-            organisation=school,
-            pupil=pupil,
-            kind="suspension",
-            starts_on=day,
-            ends_on=day,
-            sessions=2,
-            reason="persistent_disruption",
-            details="Built case",
-            decided_by=head,
-            recorded_by=head,
-            withdrawn_at=AT if pupil is withdrawn else None,
-        )
+    suspension(recent, ON - datetime.timedelta(days=89), head)
+    suspension(old, ON - datetime.timedelta(days=90), head)
+    suspension(withdrawn, ON - datetime.timedelta(days=5), head, withdrawn_at=AT)
     assert _on(school, "suspension") == {recent.pk: "suspension from 30 Aug 2026 (in the last 90 days)"}
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from early_warning.models import Review, WarningSettings
-from early_warning.tests.helpers import AT, grades, sessions
+from early_warning.tests.helpers import AT, grades, on_cp_plan_with_ehcp, sessions
 from pastoral.testing.clock import fixed_clock
 from pastoral.testing.outsider import assert_outsider_404, outsider_test
 from pastoral.testing.personas import build_school_world, client_for
@@ -26,18 +26,8 @@ def world(monkeypatch):
     sessions(world.alice, datetime.date(2026, 11, 16), ["I", "I", "O"] + ["/"] * 17)  # flagged last week too
     grades(world.alice, {"MA": [-1, -1], "EN": [-2, -2]})
     # Cleo (9B): a child protection plan (3) and an EHC plan (2): 5 for the DSL, 2 for a head of year.
-    from safeguarding.models import ProtectionStatus
-
-    ProtectionStatus.objects.create(
-        organisation=world.school,
-        pupil=world.cleo,
-        status="cp_plan",
-        starts_on=datetime.date(2026, 10, 1),
-        recorded_by=world.dsl,
-    )
-    world.cleo.sen_status = "E"
-    world.cleo.save()
-    # Dan (10A): severe absence this week only, so new since last week: 10/20 absent: 3 + 2 + 4 = 9.
+    on_cp_plan_with_ehcp(world.cleo, world.dsl)
+    # Dan (10A): absent 5 of 10 sessions, all this week, so new since last week: 3 + 2 + 4 = 9.
     sessions(world.dan, datetime.date(2026, 11, 23), ["/"] * 5 + ["I"] * 5)
     return world
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from early_warning.models import StudentFactor
 from early_warning.replay import replay
+from early_warning.tests.helpers import suspension
 from pastoral.testing.factories import OrganisationFactory, PupilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,6 @@ def school():
     """Warned: on a CP plan and a young carer (3 + 1 = 4) from the start, suspended 21 October.
     False alarm: EHC plan, pupil premium, young carer (2 + 1 + 1 = 4), nothing happens.
     Missed: nothing flags them until their suspension on 14 October (then the suspension itself flags them)."""
-    from behaviour.models import Suspension
     from safeguarding.models import ProtectionStatus
 
     school = OrganisationFactory(slug="oakfield")
@@ -39,19 +39,8 @@ def school():
     false_alarm.sen_status = "E"
     false_alarm.save()
     StudentFactor.objects.create(organisation=school, pupil=false_alarm, pupil_premium=True, young_carer=True)
-    for pupil, day in ((warned, datetime.date(2026, 10, 21)), (missed, datetime.date(2026, 10, 14))):
-        Suspension.objects.create(
-            organisation=school,
-            pupil=pupil,
-            kind="suspension",
-            starts_on=day,
-            ends_on=day,
-            sessions=2,
-            reason="persistent_disruption",
-            details="Built case",
-            decided_by=head,
-            recorded_by=head,
-        )
+    suspension(warned, datetime.date(2026, 10, 21), head)
+    suspension(missed, datetime.date(2026, 10, 14), head)
     school.pupils_built = (warned, false_alarm, missed)
     return school
 
