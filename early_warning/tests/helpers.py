@@ -93,7 +93,7 @@ def suspension(pupil: Any, day: datetime.date, head: Any, **extra: Any) -> None:
         starts_on=day,
         ends_on=day,
         sessions=2,
-        reason="persistent_disruption",
+        reason="persistent",
         details="Built case",
         decided_by=head,
         recorded_by=head,
