@@ -129,7 +129,7 @@ def school_entries(user: Any, organisation: Any, on: datetime.date, pupils: Any)
         evaluate(organisation, on - datetime.timedelta(days=NEW_SINCE_DAYS), values), flag_at, keys
     )
     reviews = latest_reviews(organisation.pk, flagged)
-    people = Pupil.objects.in_bulk(flagged)
+    people = Pupil.objects.select_related("organisation").in_bulk(flagged)
     entries = []
     for pid in flagged:
         lines, score = scored(now[pid], keys)

@@ -20,7 +20,7 @@ from access.permissions import (
     visible_pupils,
 )
 from access.roles import Role
-from audit.services import record_event
+from audit.services import record_event, record_read
 from early_warning import selectors, services
 from early_warning.forms import ReviewForm, SettingsForm
 from early_warning.permissions import can_change_settings, can_read_list, can_view_warning
@@ -28,6 +28,7 @@ from organisations.models import Organisation
 from pastoral.exports import export_response
 from people.models import GroupMembership, Pupil
 
+SENSITIVE_READS = {"child_protection", "looked_after"}  # reading these on a student's page is audited
 SCOPES = [("all", "Everyone I may see"), ("caseload", "My caseload")]
 
 
@@ -145,6 +146,10 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
     """One student's score, explained line by line, and the "reviewed — support in place" form."""
     found = get_for_user(request.user, Pupil, can_view_warning, pk=pk)
     entry = selectors.pupil_entry(request.user, found, timezone.localdate())
+    if any(line.key in SENSITIVE_READS for line in entry.lines):
+        record_read(
+            actor=request.user, obj=found, note="early-warning explanation showing a protection status"
+        )
     form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.review_mark(

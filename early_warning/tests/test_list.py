@@ -159,3 +159,10 @@ def test_it_previews_and_saves_settings_with_an_audit_record(world):
     client.post(reverse("early_warning:settings"), {**data, "action": "save"})
     assert WarningSettings.objects.get().values == {"flag_at": 8}
     assert AuditEvent.objects.filter(object_type="early_warning.WarningSettings").exists()
+
+
+def test_it_audits_a_dsl_reading_a_protection_status_on_the_explanation(world):
+    client_for(world.dsl).get(reverse("early_warning:pupil", args=[world.cleo.pk]))
+    client_for(world.head_of_year9).get(reverse("early_warning:pupil", args=[world.cleo.pk]))
+    reads = AuditEvent.objects.filter(action="read", object_id=str(world.cleo.pk))
+    assert [e.actor for e in reads] == [world.dsl]
