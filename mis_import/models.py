@@ -18,6 +18,8 @@ class ImportJob(models.Model):
         GROUPS = "groups", "Groups, members and staff"
         STAFF = "staff", "Staff"
         MARKS = "marks", "Attendance marks"  # planned by attendance (attendance/imports.py)
+        GRADES = "grades", "Achievement: grades"  # planned by achievement (achievement/imports.py)
+        INITIAL = "initial", "Achievement: initial assessment"  # planned by achievement
 
     class Encoding(models.TextChoices):
         AUTO = "auto", "Detect it (UTF-8, else Windows-1252 or Mac Roman)"

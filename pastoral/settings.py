@@ -51,6 +51,8 @@ PASTORAL_APPS = [
     "behaviour",
     "support_plans",
     "safeguarding",
+    "achievement",
+    "early_warning",
 ]
 
 INSTALLED_APPS = [

@@ -19,5 +19,7 @@ urlpatterns = [
     path("behaviour/", include("behaviour.urls")),
     path("support-plans/", include("support_plans.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("achievement/", include("achievement.urls")),
+    path("early-warning/", include("early_warning.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,69 @@
+"""Early warning: each school's thresholds and weights, the "reviewed — support in place" marks, and the
+characteristics the MIS holds that no other app records yet (pupil premium, free school meals, young carer)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from organisations.models import Organisation
+from people.models import Pupil
+
+
+class WarningSettings(models.Model):
+    """A school's choices: each indicator on or off, its weight and thresholds, and the score that flags.
+
+    `values` holds only what differs from the defaults (`early_warning.registry`), keyed "<indicator>.<param>";
+    a missing key means the default, so a new indicator arrives switched on with its defaults.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    values = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "warning settings"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="warning_settings_one_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"Early-warning settings for {self.organisation}"
+
+
+class Review(models.Model):
+    """A student marked "reviewed — support in place": they stay on the list, shown as not needing action until
+    their score rises above what it was when reviewed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="warning_reviews")
+    reviewed_on = models.DateField()
+    note = models.TextField(max_length=2000, help_text="What support is in place, and who is providing it.")
+    score = models.PositiveSmallIntegerField(help_text="The score the reviewer saw.")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "pupil", "-reviewed_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "pupil"])]
+
+    def __str__(self) -> str:
+        return f"Reviewed on {self.reviewed_on:%d %b %Y}"
+
+
+class StudentFactor(models.Model):
+    """Characteristics from the MIS that the early-warning list counts: pupil premium, FSM, young carer."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="warning_factors")
+    pupil_premium = models.BooleanField(default=False)
+    free_school_meals = models.BooleanField(default=False)
+    young_carer = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "pupil"], name="student_factor_one_per_pupil")
+        ]
+
+    def __str__(self) -> str:
+        return f"Characteristics of {self.pupil}"

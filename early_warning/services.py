@@ -1,0 +1,44 @@
+"""Writes for early warning: a school's settings (audited, old → new) and "reviewed — support in place"."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from early_warning.models import Review, WarningSettings
+from early_warning.registry import defaults
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def settings_save(*, actor: Any, organisation: Any, values: dict[str, Any]) -> WarningSettings:
+    """Store the school's values (only those that differ from the defaults); the change is audited by `track`."""
+    base = defaults()
+    differing = _jsonable({k: v for k, v in values.items() if k in base and v != base[k]})
+    with transaction.atomic():
+        found = WarningSettings.objects.select_for_update().filter(organisation=organisation).first()
+        found = found or WarningSettings(organisation=organisation)
+        found.values = differing
+        found.full_clean()
+        found.save()  # tracked: the audit log keeps the old and new values
+    return found
+
+
+def review_mark(*, actor: Any, pupil: Any, note: str, reviewed_on: datetime.date, score: int) -> Review:
+    """Mark a student "reviewed — support in place" with what is in place and when it was reviewed."""
+    review = Review(
+        organisation_id=pupil.organisation_id,
+        pupil=pupil,
+        note=note,
+        reviewed_on=reviewed_on,
+        score=score,
+        reviewed_by=actor,
+    )
+    review.full_clean()
+    review.save()
+    return review
