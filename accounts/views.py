@@ -104,7 +104,9 @@ def _verified(request: HttpRequest, form: TokenForm, device: Any) -> bool:
     """Check the code against the device (django-otp's back-off after wrong codes); sign the session in with it."""
     allowed, _why = device.verify_is_allowed()
     if not allowed:
-        form.add_error("token", "Too many wrong codes in a row. Wait a few seconds, then enter the newest code.")
+        form.add_error(
+            "token", "Too many wrong codes in a row. Wait a few seconds, then enter the newest code."
+        )
         return False
     if not device.verify_token(form.cleaned_data["token"].strip()):
         form.add_error(
@@ -119,7 +121,9 @@ def _verified(request: HttpRequest, form: TokenForm, device: Any) -> bool:
 def _sign_in_with_recovery_code(request: HttpRequest, form: TokenForm) -> HttpResponse:
     device = RecoveryCodeDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
-        form.add_error("token", "You have no recovery codes. Ask your school administrator to reset your second factor.")
+        form.add_error(
+            "token", "You have no recovery codes. Ask your school administrator to reset your second factor."
+        )
     elif _verified(request, form, device):
         left = services.recovery_code_used(user=request.user, device=device)  # type: ignore[arg-type]
         messages.warning(

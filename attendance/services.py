@@ -566,7 +566,9 @@ def _insert_marks(
     """Insert new marks in batches: on PostgreSQL an array a column (UNNEST), elsewhere `executemany`."""
     ops = connection.ops
     table = ops.quote_name(AttendanceMark._meta.db_table)
-    columns = "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    columns = (
+        "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    )
     category = {code: int(c.category) for code, c in CODES.items()}
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -625,7 +627,8 @@ def write_imported_marks(
     category = {code: int(c.category) for code, c in CODES.items()}
     _insert_marks(new, organisation_id=organisation.pk, actor_id=actor_id, now=now)
     changed = [
-        held._replace(code=m.code, category=category[m.code], minutes_late=m.minutes_late) for held, m in amended
+        held._replace(code=m.code, category=category[m.code], minutes_late=m.minutes_late)
+        for held, m in amended
     ]
     amendments = [
         _amendment(held, m.code, m.minutes_late, actor=actor, now=now, reason=reason) for held, m in amended
@@ -639,7 +642,10 @@ def write_imported_marks(
         _insert_amendments(amendments[i : i + per_statement])
     rollup.apply(
         [rollup.Change(organisation.pk, m.pupil_id, m.date, None, category[m.code]) for m in new]
-        + [rollup.Change(organisation.pk, h.pupil_id, h.date, h.category, category[m.code]) for h, m in amended]
+        + [
+            rollup.Change(organisation.pk, h.pupil_id, h.date, h.category, category[m.code])
+            for h, m in amended
+        ]
     )
 
 
@@ -663,7 +669,12 @@ class ImportResult:
 
 
 def import_marks(
-    *, actor: Any, organisation: Organisation, data: bytes | str, encoding: str = "auto", filename: str = "marks.csv"
+    *,
+    actor: Any,
+    organisation: Organisation,
+    data: bytes | str,
+    encoding: str = "auto",
+    filename: str = "marks.csv",
 ) -> ImportResult:
     """Check and import a marks file at once (scripts, tests): the same job, checks and all-or-nothing import
     as a file uploaded on the attendance import page, without the preview. Changed marks are amended with

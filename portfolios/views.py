@@ -289,7 +289,9 @@ def entry_edit(request: HtmxHttpRequest, pk: int, activity_pk: int, sequence: in
                 else:
                     messages.success(request, "Draft saved.")
                 # A draft (or an attachment) keeps the participant on the entry they are writing.
-                return redirect("portfolios:entry", pk=portfolio.pk, activity_pk=activity.pk, sequence=sequence)
+                return redirect(
+                    "portfolios:entry", pk=portfolio.pk, activity_pk=activity.pk, sequence=sequence
+                )
         if request.htmx:
             return render(request, "portfolios/includes/autosave_status.html", {"error": True}, status=200)
     siblings = []
@@ -327,7 +329,9 @@ def _attach_upload(request: HttpRequest, entry: Entry) -> None:
         messages.error(request, "Draft saved. Choose a file to attach.")
         return
     try:
-        added = services.add_attachment(actor=request.user, entry=entry, upload=upload_form.cleaned_data["file"])
+        added = services.add_attachment(
+            actor=request.user, entry=entry, upload=upload_form.cleaned_data["file"]
+        )
     except ValidationError as exc:
         messages.error(request, "Draft saved. " + " ".join(_errors(exc)))
     else:
@@ -397,7 +401,10 @@ def moderation_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
     item = fetch_sample_item(request.user, pk)
     if attachment_pk not in selectors.snapshot_attachment_ids(item.review.submission):
         record_denied(
-            actor=request.user, model=Attachment, lookup={"pk": attachment_pk}, reason="not in this sampled portfolio"
+            actor=request.user,
+            model=Attachment,
+            lookup={"pk": attachment_pk},
+            reason="not in this sampled portfolio",
         )
         raise Http404("No such file in this sampled portfolio.")
     attachment = Attachment.objects.get(pk=attachment_pk)

@@ -456,7 +456,11 @@ def check_cluster_open(*, cluster: Cluster, on: datetime.date) -> PrerequisiteCh
         missed = sum(1 for d in days if timezone.localtime(d.starts_at).date() < on)
         result.warnings.append(
             f"{cluster.name} has started: its first training day was {first:%-d %B %Y}"
-            + (f" and {missed} training day{'s have' if missed != 1 else ' has'} already taken place" if missed else "")
+            + (
+                f" and {missed} training day{'s have' if missed != 1 else ' has'} already taken place"
+                if missed
+                else ""
+            )
             + f". A place booked now is charged in full, and if it is withdrawn or cancelled only "
             f"{edition.refund_after_start_percent}% of the fee is credited."
         )

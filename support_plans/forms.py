@@ -365,7 +365,9 @@ class ScheduleForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     duration_minutes = forms.IntegerField(label="Length in minutes", min_value=10, max_value=240, initial=45)
-    place = forms.CharField(max_length=200, required=False, help_text="For example: Meeting room 2, main site.")
+    place = forms.CharField(
+        max_length=200, required=False, help_text="For example: Meeting room 2, main site."
+    )
     video_link = forms.URLField(
         label="Video link", required=False, assume_scheme="https", help_text="For those joining online."
     )
@@ -401,7 +403,9 @@ class DocumentForm(forms.Form):
 class PassportForm(forms.Form):
     how_i_communicate = forms.CharField(label="How I communicate", widget=forms.Textarea(attrs={"rows": 3}))
     what_helps = forms.CharField(label="What helps me", widget=forms.Textarea(attrs={"rows": 3}))
-    what_does_not_help = forms.CharField(label="What does not help me", widget=forms.Textarea(attrs={"rows": 3}))
+    what_does_not_help = forms.CharField(
+        label="What does not help me", widget=forms.Textarea(attrs={"rows": 3})
+    )
     who_to_talk_to = forms.CharField(
         label="Who I talk to when I need help", widget=forms.Textarea(attrs={"rows": 2})
     )

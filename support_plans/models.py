@@ -735,7 +735,8 @@ class PlanAction(models.Model):
         ordering = ["done_on", "due_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(done_on__isnull=True) | Q(done_by__isnull=False), name="plan_action_done_by_someone"
+                condition=Q(done_on__isnull=True) | Q(done_by__isnull=False),
+                name="plan_action_done_by_someone",
             )
         ]
 

@@ -224,7 +224,8 @@ def _calendars(plans: list[SupportPlan]) -> dict[int, calendar.Calendar]:
         start, end = spans.get(plan.organisation_id, (plan.starts_on, plan.ends_on))
         spans[plan.organisation_id] = (min(start, plan.starts_on), max(end, plan.ends_on))
     return {
-        org: calendar.calendar_for(org, start, end + SCHEDULE_LOOK_AHEAD) for org, (start, end) in spans.items()
+        org: calendar.calendar_for(org, start, end + SCHEDULE_LOOK_AHEAD)
+        for org, (start, end) in spans.items()
     }
 
 
@@ -414,7 +415,9 @@ def voices(plan: SupportPlan) -> list[dict[str, Any]]:
     return [
         {
             "questionnaire": q,
-            "answers": [(label, q.answers.get(key, "")) for key, label in questions_for(q.kind) if q.answers.get(key)],
+            "answers": [
+                (label, q.answers.get(key, "")) for key, label in questions_for(q.kind) if q.answers.get(key)
+            ],
         }
         for q in answered.order_by("kind", "submitted_at")
     ]
@@ -488,7 +491,9 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
 def refused_contacts(plan: SupportPlan) -> tuple[set[int], set[str]]:
     """The contacts the school must not contact about this pupil, as (contact ids, lower-case addresses)."""
     links = PupilContact.objects.filter(pupil_id=plan.pupil_id, no_contact=True).select_related("contact")
-    return {link.contact_id for link in links}, {link.contact.email.lower() for link in links if link.contact.email}
+    return {link.contact_id for link in links}, {
+        link.contact.email.lower() for link in links if link.contact.email
+    }
 
 
 def invitees(plan: SupportPlan) -> list[tuple[Party, str]]:
@@ -566,7 +571,9 @@ def arranged_for(plan: SupportPlan, kind: str, planned_id: str) -> PlannedMeetin
     if not planned_id.isdigit():
         return None
     return (
-        plan.planned_meetings.filter(pk=int(planned_id), kind=kind, meeting__isnull=True, cancelled_at__isnull=True)
+        plan.planned_meetings.filter(
+            pk=int(planned_id), kind=kind, meeting__isnull=True, cancelled_at__isnull=True
+        )
         .prefetch_related("invitations")
         .first()
     )
@@ -586,6 +593,8 @@ def arrangements_context(plan: SupportPlan, *, today: datetime.date) -> dict[str
         "passport": CommunicationPassport.objects.filter(pupil_id=plan.pupil_id).first(),
         "actions": actions,
     }
+
+
 def pupil_plans(pupil: Any) -> QuerySet[SupportPlan]:
     """Every Pastoral Support Programme of a pupil, oldest first (the safeguarding chronology reads them)."""
     return SupportPlan.objects.filter(pupil=pupil).order_by("opened_on", "pk")

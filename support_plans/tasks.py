@@ -99,7 +99,9 @@ MEETING_SUBJECTS = {
 
 def _meeting_email(planned: Any, kind: str, name: str) -> str:
     when = timezone.localtime(planned.starts_at)
-    where = "\n".join(x for x in (planned.place, planned.video_link and f"Join online: {planned.video_link}") if x)
+    where = "\n".join(
+        x for x in (planned.place, planned.video_link and f"Join online: {planned.video_link}") if x
+    )
     first = planned.plan.pupil.first_name
     if kind == "cancel":
         opening = f"The {planned.get_kind_display().lower()} about {first}'s Pastoral Support Programme on "
@@ -141,7 +143,9 @@ def send_meeting_emails(planned_id: int, invitation_ids: list[int], kind: str) -
     from support_plans.models import Invitation, PlannedMeeting
 
     planned = (
-        PlannedMeeting.objects.select_related("plan__pupil", "plan__organisation").filter(pk=planned_id).first()
+        PlannedMeeting.objects.select_related("plan__pupil", "plan__organisation")
+        .filter(pk=planned_id)
+        .first()
     )
     if planned is None or kind not in MEETING_SUBJECTS:
         return 0
@@ -152,7 +156,9 @@ def send_meeting_emails(planned_id: int, invitation_ids: list[int], kind: str) -
         "label": planned.get_kind_display().lower(),
     }
     sent = 0
-    for invitation in Invitation.objects.filter(pk__in=invitation_ids, planned=planned).select_related("party"):
+    for invitation in Invitation.objects.filter(pk__in=invitation_ids, planned=planned).select_related(
+        "party"
+    ):
         message = EmailMessage(
             subject=MEETING_SUBJECTS[kind].format(**fields),
             body=_meeting_email(planned, kind, invitation.party.name),

@@ -656,7 +656,9 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "consequences\n5. Monitoring arrangements\n6. Dates of reviews\n7. Everyone signs the targets"
         )
     planned = selectors.arranged_for(plan, kind, request.GET.get("planned", ""))
-    if planned is not None:  # recording an arranged meeting: its date, and those invited as the likely attendees
+    if (
+        planned is not None
+    ):  # recording an arranged meeting: its date, and those invited as the likely attendees
         initial["held_on"] = timezone.localdate(planned.starts_at)
         initial["week"] = planned.week or initial.get("week")
         initial["attendees"] = [i.party_id for i in planned.invitations.all()] or initial["attendees"]
