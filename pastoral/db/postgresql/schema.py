@@ -43,10 +43,16 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
                 del self.sql_create_column_inline_fk
         else:
             super().add_field(model, field)
-        if field.unique and not field.primary_key and distribution.is_tenant(model):
+        # Migrations pass the model as it was before the field: the field's own model has it.
+        if field.name == distribution.ORGANISATION_FIELD and distribution.is_tenant(field.model):
+            # The table became a tenant table (its organisation added after it was created).
+            from .keys import became_tenant
+
+            became_tenant(self, field.model)
+        elif field.unique and not field.primary_key and distribution.is_tenant(field.model):
             from .keys import widen_unique_columns
 
-            widen_unique_columns(self, model)
+            widen_unique_columns(self, field.model)
 
     def _create_fk_sql(self, model: Any, field: Any, suffix: str) -> Any:
         target = field.target_field.model
