@@ -33,7 +33,9 @@ def widen_unique_columns(schema_editor: Any, model: Any) -> None:
         singles = [(name, column) for name, column in cursor.fetchall() if column != COLUMN]
     for name, column in singles:
         schema_editor.execute(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(name)}")
-        schema_editor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} UNIQUE ({q(COLUMN)}, {q(column)})")
+        schema_editor.execute(
+            f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} UNIQUE ({q(COLUMN)}, {q(column)})"
+        )
 
 
 def tenant_keys(schema_editor: Any, model: Any) -> bool:
@@ -47,7 +49,9 @@ def tenant_keys(schema_editor: Any, model: Any) -> bool:
     if pk:
         schema_editor.execute(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(pk[0])}")
     name = pk[0] if pk else f"{table}_pkey"
-    schema_editor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} PRIMARY KEY ({q(COLUMN)}, {q(pk_column)})")
+    schema_editor.execute(
+        f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} PRIMARY KEY ({q(COLUMN)}, {q(pk_column)})"
+    )
     widen_unique_columns(schema_editor, model)
     return True
 
@@ -76,7 +80,9 @@ def upgrade_tenant_table(schema_editor: Any, model: Any, registry: Any) -> None:
     for source in distribution.all_models(registry):
         for field in source._meta.local_fields:
             if field.is_relation and field.db_constraint and field.related_model is model:
-                schema_editor.execute(schema_editor._create_fk_sql(source, field, "_fk_%(to_table)s_%(to_column)s"))
+                schema_editor.execute(
+                    schema_editor._create_fk_sql(source, field, "_fk_%(to_table)s_%(to_column)s")
+                )
 
 
 def became_tenant(schema_editor: Any, model: Any) -> None:
@@ -86,4 +92,6 @@ def became_tenant(schema_editor: Any, model: Any) -> None:
     for field in model._meta.local_fields:
         if field.is_relation and field.db_constraint and distribution.is_composite_fk(model, field):
             if field.related_model is not model:
-                schema_editor.execute(schema_editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s"))
+                schema_editor.execute(
+                    schema_editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
+                )
