@@ -90,8 +90,8 @@ def became_tenant(schema_editor: Any, model: Any) -> None:
     keys to other tenant tables (left out while it had no organisation)."""
     upgrade_tenant_table(schema_editor, model, model._meta.apps)
     for field in model._meta.local_fields:
-        if field.is_relation and field.db_constraint and distribution.is_composite_fk(model, field):
-            if field.related_model is not model:
-                schema_editor.execute(
-                    schema_editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
-                )
+        own = field.is_relation and field.related_model is not model
+        if own and field.db_constraint and distribution.is_composite_fk(model, field):
+            schema_editor.execute(
+                schema_editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
+            )
