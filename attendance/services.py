@@ -111,7 +111,7 @@ def _take_register(
         Register.objects.raw(
             f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
-            "ON CONFLICT (group_id, date, session, lesson) DO UPDATE SET "
+            "ON CONFLICT (organisation_id, group_id, date, session, lesson) DO UPDATE SET "
             f"version = {table}.version + 1, "
             f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
             f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "

@@ -542,7 +542,7 @@ class Command(BaseCommand):
 
 _FLOOR_SQL = {
     "register": "INSERT INTO attendance_register (organisation_id, group_id, date, session, lesson, version, "
-    "taken_at, taken_by_id) VALUES (%s, %s, %s, %s, '', 1, %s, %s) ON CONFLICT (group_id, date, session, lesson) "
+    "taken_at, taken_by_id) VALUES (%s, %s, %s, %s, '', 1, %s, %s) ON CONFLICT (organisation_id, group_id, date, session, lesson) "
     "DO UPDATE SET version = attendance_register.version + 1 RETURNING id",
     "held": "SELECT id, pupil_id, code, category FROM attendance_attendancemark "
     "WHERE date = %s AND session = %s AND pupil_id = ANY(%s) FOR UPDATE",
@@ -554,7 +554,7 @@ _FLOOR_SQL = {
     "FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[]) AS v(p, o, n)",
     "rollup": "INSERT INTO attendance_attendancerollup (organisation_id, pupil_id, span_weeks, starts_on, present, "
     "attending, authorised, unauthorised) SELECT %s, * FROM UNNEST(%s::bigint[], %s::smallint[], %s::date[], "
-    "%s::smallint[], %s::smallint[], %s::smallint[], %s::smallint[]) ON CONFLICT (pupil_id, span_weeks, starts_on) "
+    "%s::smallint[], %s::smallint[], %s::smallint[], %s::smallint[]) ON CONFLICT (organisation_id, pupil_id, span_weeks, starts_on) "
     "DO UPDATE SET present = attendance_attendancerollup.present + excluded.present, "
     "attending = attendance_attendancerollup.attending + excluded.attending, "
     "authorised = attendance_attendancerollup.authorised + excluded.authorised, "
