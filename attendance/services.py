@@ -126,8 +126,12 @@ def _take_register(
     return register
 
 
-def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict[int, _Held]:
-    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends."""
+def _held_marks(
+    organisation_id: int, pupil_ids: list[int], date: datetime.date, session: str
+) -> dict[int, _Held]:
+    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends.
+
+    Filtered on the organisation too, so on Citus it goes to the one node holding the school."""
     if not pupil_ids:
         return {}
     table = connection.ops.quote_name(AttendanceMark._meta.db_table)
@@ -136,8 +140,8 @@ def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, organisation_id, pupil_id, code, category, minutes_late FROM {table} "  # noqa: S608
-            f"WHERE date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
-            [connection.ops.adapt_datefield_value(date), session, *pupil_ids],
+            f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
+            [organisation_id, connection.ops.adapt_datefield_value(date), session, *pupil_ids],
         )
         return {
             pupil: _Held(pk, org, pupil, date, session, code, category, minutes)
@@ -201,27 +205,36 @@ def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> 
     ops = connection.ops
     table = ops.quote_name(AttendanceMark._meta.db_table)
     recorded_at = ops.adapt_datetimefield_value(now)
+    by_school: dict[int, list[_Held]] = {}
+    for held in marks:  # one statement per school: on Citus each goes to the one node holding it
+        by_school.setdefault(held.organisation_id, []).append(held)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS m SET code = v.code, category = v.category, minutes_late = v.minutes, "  # noqa: S608
-                "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], "
-                "%s::smallint[], %s::integer[]) AS v(id, code, category, minutes) WHERE m.id = v.id",
+        for organisation_id, rows in by_school.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} AS m SET code = v.code, category = v.category, minutes_late = v.minutes, "  # noqa: S608
+                    "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], "
+                    "%s::smallint[], %s::integer[]) AS v(id, code, category, minutes) "
+                    "WHERE m.organisation_id = %s AND m.id = v.id",
+                    [
+                        actor.pk,
+                        recorded_at,
+                        [m.pk for m in rows],
+                        [m.code for m in rows],
+                        [m.category for m in rows],
+                        [m.minutes_late for m in rows],
+                        organisation_id,
+                    ],
+                )
+                continue
+            cursor.executemany(
+                f"UPDATE {table} SET code = %s, category = %s, minutes_late = %s, recorded_by_id = %s, "  # noqa: S608
+                "recorded_at = %s WHERE organisation_id = %s AND id = %s",
                 [
-                    actor.pk,
-                    recorded_at,
-                    [m.pk for m in marks],
-                    [m.code for m in marks],
-                    [m.category for m in marks],
-                    [m.minutes_late for m in marks],
+                    (m.code, m.category, m.minutes_late, actor.pk, recorded_at, organisation_id, m.pk)
+                    for m in rows
                 ],
             )
-            return
-        cursor.executemany(
-            f"UPDATE {table} SET code = %s, category = %s, minutes_late = %s, recorded_by_id = %s, "  # noqa: S608
-            "recorded_at = %s WHERE id = %s",
-            [(m.code, m.category, m.minutes_late, actor.pk, recorded_at, m.pk) for m in marks],
-        )
 
 
 def save_register(
@@ -258,7 +271,7 @@ def save_register(
     with transaction.atomic():
         register = _take_register(group, date, session, "", actor=actor, now=now)
         result = RegisterResult(register=register)
-        existing = _held_marks(list(allowed), date, session)
+        existing = _held_marks(group.organisation_id, list(allowed), date, session)
         # Whatever happens below, the page matches the register only if it showed every pupil on it, and a
         # blank row is still blank.
         in_sync = shown is not None and shown == allowed
@@ -568,7 +581,9 @@ def _insert_marks(
     """Insert new marks in batches: on PostgreSQL an array a column (UNNEST), elsewhere `executemany`."""
     ops = connection.ops
     table = ops.quote_name(AttendanceMark._meta.db_table)
-    columns = "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    columns = (
+        "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    )
     category = {code: int(c.category) for code, c in CODES.items()}
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -627,7 +642,8 @@ def write_imported_marks(
     category = {code: int(c.category) for code, c in CODES.items()}
     _insert_marks(new, organisation_id=organisation.pk, actor_id=actor_id, now=now)
     changed = [
-        held._replace(code=m.code, category=category[m.code], minutes_late=m.minutes_late) for held, m in amended
+        held._replace(code=m.code, category=category[m.code], minutes_late=m.minutes_late)
+        for held, m in amended
     ]
     amendments = [
         _amendment(held, m.code, m.minutes_late, actor=actor, now=now, reason=reason) for held, m in amended
@@ -641,7 +657,10 @@ def write_imported_marks(
         _insert_amendments(amendments[i : i + per_statement])
     rollup.apply(
         [rollup.Change(organisation.pk, m.pupil_id, m.date, None, category[m.code]) for m in new]
-        + [rollup.Change(organisation.pk, h.pupil_id, h.date, h.category, category[m.code]) for h, m in amended]
+        + [
+            rollup.Change(organisation.pk, h.pupil_id, h.date, h.category, category[m.code])
+            for h, m in amended
+        ]
     )
 
 
@@ -665,7 +684,12 @@ class ImportResult:
 
 
 def import_marks(
-    *, actor: Any, organisation: Organisation, data: bytes | str, encoding: str = "auto", filename: str = "marks.csv"
+    *,
+    actor: Any,
+    organisation: Organisation,
+    data: bytes | str,
+    encoding: str = "auto",
+    filename: str = "marks.csv",
 ) -> ImportResult:
     """Check and import a marks file at once (scripts, tests): the same job, checks and all-or-nothing import
     as a file uploaded on the attendance import page, without the preview. Changed marks are amended with

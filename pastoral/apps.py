@@ -6,4 +6,9 @@ class PastoralConfig(AppConfig):
     verbose_name = "Pastoral"
 
     def ready(self) -> None:
-        from pastoral import distribution  # noqa: F401  (registers the distribution-keys system check)
+        from django.db import connection
+
+        from pastoral import distribution  # registers the distribution-keys system check
+
+        if connection.vendor == "postgresql":
+            distribution.join_on_organisation()  # joins that Citus routes to one node (docs/scale-out.md)

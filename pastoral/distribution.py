@@ -193,3 +193,33 @@ class DistributionKeys(Operation):
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return (self.__class__.__name__, [], {})
+
+
+def _same_organisation_join(field: Any) -> Any:
+    """``get_extra_restriction`` for a composite foreign key: the join also matches ``organisation_id``, so Citus
+    sees a join on the distribution column (a co-located join, routed to one node) instead of refusing it."""
+
+    def get_extra_restriction(alias: str | None, related_alias: str | None) -> Any:
+        if alias is None or related_alias is None:
+            return None
+        from django.db.models.sql.where import WhereNode
+
+        here = field.model._meta.get_field(ORGANISATION_FIELD)
+        there = field.related_model._meta.get_field(ORGANISATION_FIELD)
+        condition = WhereNode()
+        condition.add(here.get_lookup("exact")(here.get_col(related_alias), there.get_col(alias)), "AND")
+        return condition
+
+    return get_extra_restriction
+
+
+def join_on_organisation() -> int:
+    """Give every composite foreign key a join condition on ``organisation_id`` (PostgreSQL only; called from
+    ``PastoralConfig.ready``). Returns how many keys it changed."""
+    changed = 0
+    for model in all_models():
+        for field in model._meta.local_fields:
+            if field.is_relation and field.many_to_one | field.one_to_one and is_composite_fk(model, field):
+                field.get_extra_restriction = _same_organisation_join(field)
+                changed += 1
+    return changed

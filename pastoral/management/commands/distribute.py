@@ -96,6 +96,7 @@ class Command(BaseCommand):
                 "(the schema is already ready to distribute; docs/scale-out.md)."
             )
             return
+        self._allow_repartition_joins()
         present = existing_tables()
         managed = citus_tables()
         references = [
@@ -117,6 +118,17 @@ class Command(BaseCommand):
             )
             return
         self._distribute(references, tenants, managed, shards)
+
+    def _allow_repartition_joins(self) -> None:
+        """Joins across organisations (a school's booking and the provider's edition) are not co-located: Citus
+        runs them by repartitioning, which it does only when asked. Set for the database, so every session."""
+        with connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"ALTER DATABASE {name} SET citus.enable_repartition_joins = on")
+            cursor.execute("SET citus.enable_repartition_joins = on")
+        self.stdout.write(
+            "citus.enable_repartition_joins = on for this database (joins across organisations)"
+        )
 
     def _distribute(
         self, references: list[str], tenants: list[str], managed: dict[str, str], shards: int | None
