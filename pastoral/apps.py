@@ -11,4 +11,4 @@ class PastoralConfig(AppConfig):
         from pastoral import distribution  # registers the distribution-keys system check
 
         if connection.vendor == "postgresql":
-            distribution.join_on_organisation()  # joins that Citus routes to one node (docs/scale-out.md)
+            distribution.route_by_organisation()  # queries that Citus routes to one node (docs/scale-out.md)

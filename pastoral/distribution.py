@@ -45,6 +45,11 @@ CROSS_ORGANISATION = frozenset(
     }
 )
 
+# Models with an organisation that are still reference tables: read by user on every request, across
+# organisations (a user's roles), so a copy on every node keeps each request's access check local. Their keys
+# into tenant tables are not enforced by the database.
+REFERENCE_MODELS = frozenset({"access.RoleAssignment"})
+
 # Tables that stay on the coordinator: no organisation to shard by, written rarely from one place, or (the two
 # automatic many-to-many tables) waiting for an explicit through model with an organisation (docs/scale-out.md).
 COORDINATOR_TABLES = frozenset(
@@ -63,6 +68,8 @@ COORDINATOR_TABLES = frozenset(
 
 def is_tenant(model: type[models.Model]) -> bool:
     """True for a model with a non-null ``organisation`` foreign key (a model or a migration's historical one)."""
+    if model._meta.label in REFERENCE_MODELS:
+        return False
     try:
         field = model._meta.get_field(ORGANISATION_FIELD)
     except Exception:
@@ -213,13 +220,69 @@ def _same_organisation_join(field: Any) -> Any:
     return get_extra_restriction
 
 
-def join_on_organisation() -> int:
-    """Give every composite foreign key a join condition on ``organisation_id`` (PostgreSQL only; called from
-    ``PastoralConfig.ready``). Returns how many keys it changed."""
+def _organisation_of(value: Any) -> int | None:
+    return getattr(value, "organisation_id", None) if isinstance(value, models.Model) else None
+
+
+def _with_organisation(
+    lookup: Any, compiler: Any, connection: Any, sql: str, params: Any, ids: list[int]
+) -> Any:
+    if not ids or not hasattr(lookup.lhs, "alias"):
+        return sql, params
+    column = lookup.lhs.target.model._meta.get_field(ORGANISATION_FIELD).get_col(lookup.lhs.alias)
+    column_sql, column_params = compiler.compile(column)
+    marks = ", ".join(["%s"] * len(ids))
+    return f"({sql} AND {column_sql} IN ({marks}))", (*params, *column_params, *ids)
+
+
+def _lookups() -> tuple[type, type]:
+    from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
+
+    class SameSchoolExact(RelatedExact):
+        """``filter(pupil=pupil)`` also says ``organisation_id = pupil.organisation_id``: one node on Citus."""
+
+        def __init__(self, lhs: Any, rhs: Any) -> None:
+            organisation = _organisation_of(rhs)
+            self.organisation_ids = [organisation] if organisation is not None else []
+            super().__init__(lhs, rhs)
+
+        def as_sql(self, compiler: Any, connection: Any) -> Any:
+            sql, params = super().as_sql(compiler, connection)
+            return _with_organisation(self, compiler, connection, sql, params, self.organisation_ids)
+
+    class SameSchoolIn(RelatedIn):
+        """``filter(pupil__in=pupils)`` (and prefetching) also says which organisations the pupils belong to."""
+
+        def __init__(self, lhs: Any, rhs: Any) -> None:
+            ids = [_organisation_of(v) for v in rhs] if isinstance(rhs, list | tuple | set) else [None]
+            self.organisation_ids = sorted(set(ids)) if ids and None not in ids else []
+            super().__init__(lhs, rhs)
+
+        def as_sql(self, compiler: Any, connection: Any) -> Any:
+            sql, params = super().as_sql(compiler, connection)
+            return _with_organisation(self, compiler, connection, sql, params, self.organisation_ids)
+
+    return SameSchoolExact, SameSchoolIn
+
+
+def route_by_organisation() -> int:
+    """Every composite foreign key joins on ``organisation_id`` too, and a lookup or related-object fetch by a
+    model instance also filters on the instance's organisation, so Citus routes it to one node (PostgreSQL only;
+    called from ``PastoralConfig.ready``). Returns how many keys it changed."""
+    exact, in_ = _lookups()
     changed = 0
     for model in all_models():
         for field in model._meta.local_fields:
-            if field.is_relation and field.many_to_one | field.one_to_one and is_composite_fk(model, field):
+            if (
+                field.is_relation
+                and (field.many_to_one or field.one_to_one)
+                and is_composite_fk(model, field)
+            ):
                 field.get_extra_restriction = _same_organisation_join(field)
+                field.get_extra_descriptor_filter = lambda instance: {
+                    "organisation_id": instance.organisation_id
+                }
+                field.register_lookup(exact, "exact")
+                field.register_lookup(in_, "in")
                 changed += 1
     return changed

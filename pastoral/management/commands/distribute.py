@@ -160,9 +160,17 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"distributed by {distribution.DISTRIBUTION_COLUMN}, co-located with {anchor}: {table}"
                 )
+            distributed = set(tenants) | {t for t, kind in managed.items() if kind == "distributed"}
+            kept = 0
             for table, name, definition in keys:
+                target = definition.split(" REFERENCES ")[1].split("(")[0].strip('"')
+                if target in distributed and table.strip('"') not in distributed:
+                    # Citus keeps no key from a reference or coordinator table into a distributed one.
+                    self.stdout.write(f"foreign key left to the application: {table}.{name}")
+                    continue
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            self.stdout.write(f"foreign keys put back: {len(keys)}")
+                kept += 1
+            self.stdout.write(f"foreign keys put back: {kept}")
         self.stdout.write(
             f"distribute: {len(references)} reference tables, {len(tenants)} distributed tables; "
             f"on the coordinator: {', '.join(sorted(distribution.COORDINATOR_TABLES))}"
