@@ -137,7 +137,7 @@ def distribution_problems(model: type[models.Model]) -> list[str]:
         if ORGANISATION_FIELD not in fields:
             problems.append(f"unique constraint {name} {tuple(fields)} leaves out '{ORGANISATION_FIELD}'")
     for field in model._meta.local_many_to_many:
-        through = field.remote_field.through
+        through: Any = field.remote_field.through
         if through._meta.auto_created and through._meta.db_table not in COORDINATOR_TABLES:
             problems.append(
                 f"many-to-many field '{field.name}' needs an explicit through model with '{ORGANISATION_FIELD}'"
@@ -255,7 +255,8 @@ def _lookups() -> tuple[type, type]:
 
         def __init__(self, lhs: Any, rhs: Any) -> None:
             ids = [_organisation_of(v) for v in rhs] if isinstance(rhs, list | tuple | set) else [None]
-            self.organisation_ids = sorted(set(ids)) if ids and None not in ids else []
+            known = {i for i in ids if i is not None}
+            self.organisation_ids: list[int] = sorted(known) if ids and len(known) == len(set(ids)) else []
             super().__init__(lhs, rhs)
 
         def as_sql(self, compiler: Any, connection: Any) -> Any:
@@ -272,6 +273,7 @@ def route_by_organisation() -> int:
     exact, in_ = _lookups()
     changed = 0
     for model in all_models():
+        field: Any
         for field in model._meta.local_fields:
             if (
                 field.is_relation

@@ -77,11 +77,12 @@ def upgrade_tenant_table(schema_editor: Any, model: Any, registry: Any) -> None:
         schema_editor.execute(f"SET CONSTRAINTS {q(name)} IMMEDIATE")
         schema_editor.execute(f"ALTER TABLE {source} DROP CONSTRAINT {q(name)}")
     tenant_keys(schema_editor, model)
-    for source in distribution.all_models(registry):
-        for field in source._meta.local_fields:
+    field: Any
+    for referrer in distribution.all_models(registry):
+        for field in referrer._meta.local_fields:
             if field.is_relation and field.db_constraint and field.related_model is model:
                 schema_editor.execute(
-                    schema_editor._create_fk_sql(source, field, "_fk_%(to_table)s_%(to_column)s")
+                    schema_editor._create_fk_sql(referrer, field, "_fk_%(to_table)s_%(to_column)s")
                 )
 
 

@@ -36,7 +36,7 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
     def add_field(self, model: Any, field: Any) -> None:
         if field.remote_field and distribution.is_tenant(field.related_model):
             # Never the inline single-column REFERENCES: the deferred _create_fk_sql decides.
-            self.sql_create_column_inline_fk = None
+            self.sql_create_column_inline_fk = None  # type: ignore[assignment]
             try:
                 super().add_field(model, field)
             finally:
@@ -57,14 +57,14 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
     def _create_fk_sql(self, model: Any, field: Any, suffix: str) -> Any:
         target = field.target_field.model
         if not distribution.is_tenant(target):
-            return super()._create_fk_sql(model, field, suffix)
+            return super()._create_fk_sql(model, field, suffix)  # type: ignore[misc]
         if not distribution.is_composite_fk(model, field):
             return None
         column = distribution.DISTRIBUTION_COLUMN
         return Statement(
             self.sql_create_fk,
             table=Table(model._meta.db_table, self.quote_name),
-            name=self._fk_constraint_name(model, field, suffix),
+            name=self._fk_constraint_name(model, field, suffix),  # type: ignore[attr-defined]
             column=Columns(model._meta.db_table, [column, field.column], self.quote_name),
             to_table=Table(target._meta.db_table, self.quote_name),
             to_column=Columns(target._meta.db_table, [column, field.target_field.column], self.quote_name),
@@ -82,4 +82,4 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
             and not args
         ):
             fields = [model._meta.get_field(distribution.ORGANISATION_FIELD), *fields]
-        return super()._create_unique_sql(model, fields, *args, **kwargs)
+        return super()._create_unique_sql(model, fields, *args, **kwargs)  # type: ignore[misc]

@@ -47,8 +47,9 @@ def dependency_order(tables: list[str]) -> list[str]:
         table = model._meta.db_table
         if table in targets:
             for field in model._meta.local_fields:
-                if field.is_relation and field.related_model._meta.db_table in targets:
-                    targets[table].add(field.related_model._meta.db_table)
+                related: Any = field.related_model
+                if field.is_relation and related._meta.db_table in targets:
+                    targets[table].add(related._meta.db_table)
     ordered: list[str] = []
     seen: set[str] = set()
 
