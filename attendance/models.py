@@ -87,7 +87,8 @@ class Register(models.Model):
         ordering = ["-date", "session", "group__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["group", "date", "session", "lesson"], name="attendance_register_unique"
+                fields=["organisation", "group", "date", "session", "lesson"],
+                name="attendance_register_unique",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "date", "session"])]
@@ -126,7 +127,9 @@ class AttendanceMark(models.Model):
     class Meta:
         ordering = ["date", "session"]
         constraints = [
-            models.UniqueConstraint(fields=["pupil", "date", "session"], name="attendance_mark_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "pupil", "date", "session"], name="attendance_mark_unique"
+            ),
             models.CheckConstraint(condition=Q(session__in=["AM", "PM"]), name="attendance_mark_session"),
             models.CheckConstraint(
                 condition=~Q(code="L") | Q(minutes_late__isnull=False), name="attendance_late_has_minutes"
@@ -401,7 +404,7 @@ class AttendanceRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["pupil", "span_weeks", "starts_on"], name="attendance_rollup_unique"
+                fields=["organisation", "pupil", "span_weeks", "starts_on"], name="attendance_rollup_unique"
             ),
         ]
         # Covering: school and trust figures are index-only scans (no INCLUDE on SQLite, so columns).
@@ -441,7 +444,9 @@ class LessonMark(models.Model):
     class Meta:
         ordering = ["register", "pupil"]
         constraints = [
-            models.UniqueConstraint(fields=["register", "pupil"], name="attendance_lesson_mark_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "register", "pupil"], name="attendance_lesson_mark_unique"
+            ),
             models.CheckConstraint(
                 condition=~Q(code="L") | Q(minutes_late__isnull=False), name="attendance_lesson_late_minutes"
             ),

@@ -103,7 +103,7 @@ def apply(changes: Iterable[Change]) -> int:
     adapt = connection.ops.adapt_datefield_value
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
     insert = f"INSERT INTO {table} (organisation_id, pupil_id, span_weeks, starts_on, {', '.join(COLUMNS)}) "  # noqa: S608
-    upsert = f"ON CONFLICT (pupil_id, span_weeks, starts_on) DO UPDATE SET {updates}"
+    upsert = f"ON CONFLICT (organisation_id, pupil_id, span_weeks, starts_on) DO UPDATE SET {updates}"
     # Only table and column names from this module are interpolated; every value is a parameter.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -125,7 +125,11 @@ class IncidentPupil(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="incident_links")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "pupil"], name="incident_pupil_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "incident", "pupil"], name="incident_pupil_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.pupil} in {self.incident}"
@@ -202,7 +206,7 @@ class ReportEntry(models.Model):
         ordering = ["date", "lesson", "target_index"]
         constraints = [
             models.UniqueConstraint(
-                fields=["card", "date", "lesson", "target_index"], name="report_entry_unique"
+                fields=["organisation", "card", "date", "lesson", "target_index"], name="report_entry_unique"
             )
         ]
 

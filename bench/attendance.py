@@ -572,19 +572,19 @@ class Command(BaseCommand):
 
 _FLOOR_SQL = {
     "register": "INSERT INTO attendance_register (organisation_id, group_id, date, session, lesson, version, "
-    "taken_at, taken_by_id) VALUES (%s, %s, %s, %s, '', 1, %s, %s) ON CONFLICT (group_id, date, session, lesson) "
+    "taken_at, taken_by_id) VALUES (%s, %s, %s, %s, '', 1, %s, %s) ON CONFLICT (organisation_id, group_id, date, session, lesson) "
     "DO UPDATE SET version = attendance_register.version + 1 RETURNING id",
     "held": "SELECT id, pupil_id, code, category FROM attendance_attendancemark "
-    "WHERE date = %s AND session = %s AND pupil_id = ANY(%s) FOR UPDATE",
+    "WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id = ANY(%s) FOR UPDATE",
     "marks": "UPDATE attendance_attendancemark AS m SET code = v.code, category = v.category, minutes_late = NULL, "
     "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::smallint[]) "
-    "AS v(id, code, category) WHERE m.id = v.id",
+    "AS v(id, code, category) WHERE m.organisation_id = %s AND m.id = v.id",
     "amendments": "INSERT INTO attendance_markamendment (organisation_id, pupil_id, date, session, original_code, "
     "new_code, amended_by_id, amended_at, reason) SELECT %s, p, %s, %s, o, n, %s, %s, 'bench' "
     "FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[]) AS v(p, o, n)",
     "rollup": "INSERT INTO attendance_attendancerollup (organisation_id, pupil_id, span_weeks, starts_on, present, "
     "attending, authorised, unauthorised) SELECT %s, * FROM UNNEST(%s::bigint[], %s::smallint[], %s::date[], "
-    "%s::smallint[], %s::smallint[], %s::smallint[], %s::smallint[]) ON CONFLICT (pupil_id, span_weeks, starts_on) "
+    "%s::smallint[], %s::smallint[], %s::smallint[], %s::smallint[]) ON CONFLICT (organisation_id, pupil_id, span_weeks, starts_on) "
     "DO UPDATE SET present = attendance_attendancerollup.present + excluded.present, "
     "attending = attendance_attendancerollup.attending + excluded.attending, "
     "authorised = attendance_attendancerollup.authorised + excluded.authorised, "
@@ -614,7 +614,7 @@ def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: di
             held = {
                 p: (pk, code, cat)
                 for pk, p, code, cat in raw.execute(
-                    _FLOOR_SQL["held"], [today, session, pupils], prepare=True
+                    _FLOOR_SQL["held"], [org, today, session, pupils], prepare=True
                 )
             }
             order = {pupil: i for i, pupil in enumerate(pupils)}
@@ -629,7 +629,7 @@ def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: di
             news = [int(category_of(new)) for *_, new in changed]
             raw.execute(
                 _FLOOR_SQL["marks"],
-                [actor, now, [c[1] for c in changed], [c[4] for c in changed], news],
+                [actor, now, [c[1] for c in changed], [c[4] for c in changed], news, org],
                 prepare=True,
             )
             raw.execute(

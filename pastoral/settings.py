@@ -123,6 +123,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with tenant tables' keys ready for Citus (pastoral/db/postgresql, docs/scale-out.md).
+    DATABASES["default"]["ENGINE"] = "pastoral.db.postgresql"
+if os.environ.get("DATABASE_TEST_NAME"):
+    # A test database made beforehand (a Citus one: `citus-cluster db NAME`), reused with pytest --reuse-db.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -180,7 +180,9 @@ class PupilContact(models.Model):
 
     class Meta:
         ordering = ["priority"]
-        constraints = [models.UniqueConstraint(fields=["pupil", "contact"], name="pupil_contact_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "pupil", "contact"], name="pupil_contact_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact} ({self.get_relationship_display()} of {self.pupil})"

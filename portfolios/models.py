@@ -121,7 +121,9 @@ class Entry(models.Model):
         ordering = ["activity__module__number", "activity__position", "sequence"]
         verbose_name_plural = "entries"
         constraints = [
-            models.UniqueConstraint(fields=["portfolio", "activity", "sequence"], name="entry_unique_record")
+            models.UniqueConstraint(
+                fields=["organisation", "portfolio", "activity", "sequence"], name="entry_unique_record"
+            )
         ]
 
     def __str__(self) -> str:
@@ -220,7 +222,9 @@ class Submission(models.Model):
     class Meta:
         ordering = ["portfolio", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["portfolio", "number"], name="submission_unique_number")
+            models.UniqueConstraint(
+                fields=["organisation", "portfolio", "number"], name="submission_unique_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -273,7 +277,11 @@ class ModuleJudgement(models.Model):
 
     class Meta:
         ordering = ["module__number"]
-        constraints = [models.UniqueConstraint(fields=["review", "module"], name="judgement_unique_module")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "review", "module"], name="judgement_unique_module"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.module}: {self.get_outcome_display()}"
@@ -329,7 +337,9 @@ class SampleItem(models.Model):
 
     class Meta:
         ordering = ["pseudonym"]
-        constraints = [models.UniqueConstraint(fields=["sample", "review"], name="sample_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sample", "review"], name="sample_item_unique")
+        ]
 
     def __str__(self) -> str:
         return self.pseudonym

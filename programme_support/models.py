@@ -96,7 +96,9 @@ class ResourceVisit(models.Model):
     last_visited_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["edition", "user"], name="resource_visit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "edition", "user"], name="resource_visit_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} last opened the materials of {self.edition} at {self.last_visited_at:%d %b %Y %H:%M}"

@@ -133,7 +133,9 @@ class Edition(models.Model):
     class Meta:
         ordering = ["programme__code", "-academic_year__starts_on"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "academic_year"], name="edition_unique_year")
+            models.UniqueConstraint(
+                fields=["organisation", "programme", "academic_year"], name="edition_unique_year"
+            )
         ]
 
     def __str__(self) -> str:
@@ -156,7 +158,9 @@ class Level(models.Model):
 
     class Meta:
         ordering = ["edition", "number"]
-        constraints = [models.UniqueConstraint(fields=["edition", "number"], name="level_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "edition", "number"], name="level_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.edition} Level {self.number}"
@@ -177,7 +181,9 @@ class Module(models.Model):
 
     class Meta:
         ordering = ["edition", "number"]
-        constraints = [models.UniqueConstraint(fields=["edition", "number"], name="module_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "edition", "number"], name="module_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"Module {self.number}: {self.title}"
@@ -226,7 +232,11 @@ class Activity(models.Model):
     class Meta:
         ordering = ["module__number", "position"]
         verbose_name_plural = "activities"
-        constraints = [models.UniqueConstraint(fields=["module", "number"], name="activity_unique_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "module", "number"], name="activity_unique_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -259,7 +269,9 @@ class Cluster(models.Model):
 
     class Meta:
         ordering = ["edition", "level__number", "name"]
-        constraints = [models.UniqueConstraint(fields=["edition", "name"], name="cluster_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "edition", "name"], name="cluster_unique_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.edition}, Level {self.level.number})"
@@ -282,7 +294,9 @@ class ClusterFacilitator(models.Model):
     class Meta:
         ordering = ["module__number"]
         constraints = [
-            models.UniqueConstraint(fields=["cluster", "module", "facilitator"], name="facilitator_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "cluster", "module", "facilitator"], name="facilitator_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -341,7 +355,7 @@ class FeeRule(models.Model):
         ordering = ["edition", "retired_at", "delivery_model", "-is_member"]
         constraints = [
             models.UniqueConstraint(
-                fields=["edition", "delivery_model", "is_member"],
+                fields=["organisation", "edition", "delivery_model", "is_member"],
                 condition=Q(retired_at__isnull=True),
                 name="fee_rule_unique_current",
             ),
@@ -615,7 +629,9 @@ class SessionAttendance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["training_day", "enrolment"], name="session_attendance_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "training_day", "enrolment"], name="session_attendance_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -202,7 +202,7 @@ class ConcernLink(Immutable):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["concern", "linked"], name="concern_link_once"),
+            models.UniqueConstraint(fields=["organisation", "concern", "linked"], name="concern_link_once"),
             models.CheckConstraint(
                 condition=~models.Q(concern=models.F("linked")), name="concern_link_not_itself"
             ),

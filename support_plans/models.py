@@ -263,7 +263,9 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["kind"]
-        constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="assessment_unique_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "plan", "kind"], name="assessment_unique_kind")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_decision_display()}"
@@ -359,7 +361,9 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="target_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "plan", "number"], name="target_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"Target {self.number}"
@@ -422,7 +426,11 @@ class TargetRevision(models.Model):
 
     class Meta:
         ordering = ["target", "version"]
-        constraints = [models.UniqueConstraint(fields=["target", "version"], name="target_revision_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "target", "version"], name="target_revision_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.target} v{self.version}: {self.specific[:60]}"
@@ -486,7 +494,9 @@ class TargetProgress(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "target"], name="progress_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "meeting", "target"], name="progress_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.target}: {self.get_progress_display()}"
@@ -546,7 +556,7 @@ class Alert(models.Model):
         ordering = ["-raised_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "gap_starts_on"],
+                fields=["organisation", "plan", "gap_starts_on"],
                 condition=Q(kind="no_scores"),
                 name="alert_one_per_scores_gap",
             ),
@@ -628,7 +638,9 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["party__kind", "party__name"]
-        constraints = [models.UniqueConstraint(fields=["planned", "party"], name="invitation_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "planned", "party"], name="invitation_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.party.name} invited to {self.planned}"
@@ -735,7 +747,8 @@ class PlanAction(models.Model):
         ordering = ["done_on", "due_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(done_on__isnull=True) | Q(done_by__isnull=False), name="plan_action_done_by_someone"
+                condition=Q(done_on__isnull=True) | Q(done_by__isnull=False),
+                name="plan_action_done_by_someone",
             )
         ]
 

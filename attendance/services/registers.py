@@ -105,7 +105,7 @@ def _take_register(
         Register.objects.raw(
             f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
-            "ON CONFLICT (group_id, date, session, lesson) DO UPDATE SET "
+            "ON CONFLICT (organisation_id, group_id, date, session, lesson) DO UPDATE SET "
             f"version = {table}.version + 1, "
             f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
             f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
@@ -120,8 +120,12 @@ def _take_register(
     return register
 
 
-def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict[int, _Held]:
-    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends."""
+def _held_marks(
+    organisation_id: int, pupil_ids: list[int], date: datetime.date, session: str
+) -> dict[int, _Held]:
+    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends.
+
+    Filtered on the organisation too, so on Citus it goes to the one node holding the school."""
     if not pupil_ids:
         return {}
     table = connection.ops.quote_name(AttendanceMark._meta.db_table)
@@ -130,8 +134,8 @@ def _held_marks(pupil_ids: list[int], date: datetime.date, session: str) -> dict
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, organisation_id, pupil_id, code, category, minutes_late FROM {table} "  # noqa: S608
-            f"WHERE date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
-            [connection.ops.adapt_datefield_value(date), session, *pupil_ids],
+            f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
+            [organisation_id, connection.ops.adapt_datefield_value(date), session, *pupil_ids],
         )
         return {
             pupil: _Held(pk, org, pupil, date, session, code, category, minutes)
@@ -195,27 +199,36 @@ def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> 
     ops = connection.ops
     table = ops.quote_name(AttendanceMark._meta.db_table)
     recorded_at = ops.adapt_datetimefield_value(now)
+    by_school: dict[int, list[_Held]] = {}
+    for held in marks:  # one statement per school: on Citus each goes to the one node holding it
+        by_school.setdefault(held.organisation_id, []).append(held)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS m SET code = v.code, category = v.category, minutes_late = v.minutes, "  # noqa: S608
-                "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], "
-                "%s::smallint[], %s::integer[]) AS v(id, code, category, minutes) WHERE m.id = v.id",
+        for organisation_id, rows in by_school.items():
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} AS m SET code = v.code, category = v.category, minutes_late = v.minutes, "  # noqa: S608
+                    "recorded_by_id = %s, recorded_at = %s FROM UNNEST(%s::bigint[], %s::varchar[], "
+                    "%s::smallint[], %s::integer[]) AS v(id, code, category, minutes) "
+                    "WHERE m.organisation_id = %s AND m.id = v.id",
+                    [
+                        actor.pk,
+                        recorded_at,
+                        [m.pk for m in rows],
+                        [m.code for m in rows],
+                        [m.category for m in rows],
+                        [m.minutes_late for m in rows],
+                        organisation_id,
+                    ],
+                )
+                continue
+            cursor.executemany(
+                f"UPDATE {table} SET code = %s, category = %s, minutes_late = %s, recorded_by_id = %s, "  # noqa: S608
+                "recorded_at = %s WHERE organisation_id = %s AND id = %s",
                 [
-                    actor.pk,
-                    recorded_at,
-                    [m.pk for m in marks],
-                    [m.code for m in marks],
-                    [m.category for m in marks],
-                    [m.minutes_late for m in marks],
+                    (m.code, m.category, m.minutes_late, actor.pk, recorded_at, organisation_id, m.pk)
+                    for m in rows
                 ],
             )
-            return
-        cursor.executemany(
-            f"UPDATE {table} SET code = %s, category = %s, minutes_late = %s, recorded_by_id = %s, "  # noqa: S608
-            "recorded_at = %s WHERE id = %s",
-            [(m.code, m.category, m.minutes_late, actor.pk, recorded_at, m.pk) for m in marks],
-        )
 
 
 @dataclass
@@ -330,7 +343,7 @@ def save_register(
     with transaction.atomic():
         register = _take_register(group, date, session, "", actor=actor, now=now)
         result = RegisterResult(register=register)
-        existing = _held_marks(list(allowed), date, session)
+        existing = _held_marks(group.organisation_id, list(allowed), date, session)
         # Whatever happens below, the page matches the register only if it showed every pupil on it, and a
         # blank row is still blank.
         in_sync = shown is not None and shown == allowed

@@ -1,0 +1,1 @@
+"""Pastoral's database backends (docs/scale-out.md)."""
