@@ -82,14 +82,16 @@ class FiguresForm(RangeForm):
         queryset=Group.objects.none(), required=False, empty_label="All groups", widget=QuickSelect
     )
 
-    def __init__(self, *args, organisation_ids=(), **kwargs):
+    def __init__(self, *args, organisation_ids=(), years=None, **kwargs):
         """In a group of schools, `school` narrows to one member; groups are offered for one school only
         (a trust's hundreds of tutor groups in one list help nobody)."""
         super().__init__(*args, **kwargs)
         organisation_ids = list(organisation_ids)
-        self.fields["year"].choices = year_choices(
-            Organisation.objects.filter(pk__in=organisation_ids).prefetch_related("members"), blank="All years"
-        )
+        organisations = Organisation.objects.filter(pk__in=organisation_ids).prefetch_related("members")
+        choices = year_choices(organisations, blank="All years")
+        if years is not None:  # a head of year: only their own years, no "All years"
+            choices = [(value, label) for value, label in choices if value and int(value) in years]
+        self.fields["year"].choices = choices
         self.fields["site"].queryset = Site.objects.filter(organisation_id__in=organisation_ids)
         group_ids = organisation_ids
         if len(organisation_ids) > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from access.permissions import access_for, has_role
+from access.permissions import access_for, grants_in, has_role
 from access.roles import Role
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
@@ -23,8 +23,21 @@ def can_take_register(user: Any, group: Group) -> bool:
     return has_role(user, OFFICE_ROLES, group.organisation_id)
 
 
+#: A head of year sees the figures of their own year group(s) only.
+YEAR_FIGURES_ROLES = frozenset({Role.HEAD_OF_YEAR})
+
+
+def figures_years(user: Any, organisation: Organisation) -> list[int] | None:
+    """The year groups the user's attendance figures are limited to: None for the whole school (the office, the
+    DSL team), a head of year's own years, or [] for no figures at all."""
+    if has_role(user, FIGURES_ROLES, organisation.pk):
+        return None
+    grants = grants_in(user, organisation.pk, YEAR_FIGURES_ROLES)
+    return sorted({g.year_group for g in grants if g.year_group is not None})
+
+
 def can_see_figures(user: Any, organisation: Organisation) -> bool:
-    return has_role(user, FIGURES_ROLES, organisation.pk)
+    return figures_years(user, organisation) != []
 
 
 def is_office(user: Any, organisation_id: int) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from access.permissions import access_for, can_view_pupil, has_role
 from access.roles import Role
 from attendance import services as attendance_services
-from attendance.selectors import FIGURES_ROLES, OFFICE_ROLES
+from attendance.permissions import FIGURES_ROLES, OFFICE_ROLES, YEAR_FIGURES_ROLES
 from demo.registry import register_demo_builder
 from pastoral.registry import (
     register_home_panel,
@@ -103,7 +103,10 @@ register_nav("Registers", "attendance:my_registers", roles=None, when=_is_tutor,
 register_nav("Registers not taken", "attendance:not_taken", roles=OFFICE_ROLES, order=21)
 register_nav("N queue", "attendance:n_queue", roles=OFFICE_ROLES, order=22)
 register_nav("First-day calls", "attendance:first_day_calls", roles=OFFICE_ROLES, order=23)
-register_nav("Attendance figures", "attendance:dashboard", roles=FIGURES_ROLES, order=24)
+# A head of year's item opens the same figures limited to their own year (attendance.permissions.figures_years).
+register_nav(
+    "Attendance figures", "attendance:dashboard", roles=FIGURES_ROLES | YEAR_FIGURES_ROLES, order=24
+)
 register_nav("My caseload", "attendance:caseload", roles=[Role.PAL], order=25)
 register_nav("Lesson registers", "attendance:lessons", roles=None, when=_takes_lesson_registers, order=26)
 register_nav("Post-registration truancy", "attendance:truancy", roles=OFFICE_ROLES, order=27)

@@ -170,3 +170,29 @@ def test_a_page_past_the_end_of_the_list_shows_the_last_page(world):
     assert response.status_code == 200 and response.context["count"] == 2
     assert response.context["page_obj"].number == 1 and "Alice Archer" in body and "Dan Dyer" in body
     assert client.get(reverse("attendance:absence_list"), {**_range(), "page": "x"}).context["count"] == 2
+
+
+def test_a_head_of_year_sees_the_figures_of_their_own_year_only(world):
+    """Hugo leads year 9: Alice and Ben's 20 possible sessions, never Dan's (year 10), whatever year he asks for."""
+    client = client_for(world.head_of_year9)
+    response = client.get(reverse("attendance:dashboard"), _range())
+    assert response.status_code == 200 and response.context["totals"]["possible"] == 20
+    assert [label for _, label in response.context["form"].fields["year"].choices] == ["Year 9"]
+    asked_for_ten = client.get(reverse("attendance:dashboard"), {**_range(), "year": 10})
+    assert asked_for_ten.context["totals"]["possible"] == 20  # not Dan's 10
+    listed = client.get(reverse("attendance:absence_list"), _range()).content.decode()
+    assert "Alice Archer" in listed and "Dan Dyer" not in listed
+    csv = client.get(reverse("attendance:absence_list"), {**_range(), "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    assert "Alice Archer" in csv and "Dan Dyer" not in csv
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("attendance:dashboard") in home  # the navigation item for their year
+
+
+def test_a_head_of_another_year_sees_only_theirs(world):
+    response = client_for(world.head_of_year10).get(
+        reverse("attendance:absence_list"), {**_range(), "level": "severe"}
+    )
+    body = response.content.decode()
+    assert "Dan Dyer" in body and "Alice Archer" not in body

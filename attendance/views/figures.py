@@ -27,8 +27,9 @@ PAGE_SIZE = 50
 
 def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.date, datetime.date]:
     organisation = _organisation(request, permissions.can_see_figures)
+    years = permissions.figures_years(request.user, organisation)  # a head of year: their own years only
     scope = selectors.scope_for(organisation)
-    form = FiguresForm(request.GET or None, organisation_ids=scope.organisation_ids)
+    form = FiguresForm(request.GET or None, organisation_ids=scope.organisation_ids, years=years)
     today = timezone.localdate()
     start, end = selectors.academic_year_start(today), today
     if form.is_valid():
@@ -40,6 +41,8 @@ def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.dat
         scope.site_id = d["site"].pk if d["site"] else None
         scope.year_group = d["year"]
         scope.group = d.get("group")
+    if years is not None and scope.year_group not in years:
+        scope.year_group = years[0]
     return scope, form, start, end
 
 
