@@ -44,9 +44,7 @@ class RoleAssignForm(forms.Form):
     site: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Site", required=False, queryset=None, help_text="Leave empty for every site."
     )
-    starts_on = forms.DateField(
-        label="Starts on", initial=timezone.localdate, widget=DateInput()
-    )
+    starts_on = forms.DateField(label="Starts on", initial=timezone.localdate, widget=DateInput())
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

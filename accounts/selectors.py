@@ -183,7 +183,6 @@ def accounts_under_attack(*, organisation_id: int, now: datetime.datetime) -> li
     return [{**row, "user": users[row["user"]]} for row in rows]
 
 
-
 @dataclass(frozen=True)
 class SecondFactorStatus:
     authenticator: TOTPDevice | None

@@ -298,7 +298,9 @@ def enrolment_complete(*, user: User, link: EnrolmentLink, code: str) -> tuple[T
         raise ValidationError("Open the enrolment link again to set up your authenticator app.")
     allowed, _why = device.verify_is_allowed()
     if not allowed:
-        raise ValidationError("Too many wrong codes in a row. Wait a few seconds, then enter the newest code.")
+        raise ValidationError(
+            "Too many wrong codes in a row. Wait a few seconds, then enter the newest code."
+        )
     # Checked outside the transaction below so that a wrong code's back-off is kept.
     if not device.verify_token(code.strip()):
         raise ValidationError(
@@ -393,7 +395,9 @@ def second_factor_reset(*, actor: User, user: User, organisation: Any, reason: s
     stop being verified) and e-mails the person a new enrolment link."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the second factor is being reset (for example, a lost phone)."})
+        raise ValidationError(
+            {"reason": "Say why the second factor is being reset (for example, a lost phone)."}
+        )
     now = timezone.now()
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user, confirmed=True).delete()

@@ -114,7 +114,9 @@ def _verified(request: HttpRequest, form: TokenForm, device: Any) -> bool:
 def _sign_in_with_recovery_code(request: HttpRequest, form: TokenForm) -> HttpResponse:
     device = RecoveryCodeDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
-        form.add_error("token", "You have no recovery codes. Ask your school administrator to reset your second factor.")
+        form.add_error(
+            "token", "You have no recovery codes. Ask your school administrator to reset your second factor."
+        )
     elif _verified(request, form, device):
         left = services.recovery_code_used(user=request.user, device=device)  # type: ignore[arg-type]
         messages.warning(

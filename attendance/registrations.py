@@ -104,9 +104,7 @@ register_nav("Registers not taken", "attendance:not_taken", roles=OFFICE_ROLES, 
 register_nav("N queue", "attendance:n_queue", roles=OFFICE_ROLES, order=22)
 register_nav("First-day calls", "attendance:first_day_calls", roles=OFFICE_ROLES, order=23)
 # A head of year's item opens the same figures limited to their own year (attendance.permissions.figures_years).
-register_nav(
-    "Attendance figures", "attendance:dashboard", roles=FIGURES_ROLES | YEAR_FIGURES_ROLES, order=24
-)
+register_nav("Attendance figures", "attendance:dashboard", roles=FIGURES_ROLES | YEAR_FIGURES_ROLES, order=24)
 register_nav("My caseload", "attendance:caseload", roles=[Role.PAL], order=25)
 register_nav("Lesson registers", "attendance:lessons", roles=None, when=_takes_lesson_registers, order=26)
 register_nav("Post-registration truancy", "attendance:truancy", roles=OFFICE_ROLES, order=27)

@@ -9,6 +9,8 @@ from behaviour.selectors import letter_context
 from pastoral.pdf import render_pdf
 
 
-def suspension_letter_pdf(suspension: Suspension, *, today: datetime.date, base_url: str | None = None) -> bytes:
+def suspension_letter_pdf(
+    suspension: Suspension, *, today: datetime.date, base_url: str | None = None
+) -> bytes:
     """The school's letter about `suspension`, dated `today` (the letter needs no static files)."""
     return render_pdf("behaviour/suspension_letter.html", letter_context(suspension, today=today), base_url)

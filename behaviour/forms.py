@@ -67,12 +67,8 @@ class IncidentFilterForm(forms.Form):
     category = CategoryChoiceField(
         queryset=BehaviourCategory.objects.none(), required=False, empty_label="All categories"
     )
-    start = forms.DateField(
-        required=False, label="From", widget=DateInput()
-    )
-    end = forms.DateField(
-        required=False, label="To", widget=DateInput()
-    )
+    start = forms.DateField(required=False, label="From", widget=DateInput())
+    end = forms.DateField(required=False, label="To", widget=DateInput())
 
     def __init__(self, *args: Any, organisation_ids: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,8 +127,6 @@ class ReportScoresForm(forms.Form):
 
     def comments(self) -> dict[int, str]:
         return {i: self.cleaned_data.get(f"comment_{i}", "") for i in range(len(self.card.targets))}
-
-
 
 
 class IncidentChoiceField(forms.ModelChoiceField):

@@ -341,7 +341,9 @@ class NoticeAddresses(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation"], name="notice_addresses_one_per_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="notice_addresses_one_per_school")
+        ]
 
     def __str__(self) -> str:
         return f"Notice addresses of {self.organisation}"

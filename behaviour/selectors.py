@@ -417,7 +417,9 @@ def suspension_parties(suspension: Suspension, *, misses_exam: bool = False) -> 
     or a missed public examination, otherwise in the termly return. Each with the notice already sent, if any."""
     from behaviour.models import NoticeAddresses, SuspensionNotice
 
-    sent = {(n.party, n.email.lower()): n.sent_at for n in SuspensionNotice.objects.filter(suspension=suspension)}
+    sent = {
+        (n.party, n.email.lower()): n.sent_at for n in SuspensionNotice.objects.filter(suspension=suspension)
+    }
     parties: list[NoticeParty] = []
     from people.selectors import contacts_to_contact
 
@@ -427,7 +429,10 @@ def suspension_parties(suspension: Suspension, *, misses_exam: bool = False) -> 
         if link.relationship == link.Relationship.SOCIAL_WORKER:
             kind, why = SuspensionNotice.Party.SOCIAL_WORKER, "the pupil's social worker: without delay"
         elif link.has_parental_responsibility:
-            kind, why = SuspensionNotice.Party.PARENT, "parental responsibility: without delay, with the letter"
+            kind, why = (
+                SuspensionNotice.Party.PARENT,
+                "parental responsibility: without delay, with the letter",
+            )
         else:
             continue
         email = link.contact.email
@@ -454,7 +459,9 @@ def suspension_parties(suspension: Suspension, *, misses_exam: bool = False) -> 
                 label=SuspensionNotice.Party(kind).label,
                 name=SuspensionNotice.Party(kind).label,
                 email=email,
-                why=why if email or not now else why + " (no e-mail address set: add it in the notice settings)",
+                why=why
+                if email or not now
+                else why + " (no e-mail address set: add it in the notice settings)",
                 now=now,
                 sent_at=sent.get((kind, email.lower())),
             )

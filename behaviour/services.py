@@ -265,11 +265,14 @@ def _check_suspension(suspension: Suspension) -> None:
         .exists()
     ):
         errors["decided_by"] = "Choose the headteacher of this school who made the decision."
-    if suspension.incident_id and not IncidentPupil.objects.filter(
-        incident_id=suspension.incident_id,
-        pupil_id=suspension.pupil_id,
-        organisation_id=suspension.organisation_id,
-    ).exists():
+    if (
+        suspension.incident_id
+        and not IncidentPupil.objects.filter(
+            incident_id=suspension.incident_id,
+            pupil_id=suspension.pupil_id,
+            organisation_id=suspension.organisation_id,
+        ).exists()
+    ):
         errors["incident"] = "Choose an incident from this pupil's behaviour log."
     if errors:
         raise ValidationError(errors)

@@ -31,8 +31,10 @@ def send_suspension_notice(notice_id: int) -> bool:
         f"Sessions: {suspension.sessions}. Reason: {suspension.get_reason_display()}.",
     ]
     if notice.party == SuspensionNotice.Party.PARENT:
-        lines.append("The headteacher's letter is attached. Please read it: it says what happens next and your right "
-                     "to make representations to the governing board.")
+        lines.append(
+            "The headteacher's letter is attached. Please read it: it says what happens next and your right "
+            "to make representations to the governing board."
+        )
     message = EmailMessage(
         subject=f"{school.name}: {suspension.get_kind_display().lower()} of {pupil.display_name}",
         body="\n\n".join(lines) + "\n",

@@ -57,11 +57,7 @@ class EntryForm(forms.Form):
                 )
         if activity.kind == "minimum":
             for key, label in RECORD_FIELDS:
-                widget = (
-                    DateInput()
-                    if key == "date"
-                    else forms.Textarea(attrs={"rows": 3})
-                )
+                widget = DateInput() if key == "date" else forms.Textarea(attrs={"rows": 3})
                 self.fields[f"record_{key}"] = forms.CharField(label=label, required=False, widget=widget)
         if activity.requires_difficult_issue:
             answers = [DifficultIssue.YES, DifficultIssue.NO]

@@ -36,4 +36,6 @@ def invoice_pdf(booking: Booking, *, base_url: str) -> bytes:
 
 def credit_note_pdf(credit: CreditNote, *, base_url: str) -> bytes:
     """A credit note, laid out like the invoice."""
-    return render_pdf("qualifications/credit_note.html", {"credit": credit, "booking": credit.booking}, base_url)
+    return render_pdf(
+        "qualifications/credit_note.html", {"credit": credit, "booking": credit.booking}, base_url
+    )

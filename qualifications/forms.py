@@ -321,9 +321,7 @@ class FeeRuleEditForm(forms.Form):
 
 
 class WithdrawalForm(forms.Form):
-    withdrawn_on = forms.DateField(
-        label="Date of withdrawal", widget=DateInput()
-    )
+    withdrawn_on = forms.DateField(label="Date of withdrawal", widget=DateInput())
     reason = forms.CharField(label="Reason for the withdrawal", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, booked_on: Any, today: Any, **kwargs: Any) -> None:

@@ -30,5 +30,7 @@ class SupportPlansConfig(AppConfig):
         ):
             track(model)
         track(models.SecureLink, exclude=("token_hash",))
-        track(models.PlanDocument, exclude=("file",))  # the stored name says nothing; the original name is kept
+        track(
+            models.PlanDocument, exclude=("file",)
+        )  # the stored name says nothing; the original name is kept
         from . import registrations  # noqa: F401

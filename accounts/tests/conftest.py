@@ -43,4 +43,3 @@ def post_sign_in(
         REMOTE_ADDR=ip,
         HTTP_USER_AGENT=agent,
     )
-

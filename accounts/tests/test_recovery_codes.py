@@ -65,7 +65,9 @@ def test_it_makes_new_recovery_codes_and_withdraws_the_old_ones(world, committed
     stale = Client()
     sign_in(stale, world.senco.email)
     assert "not right" in stale.post(reverse("accounts:two_factor"), {"token": old[0]}).content.decode()
-    RecoveryCodeDevice.objects.get(user=world.senco).throttle_reset()  # django-otp's back-off after the wrong code
+    RecoveryCodeDevice.objects.get(
+        user=world.senco
+    ).throttle_reset()  # django-otp's back-off after the wrong code
     fresh = Client()
     sign_in(fresh, world.senco.email)
     assert fresh.post(reverse("accounts:two_factor"), {"token": new[0]}).status_code == 302

@@ -76,7 +76,9 @@ def test_it_shows_row_errors_on_the_import_page(world, django_capture_on_commit_
     upload = SimpleUploadedFile(
         "marks.csv", b"upn,date,session,code\nA123456789012,2026-10-05,AM,QQ\n", content_type="text/csv"
     )
-    with django_capture_on_commit_callbacks(execute=True):  # the background check runs once the upload commits
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the background check runs once the upload commits
         uploaded = client.post(reverse("attendance:import"), {"file": upload})
     body = client.get(uploaded["Location"]).content.decode()
     assert "Nothing was imported" in body and "&#x27;QQ&#x27; is not a national attendance code." in body

@@ -115,7 +115,11 @@ def test_it_still_follows_up_an_n_recorded_on_a_day_off(world, monkeypatch):
 
 def test_it_expects_registers_on_the_last_day_of_term_but_not_in_half_term_or_the_holiday(world):
     """Due on Friday 18 December; none in the half-term week or on the Monday after term ends."""
-    assert _names(selectors.registers_not_taken(world.school, LAST_DAY_OF_AUTUMN, "PM")) == ["9A", "9B", "10A"]
+    assert _names(selectors.registers_not_taken(world.school, LAST_DAY_OF_AUTUMN, "PM")) == [
+        "9A",
+        "9B",
+        "10A",
+    ]
     assert selectors.registers_not_taken(world.school, HALF_TERM[0] + datetime.timedelta(days=1), "AM") == []
     holiday = LAST_DAY_OF_AUTUMN + datetime.timedelta(days=3)
     assert selectors.registers_not_taken(world.school, holiday, "AM") == []

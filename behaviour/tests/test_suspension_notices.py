@@ -25,7 +25,9 @@ def world():
     world = build_school_world()
     record_terms(world.school)
     NoticeAddresses.objects.create(
-        organisation=world.school, governors_email="clerk@oakfield.test", local_authority_email="exclusions@la.test"
+        organisation=world.school,
+        governors_email="clerk@oakfield.test",
+        local_authority_email="exclusions@la.test",
     )
     return world
 

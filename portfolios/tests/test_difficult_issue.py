@@ -76,7 +76,9 @@ def test_it_refuses_submission_until_a_coaching_record_addresses_a_difficult_iss
     assert progress["2.2"].done_count == 3 and progress["2.2"].status == selectors.DRAFT
 
     _answer(portfolio, 2, DifficultIssue.YES)
-    submission = services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+    submission = services.portfolio_submit(
+        actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio)
+    )
     assert submission.snapshot["requirements"] == ["Activity 2.2: record 2 addressed a difficult issue."]
     assert {
         e["sequence"]: e["difficult_issue"] for e in submission.snapshot["entries"] if e["activity"] == "2.2"
@@ -124,7 +126,9 @@ def test_it_lets_an_aspiring_participant_meet_the_rule_with_the_alternative(w: Q
     assert 'value="alternative"' in page.content.decode()
 
     _answer(portfolio, 3, DifficultIssue.ALTERNATIVE)
-    submission = services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+    submission = services.portfolio_submit(
+        actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio)
+    )
     assert submission.snapshot["aspiring"] is True
     assert submission.snapshot["requirements"] == [
         "Activity 2.2 (aspiring participant): record 3 is the alternative for aspiring participants "
@@ -147,7 +151,9 @@ def test_it_shows_the_reviewer_how_the_rule_was_met(w: QualWorld) -> None:
     portfolio = _isqam_portfolio(w, aspiring=True)
     _answer(portfolio, 1, DifficultIssue.NO)
     _answer(portfolio, 2, DifficultIssue.ALTERNATIVE)
-    submission = services.portfolio_submit(actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio))
+    submission = services.portfolio_submit(
+        actor=w.staff[0], portfolio=portfolio, today=_deadline_day(portfolio)
+    )
     reviewer = staff_user(w.provider, "rory@hmcpd.test", "Rory Reviewer")
     RoleFactory(organisation=w.provider, user=reviewer, role=Role.REVIEWER)
     (review,) = services.reviews_allocate(

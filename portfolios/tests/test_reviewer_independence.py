@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(world, portfolio):  # noqa: ANN001, ANN202
-    return services.portfolio_submit(actor=portfolio.enrolment.participant, portfolio=ready_to_submit(world, portfolio))
+    return services.portfolio_submit(
+        actor=portfolio.enrolment.participant, portfolio=ready_to_submit(world, portfolio)
+    )
 
 
 def test_it_gives_an_oakfield_portfolio_to_the_reviewer_who_does_not_work_there() -> None:

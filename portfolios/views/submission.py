@@ -25,7 +25,9 @@ from portfolios.views.common import _errors
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant submits; the page lists what stands in the way, and a refused submission shows the
     service's reasons (the rules are asked once, by the service)."""
-    portfolio = fetch_portfolio(request.user, pk, is_participant)  # only the participant submits their portfolio
+    portfolio = fetch_portfolio(
+        request.user, pk, is_participant
+    )  # only the participant submits their portfolio
     today = timezone.localdate()
     problems: list[str] = []
     if request.method != "POST":

@@ -75,7 +75,9 @@ def test_it_runs_as_a_command_dry_run_first(world):
     call_command("retention", "--only", "safeguarding", "--date", "2026-03-02", stdout=out)
     assert "Oakfield School: 1 safeguarding file(s) to list for review" in out.getvalue()
     assert not RetentionReview.objects.exists()
-    call_command("retention", "--only", "safeguarding", "--date", "2026-03-02", "--apply", stdout=io.StringIO())
+    call_command(
+        "retention", "--only", "safeguarding", "--date", "2026-03-02", "--apply", stdout=io.StringIO()
+    )
     assert RetentionReview.objects.count() == 1
 
 

@@ -24,7 +24,18 @@ SMOKE_ARGS = {
     ],
     "bench_portfolios": ["--iterations", "5"],
     "bench_import": ["--smoke"],
-    "bench_safeguarding": ["--schools", "2", "--pupils", "5", "--queued", "2", "--entries", "20", "--iterations", "3"],
+    "bench_safeguarding": [
+        "--schools",
+        "2",
+        "--pupils",
+        "5",
+        "--queued",
+        "2",
+        "--entries",
+        "20",
+        "--iterations",
+        "3",
+    ],
 }
 
 
