@@ -577,9 +577,9 @@ def tutor_groups_for(user: Any) -> QuerySet:
 
 
 def can_take_register(user: Any, group: Group) -> bool:
-    """The group's tutor, or the attendance office of the school."""
+    """The group's tutor, the PAL whose caseload holds the group, or the attendance office of the school."""
     access = access_for(user)
-    if any(g.role == Role.TUTOR and g.group_id == group.pk for g in access.grants):
+    if any(g.role in (Role.TUTOR, Role.PAL) and g.group_id == group.pk for g in access.grants):
         return True
     return has_role(user, OFFICE_ROLES, group.organisation_id)
 
@@ -669,7 +669,9 @@ def academic_year_start(on: datetime.date) -> datetime.date:
 
 def pal_groups(user: Any) -> list[Group]:
     ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
-    return natural_sorted(Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name)
+    return natural_sorted(
+        Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name
+    )
 
 
 def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:

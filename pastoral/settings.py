@@ -51,6 +51,7 @@ PASTORAL_APPS = [
     "behaviour",
     "support_plans",
     "safeguarding",
+    "caseloads",
 ]
 
 INSTALLED_APPS = [

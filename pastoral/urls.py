@@ -19,5 +19,6 @@ urlpatterns = [
     path("behaviour/", include("behaviour.urls")),
     path("support-plans/", include("support_plans.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("caseloads/", include("caseloads.urls")),
     path("django-admin/", admin.site.urls),
 ]
