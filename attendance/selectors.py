@@ -669,9 +669,7 @@ def academic_year_start(on: datetime.date) -> datetime.date:
 
 def pal_groups(user: Any) -> list[Group]:
     ids = [g.group_id for g in access_for(user).grants if g.role == Role.PAL and g.group_id]
-    return natural_sorted(
-        Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name
-    )
+    return natural_sorted(Group.objects.filter(pk__in=ids).select_related("organisation"), key=lambda g: g.name)
 
 
 def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
