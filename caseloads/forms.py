@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,6 +15,20 @@ from pastoral.forms import NaturalModelChoiceField
 from people.models import Group
 
 
+def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+class PalField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email
+
+
+class TopicField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.academic_year} {Term(obj.term).label}: {obj.title}"
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -23,7 +37,7 @@ class TimeInput(forms.TimeInput):
 
 
 class AssignForm(forms.Form):
-    pal = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Pastoral & Attendance Lead")
+    pal = PalField(queryset=get_user_model().objects.none(), label="Pastoral & Attendance Lead")
     group = NaturalModelChoiceField(queryset=Group.objects.none())
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
@@ -33,9 +47,8 @@ class AssignForm(forms.Form):
             .filter(organisation=organisation, role=Role.PAL)
             .values("user_id")
         )
-        self.fields["pal"].queryset = get_user_model().objects.filter(pk__in=pals).order_by("full_name")
-        self.fields["pal"].label_from_instance = lambda u: u.full_name or u.email
-        self.fields["group"].queryset = Group.objects.filter(organisation=organisation)
+        _choice(self, "pal").queryset = get_user_model().objects.filter(pk__in=pals).order_by("full_name")
+        _choice(self, "group").queryset = Group.objects.filter(organisation=organisation)
 
 
 class SettingsForm(forms.ModelForm):
@@ -63,21 +76,16 @@ class SessionForm(forms.Form):
     starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
     ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
     room = forms.CharField(max_length=50, required=False)
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.none(), required=False, help_text="From the programme."
-    )
+    topic = TopicField(queryset=Topic.objects.none(), required=False, help_text="From the programme.")
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(organisation=organisation).select_related(
+        _choice(self, "topic").queryset = Topic.objects.filter(organisation=organisation).select_related(
             "academic_year"
-        )
-        self.fields["topic"].label_from_instance = lambda t: (
-            f"{t.academic_year} {Term(t.term).label}: {t.title}"
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", "The session must end after it starts.")
         return data
@@ -96,7 +104,9 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, pupils: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [(str(p.pk), p.display_name) for p in pupils]
+        cast(forms.MultipleChoiceField, self.fields["attended"]).choices = [
+            (str(p.pk), p.display_name) for p in pupils
+        ]
         self.fields["attended"].initial = [str(p.pk) for p in pupils]
 
 
@@ -106,7 +116,7 @@ class ReviewStartForm(forms.Form):
 
     def __init__(self, *args: Any, windows: list[ReviewWindow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["window"].queryset = ReviewWindow.objects.filter(pk__in=[w.pk for w in windows])
+        _choice(self, "window").queryset = ReviewWindow.objects.filter(pk__in=[w.pk for w in windows])
 
 
 class ReviewForm(forms.Form):

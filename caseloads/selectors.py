@@ -208,7 +208,7 @@ def completion(
                 signed_off_at__isnull=False,
             ).values_list("pupil_id", flat=True)
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for g in groups:
         ids = member_map.get(g.pk, [])
         done = sum(1 for p in ids if p in signed)

@@ -29,6 +29,7 @@ from caseloads.forms import (
 from caseloads.models import LearningTarget, Review, ReviewWindow, TargetProgress
 from caseloads.permissions import (
     LEADER_ROLES,
+    can_act_on_caseload_pupil,
     can_assign,
     can_read_review,
     can_read_student,
@@ -74,6 +75,7 @@ def ellp(request: HttpRequest, pk: int) -> HttpResponse:
         "caseloads/ellp.html",
         {
             "pupil": pupil,
+            "can_amend": can_act_on_caseload_pupil(request.user, pupil),
             "reviews": reviews,
             "start_form": start_form,
             "can_write": can_write,
@@ -254,7 +256,8 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
     groups = caseload_groups(request.user)
     if not groups:
         raise PermissionDenied("No caseload.")
-    show = request.GET.get("show") if request.GET.get("show") in ("overdue", "in_progress") else "due"
+    asked = request.GET.get("show", "")
+    show = asked if asked in ("overdue", "in_progress") else "due"
     status = selectors.reviews_status(groups, timezone.localdate())
     rows = status[show]
     pupils = Pupil.objects.in_bulk([r["pupil_id"] for r in rows])
