@@ -133,7 +133,11 @@ def session_plan(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(
         request.POST or None,
         organisation=group.organisation,
-        initial={"starts_at": datetime.time(9, 0), "ends_at": datetime.time(10, 0)},
+        initial={
+            "date": timezone.localdate(),
+            "starts_at": datetime.time(9, 0),
+            "ends_at": datetime.time(10, 0),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
