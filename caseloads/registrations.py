@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from access.roles import Role
 from caseloads.permissions import ASSIGN_ROLES
+from demo.registry import register_demo_builder
 from pastoral.registry import register_home_panel, register_nav, register_profile_section
 
 register_nav("Caseload", "caseloads:home", roles=[Role.PAL], order=26)
@@ -39,3 +40,12 @@ def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
 
 
 register_profile_section("caseloads-ellp", "caseloads/panels/profile.html", _profile, order=33)
+
+
+def _demo(world: Any) -> None:
+    from caseloads.demo import build
+
+    build(world)
+
+
+register_demo_builder("caseloads", _demo, order=55)
