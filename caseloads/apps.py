@@ -20,6 +20,7 @@ class CaseloadsConfig(AppConfig):
             models.TargetProgress,
             models.ReviewAction,
             models.Addendum,
+            models.StageOneMeeting,
         ):
             track(model)
         from . import registrations  # noqa: F401

@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from access.models import RoleAssignment
 from access.roles import Role
 from attendance.forms import DateInput
-from caseloads.models import CaseloadSettings, ReviewWindow, Term, Topic
+from caseloads.models import CaseloadSettings, ReviewWindow, StageOneMeeting, Term, Topic
 from pastoral.forms import NaturalModelChoiceField
 from people.models import Group
 
 
-def _choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+def _choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
 
@@ -54,7 +54,8 @@ class AssignForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = CaseloadSettings
-        fields = ["min_groups", "max_groups", "entitlement"]
+        fields = ["min_groups", "max_groups", "entitlement", "stage_one_letter"]
+        widgets = {"stage_one_letter": forms.Textarea(attrs={"rows": 12})}
 
 
 class TopicForm(forms.ModelForm):
@@ -184,3 +185,38 @@ class ProgressForm(forms.Form):
             t.pk: (self.cleaned_data[f"rating_{t.pk}"], self.cleaned_data[f"comment_{t.pk}"])
             for t in self.targets
         }
+
+
+class StageOneForm(forms.ModelForm):
+    incident: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="When raised from an incident."
+    )
+
+    class Meta:
+        model = StageOneMeeting
+        fields = [
+            "raised_from",
+            "incident",
+            "held_on",
+            "concern",
+            "student_attended",
+            "parent_invited",
+            "parent_attended",
+            "outcome",
+            "targets",
+            "review_on",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "review_on": DateInput(),
+            "concern": forms.Textarea(attrs={"rows": 3}),
+            "targets": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, pupil: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from behaviour.models import Incident
+
+        _choice(self, "incident").queryset = Incident.objects.filter(
+            organisation_id=pupil.organisation_id, links__pupil=pupil
+        ).order_by("-occurred_at")

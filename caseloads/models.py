@@ -13,6 +13,20 @@ from django.db.models import Q
 
 from organisations.models import AcademicYear, Organisation
 
+STAGE_ONE_LETTER = """Dear parent or carer,
+
+We met with $pupil_name on $held_on at a stage-one meeting about the following concern: $concern
+
+Outcome: $outcome.
+$targets
+We will review progress on $review_on. Please contact $pal_name, the Pastoral & Attendance Lead, if you would like to
+talk about this.
+
+Yours sincerely,
+
+$pal_name
+$school_name, $today"""
+
 
 class CaseloadSettings(models.Model):
     """A school's caseload band (how many groups a PAL should carry) and the tutorial entitlement."""
@@ -22,6 +36,12 @@ class CaseloadSettings(models.Model):
     max_groups = models.PositiveSmallIntegerField("most groups a PAL should carry", default=17)
     entitlement = models.PositiveSmallIntegerField(
         "group sessions each group is entitled to a year", default=8
+    )
+    stage_one_letter = models.TextField(
+        "stage-one meeting letter to parents and carers",
+        default=STAGE_ONE_LETTER,
+        help_text="Placeholders: $pupil_name, $school_name, $held_on, $concern, $outcome, $targets, $review_on, "
+        "$pal_name, $today.",
     )
 
     class Meta:
@@ -275,3 +295,57 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum to {self.review}"
+
+
+class StageOneMeeting(models.Model):
+    """A stage-one disciplinary meeting: raised from a behaviour incident, an attendance escalation or directly."""
+
+    class Source(models.TextChoices):
+        INCIDENT = "incident", "A behaviour incident"
+        ATTENDANCE = "attendance", "An attendance escalation"
+        DIRECT = "direct", "Raised directly"
+
+    class Outcome(models.TextChoices):
+        NO_FURTHER_ACTION = "nfa", "No further action"
+        TARGETS = "targets", "Targets set, with a review date"
+        STAGE_TWO = "stage_two", "Escalated to stage two"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.CASCADE, related_name="stage_one_meetings")
+    raised_from = models.CharField("raised from", max_length=12, choices=Source.choices)
+    incident = models.ForeignKey(
+        "behaviour.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    held_on = models.DateField("held on")
+    concern = models.TextField()
+    student_attended = models.BooleanField("the student attended", default=True)
+    parent_invited = models.BooleanField("a parent or carer was invited", default=False)
+    parent_attended = models.BooleanField("a parent or carer attended", default=False)
+    chaired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    targets = models.TextField("targets agreed", blank=True)
+    review_on = models.DateField("review on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "pupil"])]
+
+    def __str__(self) -> str:
+        return f"Stage-one meeting for {self.pupil} on {self.held_on:%-d %b %Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.outcome == self.Outcome.TARGETS:
+            if not self.targets.strip():
+                errors["targets"] = "Say which targets were agreed."
+            if self.review_on is None:
+                errors["review_on"] = "Give the date the targets will be reviewed."
+        if self.review_on and self.held_on and self.review_on <= self.held_on:
+            errors["review_on"] = "The review must come after the meeting."
+        if self.raised_from == self.Source.INCIDENT and self.incident_id is None:
+            errors["incident"] = "Choose the incident the meeting is about."
+        if self.parent_attended and not self.parent_invited:
+            errors["parent_invited"] = "A parent or carer who attended was invited: tick both."
+        if errors:
+            raise ValidationError(errors)

@@ -36,7 +36,14 @@ def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
     reviews = Review.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).select_related(
         "window"
     )
-    return {"pupil": pupil, "latest": reviews.order_by("-held_on", "-pk").first(), "count": reviews.count()}
+    from caseloads.models import StageOneMeeting
+
+    return {
+        "pupil": pupil,
+        "latest": reviews.order_by("-held_on", "-pk").first(),
+        "count": reviews.count(),
+        "meetings": StageOneMeeting.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil),
+    }
 
 
 register_profile_section("caseloads-ellp", "caseloads/panels/profile.html", _profile, order=33)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caseloads.views import caseload, reviews, sessions
+from caseloads.views import caseload, reviews, sessions, stage_one
 
 app_name = "caseloads"
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("reviews/completion/", reviews.completion, name="completion"),
     path("windows/", reviews.windows, name="windows"),
     path("windows/<int:pk>/", reviews.window_edit, name="window_edit"),
+    # Stage-one disciplinary meetings
+    path("student/<int:pk>/stage-one/", stage_one.stage_one_add, name="stage_one_add"),
+    path("stage-one/<int:pk>/", stage_one.stage_one, name="stage_one"),
+    path("stage-one/<int:pk>/letter.pdf", stage_one.stage_one_letter, name="stage_one_letter"),
 ]

@@ -25,6 +25,7 @@ from caseloads.services.sessions import (
     topic_create,
     topic_delete,
 )
+from caseloads.services.stage_one import stage_one_letter_pdf, stage_one_letter_text, stage_one_record
 
 __all__ = [
     "academic_year_for",
@@ -44,6 +45,9 @@ __all__ = [
     "session_update",
     "settings_for",
     "settings_save",
+    "stage_one_letter_pdf",
+    "stage_one_letter_text",
+    "stage_one_record",
     "target_add",
     "target_delete",
     "topic_create",

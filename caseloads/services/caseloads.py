@@ -57,9 +57,7 @@ def caseload_assign(
         )
         assignment.full_clean()
         assignment.save()
-        record_event(
-            action="caseload_assign", actor=actor, obj=assignment, note=f"{group.name} to {pal.email}"
-        )
+        record_event(action="create", actor=actor, obj=assignment, note=f"{group.name} to {pal.email}")
     forget_access(pal)
     return assignment
 
@@ -71,7 +69,7 @@ def caseload_unassign(*, actor: Any, assignment: RoleAssignment, on: datetime.da
         raise ValidationError("Only a caseload group can be taken off a caseload.")
     with transaction.atomic():
         record_event(
-            action="caseload_unassign",
+            action="update",
             actor=actor,
             obj=assignment,
             note=f"{assignment.group} off the caseload",

@@ -150,7 +150,7 @@ def session_record(
         from audit.services import record_event
 
         record_event(
-            action="session_attendance",
+            action="update",
             actor=actor,
             obj=session,
             note=f"{len(attended_ids)} of {len(member_ids)} attended",

@@ -73,7 +73,7 @@ def test_it_records_who_attended_for_every_member_in_one_go_audited(world):
     _record(world, session, [world.alice.pk])
     rows = dict(SessionAttendance.objects.filter(session=session).values_list("pupil_id", "attended"))
     assert rows == {world.alice.pk: True, world.ben.pk: False}
-    assert AuditEvent.objects.filter(action="session_attendance", note="1 of 2 attended").exists()
+    assert AuditEvent.objects.filter(action="update", note="1 of 2 attended").exists()
 
 
 def test_it_refuses_to_record_a_session_before_its_day(world):

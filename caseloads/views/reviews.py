@@ -3,6 +3,7 @@ posted in turn, all reachable by keyboard); sign-off and addenda; the lists of r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from caseloads.forms import (
     TargetForm,
     WindowForm,
 )
-from caseloads.models import LearningTarget, Review, ReviewWindow, TargetProgress
+from caseloads.models import LearningTarget, Review, ReviewWindow, StageOneMeeting, TargetProgress
 from caseloads.permissions import (
     LEADER_ROLES,
     can_act_on_caseload_pupil,
@@ -76,6 +77,7 @@ def ellp(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pupil": pupil,
             "can_amend": can_act_on_caseload_pupil(request.user, pupil),
+            "meetings": StageOneMeeting.objects.filter(organisation=pupil.organisation, pupil=pupil),
             "reviews": reviews,
             "start_form": start_form,
             "can_write": can_write,
@@ -159,65 +161,89 @@ def _locked_refusal(request: HttpRequest, obj: Review) -> HttpResponse:
     return redirect("caseloads:review", pk=obj.pk)
 
 
-@require_POST
-def review_save(request: HttpRequest, pk: int) -> HttpResponse:
+def _post_to_review(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_key: str,
+    make_form: Callable[[Review], Any],
+    write: Callable[[Review, Any], Any],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """One part of an unlocked review posted: validate, write through the service (its errors on the form's
+    fields), then back to the review at `anchor`; the review page again with the form's errors otherwise."""
     obj = _writable(request, pk)
     if obj.is_locked:
         return _locked_refusal(request, obj)
-    form = ReviewForm(request.POST)
+    form = make_form(obj)
     if form.is_valid():
         try:
-            services.review_update(actor=request.user, review=obj, **form.cleaned_data)
+            write(obj, form)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Review saved.")
-            return redirect(reverse("caseloads:review", args=[obj.pk]) + "#targets")
-    return render(request, "caseloads/review.html", _review_context(request, obj, review_form=form))
+            messages.success(request, done)
+            return redirect(reverse("caseloads:review", args=[obj.pk]) + anchor)
+    return render(request, "caseloads/review.html", _review_context(request, obj, **{form_key: form}))
+
+
+@require_POST
+def review_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_to_review(
+        request,
+        pk,
+        form_key="review_form",
+        make_form=lambda obj: ReviewForm(request.POST),
+        write=lambda obj, form: services.review_update(actor=request.user, review=obj, **form.cleaned_data),
+        done="Review saved.",
+        anchor="#targets",
+    )
 
 
 @require_POST
 def progress_save(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _writable(request, pk)
-    if obj.is_locked:
-        return _locked_refusal(request, obj)
-    previous = services.previous_targets(obj)
-    form = ProgressForm(request.POST, targets=previous, current={p.target_id: p for p in obj.progress.all()})
-    if form.is_valid():
-        services.progress_record(actor=request.user, review=obj, ratings=form.ratings())
-        messages.success(request, "Progress on earlier targets saved.")
-        return redirect(reverse("caseloads:review", args=[obj.pk]) + "#targets")
-    return render(request, "caseloads/review.html", _review_context(request, obj, progress_form=form))
+    return _post_to_review(
+        request,
+        pk,
+        form_key="progress_form",
+        make_form=lambda obj: ProgressForm(
+            request.POST,
+            targets=services.previous_targets(obj),
+            current={p.target_id: p for p in obj.progress.all()},
+        ),
+        write=lambda obj, form: services.progress_record(
+            actor=request.user, review=obj, ratings=form.ratings()
+        ),
+        done="Progress on earlier targets saved.",
+        anchor="#targets",
+    )
 
 
 @require_POST
 def target_add(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _writable(request, pk)
-    if obj.is_locked:
-        return _locked_refusal(request, obj)
-    form = TargetForm(request.POST, prefix="target")
-    if form.is_valid():
-        try:
-            services.target_add(actor=request.user, review=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Target added.")
-            return redirect(reverse("caseloads:review", args=[obj.pk]) + "#new-target")
-    return render(request, "caseloads/review.html", _review_context(request, obj, target_form=form))
+    return _post_to_review(
+        request,
+        pk,
+        form_key="target_form",
+        make_form=lambda obj: TargetForm(request.POST, prefix="target"),
+        write=lambda obj, form: services.target_add(actor=request.user, review=obj, **form.cleaned_data),
+        done="Target added.",
+        anchor="#new-target",
+    )
 
 
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _writable(request, pk)
-    if obj.is_locked:
-        return _locked_refusal(request, obj)
-    form = ActionForm(request.POST, prefix="action")
-    if form.is_valid():
-        services.action_add(actor=request.user, review=obj, **form.cleaned_data)
-        messages.success(request, "Action added.")
-        return redirect(reverse("caseloads:review", args=[obj.pk]) + "#new-action")
-    return render(request, "caseloads/review.html", _review_context(request, obj, action_form=form))
+    return _post_to_review(
+        request,
+        pk,
+        form_key="action_form",
+        make_form=lambda obj: ActionForm(request.POST, prefix="action"),
+        write=lambda obj, form: services.action_add(actor=request.user, review=obj, **form.cleaned_data),
+        done="Action added.",
+        anchor="#new-action",
+    )
 
 
 @require_POST
