@@ -16,9 +16,9 @@ FIGURES_ROLES = OFFICE_ROLES | {Role.DSL, Role.DEPUTY_DSL}
 
 
 def can_take_register(user: Any, group: Group) -> bool:
-    """The group's tutor, or the attendance office of the school."""
+    """The group's tutor, the PAL whose caseload holds the group, or the attendance office of the school."""
     access = access_for(user)
-    if any(g.role == Role.TUTOR and g.group_id == group.pk for g in access.grants):
+    if any(g.role in (Role.TUTOR, Role.PAL) and g.group_id == group.pk for g in access.grants):
         return True
     return has_role(user, OFFICE_ROLES, group.organisation_id)
 

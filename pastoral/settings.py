@@ -53,6 +53,7 @@ PASTORAL_APPS = [
     "safeguarding",
     "achievement",
     "early_warning",
+    "caseloads",
 ]
 
 INSTALLED_APPS = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("safeguarding/", include("safeguarding.urls")),
     path("achievement/", include("achievement.urls")),
     path("early-warning/", include("early_warning.urls")),
+    path("caseloads/", include("caseloads.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class CaseloadsConfig(AppConfig):
+    name = "caseloads"
+    verbose_name = "Caseloads and the eLLP"
+
+    def ready(self) -> None:
+        from audit.services import track
+
+        from . import models
+
+        for model in (
+            models.CaseloadSettings,
+            models.Topic,
+            models.GroupSession,
+            models.ReviewWindow,
+            models.Review,
+            models.LearningTarget,
+            models.TargetProgress,
+            models.ReviewAction,
+            models.Addendum,
+            models.StageOneMeeting,
+        ):
+            track(model)
+        from . import registrations  # noqa: F401

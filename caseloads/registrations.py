@@ -1,0 +1,58 @@
+"""What caseloads add to the navigation, the home page, the pupil profile and the demo world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from access.roles import Role
+from caseloads.permissions import ASSIGN_ROLES
+from demo.registry import register_demo_builder
+from pastoral.registry import register_home_panel, register_nav, register_profile_section
+
+register_nav("Caseload", "caseloads:home", roles=[Role.PAL], order=26)
+register_nav("Caseloads", "caseloads:assign", roles=ASSIGN_ROLES, order=27)
+
+
+def _home(request: HttpRequest) -> dict[str, Any] | None:
+    from caseloads.permissions import is_pal
+
+    if not is_pal(request.user):
+        return None
+    return {}
+
+
+register_home_panel("caseloads", "caseloads/panels/home.html", _home, order=24)
+
+
+def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
+    """The student's eLLP at a glance on their profile, for whoever may read it."""
+    from caseloads.models import Review
+    from caseloads.permissions import can_read_student
+
+    if not can_read_student(request.user, pupil):
+        return None
+    reviews = Review.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).select_related(
+        "window"
+    )
+    from caseloads.models import StageOneMeeting
+
+    return {
+        "pupil": pupil,
+        "latest": reviews.order_by("-held_on", "-pk").first(),
+        "count": reviews.count(),
+        "meetings": StageOneMeeting.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil),
+    }
+
+
+register_profile_section("caseloads-ellp", "caseloads/panels/profile.html", _profile, order=33)
+
+
+def _demo(world: Any) -> None:
+    from caseloads.demo import build
+
+    build(world)
+
+
+register_demo_builder("caseloads", _demo, order=55)

@@ -1,0 +1,277 @@
+"""Reads for caseloads: who carries which groups, entitlement per group, LPRs due and overdue, completion.
+
+Entitlement arithmetic for a group in an academic year (`entitlement` sessions, default 8), on day `today`:
+- delivered: sessions recorded as delivered;
+- missed: sessions still only planned after their day (never recorded);
+- planned: sessions planned for today or later;
+- gap: entitlement − delivered − planned, never below 0 (what still needs planning to meet the entitlement).
+Cancelled sessions count in none of these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.roles import Role
+from caseloads.models import GroupSession, Review, ReviewWindow
+from caseloads.services import academic_year_for, settings_for, windows_for
+from pastoral.naturalsort import natural_sorted
+from people.models import Group, GroupMembership
+
+
+def pal_assignments(organisation: Any, on: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Each PAL of the school with their groups, group count, student count and whether outside the band."""
+    on = on or timezone.localdate()
+    rules = settings_for(organisation)
+    rows = RoleAssignment.objects.current(on).filter(organisation=organisation, role=Role.PAL)
+    by_user: dict[int, dict[str, Any]] = {}
+    for a in rows.select_related("user", "group").order_by("user__full_name"):
+        entry = by_user.setdefault(a.user_id, {"user": a.user, "assignments": []})
+        if a.group_id:
+            entry["assignments"].append(a)
+    group_ids = [a.group_id for e in by_user.values() for a in e["assignments"]]
+    counts = dict(
+        GroupMembership.objects.current(on)
+        .filter(group_id__in=group_ids)
+        .values_list("group_id")
+        .annotate(n=Count("pupil_id", distinct=True))
+    )
+    result = []
+    for entry in by_user.values():
+        entry["assignments"] = natural_sorted(entry["assignments"], key=lambda a: a.group.name)
+        n = len(entry["assignments"])
+        entry["group_count"] = n
+        entry["student_count"] = sum(counts.get(a.group_id, 0) for a in entry["assignments"])
+        entry["below"] = n < rules.min_groups
+        entry["above"] = n > rules.max_groups
+        result.append(entry)
+    return result
+
+
+def unassigned_groups(organisation: Any, on: datetime.date | None = None) -> list[Group]:
+    on = on or timezone.localdate()
+    taken = (
+        RoleAssignment.objects.current(on)
+        .filter(organisation=organisation, role=Role.PAL, group__isnull=False)
+        .values("group_id")
+    )
+    return natural_sorted(
+        Group.objects.filter(organisation=organisation).exclude(pk__in=taken), key=lambda g: g.name
+    )
+
+
+def members(group_ids: Iterable[int], on: datetime.date | None = None) -> dict[int, list[int]]:
+    """Current member pupil ids of each group."""
+    out: dict[int, list[int]] = defaultdict(list)
+    qs = GroupMembership.objects.current(on or timezone.localdate()).filter(group_id__in=list(group_ids))
+    for gid, pid in qs.values_list("group_id", "pupil_id"):
+        out[gid].append(pid)
+    return out
+
+
+# --- Entitlement ------------------------------------------------------------------------------
+
+
+def entitlement(groups: list[Group], today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Planned, delivered, missed and gap for each group in this academic year (see the module's docstring)."""
+    today = today or timezone.localdate()
+    if not groups:
+        return []
+    year = academic_year_for(today)
+    org_ids = {g.organisation_id for g in groups}
+    target = {oid: settings_for(g.organisation).entitlement for g in groups for oid in [g.organisation_id]}
+    counts = (
+        GroupSession.objects.filter(organisation_id__in=org_ids, academic_year=year, group__in=groups)
+        .values("group_id")
+        .annotate(
+            delivered=Count("id", filter=Q(status=GroupSession.Status.DELIVERED)),
+            missed=Count("id", filter=Q(status=GroupSession.Status.PLANNED, date__lt=today)),
+            planned=Count("id", filter=Q(status=GroupSession.Status.PLANNED, date__gte=today)),
+        )
+        .order_by()
+    )
+    by_group = {row["group_id"]: row for row in counts}
+    rows = []
+    for g in groups:
+        row = by_group.get(g.pk, {"delivered": 0, "missed": 0, "planned": 0})
+        due = target[g.organisation_id]
+        gap = max(0, due - row["delivered"] - row["planned"])
+        rows.append(
+            {
+                "group": g,
+                "entitlement": due,
+                **{k: row[k] for k in ("delivered", "missed", "planned")},
+                "gap": gap,
+            }
+        )
+    return rows
+
+
+def next_sessions(
+    groups: list[Group], today: datetime.date | None = None, limit: int = 10
+) -> list[GroupSession]:
+    today = today or timezone.localdate()
+    return list(
+        GroupSession.objects.filter(
+            organisation_id__in={g.organisation_id for g in groups},
+            group__in=groups,
+            status=GroupSession.Status.PLANNED,
+            date__gte=today,
+        )
+        .select_related("group", "topic")
+        .order_by("date", "starts_at")[:limit]
+    )
+
+
+def to_record(groups: list[Group], today: datetime.date | None = None) -> list[GroupSession]:
+    """Sessions whose day has come but which are not yet recorded (missed until they are)."""
+    today = today or timezone.localdate()
+    return list(
+        GroupSession.objects.filter(
+            organisation_id__in={g.organisation_id for g in groups},
+            group__in=groups,
+            status=GroupSession.Status.PLANNED,
+            date__lte=today,
+        )
+        .select_related("group", "topic")
+        .order_by("date", "starts_at")
+    )
+
+
+# --- Reviews: due, overdue, completion --------------------------------------------------------
+
+
+def current_window(organisation: Any, today: datetime.date | None = None) -> ReviewWindow | None:
+    """The window open today, else the last one opened this year (its reviews are overdue), else the first."""
+    today = today or timezone.localdate()
+    windows = windows_for(organisation, academic_year_for(today))
+    open_now = [w for w in windows if w.opens_on <= today <= w.closes_on]
+    if open_now:
+        return open_now[0]
+    opened = [w for w in windows if w.opens_on <= today]
+    return opened[-1] if opened else (windows[0] if windows else None)
+
+
+def reviews_status(groups: list[Group], today: datetime.date | None = None) -> dict[str, Any]:
+    """For the students of `groups`: who is due a review in the current window and who is overdue in any window
+    of this year that has closed. A review counts once signed off; a draft is "in progress"."""
+    today = today or timezone.localdate()
+    if not groups:
+        return {"window": None, "due": [], "overdue": [], "in_progress": []}
+    organisation = groups[0].organisation
+    window = current_window(organisation, today)
+    member_map = members([g.pk for g in groups], today)
+    pupil_group = {pid: gid for gid, pids in member_map.items() for pid in pids}
+    closed = [w for w in windows_for(organisation, academic_year_for(today)) if w.closes_on < today]
+    wins = list(closed) + ([window] if window and window not in closed else [])
+    done: dict[tuple[int, int], Review] = {
+        (r.pupil_id, r.window_id): r
+        for r in Review.objects.filter(
+            organisation=organisation, window__in=wins, pupil_id__in=list(pupil_group)
+        ).only("pk", "pupil_id", "window_id", "signed_off_at")
+    }
+    due, overdue, in_progress = [], [], []
+    for pid, gid in pupil_group.items():
+        for w in closed:
+            r = done.get((pid, w.pk))
+            if r is None or not r.is_locked:
+                overdue.append({"pupil_id": pid, "group_id": gid, "window": w, "review": r})
+        if window is not None and window not in closed:
+            r = done.get((pid, window.pk))
+            if r is None:
+                due.append({"pupil_id": pid, "group_id": gid, "window": window, "review": None})
+            elif not r.is_locked:
+                in_progress.append({"pupil_id": pid, "group_id": gid, "window": window, "review": r})
+    return {"window": window, "due": due, "overdue": overdue, "in_progress": in_progress}
+
+
+def completion(
+    window: ReviewWindow | None, groups: list[Group], today: datetime.date | None = None
+) -> dict[str, Any]:
+    """Signed-off reviews of `window` over the students of the groups: per group and in total (a percentage)."""
+    member_map = members([g.pk for g in groups], today)
+    signed: set[int] = set()
+    if window is not None:
+        pupil_ids = [p for pids in member_map.values() for p in pids]
+        signed = set(
+            Review.objects.filter(
+                organisation_id=window.organisation_id,
+                window=window,
+                pupil_id__in=pupil_ids,
+                signed_off_at__isnull=False,
+            ).values_list("pupil_id", flat=True)
+        )
+    rows: list[dict[str, Any]] = []
+    for g in groups:
+        ids = member_map.get(g.pk, [])
+        done = sum(1 for p in ids if p in signed)
+        rows.append({"group": g, "students": len(ids), "done": done, "pct": _pct(done, len(ids))})
+    students = sum(r["students"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    return {"rows": rows, "students": students, "done": done, "pct": _pct(done, students)}
+
+
+def _pct(done: int, total: int) -> int | None:
+    return round(done * 100 / total) if total else None
+
+
+def completion_by_pal(organisation: Any, window: ReviewWindow | None) -> list[dict[str, Any]]:
+    """Completion of the window's reviews per PAL, per year group and in total for the school."""
+    out = []
+    for entry in pal_assignments(organisation):
+        groups = [a.group for a in entry["assignments"]]
+        c = completion(window, groups)
+        out.append({"user": entry["user"], "students": c["students"], "done": c["done"], "pct": c["pct"]})
+    return out
+
+
+def completion_by_year(organisation: Any, window: ReviewWindow | None) -> list[dict[str, Any]]:
+    groups = list(Group.objects.filter(organisation=organisation, year_group__isnull=False))
+    c = completion(window, groups)
+    years: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in c["rows"]:
+        years[row["group"].year_group][0] += row["students"]
+        years[row["group"].year_group][1] += row["done"]
+    return [
+        {"year_group": y, "students": s, "done": d, "pct": _pct(d, s)} for y, (s, d) in sorted(years.items())
+    ]
+
+
+def high_risk(groups: list[Group], today: datetime.date | None = None) -> list[Review]:
+    """Students whose latest LPR this year rates their risk of withdrawal high or medium, highest first."""
+    today = today or timezone.localdate()
+    if not groups:
+        return []
+    pupil_ids = [p for ids in members([g.pk for g in groups], today).values() for p in ids]
+    latest: dict[int, Review] = {}
+    for r in (
+        Review.objects.filter(
+            organisation_id__in={g.organisation_id for g in groups},
+            pupil_id__in=pupil_ids,
+            window__academic_year=academic_year_for(today),
+        )
+        .select_related("pupil", "window")
+        .order_by("held_on", "pk")
+    ):
+        latest[r.pupil_id] = r
+    risky = [r for r in latest.values() if r.risk in (Review.Risk.HIGH, Review.Risk.MEDIUM)]
+    return sorted(risky, key=lambda r: (r.risk != Review.Risk.HIGH, r.pupil.display_name))
+
+
+def group_students(group: Group, on: datetime.date | None = None) -> list[Any]:
+    """The group's students on a day, by surname (the order of a register)."""
+    from people.models import Pupil
+
+    ids = GroupMembership.objects.current(on or timezone.localdate()).filter(group=group).values("pupil_id")
+    return list(
+        Pupil.objects.filter(organisation_id=group.organisation_id, pk__in=ids).order_by(
+            "legal_last_name", "legal_first_name"
+        )
+    )

@@ -1,0 +1,48 @@
+"""The demo: the college PAL's caseload has a programme, a term of sessions and reviews on first run."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from caseloads import selectors
+from caseloads.models import GroupSession, LearningTarget, Review, SessionAttendance, TargetProgress, Topic
+from demo.world import build_world
+from pastoral.testing.personas import client_for
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2027, 2, 10)  # half a year in: windows 1 and 2 closed, window 3 open
+
+
+def test_it_builds_the_pals_half_year_of_sessions_and_reviews(monkeypatch):
+    from pastoral.testing.clock import fixed_clock
+
+    fixed_clock(monkeypatch, datetime.datetime(2027, 2, 10, 12, 0, tzinfo=datetime.UTC))
+    world = build_world(today=TODAY, pupils_per_school=60)
+    pal = world.users["pal"]
+    groups = [
+        a.group for a in pal.role_assignments.filter(role="pal", group__isnull=False).select_related("group")
+    ]
+    assert groups
+    school = groups[0].organisation
+    assert Topic.objects.filter(organisation=school).count() == 9
+    sessions = GroupSession.objects.filter(organisation=school, group__in=groups)
+    assert sessions.count() == 8 * len(groups)
+    assert sessions.filter(status="delivered", date__gte=TODAY).count() == 0
+    assert SessionAttendance.objects.filter(session__in=sessions).exists()
+    reviews = Review.objects.filter(organisation=school)
+    assert reviews.filter(window__number=1, signed_off_at__isnull=False).exists()
+    assert reviews.filter(window__number=3, signed_off_at__isnull=True).exists()  # some in progress now
+    assert LearningTarget.objects.filter(review__in=reviews).count() == 2 * reviews.count()
+    assert TargetProgress.objects.filter(review__window__number=2).exists()
+    status = selectors.reviews_status(groups, TODAY)
+    assert status["overdue"] and status["due"]
+    client = client_for(pal)
+    home = client.get(reverse("caseloads:home"))
+    assert home.status_code == 200
+    assert home.context["completion"]["students"] == sum(
+        len(v) for v in selectors.members([g.pk for g in groups], TODAY).values()
+    )

@@ -1,0 +1,44 @@
+from django.urls import path
+
+from caseloads.views import caseload, reviews, sessions, stage_one
+
+app_name = "caseloads"
+
+urlpatterns = [
+    path("", caseload.home, name="home"),
+    path("assign/", caseload.assign, name="assign"),
+    path("assign/<int:pk>/remove/", caseload.unassign, name="unassign"),
+    path("settings/", caseload.settings_view, name="settings"),
+    path("figures/", caseload.figures, name="figures"),
+    path("unexplained/", caseload.n_marks, name="n_marks"),
+    path("unexplained/<int:pk>/", caseload.resolve_n, name="resolve_n"),
+    path("student/<int:pk>/amend/", caseload.amend, name="amend"),
+    # Tutorial programme and group sessions
+    path("programme/", sessions.programme, name="programme"),
+    path("programme/<int:pk>/remove/", sessions.topic_delete, name="topic_delete"),
+    path("sessions/", sessions.sessions, name="sessions"),
+    path("sessions/calendar.ics", sessions.ical, name="ical"),
+    path("groups/<int:pk>/", sessions.group, name="group"),
+    path("groups/<int:pk>/plan/", sessions.session_plan, name="session_plan"),
+    path("sessions/<int:pk>/", sessions.session, name="session"),
+    path("sessions/<int:pk>/record/", sessions.session_record, name="session_record"),
+    path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    # The eLLP: Learning and Progress Reviews
+    path("student/<int:pk>/", reviews.ellp, name="ellp"),
+    path("student/<int:pk>/review/", reviews.review_start, name="review_start"),
+    path("reviews/<int:pk>/", reviews.review, name="review"),
+    path("reviews/<int:pk>/save/", reviews.review_save, name="review_save"),
+    path("reviews/<int:pk>/progress/", reviews.progress_save, name="progress_save"),
+    path("reviews/<int:pk>/targets/", reviews.target_add, name="target_add"),
+    path("reviews/<int:pk>/actions/", reviews.action_add, name="action_add"),
+    path("reviews/<int:pk>/sign-off/", reviews.sign_off, name="sign_off"),
+    path("reviews/<int:pk>/addenda/", reviews.addendum_add, name="addendum_add"),
+    path("reviews/due/", reviews.reviews_due, name="reviews_due"),
+    path("reviews/completion/", reviews.completion, name="completion"),
+    path("windows/", reviews.windows, name="windows"),
+    path("windows/<int:pk>/", reviews.window_edit, name="window_edit"),
+    # Stage-one disciplinary meetings
+    path("student/<int:pk>/stage-one/", stage_one.stage_one_add, name="stage_one_add"),
+    path("stage-one/<int:pk>/", stage_one.stage_one, name="stage_one"),
+    path("stage-one/<int:pk>/letter.pdf", stage_one.stage_one_letter, name="stage_one_letter"),
+]
