@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SKIP = {".venv", ".bootstrap", ".git", "node_modules", "migrations", "var", "static"}
 
 
-
 def project_modules() -> list[Path]:
     return sorted(path for path in ROOT.rglob("*.py") if not SKIP.intersection(path.relative_to(ROOT).parts))
 
