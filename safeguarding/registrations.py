@@ -14,6 +14,7 @@ from pastoral.registry import (
     register_profile_section,
     register_subject_access,
 )
+from pastoral.retention import register_retention
 from safeguarding.permissions import DSL_TEAM_ROLES
 
 
@@ -71,3 +72,39 @@ def _subject_access(pupil: Any) -> Any:
 
 
 register_subject_access("safeguarding", _subject_access)
+
+
+# Safeguarding files past date of birth + 25 years are listed for the DSL's review by `manage.py retention`
+# (never deleted); the job runs after the PSP and behaviour job.
+def _retention_counts(**kw: Any) -> Any:
+    from safeguarding.services import retention
+
+    return retention.retention_counts(**kw)
+
+
+def _retention_apply(**kw: Any) -> Any:
+    from safeguarding.services import retention
+
+    return retention.apply_retention(**kw)
+
+
+def _retention_line(organisation: Any, counts: Any, verb: str) -> str | None:
+    from safeguarding.services import retention
+
+    return retention.retention_line(organisation, counts, verb)
+
+
+def _retention_total(found: list[Any], verb: str) -> str:
+    from safeguarding.services import retention
+
+    return retention.retention_total(found, verb)
+
+
+register_retention(
+    "safeguarding",
+    _retention_counts,
+    _retention_apply,
+    line=_retention_line,
+    total=_retention_total,
+    after=("pastoral",),
+)

@@ -10,6 +10,7 @@ from organisations.models import Organisation
 # Tables that belong to no single organisation, and why.
 NOT_TENANT_OWNED = {
     "accounts.User": "a person may work in several organisations",
+    "accounts.UserSession": "a person's sign-in session (Django's session table), which serves every organisation",
     "accounts.SignInAttempt": "a sign-in attempt comes before any organisation is known, and a person may work in several",
     "accounts.EnrolmentLink": "a person's own second factor, which serves every organisation they work in",
     "accounts.RecoveryCodeDevice": "a person's own second factor, which serves every organisation they work in",
