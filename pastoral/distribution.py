@@ -37,6 +37,7 @@ CROSS_ORGANISATION = frozenset(
         "qualifications.Enrolment.edition",  # a school's participant on the provider's edition
         "qualifications.Enrolment.level",
         "qualifications.Enrolment.cluster",
+        "qualifications.Enrolment.mentor_session",  # a school's mentor on the provider's optional session
         "qualifications.SessionAttendance.enrolment",  # the provider's register of a school's participant
         "portfolios.Entry.activity",  # a school's portfolio entry answers the provider's activity
         "portfolios.ModuleJudgement.module",
