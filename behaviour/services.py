@@ -563,7 +563,11 @@ def suspension_notices_send(
     from behaviour.tasks import send_suspension_notice
 
     # Locked and read afresh: two clicks send once, and a withdrawal made meanwhile is seen.
-    suspension = Suspension.objects.select_for_update().select_related("pupil").get(pk=suspension.pk)
+    suspension = (
+        Suspension.objects.select_for_update()
+        .select_related("pupil")
+        .get(organisation_id=suspension.organisation_id, pk=suspension.pk)
+    )
     if suspension.is_withdrawn:
         raise ValidationError("This suspension was withdrawn: no notice is sent.")
     due = [p for p in suspension_parties(suspension, misses_exam=misses_exam) if p.can_send]
