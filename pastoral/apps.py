@@ -12,3 +12,4 @@ class PastoralConfig(AppConfig):
 
         if connection.vendor == "postgresql":
             distribution.route_by_organisation()  # queries that Citus routes to one node (docs/scale-out.md)
+            distribution.saves_stay_on_their_shard()  # on Citus, a save never writes organisation_id

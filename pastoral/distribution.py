@@ -289,3 +289,35 @@ def route_by_organisation() -> int:
                 field.register_lookup(in_, "in")
                 changed += 1
     return changed
+
+
+def _is_citus(connection: Any) -> bool:
+    """Whether the connection's database has the Citus extension (asked once per connection)."""
+    known = getattr(connection, "_pastoral_is_citus", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+            known = cursor.fetchone() is not None
+        connection._pastoral_is_citus = known
+    return known
+
+
+def saves_stay_on_their_shard() -> None:
+    """On Citus, `Model.save()` of an existing tenant row leaves `organisation_id` out of its SET and pins it in
+    its WHERE: Citus refuses an UPDATE that writes the distribution column, and a tenant row never changes
+    organisation. Plain PostgreSQL and SQLite keep Django's own update (called from ``PastoralConfig.ready``)."""
+    from django.db import connections
+
+    original = models.Model._do_update
+    if getattr(original, "_pastoral_routed", False):
+        return
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
+        connection = connections[using]
+        if connection.vendor == "postgresql" and is_tenant(type(self)) and _is_citus(connection):
+            values = [v for v in values if v[0].attname != DISTRIBUTION_COLUMN]
+            base_qs = base_qs.filter(organisation_id=self.organisation_id)
+        return original(self, base_qs, using, pk_val, values, update_fields, forced_update)
+
+    _do_update._pastoral_routed = True  # type: ignore[attr-defined]
+    models.Model._do_update = _do_update  # type: ignore[method-assign,assignment]
