@@ -10,7 +10,7 @@ from django.utils import timezone
 from attendance.models import AttendanceMark, AttendanceSettings
 from attendance.selectors import current_session
 from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.clock import weekday_clock
+from pastoral.testing.clock import fixed_clock, weekday_on_or_before
 from pastoral.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,11 @@ def _sign_out(page):
 def test_it_lets_a_tutor_take_a_register_by_keyboard_and_the_officer_see_it_taken(
     page, live_server, monkeypatch
 ):
-    weekday_clock(monkeypatch)  # today's registers are due only on a school day
+    # Today's registers are due only on a school day, and the register must open and close within the day: half
+    # past ten on today (or the Friday before a weekend), whatever time the suite runs (at midnight "five minutes
+    # ago" is yesterday).
+    day = weekday_on_or_before(timezone.localdate())
+    fixed_clock(monkeypatch, timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 30))))
     world = build_school_world()
     now = timezone.localtime()
     opens = (now - datetime.timedelta(minutes=5)).time().replace(second=0, microsecond=0)
