@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the whole run (Debian's package; never a downloaded build)."""
-    from pastoral.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+    from core.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
     if not chromium_available():
         if os.environ.get("CI"):

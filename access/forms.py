@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from access.roles import Role
+from core.forms import DateInput, NaturalModelChoiceField
 from organisations.vocabulary import year_choices
-from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Group
 
 SCHOOL_ROLE_CHOICES = [

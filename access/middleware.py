@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from access.permissions import access_for
-from pastoral.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest
 
 SESSION_KEY = "current_organisation_id"
 

@@ -18,8 +18,8 @@ from accounts.models import EnrolmentLink
 from accounts.selectors import second_factor_status
 from accounts.services import enrolment_link_send
 from accounts.services import second_factor_reset as reset_second_factor
-from pastoral.forms import apply_validation_error
-from pastoral.http import HtmxHttpRequest
+from core.forms import apply_validation_error
+from core.http import HtmxHttpRequest
 from people.models import StaffMember
 
 STAFF_MANAGERS = IMPORT_ROLES  # the school administrator keeps staff and roles, as they keep the MIS data

@@ -6,8 +6,8 @@ from django.conf import settings
 
 from accounts import services
 from accounts.permissions import SIGN_IN_WATCHERS
-from pastoral.registry import register_nav
-from pastoral.retention import PEOPLE, register_retention
+from core.registry import register_nav
+from core.retention import PEOPLE, register_retention
 
 register_nav("Accounts under attack", "accounts:under_attack", roles=SIGN_IN_WATCHERS, order=91)
 register_nav("Your sign-ins", "accounts:my_sign_ins", order=99)

@@ -29,7 +29,7 @@ from accounts.permissions import can_view_sign_ins_of, can_watch_sign_ins, visib
 from audit.middleware import client_ip
 from audit.models import AuditEvent
 from audit.services import record_event
-from pastoral.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:

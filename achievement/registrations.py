@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from achievement.permissions import PROGRESS_ROLES, can_view_progress
-from pastoral.registry import register_nav, register_profile_section, register_subject_access
+from core.registry import register_nav, register_profile_section, register_subject_access
 
 
 def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:

@@ -74,7 +74,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             .values_list("year_group", flat=True)
         )
     )
-    from pastoral.naturalsort import natural_sorted
+    from core.naturalsort import natural_sorted
 
     context = {
         "trend": trend,

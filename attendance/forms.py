@@ -9,9 +9,9 @@ from django.utils.safestring import mark_safe
 
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
+from core.forms import DateInput, NaturalModelChoiceField
 from organisations.models import Organisation
 from organisations.vocabulary import year_choices
-from pastoral.forms import DateInput, NaturalModelChoiceField
 from people.models import Contact, Group, Site
 
 

@@ -11,14 +11,14 @@ from access.permissions import access_for, can_view_pupil, has_role
 from access.roles import Role
 from attendance import services as attendance_services
 from attendance.permissions import FIGURES_ROLES, OFFICE_ROLES, YEAR_FIGURES_ROLES
-from demo.registry import register_demo_builder
-from pastoral.registry import (
+from core.registry import (
     register_home_panel,
     register_nav,
     register_profile_section,
     register_subject_access,
 )
-from pastoral.retention import register_retention
+from core.retention import register_retention
+from demo.registry import register_demo_builder
 
 
 def _tutor_panel(request: HttpRequest) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from audit.models import AuditEvent, AuditSettings
-from pastoral.forms import DateInput
+from core.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):

@@ -6,8 +6,8 @@ from typing import Any
 
 from access.roles import AUDIT_ROLES
 from audit import selectors, services
-from pastoral.registry import register_nav
-from pastoral.retention import EVERY_ORGANISATION, register_retention
+from core.registry import register_nav
+from core.retention import EVERY_ORGANISATION, register_retention
 
 register_nav("Audit log", "audit:event_list", roles=AUDIT_ROLES, order=90)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import DEFAULT_RETENTION_YEARS, AuditEvent, AuditSettings
 from audit.permissions import audit_organisation_ids
-from pastoral.retention import years_before
+from core.retention import years_before
 from people.models import Pupil
 
 

@@ -17,8 +17,8 @@ from audit.models import AuditEvent
 from audit.permissions import audit_organisation_ids, can_edit_settings
 from audit.selectors import audit_events
 from audit.services import record_event
-from pastoral.exports import export_response
-from pastoral.http import HtmxHttpRequest
+from core.exports import export_response
+from core.http import HtmxHttpRequest
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:

@@ -6,7 +6,7 @@ import datetime
 
 from behaviour.models import Suspension
 from behaviour.selectors import letter_context
-from pastoral.pdf import render_pdf
+from core.pdf import render_pdf
 
 
 def suspension_letter_pdf(

@@ -6,7 +6,7 @@ from django import forms
 
 from behaviour.models import BehaviourCategory, Incident, NoticeAddresses, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import decision_makers, pupil_incidents, school_categories
-from pastoral.forms import DateInput, RenamedModelFieldsMixin, StaffChoiceField
+from core.forms import DateInput, RenamedModelFieldsMixin, StaffChoiceField
 from people.selectors import staff_users
 
 

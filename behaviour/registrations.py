@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from access.permissions import access_for, can_view_pupil
 from access.roles import PUPIL_ROLES, Role
-from demo.registry import register_demo_builder
-from organisations.models import Organisation
-from pastoral.registry import (
+from core.registry import (
     register_home_panel,
     register_nav,
     register_profile_section,
     register_subject_access,
 )
+from demo.registry import register_demo_builder
+from organisations.models import Organisation
 
 
 def school_year_start(today: datetime.date) -> datetime.date:

@@ -47,10 +47,10 @@ from behaviour.permissions import (
     can_view_incident,
     can_view_suspension,
 )
+from core.exports import export_response
+from core.forms import apply_validation_error
+from core.http import HtmxHttpRequest
 from organisations.models import Organisation
-from pastoral.exports import export_response
-from pastoral.forms import apply_validation_error
-from pastoral.http import HtmxHttpRequest
 from people.models import Pupil
 
 

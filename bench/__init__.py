@@ -1,5 +1,5 @@
 """Benchmarks and their datasets, out of the apps they measure (docs/performance.md).
 
-`bench.attendance`: the trust-scale attendance benchmark (`manage.py bench_attendance`, run by `bin/pastoral bench`).
-The management commands stay where Django finds them and only call in here.
+An installed app so that its commands are `manage.py` commands: `bench` runs them all (`bin/pastoral bench`),
+`bench_attendance` (its body `bench.attendance`), `bench_import`, `bench_portfolios`, `bench_safeguarding`.
 """

@@ -317,7 +317,7 @@ class Command(BaseCommand):
         """Signed in as the sign-in page would leave them: with the second factor verified for the roles that
         need one (the trust's senior leader), with a password alone for the rest (the tutors, the attendance officer)."""
         from access.permissions import requires_two_factor
-        from pastoral.testing.personas import client_for
+        from core.testing.personas import client_for
 
         if requires_two_factor(user):
             client = client_for(user)

@@ -11,7 +11,7 @@ from access.models import RoleAssignment
 from access.roles import Role
 from attendance.forms import DateInput
 from caseloads.models import CaseloadSettings, ReviewWindow, StageOneMeeting, Term, Topic
-from pastoral.forms import NaturalModelChoiceField
+from core.forms import NaturalModelChoiceField
 from people.models import Group
 
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 
 from access.roles import Role
 from caseloads.permissions import ASSIGN_ROLES
+from core.registry import register_home_panel, register_nav, register_profile_section
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav, register_profile_section
 
 register_nav("Caseload", "caseloads:home", roles=[Role.PAL], order=26)
 register_nav("Caseloads", "caseloads:assign", roles=ASSIGN_ROLES, order=27)

@@ -22,7 +22,7 @@ from access.models import RoleAssignment
 from access.roles import Role
 from caseloads.models import GroupSession, Review, ReviewWindow
 from caseloads.services import academic_year_for, settings_for, windows_for
-from pastoral.naturalsort import natural_sorted
+from core.naturalsort import natural_sorted
 from people.models import Group, GroupMembership
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.registry import register_nav
 from demo.registry import register_demo_builder
 from early_warning.permissions import LIST_ROLES
-from pastoral.registry import register_nav
 
 
 def _demo(world: object) -> None:

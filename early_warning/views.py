@@ -21,11 +21,11 @@ from access.permissions import (
 )
 from access.roles import Role
 from audit.services import record_event, record_read
+from core.exports import export_response
 from early_warning import selectors, services
 from early_warning.forms import ReviewForm, SettingsForm
 from early_warning.permissions import can_change_settings, can_read_list, can_view_warning
 from organisations.models import Organisation
-from pastoral.exports import export_response
 from people.models import GroupMembership, Pupil
 
 SENSITIVE_READS = {"child_protection", "looked_after"}  # reading these on a student's page is audited

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from pastoral.exports import FORMULA_PREFIXES
+from core.exports import FORMULA_PREFIXES
 from people.validation import validate_uln, validate_upn
 
 

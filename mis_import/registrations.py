@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from access.permissions import can_import
 from access.roles import IMPORT_ROLES
-from pastoral.registry import register_home_panel, register_nav
+from core.registry import register_home_panel, register_nav
 
 
 def _latest_imports(request: HttpRequest) -> dict[str, Any] | None:

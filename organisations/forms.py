@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from core.forms import DateInput
 from organisations.models import AcademicYear, Closure, Term
-from pastoral.forms import DateInput
 
 
 class TermForm(forms.ModelForm):

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from access.roles import PUPIL_ROLES, Role
-from pastoral.registry import register_nav
+from core.registry import register_nav
 
 register_nav("Calendar", "organisations:calendar", roles=PUPIL_ROLES | {Role.CPD_COORDINATOR}, order=85)

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.middleware import SESSION_KEY
 from access.permissions import get_for_user, has_role
 from access.roles import IMPORT_ROLES
+from core.http import HtmxHttpRequest
 from organisations.forms import ClosureForm, TermForm
 from organisations.models import Closure, Term
-from pastoral.http import HtmxHttpRequest
 
 CALENDAR_EDITORS = IMPORT_ROLES  # the school administrator keeps the calendar
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from access.permissions import access_for, requires_two_factor
+from core.registry import NAV
 from organisations.vocabulary import vocabulary_for
-from pastoral.registry import NAV
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

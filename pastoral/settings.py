@@ -72,8 +72,10 @@ INSTALLED_APPS = [
     "template_partials",
     "django_htmx",
     "csp",
+    "core",
     "pastoral",
     *PASTORAL_APPS,
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -125,8 +127,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with tenant tables' keys ready for Citus (pastoral/db/postgresql, docs/scale-out.md).
-    DATABASES["default"]["ENGINE"] = "pastoral.db.postgresql"
+    # Django's backend, with tenant tables' keys ready for Citus (core/db/postgresql, docs/scale-out.md).
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 if os.environ.get("DATABASE_TEST_NAME"):
     # A test database made beforehand (a Citus one: `citus-cluster db NAME`), reused with pytest --reuse-db.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from access.models import RoleAssignment
-from pastoral.naturalsort import natural_sorted
-from pastoral.registry import HOME_PANELS
+from core.naturalsort import natural_sorted
+from core.registry import HOME_PANELS
 
 
 @require_GET

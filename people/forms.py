@@ -6,9 +6,9 @@ from typing import Any
 from django import forms
 from django.forms.models import model_to_dict
 
+from core.forms import DateInput
 from organisations.models import Organisation
 from organisations.vocabulary import vocabulary_for, year_choices
-from pastoral.forms import DateInput
 from people.models import Pupil
 
 

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 
 from access.permissions import access_for
 from access.roles import PUPIL_ROLES, WHOLE_ORGANISATION_ROLES, Role
+from core.naturalsort import natural_sorted
+from core.registry import register_home_panel, register_nav
 from organisations.vocabulary import year_label
-from pastoral.naturalsort import natural_sorted
-from pastoral.registry import register_home_panel, register_nav
 
 
 def _my_groups(request: HttpRequest) -> dict[str, Any] | None:

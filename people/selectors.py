@@ -66,7 +66,7 @@ def groups_with_counts(*, user: Any, group_ids: list[int] | None = None) -> Quer
 
 def staff_users(organisation: Any) -> QuerySet:
     """The sign-ins of the organisation's active staff, by name: the choices of a staff picker
-    (`pastoral.forms.StaffChoiceField`)."""
+    (`core.forms.StaffChoiceField`)."""
     from django.contrib.auth import get_user_model
 
     return (

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from pastoral.registry import SUBJECT_ACCESS
+from core.registry import SUBJECT_ACCESS
 from people.models import GroupMembership, Pupil, PupilContact
 
 

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from access.permissions import can_edit_pupil, can_view_group, can_view_pupil, get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
-from pastoral.http import HtmxHttpRequest
-from pastoral.naturalsort import natural_sorted
-from pastoral.registry import PROFILE_SECTIONS
+from core.http import HtmxHttpRequest
+from core.naturalsort import natural_sorted
+from core.registry import PROFILE_SECTIONS
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
 from people.models import Group, Pupil, PupilContact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import segno
 
-from pastoral.pdf import render_pdf as render_template_pdf
+from core.pdf import render_pdf as render_template_pdf
 from portfolios.models import Certificate
 
 

@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import User
-from pastoral.forms import DateInput
+from core.forms import DateInput
 from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem, normalise_code
 from qualifications.models import Edition
 

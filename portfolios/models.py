@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.uploads import random_name
 from organisations.models import Organisation
-from pastoral.uploads import random_name
 
 
 def new_code() -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from access.roles import Role
+from core.registry import register_home_panel, register_nav
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav
 from portfolios.demo import build_demo
 from portfolios.panels import home_panel
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from pastoral.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
+from core.uploads import ALLOWED_DESCRIPTION, max_upload_bytes
 from programme_support import permissions as perms
 from qualifications.models import Edition, Enrolment, Module, TrainingDay
 

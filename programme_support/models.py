@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.uploads import random_name
 from organisations.models import Organisation
-from pastoral.uploads import random_name
 
 
 def resource_path(instance: Resource, filename: str) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from access.roles import Role
+from core.registry import register_home_panel, register_nav
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav
 from qualifications.extensions import register_provider_overview_panel, register_training_day_notes
 
 register_nav(

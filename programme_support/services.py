@@ -13,7 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from pastoral import uploads
+from core import uploads
 from programme_support import permissions as perms
 from programme_support.models import Message, MessageAttachment, Question, Resource, ResourceVisit
 from programme_support.tasks import notify_asker, notify_provider

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import get_for_user, has_role, refusal
 from access.roles import Role
-from pastoral.forms import apply_validation_error
-from pastoral.uploads import download_response
+from core.forms import apply_validation_error
+from core.uploads import download_response
 from programme_support import forms, selectors, services
 from programme_support import permissions as perms
 from programme_support.models import MessageAttachment, Question, Resource

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from pastoral.pdf import pdf_from_html, render_pdf
+from core.pdf import pdf_from_html, render_pdf
 from qualifications import selectors
 from qualifications.models import Booking, CreditNote
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from pastoral.registry import Panel
+from core.registry import Panel
 
 # Given training days, the extra lines for each one's calendar description, by training-day id.
 TrainingDayNotes = Callable[[list[Any]], dict[int, list[str]]]

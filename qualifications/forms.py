@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 
+from core.forms import DateInput, StaffChoiceField
 from organisations.models import AcademicYear
-from pastoral.forms import DateInput, StaffChoiceField
 from people.selectors import staff_users
 from qualifications.models import (
     Activity,

@@ -1,12 +1,12 @@
 """iCalendar (RFC 5545) feeds of training days: one per cluster and one per participant, written by the kernel's
-`pastoral.ical` (the `icalendar` library escapes and folds; nothing here writes iCalendar text by hand)."""
+`core.ical` (the `icalendar` library escapes and folds; nothing here writes iCalendar text by hand)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
 
-from pastoral.ical import CalendarEvent, calendar_bytes
+from core.ical import CalendarEvent, calendar_bytes
 from qualifications.models import TrainingDay
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from access.roles import Role
+from core.registry import register_home_panel, register_nav
 from demo.registry import register_demo_builder
-from pastoral.registry import register_home_panel, register_nav
 
 QUAL_ROLES = {Role.PROGRAMME_ADMIN, Role.FACILITATOR, Role.CPD_COORDINATOR, Role.PARTICIPANT, Role.MENTOR}
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
-from pastoral.http import HtmxHttpRequest
-from pastoral.pdf import render_pdf
+from core.http import HtmxHttpRequest
+from core.pdf import render_pdf
 from people.models import Pupil
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import EntryForm, SettingsForm, StatusForm

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from pastoral.forms import DateInput
+from core.forms import DateInput
 from safeguarding.models import (
     Action,
     ActionDone,

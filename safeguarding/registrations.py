@@ -7,14 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from access.roles import PUPIL_ROLES, Role
-from demo.registry import register_demo_builder
-from pastoral.registry import (
+from core.registry import (
     register_home_panel,
     register_nav,
     register_profile_section,
     register_subject_access,
 )
-from pastoral.retention import register_retention
+from core.retention import register_retention
+from demo.registry import register_demo_builder
 from safeguarding.permissions import DSL_TEAM_ROLES
 
 

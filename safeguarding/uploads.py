@@ -1,11 +1,11 @@
 """What may be attached to a concern: a few document and photo types (no spreadsheets or slides, no body maps, no
-markup), checked by name and by content like every upload (`pastoral.uploads`), at most 10 MB."""
+markup), checked by name and by content like every upload (`core.uploads`), at most 10 MB."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
 
-from pastoral.uploads import CheckedUpload, check_upload, max_upload_bytes
+from core.uploads import CheckedUpload, check_upload, max_upload_bytes
 
 TYPES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".docx", ".txt"})
 

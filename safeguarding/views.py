@@ -24,8 +24,8 @@ from accounts.forms import TokenForm
 from accounts.services import confirmed_totp_device, second_factor_verify
 from audit.models import AuditEvent
 from audit.services import record_event, record_read, record_reads
-from pastoral.forms import apply_validation_error
-from pastoral.uploads import download_response
+from core.forms import apply_validation_error
+from core.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
 from safeguarding.models import Action, Concern, ConcernAttachment, Decision

@@ -5,7 +5,7 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 
-from pastoral.forms import DateInput, StaffChoiceField
+from core.forms import DateInput, StaffChoiceField
 from people.selectors import staff_users
 from support_plans.models import (
     Alert,

@@ -13,14 +13,14 @@ from django.utils import timezone
 from access.permissions import access_for
 from access.roles import Role
 from behaviour.signals import report_scores_recorded
-from demo.registry import register_demo_builder
-from pastoral.registry import (
+from core.registry import (
     register_home_panel,
     register_nav,
     register_profile_section,
     register_subject_access,
 )
-from pastoral.retention import register_retention
+from core.retention import register_retention
+from demo.registry import register_demo_builder
 from support_plans import selectors as plan_selectors
 from support_plans import services as plan_services
 from support_plans.permissions import OPEN_PLAN_ROLES

@@ -22,9 +22,9 @@ from behaviour.selectors import (
     pupil_incidents,
     pupil_suspensions,
 )
+from core.retention import years_before
 from organisations import calendar
 from organisations.models import Organisation
-from pastoral.retention import years_before
 from people import selectors as people_selectors
 from people.models import Pupil
 from support_plans.models import (

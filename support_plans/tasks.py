@@ -118,7 +118,7 @@ def _meeting_email(planned: Any, kind: str, name: str) -> str:
 
 def meeting_calendar(planned: Any, kind: str) -> bytes:
     """The meeting as an iCal file: a request (invitation, reminder) or a cancellation."""
-    from pastoral.ical import CalendarEvent, calendar_bytes
+    from core.ical import CalendarEvent, calendar_bytes
 
     plan = planned.plan
     host = settings.PASTORAL_BASE_URL.split("//")[-1].split("/")[0] or "pastoral"

@@ -8,9 +8,9 @@ from django.http import Http404
 
 from access.permissions import can_view_pupil, forget_access, get_for_user, visible_pupils
 from access.roles import Role
+from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory
+from core.testing.personas import build_school_world
 from organisations.models import Organisation
-from pastoral.testing.factories import OrganisationFactory, PupilFactory, RoleFactory
-from pastoral.testing.personas import build_school_world
 from people.models import Pupil
 
 pytestmark = pytest.mark.django_db

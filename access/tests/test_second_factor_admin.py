@@ -18,8 +18,8 @@ from accounts.tests.helpers import (
     sign_in,
 )
 from audit.models import AuditEvent
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from people.models import StaffMember
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from access.models import RoleAssignment
 from access.permissions import visible_pupils
 from audit.models import AuditEvent
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from people.models import StaffMember
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.helpers import committed  # noqa: F401
-from pastoral.testing.factories import TEST_PASSWORD
+from core.testing.factories import TEST_PASSWORD
 
 # A Monday morning in term; any moment would do, the tests only move forward from it.
 START = datetime.datetime(2030, 1, 14, 8, 0, tzinfo=datetime.UTC)

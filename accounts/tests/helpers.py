@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 
-from pastoral.testing.factories import TEST_PASSWORD
+from core.testing.factories import TEST_PASSWORD
 
 LINK = re.compile(r"https?://\S+?(/accounts/enrol/[^/\s]+/)")
 RECOVERY_CODE = re.compile(r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>")

@@ -6,9 +6,9 @@ import pytest
 
 from accounts.models import EnrolmentLink
 from accounts.tests.helpers import RECOVERY_CODE, code_for, enrolment_link_paths
-from pastoral.testing.browser import axe_check, visit
-from pastoral.testing.factories import TEST_PASSWORD
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, visit
+from core.testing.factories import TEST_PASSWORD
+from core.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pastoral.testing.browser import sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import sign_in, visit
+from core.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -22,8 +22,8 @@ from accounts.tests.helpers import (
     sign_in,
 )
 from audit.models import AuditEvent
-from pastoral.testing.outsider import outsider_test
-from pastoral.testing.personas import build_school_world
+from core.testing.outsider import outsider_test
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import RecoveryCode, RecoveryCodeDevice, recovery_code_hash
 from accounts.tests.helpers import RECOVERY_CODE, enrolled, mails_to, sign_in
 from audit.models import AuditEvent
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.models import RoleAssignment
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

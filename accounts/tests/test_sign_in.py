@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import AUTH_AT, TOUCHED_AT
 from audit.models import AuditEvent
-from pastoral.testing.factories import TEST_PASSWORD
-from pastoral.testing.personas import build_school_world
+from core.testing.factories import TEST_PASSWORD
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from accounts import services
 from accounts.tests.conftest import post_sign_in
 from audit.models import AuditEvent
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from accounts.models import SignInAttempt
 from accounts.selectors import network_of, unknown_network_limit
 from accounts.tests.conftest import post_sign_in
 from audit.models import AuditEvent
-from pastoral.testing.factories import TEST_PASSWORD
-from pastoral.testing.personas import build_school_world
+from core.testing.factories import TEST_PASSWORD
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 
 from achievement.demo import build_achievement
 from achievement.models import AssessmentPoint, InitialAssessment, Result
+from core.testing.factories import AcademicYearFactory, OrganisationFactory, PupilFactory
 from demo.registry import DemoWorld
 from early_warning.demo import build_early_warning
 from early_warning.selectors import evaluate
-from pastoral.testing.factories import AcademicYearFactory, OrganisationFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 

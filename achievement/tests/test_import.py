@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from achievement.models import AssessmentPoint, Course, InitialAssessment, Result
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import pastoral.distribution
+import core.distribution
 
 
 class Migration(migrations.Migration):
@@ -56,5 +56,5 @@ class Migration(migrations.Migration):
                 name="attendance_register_unique",
             ),
         ),
-        pastoral.distribution.DistributionKeys(),
+        core.distribution.DistributionKeys(),
     ]

@@ -20,9 +20,9 @@ from attendance.selectors.figures import (
     pupil_attendance_summary,
 )
 from attendance.selectors.registers import _why_no_register, school_days_before
+from core.naturalsort import natural_sorted
 from organisations import calendar
 from organisations.models import Organisation
-from pastoral.naturalsort import natural_sorted
 from people.models import Group, GroupMembership, Pupil
 
 N_QUEUE_SCHOOL_DAYS = 5

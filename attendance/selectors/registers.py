@@ -13,9 +13,9 @@ from access.models import RoleAssignment
 from access.permissions import access_for
 from access.roles import Role
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
+from core.naturalsort import natural_sorted
 from organisations import calendar
 from organisations.models import Organisation
-from pastoral.naturalsort import natural_sorted
 from people.models import Group, GroupMembership, Pupil
 
 # --- School days, registers due ---------------------------------------------------------------

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from attendance.models import AttendanceMark, Register
 from attendance.selectors.registers import settings_for
+from core.retention import years_before
 from organisations.models import Organisation
-from pastoral.retention import years_before
 
 # --- Retention ---------------------------------------------------------------------------------
 # A pupil under a retention hold (`Pupil.retention_hold`: a claim, an inquiry) keeps every record: the hold

@@ -45,7 +45,7 @@ def letter_pdf(
     *, actor: Any, template: LetterTemplate, pupil: Pupil, start: datetime.date, end: datetime.date
 ) -> bytes:
     """Render the letter as a PDF (WeasyPrint) and log it as a letter contact."""
-    from pastoral.pdf import render_pdf
+    from core.pdf import render_pdf
 
     body = letter_text(template=template, pupil=pupil, start=start, end=end)
     pdf = render_pdf(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from attendance.models import AttendanceMark
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from attendance.models import LessonMark
 from attendance.selectors import current_session
 from attendance.tests.helpers import mark
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

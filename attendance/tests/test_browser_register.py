@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from attendance.models import AttendanceMark, AttendanceSettings
 from attendance.selectors import current_session
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.clock import fixed_clock, weekday_on_or_before
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.clock import fixed_clock, weekday_on_or_before
+from core.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

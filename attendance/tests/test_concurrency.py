@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import AttendanceMark, MarkAmendment, Register
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

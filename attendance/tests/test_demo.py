@@ -12,8 +12,7 @@ from access.roles import Role
 from attendance import rollup, selectors
 from attendance.demo import build_attendance
 from attendance.models import AttendanceMark, EscalationStage, LetterTemplate, Register
-from demo.registry import DemoWorld, builders
-from pastoral.testing.factories import (
+from core.testing.factories import (
     AcademicYearFactory,
     GroupFactory,
     GroupMembershipFactory,
@@ -22,6 +21,7 @@ from pastoral.testing.factories import (
     RoleFactory,
     UserFactory,
 )
+from demo.registry import DemoWorld, builders
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from attendance.models import AttendanceSettings, EscalationStage, LetterTemplat
 from attendance.tasks import escalate_due
 from attendance.tests.helpers import MONDAY, marks
 from audit.models import AuditEvent
+from core.testing.calendar import LAST_DAY_OF_AUTUMN, SPRING_STARTS, record_terms
+from core.testing.clock import fixed_clock
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Closure
-from pastoral.testing.calendar import LAST_DAY_OF_AUTUMN, SPRING_STARTS, record_terms
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from attendance.codes import CODES, Category
 from attendance.models import AttendanceMark
 from attendance.selectors import pupil_attendance_summary
 from attendance.tests.helpers import MONDAY, mark, marks
-from pastoral.testing.factories import OrganisationFactory, PupilFactory
+from core.testing.factories import OrganisationFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 

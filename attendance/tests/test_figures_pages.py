@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.tests.helpers import mark, marks
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import fixed_clock
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_it_narrows_figures_to_a_year_and_a_group(world):
 def test_a_trust_leader_narrows_to_one_school_before_choosing_its_groups(world):
     from access.models import RoleAssignment
     from access.roles import Role
-    from pastoral.testing.factories import OrganisationFactory, UserFactory
+    from core.testing.factories import OrganisationFactory, UserFactory
 
     trust = OrganisationFactory(name="Oak Trust", kind="group")
     world.school.parent = trust

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from attendance.templatetags.attendance_tags import percent
 from attendance.tests.helpers import MONDAY, marks
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from attendance import selectors
 from attendance.models import AttendanceMark, Register
-from pastoral.testing.clock import weekday_on_or_before
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import weekday_on_or_before
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from attendance import imports
 from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from attendance import imports, rollup
 from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
 from audit.models import AuditEvent
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

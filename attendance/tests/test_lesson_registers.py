@@ -15,9 +15,9 @@ from attendance import selectors, services
 from attendance.models import AttendanceMark, LessonMark, Register
 from attendance.tests.helpers import mark
 from audit.models import AuditEvent
-from pastoral.testing.clock import weekday_on_or_before
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import weekday_on_or_before
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_it_shows_lesson_links_in_navigation_and_truancy_on_the_officers_home_pa
 
 def test_it_lets_a_group_of_schools_leader_open_member_schools_lesson_registers_and_truancy(world):
     from access.roles import Role
-    from pastoral.testing.factories import OrganisationFactory, RoleFactory, UserFactory
+    from core.testing.factories import OrganisationFactory, RoleFactory, UserFactory
 
     trust = OrganisationFactory(name="Oak Trust", slug="oak-trust", kind="group")
     world.school.parent = trust

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from attendance import selectors, services
 from attendance.models import AttendanceMark, AttendanceSettings, MarkAmendment, Register
-from pastoral.testing.clock import weekday_clock, weekday_on_or_before
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import weekday_clock, weekday_on_or_before
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

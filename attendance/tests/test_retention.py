@@ -13,7 +13,7 @@ from django.core.management import call_command
 from attendance import services
 from attendance.models import AttendanceSettings, ContactLog, MarkAmendment
 from audit.models import AuditEvent
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

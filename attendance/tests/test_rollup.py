@@ -12,8 +12,8 @@ from django.utils import timezone
 from attendance import imports, rollup, selectors, services
 from attendance.models import AttendanceMark, AttendanceRollup
 from attendance.tests.helpers import MONDAY, mark, marks
-from pastoral.testing.factories import OrganisationFactory, PupilFactory
-from pastoral.testing.personas import build_school_world
+from core.testing.factories import OrganisationFactory, PupilFactory
+from core.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Registers are due only on school days: the register pages say plainly when a day is not one and offer the next,
 nothing counts as missing then, and the school-day counts (N queue, suspensions) follow the school's calendar.
 
-Oakfield records the 2026-27 autumn and spring terms with a half-term week (pastoral/testing/calendar.py); 9A is
+Oakfield records the 2026-27 autumn and spring terms with a half-term week (core/testing/calendar.py); 9A is
 taught at the north site. The pages that read today themselves are asked with Django's clock stopped on a chosen
 day, never the day the tests run."""
 
@@ -16,8 +16,7 @@ from access.models import RoleAssignment
 from attendance import selectors, services
 from attendance.models import AttendanceMark
 from attendance.tests.helpers import mark
-from organisations.models import Closure
-from pastoral.testing.calendar import (
+from core.testing.calendar import (
     FRIDAY,
     HALF_TERM,
     LAST_DAY_OF_AUTUMN,
@@ -28,9 +27,10 @@ from pastoral.testing.calendar import (
     day,
     record_terms,
 )
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.factories import SiteFactory
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import fixed_clock
+from core.testing.factories import SiteFactory
+from core.testing.personas import build_school_world, client_for
+from organisations.models import Closure
 from people.models import Group, GroupMembership
 
 pytestmark = pytest.mark.django_db

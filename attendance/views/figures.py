@@ -17,7 +17,7 @@ from attendance.forms import (
 )
 from attendance.views.common import _organisation, _pct
 from audit.services import record_event
-from pastoral.exports import export_response
+from core.exports import export_response
 
 # --- Figures ----------------------------------------------------------------------------------
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from audit import selectors, services
 from audit.models import AuditEvent, AuditSettings
+from core.testing.factories import OrganisationFactory
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Organisation
-from pastoral.testing.factories import OrganisationFactory
-from pastoral.testing.personas import build_school_world, client_for
 from people.models import PupilContact
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import pastoral.distribution
+import core.distribution
 
 
 class Migration(migrations.Migration):
@@ -35,5 +35,5 @@ class Migration(migrations.Migration):
                 fields=("organisation", "card", "date", "lesson", "target_index"), name="report_entry_unique"
             ),
         ),
-        pastoral.distribution.DistributionKeys(),
+        core.distribution.DistributionKeys(),
     ]

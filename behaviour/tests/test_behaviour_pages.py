@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from behaviour import selectors, services
 from behaviour.attendance_adapter import attendance_summary
 from behaviour.models import BehaviourCategory, Incident, Suspension
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

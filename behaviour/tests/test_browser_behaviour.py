@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from behaviour import services
 from behaviour.models import BehaviourCategory, Incident
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 from support_plans import services as psp
 from support_plans.tests.helpers import started_plan
 

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from behaviour import services
 from behaviour.models import BehaviourCategory
-from pastoral.testing.factories import OrganisationFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.factories import OrganisationFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from behaviour import services
 from behaviour.models import BehaviourCategory, Incident
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 
 BEFORE = ("behaviour", "0001_behaviour_log_report_cards_suspensions")
 

@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from behaviour import services
 from behaviour.models import Suspension
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 
 BEFORE = ("behaviour", "0004_incident_category_from_school_list")
 

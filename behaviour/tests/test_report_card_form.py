@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from behaviour.models import ReportCard
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

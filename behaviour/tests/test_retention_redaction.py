@@ -15,8 +15,8 @@ from audit.models import AuditEvent
 from behaviour import selectors, services
 from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportCard, Suspension
 from behaviour.redaction import PLACEHOLDER
-from pastoral.testing.factories import PupilFactory
-from pastoral.testing.personas import build_school_world
+from core.testing.factories import PupilFactory
+from core.testing.personas import build_school_world
 from people.models import Pupil
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from attendance.models import AttendanceMark, MarkAmendment
 from attendance.services import amend_mark
 from audit.models import AuditEvent
 from behaviour import selectors, services
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Closure
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

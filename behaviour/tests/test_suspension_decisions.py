@@ -13,10 +13,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from behaviour import selectors, services
 from behaviour.models import BehaviourCategory, Suspension
+from core.testing.factories import PupilContactFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Closure
-from pastoral.testing.factories import PupilContactFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from behaviour import selectors, services
 from behaviour.models import NoticeAddresses, Suspension, SuspensionNotice
-from pastoral.testing.calendar import FRIDAY, WEDNESDAY, day, record_terms
-from pastoral.testing.factories import PupilContactFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.calendar import FRIDAY, WEDNESDAY, day, record_terms
+from core.testing.factories import PupilContactFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from people.models import PupilContact
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from caseloads import services
 from caseloads.models import GroupSession, Review, SessionAttendance, Topic
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

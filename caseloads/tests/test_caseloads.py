@@ -17,8 +17,8 @@ from attendance.tests.helpers import mark
 from audit.models import AuditEvent
 from caseloads import services
 from caseloads.models import CaseloadSettings
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from caseloads import selectors
 from caseloads.models import GroupSession, LearningTarget, Review, SessionAttendance, TargetProgress, Topic
+from core.testing.personas import client_for
 from demo.world import build_world
-from pastoral.testing.personas import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ TODAY = datetime.date(2027, 2, 10)  # half a year in: windows 1 and 2 closed, wi
 
 
 def test_it_builds_the_pals_half_year_of_sessions_and_reviews(monkeypatch):
-    from pastoral.testing.clock import fixed_clock
+    from core.testing.clock import fixed_clock
 
     fixed_clock(monkeypatch, datetime.datetime(2027, 2, 10, 12, 0, tzinfo=datetime.UTC))
     world = build_world(today=TODAY, pupils_per_school=60)

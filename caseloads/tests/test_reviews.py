@@ -12,9 +12,9 @@ from django.urls import reverse
 from attendance.tests.helpers import mark
 from caseloads import selectors, services
 from caseloads.models import Addendum, Review, ReviewWindow, TargetProgress
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import fixed_clock
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

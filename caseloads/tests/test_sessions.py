@@ -13,9 +13,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from caseloads import selectors, services
 from caseloads.models import CaseloadSettings, GroupSession, SessionAttendance, Topic
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import fixed_clock
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

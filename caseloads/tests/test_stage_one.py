@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from behaviour.tests.test_categories_and_export import _incident
 from caseloads import services
 from caseloads.models import CaseloadSettings, StageOneMeeting
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

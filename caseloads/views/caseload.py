@@ -27,8 +27,8 @@ from caseloads import selectors, services
 from caseloads.forms import AssignForm, SettingsForm
 from caseloads.permissions import can_act_on_caseload_pupil, can_assign, caseload_group_ids, is_pal
 from caseloads.views.common import apply_errors, organisation_for
-from pastoral.exports import export_response
-from pastoral.naturalsort import natural_sorted
+from core.exports import export_response
+from core.naturalsort import natural_sorted
 from people.models import Group, GroupMembership, Pupil
 
 

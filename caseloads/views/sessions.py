@@ -29,8 +29,8 @@ from caseloads.permissions import (
 )
 from caseloads.views.caseload import caseload_groups
 from caseloads.views.common import apply_errors, organisation_for
-from pastoral.ical import CalendarEvent, calendar_bytes
-from pastoral.naturalsort import natural_sorted
+from core.ical import CalendarEvent, calendar_bytes
+from core.naturalsort import natural_sorted
 from people.models import Group
 
 SESSIONS = GroupSession.objects.select_related("group", "topic", "lead", "organisation")

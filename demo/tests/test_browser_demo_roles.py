@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from accounts.models import User
+from core.testing.browser import sign_in, visit
 from demo.registry import DEMO_PASSWORD
 from demo.world import build_world
-from pastoral.testing.browser import sign_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

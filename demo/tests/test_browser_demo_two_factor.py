@@ -8,9 +8,9 @@ import pytest
 
 from accounts.models import User
 from accounts.tests.helpers import code_for
+from core.testing.browser import axe_check
 from demo.registry import DEMO_PASSWORD
 from demo.world import build_world
-from pastoral.testing.browser import axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -88,7 +88,7 @@ def test_it_exports_suspensions_and_support_plans_without_link_tokens(world):
 def test_the_download_is_json_for_a_dsl(world):
     from access.models import RoleAssignment
     from access.roles import Role
-    from pastoral.testing.personas import client_for
+    from core.testing.personas import client_for
 
     dsl = RoleAssignment.objects.filter(role=Role.DSL).select_related("user", "organisation").first()
     pupil = Pupil.objects.filter(organisation=dsl.organisation).first()

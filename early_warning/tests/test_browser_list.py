@@ -8,11 +8,11 @@ import datetime
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.clock import fixed_clock
+from core.testing.personas import build_school_world
 from early_warning.models import Review
 from early_warning.tests.helpers import AT, grades, sessions
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.personas import build_school_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.core import mail
 
+from core.testing.clock import fixed_clock
+from core.testing.personas import build_school_world
 from early_warning.tasks import send_weekly_digest
 from early_warning.tests.helpers import AT, on_cp_plan_with_ehcp, sessions
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.personas import build_school_world
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from access.roles import Role
+from core.testing.clock import fixed_clock
+from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory, UserFactory
+from core.testing.personas import client_for
 from early_warning.tests.helpers import AT, sessions
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.factories import OrganisationFactory, PupilFactory, RoleFactory, UserFactory
-from pastoral.testing.personas import client_for
 
 pytestmark = pytest.mark.django_db
 

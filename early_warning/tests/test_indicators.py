@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 
+from core.testing.factories import OrganisationFactory, PupilFactory, UserFactory
 from early_warning.models import StudentFactor
 from early_warning.registry import defaults
 from early_warning.selectors import evaluate
 from early_warning.tests.helpers import AT, ON, grades, incident, sessions, suspension
-from pastoral.testing.factories import OrganisationFactory, PupilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

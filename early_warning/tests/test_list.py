@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.testing.clock import fixed_clock
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from early_warning.models import Review, WarningSettings
 from early_warning.tests.helpers import AT, grades, on_cp_plan_with_ehcp, sessions
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

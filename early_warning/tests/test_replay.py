@@ -8,10 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 
+from core.testing.factories import OrganisationFactory, PupilFactory, UserFactory
 from early_warning.models import StudentFactor
 from early_warning.replay import replay
 from early_warning.tests.helpers import suspension
-from pastoral.testing.factories import OrganisationFactory, PupilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

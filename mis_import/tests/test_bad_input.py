@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
 from mis_import.samples import PUPIL_HEADER, pupil_rows, to_csv
 from mis_import.tests.helpers import commit, upload
-from pastoral.testing.personas import build_school_world, client_for
 from people.models import Contact, Group, GroupMembership, Pupil
 
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.testing.personas import build_school_world
 from mis_import.columns import KINDS
 from mis_import.models import ImportJob
 from mis_import.reader import read
 from mis_import.samples import sample_files
 from mis_import.services import max_rows, plan_import
-from pastoral.testing.personas import build_school_world
 
 SAMPLES = {name.removesuffix(".csv"): text for name, text in sample_files().items()}
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16")  # as Excel and MIS exports save CSV files

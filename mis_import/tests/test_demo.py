@@ -8,11 +8,11 @@ import random
 import pytest
 from django.urls import reverse
 
+from core.testing.personas import build_school_world, client_for
 from demo.registry import DemoWorld, builders
 from mis_import.demo import build_demo_imports
 from mis_import.models import ImportJob
 from organisations.models import AcademicYear
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

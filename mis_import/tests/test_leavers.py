@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core.testing.factories import PupilFactory
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
 from mis_import.samples import pupil_rows
 from mis_import.tests.helpers import commit, pupil_file, updates_failing_for, upload
-from pastoral.testing.factories import PupilFactory
-from pastoral.testing.personas import build_school_world, client_for
 from people.models import GroupMembership, Pupil
 
 pytestmark = pytest.mark.django_db

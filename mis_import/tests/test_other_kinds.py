@@ -6,10 +6,10 @@ import pytest
 
 from access.models import RoleAssignment
 from accounts.models import User
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
 from mis_import.samples import sample_files, to_csv
 from mis_import.tests.helpers import commit, upload
-from pastoral.testing.personas import build_school_world, client_for
 from people.models import Contact, Group, GroupMembership, Pupil, PupilContact, StaffMember
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
 from mis_import.samples import pupil_rows, to_csv
 from mis_import.tests.helpers import commit, pupil_file, upload
-from pastoral.testing.personas import build_school_world, client_for
 from people.models import Group, GroupMembership, Pupil
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
 from mis_import.samples import PUPIL_HEADER, pupil_rows, to_csv
 from mis_import.tests.helpers import upload
 from mis_import.uploads import safe_filename
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

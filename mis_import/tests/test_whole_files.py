@@ -14,11 +14,11 @@ from django.utils import timezone
 from access.models import RoleAssignment
 from access.roles import Role
 from audit.models import AuditEvent
+from core.testing.factories import GroupFactory, GroupMembershipFactory, RoleFactory
+from core.testing.personas import build_school_world, client_for
 from mis_import.models import ImportJob
 from mis_import.samples import to_csv
 from mis_import.tests.helpers import commit, updates_failing_for, upload
-from pastoral.testing.factories import GroupFactory, GroupMembershipFactory, RoleFactory
-from pastoral.testing.personas import build_school_world, client_for
 from people.models import GroupMembership, StaffMember
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import pastoral.distribution
+import core.distribution
 
 
 class Migration(migrations.Migration):
@@ -11,5 +11,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        pastoral.distribution.DistributionKeys(),
+        core.distribution.DistributionKeys(),
     ]

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.testing.factories import AcademicYearFactory, TermFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Closure, Term
-from pastoral.testing.factories import AcademicYearFactory, TermFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The school calendar's one answer to "is this a school day?": weekends, term dates, closures of the school and of
 one site, and the fallback when no term dates are recorded. Every date is fixed relative to a chosen Monday
-(pastoral/testing/calendar.py)."""
+(core/testing/calendar.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import datetime
 
 import pytest
 
-from organisations import calendar
-from organisations.models import Closure
-from pastoral.testing.calendar import (
+from core.testing.calendar import (
     AUTUMN_STARTS,
     FRIDAY,
     HALF_TERM,
@@ -22,7 +20,9 @@ from pastoral.testing.calendar import (
     day,
     record_terms,
 )
-from pastoral.testing.factories import OrganisationFactory, SiteFactory
+from core.testing.factories import OrganisationFactory, SiteFactory
+from organisations import calendar
+from organisations.models import Closure
 
 pytestmark = pytest.mark.django_db
 

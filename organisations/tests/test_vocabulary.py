@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Organisation
 from organisations.vocabulary import vocabulary_for, year_choices, year_label, years_for
-from pastoral.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,15 +12,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from attendance.models import AttendanceMark
 from behaviour.models import BehaviourCategory
 from behaviour.services import incident_create
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.factories import (
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.factories import (
     TEST_PASSWORD,
     AcademicYearFactory,
     GroupMembershipFactory,
     PupilFactory,
     TermFactory,
 )
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 from support_plans.services import plan_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

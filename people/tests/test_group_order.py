@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from access.roles import Role
-from pastoral.testing.factories import GroupFactory, RoleFactory
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.factories import GroupFactory, RoleFactory
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

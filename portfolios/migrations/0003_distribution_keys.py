@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import pastoral.distribution
+import core.distribution
 
 
 class Migration(migrations.Migration):
@@ -55,5 +55,5 @@ class Migration(migrations.Migration):
                 fields=("organisation", "portfolio", "number"), name="submission_unique_number"
             ),
         ),
-        pastoral.distribution.DistributionKeys(),
+        core.distribution.DistributionKeys(),
     ]

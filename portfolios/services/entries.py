@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from pastoral import uploads
+from core import uploads
 from portfolios import selectors
 from portfolios.models import (
     Attachment,
@@ -132,7 +132,7 @@ def activity_skip(*, actor: Any, portfolio: Portfolio, activity: Activity) -> En
 
 def attachment_add(*, actor: Any, entry: Entry, upload: UploadedFile) -> Attachment:
     """Attach a file: allowed types only (checked by extension and content), at most 10 MB
-    (`PORTFOLIOS_MAX_ATTACHMENT_BYTES`); see pastoral.uploads."""
+    (`PORTFOLIOS_MAX_ATTACHMENT_BYTES`); see core.uploads."""
     checked = uploads.check_upload(
         upload, max_bytes=uploads.max_upload_bytes("PORTFOLIOS_MAX_ATTACHMENT_BYTES"), action="attached"
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Outcome
 from portfolios.tests.world import build_portfolio_world, ready_to_submit

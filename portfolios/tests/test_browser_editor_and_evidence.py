@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pastoral.testing.browser import axe_check, sign_in, visit
+from core.testing.browser import axe_check, sign_in, visit
 from portfolios import services
 from portfolios.models import Entry
 from portfolios.tests.world import build_portfolio_world, ready_to_submit

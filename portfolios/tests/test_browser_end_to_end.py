@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from pastoral.testing.browser import axe_check, sign_in, visit
+from core.testing.browser import axe_check, sign_in, visit
 from portfolios.models import Certificate, MentorMeeting, Portfolio, Submission
 from portfolios.terms import default_terms
 from portfolios.tests.world import build_portfolio_world

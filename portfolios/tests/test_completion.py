@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Certificate, Outcome, Portfolio
 from qualifications import services as qualification_services

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from core.testing.factories import AcademicYearFactory
 from demo.registry import builders
-from pastoral.testing.factories import AcademicYearFactory
 from portfolios.demo import build_demo
 from portfolios.models import Certificate, Entry, MentorMeeting, Portfolio
 from qualifications.demo import build_demo as build_qualifications_demo

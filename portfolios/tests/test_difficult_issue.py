@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from access.roles import Role
-from pastoral.testing.factories import RoleFactory
-from pastoral.testing.personas import client_for
+from core.testing.factories import RoleFactory
+from core.testing.personas import client_for
 from portfolios import selectors, services
 from portfolios.models import DifficultIssue, Entry, Portfolio
 from portfolios.tests.world import complete_required

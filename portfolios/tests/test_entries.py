@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios import selectors
 from portfolios.models import Attachment, Entry
 from portfolios.tests.world import build_portfolio_world

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios.models import Entry
 from portfolios.tests.world import build_portfolio_world
 from qualifications.models import Activity

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios.models import EvaluationResponse
 from portfolios.tests.world import build_portfolio_world
 

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from core.testing.factories import AcademicYearFactory, TermFactory
+from core.testing.personas import client_for
 from organisations.models import Term
-from pastoral.testing.factories import AcademicYearFactory, TermFactory
-from pastoral.testing.personas import client_for
 from portfolios import services
 from portfolios.models import MentorMeeting
 from portfolios.tasks import send_meeting_reminders

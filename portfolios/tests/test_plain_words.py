@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Outcome, Review, Submission
 from portfolios.tests.world import build_portfolio_world, ready_to_submit

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
-from pastoral.testing.outsider import outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.outsider import outsider_test
+from core.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Attachment, Entry, Outcome, Review, SampleItem
 from portfolios.tests.world import PortfolioWorld, build_portfolio_world, ready_to_submit

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios import credentials, services
 from portfolios.models import Certificate, Outcome, Portfolio, Review
 from portfolios.tests.world import build_portfolio_world, ready_to_submit

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pastoral.testing.factories import StaffMemberFactory
-from pastoral.testing.personas import client_for
+from core.testing.factories import StaffMemberFactory
+from core.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Review
 from portfolios.tests.world import build_portfolio_world, ready_to_submit
@@ -88,7 +88,7 @@ def test_it_treats_a_current_role_at_the_school_as_working_there() -> None:
     submission = _submit(world, world.portfolio)
     # Mona mentors at Oakfield; as a reviewer she may not take another Oakfield participant.
     from access.roles import Role
-    from pastoral.testing.factories import RoleFactory
+    from core.testing.factories import RoleFactory
 
     RoleFactory(organisation=world.provider, user=world.mentor, role=Role.REVIEWER)
     enrolment = world.portfolio2.enrolment

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from portfolios import services
 from portfolios.models import Entry, Portfolio, Submission
 from portfolios.tests.world import build_portfolio_world, complete_required, ready_to_submit

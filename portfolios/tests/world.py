@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from access.roles import Role
+from core.testing.factories import OrganisationFactory, RoleFactory, UserFactory
+from core.testing.personas import SchoolWorld, build_school_world
 from organisations.models import Organisation
-from pastoral.testing.factories import OrganisationFactory, RoleFactory, UserFactory
-from pastoral.testing.personas import SchoolWorld, build_school_world
 from portfolios import services
 from portfolios.fixtures import Programme1, build_programme, enrol
 from portfolios.models import DifficultIssue, Portfolio

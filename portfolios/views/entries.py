@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import refusal
 from audit.services import record_read
-from pastoral.forms import apply_validation_error
-from pastoral.http import HtmxHttpRequest
-from pastoral.uploads import download_response
+from core.forms import apply_validation_error
+from core.http import HtmxHttpRequest
+from core.uploads import download_response
 from portfolios import forms, selectors, services
 from portfolios.models import (
     Attachment,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access.permissions import refusal
-from pastoral.forms import apply_validation_error
+from core.forms import apply_validation_error
 from portfolios import forms, selectors, services
 from portfolios.models import (
     MentorMeeting,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from pastoral.forms import apply_validation_error
+from core.forms import apply_validation_error
 from portfolios import forms, selectors, services
 from portfolios.permissions import (
     can_administer,

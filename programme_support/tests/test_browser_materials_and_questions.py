@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pastoral.testing.browser import axe_check, sign_in, visit
+from core.testing.browser import axe_check, sign_in, visit
 from programme_support.models import Question
 from programme_support.tests.world import build_support_world
 

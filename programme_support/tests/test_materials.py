@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from programme_support import services
 from programme_support.models import Resource, ResourceVisit
 from programme_support.tests.world import SupportWorld, build_support_world, plq_file, text_file

@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from programme_support import selectors, services
 from programme_support.models import Message, MessageAttachment, Question
 from programme_support.tests.world import SupportWorld, build_support_world, text_file

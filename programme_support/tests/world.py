@@ -16,7 +16,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from access.roles import Role
-from pastoral.testing.factories import OrganisationFactory, RoleFactory
+from core.testing.factories import OrganisationFactory, RoleFactory
 from programme_support import services
 from programme_support.models import Resource
 from qualifications.models import Enrolment

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import pastoral.distribution
+import core.distribution
 
 
 class Migration(migrations.Migration):
@@ -96,5 +96,5 @@ class Migration(migrations.Migration):
                 fields=("organisation", "training_day", "enrolment"), name="session_attendance_unique"
             ),
         ),
-        pastoral.distribution.DistributionKeys(),
+        core.distribution.DistributionKeys(),
     ]

@@ -1,5 +1,5 @@
 """A participant's optional mentor training session belongs to the provider, the enrolment to the school: the key
-between them crosses organisations (pastoral.distribution.CROSS_ORGANISATION), so on PostgreSQL the composite
+between them crosses organisations (core.distribution.CROSS_ORGANISATION), so on PostgreSQL the composite
 foreign key 0009 wrote is dropped; the application keeps the reference right, as for the enrolment's edition."""
 
 from django.db import migrations

@@ -10,15 +10,15 @@ from typing import Any
 from django.utils import timezone
 
 from access.roles import Role
-from organisations.models import Organisation
-from pastoral.testing.factories import (
+from core.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
     RoleFactory,
     StaffMemberFactory,
     UserFactory,
 )
-from pastoral.testing.personas import SchoolWorld, build_school_world
+from core.testing.personas import SchoolWorld, build_school_world
+from organisations.models import Organisation
 from qualifications import services
 from qualifications.models import Cluster, Edition, SafeguardingTraining, TrainingDay
 

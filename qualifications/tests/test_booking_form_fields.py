@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from qualifications.models import Booking
 from qualifications.tests.helpers import build_qual_world, safeguarded
 from qualifications.tests.test_views import place_data

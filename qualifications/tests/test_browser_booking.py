@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pastoral.testing.browser import axe_check, sign_in, visit
+from core.testing.browser import axe_check, sign_in, visit
 from qualifications.models import Booking, Enrolment
 from qualifications.tests.helpers import build_qual_world, current_academic_year
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from core.testing.personas import client_for
 from organisations.models import AcademicYear
-from pastoral.testing.personas import client_for
 from qualifications import services
 from qualifications.models import Activity, Edition, Module
 from qualifications.tests.helpers import build_qual_world

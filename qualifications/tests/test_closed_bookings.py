@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from qualifications import services
 from qualifications.models import Booking, Cluster, Edition, TrainingDay
 from qualifications.tests.helpers import TODAY, book, build_qual_world

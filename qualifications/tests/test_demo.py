@@ -8,14 +8,14 @@ import random
 import pytest
 
 from access.roles import Role
-from demo.registry import DemoWorld, builders
-from organisations.models import Organisation
-from pastoral.testing.factories import (
+from core.testing.factories import (
     AcademicYearFactory,
     MembershipFactory,
     OrganisationFactory,
     RoleFactory,
 )
+from demo.registry import DemoWorld, builders
+from organisations.models import Organisation
 from qualifications.demo import build_demo
 from qualifications.models import Booking, Cluster, Edition, Enrolment, InvoiceSettings
 from qualifications.tests.helpers import staff_user

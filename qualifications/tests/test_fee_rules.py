@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from qualifications import services
 from qualifications.models import FeeRule
 from qualifications.tests.helpers import TODAY, book, build_qual_world, cluster, safeguarded

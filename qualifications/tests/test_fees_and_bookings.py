@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from access.models import RoleAssignment
+from core.testing.factories import MembershipFactory, OrganisationFactory
 from organisations.models import AssociationMembership
-from pastoral.testing.factories import MembershipFactory, OrganisationFactory
 from qualifications import selectors, services
 from qualifications.models import Booking, Enrolment
 from qualifications.tests.helpers import TODAY, book, build_qual_world, safeguarded, staff_user

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from qualifications import documents, services
 from qualifications.models import Booking, FeeRule, InvoiceCounter, InvoiceSettings
 from qualifications.templatetags.qualifications_money import format_gbp

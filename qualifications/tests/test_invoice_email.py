@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from access.roles import Role
 from audit.models import AuditEvent
-from pastoral.testing.factories import RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.factories import RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from qualifications import documents, services
 from qualifications.models import Booking
 from qualifications.services import bookings as booking_services

@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 
 from access.roles import Role
 from audit.models import AuditEvent
-from pastoral.testing.factories import RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.factories import RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from qualifications import documents, selectors, services
 from qualifications.models import Booking
 from qualifications.tests.helpers import TODAY, book, build_qual_world, staff_user

@@ -153,7 +153,7 @@ def test_it_loads_each_document_once(world):
 def test_it_loads_the_documents_with_the_management_command():
     from django.core.management import CommandError, call_command
 
-    from pastoral.testing.factories import OrganisationFactory
+    from core.testing.factories import OrganisationFactory
 
     OrganisationFactory(name="HMC Professional Development", slug="hmc-pd", kind="provider")
     OrganisationFactory(name="UCL Institute of Education", slug="ucl-ioe", kind="university")

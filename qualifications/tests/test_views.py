@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from access.roles import Role
-from pastoral.testing.factories import OrganisationFactory, RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import client_for
+from core.testing.factories import OrganisationFactory, RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import client_for
 from qualifications.models import Booking, Edition, Enrolment, SessionAttendance
 from qualifications.tests.helpers import FIRST_DAY_STARTS_AT, book, build_qual_world, safeguarded, staff_user
 
@@ -315,7 +315,7 @@ def test_it_shows_a_school_only_its_own_bookings_and_staff(w, booked):
 
 
 def test_it_clones_an_edition_for_the_annual_review_and_enrolled_participants_keep_theirs(w, booked):
-    from pastoral.testing.factories import AcademicYearFactory
+    from core.testing.factories import AcademicYearFactory
 
     year = AcademicYearFactory(
         name="2024-25", starts_on=datetime.date(2024, 9, 1), ends_on=datetime.date(2025, 8, 31)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AuditEvent
 from audit.services import record_event
-from pastoral.exports import export_response
+from core.exports import export_response
 from qualifications import extensions, selectors
 from qualifications import permissions as perms
 from qualifications.models import (

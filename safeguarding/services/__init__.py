@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from pastoral.uploads import CheckedUpload
+from core.uploads import CheckedUpload
 from safeguarding import permissions
 from safeguarding.models import (
     Action,

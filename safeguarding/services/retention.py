@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from audit.services import record_event
-from pastoral.retention import years_before
+from core.retention import years_before
 from safeguarding import permissions
 from safeguarding.models import Concern, ProtectionStatus, Referral, RetentionReview, SubjectAccessDecision
 

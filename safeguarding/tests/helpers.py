@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pastoral.testing.personas import client_for
+from core.testing.personas import client_for
 from safeguarding import services, stepup
 
 CONCERN = {

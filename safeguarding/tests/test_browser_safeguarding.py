@@ -7,8 +7,8 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 from safeguarding.models import Agency, Concern, Decision, Referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from behaviour import services as behaviour_services
 from behaviour.models import BehaviourCategory
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.clock import fixed_clock
+from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
 

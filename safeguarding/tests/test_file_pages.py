@@ -11,8 +11,8 @@ from django.utils import timezone
 from access.roles import Role
 from audit.models import AuditEvent
 from behaviour.services import suspension_create
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from safeguarding import selectors, services
 from safeguarding.models import ChronologyEntry, ProtectionStatus
 from support_plans.tests.helpers import open_plan
@@ -117,7 +117,7 @@ def test_it_refuses_the_file_to_everyone_outside_the_dsl_team(world, persona):
 @outsider_test(*(f"safeguarding:{name}" for name in (*FILE_PAGES, "entry_add")))
 def test_it_hides_the_file_from_another_school(world):
     """Olive, even as Riverside's DSL, gets 404 on every page of Alice's file."""
-    from pastoral.testing.factories import RoleFactory
+    from core.testing.factories import RoleFactory
 
     RoleFactory(organisation=world.other_school, user=world.outsider, role=Role.DSL)
     client = stepped_up(world.outsider)

@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from safeguarding import models, selectors, services
 from safeguarding.models import Concern, ImmutableRecord
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.roles import Role
-from pastoral.testing.factories import RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world
+from core.testing.factories import RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world
 from safeguarding import selectors, services
 from safeguarding.models import ActionDone, ConcernLink, ImmutableRecord
 

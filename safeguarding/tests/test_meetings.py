@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from access.roles import Role
 from attendance.tests.helpers import mark
-from pastoral.testing.calendar import WEDNESDAY, day, record_terms
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.factories import PupilFactory, RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world
+from core.testing.calendar import WEDNESDAY, day, record_terms
+from core.testing.clock import fixed_clock
+from core.testing.factories import PupilFactory, RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world
 from safeguarding import services
 from safeguarding.models import Agency, ImmutableRecord, MeetingMinute
 from safeguarding.selectors import meetings as selectors

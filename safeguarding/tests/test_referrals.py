@@ -11,12 +11,12 @@ from django.urls import reverse
 
 from access.roles import Role
 from audit.models import AuditEvent
+from core.testing.calendar import FRIDAY, MONDAY, TUESDAY, day
+from core.testing.clock import fixed_clock
+from core.testing.factories import RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Closure
-from pastoral.testing.calendar import FRIDAY, MONDAY, TUESDAY, day
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.factories import RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
 from safeguarding import selectors, services
 from safeguarding.models import Agency, ImmutableRecord, Referral
 

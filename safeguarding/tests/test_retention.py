@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from access.roles import Role
 from audit.models import AuditEvent
-from pastoral.testing.factories import PupilFactory, RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world
+from core.testing.factories import PupilFactory, RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world
 from people.subject_access import subject_access_document
 from safeguarding import services
 from safeguarding.models import Concern, RetentionReview

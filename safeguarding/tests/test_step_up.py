@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 from safeguarding import stepup
 
 from .helpers import log, stepped_up

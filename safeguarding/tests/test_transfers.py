@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.roles import Role
-from pastoral.testing.calendar import (
+from core.testing.calendar import (
     FRIDAY,
     LAST_DAY_OF_AUTUMN,
     SPRING_STARTS,
@@ -24,10 +24,10 @@ from pastoral.testing.calendar import (
     day,
     record_terms,
 )
-from pastoral.testing.clock import fixed_clock
-from pastoral.testing.factories import RoleFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world
+from core.testing.clock import fixed_clock
+from core.testing.factories import RoleFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world
 from safeguarding import timers
 from safeguarding.models import FileTransfer, ImmutableRecord, TransferReceipt
 from safeguarding.selectors import transfers as selectors

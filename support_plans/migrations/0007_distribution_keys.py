@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-import pastoral.distribution
+import core.distribution
 
 
 class Migration(migrations.Migration):
@@ -76,5 +76,5 @@ class Migration(migrations.Migration):
                 fields=("organisation", "target", "version"), name="target_revision_unique"
             ),
         ),
-        pastoral.distribution.DistributionKeys(),
+        core.distribution.DistributionKeys(),
     ]

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from pastoral.uploads import check_upload
+from core.uploads import check_upload
 from support_plans.models import CommunicationPassport, PlanAction, PlanDocument, SupportPlan
 from support_plans.services._base import require_open
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from behaviour.services import report_scores_record
-from pastoral.testing.factories import PupilContactFactory
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.factories import PupilContactFactory
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from people.models import PupilContact
 from support_plans import services
 from support_plans.models import HomeContact, Invitation, Party, PlannedMeeting

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 from support_plans.models import Party, SupportPlan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from behaviour.services import report_scores_record
-from pastoral.testing.browser import axe_check, sign_in, visit
-from pastoral.testing.personas import build_school_world
+from core.testing.browser import axe_check, sign_in, visit
+from core.testing.personas import build_school_world
 from support_plans import services
 from support_plans.models import Party, PlannedMeeting
 from support_plans.tests.helpers import started_plan

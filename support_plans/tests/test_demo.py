@@ -35,7 +35,7 @@ def test_it_builds_a_behaviour_log_and_three_plans_at_different_stages():
 def test_it_shows_the_demo_plans_and_log_to_the_demo_head_of_year():
     from django.urls import reverse
 
-    from pastoral.testing.personas import client_for
+    from core.testing.personas import client_for
 
     world = build_world(today=TODAY, pupils_per_school=60)
     client = client_for(world.users["head_of_year"])

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from support_plans.models import CommunicationPassport, PlanAction, PlanDocument
 from support_plans.services import documents
 from support_plans.tests.helpers import started_plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 from support_plans import services
 from support_plans.models import Assessment
 from support_plans.tests.helpers import open_plan

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 from support_plans import services
 from support_plans.models import SecureLink
 from support_plans.tests.helpers import started_plan

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.testing.factories import PupilFactory
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.factories import PupilFactory
+from core.testing.personas import build_school_world, client_for
 from support_plans import selectors, services
 from support_plans.models import Alert, Meeting
 from support_plans.tests.helpers import open_plan, smart, started_plan

@@ -12,8 +12,8 @@ from django_tasks.signals import task_enqueued
 
 from audit.models import AuditEvent
 from behaviour.services import report_scores_record
-from pastoral.testing.outsider import assert_outsider_404, outsider_test
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.outsider import assert_outsider_404, outsider_test
+from core.testing.personas import build_school_world, client_for
 from support_plans import services
 from support_plans.models import Alert, Questionnaire, SecureLink, SupportPlan
 from support_plans.selectors import print_context

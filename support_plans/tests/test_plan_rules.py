@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pastoral.testing.personas import build_school_world
+from core.testing.personas import build_school_world
 from support_plans import selectors, services
 from support_plans.models import Party, PlanSettings, Signature, SupportPlan, TargetRevision
 from support_plans.tests.helpers import open_plan, smart, started_plan

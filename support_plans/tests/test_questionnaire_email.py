@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from pastoral.testing.factories import ContactFactory, PupilContactFactory
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.factories import ContactFactory, PupilContactFactory
+from core.testing.personas import build_school_world, client_for
 from support_plans import selectors, services
 from support_plans.models import SecureLink
 from support_plans.tests.helpers import open_plan

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.personas import build_school_world, client_for
 from support_plans import selectors, services
 from support_plans.models import Meeting, Party, Questionnaire
 from support_plans.selectors import print_context
@@ -174,7 +174,7 @@ def test_a_review_due_in_a_holiday_moves_to_the_next_school_day(world):
     """Initial meeting Wednesday 30 September 2026: the 4-week review falls in half-term (moves to Monday 2
     November), the 8-week one on a school day (stays), the final meeting in the Christmas holiday (moves to the
     first day of the spring term)."""
-    from pastoral.testing.calendar import SPRING_STARTS, WEDNESDAY, day, record_terms
+    from core.testing.calendar import SPRING_STARTS, WEDNESDAY, day, record_terms
 
     record_terms(world.school)
     plan = started_plan(world, held_on=day(3, WEDNESDAY))

@@ -15,8 +15,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from behaviour import services as behaviour
 from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportCard, ReportEntry, Suspension
-from pastoral.testing.factories import PupilFactory
-from pastoral.testing.personas import build_school_world, client_for
+from core.testing.factories import PupilFactory
+from core.testing.personas import build_school_world, client_for
 from support_plans import selectors, services
 from support_plans.models import (
     Alert,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django_tasks.signals import task_enqueued
 
 from behaviour.services import report_scores_record
+from core.testing.calendar import FRIDAY, LAST_DAY_OF_AUTUMN, day, record_terms
+from core.testing.personas import build_school_world, client_for
 from organisations.models import Closure
-from pastoral.testing.calendar import FRIDAY, LAST_DAY_OF_AUTUMN, day, record_terms
-from pastoral.testing.personas import build_school_world, client_for
 from support_plans import services
 from support_plans.models import Alert, PlanSettings, SupportPlan
 from support_plans.selectors import open_alerts

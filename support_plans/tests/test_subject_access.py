@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pastoral.registry import SUBJECT_ACCESS
-from pastoral.testing.personas import build_school_world
+from core.registry import SUBJECT_ACCESS
+from core.testing.personas import build_school_world
 from support_plans import services
 from support_plans.models import Meeting, SupportPlan, TargetProgress
 from support_plans.tests.helpers import open_plan, smart, started_plan

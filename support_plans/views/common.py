@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from access.permissions import get_for_user, has_role
+from core.forms import apply_validation_error
+from core.http import HtmxHttpRequest
 from organisations.models import Organisation
-from pastoral.forms import apply_validation_error
-from pastoral.http import HtmxHttpRequest
 from support_plans import selectors, services
 from support_plans.models import (
     SupportPlan,

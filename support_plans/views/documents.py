@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import can_view_pupil, get_for_user
 from audit.services import record_read
-from pastoral.uploads import download_response
+from core.uploads import download_response
 from people.models import Pupil
 from support_plans.forms import ActionForm, DocumentForm, PassportForm
 from support_plans.models import CommunicationPassport, PlanAction, PlanDocument

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import has_role, visible_pupils
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
-from pastoral.http import HtmxHttpRequest
-from pastoral.pdf import render_pdf
+from core.http import HtmxHttpRequest
+from core.pdf import render_pdf
 from support_plans import selectors, services
 from support_plans.forms import (
     AlertForm,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pastoral.retention import RetentionCommand
+from core.retention import RetentionCommand
 from support_plans import selectors, services
 
 
