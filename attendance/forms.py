@@ -17,27 +17,36 @@ from people.models import Contact, Group, Site
 
 class QuickSelect(forms.Select):
     """A select rendered in Python rather than a template per option (the figures form's tens of options
-    were most of the dashboard's template time); the same markup as Django's select and option templates."""
+    were most of the dashboard's template time); the same markup as Django's select and option templates.
+    Options go straight from the choices (no option dictionaries): a select's options inherit no attributes,
+    the first option whose value was chosen is `selected`."""
 
     def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = self.format_value(value)
+        found = False
+
+        def option(option_value: object, label: object) -> str:
+            nonlocal found
+            text = "" if option_value is None else str(option_value)
+            selected = not found and text in chosen
+            found |= selected
+            return format_html(
+                '\n  <option value="{}"{}>{}</option>', text, " selected" if selected else "", label
+            )
+
         options = []
-        for group_name, group_choices, _ in widget["optgroups"]:
-            rendered = "".join(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>', str(o["value"]), _attrs(o["attrs"]), o["label"]
-                )
-                for o in group_choices
-            )
-            options.append(
-                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, mark_safe(rendered))  # noqa: S308 escaped above
-                if group_name
-                else rendered
-            )
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                inner = "".join(option(v, sub) for v, sub in label)
+                options.append(
+                    format_html('\n  <optgroup label="{}">{}\n  </optgroup>', option_value, mark_safe(inner))
+                )  # noqa: S308 escaped above
+            else:
+                options.append(option(option_value, label))
         return format_html(
             '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            _attrs(widget["attrs"]),
+            name,
+            _attrs(self.build_attrs(self.attrs, attrs)),
             mark_safe("".join(options)),  # noqa: S308
         )
 
@@ -82,12 +91,14 @@ class FiguresForm(RangeForm):
         queryset=Group.objects.none(), required=False, empty_label="All groups", widget=QuickSelect
     )
 
-    def __init__(self, *args, organisation_ids=(), years=None, **kwargs):
+    def __init__(self, *args, organisation_ids=(), organisations=None, years=None, **kwargs):
         """In a group of schools, `school` narrows to one member; groups are offered for one school only
-        (a trust's hundreds of tutor groups in one list help nobody)."""
+        (a trust's hundreds of tutor groups in one list help nobody). `organisations`: the scope's organisations
+        when the caller has them (the years they teach need no query then)."""
         super().__init__(*args, **kwargs)
         organisation_ids = list(organisation_ids)
-        organisations = Organisation.objects.filter(pk__in=organisation_ids).prefetch_related("members")
+        if organisations is None:
+            organisations = Organisation.objects.filter(pk__in=organisation_ids).prefetch_related("members")
         choices = year_choices(organisations, blank="All years")
         if years is not None:  # a head of year: only their own years, no "All years"
             choices = [(value, label) for value, label in choices if value and int(value) in years]

@@ -347,6 +347,45 @@ def scope_per_pupil_page(
     return [_per_pupil_row(*row[:5]) for row in found], (found[0][5] if found else 0)
 
 
+def scope_headline(
+    scope: Scope, start: datetime.date, end: datetime.date, *, split: Split | None = None, worst: int = 20
+) -> dict[str, Any]:
+    """What the dashboard shows of the per-pupil figures, without bringing every pupil's row back: the scope's
+    totals (as `totals_of(scope_per_pupil(...))`), how many pupils have possible sessions, how many are
+    persistently and severely absent, and the `worst` pupils' rows in `scope_per_pupil`'s order.
+
+    One statement: the per-pupil sums of `_per_pupil_statement`, window sums over all of them, sorted and cut to
+    `worst` rows by the database (for 1,000 pupils, 20 rows cross the wire instead of 1,000).
+    """
+    built = _per_pupil_statement(scope, start, end, "", split)
+    found: list[tuple[Any, ...]] = []
+    if built is not None:
+        sql, params = built
+        absent, possible = "(authorised + unauthorised)", "(present + attending + authorised + unauthorised)"
+        statement = (
+            "SELECT pupil_id, present, attending, authorised, unauthorised, COUNT(*) OVER (), "  # noqa: S608
+            "SUM(present) OVER (), SUM(attending) OVER (), SUM(authorised) OVER (), SUM(unauthorised) OVER (), "
+            f"SUM(CASE WHEN {absent} * 10 >= {possible} THEN 1 ELSE 0 END) OVER (), "
+            f"SUM(CASE WHEN {absent} * 2 >= {possible} THEN 1 ELSE 0 END) OVER () "
+            f"FROM ({sql}) AS per_pupil ORDER BY {absent} * 1.0 / {possible} DESC, pupil_id LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*params, max(worst, 1)])
+            found = cursor.fetchall()
+    if not found:
+        return {"pupils": 0, "persistent": 0, "severe": 0, "totals": rates({}), "worst": []}
+    first = [int(value or 0) for value in found[0][5:]]  # PostgreSQL sums bigints as numeric
+    return {
+        "pupils": first[0],
+        "totals": rates(
+            dict(zip(("present", "attending", "authorised", "unauthorised"), first[1:5], strict=True))
+        ),
+        "persistent": first[5],
+        "severe": first[6],
+        "worst": [_per_pupil_row(*row[:5]) for row in found[:worst]],
+    }
+
+
 def scope_trend(
     scope: Scope, start: datetime.date, end: datetime.date, *, split: Split | None = None
 ) -> list[dict[str, Any]]:

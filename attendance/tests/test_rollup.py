@@ -228,3 +228,35 @@ def test_a_page_of_the_list_is_the_same_rows_in_the_same_order_as_the_whole_list
             assert total == len(whole)
             paged += rows
         assert paged == whole, threshold
+
+
+def test_the_dashboard_headline_is_the_whole_list_summed_counted_and_cut_to_the_worst():
+    school = OrganisationFactory()
+    rng = random.Random(5)
+    for _ in range(27):
+        marks(
+            PupilFactory(organisation=school),
+            [rng.choice(["/", "/", "/", "/", "I", "N", "L"]) for _ in range(16)],
+        )
+    mark(PupilFactory(organisation=school), MONDAY, "AM", "I")  # 100% absent: the worst
+    scope = selectors.scope_for(school)
+    end = MONDAY + datetime.timedelta(days=30)
+    whole = selectors.scope_per_pupil(scope, MONDAY, end)
+    for worst in (1, 20, 40):
+        headline = selectors.scope_headline(scope, MONDAY, end, worst=worst)
+        assert headline["pupils"] == len(whole) == 28
+        assert headline["totals"] == selectors.totals_of(whole)
+        assert headline["persistent"] == sum(1 for r in whole if r["is_persistent"])
+        assert headline["severe"] == sum(1 for r in whole if r["is_severe"])
+        assert headline["worst"] == whole[:worst]
+
+
+def test_the_headline_of_a_scope_without_marks_is_empty():
+    headline = selectors.scope_headline(selectors.scope_for(OrganisationFactory()), MONDAY, MONDAY)
+    assert (headline["pupils"], headline["persistent"], headline["severe"], headline["worst"]) == (
+        0,
+        0,
+        0,
+        [],
+    )
+    assert headline["totals"]["possible"] == 0

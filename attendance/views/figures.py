@@ -29,7 +29,12 @@ def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.dat
     organisation = _organisation(request, permissions.can_see_figures)
     years = permissions.figures_years(request.user, organisation)  # a head of year: their own years only
     scope = selectors.scope_for(organisation)
-    form = FiguresForm(request.GET or None, organisation_ids=scope.organisation_ids, years=years)
+    form = FiguresForm(
+        request.GET or None,
+        organisation_ids=scope.organisation_ids,
+        organisations=[organisation],
+        years=years,
+    )
     today = timezone.localdate()
     start, end = selectors.academic_year_start(today), today
     if form.is_valid():
@@ -85,18 +90,16 @@ EXPORT_HEADER = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for the school (or group of schools), a site, a year or a group over any dates."""
     scope, form, start, end = _figures_scope(request)
-    split = selectors.split_range(scope, start, end)  # asked once for the rows and the trend
-    rows = selectors.scope_per_pupil(scope, start, end, split=split)
-    totals = selectors.totals_of(rows)
+    split = selectors.split_range(scope, start, end)  # asked once for the headline and the trend
+    headline = selectors.scope_headline(scope, start, end, split=split, worst=20)
+    totals = headline["totals"]
     trend = selectors.scope_trend(scope, start, end, split=split)
-    persistent = sum(1 for r in rows if r["is_persistent"])
-    severe = sum(1 for r in rows if r["is_severe"])
     chart = {
         "labels": [f"{w['week']:%-d %b}" for w in trend],
         "attendance": [round((w["attendance_rate"] or 0) * 100, 1) for w in trend],
         "absence": [round((w["absence_rate"] or 0) * 100, 1) for w in trend],
     }
-    worst = selectors.attach_pupils(rows[:20])
+    worst = selectors.attach_pupils(headline["worst"])
     return render(
         request,
         "attendance/dashboard.html",
@@ -112,9 +115,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "unauthorised_pct": _pct(
                 totals["unauthorised"] / totals["possible"] if totals["possible"] else None
             ),
-            "pupil_count": len(rows),
-            "persistent": persistent,
-            "severe": severe,
+            "pupil_count": headline["pupils"],
+            "persistent": headline["persistent"],
+            "severe": headline["severe"],
             "trend": trend,
             "chart": chart,
             "worst": worst,
