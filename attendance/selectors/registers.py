@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -64,8 +65,18 @@ def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:
 
 
 def register_pupil_ids(group: Group, date: datetime.date) -> list[int]:
-    """The ids of the pupils on the group's register on a date (no Pupil objects built)."""
-    return list(GroupMembership.objects.current(date).filter(group=group).values_list("pupil_id", flat=True))
+    """The ids of the pupils on the group's register on a date (dated memberships, as `register_pupils`).
+
+    On every register save, so one plain statement (the ORM's compiling of the same query was a sixth of the
+    save's web time); filtered on the school too, so on Citus it goes to the one node holding it."""
+    table = connection.ops.quote_name(GroupMembership._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pupil_id FROM {table} WHERE organisation_id = %s AND group_id = %s "  # noqa: S608 our table
+            "AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
+            [group.organisation_id, group.pk, date, date],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def register_rows(group: Group, date: datetime.date, session: str) -> list[dict[str, Any]]:

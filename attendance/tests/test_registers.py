@@ -319,3 +319,23 @@ def test_it_lists_the_tutors_registers_and_home_panel(world, monkeypatch):
     assert "Take 9A morning register" in body
     home = client.get(reverse("home")).content.decode()
     assert "Registers to take today" in home and "Registers</a>" in home
+
+
+@pytest.mark.django_db
+def test_the_pupils_on_a_register_are_those_whose_membership_covers_the_day():
+    from core.testing.factories import GroupFactory, GroupMembershipFactory
+
+    day = datetime.date(2026, 3, 11)
+    group = GroupFactory()
+    other = GroupFactory(organisation=group.organisation)
+    one = datetime.timedelta(days=1)
+    on_roll = [
+        GroupMembershipFactory(group=group, starts_on=day - 30 * one).pupil_id,  # open-ended
+        GroupMembershipFactory(group=group, starts_on=day, ends_on=day).pupil_id,  # that day only
+        GroupMembershipFactory(group=group, starts_on=day - one, ends_on=day + one).pupil_id,
+    ]
+    GroupMembershipFactory(group=group, starts_on=day + one)  # joins the day after
+    GroupMembershipFactory(group=group, starts_on=day - 30 * one, ends_on=day - one)  # left the day before
+    GroupMembershipFactory(group=other, starts_on=day - one)  # another group
+    assert sorted(selectors.register_pupil_ids(group, day)) == sorted(on_roll)
+    assert sorted(p.pk for p in selectors.register_pupils(group, day)) == sorted(on_roll)
