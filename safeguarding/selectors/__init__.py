@@ -161,6 +161,7 @@ KINDS = {
     "suspension": "Suspensions and exclusions",
     "psp": "Pastoral Support Programmes",
     "referral": "Referrals and signposting",
+    "attendance": "Attendance (persistent or severe absence)",
 }
 
 
@@ -331,6 +332,12 @@ def _referrals(pupil: Any) -> list[Entry]:
     return entries
 
 
+def _attendance(pupil: Any) -> list[Entry]:
+    from safeguarding.selectors.attendance_events import attendance_events
+
+    return [Entry(on, None, "attendance", title, detail) for on, title, detail in attendance_events(pupil)]
+
+
 _COLLECTORS = [
     ("concern", _concerns),
     ("decision", _decisions),
@@ -341,6 +348,7 @@ _COLLECTORS = [
     ("suspension", _suspensions),
     ("psp", _plans),
     ("referral", _referrals),
+    ("attendance", _attendance),
 ]
 
 
