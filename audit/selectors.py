@@ -92,12 +92,23 @@ def about_held_pupils() -> Q:
     return about
 
 
+def safeguarding_events() -> Q:
+    """Events about safeguarding records: every read and write of them (`safeguarding.*` records, and the reads
+    of a child's file recorded against the pupil, whose notes all begin "safeguarding"). They are kept with the
+    file, to the child's date of birth + 25 years and its review, and go only with the file when the DSL destroys
+    it (`safeguarding.services.retention.file_destroy`); this job never deletes them, whatever the period."""
+    return Q(object_type__startswith="safeguarding") | Q(note__startswith="safeguarding")
+
+
 def expired_events(organisation: Any, today: datetime.date, *, held: Q | None = None) -> QuerySet[AuditEvent]:
     """The organisation's events past its period (with `organisation=None`: the events with no organisation past
-    the default), those about a pupil under a retention hold (`held`, else `about_held_pupils()`) left out."""
-    return AuditEvent.objects.filter(
-        organisation=organisation, at__lt=retention_cutoff(organisation, today)
-    ).exclude(about_held_pupils() if held is None else held)
+    the default), those about a pupil under a retention hold (`held`, else `about_held_pupils()`) and those about
+    safeguarding records (`safeguarding_events`) left out."""
+    return (
+        AuditEvent.objects.filter(organisation=organisation, at__lt=retention_cutoff(organisation, today))
+        .exclude(about_held_pupils() if held is None else held)
+        .exclude(safeguarding_events())
+    )
 
 
 def held_events(organisation: Any, today: datetime.date, *, held: Q | None = None) -> QuerySet[AuditEvent]:

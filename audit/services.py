@@ -282,7 +282,15 @@ def apply_retention(
     return counts
 
 
+def destroyed_file_events_delete(events: QuerySet[AuditEvent]) -> int:
+    """Delete the events about a child's safeguarding file that the DSL destroys after its retention review
+    (`safeguarding.services.retention.file_destroy`, in its transaction): their changes hold the records' content,
+    so they go with it, and the destruction's own event stays. The only caller besides `apply_retention`."""
+    return _delete_past_append_only_guard(events)
+
+
 def _delete_past_append_only_guard(events: QuerySet[AuditEvent]) -> int:
     """Delete `events` with one raw SQL delete, past `AuditEventQuerySet.delete`'s refusal. The retention job
-    (`apply_retention`) is the only caller: nothing else may remove audit events."""
+    (`apply_retention`) and a safeguarding file's destruction (`destroyed_file_events_delete`) are the only
+    callers: nothing else may remove audit events."""
     return events._raw_delete(events.db)

@@ -32,6 +32,8 @@ class SafeguardingConfig(AppConfig):
             models.MeetingActionDone,
             models.RetentionReview,
             models.SubjectAccessDecision,
+            models.FileHold,
+            models.FileDestruction,
         ):
             track(model)
         track(

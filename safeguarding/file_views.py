@@ -17,7 +17,7 @@ from audit.services import record_event, record_read
 from core.http import HtmxHttpRequest
 from core.pdf import render_pdf
 from people.models import Pupil
-from safeguarding import permissions, selectors, services, stepup
+from safeguarding import chronology_html, permissions, selectors, services, stepup
 from safeguarding.forms import EntryForm, SettingsForm, StatusForm
 from safeguarding.models import ChronologyEntry, SubjectAccessDecision
 from safeguarding.views import _saved
@@ -35,12 +35,18 @@ def _chronology_context(request: HttpRequest, pupil: Pupil) -> dict[str, Any]:
     kinds = _kinds(request)
     return {
         "pupil": pupil,
-        "entries": selectors.chronology(pupil, kinds or None),
+        **chronology_html.table_context(selectors.chronology(pupil, kinds or None)),
         "kinds": selectors.KINDS,
         "chosen": kinds,
         "status": selectors.current_status(pupil),
-        "own_entries": pupil.safeguarding_entries.order_by("-occurred_on", "-id")[:100],
     }
+
+
+def _corrects_options(pupil: Pupil) -> str:
+    """The file's latest hundred entries, for "This corrects"."""
+    return chronology_html.corrects_options_html(
+        pupil.safeguarding_entries.order_by("-occurred_on", "-id")[:100]
+    )
 
 
 @require_GET
@@ -52,6 +58,7 @@ def chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     record_read(actor=request.user, obj=pupil, note="safeguarding: chronology")
     context = _chronology_context(request, pupil)
     context["entry_form"] = EntryForm()
+    context["corrects_options"] = _corrects_options(pupil)
     return render(request, "safeguarding/chronology.html", context)
 
 
@@ -99,6 +106,7 @@ def entry_add(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     record_read(actor=request.user, obj=pupil, note="safeguarding: chronology")
     context = _chronology_context(request, pupil)
     context["entry_form"] = form
+    context["corrects_options"] = _corrects_options(pupil)
     return render(request, "safeguarding/chronology.html", context, status=400)
 
 

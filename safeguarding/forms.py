@@ -269,3 +269,24 @@ class SubjectAccessForm(forms.ModelForm):
         fields = ["scope", "reason"]
         widgets = {"scope": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"reason": {"required": "Give the reason for this decision."}}
+
+
+class DestroyForm(forms.Form):
+    reason = forms.CharField(
+        label="The reason, without personal details (kept on the record of the destruction)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the file is destroyed."},
+    )
+    confirm = forms.BooleanField(
+        label="I have reviewed this file and it is to be destroyed: this cannot be undone",
+        error_messages={"required": "Tick to confirm that the file is to be destroyed."},
+    )
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (an inquiry, a claim, a police request — no personal details)",
+        max_length=300,
+        error_messages={"required": "Say why."},
+    )

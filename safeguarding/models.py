@@ -571,3 +571,46 @@ class SubjectAccessDecision(Immutable):
 
     def __str__(self) -> str:
         return f"Subject-access decision #{self.pk}: {self.get_scope_display()}"
+
+
+# --- Destruction after the retention review -----------------------------------------------------
+
+
+class FileHold(models.Model):
+    """A legal hold on a child's safeguarding file (an inquiry, a claim, a police request): while it is in force
+    the file cannot be destroyed, whatever its age. Placed and lifted by the DSL, each with a reason (audited)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("why the file must be kept", max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField("why it may now go", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Legal hold #{self.pk} on a safeguarding file"
+
+
+class FileDestruction(Immutable):
+    """What remains of a child's safeguarding file after the DSL destroyed it: who, when, why and how many records
+    of each kind went. No personal content: the pupil is a bare id (no foreign key, so the pupil record can go)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil_ref = models.PositiveIntegerField("pupil id")
+    destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    destroyed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField("the reason, without personal details", max_length=2000)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-destroyed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safeguarding file destroyed (record #{self.pk})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import file_views, meeting_views, referral_views, transfer_views, views
+from safeguarding import destruction_views, file_views, meeting_views, referral_views, transfer_views, views
 
 app_name = "safeguarding"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("incoming/<int:pk>/confirm/", transfer_views.incoming_confirm, name="incoming_confirm"),
     path("pupils/<int:pupil_pk>/subject-access/", file_views.subject_access, name="subject_access"),
     path("retention/", file_views.retention_review, name="retention"),
+    path("pupils/<int:pupil_pk>/destroy/", destruction_views.file_destroy, name="destroy"),
+    path("pupils/<int:pupil_pk>/hold/", destruction_views.file_hold, name="hold"),
     path("meetings/", meeting_views.meetings, name="meetings"),
     path("meetings/<int:pk>/", meeting_views.meeting, name="meeting"),
     path("meetings/<int:pk>/minutes.pdf", meeting_views.meeting_pdf, name="meeting_pdf"),

@@ -246,3 +246,27 @@ def test_it_changes_only_the_outsiders_own_organisations_period(world):
     client_for(world.other_admin).post(reverse("audit:settings_edit"), {"events_years": "3"})
     assert selectors.retention_years(world.other_school) == 3
     assert selectors.retention_years(world.school) == 6
+
+
+def test_it_never_deletes_safeguarding_events_within_the_safeguarding_period(world):
+    """An old ordinary read goes; an old read of a child's safeguarding file (against the pupil, or a concern) and an
+    old write of a safeguarding record stay: they go only with the file, when the DSL destroys it after review."""
+    ordinary = _event(world.school, LONG_AGO, object_type="people.Pupil", object_id=str(world.alice.pk))
+    file_read = _event(
+        world.school,
+        LONG_AGO,
+        object_type="people.Pupil",
+        object_id=str(world.alice.pk),
+        note="safeguarding: chronology",
+    )
+    concern_read = _event(world.school, LONG_AGO, object_type="safeguarding.Concern", object_id="1")
+    concern_write = _event(
+        world.school,
+        LONG_AGO,
+        action=AuditEvent.Action.CREATE,
+        object_type="safeguarding.Decision",
+        object_id="1",
+    )
+    counts = services.apply_retention(organisation=world.school, today=TODAY)
+    assert counts.events == 1
+    assert _exists(ordinary, file_read, concern_read, concern_write) == [False, True, True, True]

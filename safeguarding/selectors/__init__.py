@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from access.roles import Role
+from access.roles import TWO_FACTOR_ROLES, Role
 from audit.models import AuditEvent
 from safeguarding.models import (
     Action,
@@ -106,20 +106,21 @@ def current_status(pupil: Any, on: datetime.date | None = None) -> ProtectionSta
 
 
 def flag_roles(organisation_id: int) -> frozenset[str]:
-    """Roles besides the DSL team that the school chose to show the discreet flag to."""
+    """Roles besides the DSL team that the school chose to show the discreet flag to. Only roles that sign in
+    with a second factor (`TWO_FACTOR_ROLES`) can be chosen: the flag reads the child protection status, a
+    safeguarding record; a role saved before that rule (a tutor) is ignored."""
     found = SafeguardingSettings.objects.filter(organisation_id=organisation_id).first()
-    return frozenset(found.flag_roles) if found else frozenset()
+    return frozenset(found.flag_roles) & TWO_FACTOR_ROLES if found else frozenset()
 
 
+# Every role here is in TWO_FACTOR_ROLES (checked by test_two_factor.py).
 FLAG_ROLE_CHOICES = [
     (r.value, r.label)
     for r in (
         Role.SENIOR_LEADER,
         Role.HEAD_OF_YEAR,
         Role.PAL,
-        Role.TUTOR,
         Role.SENCO,
-        Role.ATTENDANCE_OFFICER,
     )
 ]
 
@@ -160,6 +161,7 @@ KINDS = {
     "suspension": "Suspensions and exclusions",
     "psp": "Pastoral Support Programmes",
     "referral": "Referrals and signposting",
+    "attendance": "Attendance (persistent or severe absence)",
 }
 
 
@@ -330,6 +332,12 @@ def _referrals(pupil: Any) -> list[Entry]:
     return entries
 
 
+def _attendance(pupil: Any) -> list[Entry]:
+    from safeguarding.selectors.attendance_events import attendance_events
+
+    return [Entry(on, None, "attendance", title, detail) for on, title, detail in attendance_events(pupil)]
+
+
 _COLLECTORS = [
     ("concern", _concerns),
     ("decision", _decisions),
@@ -340,6 +348,7 @@ _COLLECTORS = [
     ("suspension", _suspensions),
     ("psp", _plans),
     ("referral", _referrals),
+    ("attendance", _attendance),
 ]
 
 

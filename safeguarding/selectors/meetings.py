@@ -2,8 +2,9 @@
 
 The agenda lists the area's students who, on the meeting's day, have a CP, CIN or LAC status; an open referral; a
 concern logged since the area's previous meeting (since 1 September for the first); persistent or severe absence
-this academic year; or an active Pastoral Support Programme. (The early-warning list does not exist yet.) A DSO sees
-only the students of their own area."""
+this academic year; an active Pastoral Support Programme; or a place on the early-warning list that day (the
+school's own indicators and flag, scored over the indicators the viewer may know of). A DSO sees only the students
+of their own area."""
 
 from __future__ import annotations
 
@@ -82,6 +83,8 @@ def agenda(meeting: SafetyNetMeeting, user: Any) -> list[AgendaRow]:
     for collect in (_statuses, _referrals, _concerns, _absence, _plans):
         for pupil_id, why in collect(meeting, list(pupils)):
             reasons.setdefault(pupil_id, []).append(why)
+    for pupil_id, why in _early_warning(meeting, list(pupils), user):
+        reasons.setdefault(pupil_id, []).append(why)
     rows = [AgendaRow(pupils[pk], why) for pk, why in reasons.items()]
     return sorted(rows, key=lambda r: (r.pupil.legal_last_name, r.pupil.legal_first_name, r.pupil.pk))
 
@@ -140,6 +143,19 @@ def _plans(meeting: SafetyNetMeeting, ids: list[int]) -> list[tuple[int, str]]:
         organisation_id=meeting.organisation_id, pupil_id__in=ids, opened_on__lte=meeting.on
     ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=meeting.on))
     return [(pk, "Active Pastoral Support Programme") for pk in set(rows.values_list("pupil_id", flat=True))]
+
+
+def _early_warning(meeting: SafetyNetMeeting, ids: list[int], user: Any) -> list[tuple[int, str]]:
+    """Students the early-warning list flags on the meeting's day (`early_warning.selectors`: one evaluation of
+    the school's indicators), scored over what this user may know of, with the score."""
+    from early_warning.selectors import evaluate, flagged_ids, scored, settings_values, visible_keys
+
+    organisation = meeting.organisation
+    values = settings_values(organisation)
+    found = evaluate(organisation, meeting.on, values)
+    keys = visible_keys(user, organisation.pk)
+    flagged = flagged_ids(found, int(values["flag_at"]), keys) & set(ids)
+    return [(pk, f"On the early-warning list (score {scored(found[pk], keys)[1]})") for pk in sorted(flagged)]
 
 
 def carried_actions(meeting: SafetyNetMeeting) -> QuerySet[MeetingAction]:

@@ -142,10 +142,11 @@ def file_document(pupil: Any) -> dict[str, Any]:
 def _zip(transfer: FileTransfer) -> bytes:
     from weasyprint import HTML
 
+    from safeguarding.chronology_html import table_context
     from safeguarding.selectors import chronology, current_status
 
     pupil = transfer.pupil
-    context = {"pupil": pupil, "entries": chronology(pupil), "status": current_status(pupil)}
+    context = {"pupil": pupil, **table_context(chronology(pupil)), "status": current_status(pupil)}
     pdf = HTML(string=render_to_string("safeguarding/chronology_pdf.html", context)).write_pdf()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -120,6 +120,35 @@ def test_it_builds_the_agenda_from_exactly_the_right_students(world):
     ]
 
 
+def test_it_puts_the_students_the_early_warning_list_flags_on_the_agenda(world):
+    """Year 9's meeting on Wed 14 Oct 2026 (the school's flag at the default 4 points):
+    in — Lou (a suspension on 5 Oct: 4 points, flagged, nothing else would put him on the agenda), Max (a
+    suspension on 7 Sep, 37 days before, within the 90 days);
+    out — Ned (five late marks in the last 28 days: 1 point, below the flag), Oli (year 10, suspended on 5 Oct:
+    outside the area), Pam (suspended on 30 Jun: 106 days before, outside the 90 days)."""
+    from early_warning.tests.helpers import suspension
+
+    people = {
+        n: PupilFactory(organisation=world.school, legal_first_name=n, legal_last_name="Warn", year_group=y)
+        for n, y in (("Lou", 9), ("Max", 9), ("Ned", 9), ("Oli", 10), ("Pam", 9))
+    }
+    suspension(people["Lou"], day(5), world.head_of_year9)
+    suspension(people["Max"], datetime.date(2026, 9, 7), world.head_of_year9)
+    suspension(people["Oli"], day(5), world.head_of_year9)
+    suspension(people["Pam"], datetime.date(2026, 6, 30), world.head_of_year9)
+    for i in range(5):
+        mark(people["Ned"], day(4) + datetime.timedelta(days=i), "AM", "L", minutes_late=10)
+        mark(people["Ned"], day(4) + datetime.timedelta(days=i), "PM", "/")
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5, WEDNESDAY), year_group=9
+    )
+    rows = [r for r in selectors.agenda(meeting, world.dsl) if r.pupil.legal_last_name == "Warn"]
+    assert [(r.pupil.legal_first_name, r.reasons) for r in rows] == [
+        ("Lou", ["On the early-warning list (score 4)"]),
+        ("Max", ["On the early-warning list (score 4)"]),
+    ]
+
+
 def test_it_shows_a_dso_only_their_own_students(world):
     """A DSO for group 9A sees Alice (9A, CP plan) on a whole-school agenda, not Dan (10A, looked after)."""
     services.status_set(actor=world.dsl, pupil=world.alice, status="cp_plan", starts_on=day(1))
