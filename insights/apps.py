@@ -10,5 +10,5 @@ class InsightsConfig(AppConfig):
 
         from . import models
 
-        track(models.GovernorsReport)
+        track(models.GovernorsReport, exclude=("pdf", "steps_done"))  # the PDF is bytes; progress is noise
         from . import registrations  # noqa: F401

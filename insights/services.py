@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def report_request(
     *, actor: Any, organisation: Organisation, starts_on: datetime.date, ends_on: datetime.date
 ) -> GovernorsReport:
-    """Record the request (audited) and queue the report once it is committed."""
+    """Record the request (audited by the model's tracking) and queue the report once it is committed."""
     from insights.selectors.report import report_steps
     from insights.tasks import make_governors_report
 
@@ -36,13 +36,7 @@ def report_request(
             steps_total=report_steps(organisation),
         )
         report.full_clean()
-        report.save()
-        record_event(
-            action="create",
-            actor=actor,
-            obj=report,
-            note=f"governors' report asked for, {starts_on:%d %b %Y} to {ends_on:%d %b %Y}",
-        )
+        report.save()  # tracked: the audit log records who asked for which term
         transaction.on_commit(lambda: make_governors_report.enqueue(report.pk))
     return report
 
