@@ -94,3 +94,28 @@ def test_it_draws_charts_with_a_table_beside_each(world):
     assert page.count("<canvas") == 3
     assert 'id="insights-charts"' in page and "chart-4.6.1.umd.min.js" in page
     assert response.context["charts"]["trend"]["attendance"]
+
+
+def test_it_reads_each_figure_once_whatever_the_number_of_students(world):
+    """No query per student: ten more students with marks, incidents and grades add no query."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.testing.factories import PupilFactory
+    from early_warning.tests.helpers import grades, incident, sessions
+
+    def count() -> int:
+        client = client_for(world.senior)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("insights:dashboard")).status_code == 200
+        return len(queries.captured_queries)
+
+    before = count()
+    for _ in range(10):
+        pupil = PupilFactory(organisation=world.school, year_group=11)
+        sessions(pupil, datetime.date(2026, 11, 16), ["/", "I"] * 5)
+        incident(pupil, days_ago=2, severity=2, recorded_by=world.senior)
+        grades(pupil, {"MA": [0, -1]})
+    assert count() == before
