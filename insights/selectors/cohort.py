@@ -44,6 +44,7 @@ class Cohort:
     # The attendance scope when the cohort is every pupil of it (the trend reads the weekly roll-up), else None.
     scope: Scope | None = None
     narrowed: dict[str, Any] = field(default_factory=dict)
+    queryset: Any = None  # the Pupil queryset the cohort was read from (a subquery for the other reads)
 
     @property
     def ids(self) -> set[int]:
@@ -106,11 +107,13 @@ def build_cohort(
         pk: Facts(org, year or 0, sex or "", sen or "", pk in premium, groups.get(pk, ""))
         for pk, org, year, sex, sen in rows
     }
-    return Cohort(organisation, schools, start, end, pupils, label, scope, narrowed or {})
+    return Cohort(organisation, schools, start, end, pupils, label, scope, narrowed or {}, qs)
 
 
 def pupils_in(cohort: Cohort) -> Any:
-    """The cohort as a Pupil queryset (for reads that take one)."""
+    """The cohort as a Pupil queryset (for reads that take one): the query it was read from, not a list of ids."""
+    if cohort.queryset is not None:
+        return cohort.queryset
     return Pupil.objects.filter(
         organisation_id__in=[s.pk for s in cohort.schools], pk__in=list(cohort.pupils)
     )
