@@ -68,6 +68,12 @@ def test_a_group_of_schools_export_suppresses_and_a_school_export_does_not(monke
     assert rows["North School"]["Negative incidents"] == "<5"
     assert rows["North School"]["Attendance %"] == "100.0"
     assert set(rows["South School"].values()) == {"South School", "<5"}
+    page = client_for(leader).get(reverse("insights:dashboard"), {"by": "school"})
+    assert (
+        page.status_code == 200 and page.context["suppressed"]
+    )  # on screen, the leader's own figures are exact
+    assert {r["label"]: r["students"] for r in page.context["rows"]} == {"North School": 5, "South School": 4}
+    assert "shows as “&lt;5”" in page.content.decode()
     own = client_for(head).get(reverse("insights:dashboard"), {"export": "headline"})
     (row,) = csv.DictReader(io.StringIO(own.content.decode("utf-8-sig")))
     assert row["Negative incidents"] == "4" and row["Students"] == "5"
