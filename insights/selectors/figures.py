@@ -69,7 +69,7 @@ class PerStudent:
     flagged: set[int]
 
 
-def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+def day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
     first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
@@ -93,7 +93,7 @@ def behaviour_per_student(cohort: Cohort, pupils: Any) -> tuple[dict[int, int], 
     """Positive and negative incidents per student in the range (one grouped query)."""
     from behaviour.models import IncidentPupil
 
-    first, after = _day_bounds(cohort.start, cohort.end)
+    first, after = day_bounds(cohort.start, cohort.end)
     positive: dict[int, int] = {}
     negative: dict[int, int] = {}
     for pupil_id, kind, n in (

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Count
+
 from attendance import selectors as attendance
 from insights.selectors.cohort import Cohort, pupils_in
-from insights.selectors.figures import _day_bounds
+from insights.selectors.figures import day_bounds
 
 
 def attendance_trend(cohort: Cohort) -> list[dict[str, Any]]:
@@ -30,7 +32,7 @@ def behaviour_trend(cohort: Cohort) -> list[dict[str, Any]]:
 
     from behaviour.models import IncidentPupil
 
-    first, after = _day_bounds(cohort.start, cohort.end)
+    first, after = day_bounds(cohort.start, cohort.end)
     months: dict[datetime.date, dict[str, int]] = {}
     for month, kind, n in (
         IncidentPupil.objects.filter(
@@ -42,15 +44,9 @@ def behaviour_trend(cohort: Cohort) -> list[dict[str, Any]]:
         )
         .annotate(month=TruncMonth("incident__occurred_at"))
         .values_list("month", "incident__kind")
-        .annotate(n=_count())
+        .annotate(n=Count("id"))
         .order_by()
     ):
         day = month.date() if isinstance(month, datetime.datetime) else month
         months.setdefault(day, {"positive": 0, "negative": 0})[kind] += n
     return [{"month": m, **months[m]} for m in sorted(months)]
-
-
-def _count() -> Any:
-    from django.db.models import Count
-
-    return Count("id")
