@@ -54,6 +54,7 @@ PASTORAL_APPS = [
     "achievement",
     "early_warning",
     "caseloads",
+    "insights",
 ]
 
 INSTALLED_APPS = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("safeguarding/", include("safeguarding.urls")),
     path("achievement/", include("achievement.urls")),
     path("early-warning/", include("early_warning.urls")),
+    path("insights/", include("insights.urls")),
     path("caseloads/", include("caseloads.urls")),
     path("django-admin/", admin.site.urls),
 ]
