@@ -56,10 +56,10 @@ class ListeningNote(models.Model):
     said = models.TextField("what the student said", max_length=10000)
     guidance = models.TextField("guidance given", blank=True, max_length=5000)
     referral = models.ForeignKey(
-        "safeguarding.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "safeguarding.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     concern = models.ForeignKey(
-        "safeguarding.Concern", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "safeguarding.Concern", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -98,10 +98,10 @@ class Migration(migrations.Migration):
                 ('said', models.TextField(max_length=10000, verbose_name='what the student said')),
                 ('guidance', models.TextField(blank=True, max_length=5000, verbose_name='guidance given')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('concern', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safeguarding.concern')),
+                ('concern', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='safeguarding.concern')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
                 ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='listening_notes', to='people.pupil')),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safeguarding.referral')),
+                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='safeguarding.referral')),
                 ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
