@@ -118,7 +118,8 @@ def note_pass_to_dsl(
     if not can_read_note(actor, note):
         raise PermissionDenied("You may not pass this note on.")
     _still_open(note)
-    heard_at = timezone.make_aware(datetime.datetime.combine(note.heard_on, datetime.time(12, 0)))
+    noon = timezone.make_aware(datetime.datetime.combine(note.heard_on, datetime.time(12, 0)))
+    heard_at = min(noon, now or timezone.now())
     data = {
         "happened_at": heard_at,
         "location": location,
