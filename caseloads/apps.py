@@ -21,6 +21,12 @@ class CaseloadsConfig(AppConfig):
             models.ReviewAction,
             models.Addendum,
             models.StageOneMeeting,
+            models.CoachingSession,
+            models.ListeningNote,
+            models.Passport,
+            models.PassportItem,
+            models.PassportCompletion,
+            models.Progression,
         ):
             track(model)
         from . import registrations  # noqa: F401

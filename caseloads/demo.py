@@ -69,6 +69,14 @@ def build(world: Any) -> None:
     topics = _programme(world, school)
     _sessions(world, school, pal, groups, topics)
     _reviews(world, school, pal, groups)
+    from caseloads import demo_pal
+
+    demo_pal.build(
+        world,
+        school,
+        pal,
+        sorted({p for ids in _members([g.pk for g in groups], world.today).values() for p in ids}),
+    )
 
 
 def _programme(world: Any, school: Any) -> list[Topic]:

@@ -349,3 +349,9 @@ class StageOneMeeting(models.Model):
             errors["parent_invited"] = "A parent or carer who attended was invited: tick both."
         if errors:
             raise ValidationError(errors)
+
+
+# Coaching, the listening service, passports and progression live in their own modules (registered with the app
+# by being imported here).
+from caseloads.models_coaching import CoachingSession, ListeningNote  # noqa: E402, F401
+from caseloads.models_passports import Passport, PassportCompletion, PassportItem, Progression  # noqa: E402, F401

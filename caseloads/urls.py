@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caseloads.views import caseload, reviews, sessions, stage_one
+from caseloads.views import caseload, coaching, passports, reviews, sessions, stage_one
 
 app_name = "caseloads"
 
@@ -41,4 +41,20 @@ urlpatterns = [
     path("student/<int:pk>/stage-one/", stage_one.stage_one_add, name="stage_one_add"),
     path("stage-one/<int:pk>/", stage_one.stage_one, name="stage_one"),
     path("stage-one/<int:pk>/letter.pdf", stage_one.stage_one_letter, name="stage_one_letter"),
+    # Coaching, the listening service, passports and progression, the parents' evening list (issue 12, items 4, 6, 7)
+    path("coaching/", coaching.coaching_list, name="coaching_list"),
+    path("coaching/<int:pk>/", coaching.coaching, name="coaching"),
+    path("student/<int:pk>/coaching/", coaching.coaching_add, name="coaching_add"),
+    path("listening/", coaching.notes, name="notes"),
+    path("listening/<int:pk>/", coaching.note, name="note"),
+    path("listening/<int:pk>/refer/", coaching.note_refer, name="note_refer"),
+    path("listening/<int:pk>/pass/", coaching.note_pass, name="note_pass"),
+    path("student/<int:pk>/listening/", coaching.note_add, name="note_add"),
+    path("passports/", passports.passports, name="passports"),
+    path("passports/<int:pk>/", passports.passport, name="passport"),
+    path("passports/completion/", passports.completion, name="passport_completion"),
+    path("passports/done/<int:pk>/remove/", passports.completion_remove, name="passport_completion_remove"),
+    path("student/<int:pk>/passports/", passports.student_passports, name="student_passports"),
+    path("student/<int:pk>/progression/", passports.progression, name="progression"),
+    path("groups/<int:pk>/parents-evening/", passports.parents_evening, name="parents_evening"),
 ]

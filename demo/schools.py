@@ -87,7 +87,7 @@ SCHOOLS = (
         "college",
         "further",
         (12, 13, 14),
-        80,
+        480,
         ("AOC",),
         "severnvale.example.ac.uk",
         "916",
@@ -310,7 +310,7 @@ def _school_groups(
     ]
     tutor_groups: dict[int, list[Group]] = {}
     for y in spec.years:
-        forms = max(1, round(per_year / (18 if spec.kind == "college" else 22)))
+        forms = max(1, round(per_year / (26 if spec.kind == "college" else 22)))
         tutor_groups[y] = [
             Group(
                 organisation=school,

@@ -46,3 +46,19 @@ def test_it_builds_the_pals_half_year_of_sessions_and_reviews(monkeypatch):
     assert home.context["completion"]["students"] == sum(
         len(v) for v in selectors.members([g.pk for g in groups], TODAY).values()
     )
+    # Coaching, listening notes, a stage-one meeting, passports and progression (caseloads/demo_pal.py).
+    from caseloads.models import (
+        CoachingSession,
+        ListeningNote,
+        PassportCompletion,
+        Progression,
+        StageOneMeeting,
+    )
+
+    assert CoachingSession.objects.filter(organisation=school, coach=pal).exists()
+    assert ListeningNote.objects.filter(organisation=school).count() == 3
+    assert StageOneMeeting.objects.filter(organisation=school, outcome="targets").exists()
+    assert PassportCompletion.objects.filter(organisation=school).exists()
+    assert Progression.objects.filter(organisation=school, destination_status="intended").exists()
+    assert client.get(reverse("caseloads:passport_completion")).status_code == 200
+    assert client.get(reverse("caseloads:parents_evening", args=[groups[0].pk])).status_code == 200

@@ -39,6 +39,7 @@ from caseloads.permissions import (
 )
 from caseloads.views.caseload import caseload_groups
 from caseloads.views.common import apply_errors, organisation_for
+from caseloads.views.passports import ellp_context
 from people.models import Group, Pupil
 
 REVIEWS = Review.objects.select_related("pupil", "window", "reviewer", "signed_off_by", "organisation")
@@ -82,6 +83,7 @@ def ellp(request: HttpRequest, pk: int) -> HttpResponse:
             "start_form": start_form,
             "can_write": can_write,
             "targets": [(t, progress.get(t.pk, [])) for t in targets],
+            **ellp_context(request.user, pupil),
         },
     )
 

@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
 
 
-def test_it_builds_every_kind_of_organisation_and_about_1200_pupils():
+def test_it_builds_every_kind_of_organisation_and_about_1600_pupils():
     world = build_world(today=TODAY, run_builders=False)
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert kinds == {"provider", "university", "school", "college", "group"}
-    assert 1100 <= Pupil.objects.count() <= 1300
+    assert 1500 <= Pupil.objects.count() <= 1700
     memberships = {m for s in world.schools for m in s.associations_on(TODAY)}
     assert {"HMC", "HMCJ", "GSA"} <= memberships
     assert any(not s.associations_on(TODAY) for s in world.schools)  # the non-member school
