@@ -349,3 +349,6 @@ class StageOneMeeting(models.Model):
             errors["parent_invited"] = "A parent or carer who attended was invited: tick both."
         if errors:
             raise ValidationError(errors)
+
+
+from caseloads.report_models import ReportBatch  # noqa: E402, F401  (reports to parents)
