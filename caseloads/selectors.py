@@ -86,7 +86,8 @@ def entitlement(groups: list[Group], today: datetime.date | None = None) -> list
         return []
     year = academic_year_for(today)
     org_ids = {g.organisation_id for g in groups}
-    target = {oid: settings_for(g.organisation).entitlement for g in groups for oid in [g.organisation_id]}
+    one_each = {g.organisation_id: g.organisation for g in groups}  # one settings read a school, not a group
+    target = {oid: settings_for(org).entitlement for oid, org in one_each.items()}
     counts = (
         GroupSession.objects.filter(organisation_id__in=org_ids, academic_year=year, group__in=groups)
         .values("group_id")
