@@ -322,6 +322,7 @@ def _time(client: Client, url: str, n: int) -> dict[str, float]:
 def _measure(trust: Organisation, opts: dict[str, Any]) -> dict[str, Any]:
     n = opts["iterations"]
     school = trust.members.order_by("pk").first()
+    assert school is not None, "the bench trust has no schools"
     pal = User.objects.get(email=f"{PREFIX}pal-1-1@bench.test")
     leader = User.objects.get(email=f"{PREFIX}leader@bench.test")
     pal_client, leader_client = _client(pal, school), _client(leader, trust)

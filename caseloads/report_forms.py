@@ -37,7 +37,7 @@ class ReportBatchForm(forms.Form):
             del self.fields["year_group"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         scope = data.get("scope")
         if scope == ReportBatch.Scope.GROUP and not data.get("group"):
             self.add_error("group", "Choose the group.")

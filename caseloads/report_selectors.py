@@ -56,7 +56,7 @@ def batch_students(batch: ReportBatch, on: datetime.date | None = None) -> list[
     year group's students on roll."""
     on = on or timezone.localdate()
     pupils = Pupil.objects.filter(organisation_id=batch.organisation_id).select_related("organisation")
-    if batch.scope == ReportBatch.Scope.YEAR:
+    if batch.scope == ReportBatch.Scope.YEAR and batch.year_group is not None:
         pupils = pupils.filter(year_group=batch.year_group).exclude(left_on__lt=on)
     else:
         groups = (

@@ -56,7 +56,7 @@ def caseload_group_pals(organisation_ids: list[int], today: datetime.date) -> di
         .filter(organisation_id__in=organisation_ids, role=Role.PAL, group__isnull=False)
         .select_related("user")
     )
-    return {a.group_id: a.user for a in rows}
+    return {a.group_id: a.user for a in rows if a.group_id is not None}
 
 
 def group_rows(groups: list[Group], pals: dict[int, Any], today: datetime.date | None = None) -> list[dict]:

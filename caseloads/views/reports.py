@@ -89,7 +89,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The reports are being generated.")
             return redirect("caseloads:report_batch", pk=batch.pk)
-    recent = BATCHES.filter(organisation=organisation, requested_by=request.user)[:20]
+    recent = BATCHES.filter(organisation=organisation, requested_by_id=request.user.pk)[:20]
     return render(request, "caseloads/reports/index.html", {"form": form, "batches": recent})
 
 

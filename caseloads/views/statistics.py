@@ -85,7 +85,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     default = (
         "school" if is_group_of_schools else ("pal" if len({pals[g.pk].pk for g in groups}) > 1 else "group")
     )
-    by = request.GET.get("by") if request.GET.get("by") in stats.DIMENSIONS else default
+    wanted = request.GET.get("by", "")
+    by = wanted if wanted in stats.DIMENSIONS else default
     rows = stats.group_rows(groups, pals, today)
     table = stats.summarise(rows, by)
     total = stats.total(rows, organisation.name)
