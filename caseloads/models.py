@@ -355,3 +355,4 @@ class StageOneMeeting(models.Model):
 # by being imported here).
 from caseloads.models_coaching import CoachingSession, ListeningNote  # noqa: E402, F401
 from caseloads.models_passports import Passport, PassportCompletion, PassportItem, Progression  # noqa: E402, F401
+from caseloads.report_models import ReportBatch  # noqa: E402, F401  (reports to parents)

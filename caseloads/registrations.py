@@ -14,6 +14,7 @@ from demo.registry import register_demo_builder
 register_nav("Caseload", "caseloads:home", roles=[Role.PAL], order=26)
 register_nav("Caseloads", "caseloads:assign", roles=ASSIGN_ROLES, order=27)
 register_nav("Passports", "caseloads:passports", roles=ASSIGN_ROLES, order=28)
+register_nav("Caseload statistics", "caseloads:statistics", roles=[Role.HEAD_OF_YEAR], order=29)
 
 
 def _home(request: HttpRequest) -> dict[str, Any] | None:

@@ -86,7 +86,8 @@ def entitlement(groups: list[Group], today: datetime.date | None = None) -> list
         return []
     year = academic_year_for(today)
     org_ids = {g.organisation_id for g in groups}
-    target = {oid: settings_for(g.organisation).entitlement for g in groups for oid in [g.organisation_id]}
+    one_each = {g.organisation_id: g.organisation for g in groups}  # one settings read a school, not a group
+    target = {oid: settings_for(org).entitlement for oid, org in one_each.items()}
     counts = (
         GroupSession.objects.filter(organisation_id__in=org_ids, academic_year=year, group__in=groups)
         .values("group_id")
@@ -250,18 +251,22 @@ def high_risk(groups: list[Group], today: datetime.date | None = None) -> list[R
     if not groups:
         return []
     pupil_ids = [p for ids in members([g.pk for g in groups], today).values() for p in ids]
-    latest: dict[int, Review] = {}
-    for r in (
+    org_ids = {g.organisation_id for g in groups}
+    latest: dict[int, tuple[int, str]] = {}  # read as rows first: only the risky ones become instances
+    for pupil_id, pk, risk in (
         Review.objects.filter(
-            organisation_id__in={g.organisation_id for g in groups},
+            organisation_id__in=org_ids,
             pupil_id__in=pupil_ids,
             window__academic_year=academic_year_for(today),
         )
-        .select_related("pupil", "window")
         .order_by("held_on", "pk")
+        .values_list("pupil_id", "pk", "risk")
     ):
-        latest[r.pupil_id] = r
-    risky = [r for r in latest.values() if r.risk in (Review.Risk.HIGH, Review.Risk.MEDIUM)]
+        latest[pupil_id] = (pk, risk)
+    wanted = [pk for pk, risk in latest.values() if risk in (Review.Risk.HIGH, Review.Risk.MEDIUM)]
+    risky = Review.objects.filter(organisation_id__in=org_ids, pk__in=wanted).select_related(
+        "pupil", "window"
+    )
     return sorted(risky, key=lambda r: (r.risk != Review.Risk.HIGH, r.pupil.display_name))
 
 

@@ -58,3 +58,16 @@ urlpatterns = [
     path("student/<int:pk>/progression/", passports.progression, name="progression"),
     path("groups/<int:pk>/parents-evening/", passports.parents_evening, name="parents_evening"),
 ]
+
+# Reports to parents and caseload statistics (issue 12, items 7 and 8)
+from caseloads.views import reports as report_views  # noqa: E402
+from caseloads.views import statistics as statistics_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/<int:pk>/", report_views.batch, name="report_batch"),
+    path("reports/<int:pk>/status/", report_views.batch_status, name="report_batch_status"),
+    path("reports/<int:pk>/reports.zip", report_views.batch_download, name="report_batch_download"),
+    path("student/<int:pk>/report.pdf", report_views.student_report, name="student_report"),
+    path("statistics/", statistics_views.statistics, name="statistics"),
+]

@@ -7,7 +7,14 @@ from typing import Any
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-BENCHMARKS = ("bench_attendance", "bench_portfolios", "bench_import", "bench_safeguarding", "bench_insights")
+BENCHMARKS = (
+    "bench_attendance",
+    "bench_portfolios",
+    "bench_import",
+    "bench_safeguarding",
+    "bench_insights",
+    "bench_caseloads",
+)
 # A tiny run of each: proves the benchmarks work (CI), measures nothing worth reporting.
 SMOKE_ARGS = {
     "bench_attendance": [
@@ -23,6 +30,7 @@ SMOKE_ARGS = {
         "1",
     ],
     "bench_portfolios": ["--iterations", "5"],
+    "bench_caseloads": ["--smoke"],
     "bench_import": ["--smoke"],
     "bench_insights": ["--pupils", "30", "--days", "5", "--iterations", "3"],
     "bench_safeguarding": [

@@ -1,0 +1,185 @@
+"""Caseload statistics (issue 12, item 8): per group of a PAL's caseload, this academic year, the sessions
+delivered against those due so far, the entitlement met and on track (`selectors.entitlement`), LPR completion in
+the current window (`selectors.completion`) and LPRs signed off on time in the windows that have closed; then
+summed per PAL, group, year group, site or school, with the total for everything shown (a group of schools).
+
+Passports completed: the passports model is built elsewhere (issue 12, item 6). When it exists, fill
+`passports_by_group` below (group id -> (completed, students)); the rows, the table, the chart and the export
+already carry the columns, shown once any value is known."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from access.models import RoleAssignment
+from access.roles import Role
+from caseloads import selectors
+from caseloads.models import Review
+from caseloads.services import academic_year_for, windows_for
+from core.naturalsort import natural_sorted
+from organisations.vocabulary import vocabulary_for
+from people.models import Group
+
+SUMMED = (
+    "groups",
+    "students",
+    "entitlement",
+    "delivered",
+    "missed",
+    "planned",
+    "gap",
+    "met",
+    "on_track",
+    "lpr_students",
+    "lpr_done",
+    "lpr_due",
+    "lpr_on_time",
+)
+PASSPORTS = ("passports_done", "passports_total")
+DIMENSIONS = {"pal": "PAL", "group": "Group", "year": "Year group", "site": "Site", "school": "School"}
+
+
+def passports_by_group(groups: list[Group]) -> dict[int, tuple[int, int]]:
+    """HOOK (issue 12, item 6): completed passports and students per group, once the passports model exists."""
+    return {}
+
+
+def caseload_group_pals(organisation_ids: list[int], today: datetime.date) -> dict[int, Any]:
+    """Each caseload group of the schools (a group with a current PAL) -> its PAL."""
+    rows = (
+        RoleAssignment.objects.current(today)
+        .filter(organisation_id__in=organisation_ids, role=Role.PAL, group__isnull=False)
+        .select_related("user")
+    )
+    return {a.group_id: a.user for a in rows if a.group_id is not None}
+
+
+def group_rows(groups: list[Group], pals: dict[int, Any], today: datetime.date | None = None) -> list[dict]:
+    """One row of facts per group, read school by school through the caseload selectors."""
+    today = today or timezone.localdate()
+    by_org: dict[int, list[Group]] = defaultdict(list)
+    for g in groups:
+        by_org[g.organisation_id].append(g)
+    passports = passports_by_group(groups)
+    rows: list[dict[str, Any]] = []
+    for org_groups in by_org.values():
+        organisation = org_groups[0].organisation
+        entitlement = {r["group"].pk: r for r in selectors.entitlement(org_groups, today)}
+        window = selectors.current_window(organisation, today)
+        completion = {r["group"].pk: r for r in selectors.completion(window, org_groups, today)["rows"]}
+        on_time = _on_time(organisation, org_groups, today)
+        for g in org_groups:
+            e, c = entitlement[g.pk], completion[g.pk]
+            done, total = passports.get(g.pk, (None, None))
+            rows.append(
+                {
+                    "group": g,
+                    "pal": pals.get(g.pk),
+                    "groups": 1,
+                    "students": c["students"],
+                    **{k: e[k] for k in ("entitlement", "delivered", "missed", "planned", "gap")},
+                    "met": int(e["delivered"] >= e["entitlement"]),
+                    "on_track": int(e["gap"] == 0),
+                    "lpr_students": c["students"],
+                    "lpr_done": c["done"],
+                    "lpr_due": on_time[g.pk][0],
+                    "lpr_on_time": on_time[g.pk][1],
+                    "passports_done": done,
+                    "passports_total": total,
+                }
+            )
+    return rows
+
+
+def _on_time(organisation: Any, groups: list[Group], today: datetime.date) -> dict[int, tuple[int, int]]:
+    """Per group: LPRs due in this year's closed windows (current students × windows) and those signed off by
+    the window's due date."""
+    closed = [w for w in windows_for(organisation, academic_year_for(today)) if w.closes_on < today]
+    member_map = selectors.members([g.pk for g in groups], today)
+    on_time: set[tuple[int, int]] = set()
+    if closed:
+        closes = {w.pk: w.closes_on for w in closed}
+        pupil_ids = [p for ids in member_map.values() for p in ids]
+        for pid, wid, signed in Review.objects.filter(
+            organisation=organisation, window__in=closed, pupil_id__in=pupil_ids, signed_off_at__isnull=False
+        ).values_list("pupil_id", "window_id", "signed_off_at"):
+            if timezone.localdate(signed) <= closes[wid]:
+                on_time.add((pid, wid))
+    out = {}
+    for g in groups:
+        ids = member_map.get(g.pk, [])
+        out[g.pk] = (len(ids) * len(closed), sum(1 for p in ids for w in closed if (p, w.pk) in on_time))
+    return out
+
+
+def _key(by: str, many_schools: bool) -> Callable[[dict[str, Any]], tuple[Any, str]]:
+    def key(row: dict[str, Any]) -> tuple[Any, str]:
+        g = row["group"]
+        if by == "pal":
+            pal = row["pal"]
+            return (pal.pk if pal else None, (pal.full_name or pal.email) if pal else "No PAL")
+        if by == "year":
+            label = (
+                vocabulary_for(g.organisation).year_label(g.year_group) if g.year_group is not None else ""
+            )
+            return (g.year_group, label or "No year group")
+        if by == "site":
+            return (g.site_id, g.site.name if g.site_id else "No site")
+        if by == "school":
+            return (g.organisation_id, g.organisation.name)
+        return (g.pk, f"{g.name} ({g.organisation.name})" if many_schools else g.name)
+
+    return key
+
+
+def summarise(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """The group rows summed per PAL, group, year group, site or school, with their percentages."""
+    key = _key(by, len({r["group"].organisation_id for r in rows}) > 1)
+    buckets: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        k, label = key(row)
+        bucket = buckets.setdefault(k, _empty(label) | {"key": k})
+        _add(bucket, row)
+    if by == "year":
+        ordered = sorted(buckets.values(), key=lambda b: (b["key"] is None, b["key"] or 0))
+    else:
+        ordered = natural_sorted(buckets.values(), key=lambda b: b["label"])
+    return [finish(b) for b in ordered]
+
+
+def _empty(label: str) -> dict[str, Any]:
+    return {"label": label, **dict.fromkeys(SUMMED, 0), **dict.fromkeys(PASSPORTS)}
+
+
+def total(rows: list[dict[str, Any]], label: str) -> dict[str, Any]:
+    bucket = _empty(label)
+    for row in rows:
+        _add(bucket, row)
+    return finish(bucket)
+
+
+def _add(bucket: dict[str, Any], row: dict[str, Any]) -> None:
+    for f in SUMMED:
+        bucket[f] += row[f]
+    for f in PASSPORTS:
+        if row[f] is not None:
+            bucket[f] = (bucket[f] or 0) + row[f]
+
+
+def _pct(done: int | None, of: int | None) -> int | None:
+    return round(done * 100 / of) if done is not None and of else None
+
+
+def finish(b: dict[str, Any]) -> dict[str, Any]:
+    b["delivered_pct"] = _pct(b["delivered"], b["delivered"] + b["missed"])
+    b["met_pct"] = _pct(b["met"], b["groups"])
+    b["on_track_pct"] = _pct(b["on_track"], b["groups"])
+    b["lpr_pct"] = _pct(b["lpr_done"], b["lpr_students"])
+    b["on_time_pct"] = _pct(b["lpr_on_time"], b["lpr_due"])
+    b["passports_pct"] = _pct(b["passports_done"], b["passports_total"])
+    return b
