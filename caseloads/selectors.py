@@ -275,3 +275,74 @@ def group_students(group: Group, on: datetime.date | None = None) -> list[Any]:
             "legal_last_name", "legal_first_name"
         )
     )
+
+
+# --- What the early-warning list reads (caseloads/registrations.py) ------------------------------
+
+
+def latest_risk_ratings(organisation: Any, on: datetime.date) -> dict[int, Review]:
+    """Per pupil, their latest LPR of the academic year `on` falls in that was held by `on` and rates the risk
+    of withdrawal (draft or signed off, as `high_risk` reads them). One query over the school; writes nothing."""
+    latest: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(
+            organisation=organisation,
+            held_on__lte=on,
+            window__academic_year__starts_on__lte=on,
+            window__academic_year__ends_on__gte=on,
+        )
+        .exclude(risk="")
+        .select_related("window")
+        .only("pk", "pupil_id", "held_on", "risk", "window__number")
+        .order_by("held_on", "pk")
+    ):
+        latest[review.pupil_id] = review
+    return latest
+
+
+def caseload_pupil_ids(organisation: Any, on: datetime.date) -> set[int]:
+    """The pupils in a group some PAL of the school carries on `on` (whose LPRs are expected)."""
+    groups = (
+        RoleAssignment.objects.current(on)
+        .filter(organisation=organisation, role=Role.PAL, group__isnull=False)
+        .values("group_id")
+    )
+    return set(
+        GroupMembership.objects.current(on)
+        .filter(organisation=organisation, group_id__in=groups)
+        .values_list("pupil_id", flat=True)
+    )
+
+
+def missed_reviews(organisation: Any, on: datetime.date) -> dict[int, list[ReviewWindow]]:
+    """Per pupil on a PAL's caseload on `on`: the review windows of this academic year that closed before `on`
+    (a window due by `on` is not missed yet) with no LPR of theirs signed off by `on`, for pupils on roll when the
+    window closed. Reads the windows the school has (never makes the defaults); three queries over the school."""
+    from people.models import Pupil
+
+    windows = list(
+        ReviewWindow.objects.filter(
+            organisation=organisation,
+            closes_on__lt=on,
+            academic_year__starts_on__lte=on,
+            academic_year__ends_on__gte=on,
+        ).order_by("number")
+    )
+    if not windows:
+        return {}
+    expected = caseload_pupil_ids(organisation, on)
+    signed = set(
+        Review.objects.filter(
+            organisation=organisation, window__in=windows, signed_off_at__date__lte=on
+        ).values_list("pupil_id", "window_id")
+    )
+    admitted = dict(Pupil.objects.filter(organisation=organisation).values_list("pk", "admitted_on"))
+    found: dict[int, list[ReviewWindow]] = {}
+    for pupil_id in expected:
+        day = admitted.get(pupil_id)
+        missing = [
+            w for w in windows if (pupil_id, w.pk) not in signed and (day is None or day <= w.closes_on)
+        ]
+        if missing:
+            found[pupil_id] = missing
+    return found
