@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from early_warning.models import Review, WarningSettings
+from early_warning.models import Review, StudentFactor, WarningSettings
 from early_warning.registry import defaults
 
 
@@ -42,3 +42,19 @@ def review_mark(*, actor: Any, pupil: Any, note: str, reviewed_on: datetime.date
     review.full_clean()
     review.save()
     return review
+
+
+def factors_write(*, organisation: Any, factors: list[StudentFactor], sen_changes: list[Any]) -> None:
+    """Write an imported factors file (inside the import's transaction): pupil premium, FSM and young carer
+    created or updated, and the pupils' changed SEN status. Bulk writes bypass the change tracking; the import job
+    records one `import` event with the counts."""
+    from people.models import Pupil
+
+    with transaction.atomic():
+        create = [f for f in factors if f.pk is None]
+        update = [f for f in factors if f.pk is not None]
+        StudentFactor.objects.bulk_create(create, batch_size=500)
+        StudentFactor.objects.bulk_update(
+            update, ["pupil_premium", "free_school_meals", "young_carer"], batch_size=500
+        )
+        Pupil.objects.bulk_update(sen_changes, ["sen_status"], batch_size=500)
