@@ -7,7 +7,13 @@ from typing import Any
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-BENCHMARKS = ("bench_attendance", "bench_portfolios", "bench_import", "bench_safeguarding")
+BENCHMARKS = (
+    "bench_attendance",
+    "bench_portfolios",
+    "bench_import",
+    "bench_safeguarding",
+    "bench_early_warning",
+)
 # A tiny run of each: proves the benchmarks work (CI), measures nothing worth reporting.
 SMOKE_ARGS = {
     "bench_attendance": [
@@ -36,6 +42,7 @@ SMOKE_ARGS = {
         "--iterations",
         "3",
     ],
+    "bench_early_warning": ["--smoke"],
 }
 
 
