@@ -318,9 +318,9 @@ class Command(BaseCommand):
     def _entries(self, user: User, schools: list[Organisation], today: datetime.date) -> list[Any]:
         """The list the page shows (not timed: to check the hand-written SQL finds the same students)."""
         from access.permissions import visible_pupils
-        from early_warning.selectors import school_entries
+        from early_warning.selectors import list_entries
 
-        return [e for s in schools for e in school_entries(user, s, today, visible_pupils(user))]
+        return list_entries(user, schools, today, visible_pupils(user))
 
     def _measure(
         self, builder: AttendanceBench, trust: Organisation, today: datetime.date, n: int
@@ -359,6 +359,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(*statements[0])
             hand_flagged = len(cursor.fetchall())
+        assert hand_flagged == flagged, f"the hand SQL finds {hand_flagged} students, the page {flagged}"
         page, by_hand = builder._time_pair(lambda: trust_client.get(url), hand, max(3, n // 2))
         report["trust_list"] = {**_stats(page), "flagged": flagged}
         report["hand_sql_trust_list"] = {**_stats(by_hand), "flagged": hand_flagged}

@@ -8,7 +8,7 @@
   by the day itself is not missed yet) with no LPR of the pupil's signed off by the day — for pupils on a PAL's
   caseload on the day who were on roll when the window closed (2 points).
 
-Both read caseloads through its selectors, one pass over the school, and are shown to the roles that read LPRs
+Both read caseloads through its selectors, one pass over the schools evaluated together, and are shown to the roles that read LPRs
 (PAL, head of year, senior leaders: `caseloads.permissions.reads_lprs`).
 """
 
@@ -22,7 +22,7 @@ from early_warning.registry import Context, Indicator, Param
 def _ratings(ctx: Context) -> dict[int, Any]:
     from caseloads.selectors import latest_risk_ratings
 
-    return ctx.shared("lpr_ratings", lambda: latest_risk_ratings(ctx.organisation, ctx.on))
+    return ctx.shared("lpr_ratings", lambda: latest_risk_ratings(ctx.organisation_ids, ctx.on))
 
 
 def _rated(ctx: Context, risk: str) -> dict[int, str]:
@@ -46,7 +46,7 @@ def lpr_missed(ctx: Context) -> dict[int, str]:
 
     at_least = int(ctx.value("lpr_missed", "windows"))
     found = {}
-    for pid, windows in missed_reviews(ctx.organisation, ctx.on).items():
+    for pid, windows in missed_reviews(ctx.organisation_ids, ctx.on).items():
         if len(windows) >= at_least:
             named = ", ".join(f"LPR {w.number} (due by {w.closes_on:%d %b %Y})" for w in windows)
             found[pid] = (

@@ -29,9 +29,19 @@ def settings_save(*, actor: Any, organisation: Any, values: dict[str, Any]) -> W
     return found
 
 
-def review_mark(*, actor: Any, pupil: Any, note: str, reviewed_on: datetime.date, score: int) -> Review:
-    """Mark a student "reviewed — support in place" with what is in place and when it was reviewed."""
+def review_mark(
+    *,
+    actor: Any,
+    pupil: Any,
+    note: str,
+    reviewed_on: datetime.date,
+    score: int,
+    lines: dict[str, int] | None = None,
+) -> Review:
+    """Mark a student "reviewed — support in place" with what is in place and when it was reviewed; `lines` are
+    the points of every indicator on at the review (so each viewer's "needs action" compares what they may see)."""
     review = Review(
+        lines=lines or {},
         organisation_id=pupil.organisation_id,
         pupil=pupil,
         note=note,
