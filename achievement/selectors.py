@@ -145,3 +145,36 @@ def school_results(organisation_id: int, on: datetime.date) -> QuerySet[Result]:
 
 def courses_for(organisation_ids: list[int]) -> QuerySet[Course]:
     return Course.objects.filter(organisation_id__in=organisation_ids).order_by("name")
+
+
+_STANDINGS_SQL = """
+WITH pts AS (
+  SELECT r.pupil_id, r.course_id, r.difference, p.name,
+         DENSE_RANK() OVER (PARTITION BY r.pupil_id ORDER BY p.assessed_on DESC, p.id DESC) AS rk
+  FROM achievement_result r JOIN achievement_assessmentpoint p ON p.id = r.point_id
+  WHERE r.organisation_id IN ({ids}) AND p.organisation_id IN ({ids}) AND p.assessed_on <= %s)
+SELECT a.pupil_id, MAX(a.name), COUNT(*), SUM(CASE WHEN a.difference < 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b.difference IS NOT NULL AND a.difference < b.difference THEN 1 ELSE 0 END),
+       AVG(a.difference * 1.0)
+FROM pts a LEFT JOIN pts b ON b.pupil_id = a.pupil_id AND b.course_id = a.course_id AND b.rk = 2
+WHERE a.rk = 1
+GROUP BY a.pupil_id
+"""
+
+
+def standings(organisation_ids: list[int], on: datetime.date) -> dict[int, Standing]:
+    """`below_target` for whole schools in one statement (the early-warning list): each student's latest
+    assessment point on or before `on` and the one before, counted in the database. `change` is not computed
+    (None): the list does not read it."""
+    from django.db import connection
+
+    if not organisation_ids:
+        return {}
+    ids = ",".join(str(int(i)) for i in organisation_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_STANDINGS_SQL.format(ids=ids), [on])  # ids are integers; the day is a parameter
+        rows = cursor.fetchall()
+    return {
+        pid: Standing(name, int(courses), int(below or 0), int(falling or 0), float(mean), None)
+        for pid, name, courses, below, falling, mean in rows
+    }

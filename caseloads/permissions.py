@@ -32,6 +32,12 @@ def caseload_group_ids(user: Any, organisation_id: int | None = None) -> set[int
     }
 
 
+def reads_lprs(user: Any, organisation_id: int) -> bool:
+    """Whether the user's role reads LPRs in the organisation (PAL, head of year, senior leader): the early-warning
+    list shows them the LPR indicators; the DSL team, SENCO and attendance officer do not see those lines."""
+    return has_role(user, CASELOAD_ROLES, organisation_id)
+
+
 def is_pal(user: Any) -> bool:
     return any(g.role == Role.PAL for g in access_for(user).grants)
 

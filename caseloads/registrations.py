@@ -51,6 +51,18 @@ def _profile(request: HttpRequest, pupil: Any) -> dict[str, Any] | None:
 register_profile_section("caseloads-ellp", "caseloads/panels/profile.html", _profile, order=33)
 
 
+def _warnings() -> None:
+    """The LPR indicators on the early-warning list (caseloads/warnings.py)."""
+    from caseloads.warnings import INDICATORS
+    from early_warning.registry import register_indicator
+
+    for indicator in INDICATORS:
+        register_indicator(indicator)
+
+
+_warnings()
+
+
 def _demo(world: Any) -> None:
     from caseloads.demo import build
 

@@ -280,3 +280,78 @@ def group_students(group: Group, on: datetime.date | None = None) -> list[Any]:
             "legal_last_name", "legal_first_name"
         )
     )
+
+
+# --- What the early-warning list reads (caseloads/warnings.py) ----------------------------------
+
+
+def latest_risk_ratings(organisation_ids: list[int], on: datetime.date) -> dict[int, Review]:
+    """Per pupil of the schools, their latest LPR of the academic year `on` falls in that was held by `on` and
+    rates the risk of withdrawal (draft or signed off, as `high_risk` reads them). One query; writes nothing."""
+    latest: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(
+            organisation_id__in=organisation_ids,
+            held_on__lte=on,
+            window__academic_year__starts_on__lte=on,
+            window__academic_year__ends_on__gte=on,
+        )
+        .exclude(risk="")
+        .select_related("window")
+        .only("pk", "pupil_id", "held_on", "risk", "window__number")
+        .order_by("held_on", "pk")
+    ):
+        latest[review.pupil_id] = review
+    return latest
+
+
+def caseload_pupil_ids(organisation_ids: list[int], on: datetime.date) -> set[int]:
+    """The pupils in a group some PAL of the schools carries on `on` (whose LPRs are expected)."""
+    groups = (
+        RoleAssignment.objects.current(on)
+        .filter(organisation_id__in=organisation_ids, role=Role.PAL, group__isnull=False)
+        .values("group_id")
+    )
+    return set(
+        GroupMembership.objects.current(on)
+        .filter(organisation_id__in=organisation_ids, group_id__in=groups)
+        .values_list("pupil_id", flat=True)
+    )
+
+
+def missed_reviews(organisation_ids: list[int], on: datetime.date) -> dict[int, list[ReviewWindow]]:
+    """Per pupil on a PAL's caseload on `on`: their school's review windows of this academic year that closed
+    before `on` (a window due by `on` is not missed yet) with no LPR of theirs signed off by `on`, for pupils on
+    roll when the window closed. Reads the windows the schools have (never makes the defaults); four queries."""
+    from people.models import Pupil
+
+    windows: dict[int, list[ReviewWindow]] = defaultdict(list)
+    for window in ReviewWindow.objects.filter(
+        organisation_id__in=organisation_ids,
+        closes_on__lt=on,
+        academic_year__starts_on__lte=on,
+        academic_year__ends_on__gte=on,
+    ).order_by("number"):
+        windows[window.organisation_id].append(window)
+    if not windows:
+        return {}
+    expected = caseload_pupil_ids(list(windows), on)
+    signed = set(
+        Review.objects.filter(
+            organisation_id__in=list(windows),
+            window__in=[w for ws in windows.values() for w in ws],
+            signed_off_at__date__lte=on,
+        ).values_list("pupil_id", "window_id")
+    )
+    found: dict[int, list[ReviewWindow]] = {}
+    for pupil_id, organisation_id, day in Pupil.objects.filter(
+        organisation_id__in=list(windows), pk__in=expected
+    ).values_list("pk", "organisation_id", "admitted_on"):
+        missing = [
+            w
+            for w in windows[organisation_id]
+            if (pupil_id, w.pk) not in signed and (day is None or day <= w.closes_on)
+        ]
+        if missing:
+            found[pupil_id] = missing
+    return found

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from access.permissions import has_role
 from access.roles import TWO_FACTOR_ROLES
@@ -28,12 +29,14 @@ def _pct(fraction: Fraction) -> str:
 
 def _rates(ctx: Context, end: datetime.date) -> dict[int, tuple[int, int, int]]:
     """Per pupil (attended, absent, possible) from the start of the academic year to `end`."""
-    from attendance.selectors import academic_year_start, scope_for, scope_per_pupil
+    from attendance.selectors import Scope, academic_year_start, scope_per_pupil
 
     start = academic_year_start(ctx.on)
     if end < start:
         return {}
-    rows = scope_per_pupil(scope_for(ctx.organisation), start, end)
+    rows = scope_per_pupil(
+        Scope(organisation=ctx.organisation, organisation_ids=ctx.organisation_ids), start, end
+    )
     return {r["pupil_id"]: (r["attended"], r["absent"], r["possible"]) for r in rows}
 
 
@@ -90,7 +93,7 @@ def _codes_in_window(ctx: Context, key: str, codes: tuple[str, ...]) -> dict[int
     days = int(ctx.value(key, "days"))
     rows = (
         AttendanceMark.objects.filter(
-            organisation=ctx.organisation,
+            organisation_id__in=ctx.organisation_ids,
             date__gt=ctx.on - datetime.timedelta(days=days),
             date__lte=ctx.on,
             code__in=codes,
@@ -128,15 +131,22 @@ def behaviour(ctx: Context) -> dict[int, str]:
 
     days, recent = int(ctx.value("behaviour", "days")), int(ctx.value("behaviour", "recent_days"))
     at_least = int(ctx.value("behaviour", "score"))
-    tz_day = ctx.on + datetime.timedelta(days=1)
+    # The window's days in the school's time zone, as a range of instants (an index range; no per-row date cast).
+    first = timezone.make_aware(
+        datetime.datetime.combine(ctx.on - datetime.timedelta(days=days - 1), datetime.time())
+    )
+    after = timezone.make_aware(
+        datetime.datetime.combine(ctx.on + datetime.timedelta(days=1), datetime.time())
+    )
     links = IncidentPupil.objects.filter(
-        organisation=ctx.organisation,
+        organisation_id__in=ctx.organisation_ids,
         incident__kind=IncidentKind.NEGATIVE,
-        incident__occurred_at__date__gt=ctx.on - datetime.timedelta(days=days),
-        incident__occurred_at__date__lt=tz_day,
-    ).values_list("pupil_id", "incident__severity", "incident__occurred_at__date")
+        incident__occurred_at__gte=first,
+        incident__occurred_at__lt=after,
+    ).values_list("pupil_id", "incident__severity", "incident__occurred_at")
     scores: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for pupil_id, severity, day in links:
+    for pupil_id, severity, when in links:
+        day = timezone.localtime(when).date()
         scores[pupil_id][0] += 1
         scores[pupil_id][1] += severity * (2 if (ctx.on - day).days < recent else 1)
     return {
@@ -152,7 +162,7 @@ def suspension(ctx: Context) -> dict[int, str]:
 
     days = int(ctx.value("suspension", "days"))
     rows = Suspension.objects.filter(
-        organisation=ctx.organisation,
+        organisation_id__in=ctx.organisation_ids,
         kind__in=[Suspension.Kind.SUSPENSION, Suspension.Kind.PERMANENT],
         starts_on__gt=ctx.on - datetime.timedelta(days=days),
         starts_on__lte=ctx.on,
@@ -169,9 +179,9 @@ def suspension(ctx: Context) -> dict[int, str]:
 
 
 def _standings(ctx: Context) -> dict[int, Any]:
-    from achievement.selectors import below_target, school_results
+    from achievement.selectors import standings
 
-    return ctx.shared("standings", lambda: below_target(school_results(ctx.organisation.pk, ctx.on)))
+    return ctx.shared("standings", lambda: standings(ctx.organisation_ids, ctx.on))
 
 
 def below_target(ctx: Context) -> dict[int, str]:
@@ -202,7 +212,7 @@ def psp_active(ctx: Context) -> dict[int, str]:
     rows = (
         SupportPlan.objects.filter(
             Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.on),
-            organisation=ctx.organisation,
+            organisation_id__in=ctx.organisation_ids,
             opened_on__lte=ctx.on,
         )
         .exclude(status=SupportPlan.Status.CLOSED, closed_on__isnull=True)
@@ -216,7 +226,7 @@ def psp_failed(ctx: Context) -> dict[int, str]:
 
     days = int(ctx.value("psp_failed", "days"))
     rows = SupportPlan.objects.filter(
-        organisation=ctx.organisation,
+        organisation_id__in=ctx.organisation_ids,
         status=SupportPlan.Status.CLOSED,
         outcome=SupportPlan.Outcome.UNSUCCESSFUL,
         closed_on__gt=ctx.on - datetime.timedelta(days=days),
@@ -231,7 +241,7 @@ def psp_failed(ctx: Context) -> dict[int, str]:
 def _sen(ctx: Context, status: str, words: str) -> dict[int, str]:
     from people.models import Pupil
 
-    ids = Pupil.objects.filter(organisation=ctx.organisation, pk__in=ctx.pupil_ids, sen_status=status)
+    ids = Pupil.objects.filter(organisation_id__in=ctx.organisation_ids, sen_status=status)
     return dict.fromkeys(ids.values_list("pk", flat=True), words)
 
 
@@ -246,7 +256,7 @@ def ehcp(ctx: Context) -> dict[int, str]:
 def _factor(ctx: Context, field: str, words: str) -> dict[int, str]:
     from early_warning.models import StudentFactor
 
-    ids = StudentFactor.objects.filter(organisation=ctx.organisation, **{field: True}).values_list(
+    ids = StudentFactor.objects.filter(organisation_id__in=ctx.organisation_ids, **{field: True}).values_list(
         "pupil_id", flat=True
     )
     return dict.fromkeys(ids, words)
@@ -257,7 +267,7 @@ def disadvantaged(ctx: Context) -> dict[int, str]:
 
     found = {}
     for pid, pp, fsm in StudentFactor.objects.filter(
-        Q(pupil_premium=True) | Q(free_school_meals=True), organisation=ctx.organisation
+        Q(pupil_premium=True) | Q(free_school_meals=True), organisation_id__in=ctx.organisation_ids
     ).values_list("pupil_id", "pupil_premium", "free_school_meals"):
         found[pid] = " and ".join(w for w, on in (("pupil premium", pp), ("free school meals", fsm)) if on)
     return found
@@ -271,9 +281,9 @@ def _protection(ctx: Context, statuses: set[str]) -> dict[int, str]:
     from safeguarding.models import ProtectionStatus
 
     latest: dict[int, tuple[str, str]] = {}
-    rows = ProtectionStatus.objects.filter(organisation=ctx.organisation, starts_on__lte=ctx.on).order_by(
-        "pupil_id", "starts_on", "id"
-    )
+    rows = ProtectionStatus.objects.filter(
+        organisation_id__in=ctx.organisation_ids, starts_on__lte=ctx.on
+    ).order_by("pupil_id", "starts_on", "id")
     for pid, status, label in ((r.pupil_id, r.status, r.get_status_display()) for r in rows):
         latest[pid] = (status, label)  # the last row for a pupil is the one in force
     return {pid: label.lower() for pid, (status, label) in latest.items() if status in statuses}

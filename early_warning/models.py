@@ -39,7 +39,10 @@ class Review(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="warning_reviews")
     reviewed_on = models.DateField()
     note = models.TextField(max_length=2000, help_text="What support is in place, and who is providing it.")
-    score = models.PositiveSmallIntegerField(help_text="The score the reviewer saw.")
+    score = models.PositiveSmallIntegerField(help_text="The student's full score when reviewed.")
+    # The points of each indicator that was on when reviewed ({key: points}), so each viewer compares the score
+    # they see now with the part of the reviewed score they may see (a hidden line never moves their list).
+    lines = models.JSONField(default=dict, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -20,6 +20,8 @@ LIST_ROLES = frozenset(
     }
 )
 SETTINGS_ROLES = frozenset({Role.SENIOR_LEADER})
+# Who imports pupil premium, FSM, young carer and SEN status (as achievement's grades).
+IMPORT_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.SENIOR_LEADER})
 
 
 def can_read_list(user: Any, organisation_id: int) -> bool:

@@ -15,3 +15,12 @@ def _demo(world: object) -> None:
 
 register_nav("Early warning", "early_warning:list", roles=LIST_ROLES, order=33)
 register_demo_builder("early_warning", _demo, order=75)
+
+
+def _imports() -> None:
+    from early_warning.imports import register
+
+    register()
+
+
+_imports()

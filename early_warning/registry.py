@@ -28,13 +28,21 @@ class Param:
 
 @dataclass
 class Context:
-    """What every indicator is evaluated with: one school, one day, the school's values, its pupils on roll."""
+    """What every indicator is evaluated with: the schools (one, or several with the same values: a group of
+    schools' list evaluates them in one pass), one day, the values, the pupils on roll.
+
+    An indicator reads `organisation_ids` (every school evaluated); `organisation` is the first of them."""
 
     organisation: Any
     on: datetime.date
     values: dict[str, Any]
     pupil_ids: list[int]
     cache: dict[str, Any] = field(default_factory=dict)
+    organisation_ids: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.organisation_ids:
+            self.organisation_ids = [self.organisation.pk]
 
     def value(self, indicator: str, param: str) -> Any:
         return self.values[f"{indicator}.{param}"]

@@ -4,6 +4,7 @@ only the indicators their role may know of (and the score those add up to)."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,14 @@ from early_warning.models import Review, WarningSettings
 from early_warning.registry import Context, defaults, indicators
 
 NEW_SINCE_DAYS = 7
+SHOWN_FIELDS = (
+    "organisation_id",
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_first_name",
+    "preferred_last_name",
+    "year_group",
+)
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,20 @@ class Entry:
     full_score: int
     is_new: bool = False
     review: Review | None = None
-    reasons_hidden: bool = field(default=False)
+    keys: set[str] | None = field(default=None, repr=False)  # the indicators this viewer may see
+    points: dict[str, int] = field(default_factory=dict, repr=False)  # every line's points (kept on a review)
 
     @property
     def needs_action(self) -> bool:
-        return self.review is None or self.full_score > self.review.score
+        """Not reviewed, or the score has risen above the score when reviewed. With the review's lines kept, the
+        viewer's score is compared with the part of the reviewed score they may see, so a line hidden from them
+        (a child protection plan starting) never turns a student back to "needs action" on their list."""
+        if self.review is None:
+            return True
+        if self.review.lines and self.keys is not None:
+            seen = sum(int(p) for k, p in self.review.lines.items() if k in self.keys)
+            return self.score > seen
+        return self.full_score > self.review.score
 
 
 def settings_values(organisation: Any, stored: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -55,11 +73,11 @@ def settings_values(organisation: Any, stored: dict[str, Any] | None = None) -> 
     return values
 
 
-def on_roll_ids(organisation: Any, on: datetime.date) -> list[int]:
+def on_roll_ids(organisation_ids: list[int], on: datetime.date) -> list[int]:
     from people.models import Pupil
 
     return list(
-        Pupil.objects.filter(organisation=organisation)
+        Pupil.objects.filter(organisation_id__in=organisation_ids)
         .filter(
             Q(left_on__isnull=True) | Q(left_on__gt=on), Q(admitted_on__isnull=True) | Q(admitted_on__lte=on)
         )
@@ -68,13 +86,20 @@ def on_roll_ids(organisation: Any, on: datetime.date) -> list[int]:
 
 
 def evaluate(
-    organisation: Any, on: datetime.date, values: dict[str, Any] | None = None
+    organisation: Any,
+    on: datetime.date,
+    values: dict[str, Any] | None = None,
+    also: list[Any] | None = None,
 ) -> dict[int, list[Line]]:
-    """Every switched-on indicator for every pupil on roll on `on`: pupil id -> the lines that are on."""
+    """Every switched-on indicator for every pupil on roll on `on`: pupil id -> the lines that are on.
+
+    `also`: more schools with the same values, evaluated in the same pass (a group of schools' list): each
+    indicator then reads all of them with one query, not one a school."""
     values = values if values is not None else settings_values(organisation)
-    pupil_ids = on_roll_ids(organisation, on)
+    ids = [organisation.pk, *(o.pk for o in also or [])]
+    pupil_ids = on_roll_ids(ids, on)
     on_roll = set(pupil_ids)
-    ctx = Context(organisation=organisation, on=on, values=values, pupil_ids=pupil_ids)
+    ctx = Context(organisation=organisation, on=on, values=values, pupil_ids=pupil_ids, organisation_ids=ids)
     found: dict[int, list[Line]] = {}
     for indicator in indicators():
         if not values.get(f"{indicator.key}.on", True):
@@ -105,42 +130,77 @@ def flagged_ids(found: dict[int, list[Line]], flag_at: int, keys: set[str] | Non
     }
 
 
-def latest_reviews(organisation_id: int, pupil_ids: set[int]) -> dict[int, Review]:
+def latest_reviews(organisation_ids: list[int], pupil_ids: set[int]) -> dict[int, Review]:
     reviews: dict[int, Review] = {}
-    for review in Review.objects.filter(organisation_id=organisation_id, pupil_id__in=pupil_ids).order_by(
-        "pupil_id", "reviewed_on", "pk"
-    ):
+    for review in Review.objects.filter(
+        organisation_id__in=organisation_ids, pupil_id__in=pupil_ids
+    ).order_by("pupil_id", "reviewed_on", "pk"):
         reviews[review.pupil_id] = review
     return reviews
 
 
 def school_entries(user: Any, organisation: Any, on: datetime.date, pupils: Any) -> list[Entry]:
-    """The flagged students of one school among `pupils` (a queryset the caller has narrowed to what the user
-    may see), highest score first, with this week's new entrants and reviews."""
+    """The flagged students of one school among `pupils` (see `list_entries`)."""
+    return list_entries(user, [organisation], on, pupils)
+
+
+def _same_settings(schools: list[Any]) -> list[tuple[dict[str, Any], list[Any]]]:
+    """The schools grouped by their settings (one query): each group is evaluated in one pass."""
+    stored = {w.organisation_id: w.values for w in WarningSettings.objects.filter(organisation__in=schools)}
+    groups: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+    for school in schools:
+        mine = stored.get(school.pk, {})
+        key = json.dumps(mine, sort_keys=True, default=str)
+        if key not in groups:
+            groups[key] = (settings_values(school, mine), [])
+        groups[key][1].append(school)
+    return list(groups.values())
+
+
+def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) -> list[Entry]:
+    """The flagged students of the schools among `pupils` (a queryset the caller has narrowed to what the user
+    may see), highest score first, with this week's new entrants and reviews. Schools with the same settings are
+    evaluated together, once for `on` and once a week before (the new entrants): a fixed number of queries
+    however many students and schools share the settings; no query per student."""
     from people.models import Pupil
 
-    values = settings_values(organisation)
-    flag_at = int(values["flag_at"])
-    keys = visible_keys(user, organisation.pk)
-    now = evaluate(organisation, on, values)
-    allowed = set(pupils.filter(organisation=organisation, pk__in=list(now)).values_list("pk", flat=True))
-    flagged = flagged_ids(now, flag_at, keys) & allowed
-    before = flagged_ids(
-        evaluate(organisation, on - datetime.timedelta(days=NEW_SINCE_DAYS), values), flag_at, keys
-    )
-    reviews = latest_reviews(organisation.pk, flagged)
-    people = Pupil.objects.select_related("organisation").in_bulk(flagged)
+    now: dict[int, list[Line]] = {}
+    before: dict[int, list[Line]] = {}
+    flag_of: dict[int, int] = {}
+    for values, group in _same_settings(schools):
+        found = evaluate(group[0], on, values, group[1:])
+        now.update(found)
+        before.update(evaluate(group[0], on - datetime.timedelta(days=NEW_SINCE_DAYS), values, group[1:]))
+        flag_of.update(dict.fromkeys((s.pk for s in group), int(values["flag_at"])))
+    keys_of = {s.pk: visible_keys(user, s.pk) for s in schools}
+    school_of = dict(pupils.filter(organisation__in=schools).values_list("pk", "organisation_id"))
+    flagged = set()
+    for pid, lines in now.items():
+        org = school_of.get(pid)
+        if org is not None and sum(line.points for line in lines if line.key in keys_of[org]) >= flag_of[org]:
+            flagged.add(pid)
+    # The flagged students, with only what the list, the export and the digest show; their school is one of
+    # `schools` (already loaded), not joined again for each.
+    people = Pupil.objects.only(*SHOWN_FIELDS).in_bulk(flagged)
+    by_id = {s.pk: s for s in schools}
+    for pupil in people.values():
+        pupil.organisation = by_id[pupil.organisation_id]
+    reviews = latest_reviews([s.pk for s in schools], flagged)
     entries = []
     for pid in flagged:
+        keys = keys_of[people[pid].organisation_id]
         lines, score = scored(now[pid], keys)
+        was = sum(line.points for line in before.get(pid, []) if line.key in keys)
         entries.append(
             Entry(
                 people[pid],
                 lines,
                 score,
                 sum(line.points for line in now[pid]),
-                pid not in before,
+                was < flag_of[people[pid].organisation_id],
                 reviews.get(pid),
+                keys,
+                {line.key: line.points for line in now[pid]},
             )
         )
     entries.sort(key=lambda e: (-e.score, e.pupil.last_name, e.pupil.first_name, e.pupil.pk))
@@ -152,9 +212,11 @@ def pupil_entry(user: Any, pupil: Any, on: datetime.date) -> Entry:
     organisation = pupil.organisation
     values = settings_values(organisation)
     lines = evaluate(organisation, on, values).get(pupil.pk, [])
-    shown, score = scored(lines, visible_keys(user, organisation.pk))
-    review = latest_reviews(organisation.pk, {pupil.pk}).get(pupil.pk)
-    return Entry(pupil, shown, score, sum(line.points for line in lines), review=review)
+    keys = visible_keys(user, organisation.pk)
+    shown, score = scored(lines, keys)
+    review = latest_reviews([organisation.pk], {pupil.pk}).get(pupil.pk)
+    points = {line.key: line.points for line in lines}
+    return Entry(pupil, shown, score, sum(points.values()), review=review, keys=keys, points=points)
 
 
 def preview(organisation: Any, on: datetime.date, values: dict[str, Any]) -> dict[str, Any]:

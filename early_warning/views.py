@@ -109,9 +109,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     today = timezone.localdate()
     pupils, chosen = _narrow(request, visible_pupils(request.user))
-    entries: list[selectors.Entry] = []
-    for school in _schools(request.user, organisation):
-        entries += selectors.school_entries(request.user, school, today, pupils)
+    entries = selectors.list_entries(request.user, _schools(request.user, organisation), today, pupils)
     if request.GET.get("action_only") == "1":
         entries = [e for e in entries if e.needs_action]
     fmt = request.GET.get("format", "")
@@ -158,6 +156,7 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             reviewed_on=form.cleaned_data["reviewed_on"],
             score=entry.full_score,
+            lines=entry.points,
         )
         messages.success(request, f"{found.display_name} is marked reviewed — support in place.")
         return redirect("early_warning:pupil", pk=found.pk)
@@ -185,4 +184,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Early-warning settings saved.")
             return redirect("early_warning:settings")
         preview = selectors.preview(organisation, timezone.localdate(), proposed)
+        # How many students a sensitive indicator is on for is the DSL's to know: counts of what the senior
+        # leader may not see are left out ("—").
+        keys = selectors.visible_keys(request.user, organisation.pk)
+        preview["per_indicator"] = {k: (n if k in keys else "—") for k, n in preview["per_indicator"].items()}
     return render(request, "early_warning/settings.html", {"form": form, "preview": preview})

@@ -20,6 +20,7 @@ class ImportJob(models.Model):
         MARKS = "marks", "Attendance marks"  # planned by attendance (attendance/imports.py)
         GRADES = "grades", "Achievement: grades"  # planned by achievement (achievement/imports.py)
         INITIAL = "initial", "Achievement: initial assessment"  # planned by achievement
+        FACTORS = "factors", "Pupil premium, FSM, young carer and SEN"  # planned by early_warning
 
     class Encoding(models.TextChoices):
         AUTO = "auto", "Detect it (UTF-8, else Windows-1252 or Mac Roman)"

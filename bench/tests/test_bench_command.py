@@ -22,6 +22,7 @@ def test_it_reports_every_benchmark_as_json():
         "bench_safeguarding",
         "bench_insights",
         "bench_caseloads",
+        "bench_early_warning",
     }
     assert all("status" not in part for part in report.values()), report
     marks = report["bench_import"]

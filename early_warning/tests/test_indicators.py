@@ -175,3 +175,34 @@ def test_it_leaves_out_a_switched_off_indicator_and_pupils_who_have_left(school)
     assert set(_on(school, "sen_support")) == {pupil.pk}
     assert gone.pk not in _on(school, "sen_support")
     assert _on(school, "sen_support", {**defaults(), "sen_support.on": False}) == {}
+
+
+def test_an_unsuccessful_plan_counts_for_365_days_from_its_closing(school):
+    """Closed unsuccessful 364 days before the day: on. Exactly 365 days before: outside the window, off."""
+    from support_plans.models import SupportPlan
+
+    staff = UserFactory()
+    inside, outside = PupilFactory(organisation=school), PupilFactory(organisation=school)
+    for pupil, days in ((inside, 364), (outside, 365)):
+        SupportPlan.objects.create(
+            organisation=school,
+            pupil=pupil,
+            coordinator=staff,
+            opened_on=ON - datetime.timedelta(days=days + 60),
+            reason="x",
+            status="closed",
+            outcome="unsuccessful",
+            closed_on=ON - datetime.timedelta(days=days),
+        )
+    assert set(_on(school, "psp_failed")) == {inside.pk}
+
+
+def test_schools_evaluated_together_give_each_school_the_same_lines_as_alone(school):
+    """A group of schools' list evaluates schools with the same settings in one pass: the lines are the same."""
+    other = OrganisationFactory(name="Ashby School", slug="ashby")
+    here, there = PupilFactory(organisation=school), PupilFactory(organisation=other, sen_status="E")
+    sessions(here, datetime.date(2026, 11, 16), ["/"] * 17 + ["I", "I", "O"])
+    sessions(there, datetime.date(2026, 11, 16), ["/"] * 10 + ["N"] * 10)
+    together = evaluate(school, ON, defaults(), [other])
+    assert together == {**evaluate(school, ON, defaults()), **evaluate(other, ON, defaults())}
+    assert {line.key for line in together[there.pk]} >= {"attendance_low", "severe_absence", "ehcp"}

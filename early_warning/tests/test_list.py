@@ -155,6 +155,9 @@ def test_it_previews_and_saves_settings_with_an_audit_record(world):
     data["flag_at"] = 8  # only Dan (9) reaches 8; Alice has 7
     preview = client.post(reverse("early_warning:settings"), {**data, "action": "preview"})
     assert preview.context["preview"]["current"] == 3 and preview.context["preview"]["proposed"] == 1
+    # Cleo's EHC plan is counted; her child protection plan is the DSL's to know, so its count is left out.
+    counts = preview.context["preview"]["per_indicator"]
+    assert counts["ehcp"] == 1 and counts["child_protection"] == "—"
     assert not WarningSettings.objects.exists()
     client.post(reverse("early_warning:settings"), {**data, "action": "save"})
     assert WarningSettings.objects.get().values == {"flag_at": 8}

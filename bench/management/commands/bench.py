@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench_safeguarding",
     "bench_insights",
     "bench_caseloads",
+    "bench_early_warning",
 )
 # A tiny run of each: proves the benchmarks work (CI), measures nothing worth reporting.
 SMOKE_ARGS = {
@@ -45,6 +46,7 @@ SMOKE_ARGS = {
         "--iterations",
         "3",
     ],
+    "bench_early_warning": ["--smoke"],
 }
 
 
