@@ -10,9 +10,9 @@ import pytest
 from django.db import connection, models
 from django.test.utils import isolate_apps
 from django.urls import reverse
-from core.management.commands.distribute import citus_tables, is_citus
 
 from core import distribution
+from core.management.commands.distribute import citus_tables, is_citus
 from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
