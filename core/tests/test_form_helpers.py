@@ -61,3 +61,27 @@ def test_the_staff_picker_offers_the_schools_active_staff_by_name():
 def test_render_pdf_renders_a_template_to_a_pdf():
     pdf = render_pdf("500.html", {}, "http://testserver/")
     assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_model_fields_form_asks_for_the_model_s_fields_and_writes_nothing_onto_the_record():
+    """Filled from the record, validated as the model's fields, and the record untouched: the service writes."""
+    from behaviour.forms import CategoryForm
+    from behaviour.models import BehaviourCategory
+
+    world = build_school_world()
+    category = BehaviourCategory.objects.filter(organisation=world.school).first()
+    assert category is not None
+    form = CategoryForm(instance=category)
+    assert form["name"].value() == category.name and list(form.fields) == [
+        "name",
+        "kind",
+        "position",
+        "is_retired",
+    ]
+    name = category.name
+    bound = CategoryForm({"name": "Renamed", "kind": "", "position": "5"}, instance=category)
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["name"] == "Renamed" and category.name == name
+    assert not CategoryForm({"name": "", "kind": "nonsense", "position": "x"}, instance=category).is_valid()
+    assert "is_retired" not in CategoryForm().fields  # a new category is not retired
