@@ -8,9 +8,10 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import DateInput, StaffChoiceField, apply_validation_error
+from core.forms import DateInput, ModelFieldsForm, StaffChoiceField, apply_validation_error
 from core.pdf import render_pdf
 from core.testing.personas import build_school_world
+from organisations.models import Organisation
 from people.selectors import staff_users
 
 
@@ -63,25 +64,26 @@ def test_render_pdf_renders_a_template_to_a_pdf():
     assert pdf.startswith(b"%PDF")
 
 
-@pytest.mark.django_db
-def test_a_model_fields_form_asks_for_the_model_s_fields_and_writes_nothing_onto_the_record():
-    """Filled from the record, validated as the model's fields, and the record untouched: the service writes."""
-    from behaviour.forms import CategoryForm
-    from behaviour.models import BehaviourCategory
+class _OrganisationForm(ModelFieldsForm):
+    note = forms.CharField(required=False)
+    kind = forms.ChoiceField(choices=Organisation.Kind.choices, label="What it is")
 
-    world = build_school_world()
-    category = BehaviourCategory.objects.filter(organisation=world.school).first()
-    assert category is not None
-    form = CategoryForm(instance=category)
-    assert form["name"].value() == category.name and list(form.fields) == [
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind"]
+
+
+def test_a_model_fields_form_asks_for_the_model_s_fields_and_writes_nothing_onto_the_record():
+    """Filled from the record, validated as the model's fields (a declared field in its place), the record
+    untouched: the service writes."""
+    school = Organisation(name="Oakfield", kind=Organisation.Kind.SCHOOL)
+    form = _OrganisationForm(instance=school)
+    assert list(form.fields) == ["name", "kind", "note"] and form.fields["kind"].label == "What it is"
+    assert form["name"].value() == "Oakfield" and form.instance is school
+    bound = _OrganisationForm({"name": "Oakfield Academy", "kind": "school"}, instance=school)
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["name"] == "Oakfield Academy" and school.name == "Oakfield"
+    assert set(_OrganisationForm({"name": "", "kind": "nonsense"}, instance=school).errors) == {
         "name",
         "kind",
-        "position",
-        "is_retired",
-    ]
-    name = category.name
-    bound = CategoryForm({"name": "Renamed", "kind": "", "position": "5"}, instance=category)
-    assert bound.is_valid(), bound.errors
-    assert bound.cleaned_data["name"] == "Renamed" and category.name == name
-    assert not CategoryForm({"name": "", "kind": "nonsense", "position": "x"}, instance=category).is_valid()
-    assert "is_retired" not in CategoryForm().fields  # a new category is not retired
+    }
