@@ -150,7 +150,12 @@ RECOVERY_CODE_LENGTH = 12  # about 59 bits each
 
 
 class EnrolmentLinkUnknown(Exception):
-    """No such link for the signed-in person (answered as a 404, so links cannot be probed)."""
+    """No such link for the signed-in person (answered as a 404, so links cannot be probed; the audit
+    middleware records the refusal, with `link_id` when the link is another person's)."""
+
+    def __init__(self, link_id: int | None = None) -> None:
+        super().__init__("No such enrolment link.")
+        self.link_id = link_id
 
 
 class EnrolmentLinkUnusable(Exception):
@@ -261,14 +266,7 @@ def enrolment_link_open(*, user: User, token: str, claimed_link_id: int | None) 
                     note="enrolment link opened after the password: the authenticator key was shown",
                 )
             return link
-    record_event(
-        action=AuditEvent.Action.DENIED,
-        actor=user,
-        object_type=EnrolmentLink._meta.label,
-        object_id=str(link.pk) if link else "",
-        note="enrolment link unknown, or another person's",
-    )
-    raise EnrolmentLinkUnknown
+    raise EnrolmentLinkUnknown(link.pk if link else None)
 
 
 def _enrolment_link_problem(

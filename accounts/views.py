@@ -20,11 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from access.permissions import get_for_user, requires_two_factor
+from access.permissions import get_for_user, refusal, requires_two_factor
 from accounts import selectors, services
 from accounts.forms import EnrolmentCodeForm, SignInForm, TokenForm
 from accounts.middleware import AUTH_AT
-from accounts.models import RecoveryCodeDevice, User
+from accounts.models import EnrolmentLink, RecoveryCodeDevice, User
 from accounts.permissions import can_view_sign_ins_of, can_watch_sign_ins, visible_accounts
 from audit.middleware import client_ip
 from audit.models import AuditEvent
@@ -179,8 +179,14 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
             token=token,
             claimed_link_id=request.session.get(ENROLMENT_SESSION_KEY),
         )
-    except services.EnrolmentLinkUnknown:
-        raise Http404("No such enrolment link.") from None
+    except services.EnrolmentLinkUnknown as unknown:
+        # Recorded once, by the audit middleware, as every refusal is.
+        raise refusal(
+            Http404("No such enrolment link."),
+            model=EnrolmentLink,
+            reason="enrolment link unknown, or another person's",
+            **({"pk": unknown.link_id} if unknown.link_id else {}),
+        ) from None
     except services.EnrolmentLinkUnusable as problem:
         return render(request, "accounts/enrol_unusable.html", {"problem": str(problem)}, status=410)
     request.session[ENROLMENT_SESSION_KEY] = link.pk

@@ -184,17 +184,15 @@ def _suspensions(world: Any, days: list[datetime.date], staff: list[Any], freque
             suspension_create(
                 actor=recorder,
                 pupil=pupil,
-                data={
-                    "kind": suspension_kind,
-                    "decided_by": decided_by,
-                    "incident": followed,
-                    "starts_on": start,
-                    "ends_on": end,
-                    "sessions": 2 * min(length, len(later)),
-                    "reason": reasons[i],
-                    "parents_informed": True,
-                    "details": "Following repeated incidents recorded in the behaviour log; parents met the head of year.",
-                },
+                kind=suspension_kind,
+                decided_by=decided_by,
+                incident=followed,
+                starts_on=start,
+                ends_on=end,
+                sessions=2 * min(length, len(later)),
+                reason=reasons[i],
+                parents_informed=True,
+                details="Following repeated incidents recorded in the behaviour log; parents met the head of year.",
             )
         )
     return suspensions

@@ -6,7 +6,7 @@ from django import forms
 
 from behaviour.models import BehaviourCategory, Incident, NoticeAddresses, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import decision_makers, pupil_incidents, school_categories
-from core.forms import DateInput, RenamedModelFieldsMixin, StaffChoiceField
+from core.forms import DateInput, ModelFieldsForm, RenamedModelFieldsMixin, StaffChoiceField
 from people.selectors import staff_users
 
 
@@ -21,7 +21,7 @@ class PupilChoices(forms.ModelMultipleChoiceField):
         return f"{obj.last_name}, {obj.first_name} ({obj.year_label})"
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(ModelFieldsForm):
     pupils = PupilChoices(queryset=None, help_text="Everyone involved. Hold Ctrl (or Cmd) to choose several.")
     staff = StaffChoiceField(queryset=None, label="Member of staff")
     category = CategoryChoiceField(queryset=None, help_text="The school's own list (Behaviour › Categories).")
@@ -54,7 +54,7 @@ class IncidentForm(forms.ModelForm):
         cast(PupilChoices, self.fields["pupils"]).queryset = pupils
         self.fields["pupils"].widget.attrs["size"] = 10
         cast(StaffChoiceField, self.fields["staff"]).queryset = staff_users(organisation)
-        keep = self.instance.category if self.instance.pk else None
+        keep = self.instance.category if self.instance else None
         cast(CategoryChoiceField, self.fields["category"]).queryset = school_categories(
             organisation.pk, keep=keep
         )
@@ -134,7 +134,7 @@ class IncidentChoiceField(forms.ModelChoiceField):
         return f"{obj.occurred_at:%d %b %Y}: {obj.category} — {obj.description[:60]}"
 
 
-class SuspensionFields(forms.ModelForm):
+class SuspensionFields(ModelFieldsForm):
     """Who decided (the headteacher) and the incident it follows, chosen from the pupil's school."""
 
     decided_by = StaffChoiceField(
@@ -150,7 +150,7 @@ class SuspensionFields(forms.ModelForm):
     )
 
     def _set_choices(self, pupil: Any) -> None:
-        keep = self.instance.decided_by_id if self.instance.pk else None
+        keep = self.instance.decided_by_id if self.instance else None
         cast(StaffChoiceField, self.fields["decided_by"]).queryset = decision_makers(
             pupil.organisation, keep=keep
         )
@@ -234,7 +234,7 @@ class SuspensionWithdrawForm(forms.Form):
     )
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(ModelFieldsForm):
     class Meta:
         model = BehaviourCategory
         fields = ["name", "kind", "position", "is_retired"]
@@ -244,7 +244,7 @@ class CategoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         kind = cast(forms.ChoiceField, self.fields["kind"])
         kind.choices = [("", "Any kind")] + list(Incident.Kind.choices)
-        if not self.instance.pk:
+        if self.instance is None:
             del self.fields["is_retired"]
             self.fields["position"].required = False
 

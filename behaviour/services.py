@@ -37,20 +37,6 @@ from behaviour.selectors import (
 from behaviour.signals import report_scores_recorded
 from organisations import calendar
 
-INCIDENT_FIELDS = (
-    "kind",
-    "category",
-    "severity",
-    "occurred_at",
-    "place",
-    "lesson",
-    "staff",
-    "description",
-    "actions",
-    "parents_contacted",
-    "parents_contacted_how",
-)
-
 
 def _check_pupils(organisation: Any, pupils: Iterable[Any]) -> list[Any]:
     pupils = list(pupils)
@@ -63,12 +49,38 @@ def _check_pupils(organisation: Any, pupils: Iterable[Any]) -> list[Any]:
 
 @transaction.atomic
 def incident_create(
-    *, actor: Any, organisation: Any, pupils: Iterable[Any], data: dict[str, Any]
+    *,
+    actor: Any,
+    organisation: Any,
+    pupils: Iterable[Any],
+    kind: str,
+    category: BehaviourCategory,
+    occurred_at: datetime.datetime,
+    place: str,
+    staff: Any,
+    description: str,
+    severity: int = 1,
+    lesson: str = "",
+    actions: str = "",
+    parents_contacted: bool = False,
+    parents_contacted_how: str = "",
 ) -> Incident:
     """Record one incident for one or more pupils."""
     pupils = _check_pupils(organisation, pupils)
     incident = Incident(
-        organisation=organisation, recorded_by=actor, **{k: data[k] for k in INCIDENT_FIELDS if k in data}
+        organisation=organisation,
+        recorded_by=actor,
+        kind=kind,
+        category=category,
+        severity=severity,
+        occurred_at=occurred_at,
+        place=place,
+        lesson=lesson,
+        staff=staff,
+        description=description,
+        actions=actions,
+        parents_contacted=parents_contacted,
+        parents_contacted_how=parents_contacted_how,
     )
     incident.full_clean()
     incident.save()
@@ -81,13 +93,36 @@ def incident_create(
 
 @transaction.atomic
 def incident_update(
-    *, actor: Any, incident: Incident, pupils: Iterable[Any], data: dict[str, Any]
+    *,
+    actor: Any,
+    incident: Incident,
+    pupils: Iterable[Any],
+    kind: str,
+    category: BehaviourCategory,
+    occurred_at: datetime.datetime,
+    place: str,
+    staff: Any,
+    description: str,
+    severity: int,
+    lesson: str = "",
+    actions: str = "",
+    parents_contacted: bool = False,
+    parents_contacted_how: str = "",
 ) -> Incident:
     """Change an incident and who was involved (every change is in the audit log)."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
     pupils = _check_pupils(incident.organisation, pupils)
-    for key in INCIDENT_FIELDS:
-        if key in data:
-            setattr(incident, key, data[key])
+    incident.kind = kind
+    incident.category = category
+    incident.severity = severity
+    incident.occurred_at = occurred_at
+    incident.place = place
+    incident.lesson = lesson
+    incident.staff = staff
+    incident.description = description
+    incident.actions = actions
+    incident.parents_contacted = parents_contacted
+    incident.parents_contacted_how = parents_contacted_how
     incident.full_clean()
     incident.save()
     wanted = {p.pk for p in pupils}
@@ -279,15 +314,39 @@ def _check_suspension(suspension: Suspension) -> None:
 
 
 @transaction.atomic
-def suspension_create(*, actor: Any, pupil: Any, data: dict[str, Any]) -> Suspension:
+def suspension_create(
+    *,
+    actor: Any,
+    pupil: Any,
+    kind: str,
+    starts_on: datetime.date,
+    sessions: int,
+    reason: str,
+    details: str,
+    ends_on: datetime.date | None = None,
+    leaves_roll_on: datetime.date | None = None,
+    incident: Incident | None = None,
+    parents_informed: bool = False,
+    decided_by: Any = None,
+) -> Suspension:
     """Record a suspension or exclusion and ask attendance to record code E for the days away.
 
-    `data["decided_by"]` is the headteacher who decided (the form asks); without it the person recording is
-    taken to have decided (imports and older callers)."""
-    data = dict(data)
-    decided_by = data.pop("decided_by", None) or actor
+    `decided_by` is the headteacher who decided (the form asks); without it the person recording is taken to
+    have decided (imports and older callers)."""
     suspension = Suspension(
-        organisation=pupil.organisation, pupil=pupil, decided_by=decided_by, recorded_by=actor, **data
+        organisation=pupil.organisation,
+        pupil=pupil,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        leaves_roll_on=leaves_roll_on,
+        sessions=sessions,
+        reason=reason,
+        details=details,
+        incident=incident,
+        parents_informed=parents_informed,
+        decided_by=decided_by or actor,
+        recorded_by=actor,
     )
     suspension.full_clean()
     _check_suspension(suspension)
@@ -331,19 +390,41 @@ SUSPENSION_EDIT_FIELDS = (
     "decided_by",
     "incident",
 )
+"""What `suspension_update` takes besides the suspension: the kind stays (withdraw and record again)."""
 
 
 @transaction.atomic
-def suspension_update(*, actor: Any, suspension: Suspension, data: dict[str, Any]) -> Suspension:
+def suspension_update(
+    *,
+    actor: Any,
+    suspension: Suspension,
+    starts_on: datetime.date,
+    sessions: int,
+    reason: str,
+    details: str,
+    decided_by: Any,
+    ends_on: datetime.date | None = None,
+    leaves_roll_on: datetime.date | None = None,
+    incident: Incident | None = None,
+    parents_informed: bool = False,
+) -> Suspension:
     """Change a suspension's dates or details (shortened, extended, or a permanent exclusion's last day on roll);
-    the register follows: newly covered sessions get E, sessions no longer covered that still hold E become N."""
+    the register follows: newly covered sessions get E, sessions no longer covered that still hold E become N.
+
+    A permanent exclusion has no end date (`ends_on` None); a suspension has no last day on roll."""
     suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if suspension.is_withdrawn:
         raise ValidationError("This suspension was withdrawn; it can no longer be changed.")
     before = (suspension.starts_on, suspension.marked_through)
-    for key in SUSPENSION_EDIT_FIELDS:
-        if key in data:
-            setattr(suspension, key, data[key])
+    suspension.starts_on = starts_on
+    suspension.ends_on = ends_on
+    suspension.leaves_roll_on = leaves_roll_on
+    suspension.sessions = sessions
+    suspension.reason = reason
+    suspension.details = details
+    suspension.parents_informed = parents_informed
+    suspension.decided_by = decided_by
+    suspension.incident = incident
     suspension.full_clean()
     _check_suspension(suspension)
     today = _today()
@@ -491,11 +572,15 @@ def category_create(
 
 
 @transaction.atomic
-def category_update(*, actor: Any, category: BehaviourCategory, data: dict[str, Any]) -> BehaviourCategory:
+def category_update(
+    *, actor: Any, category: BehaviourCategory, name: str, kind: str, position: int, is_retired: bool
+) -> BehaviourCategory:
     """Rename a category, change its kind or order, retire it or bring it back; past entries keep it."""
-    for key in ("name", "kind", "position", "is_retired"):
-        if key in data:
-            setattr(category, key, data[key].strip() if key == "name" else data[key])
+    category = BehaviourCategory.objects.select_for_update().get(pk=category.pk)
+    category.name = name.strip()
+    category.kind = kind
+    category.position = position
+    category.is_retired = is_retired
     if category.kind and category.incidents.exclude(kind=category.kind).exists():
         raise ValidationError(
             {"kind": "Entries of another kind already use this category: leave the kind blank (any kind)."}

@@ -170,7 +170,7 @@ def incident_create(request: HtmxHttpRequest) -> HttpResponse:
             raise PermissionDenied
         try:
             incident = services.incident_create(
-                actor=request.user, organisation=organisation, pupils=chosen, data=form.cleaned_data
+                actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -210,12 +210,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.incident_update(
-                actor=request.user,
-                incident=incident,
-                pupils=form.cleaned_data["pupils"],
-                data=form.cleaned_data,
-            )
+            incident = services.incident_update(actor=request.user, incident=incident, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -347,7 +342,7 @@ def suspension_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     form = SuspensionForm(request.POST or None, pupil=pupil, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            suspension = services.suspension_create(actor=request.user, pupil=pupil, data=form.cleaned_data)
+            suspension = services.suspension_create(actor=request.user, pupil=pupil, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -408,7 +403,7 @@ def suspension_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             suspension = services.suspension_update(
-                actor=request.user, suspension=suspension, data=form.cleaned_data
+                actor=request.user, suspension=suspension, **form.cleaned_data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -486,7 +481,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         try:
-            services.category_update(actor=request.user, category=category, data=form.cleaned_data)
+            category = services.category_update(actor=request.user, category=category, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -10,6 +10,7 @@ Server time is measured around django.test.Client requests through the real URL,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import multiprocessing
@@ -30,9 +31,10 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
-from attendance import rollup, selectors
+from attendance import rollup
 from attendance.codes import CODES, category_of
 from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment, Register
+from bench.attendance_sql import HAND_SQL, HAND_SQL_MARKS, HAND_SQL_PART, hand_sql_bounds
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
 
@@ -46,49 +48,6 @@ TARGETS = {
     "pupil_history_p95_ms": 50,
     "register_saves_per_second": 250,
 }
-
-# The best hand-written statement for the trust list on the same database, which has the roll-up: the
-# range's whole four-week blocks, the whole weeks either side and the days of any part-week from the marks
-# (split as the page splits it), each an index range scan, added up in one GROUP BY with HAVING.
-HAND_SQL = """
-SELECT pupil_id, SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised) AS possible,
-       SUM(present) + SUM(attending) AS attended, SUM(authorised) AS authorised, SUM(unauthorised) AS unauthorised
-FROM (
-  SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
-  WHERE organisation_id IN ({ids}) AND span_weeks = 4 AND starts_on >= %s AND starts_on <= %s
-  UNION ALL
-  SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
-  WHERE organisation_id IN ({ids}) AND span_weeks = 1 AND starts_on >= %s AND starts_on < %s
-  UNION ALL
-  SELECT pupil_id, present, attending, authorised, unauthorised FROM attendance_attendancerollup
-  WHERE organisation_id IN ({ids}) AND span_weeks = 1 AND starts_on >= %s AND starts_on <= %s
-  UNION ALL
-{part}
-  UNION ALL
-{part}
-) AS pieces
-GROUP BY pupil_id
-HAVING (SUM(authorised) + SUM(unauthorised)) * 10 >= SUM(present) + SUM(attending) + SUM(authorised) + SUM(unauthorised)
-"""
-
-# A part-week's marks, for HAND_SQL (its two `{part}`s: the days before the first whole week, after the last).
-HAND_SQL_PART = """
-  SELECT pupil_id, CASE WHEN category = 1 THEN 1 ELSE 0 END, CASE WHEN category = 2 THEN 1 ELSE 0 END,
-         CASE WHEN category = 3 THEN 1 ELSE 0 END, CASE WHEN category = 4 THEN 1 ELSE 0 END
-  FROM attendance_attendancemark
-  WHERE organisation_id IN ({ids}) AND category <= 4 AND date >= %s AND date <= %s"""
-
-# For reference: the same list straight from the 7.6 million marks (what the roll-up saves).
-HAND_SQL_MARKS = """
-SELECT pupil_id, COUNT(*) AS possible,
-       SUM(CASE WHEN category <= 2 THEN 1 ELSE 0 END) AS attended,
-       SUM(CASE WHEN category = 3 THEN 1 ELSE 0 END) AS authorised,
-       SUM(CASE WHEN category = 4 THEN 1 ELSE 0 END) AS unauthorised
-FROM attendance_attendancemark
-WHERE organisation_id IN ({ids}) AND date >= %s AND date <= %s AND category <= 4
-GROUP BY pupil_id
-HAVING SUM(CASE WHEN category >= 3 THEN 1 ELSE 0 END) * 10 >= COUNT(*)
-"""
 
 
 def _stats(samples: list[float]) -> dict[str, float]:
@@ -365,6 +324,33 @@ class Command(BaseCommand):
         report: dict[str, Any] = {}
 
         # 1. Saving a 30-pupil register: fresh registers for today, each group's tutor through the real view.
+        registers = self._todays_registers(trust)
+        report["register_save"] = self._measure_register_save(registers, n)
+
+        # 2. School dashboard, year to date (the dataset's dates).
+        school_client = self._client(officer, school)
+        query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        dash = reverse("attendance:dashboard") + query
+        report["school_dashboard"] = _stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
+        report["school_dashboard"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
+
+        # 3. Trust persistent-absence list (first page), and the hand-written SQL for the same list.
+        report.update(self._measure_trust_list(self._client(leader, trust), trust, start, end, n))
+
+        # 4. One pupil's history, year to date.
+        pupil = Pupil.objects.filter(organisation=school).order_by("pk").first()
+        assert pupil is not None, "the bench school has no pupils"
+        hist = reverse("attendance:pupil", args=[pupil.pk]) + query
+        report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
+        report["pupil_history"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
+
+        if opts.get("profile"):
+            _profile_pages(opts["profile"], registers, school_client, [dash, hist], n)
+        self._measure_floors(registers, opts, report)
+        return report
+
+    def _todays_registers(self, trust: Organisation) -> _Registers:
+        """Every group's registers for today, untaken (a kept dataset may hold an earlier run's saves)."""
         today = timezone.localdate()
         groups = list(Group.objects.filter(organisation__parent=trust).order_by("pk"))
         tutors = {
@@ -375,8 +361,7 @@ class Command(BaseCommand):
         for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "pupil_id"):
             members.setdefault(gid, []).append(pid)
         slots = [(g, s) for s in ("AM", "PM") for g in groups]
-        # Start from untaken registers today (a kept dataset may hold an earlier run's saves).
-        ids = [trust.pk] + list(trust.members.values_list("pk", flat=True))
+        ids = _trust_ids(trust)
         with transaction.atomic():
             todays = AttendanceMark.objects.filter(organisation_id__in=ids, date=today)
             rollup.apply(
@@ -385,74 +370,35 @@ class Command(BaseCommand):
             )
             for model in (AttendanceMark, MarkAmendment, Register):
                 model.objects.filter(organisation_id__in=ids, date=today)._raw_delete(connection.alias)
-        clients: dict[int, Client] = {}
+        return _Registers(today=today, groups=groups, tutors=tutors, members=members, slots=slots, clients={})
 
-        def save(slot: tuple[Group, str], variant: int = 0, client: Client | None = None) -> int:
-            group, session = slot
-            client = client or clients[group.pk]
-            present = "/" if session == "AM" else "\\"
-            data = {"action": "save", "reason": "bench"}
-            for i, pid in enumerate(members[group.pk]):
-                code = present if (i + variant) % 10 else "N"
-                data[f"code-{pid}"] = code
-            url = (
-                reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
-            )
-            # As the register page saves: htmx posts the form urlencoded and swaps in the re-rendered
-            # register (the whole round trip a tutor waits for; without JavaScript it is a POST and a 302).
-            response = client.post(
-                url, urlencode(data), content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
-            )
-            assert response.status_code == 200 and b"register saved" in response.content, response.status_code
-            return response.status_code
-
-        fresh = iter(slots)
+    def _measure_register_save(self, registers: _Registers, n: int) -> dict[str, Any]:
+        """Save registers not yet taken today, one each, timed (after one to warm up)."""
+        slots, fresh = registers.slots, iter(registers.slots)
         # Sign the tutors in before timing: a sign-in is not part of saving a register.
         for group, _ in slots[: min(n, len(slots) - 1) + 1]:
-            clients[group.pk] = self._client(tutors[group.pk], group.organisation)
-        first = next(fresh)
-        save(first)  # warm-up
+            registers.clients[group.pk] = self._client(registers.tutors[group.pk], group.organisation)
+        registers.save(next(fresh))  # warm-up
         samples, cpu = [], []
         for _ in range(min(n, len(slots) - 1)):
             slot = next(fresh)
             t0, c0 = time.perf_counter(), time.process_time()
-            save(slot)
+            registers.save(slot)
             samples.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
-        report["register_save"] = {
-            **_stats(samples),
-            "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2),
-        }
+        return {**_stats(samples), "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2)}
 
-        # 2. School dashboard, year to date (the dataset's dates).
-        school_client = self._client(officer, school)
-        query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
-        dash = reverse("attendance:dashboard") + query
-        report["school_dashboard"] = _stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
-        report["school_dashboard"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
-
-        # 3. Trust persistent-absence list (first page), and the hand-written SQL for the same list.
-        trust_client = self._client(leader, trust)
-        trust_url = reverse("attendance:absence_list") + query
+    def _measure_trust_list(
+        self, trust_client: Client, trust: Organisation, start: datetime.date, end: datetime.date, n: int
+    ) -> dict[str, Any]:
+        """The trust's persistent-absence list as a page and as hand-written SQL (from the roll-up and from the
+        marks), which must agree on the count."""
+        ids = _trust_ids(trust)
+        trust_url = reverse("attendance:absence_list") + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
         probe = trust_client.get(trust_url)
         assert probe.status_code == 200, probe.status_code
-
         id_list = ",".join(str(int(i)) for i in ids)
-
-        # The same split of the range as the page (whole blocks, whole weeks either side, part-weeks from
-        # the marks: today's saves share a week with the range's last day unless today is a Monday).
-        split = selectors.split_range(selectors.Scope(organisation=trust, organisation_ids=ids), start, end)
-        day, week = datetime.timedelta(days=1), datetime.timedelta(weeks=1)
-        empty = [end + day, end]  # a range with nothing in it, for a piece this split does not need
-        if split.first_week is None or split.last_week is None:
-            bounds = empty * 3
-        elif split.first_block is None or split.last_block is None:
-            bounds = [*empty, split.first_week, split.last_week + week, *empty]
-        else:
-            bounds = [split.first_block, split.last_block, split.first_week, split.first_block]
-            bounds += [split.last_block + datetime.timedelta(weeks=rollup.BLOCK), split.last_week]
-        parts = [*split.parts, (end + day, end), (end + day, end)][:2]
-        bounds += [bound for part in parts for bound in part]
+        bounds = hand_sql_bounds(trust, ids, start, end)
 
         def hand() -> int:
             with connection.cursor() as c:
@@ -464,7 +410,7 @@ class Command(BaseCommand):
                 c.execute(HAND_SQL_MARKS.format(ids=id_list), [start, end])
                 return len(c.fetchall())
 
-        report["trust_persistent_count"] = hand()
+        report: dict[str, Any] = {"trust_persistent_count": hand()}
         listed = probe.context["count"] if probe.context else None
         assert listed in (None, report["trust_persistent_count"]), (listed, report["trust_persistent_count"])
         assert hand_marks() == report["trust_persistent_count"], "the roll-up disagrees with the marks"
@@ -479,35 +425,20 @@ class Command(BaseCommand):
             / max(report["hand_sql_trust_list"]["median_ms"], 0.001),
             2,
         )
+        return report
 
-        # 4. One pupil's history, year to date.
-        pupil = Pupil.objects.filter(organisation=school).order_by("pk").first()
-        assert pupil is not None, "the bench school has no pupils"
-        hist = reverse("attendance:pupil", args=[pupil.pk]) + query
-        report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
-        report["pupil_history"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
-
-        if opts.get("profile"):
-            cycle = iter(range(10**9))
-
-            def resave() -> int:
-                i = next(cycle)
-                return save(slots[i % len(slots)], variant=1000 + i // len(slots))
-
-            health_client = clients[slots[0][0].pk]
-            _profile(opts["profile"], "register_resave", resave, n)
-            _profile(
-                opts["profile"], "signed_in_request", lambda: health_client.get(reverse("healthz")), n * 5
-            )
-            _profile(opts["profile"], "school_dashboard", lambda: school_client.get(dash), max(5, n // 2))
-            _profile(opts["profile"], "pupil_history", lambda: school_client.get(hist), n)
-
+    def _measure_floors(self, registers: _Registers, opts: dict[str, Any], report: dict[str, Any]) -> None:
+        """Sustained saves, and the floors under them: a signed-in request that does nothing, and (PostgreSQL)
+        a save's database writes alone; then the ceiling they give."""
+        slots, clients, tutors = registers.slots, registers.clients, registers.tutors
         # 5. Sustained register saves per second (re-saves alternate marks, so each is real work): every
         # group's own tutor, each with their own session, signed in beforehand (as many tutors at once).
         for group, _ in slots:
             if group.pk not in clients:
                 clients[group.pk] = self._client(tutors[group.pk], group.organisation)
-        report["sustained_saves"] = self._sustained(slots, opts, lambda slot, variant: save(slot, variant))
+        report["sustained_saves"] = self._sustained(
+            slots, opts, lambda slot, variant: registers.save(slot, variant)
+        )
 
         # 6. The floor under every page: signed-in requests that do nothing (`healthz`: the middleware loads the
         # session, user, second factor and roles, then one `SELECT 1`), by the same tutors in as many processes.
@@ -524,15 +455,18 @@ class Command(BaseCommand):
         # statements straight through the driver: no request, no ORM. PostgreSQL only (the target's engine).
         if connection.vendor == "postgresql":
             writes = _save_writes(
-                today, members, {gid: user.pk for gid, user in tutors.items() if gid is not None}
+                registers.today,
+                registers.members,
+                {gid: user.pk for gid, user in tutors.items() if gid is not None},
             )
             saved = set(
-                Register.objects.filter(date=today, group__in=groups).values_list("group_id", "session")
+                Register.objects.filter(date=registers.today, group__in=registers.groups).values_list(
+                    "group_id", "session"
+                )
             )
             taken = [slot for slot in slots if (slot[0].pk, slot[1]) in saved]
             report["save_writes_floor"] = self._sustained(taken, opts, writes)
             report["ceiling"] = _ceiling(report)
-        return report
 
     def _sustained(self, slots, opts, save, unit: str = "save") -> dict[str, Any]:
         """Call `save(slot, variant)` round the slots for `--seconds`, in `--workers` processes on PostgreSQL
@@ -593,6 +527,61 @@ _FLOOR_SQL = {
     "object_repr, changes, note, at) VALUES (%s, %s, 'bench', 'update', 'attendance.Register', %s, 'register', "
     "'{}', 'register saved', %s)",
 }
+
+
+def _trust_ids(trust: Organisation) -> list[int]:
+    """The trust and its schools: the organisations whose marks the benchmark reads and writes."""
+    return [trust.pk] + list(trust.members.values_list("pk", flat=True))
+
+
+@dataclasses.dataclass
+class _Registers:
+    """Today's registers of the bench trust's groups (AM and PM a group), each saved by the group's own tutor."""
+
+    today: datetime.date
+    groups: list[Group]
+    tutors: dict[Any, Any]
+    members: dict[int, list[int]]
+    slots: list[tuple[Group, str]]
+    clients: dict[int, Client]
+
+    def save(self, slot: tuple[Group, str], variant: int = 0, client: Client | None = None) -> int:
+        group, session = slot
+        client = client or self.clients[group.pk]
+        present = "/" if session == "AM" else "\\"
+        data = {"action": "save", "reason": "bench"}
+        for i, pid in enumerate(self.members[group.pk]):
+            code = present if (i + variant) % 10 else "N"
+            data[f"code-{pid}"] = code
+        url = (
+            reverse("attendance:register", args=[group.pk]) + f"?date={self.today:%Y-%m-%d}&session={session}"
+        )
+        # As the register page saves: htmx posts the form urlencoded and swaps in the re-rendered
+        # register (the whole round trip a tutor waits for; without JavaScript it is a POST and a 302).
+        response = client.post(
+            url, urlencode(data), content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200 and b"register saved" in response.content, response.status_code
+        return response.status_code
+
+
+def _profile_pages(
+    directory: str, registers: _Registers, school_client: Client, pages: list[str], n: int
+) -> None:
+    """cProfile a register re-save, a signed-in request that does nothing, and each page (`--profile DIR`)."""
+    cycle = iter(range(10**9))
+    slots = registers.slots
+
+    def resave() -> int:
+        i = next(cycle)
+        return registers.save(slots[i % len(slots)], variant=1000 + i // len(slots))
+
+    health_client = registers.clients[slots[0][0].pk]
+    _profile(directory, "register_resave", resave, n)
+    _profile(directory, "signed_in_request", lambda: health_client.get(reverse("healthz")), n * 5)
+    dash, hist = pages
+    _profile(directory, "school_dashboard", lambda: school_client.get(dash), max(5, n // 2))
+    _profile(directory, "pupil_history", lambda: school_client.get(hist), n)
 
 
 def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: dict[int, int]):

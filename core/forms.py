@@ -67,6 +67,41 @@ class NaturalModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = _NaturalChoiceIterator
 
 
+class ModelFieldsForm(forms.Form):
+    """A plain form asking for a model's fields (their labels, help, widgets and choices), for a service to write.
+
+    Declared like a ModelForm (`class Meta: model, fields, widgets, labels, help_texts`), but validating writes
+    nothing onto a model instance and checks no model rule: the service checks the record once (`full_clean()`),
+    and the view shows what it refused with `apply_validation_error`. `instance=` only fills the initial values
+    (and stays on the form as `form.instance` for display); fields declared on the form take the place of the
+    model's, in `Meta.fields` order.
+    """
+
+    class Meta:
+        model: Any = None
+        fields: ClassVar[list[str]] = []
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        meta = self.Meta
+        self.instance = instance
+        if instance is not None:
+            initial = forms.model_to_dict(instance, fields=list(meta.fields))
+            initial.update(kwargs.get("initial") or {})
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        made = forms.fields_for_model(
+            meta.model,
+            fields=[name for name in meta.fields if name not in self.fields],
+            widgets=getattr(meta, "widgets", None),
+            labels=getattr(meta, "labels", None),
+            help_texts=getattr(meta, "help_texts", None),
+            error_messages=getattr(meta, "error_messages", None),
+        )
+        ordered = {name: self.fields[name] if name in self.fields else made[name] for name in meta.fields}
+        ordered.update((name, field) for name, field in self.fields.items() if name not in ordered)
+        self.fields = ordered
+
+
 def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
     """A service's refusal shown on the form, so nothing typed is lost: each message on its field where the form has
     one, the rest (and a refusal of the whole) above the form."""

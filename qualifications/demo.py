@@ -144,13 +144,11 @@ def _invoice_settings(admin: User, provider: Organisation) -> None:
     services.invoice_settings_save(
         actor=admin,
         provider=provider,
-        data={
-            "payment_method": "BACS bank transfer (cheques payable to HMC Professional Development Ltd)",
-            "bank_name": "Example Bank plc",
-            "account_name": "HMC Professional Development Ltd",
-            "sort_code": "00-00-00",
-            "account_number": "00012345",
-        },
+        payment_method="BACS bank transfer (cheques payable to HMC Professional Development Ltd)",
+        bank_name="Example Bank plc",
+        account_name="HMC Professional Development Ltd",
+        sort_code="00-00-00",
+        account_number="00012345",
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 
-from core.forms import DateInput, StaffChoiceField
+from core.forms import DateInput, ModelFieldsForm, StaffChoiceField
 from organisations.models import AcademicYear
 from people.selectors import staff_users
 from qualifications.models import (
@@ -100,7 +100,7 @@ class BookingForm(forms.Form):
     )
 
 
-class InvoiceSettingsForm(forms.ModelForm):
+class InvoiceSettingsForm(ModelFieldsForm):
     class Meta:
         model = InvoiceSettings
         fields = [
@@ -141,7 +141,7 @@ class CloneEditionForm(forms.Form):
         _model_choice(self, "academic_year").queryset = AcademicYear.objects.exclude(pk__in=taken)
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(ModelFieldsForm):
     class Meta:
         model = Edition
         fields = [
@@ -167,7 +167,7 @@ class EditionForm(forms.ModelForm):
         }
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ModelFieldsForm):
     class Meta:
         model = Activity
         fields = [

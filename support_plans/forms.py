@@ -5,7 +5,7 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 
-from core.forms import DateInput, StaffChoiceField
+from core.forms import DateInput, ModelFieldsForm, StaffChoiceField
 from people.selectors import staff_users
 from support_plans.models import (
     Alert,
@@ -119,7 +119,7 @@ class MonitoringForm(forms.Form):
         cast(StaffChoiceField, self.fields["staff"]).queryset = staff_users(organisation)
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(ModelFieldsForm):
     class Meta:
         model = Party
         fields = ["kind", "agency", "name", "role", "email", "commitments"]
@@ -307,7 +307,7 @@ class LinkSignForm(forms.Form):
     confirm = forms.BooleanField(label="I have read the targets and agree to do my part to help meet them.")
 
 
-class CloseForm(forms.ModelForm):
+class CloseForm(ModelFieldsForm):
     class Meta:
         model = SupportPlan
         fields = [
@@ -341,11 +341,8 @@ class CloseForm(forms.ModelForm):
         self.fields["outcome"].required = True
         self.fields["evaluation"].required = True
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class AlertForm(forms.ModelForm):
+class AlertForm(ModelFieldsForm):
     class Meta:
         model = Alert
         fields = ["parents_contacted_on", "resolution"]

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from attendance.models import (
     ContactLog,
@@ -14,13 +15,34 @@ from attendance.models import (
     PupilEscalation,
 )
 from attendance.selectors.followup import letter_text
-from people.models import Pupil
+from people.models import Contact, Pupil
 
 # --- Follow-up --------------------------------------------------------------------------------
 
 
-def log_contact(*, actor: Any, pupil: Pupil, data: dict[str, Any]) -> ContactLog:
-    entry = ContactLog(organisation_id=pupil.organisation_id, pupil=pupil, recorded_by=actor, **data)
+def log_contact(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    method: str,
+    outcome: str,
+    contact: Contact | None = None,
+    to_whom: str = "",
+    occurred_at: datetime.datetime | None = None,
+    next_step: str = "",
+) -> ContactLog:
+    """Log a contact with the pupil's family about attendance: one of their contacts, or someone named."""
+    entry = ContactLog(
+        organisation_id=pupil.organisation_id,
+        pupil=pupil,
+        recorded_by=actor,
+        method=method,
+        contact=contact,
+        to_whom=to_whom,
+        occurred_at=occurred_at or timezone.now(),
+        outcome=outcome,
+        next_step=next_step,
+    )
     if entry.contact is not None and entry.contact.organisation_id != pupil.organisation_id:
         raise ValidationError({"contact": "That contact belongs to another organisation."})
     if not entry.contact_id and not entry.to_whom.strip():
@@ -62,12 +84,9 @@ def letter_pdf(
     log_contact(
         actor=actor,
         pupil=pupil,
-        data={
-            "method": ContactLog.Method.LETTER,
-            "contact": link.contact if link else None,
-            "to_whom": "" if link else "Parent or carer",
-            "outcome": f"Letter sent: {template.name}",
-            "next_step": "",
-        },
+        method=ContactLog.Method.LETTER,
+        contact=link.contact if link else None,
+        to_whom="" if link else "Parent or carer",
+        outcome=f"Letter sent: {template.name}",
     )
     return pdf

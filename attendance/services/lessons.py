@@ -48,27 +48,12 @@ def save_lesson_register(
     `AttendanceMark` or the statutory figures. Changes to saved marks are written to the audit log
     (old → new per pupil); a mark someone else changed since the page was loaded is reported, not overwritten.
     """
-    from attendance.codes import TUTOR_CODES
     from attendance.models import LessonMark
 
-    lesson = " ".join(lesson.split())
-    if not lesson:
-        raise ValidationError({"lesson": "Give the lesson or period, e.g. 'P3 Maths'."})
-    if len(lesson) > LESSON_NAME_MAX:
-        raise ValidationError({"lesson": f"The lesson name can have at most {LESSON_NAME_MAX} characters."})
-    if session not in Session.values:
-        raise ValidationError({"session": "Unknown session."})
+    lesson = _check_lesson_register(
+        group=group, date=date, session=session, lesson=lesson, entries=entries, now=now
+    )
     now = now or timezone.now()
-    if date > timezone.localdate(now):
-        raise ValidationError({"date": "Lesson registers cannot be taken for future days."})
-    for pupil_id, entry in entries.items():
-        _clean_entry(pupil_id, entry)
-        if entry.code not in TUTOR_CODES:
-            raise ValidationError({str(pupil_id): f"{entry.code!r} cannot be used in a lesson register."})
-    allowed = {p.pk for p in selectors.register_pupils(group, date)}
-    stray = set(entries) - allowed
-    if stray:
-        raise ValidationError(f"{len(stray)} pupil(s) are not in this group on that date.")
     with transaction.atomic():
         register = _take_register(group, date, session, lesson, actor=actor, now=now)
         result = LessonRegisterResult(register=register)
@@ -93,11 +78,10 @@ def save_lesson_register(
                     )
                 )
                 continue
-            if entry.original is not None and entry.original == code:
-                result.unchanged += 1  # left as found: keep whatever is saved now
-                continue
-            if mark.code == code and mark.minutes_late == minutes:
-                result.unchanged += 1
+            if (entry.original is not None and entry.original == code) or (
+                mark.code == code and mark.minutes_late == minutes
+            ):
+                result.unchanged += 1  # left as found (keep whatever is saved now), or saved as asked already
                 continue
             if entry.original is not None and entry.original != mark.code:
                 result.conflicts.append(pupil_id)
@@ -117,6 +101,38 @@ def save_lesson_register(
                 note += f"; reason: {reason.strip()[:200]}"
             record_event(action="update", actor=actor, obj=register, changes=changes, note=note)
     return result
+
+
+def _check_lesson_register(
+    *,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    lesson: str,
+    entries: dict[int, Entry],
+    now: datetime.datetime | None,
+) -> str:
+    """Refuse a lesson register that cannot be saved as given; the lesson's name, tidied, if it can."""
+    from attendance.codes import TUTOR_CODES
+
+    lesson = " ".join(lesson.split())
+    if not lesson:
+        raise ValidationError({"lesson": "Give the lesson or period, e.g. 'P3 Maths'."})
+    if len(lesson) > LESSON_NAME_MAX:
+        raise ValidationError({"lesson": f"The lesson name can have at most {LESSON_NAME_MAX} characters."})
+    if session not in Session.values:
+        raise ValidationError({"session": "Unknown session."})
+    if date > timezone.localdate(now or timezone.now()):
+        raise ValidationError({"date": "Lesson registers cannot be taken for future days."})
+    for pupil_id, entry in entries.items():
+        _clean_entry(pupil_id, entry)
+        if entry.code not in TUTOR_CODES:
+            raise ValidationError({str(pupil_id): f"{entry.code!r} cannot be used in a lesson register."})
+    allowed = {p.pk for p in selectors.register_pupils(group, date)}
+    stray = set(entries) - allowed
+    if stray:
+        raise ValidationError(f"{len(stray)} pupil(s) are not in this group on that date.")
+    return lesson
 
 
 def _lesson_value(code: str, minutes: int | None) -> str:

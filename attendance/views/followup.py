@@ -31,6 +31,7 @@ from attendance.models import (
     PupilEscalation,
 )
 from attendance.views.common import _office, _organisation, _pct
+from core.forms import apply_validation_error
 from organisations import calendar
 from people.models import Pupil
 
@@ -178,9 +179,9 @@ def log_contact(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactLogForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
         try:
-            services.log_contact(actor=request.user, pupil=pupil, data=form.cleaned_data)
+            services.log_contact(actor=request.user, pupil=pupil, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "The contact is logged.")
             return redirect("attendance:pupil", pk=pupil.pk)

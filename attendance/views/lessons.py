@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,16 +102,7 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form_error = " ".join(exc.messages)
             else:
-                if result.conflicts:
-                    messages.warning(
-                        request,
-                        f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
-                        "not overwritten: check them below.",
-                    )
-                messages.success(
-                    request,
-                    f"{group.name} {lesson} register saved: {result.created} new, {result.changed} changed.",
-                )
+                _report_saved(request, f"{group.name} {lesson}", result)
                 if not request.htmx:  # type: ignore[attr-defined]
                     return redirect(url)
                 register, rows = selectors.lesson_register_rows(group, date, session, lesson)
@@ -118,14 +110,7 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
         if errors and not form_error:
             form_error = "Some marks need attention: nothing was saved."
     present = present_code(session)
-    for row in rows:
-        pid, mark = row["pupil"].pk, row["mark"]
-        row["original"] = mark.code if mark else ""
-        row["value"] = posted.get(pid, {}).get("code", mark.code if mark else "")
-        row["late"] = posted.get(pid, {}).get("late", (mark.minutes_late or "") if mark else "")
-        if all_present and not row["value"]:
-            row["value"] = present
-        row["error"] = errors.get(pid, "")
+    _fill_rows(rows, posted=posted, errors=errors, present=present if all_present else "")
     context = {
         "group": group,
         "date": date,
@@ -148,6 +133,34 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _report_saved(request: HttpRequest, register_name: str, result: Any) -> None:
+    """Say what a lesson register's save did, and warn of marks someone else changed meanwhile (kept)."""
+    if result.conflicts:
+        messages.warning(
+            request,
+            f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
+            "not overwritten: check them below.",
+        )
+    messages.success(
+        request, f"{register_name} register saved: {result.created} new, {result.changed} changed."
+    )
+
+
+def _fill_rows(
+    rows: list[dict[str, Any]], *, posted: dict[int, dict[str, str]], errors: dict[int, str], present: str
+) -> None:
+    """Each row's mark as saved (its original), as typed (what was posted) and its error; a blank row gets the
+    present code when "all present" was asked for (`present` is then that code, else blank)."""
+    for row in rows:
+        pid, mark = row["pupil"].pk, row["mark"]
+        row["original"] = mark.code if mark else ""
+        row["value"] = posted.get(pid, {}).get("code", mark.code if mark else "")
+        row["late"] = posted.get(pid, {}).get("late", (mark.minutes_late or "") if mark else "")
+        if present and not row["value"]:
+            row["value"] = present
+        row["error"] = errors.get(pid, "")
 
 
 @require_GET

@@ -46,7 +46,7 @@ def _incident(world, pupils=None, **extra):
     }
     data.update(extra)
     return services.incident_create(
-        actor=world.tutor, organisation=world.school, pupils=pupils or [world.alice, world.ben], data=data
+        actor=world.tutor, organisation=world.school, pupils=pupils or [world.alice, world.ben], **data
     )
 
 
@@ -67,7 +67,7 @@ def _suspension(world, **extra):
         "parents_informed": True,
     }
     data.update(extra)
-    return services.suspension_create(actor=world.head_of_year9, pupil=world.alice, data=data)
+    return services.suspension_create(actor=world.head_of_year9, pupil=world.alice, **data)
 
 
 def test_it_records_an_incident_for_several_pupils_through_the_form(world):

@@ -54,16 +54,14 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
     suspension = services.suspension_create(
         actor=world.head_of_year9,
         pupil=world.alice,
-        data={
-            "kind": "suspension",
-            # This week's Monday: a school day on or before today, whatever day the test runs.
-            "starts_on": timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
-            "ends_on": timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
-            "sessions": 2,
-            "reason": "persistent",
-            "details": "Persistent disruption",
-            "parents_informed": True,
-        },
+        kind="suspension",
+        # This week's Monday: a school day on or before today, whatever day the test runs.
+        starts_on=timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
+        ends_on=timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
+        sessions=2,
+        reason="persistent",
+        details="Persistent disruption",
+        parents_informed=True,
     )
     plan = started_plan(world)
     q = psp.questionnaire_create(

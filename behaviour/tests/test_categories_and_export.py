@@ -35,15 +35,13 @@ def _incident(world, code="defiance", kind="negative", description="Refused to m
         actor=world.tutor,
         organisation=world.school,
         pupils=pupils or [world.alice],
-        data={
-            "kind": kind,
-            "category": _category(world, code),
-            "severity": 2,
-            "occurred_at": timezone.now(),
-            "place": "classroom",
-            "staff": world.tutor,
-            "description": description,
-        },
+        kind=kind,
+        category=_category(world, code),
+        severity=2,
+        occurred_at=timezone.now(),
+        place="classroom",
+        staff=world.tutor,
+        description=description,
     )
 
 
@@ -125,14 +123,12 @@ def test_it_refuses_a_category_of_another_kind_or_school(world):
             actor=world.tutor,
             organisation=world.school,
             pupils=[world.alice],
-            data={
-                "kind": "negative",
-                "category": rivers,
-                "occurred_at": timezone.now(),
-                "place": "classroom",
-                "staff": world.tutor,
-                "description": "x",
-            },
+            kind="negative",
+            category=rivers,
+            occurred_at=timezone.now(),
+            place="classroom",
+            staff=world.tutor,
+            description="x",
         )
 
 

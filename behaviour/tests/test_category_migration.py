@@ -34,14 +34,12 @@ def test_it_keeps_each_incident_s_category_through_the_migration_and_back():
             actor=world.tutor,
             organisation=world.school,
             pupils=[world.alice],
-            data={
-                "kind": kind,
-                "category": BehaviourCategory.objects.get(organisation=world.school, code=code),
-                "occurred_at": timezone.now(),
-                "place": "classroom",
-                "staff": world.tutor,
-                "description": code,
-            },
+            kind=kind,
+            category=BehaviourCategory.objects.get(organisation=world.school, code=code),
+            occurred_at=timezone.now(),
+            place="classroom",
+            staff=world.tutor,
+            description=code,
         )
     # Forward to every app's latest migration, not behaviour's alone: apps whose migrations depend on behaviour's
     # (caseloads) were unapplied on the way back and must return for the tests that follow in this process.

@@ -35,14 +35,12 @@ def test_it_makes_the_stored_person_the_recorder_of_existing_suspensions():
     suspension = services.suspension_create(
         actor=world.head_of_year9,
         pupil=world.alice,
-        data={
-            "kind": "suspension",
-            "starts_on": monday,
-            "ends_on": monday,
-            "sessions": 2,
-            "reason": "persistent",
-            "details": "Disruption",
-        },
+        kind="suspension",
+        starts_on=monday,
+        ends_on=monday,
+        sessions=2,
+        reason="persistent",
+        details="Disruption",
     )
     # Forward to every app's latest migration, not behaviour's alone: apps whose migrations depend on behaviour's
     # (caseloads) were unapplied on the way back and must return for the tests that follow in this process.

@@ -41,17 +41,15 @@ def _incident(world, *pupils, description, actions="", staff=None, **extra):
         actor=world.tutor,
         organisation=world.school,
         pupils=list(pupils),
-        data={
-            "kind": "negative",
-            "category": BehaviourCategory.objects.filter(organisation=world.school, kind="negative").first(),
-            "severity": 2,
-            "occurred_at": WHEN,
-            "place": "classroom",
-            "staff": staff or world.tutor,
-            "description": description,
-            "actions": actions,
-            **extra,
-        },
+        kind="negative",
+        category=BehaviourCategory.objects.filter(organisation=world.school, kind="negative").first(),
+        severity=2,
+        occurred_at=WHEN,
+        place="classroom",
+        staff=staff or world.tutor,
+        description=description,
+        actions=actions,
+        **extra,
     )
 
 
@@ -176,14 +174,12 @@ def test_it_takes_names_out_of_an_incident_kept_because_a_kept_pupils_suspension
     suspension = services.suspension_create(
         actor=world.head_of_year9,
         pupil=world.cleo,
-        data={
-            "kind": "internal",
-            "starts_on": datetime.date(2019, 5, 15),
-            "ends_on": datetime.date(2019, 5, 15),
-            "sessions": 2,
-            "reason": "physical_pupil",
-            "details": "Hit back",
-        },
+        kind="internal",
+        starts_on=datetime.date(2019, 5, 15),
+        ends_on=datetime.date(2019, 5, 15),
+        sessions=2,
+        reason="physical_pupil",
+        details="Hit back",
     )
     # Recorded before a suspension's incident had to be the pupil's own: the link stays and is respected.
     Suspension.objects.filter(pk=suspension.pk).update(incident=followed)

@@ -49,13 +49,13 @@ def _suspend(world, start, end, **extra):
         "parents_informed": True,
         **extra,
     }
-    return services.suspension_create(actor=world.head_of_year9, pupil=world.alice, data=data)
+    return services.suspension_create(actor=world.head_of_year9, pupil=world.alice, **data)
 
 
 def _change(world, suspension, **changes):
     data = {key: getattr(suspension, key) for key in services.SUSPENSION_EDIT_FIELDS}
     data.update(changes)
-    return services.suspension_update(actor=world.head_of_year9, suspension=suspension, data=data)
+    return services.suspension_update(actor=world.head_of_year9, suspension=suspension, **data)
 
 
 def test_it_turns_e_back_into_n_for_days_a_shortened_suspension_no_longer_covers(world, monkeypatch):

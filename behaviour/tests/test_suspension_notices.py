@@ -44,7 +44,7 @@ def _suspend(world, start, end, sessions, kind=Suspension.Kind.SUSPENSION):
     }
     if kind == Suspension.Kind.PERMANENT:
         data.pop("ends_on")
-    return services.suspension_create(actor=world.head_of_year9, pupil=world.alice, data=data)
+    return services.suspension_create(actor=world.head_of_year9, pupil=world.alice, **data)
 
 
 def _by_party(parties):

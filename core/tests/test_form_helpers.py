@@ -8,9 +8,10 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import DateInput, StaffChoiceField, apply_validation_error
+from core.forms import DateInput, ModelFieldsForm, StaffChoiceField, apply_validation_error
 from core.pdf import render_pdf
 from core.testing.personas import build_school_world
+from organisations.models import Organisation
 from people.selectors import staff_users
 
 
@@ -61,3 +62,28 @@ def test_the_staff_picker_offers_the_schools_active_staff_by_name():
 def test_render_pdf_renders_a_template_to_a_pdf():
     pdf = render_pdf("500.html", {}, "http://testserver/")
     assert pdf.startswith(b"%PDF")
+
+
+class _OrganisationForm(ModelFieldsForm):
+    note = forms.CharField(required=False)
+    kind = forms.ChoiceField(choices=Organisation.Kind.choices, label="What it is")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind"]
+
+
+def test_a_model_fields_form_asks_for_the_model_s_fields_and_writes_nothing_onto_the_record():
+    """Filled from the record, validated as the model's fields (a declared field in its place), the record
+    untouched: the service writes."""
+    school = Organisation(name="Oakfield", kind=Organisation.Kind.SCHOOL)
+    form = _OrganisationForm(instance=school)
+    assert list(form.fields) == ["name", "kind", "note"] and form.fields["kind"].label == "What it is"
+    assert form["name"].value() == "Oakfield" and form.instance is school
+    bound = _OrganisationForm({"name": "Oakfield Academy", "kind": "school"}, instance=school)
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["name"] == "Oakfield Academy" and school.name == "Oakfield"
+    assert set(_OrganisationForm({"name": "", "kind": "nonsense"}, instance=school).errors) == {
+        "name",
+        "kind",
+    }

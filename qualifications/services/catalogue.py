@@ -327,13 +327,66 @@ def edition_clone(*, actor: Any, edition: Edition, academic_year: AcademicYear) 
     return new
 
 
-def instance_update(*, actor: Any, instance: Any, data: dict[str, Any]) -> Any:
-    """Apply validated form data to a provider-owned record (edition, activity, fee rule…)."""
-    for name, value in data.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
+@transaction.atomic
+def edition_update(
+    *,
+    actor: Any,
+    edition: Edition,
+    title: str,
+    portfolio_deadline: datetime.date,
+    refund_before_start_percent: int,
+    refund_after_start_percent: int,
+    payment_terms_days: int,
+    overview: str = "",
+    delivery_note: str = "",
+    mentor_note: str = "",
+    review_note: str = "",
+    fee_note: str = "",
+    fee_includes: str = "",
+    booking_note: str = "",
+    is_published: bool = False,
+) -> Edition:
+    """Change what an edition says and whether it is open for bookings (every change is in the audit log)."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    edition.title, edition.portfolio_deadline, edition.is_published = title, portfolio_deadline, is_published
+    edition.overview, edition.delivery_note, edition.mentor_note = overview, delivery_note, mentor_note
+    edition.review_note, edition.fee_note, edition.fee_includes = review_note, fee_note, fee_includes
+    edition.booking_note = booking_note
+    edition.refund_before_start_percent = refund_before_start_percent
+    edition.refund_after_start_percent = refund_after_start_percent
+    edition.payment_terms_days = payment_terms_days
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: Any,
+    activity: Activity,
+    title: str,
+    kind: str,
+    choice_count: int | None = None,
+    minimum_count: int | None = None,
+    minimum_note: str = "",
+    requires_difficult_issue: bool = False,
+    aspiring_alternative: str = "",
+    notes: str = "",
+) -> Activity:
+    """Change an activity of an edition's module (every change is in the audit log)."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity.title, activity.kind, activity.notes = title, kind, notes
+    activity.choice_count, activity.minimum_count, activity.minimum_note = (
+        choice_count,
+        minimum_count,
+        minimum_note,
+    )
+    activity.requires_difficult_issue = requires_difficult_issue
+    activity.aspiring_alternative = aspiring_alternative
+    activity.full_clean()
+    activity.save()
+    return activity
 
 
 def cluster_create(

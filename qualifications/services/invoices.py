@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from organisations.models import Organisation
 from qualifications.models import (
+    ZERO_RATED_NOTE,
     Booking,
     CreditNote,
     Enrolment,
@@ -114,12 +116,30 @@ def payment_reminder_send(*, actor: Any, booking: Booking, today: datetime.date 
 
 
 @transaction.atomic
-def invoice_settings_save(*, actor: Any, provider: Organisation, data: dict[str, Any]) -> InvoiceSettings:
+def invoice_settings_save(
+    *,
+    actor: Any,
+    provider: Organisation,
+    payment_method: str = "BACS bank transfer",
+    bank_name: str = "",
+    account_name: str = "",
+    sort_code: str = "",
+    account_number: str = "",
+    vat_number: str = "",
+    vat_rate_percent: Decimal = Decimal("0"),
+    zero_rated_note: str = ZERO_RATED_NOTE,
+) -> InvoiceSettings:
     """Set the provider's invoice settings; bookings already invoiced keep the VAT rate frozen on them. Audited."""
     settings_ = InvoiceSettings.objects.select_for_update().filter(organisation=provider).first()
     settings_ = settings_ or InvoiceSettings(organisation=provider)
-    for name, value in data.items():
-        setattr(settings_, name, value)
+    settings_.payment_method, settings_.bank_name, settings_.account_name = (
+        payment_method,
+        bank_name,
+        account_name,
+    )
+    settings_.sort_code, settings_.account_number = sort_code, account_number
+    settings_.vat_number, settings_.vat_rate_percent = vat_number, vat_rate_percent
+    settings_.zero_rated_note = zero_rated_note
     settings_.full_clean()
     settings_.save()
     record_event(

@@ -38,15 +38,13 @@ def _bank_details(w) -> InvoiceSettings:
     return services.invoice_settings_save(
         actor=w.admin,
         provider=w.provider,
-        data={
-            "payment_method": "BACS bank transfer",
-            "bank_name": "Lloyds Bank",
-            "account_name": "HMC Professional Development Ltd",
-            "sort_code": "30-94-57",
-            "account_number": "12345678",
-            "vat_number": "",
-            "vat_rate_percent": Decimal("0"),
-        },
+        payment_method="BACS bank transfer",
+        bank_name="Lloyds Bank",
+        account_name="HMC Professional Development Ltd",
+        sort_code="30-94-57",
+        account_number="12345678",
+        vat_number="",
+        vat_rate_percent=Decimal("0"),
     )
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import apply_validation_error
 from qualifications import extensions, forms, ical, selectors, services
 from qualifications import permissions as perms
 from qualifications.models import (
@@ -83,9 +84,13 @@ def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edition = managed_edition(request, pk)
     form = forms.EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
-        services.instance_update(actor=request.user, instance=edition, data=form.cleaned_data)
-        messages.success(request, f"{edition} is saved.")
-        return redirect("qualifications:edition_detail", pk=edition.pk)
+        try:
+            edition = services.edition_update(actor=request.user, edition=edition, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{edition} is saved.")
+            return redirect("qualifications:edition_detail", pk=edition.pk)
     return form_page(request, form, f"Edit {edition}", back=edition)
 
 
@@ -129,9 +134,13 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edition = activity.module.edition
     form = forms.ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
-        services.instance_update(actor=request.user, instance=activity, data=form.cleaned_data)
-        messages.success(request, f"Activity {activity.number} is saved.")
-        return redirect("qualifications:edition_detail", pk=edition.pk)
+        try:
+            activity = services.activity_update(actor=request.user, activity=activity, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Activity {activity.number} is saved.")
+            return redirect("qualifications:edition_detail", pk=edition.pk)
     return form_page(request, form, f"Edit activity {activity.number} ({edition})", back=edition)
 
 

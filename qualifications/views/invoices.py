@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import apply_validation_error
 from organisations.models import Organisation
 from qualifications import documents, forms, selectors, services
 from qualifications import permissions as perms
@@ -84,9 +85,9 @@ def invoice_settings(request: HttpRequest) -> HttpResponse:
     form = forms.InvoiceSettingsForm(request.POST or None, instance=selectors.invoice_settings(provider))
     if request.method == "POST" and form.is_valid():
         try:
-            services.invoice_settings_save(actor=request.user, provider=provider, data=form.cleaned_data)
+            services.invoice_settings_save(actor=request.user, provider=provider, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "The invoice settings are saved. New invoices use this VAT rate.")
             return redirect("qualifications:provider_dashboard")

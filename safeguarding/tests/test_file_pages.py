@@ -66,14 +66,12 @@ def test_it_pulls_suspensions_and_support_plans_from_other_apps(world):
     suspension_create(
         actor=world.head_of_year9,
         pupil=world.alice,
-        data={
-            "kind": "suspension",
-            "starts_on": DAY,
-            "ends_on": DAY,
-            "sessions": 2,
-            "reason": "verbal_adult",
-            "details": "Swore",
-        },
+        kind="suspension",
+        starts_on=DAY,
+        ends_on=DAY,
+        sessions=2,
+        reason="verbal_adult",
+        details="Swore",
     )
     open_plan(world)
     kinds = {e.kind for e in selectors.chronology(world.alice)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ class TargetWording(TypedDict, total=False):
 
 
 def _revision(
-    target: Target, version: int, actor: Any, data: dict[str, Any], reason: str = ""
+    target: Target, version: int, actor: Any, wording: Mapping[str, Any], reason: str = ""
 ) -> TargetRevision:
     rev = TargetRevision(
         organisation_id=target.organisation_id,
@@ -44,22 +45,21 @@ def _revision(
         reason=reason,
     )
     for key in REVISION_FIELDS:
-        if key in data and data[key] is not None:
-            setattr(rev, key, data[key])
+        if wording.get(key) is not None:
+            setattr(rev, key, wording[key])
     return saved(rev)
 
 
 @transaction.atomic
 def target_add(*, actor: Any, plan: SupportPlan, **wording: Unpack[TargetWording]) -> Target:
     """Add a SMART target; one missing an element is refused with a message naming it."""
-    data: dict[str, Any] = dict(wording)
-    probe = TargetRevision(**{k: data.get(k) for k in REVISION_FIELDS if data.get(k) is not None})
+    probe = TargetRevision(**{k: wording.get(k) for k in REVISION_FIELDS if wording.get(k) is not None})
     missing = probe.missing_smart()
     if missing:
         raise ValidationError("This target is not SMART yet. Missing: " + "; ".join(missing) + ".")
     number = (plan.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     target = saved(Target(organisation_id=plan.organisation_id, plan=plan, number=number))
-    _revision(target, 1, actor, data)
+    _revision(target, 1, actor, wording)
     return target
 
 
@@ -68,11 +68,10 @@ def target_revise(
     *, actor: Any, target: Target, reason: str, **wording: Unpack[TargetWording]
 ) -> TargetRevision:
     """A new wording of the target (only the elements given change); earlier revisions are kept as they were."""
-    data: dict[str, Any] = dict(wording)
     current = target.current
     version = (current.version if current else 0) + 1
     merged = {k: getattr(current, k) for k in REVISION_FIELDS} if current else {}
-    merged.update({k: v for k, v in data.items() if k in REVISION_FIELDS})
+    merged.update({k: v for k, v in wording.items() if k in REVISION_FIELDS})
     if current and all(merged[k] == getattr(current, k) for k in REVISION_FIELDS):
         raise ValidationError("Nothing has changed: the target is as it was.")
     return _revision(target, version, actor, merged, reason=reason)

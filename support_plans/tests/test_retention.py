@@ -66,15 +66,13 @@ def _incident(organisation, staff, *pupils, description="Pushed in the lunch que
         actor=staff,
         organisation=organisation,
         pupils=list(pupils),
-        data={
-            "kind": "negative",
-            "category": BehaviourCategory.objects.filter(organisation=organisation, kind="negative").first(),
-            "severity": 2,
-            "occurred_at": WHEN,
-            "place": "classroom",
-            "staff": staff,
-            "description": description,
-        },
+        kind="negative",
+        category=BehaviourCategory.objects.filter(organisation=organisation, kind="negative").first(),
+        severity=2,
+        occurred_at=WHEN,
+        place="classroom",
+        staff=staff,
+        description=description,
     )
 
 
@@ -82,14 +80,12 @@ def _internal_exclusion(pupil, staff):
     return behaviour.suspension_create(
         actor=staff,
         pupil=pupil,
-        data={
-            "kind": "internal",
-            "starts_on": datetime.date(2026, 5, 15),
-            "ends_on": datetime.date(2026, 5, 15),
-            "sessions": 2,
-            "reason": "verbal_adult",
-            "details": "Swore at a teacher",
-        },
+        kind="internal",
+        starts_on=datetime.date(2026, 5, 15),
+        ends_on=datetime.date(2026, 5, 15),
+        sessions=2,
+        reason="verbal_adult",
+        details="Swore at a teacher",
     )
 
 

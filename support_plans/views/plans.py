@@ -345,9 +345,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if saved(
         request,
         form,
-        lambda data: services.party_save(
-            actor=request.user, plan=party.plan, party=Party.objects.get(pk=party.pk), **data
-        ),
+        lambda data: services.party_save(actor=request.user, plan=party.plan, party=party, **data),
     ):
         messages.success(request, f"{party.name}'s details and commitments are saved.")
         return redirect("support_plans:plan_detail", pk=party.plan_id)
@@ -384,7 +382,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda data: services.alert_resolve(
             actor=request.user,
-            alert=Alert.objects.get(pk=alert.pk),
+            alert=alert,
             contacted_on=data["parents_contacted_on"],
             resolution=data["resolution"],
         ),
@@ -402,9 +400,7 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     if saved(
         request,
         form,
-        lambda data: services.plan_close(
-            actor=request.user, plan=SupportPlan.objects.get(pk=plan.pk), **data
-        ),
+        lambda data: services.plan_close(actor=request.user, plan=plan, **data),
     ):
         messages.success(request, "The programme is closed with its final evaluation.")
         return redirect("support_plans:plan_detail", pk=plan.pk)
