@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.urls import reverse
-from core.management.commands.distribute import is_citus
 
+from core.management.commands.distribute import is_citus
 from core.testing.personas import build_school_world, client_for
 
 
