@@ -51,6 +51,27 @@ CROSS_ORGANISATION = frozenset(
 # into tenant tables are not enforced by the database.
 REFERENCE_MODELS = frozenset({"access.RoleAssignment"})
 
+# The providers' programme catalogue: tenant models (each row is one provider's, with the tenant keys), but
+# reference tables on Citus. Schools' bookings, places and portfolios point at them across organisations, and
+# joins to a reference table stay on one node, where a join between two distributed tables on anything but
+# organisation_id is refused or repartitioned. Small (a provider's editions, levels, modules, clusters and
+# their days), read on every booking and portfolio page, written rarely: a copy on every node
+# (docs/scale-out.md, "Records reached across organisations").
+CATALOGUE_MODELS = frozenset(
+    {
+        "qualifications.Programme",
+        "qualifications.Edition",
+        "qualifications.Level",
+        "qualifications.Module",
+        "qualifications.Activity",
+        "qualifications.Cluster",
+        "qualifications.ClusterFacilitator",
+        "qualifications.TrainingDay",
+        "qualifications.FeeRule",
+        "qualifications.MentorTrainingSession",
+    }
+)
+
 # Tables that stay on the coordinator: no organisation to shard by, written rarely from one place, or (the two
 # automatic many-to-many tables) waiting for an explicit through model with an organisation (docs/scale-out.md).
 COORDINATOR_TABLES = frozenset(
@@ -113,12 +134,25 @@ def tenant_tables(app_registry: Any = None) -> list[str]:
     return sorted({m._meta.db_table for m in all_models(app_registry) if is_tenant(m)})
 
 
-def reference_tables(app_registry: Any = None) -> list[str]:
+def distributed_tables(app_registry: Any = None) -> list[str]:
+    """The tables Citus distributes by organisation_id: every tenant table but the catalogue's."""
     return sorted(
         {
             m._meta.db_table
             for m in all_models(app_registry)
-            if not is_tenant(m) and m._meta.db_table not in COORDINATOR_TABLES
+            if is_tenant(m) and m._meta.label not in CATALOGUE_MODELS
+        }
+    )
+
+
+def reference_tables(app_registry: Any = None) -> list[str]:
+    """The tables copied to every node: every other table not kept on the coordinator, and the catalogue's."""
+    return sorted(
+        {
+            m._meta.db_table
+            for m in all_models(app_registry)
+            if (not is_tenant(m) or m._meta.label in CATALOGUE_MODELS)
+            and m._meta.db_table not in COORDINATOR_TABLES
         }
     )
 
@@ -236,6 +270,30 @@ def _with_organisation(
     return f"({sql} AND {column_sql} IN ({marks}))", (*params, *column_params, *ids)
 
 
+def _same_school_column(rhs: Any) -> Any:
+    """For a column the key is compared with (``OuterRef("pk")`` in a subquery, an ``F()``): the column holding that
+    row's organisation, when it is the organisation of the row the key points at; else None."""
+    target = getattr(rhs, "target", None)
+    alias = getattr(rhs, "alias", None)
+    if target is None or alias is None or not is_tenant(target.model):
+        return None
+    if not (target.primary_key or (target.is_relation and is_composite_fk(target.model, target))):
+        return None
+    return target.model._meta.get_field(ORGANISATION_FIELD).get_col(alias)
+
+
+def _with_same_organisation_column(lookup: Any, compiler: Any, sql: str, params: Any) -> Any:
+    """``filter(referral=OuterRef("pk"))`` also says ``organisation_id = outer.organisation_id``: a correlated
+    subquery Citus can push down to each shard."""
+    other = _same_school_column(lookup.rhs)
+    if other is None or not hasattr(lookup.lhs, "alias"):
+        return sql, params
+    here = lookup.lhs.target.model._meta.get_field(ORGANISATION_FIELD).get_col(lookup.lhs.alias)
+    here_sql, here_params = compiler.compile(here)
+    other_sql, other_params = compiler.compile(other)
+    return f"({sql} AND {here_sql} = {other_sql})", (*params, *here_params, *other_params)
+
+
 def _lookups() -> tuple[type, type]:
     from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
 
@@ -249,6 +307,8 @@ def _lookups() -> tuple[type, type]:
 
         def as_sql(self, compiler: Any, connection: Any) -> Any:
             sql, params = super().as_sql(compiler, connection)
+            if not self.organisation_ids:
+                return _with_same_organisation_column(self, compiler, sql, params)
             return _with_organisation(self, compiler, connection, sql, params, self.organisation_ids)
 
     class SameSchoolIn(RelatedIn):
@@ -291,7 +351,7 @@ def route_by_organisation() -> int:
     return changed
 
 
-def _is_citus(connection: Any) -> bool:
+def is_citus_connection(connection: Any) -> bool:
     """Whether the connection's database has the Citus extension (asked once per connection)."""
     known = getattr(connection, "_pastoral_is_citus", None)
     if known is None:
@@ -314,7 +374,7 @@ def saves_stay_on_their_shard() -> None:
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
         connection = connections[using]
-        if connection.vendor == "postgresql" and is_tenant(type(self)) and _is_citus(connection):
+        if connection.vendor == "postgresql" and is_tenant(type(self)) and is_citus_connection(connection):
             values = [v for v in values if v[0].attname != DISTRIBUTION_COLUMN]
             base_qs = base_qs.filter(organisation_id=self.organisation_id)
         return original(self, base_qs, using, pk_val, values, update_fields, forced_update)

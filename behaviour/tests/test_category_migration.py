@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from behaviour import services
 from behaviour.models import BehaviourCategory, Incident
+from core.testing.citus import skip_on_citus
 from core.testing.personas import build_school_world
 
 BEFORE = ("behaviour", "0001_behaviour_log_report_cards_suspensions")
@@ -28,6 +29,7 @@ def _migrate(target):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_each_incident_s_category_through_the_migration_and_back():
+    skip_on_citus("migrating back drops and re-creates tables, which would come back undistributed")
     world = build_school_world()
     for code, kind in (("defiance", "negative"), ("effort", "positive")):
         services.incident_create(

@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from behaviour import services
 from behaviour.models import Suspension
+from core.testing.citus import skip_on_citus
 from core.testing.personas import build_school_world
 
 BEFORE = ("behaviour", "0004_incident_category_from_school_list")
@@ -30,6 +31,7 @@ def _migrate(target):
 @pytest.mark.django_db(transaction=True)
 def test_it_makes_the_stored_person_the_recorder_of_existing_suspensions():
     """A suspension stored before the migration has its stored person as decided-by and recorded-by."""
+    skip_on_citus("migrating back drops and re-creates tables, which would come back undistributed")
     world = build_school_world()
     monday = datetime.date(2026, 3, 2)
     suspension = services.suspension_create(

@@ -54,11 +54,12 @@ def test_it_refuses_a_unique_constraint_that_leaves_out_the_organisation():
 
 
 def test_it_classifies_tables_by_their_organisation_field():
-    tenants, references = distribution.tenant_tables(), distribution.reference_tables()
+    tenants, references = distribution.distributed_tables(), distribution.reference_tables()
     assert {"attendance_attendancemark", "people_pupil", "safeguarding_concern"} <= set(tenants)
     assert {"organisations_organisation", "accounts_user", "organisations_academicyear"} <= set(references)
     assert "audit_auditevent" not in tenants + references  # nullable organisation: on the coordinator
     assert not set(tenants) & set(references)
+    assert {"qualifications_edition", "qualifications_cluster"} <= set(references)  # the providers' catalogue
 
 
 def _constraints(kind: str) -> list[tuple[str, str, list[str]]]:
@@ -119,7 +120,7 @@ def test_after_distribute_no_table_is_left_undistributed_but_the_listed_ones():
     kinds = citus_tables()
     with connection.cursor() as cursor:
         present = set(connection.introspection.table_names(cursor))
-    tenants, references = set(distribution.tenant_tables()), set(distribution.reference_tables())
+    tenants, references = set(distribution.distributed_tables()), set(distribution.reference_tables())
     assert {t for t in tenants if kinds.get(t) != "distributed"} == set()
     assert {t for t in references if kinds.get(t) != "reference"} == set()
     leftover = {t for t in present if kinds.get(t) not in ("distributed", "reference")}

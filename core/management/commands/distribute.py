@@ -104,7 +104,7 @@ class Command(BaseCommand):
             t for t in distribution.reference_tables() if t in present and managed.get(t) != "reference"
         ]
         tenants = [
-            t for t in distribution.tenant_tables() if t in present and managed.get(t) != "distributed"
+            t for t in distribution.distributed_tables() if t in present and managed.get(t) != "distributed"
         ]
         if not references and not tenants:
             self.stdout.write(
