@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseloads', '0002_stage_one_meetings'),
+        ('caseloads', '0003_coaching_passports_progression'),
         ('organisations', '0002_distribution_keys'),
         ('people', '0005_distribution_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
