@@ -34,6 +34,8 @@ def report_years(user: Any, organisation_id: int) -> list[int] | None:
 
 def can_make_reports(user: Any, organisation: Any) -> bool:
     """Anyone with something to report on in the school: a PAL with a caseload, a head of year, a senior leader."""
+    if not getattr(organisation, "is_school_like", False) or organisation.kind == "group":
+        return False  # reports are made at a school (a group of schools' leader chooses the school first)
     years = report_years(user, organisation.pk)
     return years is None or bool(years) or bool(caseload_group_ids(user, organisation.pk))
 

@@ -60,19 +60,19 @@ def caseload_group_pals(organisation_ids: list[int], today: datetime.date) -> di
 
 
 def group_rows(groups: list[Group], pals: dict[int, Any], today: datetime.date | None = None) -> list[dict]:
-    """One row of facts per group, read school by school through the caseload selectors."""
+    """One row of facts per group: the entitlement and who is on time read for every school at once, the current
+    window's completion school by school (each school has its own windows)."""
     today = today or timezone.localdate()
     by_org: dict[int, list[Group]] = defaultdict(list)
     for g in groups:
         by_org[g.organisation_id].append(g)
     passports = passports_by_group(groups)
+    entitlement = {r["group"].pk: r for r in selectors.entitlement(groups, today)}
+    on_time = _on_time(by_org, today)
     rows: list[dict[str, Any]] = []
     for org_groups in by_org.values():
-        organisation = org_groups[0].organisation
-        entitlement = {r["group"].pk: r for r in selectors.entitlement(org_groups, today)}
-        window = selectors.current_window(organisation, today)
+        window = selectors.current_window(org_groups[0].organisation, today)
         completion = {r["group"].pk: r for r in selectors.completion(window, org_groups, today)["rows"]}
-        on_time = _on_time(organisation, org_groups, today)
         for g in org_groups:
             e, c = entitlement[g.pk], completion[g.pk]
             done, total = passports.get(g.pk, (None, None))
@@ -96,24 +96,33 @@ def group_rows(groups: list[Group], pals: dict[int, Any], today: datetime.date |
     return rows
 
 
-def _on_time(organisation: Any, groups: list[Group], today: datetime.date) -> dict[int, tuple[int, int]]:
-    """Per group: LPRs due in this year's closed windows (current students × windows) and those signed off by
-    the window's due date."""
-    closed = [w for w in windows_for(organisation, academic_year_for(today)) if w.closes_on < today]
-    member_map = selectors.members([g.pk for g in groups], today)
+def _on_time(by_org: dict[int, list[Group]], today: datetime.date) -> dict[int, tuple[int, int]]:
+    """Per group: LPRs due in this year's closed windows of its school (current students × windows) and those
+    signed off by the window's due date, in one query for every school."""
+    year = academic_year_for(today)
+    closed = {
+        oid: [w for w in windows_for(gs[0].organisation, year) if w.closes_on < today]
+        for oid, gs in by_org.items()
+    }
+    member_map = selectors.members([g.pk for gs in by_org.values() for g in gs], today)
+    closes = {w.pk: w.closes_on for ws in closed.values() for w in ws}
     on_time: set[tuple[int, int]] = set()
-    if closed:
-        closes = {w.pk: w.closes_on for w in closed}
+    if closes:
         pupil_ids = [p for ids in member_map.values() for p in ids]
         for pid, wid, signed in Review.objects.filter(
-            organisation=organisation, window__in=closed, pupil_id__in=pupil_ids, signed_off_at__isnull=False
+            organisation_id__in=list(by_org),
+            window_id__in=list(closes),
+            pupil_id__in=pupil_ids,
+            signed_off_at__isnull=False,
         ).values_list("pupil_id", "window_id", "signed_off_at"):
             if timezone.localdate(signed) <= closes[wid]:
                 on_time.add((pid, wid))
     out = {}
-    for g in groups:
-        ids = member_map.get(g.pk, [])
-        out[g.pk] = (len(ids) * len(closed), sum(1 for p in ids for w in closed if (p, w.pk) in on_time))
+    for oid, gs in by_org.items():
+        for g in gs:
+            ids = member_map.get(g.pk, [])
+            wins = closed[oid]
+            out[g.pk] = (len(ids) * len(wins), sum(1 for p in ids for w in wins if (p, w.pk) in on_time))
     return out
 
 
