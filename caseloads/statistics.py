@@ -3,9 +3,9 @@ delivered against those due so far, the entitlement met and on track (`selectors
 the current window (`selectors.completion`) and LPRs signed off on time in the windows that have closed; then
 summed per PAL, group, year group, site or school, with the total for everything shown (a group of schools).
 
-Passports completed: the passports model is built elsewhere (issue 12, item 6). When it exists, fill
-`passports_by_group` below (group id -> (completed, students)); the rows, the table, the chart and the export
-already carry the columns, shown once any value is known."""
+Passports completed (`passports_by_group`): per group, the students' whole passports completed out of every
+student × each of the school's active passports (`selectors_passports.passport_completion`); shown once a school
+has a passport."""
 
 from __future__ import annotations
 
@@ -44,9 +44,26 @@ PASSPORTS = ("passports_done", "passports_total")
 DIMENSIONS = {"pal": "PAL", "group": "Group", "year": "Year group", "site": "Site", "school": "School"}
 
 
-def passports_by_group(groups: list[Group]) -> dict[int, tuple[int, int]]:
-    """HOOK (issue 12, item 6): completed passports and students per group, once the passports model exists."""
-    return {}
+def passports_by_group(groups: list[Group], today: datetime.date | None = None) -> dict[int, tuple[int, int]]:
+    """Group id -> (passports completed, passports possible: current students × the school's active passports),
+    for the groups of schools that have a passport; school by school (each school defines its own)."""
+    from caseloads.selectors_passports import passport_completion
+
+    by_org: dict[int, list[Group]] = defaultdict(list)
+    for g in groups:
+        by_org[g.organisation_id].append(g)
+    out: dict[int, tuple[int, int]] = {}
+    for org_groups in by_org.values():
+        table = passport_completion(org_groups, today)
+        if not table["passports"]:
+            continue
+        for row in table["rows"]:
+            cells = row["cells"]
+            out[row["group"].pk] = (
+                sum(c["complete"] for c in cells),
+                sum(c["students"] for c in cells),
+            )
+    return out
 
 
 def caseload_group_pals(organisation_ids: list[int], today: datetime.date) -> dict[int, Any]:
@@ -66,7 +83,7 @@ def group_rows(groups: list[Group], pals: dict[int, Any], today: datetime.date |
     by_org: dict[int, list[Group]] = defaultdict(list)
     for g in groups:
         by_org[g.organisation_id].append(g)
-    passports = passports_by_group(groups)
+    passports = passports_by_group(groups, today)
     entitlement = {r["group"].pk: r for r in selectors.entitlement(groups, today)}
     on_time = _on_time(by_org, today)
     rows: list[dict[str, Any]] = []

@@ -82,7 +82,7 @@ def test_it_sums_per_pal_and_in_total(world):
     assert pal["label"] == "Paul Pal"
     assert (pal["groups"], pal["students"], pal["delivered"], pal["missed"]) == (2, 3, 2, 1)
     assert (pal["on_track_pct"], pal["lpr_pct"], pal["on_time_pct"]) == (50, 33, 33)
-    assert pal["passports_total"] is None  # the hook: no passports model yet
+    assert pal["passports_total"] is None  # the school has no passport: no column
     (year9, year10) = stats.summarise(_rows(world), "year")
     assert (year9["students"], year10["students"]) == (2, 1)
 
@@ -124,3 +124,25 @@ def test_each_role_sees_its_own_scope(world):
         assert client_for(user).get(reverse("caseloads:statistics")).status_code == 403
     outsider = client_for(world.outsider).get(reverse("caseloads:statistics"))
     assert outsider.status_code == 200 and outsider.context["table"] == []
+
+
+def test_it_counts_whole_passports_completed_per_group_by_hand(world):
+    """One passport of two items. 9A: Alice both, Ben one -> 1 of 2 complete; 10A: Dan none -> 0 of 1.
+    The PAL: 1 of 3 (33%)."""
+    from caseloads.services import passports as passport_services
+
+    passport = passport_services.passport_save(actor=world.senior, organisation=world.school, name="Seal")
+    items = [
+        passport_services.passport_item_add(actor=world.senior, passport=passport, title=t)
+        for t in ("Careers interview", "CV written")
+    ]
+    for pupil, done in ((world.alice, items), (world.ben, items[:1])):
+        for item in done:
+            passport_services.passport_item_complete(
+                actor=world.pal, item=item, pupil=pupil, completed_on=TODAY
+            )
+    by_group = {r["label"]: r for r in stats.summarise(_rows(world), "group")}
+    assert (by_group["9A"]["passports_done"], by_group["9A"]["passports_total"]) == (1, 2)
+    assert (by_group["10A"]["passports_done"], by_group["10A"]["passports_total"]) == (0, 1)
+    (pal,) = stats.summarise(_rows(world), "pal")
+    assert (pal["passports_done"], pal["passports_total"], pal["passports_pct"]) == (1, 3, 33)
