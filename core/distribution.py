@@ -353,6 +353,8 @@ def route_by_organisation() -> int:
 
 def is_citus_connection(connection: Any) -> bool:
     """Whether the connection's database has the Citus extension (asked once per connection)."""
+    if connection.vendor != "postgresql":
+        return False
     known = getattr(connection, "_pastoral_is_citus", None)
     if known is None:
         with connection.cursor() as cursor:
