@@ -354,7 +354,7 @@ class AlertForm(ModelFieldsForm):
         self.fields["resolution"].required = True
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(ModelFieldsForm):
     class Meta:
         model = PlanSettings
         fields = ["length_weeks", "review_weeks", "records_years_after_leaving", "scores_gap_school_days"]
