@@ -32,6 +32,32 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
             from .keys import tenant_keys
 
             tenant_keys(self, model)
+        if model._meta.managed and distribution.is_citus_connection(self.connection):
+            self._join_distributed_schema(model)
+
+    def _join_distributed_schema(self, model: Any) -> None:
+        """On a Citus database that is already distributed, a new table takes its place at once, before the
+        migration's foreign keys are added (Citus keeps no key from a coordinator table into a distributed one):
+        a tenant table is distributed by organisation_id beside the others, any other table becomes a reference
+        table, as `manage.py distribute` would make them. A database not yet distributed is left to the command."""
+        table = model._meta.db_table
+        if table in distribution.COORDINATOR_TABLES:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT logicalrelid::regclass::text FROM pg_dist_partition WHERE partmethod = 'h' LIMIT 1"
+            )
+            anchor = cursor.fetchone()
+            if anchor is None:
+                return
+            cursor.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+            if distribution.is_tenant(model) and model._meta.label not in distribution.CATALOGUE_MODELS:
+                cursor.execute(
+                    "SELECT create_distributed_table(%s, %s, colocate_with => %s)",
+                    [table, distribution.DISTRIBUTION_COLUMN, anchor[0].strip('"')],
+                )
+            else:
+                cursor.execute("SELECT create_reference_table(%s)", [table])
 
     def add_field(self, model: Any, field: Any) -> None:
         if field.remote_field and distribution.is_tenant(field.related_model):
