@@ -38,6 +38,7 @@ from caseloads.models import GroupSession, LearningTarget, Review, ReviewWindow,
 from caseloads.report_models import ReportBatch
 from caseloads.services import academic_year_for, windows_for
 from caseloads.services.reports import report_batch_run
+from core.distribution import is_citus_connection
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
 
@@ -270,6 +271,11 @@ def _drop(trust: Organisation) -> None:
     ids = [trust.pk, *trust.members.values_list("pk", flat=True)]
     alias = connection.alias
     with transaction.atomic():
+        if is_citus_connection(connection):
+            # Deletes over every shard, then the organisations (a reference table) in one transaction: Citus
+            # needs the shards touched one connection at a time for that.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
         for model in (
             ReportBatch,
             LearningTarget,
