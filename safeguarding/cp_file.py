@@ -22,7 +22,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.uploads import max_upload_bytes
-from safeguarding.models import Category, ChronologyEntry, Decision, ProtectionStatus, Referral, ReferralUpdate
+from safeguarding.models import (
+    Category,
+    ChronologyEntry,
+    Decision,
+    ProtectionStatus,
+    Referral,
+    ReferralUpdate,
+)
 
 FORMAT = "pastoral-cp-file/1"
 PDF_NAME, JSON_NAME = "cp-file.pdf", "cp-file.json"
@@ -208,7 +215,9 @@ def _members(data: bytes, limit: int) -> tuple[bytes, bytes]:
                 raise refuse(f"The ZIP holds files a CP file does not: {', '.join(extra)}.")
             return _member(archive, infos[PDF_NAME], limit), _member(archive, infos[JSON_NAME], limit)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
-        raise refuse(f"The ZIP could not be read ({error}): download it again from the sending school.")
+        raise refuse(
+            f"The ZIP could not be read ({error}): download it again from the sending school."
+        ) from None
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -228,9 +237,9 @@ def parse_document(raw: bytes) -> dict[str, Any]:
     try:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise refuse(f"{JSON_NAME} is not text (UTF-8).")
+        raise refuse(f"{JSON_NAME} is not text (UTF-8).") from None
     except json.JSONDecodeError as error:
-        raise refuse(f"{JSON_NAME} is not valid JSON (line {error.lineno}: {error.msg}).")
+        raise refuse(f"{JSON_NAME} is not valid JSON (line {error.lineno}: {error.msg}).") from None
     if not isinstance(document, dict):
         raise refuse(f"{JSON_NAME} does not hold a CP file (an object with its sections).")
     if document.get("format") != FORMAT:
@@ -238,7 +247,9 @@ def parse_document(raw: bytes) -> dict[str, Any]:
             f"The file's format is {document.get('format')!r}, not {FORMAT!r}: Pastoral cannot read it."
         )
     if errors := check_document(document):
-        shown = errors[:MAX_ERRORS] + ([f"…and {len(errors) - MAX_ERRORS} more."] if len(errors) > MAX_ERRORS else [])
+        shown = errors[:MAX_ERRORS] + (
+            [f"…and {len(errors) - MAX_ERRORS} more."] if len(errors) > MAX_ERRORS else []
+        )
         raise ValidationError({"file": shown})
     return document
 
@@ -284,7 +295,9 @@ def _datetime(value: Any) -> datetime.datetime | None:
     return found if found.tzinfo is not None else None
 
 
-def _check_record(where: str, record: Any, specs: list[Spec], optional: list[Spec] | None = None) -> list[str]:
+def _check_record(
+    where: str, record: Any, specs: list[Spec], optional: list[Spec] | None = None
+) -> list[str]:
     if not isinstance(record, dict):
         return [f"{where}: not a record"]
     errors = [f"{where}: no {name}" for name, _, _ in specs if name not in record]
@@ -369,7 +382,13 @@ def chronology_rows(document: dict[str, Any]) -> list[list[Any]]:
         title = f"Decision: {outcome[d['outcome']]}" + (" (a correction)" if d["corrects"] else "")
         add(_on(d["decided_at"]), d["decided_at"], title, d["reason"], d)
     for r in document["referrals"]:
-        add(r["made_on"], r["recorded_at"], f"Referral to {r.get('agency_name') or 'an agency'}", r["reason"], r)
+        add(
+            r["made_on"],
+            r["recorded_at"],
+            f"Referral to {r.get('agency_name') or 'an agency'}",
+            r["reason"],
+            r,
+        )
     steps = _labels(ReferralUpdate.Status)
     for u in document.get("referral_updates", []):
         title = f"Referral to {u.get('agency_name') or 'an agency'}: {steps[u['status']]}"
@@ -379,7 +398,13 @@ def chronology_rows(document: dict[str, Any]) -> list[list[Any]]:
         title = kinds[e["kind"]] + (" (a correction)" if e["corrects"] else "")
         add(e["occurred_on"], e["recorded_at"], title, e["summary"], e)
     for s in document["statuses"]:
-        add(s["starts_on"], s["recorded_at"], f"Child protection status: {statuses[s['status']]}", s["note"], s)
+        add(
+            s["starts_on"],
+            s["recorded_at"],
+            f"Child protection status: {statuses[s['status']]}",
+            s["note"],
+            s,
+        )
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))
 
 

@@ -19,7 +19,11 @@ class _PupilChoice(forms.Form):
         super().__init__(*args, **kwargs)
         choice = cast(forms.ModelChoiceField, self.fields["pupil"])
         choice.queryset = pupils.order_by("legal_last_name", "legal_first_name", "pk")
-        choice.label_from_instance = lambda p: f"{p.display_name} (born {p.date_of_birth.day} {p.date_of_birth:%b %Y})"  # type: ignore[method-assign,assignment]
+        choice.label_from_instance = _label  # type: ignore[method-assign,assignment]
+
+
+def _label(pupil: Any) -> str:
+    return f"{pupil.display_name} (born {pupil.date_of_birth.day} {pupil.date_of_birth:%b %Y})"
 
 
 class AttachForm(_PupilChoice):

@@ -41,7 +41,10 @@ def received(request: HttpRequest) -> HttpResponse:
         return wait
     pupils = permissions.visible_files(request.user)
     form = UploadForm(
-        request.POST or None, request.FILES or None, pupils=pupils, initial={"pupil": request.GET.get("pupil")}
+        request.POST or None,
+        request.FILES or None,
+        pupils=pupils,
+        initial={"pupil": request.GET.get("pupil")},
     )
     saved = _saved(
         request,
@@ -73,7 +76,9 @@ def incoming_attach(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if saved is not None:
         return _done(request, saved)
-    record_read(actor=request.user, obj=transfer, note="safeguarding: incoming file, to put on a child's file")
+    record_read(
+        actor=request.user, obj=transfer, note="safeguarding: incoming file, to put on a child's file"
+    )
     status = 400 if request.method == "POST" else 200
     context = {"transfer": transfer, "form": form}
     return render(request, "safeguarding/incoming_attach.html", context, status=status)
@@ -90,7 +95,9 @@ def received_file(request: HttpRequest, pk: int, what: str) -> FileResponse:
         raise PermissionDenied("Only the JSON of this file was received.")
     record_read(actor=request.user, obj=record, note=f"safeguarding: received CP file ({what})")
     kind = "application/pdf" if what == "pdf" else "application/json"
-    return download_response(stored.open("rb"), filename=f"cp-file-received-{record.pk}.{what}", content_type=kind)
+    return download_response(
+        stored.open("rb"), filename=f"cp-file-received-{record.pk}.{what}", content_type=kind
+    )
 
 
 def _received(request: HttpRequest, pk: int) -> ReceivedFile:

@@ -44,7 +44,9 @@ urlpatterns = [
     path("incoming/<int:pk>/attach/", received_views.incoming_attach, name="incoming_attach"),
     path("received/", received_views.received, name="received"),
     path("received/<int:pk>/cp-file.pdf", received_views.received_file, {"what": "pdf"}, name="received_pdf"),
-    path("received/<int:pk>/cp-file.json", received_views.received_file, {"what": "json"}, name="received_json"),
+    path(
+        "received/<int:pk>/cp-file.json", received_views.received_file, {"what": "json"}, name="received_json"
+    ),
     path("pupils/<int:pupil_pk>/subject-access/", file_views.subject_access, name="subject_access"),
     path("retention/", file_views.retention_review, name="retention"),
     path("pupils/<int:pupil_pk>/destroy/", destruction_views.file_destroy, name="destroy"),

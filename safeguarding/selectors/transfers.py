@@ -34,7 +34,7 @@ def attached_refs(transfers: list[FileTransfer]) -> set[int]:
         organisation_id__in={t.to_organisation_id for t in transfers},
         source_transfer_ref__in=[t.pk for t in transfers],
     )
-    return set(found.values_list("source_transfer_ref", flat=True))
+    return {ref for ref in found.values_list("source_transfer_ref", flat=True) if ref is not None}
 
 
 @dataclass

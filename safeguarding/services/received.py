@@ -75,7 +75,9 @@ def receive_transfer(
     now = now or timezone.now()
     if now > transfer.expires_at:
         raise ValidationError(
-            {"pupil": "This transfer's 7 days have passed. Ask the sending school's DSL to send the file again."}
+            {
+                "pupil": "This transfer's 7 days have passed. Ask the sending school's DSL to send the file again."
+            }
         )
     if ReceivedFile.objects.filter(
         organisation_id=pupil.organisation_id, source_transfer_ref=transfer.pk
@@ -117,9 +119,9 @@ def _store(
         with transaction.atomic():
             if upload.pdf is not None:
                 record.pdf.save(cp_file.PDF_NAME, ContentFile(upload.pdf), save=False)
-                stored.append(record.pdf.name)
+                stored.append(str(record.pdf.name))
             record.document.save(cp_file.JSON_NAME, ContentFile(upload.raw_json), save=False)
-            stored.append(record.document.name)
+            stored.append(str(record.document.name))
             record.save()
             if transfer is not None:
                 _confirm(actor=actor, transfer=transfer)

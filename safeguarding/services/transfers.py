@@ -119,7 +119,14 @@ def file_document(pupil: Any) -> dict[str, Any]:
     """The child protection file as machine-readable data (the JSON half of the export), in the format
     `cp_file.FORMAT` describes: each section's fields only, with who recorded each record by name."""
     from safeguarding import cp_file
-    from safeguarding.models import ChronologyEntry, Concern, Decision, ProtectionStatus, Referral, ReferralUpdate
+    from safeguarding.models import (
+        ChronologyEntry,
+        Concern,
+        Decision,
+        ProtectionStatus,
+        Referral,
+        ReferralUpdate,
+    )
 
     concerns = Concern.objects.filter(pupil=pupil)
     referrals = Referral.objects.filter(pupil=pupil)

@@ -49,7 +49,10 @@ def test_it_refuses_a_file_that_is_not_a_zip(world):
 
 def test_it_refuses_the_wrong_format_version(world):
     [message] = refused(world, "cp-file.json", as_json(document(format="pastoral-cp-file/2")))
-    assert message == "The file's format is 'pastoral-cp-file/2', not 'pastoral-cp-file/1': Pastoral cannot read it."
+    assert (
+        message
+        == "The file's format is 'pastoral-cp-file/2', not 'pastoral-cp-file/1': Pastoral cannot read it."
+    )
 
 
 def test_it_refuses_a_zip_without_its_members_or_with_others(world):
