@@ -182,6 +182,11 @@ def _megabytes(limit: int) -> str:
     return f"{limit / (1024 * 1024):g} MB"
 
 
+def read_bounded(upload: Any) -> bytes:
+    """An uploaded file's bytes, never more than one past the limit (so a huge upload is refused unread)."""
+    return bytes(upload.read(max_upload_bytes("SAFEGUARDING_MAX_TRANSFER_BYTES") + 1))
+
+
 def read_upload(name: str, data: bytes) -> Upload:
     """Check an uploaded ZIP (its two members) or JSON file; a ValidationError on `file` says what is wrong."""
     limit = max_upload_bytes("SAFEGUARDING_MAX_TRANSFER_BYTES")

@@ -15,6 +15,7 @@ from access.permissions import get_for_user
 from audit.services import record_read, record_reads
 from core.uploads import download_response
 from safeguarding import permissions, stepup
+from safeguarding.cp_file import read_bounded
 from safeguarding.models import ReceivedFile
 from safeguarding.received_forms import AttachForm, UploadForm
 from safeguarding.selectors.received import visible_received
@@ -50,7 +51,7 @@ def received(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.receive_upload(
-            actor=request.user, pupil=data["pupil"], name=data["file"].name, data=data["file"].read()
+            actor=request.user, pupil=data["pupil"], name=data["file"].name, data=read_bounded(data["file"])
         ),
     )
     if saved is not None:

@@ -135,6 +135,11 @@ def test_the_upload_page_shows_the_error_and_keeps_nothing(world, settings):
     assert response.status_code == 400
     assert "This is not a ZIP file" in response.content.decode()
     assert not ReceivedFile.objects.exists()
+    settings.SAFEGUARDING_MAX_TRANSFER_BYTES = 4096
+    big = SimpleUploadedFile("t.zip", b"PK\x03\x04" + b"x" * 9000, content_type="application/zip")
+    response = client.post(reverse("safeguarding:received"), {"pupil": world.alice.pk, "file": big})
+    assert response.status_code == 400 and "The file is larger than" in response.content.decode()
+    assert not ReceivedFile.objects.exists()
     stored = settings.MEDIA_ROOT / "safeguarding"
     assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
 
