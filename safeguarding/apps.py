@@ -39,4 +39,5 @@ class SafeguardingConfig(AppConfig):
         track(
             models.ConcernAttachment, exclude=("file",)
         )  # the stored name is random; the row says which file
+        track(models.ReceivedFile, exclude=("rows", "pdf", "document"))  # the records stay in the file
         from . import registrations  # noqa: F401

@@ -167,3 +167,6 @@ def build_more(world: Any, dsl: Any, deputy: Any, pupils: list[Any], concerns: l
     _transfer(world, dsl, pupils[3])
     _meeting(world, dsl, deputy, pupils)
     _dso(world)
+    from safeguarding.demo_received import build as received_file
+
+    received_file(world, dsl, pupils[0])

@@ -20,6 +20,7 @@ from people.models import Pupil
 from safeguarding import chronology_html, permissions, selectors, services, stepup
 from safeguarding.forms import EntryForm, SettingsForm, StatusForm
 from safeguarding.models import ChronologyEntry, SubjectAccessDecision
+from safeguarding.selectors.received import pupil_received
 from safeguarding.views import _saved
 
 
@@ -39,6 +40,7 @@ def _chronology_context(request: HttpRequest, pupil: Pupil) -> dict[str, Any]:
         "kinds": selectors.KINDS,
         "chosen": kinds,
         "status": selectors.current_status(pupil),
+        "received": pupil_received(pupil).only("pk", "from_school", "received_at", "pdf"),
     }
 
 

@@ -444,6 +444,50 @@ class TransferReceipt(Immutable):
         return f"Transfer #{self.transfer_id} received"
 
 
+def received_path(instance: ReceivedFile, filename: str) -> str:
+    from core.uploads import random_name
+
+    return random_name(f"safeguarding/{instance.organisation_id}/received")
+
+
+class ReceivedFile(Immutable):
+    """A child protection file received from the child's previous school (sent through Pastoral, or uploaded from
+    a school elsewhere), put on the child's file here: the PDF and JSON as they came, and the records as
+    read-only chronology rows. The source transfer is the sending school's number (a row of another
+    organisation, which that school may destroy), not a foreign key."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="safeguarding_received_files")
+    from_school = models.CharField("previous school", max_length=200)
+    from_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_transfer_ref = models.PositiveIntegerField(
+        "transfer number at the sending school", null=True, blank=True
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=200, blank=True)
+    generated_at = models.DateTimeField("exported by the sending school at")
+    pdf = models.FileField(upload_to=received_path, max_length=200, blank=True)
+    document = models.FileField(upload_to=received_path, max_length=200)
+    rows = models.JSONField("the records as chronology rows", default=list)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_transfer_ref"],
+                condition=models.Q(source_transfer_ref__isnull=False),
+                name="sg_received_transfer_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CP file received from {self.from_school}"
+
+
 # --- Safety-net meetings ----------------------------------------------------------------------
 
 

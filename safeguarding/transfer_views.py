@@ -102,7 +102,9 @@ def incoming(request: HttpRequest) -> HttpResponse:
     record_reads(
         actor=request.user, objs=[s.transfer for s in states], note="safeguarding: incoming file listed"
     )
-    return render(request, "safeguarding/incoming.html", {"states": states})
+    attached = selectors.attached_refs([s.transfer for s in states])
+    rows = [(s, s.transfer.pk in attached) for s in states]
+    return render(request, "safeguarding/incoming.html", {"rows": rows})
 
 
 @require_POST

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from safeguarding import destruction_views, file_views, meeting_views, referral_views, transfer_views, views
+from safeguarding import (
+    destruction_views,
+    file_views,
+    meeting_views,
+    received_views,
+    referral_views,
+    transfer_views,
+    views,
+)
 
 app_name = "safeguarding"
 
@@ -33,6 +41,12 @@ urlpatterns = [
     path("incoming/", transfer_views.incoming, name="incoming"),
     path("incoming/<int:pk>/file/", transfer_views.incoming_fetch, name="incoming_fetch"),
     path("incoming/<int:pk>/confirm/", transfer_views.incoming_confirm, name="incoming_confirm"),
+    path("incoming/<int:pk>/attach/", received_views.incoming_attach, name="incoming_attach"),
+    path("received/", received_views.received, name="received"),
+    path("received/<int:pk>/cp-file.pdf", received_views.received_file, {"what": "pdf"}, name="received_pdf"),
+    path(
+        "received/<int:pk>/cp-file.json", received_views.received_file, {"what": "json"}, name="received_json"
+    ),
     path("pupils/<int:pupil_pk>/subject-access/", file_views.subject_access, name="subject_access"),
     path("retention/", file_views.retention_review, name="retention"),
     path("pupils/<int:pupil_pk>/destroy/", destruction_views.file_destroy, name="destroy"),

@@ -132,8 +132,10 @@ def file_viewers(pupil: Any) -> QuerySet[AuditEvent]:
     about_file = Q(object_type="people.Pupil", object_id=str(pupil.pk), note__startswith="safeguarding")
     about_concerns = Q(object_type="safeguarding.Concern", object_id__in=concern_ids)
     about_status = Q(object_type="safeguarding.ProtectionStatus", object_id__in=status_ids)
+    received_ids = [str(pk) for pk in pupil.safeguarding_received_files.values_list("pk", flat=True)]
+    about_received = Q(object_type="safeguarding.ReceivedFile", object_id__in=received_ids)
     return AuditEvent.objects.filter(
-        Q(action=AuditEvent.Action.READ) & (about_file | about_concerns | about_status),
+        Q(action=AuditEvent.Action.READ) & (about_file | about_concerns | about_status | about_received),
         organisation_id=pupil.organisation_id,
     ).order_by("-at", "-id")
 
@@ -162,6 +164,7 @@ KINDS = {
     "psp": "Pastoral Support Programmes",
     "referral": "Referrals and signposting",
     "attendance": "Attendance (persistent or severe absence)",
+    "received": "From previous schools",
 }
 
 
@@ -332,6 +335,12 @@ def _referrals(pupil: Any) -> list[Entry]:
     return entries
 
 
+def _received(pupil: Any) -> list[Entry]:
+    from safeguarding.selectors.received import received_entries
+
+    return received_entries(pupil)
+
+
 def _attendance(pupil: Any) -> list[Entry]:
     from safeguarding.selectors.attendance_events import attendance_events
 
@@ -349,6 +358,7 @@ _COLLECTORS = [
     ("psp", _plans),
     ("referral", _referrals),
     ("attendance", _attendance),
+    ("received", _received),
 ]
 
 

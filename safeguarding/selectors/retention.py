@@ -11,6 +11,7 @@ from safeguarding.models import (
     Concern,
     Decision,
     ProtectionStatus,
+    ReceivedFile,
     Referral,
     ReferralUpdate,
     RetentionReview,
@@ -62,4 +63,8 @@ def subject_access_records(pupil: Any) -> dict[str, Any]:
         document["referrals"] = records(referrals, skip)
         document["referral_updates"] = records(ReferralUpdate.objects.filter(referral__in=referrals), skip)
         document["chronology_entries"] = records(ChronologyEntry.objects.filter(**mine), skip)
+        document["from_previous_schools"] = [
+            {"from_school": r.from_school, "received_at": r.received_at.isoformat(), "records": r.rows}
+            for r in ReceivedFile.objects.filter(**mine)
+        ]
     return document

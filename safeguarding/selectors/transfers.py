@@ -26,6 +26,17 @@ def incoming(user: Any) -> QuerySet[FileTransfer]:
     return FileTransfer.objects.filter(to_organisation_id__in=orgs).select_related("pupil", "organisation")
 
 
+def attached_refs(transfers: list[FileTransfer]) -> set[int]:
+    """Which of these transfers (sent here) were put on a child's file at the receiving school."""
+    from safeguarding.models import ReceivedFile
+
+    found = ReceivedFile.objects.filter(
+        organisation_id__in={t.to_organisation_id for t in transfers},
+        source_transfer_ref__in=[t.pk for t in transfers],
+    )
+    return {ref for ref in found.values_list("source_transfer_ref", flat=True) if ref is not None}
+
+
 @dataclass
 class TransferState:
     transfer: FileTransfer

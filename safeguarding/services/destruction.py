@@ -4,10 +4,11 @@ The DSL alone destroys a file, and only when: the child's date of birth + 25 yea
 retention job has listed the file for review, the pupil has no retention hold and the file no legal hold in force.
 Everything else is refused with the reason (`DestructionRefused`). It happens in one transaction: every
 safeguarding record about the child goes (concerns with their attachments, decisions, actions, links to other
-children's concerns, chronology entries, statuses, referrals, transfers, safety-net minutes and actions about the
-child, the review, subject-access decisions, lifted holds), with the audit events about those records (their
-changes hold the records' content); what remains is a `FileDestruction` (who, when, the reason, counts per kind —
-no personal content) and one audit event. Attachment files leave the disk once the transaction has committed.
+children's concerns, chronology entries, files received from previous schools with their PDF and JSON, statuses,
+referrals, transfers, safety-net minutes and actions about the child, the review, subject-access decisions, lifted
+holds), with the audit events about those records (their changes hold the records' content); what remains is a
+`FileDestruction` (who, when, the reason, counts per kind — no personal content) and one audit event. Stored files
+(attachments, received PDFs and JSON) leave the disk once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from safeguarding.models import (
     MeetingActionDone,
     MeetingMinute,
     ProtectionStatus,
+    ReceivedFile,
     Referral,
     ReferralUpdate,
     RetentionReview,
@@ -119,6 +121,7 @@ def file_records(pupil: Any) -> FileRecords:
         ("concerns", concerns),
         ("chronology entries", ChronologyEntry.objects.filter(pupil=pupil, **mine)),
         ("child protection statuses", ProtectionStatus.objects.filter(pupil=pupil, **mine)),
+        ("files from previous schools", ReceivedFile.objects.filter(pupil=pupil, **mine)),
         ("transfer downloads", TransferDownload.objects.filter(transfer__in=transfers, **mine)),
         ("transfer receipts", TransferReceipt.objects.filter(transfer__in=transfers, **mine)),
         ("transfers", transfers),
@@ -162,7 +165,12 @@ def file_destroy(
             raise DestructionRefused(why)
         records = file_records(pupil)
         counts = records.counts()
-        stored = [a.file.name for a in records.kinds["attachments"]]
+        stored = [a.file.name for a in records.kinds["attachments"]] + [
+            name
+            for r in records.kinds["files from previous schools"]
+            for name in (r.pdf.name, r.document.name)
+            if name
+        ]
         events = destroyed_file_events_delete(_events_about(records))
         for qs in records.kinds.values():
             qs._raw_delete(qs.db)

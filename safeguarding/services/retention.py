@@ -23,7 +23,14 @@ from django.utils import timezone
 from audit.services import record_event
 from core.retention import years_before
 from safeguarding import permissions
-from safeguarding.models import Concern, ProtectionStatus, Referral, RetentionReview, SubjectAccessDecision
+from safeguarding.models import (
+    Concern,
+    ProtectionStatus,
+    ReceivedFile,
+    Referral,
+    RetentionReview,
+    SubjectAccessDecision,
+)
 
 RETENTION_YEARS = 25
 
@@ -65,6 +72,7 @@ def _with_records(organisation: Any, today: datetime.date) -> QuerySet:
         Exists(Concern.objects.filter(organisation=organisation, pupil=OuterRef("pk")))
         | Exists(ProtectionStatus.objects.filter(organisation=organisation, pupil=OuterRef("pk")))
         | Exists(Referral.objects.filter(organisation=organisation, pupil=OuterRef("pk")))
+        | Exists(ReceivedFile.objects.filter(organisation=organisation, pupil=OuterRef("pk")))
     )
     listed = Exists(RetentionReview.objects.filter(organisation=organisation, pupil=OuterRef("pk")))
     return (

@@ -116,13 +116,32 @@ def transfer_confirm(*, transfer: FileTransfer, name: str, actor: Any = None) ->
 
 
 def file_document(pupil: Any) -> dict[str, Any]:
-    """The child protection file as machine-readable data (the JSON half of the export)."""
-    from people.subject_access import records
-    from safeguarding.models import ChronologyEntry, Concern, Decision, ProtectionStatus, Referral
+    """The child protection file as machine-readable data (the JSON half of the export), in the format
+    `cp_file.FORMAT` describes: each section's fields only, with who recorded each record by name."""
+    from safeguarding import cp_file
+    from safeguarding.models import (
+        ChronologyEntry,
+        Concern,
+        Decision,
+        ProtectionStatus,
+        Referral,
+        ReferralUpdate,
+    )
 
     concerns = Concern.objects.filter(pupil=pupil)
+    referrals = Referral.objects.filter(pupil=pupil)
+    sections = {
+        "statuses": ProtectionStatus.objects.filter(pupil=pupil).select_related("recorded_by"),
+        "concerns": concerns.select_related("logged_by"),
+        "decisions": Decision.objects.filter(concern__in=concerns).select_related("decided_by"),
+        "referrals": referrals.select_related("made_by", "agency"),
+        "referral_updates": ReferralUpdate.objects.filter(referral__in=referrals).select_related(
+            "recorded_by", "referral__agency"
+        ),
+        "chronology_entries": ChronologyEntry.objects.filter(pupil=pupil).select_related("recorded_by"),
+    }
     return {
-        "format": "pastoral-cp-file/1",
+        "format": cp_file.FORMAT,
         "generated_at": timezone.now().isoformat(),
         "from_school": pupil.organisation.name,
         "pupil": {
@@ -131,25 +150,26 @@ def file_document(pupil: Any) -> dict[str, Any]:
             "date_of_birth": pupil.date_of_birth.isoformat(),
             "upn": pupil.upn,
         },
-        "statuses": records(ProtectionStatus.objects.filter(pupil=pupil), ("organisation", "pupil")),
-        "concerns": records(concerns, ("organisation", "pupil")),
-        "decisions": records(Decision.objects.filter(concern__in=concerns), ("organisation",)),
-        "referrals": records(Referral.objects.filter(pupil=pupil), ("organisation", "pupil")),
-        "chronology_entries": records(ChronologyEntry.objects.filter(pupil=pupil), ("organisation", "pupil")),
+        **{name: cp_file.export_section(name, rows) for name, rows in sections.items()},
     }
 
 
-def _zip(transfer: FileTransfer) -> bytes:
+def file_zip(pupil: Any) -> tuple[bytes, bytes]:
+    """The chronology PDF and the JSON of the child's file, as the transfer sends them."""
     from weasyprint import HTML
 
     from safeguarding.chronology_html import table_context
     from safeguarding.selectors import chronology, current_status
 
-    pupil = transfer.pupil
     context = {"pupil": pupil, **table_context(chronology(pupil)), "status": current_status(pupil)}
     pdf = HTML(string=render_to_string("safeguarding/chronology_pdf.html", context)).write_pdf()
+    return pdf, json.dumps(file_document(pupil), indent=2, default=str).encode()
+
+
+def _zip(transfer: FileTransfer) -> bytes:
+    pdf, document = file_zip(transfer.pupil)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("cp-file.pdf", pdf)
-        archive.writestr("cp-file.json", json.dumps(file_document(pupil), indent=2, default=str))
+        archive.writestr("cp-file.json", document)
     return buffer.getvalue()

@@ -30,7 +30,8 @@ def test_it_builds_concerns_decisions_actions_and_a_status():
 
 def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting():
     """A referral waiting on CAMHS, an overdue social-care answer, a transfer not receipted within 5 school days,
-    and a past safety-net meeting whose open action is carried to the next one."""
+    a past safety-net meeting whose open action is carried to the next one, and a primary school's file on a
+    pupil's chronology."""
     from safeguarding.models import Referral, SafetyNetMeeting
     from safeguarding.selectors import meetings, transfers
 
@@ -45,3 +46,8 @@ def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting():
     assert [a.description for a in meetings.carried_actions(upcoming)] == [
         "Online safety session with parents"
     ]
+    from safeguarding.models import ReceivedFile
+
+    [primary] = ReceivedFile.objects.all()
+    rows = selectors.chronology(primary.pupil, {"received"})
+    assert len(rows) == 4 and all(r.title.startswith("From Meadow Lane Primary: ") for r in rows)
