@@ -91,6 +91,19 @@ def _clean_entry(pupil_id: int, entry: Entry) -> None:
         raise ValidationError({str(pupil_id): "L (late) needs the minutes late."})
 
 
+_REGISTER_RETURNING = (
+    "id",
+    "organisation_id",
+    "group_id",
+    "date",
+    "session",
+    "lesson",
+    "version",
+    "taken_at",
+    "taken_by_id",
+)
+
+
 def _take_register(
     group: Group, date: datetime.date, session: str, lesson: str, *, actor: Any, now: datetime.datetime
 ) -> Register:
@@ -101,19 +114,29 @@ def _take_register(
     and, the first time, records who took the register and when. Call inside the caller's transaction.
     """
     table = connection.ops.quote_name(Register._meta.db_table)
-    rows = list(
-        Register.objects.raw(
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
             f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
             "ON CONFLICT (organisation_id, group_id, date, session, lesson) DO UPDATE SET "
             f"version = {table}.version + 1, "
             f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
             f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
-            "RETURNING id, organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id",
-            [group.organisation_id, group.pk, date, session, lesson, now, actor.pk],
+            f"RETURNING {', '.join(_REGISTER_RETURNING)}",
+            [
+                group.organisation_id,
+                group.pk,
+                ops.adapt_datefield_value(date),
+                session,
+                lesson,
+                ops.adapt_datetimefield_value(now),
+                actor.pk,
+            ],
         )
-    )
-    register = rows[0]
+        row = cursor.fetchone()
+    # A plain cursor rather than Register.objects.raw: the same statement, without the raw query's set-up.
+    register = selectors.loader(Register, "r", _REGISTER_RETURNING).build(Register, row)
     register.group = group  # already loaded: no query when the audit event names the register
     if register.taken_by_id == actor.pk:
         register.taken_by = actor
