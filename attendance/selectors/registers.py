@@ -103,14 +103,14 @@ _LOADERS: dict[tuple[str, type[Any], str, tuple[str, ...]], Loader] = {}
 
 
 def loader(model: type[Any], alias: str, names: tuple[str, ...] = ()) -> Loader:
-    """The `Loader` of a model's fields (all concrete fields, or the attnames `names`), columns prefixed
-    with `alias`; made once a database vendor."""
+    """The `Loader` of a model's fields (all concrete fields, or those of the attnames `names`) in the model's
+    field order, columns prefixed with `alias`; made once a database vendor. Select `columns` (or `names`, in
+    that order) and hand the row to `build`."""
     key = (connection.vendor, model, alias, names)
     found = _LOADERS.get(key)
     if found is None:
+        # In the model's field order, whatever the order of `names`: `Model.from_db` reads values so.
         fields = [f for f in model._meta.concrete_fields if not names or f.attname in names]
-        if names:
-            fields.sort(key=lambda f: names.index(f.attname))
         qn = connection.ops.quote_name
         cols = [f.get_col(alias) for f in fields]
         found = _LOADERS[key] = Loader(

@@ -115,6 +115,8 @@ def _take_register(
     """
     table = connection.ops.quote_name(Register._meta.db_table)
     ops = connection.ops
+    # A plain cursor rather than Register.objects.raw: the same statement, without the raw query's set-up.
+    returned = selectors.loader(Register, "r", _REGISTER_RETURNING)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
@@ -123,7 +125,7 @@ def _take_register(
             f"version = {table}.version + 1, "
             f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
             f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
-            f"RETURNING {', '.join(_REGISTER_RETURNING)}",
+            f"RETURNING {', '.join(returned.names)}",
             [
                 group.organisation_id,
                 group.pk,
@@ -135,8 +137,7 @@ def _take_register(
             ],
         )
         row = cursor.fetchone()
-    # A plain cursor rather than Register.objects.raw: the same statement, without the raw query's set-up.
-    register = selectors.loader(Register, "r", _REGISTER_RETURNING).build(Register, row)
+    register = returned.build(Register, row)
     register.group = group  # already loaded: no query when the audit event names the register
     if register.taken_by_id == actor.pk:
         register.taken_by = actor
