@@ -113,3 +113,22 @@ def test_it_refuses_a_register_outside_reach_and_a_register_not_the_users():
     missing = reverse("attendance:register", args=[world.group_9a.pk + 10_000])
     assert client_for(world.tutor).get(missing).status_code == 404
     assert not AttendanceMark.objects.filter(pupil=world.alice, date=DAY).exists()
+
+
+def test_the_figures_form_renders_what_includes_field_html_renders():
+    """Session 8: `{% form_fields %}` draws the markup of includes/field.html, errors and hints included."""
+    from django.template import Context, Template
+
+    from attendance.forms import FiguresForm
+
+    world = build_school_world()
+    ids = [world.school.pk]
+    for data in (None, {"start": "not a date", "year": "9"}):
+        form = FiguresForm(data, organisation_ids=ids, organisations=[world.school])
+        if data:
+            form.is_valid()  # with its errors
+        by_include = Template(
+            '{% for field in form %}{% include "includes/field.html" %}{% endfor %}'
+        ).render(Context({"form": form}))
+        by_tag = Template("{% load attendance_tags %}{% form_fields form %}").render(Context({"form": form}))
+        assert _squash(by_tag) == _squash(by_include)
