@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from attendance.codes import CODE_CHOICES
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
 from core.forms import DateInput, NaturalModelChoiceField
+from core.naturalsort import natural_sorted
 from organisations.models import Organisation
 from organisations.vocabulary import year_choices
 from people.models import Contact, Group, Site
@@ -103,7 +104,15 @@ class FiguresForm(RangeForm):
         if years is not None:  # a head of year: only their own years, no "All years"
             choices = [(value, label) for value, label in choices if value and int(value) in years]
         self.fields["year"].choices = choices
-        self.fields["site"].queryset = Site.objects.filter(organisation_id__in=organisation_ids)
+        sites = Site.objects.filter(organisation_id__in=organisation_ids)
+        self.fields["site"].queryset = sites
+        # The selects' options straight from (id, name) rows, in the order the fields' own choices give
+        # (Site's by name; groups naturally): no model instances, no server-side cursor. The fields still
+        # validate against their querysets.
+        self.fields["site"].widget.choices = [
+            ("", "All sites"),
+            *sites.order_by("name").values_list("pk", "name"),
+        ]
         group_ids = organisation_ids
         if len(organisation_ids) > 1:
             self.fields["school"] = forms.ModelChoiceField(
@@ -117,9 +126,12 @@ class FiguresForm(RangeForm):
             chosen = (self.data.get("school") or "") if self.is_bound else ""
             group_ids = [int(chosen)] if chosen.isdigit() and int(chosen) in organisation_ids[1:] else []
         if group_ids:
-            self.fields["group"].queryset = Group.objects.filter(
-                organisation_id__in=group_ids, kind=Group.Kind.TUTOR
-            ).order_by("name")
+            groups = Group.objects.filter(organisation_id__in=group_ids, kind=Group.Kind.TUTOR).order_by(
+                "name"
+            )
+            self.fields["group"].queryset = groups
+            named = natural_sorted(groups.values_list("pk", "name"), key=lambda row: row[1])
+            self.fields["group"].widget.choices = [("", "All groups"), *named]
         else:
             del self.fields["group"]
 

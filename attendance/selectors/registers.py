@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any, cast
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, cast
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -77,6 +77,88 @@ def register_pupil_ids(group: Group, date: datetime.date) -> list[int]:
             [group.organisation_id, group.pk, date, date],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+class Loader(NamedTuple):
+    """How to read a model from a plain statement's row: the columns to select, their attnames, and the
+    converters the ORM's compiler would apply to each value the driver returns (dates on SQLite, say)."""
+
+    columns: str
+    names: list[str]
+    converters: list[list[Any]]
+    cols: list[Any]
+
+    def build(self, model: type[Any], values: Sequence[Any]) -> Any:
+        """The model instance of a row (`Model.from_db`, as the ORM makes it; fields not read are deferred)."""
+        converted = []
+        for value, converters, col in zip(values, self.converters, self.cols, strict=True):
+            if value is not None:
+                for converter in converters:
+                    value = converter(value, col, connection)
+            converted.append(value)
+        return model.from_db(connection.alias, self.names, converted)
+
+
+_LOADERS: dict[tuple[str, type[Any], str, tuple[str, ...]], Loader] = {}
+
+
+def loader(model: type[Any], alias: str, names: tuple[str, ...] = ()) -> Loader:
+    """The `Loader` of a model's fields (all concrete fields, or those of the attnames `names`) in the model's
+    field order, columns prefixed with `alias`; made once a database vendor. Select `columns` (or `names`, in
+    that order) and hand the row to `build`."""
+    key = (connection.vendor, model, alias, names)
+    found = _LOADERS.get(key)
+    if found is None:
+        # In the model's field order, whatever the order of `names`: `Model.from_db` reads values so.
+        fields = [f for f in model._meta.concrete_fields if not names or f.attname in names]
+        qn = connection.ops.quote_name
+        cols = [f.get_col(alias) for f in fields]
+        found = _LOADERS[key] = Loader(
+            ", ".join(f"{alias}.{qn(f.column)}" for f in fields),
+            [f.attname for f in fields],
+            [
+                connection.ops.get_db_converters(c) + f.get_db_converters(connection)
+                for f, c in zip(fields, cols, strict=True)
+            ],
+            cols,
+        )
+    return found
+
+
+def register_group(pk: int, organisation_ids: Iterable[int]) -> Group | None:
+    """The group `pk` if it belongs to one of `organisation_ids`, with its school and the school's register
+    times loaded, as `Group.objects.select_related("organisation__attendance_settings")` would: one plain
+    statement (every register save reads it, and the ORM's compiling of it was the save's costliest step)."""
+    ids = list(organisation_ids)
+    if not ids:
+        return None
+    group_l, org_l, settings_l = (
+        loader(Group, "g"),
+        loader(Organisation, "o"),
+        loader(AttendanceSettings, "s"),
+    )
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {group_l.columns}, {org_l.columns}, {settings_l.columns} FROM {qn(Group._meta.db_table)} g "  # noqa: S608
+        f"JOIN {qn(Organisation._meta.db_table)} o ON o.id = g.organisation_id "
+        f"LEFT JOIN {qn(AttendanceSettings._meta.db_table)} s ON s.organisation_id = o.id "
+        f"WHERE g.id = %s AND g.organisation_id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, *ids])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n_group, n_org = len(group_l.names), len(org_l.names)
+    group = group_l.build(Group, row[:n_group])
+    organisation = org_l.build(Organisation, row[n_group : n_group + n_org])
+    settings_row = row[n_group + n_org :]
+    settings = settings_l.build(AttendanceSettings, settings_row) if settings_row[0] is not None else None
+    Group.organisation.field.set_cached_value(group, organisation)  # type: ignore[attr-defined]
+    Organisation.attendance_settings.related.set_cached_value(organisation, settings)  # type: ignore[attr-defined]
+    if settings is not None:
+        AttendanceSettings.organisation.field.set_cached_value(settings, organisation)  # type: ignore[attr-defined]
+    return group
 
 
 def register_rows(group: Group, date: datetime.date, session: str) -> list[dict[str, Any]]:

@@ -59,6 +59,23 @@ class _Held(NamedTuple):
     minutes_late: int | None
 
 
+class _AmendmentRow(NamedTuple):
+    """An amendment record to append, as plain values in `_insert_amendments`' column order (the register
+    save writes several a save: no model instance each)."""
+
+    organisation_id: int
+    pupil_id: int
+    date: datetime.date
+    session: str
+    original_code: str
+    original_minutes_late: int | None
+    new_code: str
+    new_minutes_late: int | None
+    amended_by_id: int
+    amended_at: datetime.datetime
+    reason: str
+
+
 def _amendment(
     mark: AttendanceMark | _Held,
     code: str,
@@ -67,20 +84,20 @@ def _amendment(
     actor: Any,
     now: datetime.datetime,
     reason: str,
-) -> MarkAmendment:
+) -> _AmendmentRow:
     """The append-only record of changing `mark` to `code` (not saved): original and new, who, when, why."""
-    return MarkAmendment(
-        organisation_id=mark.organisation_id,
-        pupil_id=mark.pupil_id,
-        date=mark.date,
-        session=mark.session,
-        original_code=mark.code,
-        original_minutes_late=mark.minutes_late,
-        new_code=code,
-        new_minutes_late=minutes,
-        amended_by=actor,
-        amended_at=now,
-        reason=reason,
+    return _AmendmentRow(
+        mark.organisation_id,
+        mark.pupil_id,
+        mark.date,
+        mark.session,
+        mark.code,
+        mark.minutes_late,
+        code,
+        minutes,
+        actor.pk,
+        now,
+        reason,
     )
 
 
@@ -89,6 +106,19 @@ def _clean_entry(pupil_id: int, entry: Entry) -> None:
         raise ValidationError({str(pupil_id): f"{entry.code!r} is not a national attendance code."})
     if entry.code == "L" and not entry.minutes_late:
         raise ValidationError({str(pupil_id): "L (late) needs the minutes late."})
+
+
+_REGISTER_RETURNING = (
+    "id",
+    "organisation_id",
+    "group_id",
+    "date",
+    "session",
+    "lesson",
+    "version",
+    "taken_at",
+    "taken_by_id",
+)
 
 
 def _take_register(
@@ -101,19 +131,30 @@ def _take_register(
     and, the first time, records who took the register and when. Call inside the caller's transaction.
     """
     table = connection.ops.quote_name(Register._meta.db_table)
-    rows = list(
-        Register.objects.raw(
+    ops = connection.ops
+    # A plain cursor rather than Register.objects.raw: the same statement, without the raw query's set-up.
+    returned = selectors.loader(Register, "r", _REGISTER_RETURNING)
+    with connection.cursor() as cursor:
+        cursor.execute(
             f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
             "ON CONFLICT (organisation_id, group_id, date, session, lesson) DO UPDATE SET "
             f"version = {table}.version + 1, "
             f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
             f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
-            "RETURNING id, organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id",
-            [group.organisation_id, group.pk, date, session, lesson, now, actor.pk],
+            f"RETURNING {', '.join(returned.names)}",
+            [
+                group.organisation_id,
+                group.pk,
+                ops.adapt_datefield_value(date),
+                session,
+                lesson,
+                ops.adapt_datetimefield_value(now),
+                actor.pk,
+            ],
         )
-    )
-    register = rows[0]
+        row = cursor.fetchone()
+    register = returned.build(Register, row)
     register.group = group  # already loaded: no query when the audit event names the register
     if register.taken_by_id == actor.pk:
         register.taken_by = actor
@@ -143,7 +184,7 @@ def _held_marks(
         }
 
 
-def _insert_amendments(amendments: list[MarkAmendment]) -> None:
+def _insert_amendments(amendments: list[_AmendmentRow]) -> None:
     """Append amendment records with one multi-row INSERT (the register save's few; no ORM compile)."""
     # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same.
     if not amendments:
@@ -154,22 +195,7 @@ def _insert_amendments(amendments: list[MarkAmendment]) -> None:
         "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
         "new_minutes_late, amended_by_id, amended_at, reason"
     )
-    rows = [
-        (
-            a.organisation_id,
-            a.pupil_id,
-            a.date,
-            a.session,
-            a.original_code,
-            a.original_minutes_late,
-            a.new_code,
-            a.new_minutes_late,
-            a.amended_by_id,
-            a.amended_at,
-            a.reason,
-        )
-        for a in amendments
-    ]
+    rows = amendments
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -237,7 +263,7 @@ class _Plan:
 
     create: list[AttendanceMark] = field(default_factory=list)
     update: list[_Held] = field(default_factory=list)
-    amendments: list[MarkAmendment] = field(default_factory=list)
+    amendments: list[_AmendmentRow] = field(default_factory=list)
     changes: list[rollup.Change] = field(default_factory=list)
     in_sync: bool = True  # every entry the person left alone still holds what they saw
 
@@ -431,7 +457,9 @@ def amend_mark(
             return mark
         if mark.code == code and mark.minutes_late == minutes:
             return mark
-        _amendment(mark, code, minutes, actor=actor, now=now, reason=reason.strip()).save()
+        MarkAmendment(
+            **_amendment(mark, code, minutes, actor=actor, now=now, reason=reason.strip())._asdict()
+        ).save()
         mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
         mark.full_clean(exclude=["category"])
         mark.save()

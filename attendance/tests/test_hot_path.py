@@ -75,3 +75,60 @@ def test_it_counts_the_pupil_page_figures_from_the_marks_it_lists():
     assert summary == selectors.pupil_attendance_summary(pupil=world.alice, start=start, end=DAY)
     body = response.content.decode()
     assert f"<td>{DAY:%a} {DAY.day} {DAY:%b %Y}</td><td>AM</td><td><kbd>/</kbd></td>" in body
+
+
+def test_it_reads_the_register_group_as_the_orm_would_and_only_within_reach():
+    """Session 8: the group of a save comes from one plain statement; it must be the ORM's instances."""
+    from django.db.models import Model
+
+    from attendance.models import AttendanceSettings
+    from people.models import Group
+
+    world = build_school_world()
+    school = world.group_9a.organisation
+    AttendanceSettings.objects.update_or_create(organisation=school, defaults={"open_minutes": 25})
+    orm = Group.objects.select_related("organisation__attendance_settings").get(pk=world.group_9a.pk)
+    plain = selectors.register_group(world.group_9a.pk, [school.pk])
+
+    def values(obj: Model) -> dict:
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    assert plain is not None
+    assert values(plain) == values(orm)
+    assert values(plain.organisation) == values(orm.organisation)  # dates and datetimes converted alike
+    assert values(selectors.settings_for(plain.organisation)) == values(orm.organisation.attendance_settings)
+    assert selectors.register_group(world.group_9a.pk, [school.pk + 10_000]) is None  # outside reach
+    assert selectors.register_group(world.group_9a.pk, []) is None
+
+
+def test_it_refuses_a_register_outside_reach_and_a_register_not_the_users():
+    """The plain statement keeps get_for_user's answers: 404 outside reach (another school's admin, a missing
+    group), 403 to someone in the school who does not take this register."""
+    world = build_school_world()
+    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    posted = {"action": "save", f"code-{world.alice.pk}": "/"}
+    assert client_for(world.tutor).get(url).status_code == 200
+    assert client_for(world.other_admin).post(url, posted).status_code == 404
+    assert client_for(world.cpd_coordinator).post(url, posted).status_code == 403
+    missing = reverse("attendance:register", args=[world.group_9a.pk + 10_000])
+    assert client_for(world.tutor).get(missing).status_code == 404
+    assert not AttendanceMark.objects.filter(pupil=world.alice, date=DAY).exists()
+
+
+def test_the_figures_form_renders_what_includes_field_html_renders():
+    """Session 8: `{% form_fields %}` draws the markup of includes/field.html, errors and hints included."""
+    from django.template import Context, Template
+
+    from attendance.forms import FiguresForm
+
+    world = build_school_world()
+    ids = [world.school.pk]
+    for data in (None, {"start": "not a date", "year": "9"}):
+        form = FiguresForm(data, organisation_ids=ids, organisations=[world.school])
+        if data:
+            form.is_valid()  # with its errors
+        by_include = Template(
+            '{% for field in form %}{% include "includes/field.html" %}{% endfor %}'
+        ).render(Context({"form": form}))
+        by_tag = Template("{% load attendance_tags %}{% form_fields form %}").render(Context({"form": form}))
+        assert _squash(by_tag) == _squash(by_include)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -23,6 +24,7 @@ from core.exports import export_response
 
 
 PAGE_SIZE = 50
+_PK = 987654321  # stands for a pupil's id in a reversed URL, replaced by each row's
 
 
 def _figures_scope(request: HttpRequest) -> tuple[Any, FiguresForm, datetime.date, datetime.date]:
@@ -100,6 +102,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "absence": [round((w["absence_rate"] or 0) * 100, 1) for w in trend],
     }
     worst = selectors.attach_pupils(headline["worst"])
+    pupil_url = reverse("attendance:pupil", args=[_PK]).replace(str(_PK), "{}")  # reversed once, not a row
+    for row in worst:
+        row["url"] = pupil_url.format(row["pupil_id"])
     return render(
         request,
         "attendance/dashboard.html",
@@ -122,6 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "worst": worst,
             "query": request.GET.urlencode(),
+            "absence_url": reverse("attendance:absence_list"),
         },
     )
 

@@ -25,7 +25,7 @@ from attendance.models import (
     Session,
 )
 from attendance.views.common import _date_session, _office, _organisation
-from attendance.views.registers import _entries_from_post, _posted_rows
+from attendance.views.registers import _Posted
 from people.models import Group
 
 # --- Lesson registers ---------------------------------------------------------------------------
@@ -84,8 +84,9 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     all_present = False
     url = _lesson_url(group, date, session, lesson)
     if request.method == "POST":
-        entries, errors = _entries_from_post(request)
-        posted = _posted_rows(request)
+        form = _Posted(request)
+        entries, errors = form.entries()
+        posted = form.rows()
         if request.POST.get("action") == "all_present":
             all_present = True
         elif not errors:

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.permissions import get_for_user
+from access.permissions import admit, reachable_organisation_ids
 from attendance import permissions, selectors, services
 from attendance.codes import CODES, TUTOR_CODES, present_code
 from attendance.forms import (
@@ -50,53 +50,61 @@ def my_registers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _posted_pupil_ids(request: HttpRequest) -> list[int]:
-    """The pupils a register form posted a code for (`code-<pupil id>`); the service checks they belong."""
-    return [int(key[5:]) for key in request.POST if key.startswith("code-") and key[5:].isdigit()]
+class _Posted:
+    """What a register form posted, read in one pass over the fields: each pupil row's code (`code-<pupil id>`),
+    minutes late and the code the page showed; the service checks the pupils belong."""
 
+    def __init__(self, request: HttpRequest) -> None:
+        self.codes: dict[int, str] = {}
+        self.lates: dict[int, str] = {}
+        self.origs: dict[int, str] = {}
+        fields = {"code": self.codes, "late": self.lates, "orig": self.origs}
+        for key, values in request.POST.lists():
+            prefix, _, pid = key.partition("-")
+            into = fields.get(prefix)
+            if into is not None and pid.isdigit():
+                into[int(pid)] = values[-1] if values else ""
 
-def _posted_rows(request: HttpRequest) -> dict[int, dict[str, str]]:
-    """What the form posted for each pupil row, to show again when the save is refused."""
-    return {
-        pid: {"code": request.POST.get(f"code-{pid}", ""), "late": request.POST.get(f"late-{pid}", "")}
-        for pid in _posted_pupil_ids(request)
-    }
+    def pupil_ids(self) -> list[int]:
+        """The pupils the form posted a code for, in the form's order."""
+        return list(self.codes)
 
+    def rows(self) -> dict[int, dict[str, str]]:
+        """What the form posted for each pupil row, to show again when the save is refused."""
+        return {pid: {"code": code, "late": self.lates.get(pid, "")} for pid, code in self.codes.items()}
 
-def _entries_from_post(request: HttpRequest) -> tuple[dict[int, services.Entry], dict[int, str]]:
-    entries, errors = {}, {}
-    for pid in _posted_pupil_ids(request):
-        code = request.POST.get(f"code-{pid}", "").strip()
-        late = request.POST.get(f"late-{pid}", "").strip()
-        original = request.POST.get(f"orig-{pid}")
-        if not code:
-            continue
-        minutes = None
-        if late:
-            if late.isdigit() and 0 < int(late) <= 300:
-                minutes = int(late)
-            else:
-                errors[pid] = "Minutes late must be a whole number from 1 to 300."
+    def entries(self) -> tuple[dict[int, services.Entry], dict[int, str]]:
+        """The marks to save by pupil, and the rows refused with why."""
+        entries, errors = {}, {}
+        for pid, posted_code in self.codes.items():
+            code = posted_code.strip()
+            late = self.lates.get(pid, "").strip()
+            if not code:
                 continue
-        if code not in CODES:
-            errors[pid] = "Choose a national code."
-            continue
-        if code == "L" and not minutes:
-            errors[pid] = "L (late) needs the minutes late."
-            continue
-        entries[pid] = services.Entry(code=code, minutes_late=minutes, original=original)
-    return entries, errors
+            minutes = None
+            if late:
+                if late.isdigit() and 0 < int(late) <= 300:
+                    minutes = int(late)
+                else:
+                    errors[pid] = "Minutes late must be a whole number from 1 to 300."
+                    continue
+            if code not in CODES:
+                errors[pid] = "Choose a national code."
+                continue
+            if code == "L" and not minutes:
+                errors[pid] = "L (late) needs the minutes late."
+                continue
+            entries[pid] = services.Entry(code=code, minutes_late=minutes, original=self.origs.get(pid))
+        return entries, errors
 
 
 @require_http_methods(["GET", "POST"])
 def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     """The keyboard-driven register: a key per code, all present then adjust."""
-    group = get_for_user(
-        request.user,
-        Group.objects.select_related("organisation__attendance_settings"),
-        permissions.can_take_register,
-        pk=group_pk,
-    )
+    # get_for_user's rules (404 outside the user's reach, 403 unless they take this register), the group, its
+    # school and its register times read in one plain statement: every save starts here.
+    found = selectors.register_group(group_pk, reachable_organisation_ids(request.user))
+    group = admit(request.user, found, Group, permissions.can_take_register, pk=group_pk)
     date, session = _date_session(request)
     if date > timezone.localdate():
         raise Http404("Registers cannot be taken for future days.")
@@ -106,8 +114,9 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     all_present = False
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        entries, errors = _entries_from_post(request)
-        posted = _posted_rows(request)
+        form = _Posted(request)
+        entries, errors = form.entries()
+        posted = form.rows()
         if action == "all_present":  # the no-JavaScript way to fill the blanks
             all_present = True
         elif not errors:
@@ -119,7 +128,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                     session=session,
                     entries=entries,
                     reason=request.POST.get("reason", ""),
-                    shown=set(_posted_pupil_ids(request)),
+                    shown=set(form.pupil_ids()),
                 )
             except ValidationError as exc:
                 form_error = " ".join(exc.messages)
