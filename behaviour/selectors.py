@@ -472,6 +472,18 @@ def suspension_parties(suspension: Suspension, *, misses_exam: bool = False) -> 
 # --- Counts for the statistics dashboard (insights) -------------------------------------------------------
 
 
+def _positive_and_negative(
+    organisation_ids: list[int], pupils: Any, first: datetime.datetime, after: datetime.datetime
+) -> QuerySet[IncidentPupil]:
+    return IncidentPupil.objects.filter(
+        organisation_id__in=organisation_ids,
+        pupil_id__in=pupils,
+        incident__occurred_at__gte=first,
+        incident__occurred_at__lt=after,
+        incident__kind__in=("positive", "negative"),
+    )
+
+
 def incident_counts(
     organisation_ids: list[int], pupils: Any, first: datetime.datetime, after: datetime.datetime
 ) -> tuple[dict[int, int], dict[int, int]]:
@@ -480,13 +492,7 @@ def incident_counts(
     positive: dict[int, int] = {}
     negative: dict[int, int] = {}
     for pupil_id, kind, n in (
-        IncidentPupil.objects.filter(
-            organisation_id__in=organisation_ids,
-            pupil_id__in=pupils,
-            incident__occurred_at__gte=first,
-            incident__occurred_at__lt=after,
-            incident__kind__in=("positive", "negative"),
-        )
+        _positive_and_negative(organisation_ids, pupils, first, after)
         .values_list("pupil_id", "incident__kind")
         .annotate(n=Count("id"))
         .order_by()
@@ -503,13 +509,7 @@ def incidents_by_month(
 
     months: dict[datetime.date, dict[str, int]] = {}
     for month, kind, n in (
-        IncidentPupil.objects.filter(
-            organisation_id__in=organisation_ids,
-            pupil_id__in=pupils,
-            incident__occurred_at__gte=first,
-            incident__occurred_at__lt=after,
-            incident__kind__in=("positive", "negative"),
-        )
+        _positive_and_negative(organisation_ids, pupils, first, after)
         .annotate(month=TruncMonth("incident__occurred_at"))
         .values_list("month", "incident__kind")
         .annotate(n=Count("id"))

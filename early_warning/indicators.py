@@ -161,30 +161,31 @@ def _marks_in_windows(ctx: Context) -> dict[tuple[str, datetime.date], dict[int,
     return found
 
 
-def unexplained_absence_days(ctx: Context) -> Found:
-    at_least, days = int(ctx.value("unexplained", "sessions")), int(ctx.value("unexplained", "days"))
+def _window_counts(ctx: Context, key: str, words: str) -> Found:
+    """Pupils with at least `sessions` marks of the indicator's codes in its window, each day; `words` is the
+    evidence with {n}, {days} and {at_least} filled in."""
+    at_least, days = int(ctx.value(key, "sessions")), int(ctx.value(key, "days"))
     windows = _marks_in_windows(ctx)
     return {
         day: {
-            pid: f"{n} unexplained absences (N or O) in the last {days} days ({at_least} or more)"
-            for pid, n in windows[("unexplained", day)].items()
+            pid: words.format(n=n, days=days, at_least=at_least)
+            for pid, n in windows[(key, day)].items()
             if n >= at_least
         }
         for day in ctx.days
     }
+
+
+def unexplained_absence_days(ctx: Context) -> Found:
+    return _window_counts(
+        ctx, "unexplained", "{n} unexplained absences (N or O) in the last {days} days ({at_least} or more)"
+    )
 
 
 def lateness_days(ctx: Context) -> Found:
-    at_least, days = int(ctx.value("lateness", "sessions")), int(ctx.value("lateness", "days"))
-    windows = _marks_in_windows(ctx)
-    return {
-        day: {
-            pid: f"late {n} times (L or U) in the last {days} days ({at_least} or more)"
-            for pid, n in windows[("lateness", day)].items()
-            if n >= at_least
-        }
-        for day in ctx.days
-    }
+    return _window_counts(
+        ctx, "lateness", "late {n} times (L or U) in the last {days} days ({at_least} or more)"
+    )
 
 
 # --- Behaviour ----------------------------------------------------------------------------------

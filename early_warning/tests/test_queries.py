@@ -7,15 +7,12 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.roles import Role
 from core.testing.clock import fixed_clock
 from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory, UserFactory
-from core.testing.personas import client_for
-from early_warning.tests.helpers import AT, grades, incident, sessions, suspension
+from early_warning.tests.helpers import AT, grades, incident, queries_for, sessions, suspension
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +29,7 @@ def _flagged_pupil(school: Any, staff: Any) -> None:
 
 
 def _queries(user: Any) -> int:
-    client = client_for(user)
-    client.get(reverse("early_warning:list"))  # the session and its caches, as a second page view would have
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("early_warning:list"))
-    assert response.status_code == 200
-    return len(queries.captured_queries)
+    return queries_for(user, reverse("early_warning:list"))
 
 
 def test_the_school_list_reads_the_same_number_of_queries_for_1_or_6_students(monkeypatch):

@@ -6,15 +6,12 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.roles import Role
 from core.testing.clock import fixed_clock
 from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory, UserFactory
-from core.testing.personas import client_for
-from early_warning.tests.helpers import AT, grades, incident, sessions, suspension
+from early_warning.tests.helpers import AT, grades, incident, queries_for, sessions, suspension
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +27,7 @@ def _school(trust: Any, n: int, staff: Any) -> None:
 
 
 def _queries(user: Any) -> int:
-    client = client_for(user)
-    client.get(reverse("insights:dashboard"))  # the session and its caches, as a second page view would have
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("insights:dashboard"))
-    assert response.status_code == 200
-    return len(queries.captured_queries)
+    return queries_for(user, reverse("insights:dashboard"))
 
 
 def test_the_trust_dashboard_reads_the_same_number_of_queries_for_2_or_4_schools(monkeypatch):
