@@ -263,6 +263,11 @@ def suspension_days(ctx: Context) -> Found:
 # --- Achievement --------------------------------------------------------------------------------
 
 
+def standings_key(day: datetime.date) -> str:
+    """Where an evaluation keeps the standings of a day (a caller that already read them seeds it)."""
+    return f"standings:{day}"
+
+
 def _standings(ctx: Context, day: datetime.date) -> dict[int, Any]:
     """Each student's standing on `day`; a day with no assessment point between it and a later day evaluated
     has the later day's standings (one statement, not one a day)."""
@@ -275,7 +280,7 @@ def _standings(ctx: Context, day: datetime.date) -> dict[int, Any]:
         found: dict[int, Any] = standings(ctx.organisation_ids, day)
         return found
 
-    found: dict[int, Any] = ctx.shared(f"standings:{day}", load)
+    found: dict[int, Any] = ctx.shared(standings_key(day), load)
     return found
 
 

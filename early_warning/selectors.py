@@ -110,12 +110,16 @@ def hits_by_day(
     days: tuple[datetime.date, ...],
     values: dict[str, Any],
     also: list[Any] | None = None,
+    standings: dict[int, Any] | None = None,
 ) -> dict[datetime.date, Hits]:
     """Every switched-on indicator for every pupil on roll, for each of `days` in the same pass: each indicator
     reads every day (and every school of `also`, with the same values) in its own queries, once.
 
     Bare (key, evidence) pairs: a caller that only counts or scores (the list's week-ago day, the dashboard's
-    count) never builds `Line`s."""
+    count) never builds `Line`s. `standings`: `achievement.selectors.standings` of these schools (or more) on the
+    first day, when the caller has already read them (the dashboard's progress figures): not read again."""
+    from early_warning.indicators import standings_key
+
     ids = [organisation.pk, *(o.pk for o in also or [])]
     on_roll = {day: set(pids) for day, pids in on_roll_by_day(ids, days).items()}
     ctx = Context(
@@ -126,6 +130,8 @@ def hits_by_day(
         organisation_ids=ids,
         days=days,
     )
+    if standings is not None:
+        ctx.cache[standings_key(days[0])] = standings
     found: dict[datetime.date, Hits] = {day: {} for day in days}
     for indicator in indicators():
         if not values.get(f"{indicator.key}.on", True):
@@ -171,7 +177,11 @@ def _weights(values: dict[str, Any]) -> dict[str, int]:
 
 
 def flagged_pupils(
-    user: Any, schools: list[Any], on: datetime.date, keys: set[str] | None = None
+    user: Any,
+    schools: list[Any],
+    on: datetime.date,
+    keys: set[str] | None = None,
+    standings: dict[int, Any] | None = None,
 ) -> set[int]:
     """Who the schools' lists flag on `on`, each scored over the indicators `user` may know of in their school
     (or over `keys`): what a count needs (the statistics dashboard), without any student's explanation.
@@ -179,7 +189,7 @@ def flagged_pupils(
     flagged: set[int] = set()
     for values, group in _same_settings(schools):
         weights, flag_at = _weights(values), int(values["flag_at"])
-        found = hits_by_day(group[0], (on,), values, group[1:])[on]
+        found = hits_by_day(group[0], (on,), values, group[1:], standings)[on]
         if keys is None and len(group) > 1:
             school_of = _school_of(list(found), group)
             shown_of = visible_keys_of(user, [s.pk for s in group])

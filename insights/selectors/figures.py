@@ -122,17 +122,18 @@ def plans_per_student(cohort: Cohort, pupils: Any) -> tuple[dict[int, int], dict
     return dict(opened), dict(closed["successful"]), dict(closed["unsuccessful"])
 
 
-def progress_per_student(cohort: Cohort) -> tuple[dict[int, tuple[int, int]], set[int]]:
+def progress_per_student(
+    cohort: Cohort, standings: dict[int, Any]
+) -> tuple[dict[int, tuple[int, int]], set[int]]:
     """At each student's latest assessment point on or before the end: courses, those at or above target; and
-    who is below target in two or more (achievement's one statement over every school of the cohort)."""
-    from achievement import selectors as achievement
-
+    who is below target in two or more, from `standings` (achievement's one statement over every school of the
+    cohort, read once for this and the early-warning count)."""
     ids = cohort.ids
     results: dict[int, tuple[int, int]] = {}
     below_two: set[int] = set()
     # The schools' standings, kept for the cohort here: a list of a thousand ids in the query costs more to
     # build and run than the rows of the students outside the cohort.
-    for pupil_id, standing in achievement.standings([s.pk for s in cohort.schools], cohort.end).items():
+    for pupil_id, standing in standings.items():
         if pupil_id not in ids:
             continue
         results[pupil_id] = (standing.courses, standing.courses - standing.below)
@@ -149,23 +150,27 @@ def public_indicator_keys() -> set[str]:
     return {i.key for i in indicators() if i.visible_to is None}
 
 
-def flagged_students(user: Any, cohort: Cohort, keys: set[str] | None = None) -> set[int]:
+def flagged_students(
+    user: Any, cohort: Cohort, keys: set[str] | None = None, standings: dict[int, Any] | None = None
+) -> set[int]:
     """Who the early-warning list flags on the range's last day, scored over the indicators *this user* may know
     of (a student flagged only by a child protection line is not counted for a head of year), or over `keys`:
     early_warning's count read (the schools with the same settings in one pass, no explanation lines)."""
     from early_warning import selectors as warning
 
-    return warning.flagged_pupils(user, cohort.schools, cohort.end, keys) & cohort.ids
+    return warning.flagged_pupils(user, cohort.schools, cohort.end, keys, standings) & cohort.ids
 
 
 def per_student(user: Any, cohort: Cohort, *, keys: set[str] | None = None) -> PerStudent:
+    from achievement import selectors as achievement
     from insights.selectors.cohort import pupils_in
 
     pupils = pupils_in(cohort).values("pk")
+    standings = achievement.standings([s.pk for s in cohort.schools], cohort.end)
     positive, negative = behaviour_per_student(cohort, pupils)
     suspensions, exclusions = suspensions_per_student(cohort, pupils)
     opened, successful, unsuccessful = plans_per_student(cohort, pupils)
-    results, below_two = progress_per_student(cohort)
+    results, below_two = progress_per_student(cohort, standings)
     return PerStudent(
         attendance_per_student(cohort),
         positive,
@@ -177,7 +182,7 @@ def per_student(user: Any, cohort: Cohort, *, keys: set[str] | None = None) -> P
         unsuccessful,
         results,
         below_two,
-        flagged_students(user, cohort, keys),
+        flagged_students(user, cohort, keys, standings),
     )
 
 
