@@ -178,3 +178,11 @@ def standings(organisation_ids: list[int], on: datetime.date) -> dict[int, Stand
         pid: Standing(name, int(courses), int(below or 0), int(falling or 0), float(mean), None)
         for pid, name, courses, below, falling, mean in rows
     }
+
+
+def assessed_between(organisation_ids: list[int], after: datetime.date, until: datetime.date) -> bool:
+    """Whether the schools held an assessment point after one day and up to another: if not, `standings` on
+    both days are the same (the early-warning list reuses one for the other)."""
+    return AssessmentPoint.objects.filter(
+        organisation_id__in=organisation_ids, assessed_on__gt=after, assessed_on__lte=until
+    ).exists()

@@ -467,3 +467,78 @@ def suspension_parties(suspension: Suspension, *, misses_exam: bool = False) -> 
             )
         )
     return parties
+
+
+# --- Counts for the statistics dashboard (insights) -------------------------------------------------------
+
+
+def _positive_and_negative(
+    organisation_ids: list[int], pupils: Any, first: datetime.datetime, after: datetime.datetime
+) -> QuerySet[IncidentPupil]:
+    return IncidentPupil.objects.filter(
+        organisation_id__in=organisation_ids,
+        pupil_id__in=pupils,
+        incident__occurred_at__gte=first,
+        incident__occurred_at__lt=after,
+        incident__kind__in=("positive", "negative"),
+    )
+
+
+def incident_counts(
+    organisation_ids: list[int], pupils: Any, first: datetime.datetime, after: datetime.datetime
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Positive and negative incidents per pupil of `pupils` (ids or a subquery) between two instants (one
+    grouped query)."""
+    positive: dict[int, int] = {}
+    negative: dict[int, int] = {}
+    for pupil_id, kind, n in (
+        _positive_and_negative(organisation_ids, pupils, first, after)
+        .values_list("pupil_id", "incident__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        (positive if kind == "positive" else negative)[pupil_id] = n
+    return positive, negative
+
+
+def incidents_by_month(
+    organisation_ids: list[int], pupils: Any, first: datetime.datetime, after: datetime.datetime
+) -> dict[datetime.date, dict[str, int]]:
+    """First day of each month -> positive and negative incidents of `pupils` that month (one grouped query)."""
+    from django.db.models.functions import TruncMonth
+
+    months: dict[datetime.date, dict[str, int]] = {}
+    for month, kind, n in (
+        _positive_and_negative(organisation_ids, pupils, first, after)
+        .annotate(month=TruncMonth("incident__occurred_at"))
+        .values_list("month", "incident__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        day = month.date() if isinstance(month, datetime.datetime) else month
+        months.setdefault(day, {"positive": 0, "negative": 0})[kind] += n
+    return months
+
+
+def suspension_counts(
+    organisation_ids: list[int], pupils: Any, start: datetime.date, end: datetime.date
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Suspensions and permanent exclusions per pupil starting in [start, end], not withdrawn (internal ones
+    not counted): one grouped query."""
+    suspended: dict[int, int] = {}
+    excluded: dict[int, int] = {}
+    for pupil_id, kind, n in (
+        Suspension.objects.filter(
+            organisation_id__in=organisation_ids,
+            pupil_id__in=pupils,
+            starts_on__gte=start,
+            starts_on__lte=end,
+            withdrawn_at__isnull=True,
+            kind__in=(Suspension.Kind.SUSPENSION, Suspension.Kind.PERMANENT),
+        )
+        .values_list("pupil_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        (suspended if kind == Suspension.Kind.SUSPENSION else excluded)[pupil_id] = n
+    return suspended, excluded

@@ -31,7 +31,9 @@ class Context:
     """What every indicator is evaluated with: the schools (one, or several with the same values: a group of
     schools' list evaluates them in one pass), one day, the values, the pupils on roll.
 
-    An indicator reads `organisation_ids` (every school evaluated); `organisation` is the first of them."""
+    An indicator reads `organisation_ids` (every school evaluated); `organisation` is the first of them. `days`
+    are the days evaluated together (today and a week ago, for the list's new entrants): an indicator with
+    `evaluate_days` answers for all of them in the same queries; `on` is the first of them."""
 
     organisation: Any
     on: datetime.date
@@ -39,10 +41,26 @@ class Context:
     pupil_ids: list[int]
     cache: dict[str, Any] = field(default_factory=dict)
     organisation_ids: list[int] = field(default_factory=list)
+    days: tuple[datetime.date, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.organisation_ids:
             self.organisation_ids = [self.organisation.pk]
+        if not self.days:
+            self.days = (self.on,)
+
+    def for_day(self, day: datetime.date) -> Context:
+        """The same evaluation for one of its days alone (an indicator without `evaluate_days` runs once a
+        day with it); made once a day, so what it shares (`shared`) is shared that day."""
+        if self.days == (day,):
+            return self
+        key = f"day:{day.isoformat()}"
+        if key not in self.cache:
+            self.cache[key] = Context(
+                self.organisation, day, self.values, self.pupil_ids, organisation_ids=self.organisation_ids
+            )
+        found: Context = self.cache[key]
+        return found
 
     def value(self, indicator: str, param: str) -> Any:
         return self.values[f"{indicator}.{param}"]
@@ -55,6 +73,7 @@ class Context:
 
 
 Evaluate = Callable[[Context], dict[int, str]]  # pupil id -> evidence, for the pupils it is on for
+EvaluateDays = Callable[[Context], dict[datetime.date, dict[int, str]]]  # each of `ctx.days` -> as Evaluate
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,16 @@ class Indicator:
     visible_to: Callable[[Any, int], bool] | None = None  # None: every role that reads the list
     order: int = 50
     group: str = ""  # how the settings page groups it: Attendance, Behaviour, Achievement…
+    evaluate_days: EvaluateDays | None = None  # every day of `ctx.days` in the same queries (optional)
+    # `visible_to` for several schools at once (user, organisation ids -> those it is visible in): optional.
+    visible_in: Callable[[Any, list[int]], set[int]] | None = None
+
+    def found_by_day(self, ctx: Context) -> dict[datetime.date, dict[int, str]]:
+        """Each of the context's days -> pupil id -> evidence: in one pass when the indicator can, else a day
+        at a time."""
+        if self.evaluate_days is not None:
+            return self.evaluate_days(ctx)
+        return {day: self.evaluate(ctx.for_day(day)) for day in ctx.days}
 
 
 INDICATORS: dict[str, Indicator] = {}

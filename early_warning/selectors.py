@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from early_warning.models import Review, WarningSettings
+from early_warning.models import Review, StudentFactor, WarningSettings
 from early_warning.registry import Context, defaults, indicators
 
 NEW_SINCE_DAYS = 7
@@ -74,15 +74,83 @@ def settings_values(organisation: Any, stored: dict[str, Any] | None = None) -> 
 
 
 def on_roll_ids(organisation_ids: list[int], on: datetime.date) -> list[int]:
+    return on_roll_by_day(organisation_ids, (on,))[on]
+
+
+def on_roll_by_day(
+    organisation_ids: list[int], days: tuple[datetime.date, ...]
+) -> dict[datetime.date, list[int]]:
+    """Each day -> the pupils of the schools on roll that day (one query for every day)."""
     from people.models import Pupil
 
-    return list(
-        Pupil.objects.filter(organisation_id__in=organisation_ids)
-        .filter(
+    rows = Pupil.objects.filter(organisation_id__in=organisation_ids)
+    if len(days) == 1:  # the database narrows it
+        on = days[0]
+        rows = rows.filter(
             Q(left_on__isnull=True) | Q(left_on__gt=on), Q(admitted_on__isnull=True) | Q(admitted_on__lte=on)
         )
-        .values_list("pk", flat=True)
+    else:
+        rows = rows.filter(Q(left_on__isnull=True) | Q(left_on__gt=min(days)))
+    found = list(rows.values_list("pk", "admitted_on", "left_on"))
+    return {
+        day: [
+            pk
+            for pk, admitted, left in found
+            if (left is None or left > day) and (admitted is None or admitted <= day)
+        ]
+        for day in days
+    }
+
+
+Hits = dict[int, list[tuple[str, str]]]  # pupil id -> (indicator key, evidence) of each indicator on
+
+
+def hits_by_day(
+    organisation: Any,
+    days: tuple[datetime.date, ...],
+    values: dict[str, Any],
+    also: list[Any] | None = None,
+    standings: dict[int, Any] | None = None,
+) -> dict[datetime.date, Hits]:
+    """Every switched-on indicator for every pupil on roll, for each of `days` in the same pass: each indicator
+    reads every day (and every school of `also`, with the same values) in its own queries, once.
+
+    Bare (key, evidence) pairs: a caller that only counts or scores (the list's week-ago day, the dashboard's
+    count) never builds `Line`s. `standings`: `achievement.selectors.standings` of these schools (or more) on the
+    first day, when the caller has already read them (the dashboard's progress figures): not read again."""
+    from early_warning.indicators import standings_key
+
+    ids = [organisation.pk, *(o.pk for o in also or [])]
+    on_roll = {day: set(pids) for day, pids in on_roll_by_day(ids, days).items()}
+    ctx = Context(
+        organisation=organisation,
+        on=days[0],
+        values=values,
+        pupil_ids=sorted(on_roll[days[0]]),
+        organisation_ids=ids,
+        days=days,
     )
+    if standings is not None:
+        ctx.cache[standings_key(days[0])] = standings
+    found: dict[datetime.date, Hits] = {day: {} for day in days}
+    for indicator in indicators():
+        if not values.get(f"{indicator.key}.on", True):
+            continue
+        for day, evidence_of in indicator.found_by_day(ctx).items():
+            roll, hits = on_roll[day], found[day]
+            for pupil_id, evidence in evidence_of.items():
+                if pupil_id in roll:
+                    hits.setdefault(pupil_id, []).append((indicator.key, evidence))
+    return found
+
+
+def _lines(hits: list[tuple[str, str]], values: dict[str, Any]) -> list[Line]:
+    labels = _labels()
+    return [Line(key, labels[key], evidence, int(values[f"{key}.weight"])) for key, evidence in hits]
+
+
+def _labels() -> dict[str, str]:
+    return {i.key: i.label for i in indicators()}
 
 
 def evaluate(
@@ -96,24 +164,73 @@ def evaluate(
     `also`: more schools with the same values, evaluated in the same pass (a group of schools' list): each
     indicator then reads all of them with one query, not one a school."""
     values = values if values is not None else settings_values(organisation)
-    ids = [organisation.pk, *(o.pk for o in also or [])]
-    pupil_ids = on_roll_ids(ids, on)
-    on_roll = set(pupil_ids)
-    ctx = Context(organisation=organisation, on=on, values=values, pupil_ids=pupil_ids, organisation_ids=ids)
-    found: dict[int, list[Line]] = {}
-    for indicator in indicators():
-        if not values.get(f"{indicator.key}.on", True):
+    found = hits_by_day(organisation, (on,), values, also)[on]
+    return {pid: _lines(hits, values) for pid, hits in found.items()}
+
+
+def _score(hits: list[tuple[str, str]], weights: dict[str, int], keys: set[str] | None) -> int:
+    return sum(weights[key] for key, _ in hits if keys is None or key in keys)
+
+
+def _weights(values: dict[str, Any]) -> dict[str, int]:
+    return {i.key: int(values[f"{i.key}.weight"]) for i in indicators()}
+
+
+def flagged_pupils(
+    user: Any,
+    schools: list[Any],
+    on: datetime.date,
+    keys: set[str] | None = None,
+    standings: dict[int, Any] | None = None,
+) -> set[int]:
+    """Who the schools' lists flag on `on`, each scored over the indicators `user` may know of in their school
+    (or over `keys`): what a count needs (the statistics dashboard), without any student's explanation.
+    Schools with the same settings are evaluated together; a fixed number of queries."""
+    flagged: set[int] = set()
+    for values, group in _same_settings(schools):
+        weights, flag_at = _weights(values), int(values["flag_at"])
+        found = hits_by_day(group[0], (on,), values, group[1:], standings)[on]
+        if keys is None and len(group) > 1:
+            school_of = _school_of(list(found), group)
+            shown_of = visible_keys_of(user, [s.pk for s in group])
+            flagged |= {
+                pid
+                for pid, hits in found.items()
+                if _score(hits, weights, shown_of[school_of[pid]]) >= flag_at
+            }
             continue
-        points = int(values[f"{indicator.key}.weight"])
-        for pupil_id, evidence in indicator.evaluate(ctx).items():
-            if pupil_id in on_roll:
-                found.setdefault(pupil_id, []).append(Line(indicator.key, indicator.label, evidence, points))
-    return found
+        shown = keys if keys is not None else visible_keys(user, group[0].pk)
+        flagged |= {pid for pid, hits in found.items() if _score(hits, weights, shown) >= flag_at}
+    return flagged
+
+
+def _school_of(pupil_ids: list[int], schools: list[Any]) -> dict[int, int]:
+    from people.models import Pupil
+
+    wanted = set(pupil_ids)
+    rows = Pupil.objects.filter(organisation__in=schools).values_list("pk", "organisation_id")
+    return {pk: org for pk, org in rows if pk in wanted}
 
 
 def visible_keys(user: Any, organisation_id: int) -> set[str]:
     """The indicators this user may be told about in this organisation."""
     return {i.key for i in indicators() if i.visible_to is None or i.visible_to(user, organisation_id)}
+
+
+def visible_keys_of(user: Any, organisation_ids: list[int]) -> dict[int, set[str]]:
+    """`visible_keys` for several schools (a group of schools' list): an indicator that can tell for all of
+    them at once (`visible_in`) is asked once, so the number of queries does not grow with the schools."""
+    keys: dict[int, set[str]] = {i: set() for i in organisation_ids}
+    for indicator in indicators():
+        if indicator.visible_to is None:
+            shown = set(organisation_ids)
+        elif indicator.visible_in is not None:
+            shown = indicator.visible_in(user, organisation_ids)
+        else:
+            shown = {i for i in organisation_ids if indicator.visible_to(user, i)}
+        for i in shown:
+            keys[i].add(indicator.key)
+    return keys
 
 
 def scored(lines: list[Line], keys: set[str]) -> tuple[list[Line], int]:
@@ -160,24 +277,29 @@ def _same_settings(schools: list[Any]) -> list[tuple[dict[str, Any], list[Any]]]
 def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) -> list[Entry]:
     """The flagged students of the schools among `pupils` (a queryset the caller has narrowed to what the user
     may see), highest score first, with this week's new entrants and reviews. Schools with the same settings are
-    evaluated together, once for `on` and once a week before (the new entrants): a fixed number of queries
-    however many students and schools share the settings; no query per student."""
+    evaluated together, for `on` and a week before (the new entrants) in the same queries: a fixed number of
+    queries however many students and schools share the settings; no query per student. Only the flagged
+    students' lines are built."""
     from people.models import Pupil
 
-    now: dict[int, list[Line]] = {}
-    before: dict[int, list[Line]] = {}
-    flag_of: dict[int, int] = {}
+    week_ago = on - datetime.timedelta(days=NEW_SINCE_DAYS)
+    now: Hits = {}
+    before: Hits = {}
+    weights_of: dict[int, dict[str, int]] = {}
+    values_of: dict[int, dict[str, Any]] = {}
     for values, group in _same_settings(schools):
-        found = evaluate(group[0], on, values, group[1:])
-        now.update(found)
-        before.update(evaluate(group[0], on - datetime.timedelta(days=NEW_SINCE_DAYS), values, group[1:]))
-        flag_of.update(dict.fromkeys((s.pk for s in group), int(values["flag_at"])))
-    keys_of = {s.pk: visible_keys(user, s.pk) for s in schools}
-    school_of = dict(pupils.filter(organisation__in=schools).values_list("pk", "organisation_id"))
+        found = hits_by_day(group[0], (on, week_ago), values, group[1:])
+        now.update(found[on])
+        before.update(found[week_ago])
+        weights = _weights(values)
+        for school in group:
+            weights_of[school.pk], values_of[school.pk] = weights, values
+    keys_of = visible_keys_of(user, [s.pk for s in schools])
+    school_of = dict(pupils.filter(organisation__in=schools).order_by().values_list("pk", "organisation_id"))
     flagged = set()
-    for pid, lines in now.items():
+    for pid, hits in now.items():
         org = school_of.get(pid)
-        if org is not None and sum(line.points for line in lines if line.key in keys_of[org]) >= flag_of[org]:
+        if org is not None and _score(hits, weights_of[org], keys_of[org]) >= int(values_of[org]["flag_at"]):
             flagged.add(pid)
     # The flagged students, with only what the list, the export and the digest show; their school is one of
     # `schools` (already loaded), not joined again for each.
@@ -188,19 +310,21 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
     reviews = latest_reviews([s.pk for s in schools], flagged)
     entries = []
     for pid in flagged:
-        keys = keys_of[people[pid].organisation_id]
-        lines, score = scored(now[pid], keys)
-        was = sum(line.points for line in before.get(pid, []) if line.key in keys)
+        org = people[pid].organisation_id
+        keys, weights, values = keys_of[org], weights_of[org], values_of[org]
+        every = _lines(now[pid], values)
+        lines, score = scored(every, keys)
+        was = _score(before.get(pid, []), weights, keys)
         entries.append(
             Entry(
                 people[pid],
                 lines,
                 score,
-                sum(line.points for line in now[pid]),
-                was < flag_of[people[pid].organisation_id],
+                sum(line.points for line in every),
+                was < int(values["flag_at"]),
                 reviews.get(pid),
                 keys,
-                {line.key: line.points for line in now[pid]},
+                {line.key: line.points for line in every},
             )
         )
     entries.sort(key=lambda e: (-e.score, e.pupil.last_name, e.pupil.first_name, e.pupil.pk))
@@ -233,3 +357,12 @@ def preview(organisation: Any, on: datetime.date, values: dict[str, Any]) -> dic
         "proposed": len(flagged_ids(new_found, int(values["flag_at"]))),
         "per_indicator": per_indicator,
     }
+
+
+def pupil_premium_ids(organisation_ids: list[int], pupils: Any) -> set[int]:
+    """Which of `pupils` (ids or a subquery) are recorded as pupil premium (a breakdown of the statistics)."""
+    return set(
+        StudentFactor.objects.filter(
+            organisation_id__in=organisation_ids, pupil_id__in=pupils, pupil_premium=True
+        ).values_list("pupil_id", flat=True)
+    )

@@ -680,3 +680,18 @@ def arrangements_context(
 def pupil_plans(pupil: Any) -> QuerySet[SupportPlan]:
     """Every Pastoral Support Programme of a pupil, oldest first (the safeguarding chronology reads them)."""
     return SupportPlan.objects.filter(pupil=pupil).order_by("opened_on", "pk")
+
+
+def plans_in_range(
+    organisation_ids: list[int], pupils: Any, start: datetime.date, end: datetime.date
+) -> list[tuple[int, datetime.date, str, datetime.date | None, str]]:
+    """The plans of `pupils` (ids or a subquery) opened in [start, end] or closed in it: (pupil id, opened on,
+    status, closed on, outcome) each, one query (the statistics dashboard's PSP figures)."""
+    in_range = Q(opened_on__gte=start, opened_on__lte=end)
+    closed_in_range = Q(status="closed", closed_on__gte=start, closed_on__lte=end)
+    return list(
+        SupportPlan.objects.filter(organisation_id__in=organisation_ids, pupil_id__in=pupils)
+        .filter(in_range | closed_in_range)
+        .values_list("pupil_id", "opened_on", "status", "closed_on", "outcome")
+        .order_by()
+    )

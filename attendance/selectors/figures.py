@@ -324,6 +324,24 @@ def scope_per_pupil(
     return rows
 
 
+def scope_sums(scope: Scope, start: datetime.date, end: datetime.date) -> dict[int, tuple[int, int, int]]:
+    """Per pupil (attended, absent, possible) over any dates in a scope: `scope_per_pupil`'s statement with the
+    bare sums (no rates, no sorting) for a reader that compares them itself (the early-warning list)."""
+    built = _per_pupil_statement(scope, start, end, "")
+    if built is None:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(*built)
+        return {
+            pid: (
+                present + attending,
+                authorised + unauthorised,
+                present + attending + authorised + unauthorised,
+            )
+            for pid, present, attending, authorised, unauthorised in cursor.fetchall()
+        }
+
+
 def scope_per_pupil_page(
     scope: Scope,
     start: datetime.date,

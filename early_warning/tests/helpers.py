@@ -114,3 +114,18 @@ def on_cp_plan_with_ehcp(pupil: Any, dsl: Any) -> None:
     )
     pupil.sen_status = "E"
     pupil.save()
+
+
+def queries_for(user: Any, url: str) -> int:
+    """How many queries a second view of the page makes (the first warms the session and its caches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.testing.personas import client_for
+
+    client = client_for(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)

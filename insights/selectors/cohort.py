@@ -83,7 +83,7 @@ def build_cohort(
 ) -> Cohort:
     """The cohort: the pupils of `schools` the user may see (every one with `every_pupil`, for a report whose
     figures are only ever totals) on roll in the range, `narrow`ed; the facts every breakdown reads."""
-    from early_warning.models import StudentFactor
+    from early_warning.selectors import pupil_premium_ids
 
     ids = [s.pk for s in schools]
     base = Pupil.objects.all() if every_pupil else visible_pupils(user)
@@ -92,11 +92,7 @@ def build_cohort(
         qs = qs.filter(narrow)
     rows = list(qs.order_by().values_list("pk", "organisation_id", "year_group", "sex", "sen_status"))
     found: Any = qs.order_by().values("pk")
-    premium = set(
-        StudentFactor.objects.filter(
-            organisation_id__in=ids, pupil_id__in=found, pupil_premium=True
-        ).values_list("pupil_id", flat=True)
-    )
+    premium = pupil_premium_ids(ids, found)
     groups = dict(
         GroupMembership.objects.current(end)
         .filter(organisation_id__in=ids, group__kind="tutor", pupil_id__in=found)

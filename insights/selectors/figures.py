@@ -1,9 +1,9 @@
 """The figures of a cohort: one read per figure over every school of it (never one per student), kept per
 student, then added up for the headline and for each row of a breakdown.
 
-Attendance comes from `attendance.selectors.scope_per_pupil` (the weekly roll-up), progress against target from
-`achievement.selectors.below_target`, the early-warning count from `early_warning.selectors` (each viewer's own
-indicators); behaviour, suspensions and PSPs are one grouped query each here (those apps have no scope read yet).
+Attendance comes from `attendance.selectors.scope_sums` (the weekly roll-up), progress against target from
+`achievement.selectors.standings`, the early-warning count from `early_warning.selectors` (each viewer's own
+indicators, `flagged_pupils`); behaviour, suspensions and PSPs one grouped query each through those apps' selectors.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from attendance import selectors as attendance
@@ -83,71 +82,38 @@ def attendance_per_student(cohort: Cohort) -> dict[int, tuple[int, int, bool]]:
     )
     ids = cohort.ids
     return {
-        r["pupil_id"]: (r["possible"], r["attended"], r["is_persistent"])
-        for r in attendance.scope_per_pupil(scope, cohort.start, cohort.end)
-        if r["pupil_id"] in ids
+        pid: (possible, attended, absent * 10 >= possible)  # persistently absent: 10% or more
+        for pid, (attended, absent, possible) in attendance.scope_sums(
+            scope, cohort.start, cohort.end
+        ).items()
+        if pid in ids
     }
 
 
 def behaviour_per_student(cohort: Cohort, pupils: Any) -> tuple[dict[int, int], dict[int, int]]:
-    """Positive and negative incidents per student in the range (one grouped query)."""
-    from behaviour.models import IncidentPupil
+    """Positive and negative incidents per student in the range (behaviour's read: one grouped query)."""
+    from behaviour.selectors import incident_counts
 
     first, after = day_bounds(cohort.start, cohort.end)
-    positive: dict[int, int] = {}
-    negative: dict[int, int] = {}
-    for pupil_id, kind, n in (
-        IncidentPupil.objects.filter(
-            organisation_id__in=[s.pk for s in cohort.schools],
-            pupil_id__in=pupils,
-            incident__occurred_at__gte=first,
-            incident__occurred_at__lt=after,
-            incident__kind__in=("positive", "negative"),
-        )
-        .values_list("pupil_id", "incident__kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        (positive if kind == "positive" else negative)[pupil_id] = n
-    return positive, negative
+    return incident_counts([s.pk for s in cohort.schools], pupils, first, after)
 
 
 def suspensions_per_student(cohort: Cohort, pupils: Any) -> tuple[dict[int, int], dict[int, int]]:
     """Suspensions and permanent exclusions starting in the range, not withdrawn (internal ones not counted)."""
-    from behaviour.models import Suspension
+    from behaviour.selectors import suspension_counts
 
-    suspended: dict[int, int] = {}
-    excluded: dict[int, int] = {}
-    for pupil_id, kind, n in (
-        Suspension.objects.filter(
-            organisation_id__in=[s.pk for s in cohort.schools],
-            pupil_id__in=pupils,
-            starts_on__gte=cohort.start,
-            starts_on__lte=cohort.end,
-            withdrawn_at__isnull=True,
-            kind__in=(Suspension.Kind.SUSPENSION, Suspension.Kind.PERMANENT),
-        )
-        .values_list("pupil_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        (suspended if kind == Suspension.Kind.SUSPENSION else excluded)[pupil_id] = n
-    return suspended, excluded
+    return suspension_counts([s.pk for s in cohort.schools], pupils, cohort.start, cohort.end)
 
 
 def plans_per_student(cohort: Cohort, pupils: Any) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-    """PSPs opened in the range, and PSPs closed in the range by outcome (one query)."""
-    from support_plans.models import SupportPlan
+    """PSPs opened in the range, and PSPs closed in the range by outcome (support_plans' read: one query)."""
+    from support_plans.selectors import plans_in_range
 
     opened: dict[int, int] = defaultdict(int)
     closed: dict[str, dict[int, int]] = {"successful": defaultdict(int), "unsuccessful": defaultdict(int)}
-    in_range = Q(opened_on__gte=cohort.start, opened_on__lte=cohort.end)
-    closed_in_range = Q(status="closed", closed_on__gte=cohort.start, closed_on__lte=cohort.end)
-    for pupil_id, opened_on, status, closed_on, outcome in (
-        SupportPlan.objects.filter(organisation_id__in=[s.pk for s in cohort.schools], pupil_id__in=pupils)
-        .filter(in_range | closed_in_range)
-        .values_list("pupil_id", "opened_on", "status", "closed_on", "outcome")
-        .order_by()
+    ids = [s.pk for s in cohort.schools]
+    for pupil_id, opened_on, status, closed_on, outcome in plans_in_range(
+        ids, pupils, cohort.start, cohort.end
     ):
         if cohort.start <= opened_on <= cohort.end:
             opened[pupil_id] += 1
@@ -156,24 +122,23 @@ def plans_per_student(cohort: Cohort, pupils: Any) -> tuple[dict[int, int], dict
     return dict(opened), dict(closed["successful"]), dict(closed["unsuccessful"])
 
 
-def progress_per_student(cohort: Cohort) -> tuple[dict[int, tuple[int, int]], set[int]]:
+def progress_per_student(
+    cohort: Cohort, standings: dict[int, Any]
+) -> tuple[dict[int, tuple[int, int]], set[int]]:
     """At each student's latest assessment point on or before the end: courses, those at or above target; and
-    who is below target in two or more (one query per school, through achievement's own read)."""
-    from achievement import selectors as achievement
-
+    who is below target in two or more, from `standings` (achievement's one statement over every school of the
+    cohort, read once for this and the early-warning count)."""
     ids = cohort.ids
     results: dict[int, tuple[int, int]] = {}
     below_two: set[int] = set()
-    for school in cohort.schools:
-        # The school's results, kept for the cohort here: a list of a thousand ids in the query costs more to
-        # build and run than the rows of the students outside the cohort.
-        found = achievement.below_target(achievement.school_results(school.pk, cohort.end))
-        for pupil_id, standing in found.items():
-            if pupil_id not in ids:
-                continue
-            results[pupil_id] = (standing.courses, standing.courses - standing.below)
-            if standing.below >= 2:
-                below_two.add(pupil_id)
+    # The schools' standings, kept for the cohort here: a list of a thousand ids in the query costs more to
+    # build and run than the rows of the students outside the cohort.
+    for pupil_id, standing in standings.items():
+        if pupil_id not in ids:
+            continue
+        results[pupil_id] = (standing.courses, standing.courses - standing.below)
+        if standing.below >= 2:
+            below_two.add(pupil_id)
     return results, below_two
 
 
@@ -185,29 +150,27 @@ def public_indicator_keys() -> set[str]:
     return {i.key for i in indicators() if i.visible_to is None}
 
 
-def flagged_students(user: Any, cohort: Cohort, keys: set[str] | None = None) -> set[int]:
+def flagged_students(
+    user: Any, cohort: Cohort, keys: set[str] | None = None, standings: dict[int, Any] | None = None
+) -> set[int]:
     """Who the early-warning list flags on the range's last day, scored over the indicators *this user* may know
-    of (a student flagged only by a child protection line is not counted for a head of year), or over `keys`."""
+    of (a student flagged only by a child protection line is not counted for a head of year), or over `keys`:
+    early_warning's count read (the schools with the same settings in one pass, no explanation lines)."""
     from early_warning import selectors as warning
 
-    flagged: set[int] = set()
-    ids = cohort.ids
-    for school in cohort.schools:
-        values = warning.settings_values(school)
-        found = warning.evaluate(school, cohort.end, values)
-        shown = keys if keys is not None else warning.visible_keys(user, school.pk)
-        flagged |= warning.flagged_ids(found, int(values["flag_at"]), shown) & ids
-    return flagged
+    return warning.flagged_pupils(user, cohort.schools, cohort.end, keys, standings) & cohort.ids
 
 
 def per_student(user: Any, cohort: Cohort, *, keys: set[str] | None = None) -> PerStudent:
+    from achievement import selectors as achievement
     from insights.selectors.cohort import pupils_in
 
     pupils = pupils_in(cohort).values("pk")
+    standings = achievement.standings([s.pk for s in cohort.schools], cohort.end)
     positive, negative = behaviour_per_student(cohort, pupils)
     suspensions, exclusions = suspensions_per_student(cohort, pupils)
     opened, successful, unsuccessful = plans_per_student(cohort, pupils)
-    results, below_two = progress_per_student(cohort)
+    results, below_two = progress_per_student(cohort, standings)
     return PerStudent(
         attendance_per_student(cohort),
         positive,
@@ -219,7 +182,7 @@ def per_student(user: Any, cohort: Cohort, *, keys: set[str] | None = None) -> P
         unsuccessful,
         results,
         below_two,
-        flagged_students(user, cohort, keys),
+        flagged_students(user, cohort, keys, standings),
     )
 
 
@@ -316,7 +279,8 @@ def dimensions_for(user: Any, cohort: Cohort) -> list[Dimension]:
     from early_warning import selectors as warning
 
     shown = ["year", "group", "sex"]
-    if all("sen_support" in warning.visible_keys(user, s.pk) for s in cohort.schools):
+    keys = warning.visible_keys_of(user, [s.pk for s in cohort.schools])
+    if all("sen_support" in shown for shown in keys.values()):
         shown.append("sen")
     shown.append("pupil_premium")
     if len(cohort.schools) > 1 or cohort.is_group_of_schools:

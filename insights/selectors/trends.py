@@ -3,10 +3,7 @@ month (one grouped query)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-
-from django.db.models import Count
 
 from attendance import selectors as attendance
 from insights.selectors.cohort import Cohort, pupils_in
@@ -27,26 +24,9 @@ def attendance_trend(cohort: Cohort) -> list[dict[str, Any]]:
 
 
 def behaviour_trend(cohort: Cohort) -> list[dict[str, Any]]:
-    """Positive and negative incidents per month of the range."""
-    from django.db.models.functions import TruncMonth
-
-    from behaviour.models import IncidentPupil
+    """Positive and negative incidents per month of the range (behaviour's read: one grouped query)."""
+    from behaviour.selectors import incidents_by_month
 
     first, after = day_bounds(cohort.start, cohort.end)
-    months: dict[datetime.date, dict[str, int]] = {}
-    for month, kind, n in (
-        IncidentPupil.objects.filter(
-            organisation_id__in=[s.pk for s in cohort.schools],
-            pupil_id__in=pupils_in(cohort).values("pk"),
-            incident__occurred_at__gte=first,
-            incident__occurred_at__lt=after,
-            incident__kind__in=("positive", "negative"),
-        )
-        .annotate(month=TruncMonth("incident__occurred_at"))
-        .values_list("month", "incident__kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        day = month.date() if isinstance(month, datetime.datetime) else month
-        months.setdefault(day, {"positive": 0, "negative": 0})[kind] += n
+    months = incidents_by_month([s.pk for s in cohort.schools], pupils_in(cohort).values("pk"), first, after)
     return [{"month": m, **months[m]} for m in sorted(months)]
