@@ -36,7 +36,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
     saved = _saved(
         request,
         form,
-        lambda data: services.agency_save(actor=request.user, organisation=organisation, data=data),
+        lambda data: services.agency_save(actor=request.user, organisation=organisation, **data),
     )
     if saved is not None:
         messages.success(request, f"{saved.name} added.")
@@ -56,7 +56,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.agency_save(
-            actor=request.user, organisation=agency.organisation, data=data, agency=agency
+            actor=request.user, organisation=agency.organisation, agency=agency, **data
         ),
     )
     if saved is not None:

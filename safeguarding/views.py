@@ -90,9 +90,7 @@ def concern_log(request: HttpRequest) -> HttpResponse:
     concern = _saved(
         request,
         form,
-        lambda data: services.concern_log(
-            actor=request.user, pupil=data["pupil"], data=data, attachment=data.get("attachment")
-        ),
+        lambda data: services.concern_log(actor=request.user, **data),
     )
     if concern is not None:
         messages.success(request, "Your concern has been sent to the safeguarding team. Thank you.")
@@ -153,9 +151,7 @@ def concern_correct(request: HttpRequest, pk: int) -> HttpResponse:
     saved = _saved(
         request,
         form,
-        lambda data: services.concern_correct(
-            actor=request.user, concern=original, data=data, reason=data["correction_reason"]
-        ),
+        lambda data: services.concern_correct(actor=request.user, concern=original, **data),
     )
     if saved is not None:
         messages.success(

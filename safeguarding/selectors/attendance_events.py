@@ -51,7 +51,9 @@ def crossings(days: list[tuple[datetime.date, int, int]]) -> list[tuple[datetime
     return events
 
 
-def missing_runs(days: list[tuple[datetime.date, int, int]]) -> list[tuple[datetime.date, str, int, datetime.date]]:
+def missing_runs(
+    days: list[tuple[datetime.date, int, int]],
+) -> list[tuple[datetime.date, str, int, datetime.date]]:
     """From (day, possible sessions, unauthorised sessions) in date order: ("missing", the tenth school day of a run
     of whole days of unauthorised absence) and ("back", the first school day after such a run), each with the run's
     length so far and its first day."""

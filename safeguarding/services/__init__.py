@@ -45,7 +45,12 @@ def concern_log(
     *,
     actor: Any,
     pupil: Any,
-    data: dict[str, Any],
+    category: str,
+    happened_at: datetime.datetime,
+    location: str,
+    seen_or_heard: str,
+    child_words: str = "",
+    others_present: str = "",
     attachment: UploadedFile | None = None,
     corrects: Concern | None = None,
     correction_reason: str = "",
@@ -61,7 +66,12 @@ def concern_log(
         logged_at=now or timezone.now(),
         corrects=corrects,
         correction_reason=correction_reason.strip(),
-        **{f: data.get(f, "") for f in CONCERN_FIELDS},
+        category=category,
+        happened_at=happened_at,
+        location=location,
+        seen_or_heard=seen_or_heard,
+        child_words=child_words,
+        others_present=others_present,
     )
     if corrects is not None and not concern.correction_reason:
         raise ValidationError({"correction_reason": "Say what this corrects, and why."})
@@ -87,12 +97,32 @@ def _attach(*, actor: Any, concern: Concern, upload: UploadedFile, checked: Chec
     row.save()
 
 
-def concern_correct(*, actor: Any, concern: Concern, data: dict[str, Any], reason: str) -> Concern:
+def concern_correct(
+    *,
+    actor: Any,
+    concern: Concern,
+    correction_reason: str,
+    category: str,
+    happened_at: datetime.datetime,
+    location: str,
+    seen_or_heard: str,
+    child_words: str = "",
+    others_present: str = "",
+) -> Concern:
     """Record a correction of a concern: a new concern linked to it; the original stays as it was."""
     if not permissions.can_correct_concern(actor, concern):
         raise PermissionDenied("You may not correct this concern.")
     return concern_log(
-        actor=actor, pupil=concern.pupil, data=data, corrects=concern, correction_reason=reason
+        actor=actor,
+        pupil=concern.pupil,
+        category=category,
+        happened_at=happened_at,
+        location=location,
+        seen_or_heard=seen_or_heard,
+        child_words=child_words,
+        others_present=others_present,
+        corrects=concern,
+        correction_reason=correction_reason,
     )
 
 

@@ -37,7 +37,7 @@ def _at(days: int) -> datetime.datetime:
 
 def _file(world):
     concern = services.concern_log(
-        actor=world.tutor, pupil=world.alice, data=concern_data(happened_at=_at(0)), now=_at(0)
+        actor=world.tutor, pupil=world.alice, **concern_data(happened_at=_at(0)), now=_at(0)
     )
     services.decision_record(actor=world.dsl, concern=concern, outcome="monitor", reason="Watch.", now=_at(1))
     services.entry_add(

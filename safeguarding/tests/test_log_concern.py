@@ -138,7 +138,7 @@ def test_it_refuses_an_attachment_to_another_member_of_staff(world):
     concern = services.concern_log(
         actor=world.tutor,
         pupil=world.alice,
-        data=concern_data(),
+        **concern_data(),
         attachment=SimpleUploadedFile("n.png", b"\x89PNG data"),
     )
     attachment = concern.attachments.get()
@@ -153,7 +153,7 @@ def test_it_hides_an_attachment_from_another_school(world):
     concern = services.concern_log(
         actor=world.tutor,
         pupil=world.alice,
-        data=concern_data(),
+        **concern_data(),
         attachment=SimpleUploadedFile("n.png", b"\x89PNG"),
     )
     url = reverse("safeguarding:attachment_download", args=[concern.attachments.get().pk])

@@ -42,7 +42,7 @@ def _at(on: datetime.date) -> datetime.datetime:
 
 def _concern(world, pupil, on):
     return services.concern_log(
-        actor=world.dsl, pupil=pupil, data=concern_data(happened_at=_at(on)), now=_at(on)
+        actor=world.dsl, pupil=pupil, **concern_data(happened_at=_at(on)), now=_at(on)
     )
 
 

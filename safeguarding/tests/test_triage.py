@@ -30,10 +30,10 @@ def test_it_lists_new_concerns_with_their_age_oldest_first(world):
     """The queue shows undecided concerns oldest first with hours waiting; a decided one leaves it."""
     now = timezone.now()
     old = services.concern_log(
-        actor=world.tutor, pupil=world.alice, data=_data(), now=now - datetime.timedelta(days=2)
+        actor=world.tutor, pupil=world.alice, **_data(), now=now - datetime.timedelta(days=2)
     )
     new = services.concern_log(
-        actor=world.tutor, pupil=world.ben, data=_data(), now=now - datetime.timedelta(hours=3)
+        actor=world.tutor, pupil=world.ben, **_data(), now=now - datetime.timedelta(hours=3)
     )
     decided = log(world, pupil=world.cleo, actor=world.head_of_year9)
     services.decision_record(actor=world.dsl, concern=decided, outcome="monitor", reason="Low level; watch.")
