@@ -12,7 +12,8 @@ from django.utils import timezone
 from access.roles import Role
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import Action, Decision
 
@@ -21,9 +22,7 @@ from .helpers import log, stepped_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_lists_new_concerns_with_their_age_oldest_first(world):
