@@ -4,7 +4,7 @@ changes or removes a saved record: corrections are new records linked to the one
 from __future__ import annotations
 
 import datetime
-from typing import Any, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -97,32 +97,25 @@ def _attach(*, actor: Any, concern: Concern, upload: UploadedFile, checked: Chec
     row.save()
 
 
+class ConcernFields(TypedDict):
+    """What a member of staff writes in a concern (the form's fields), for a correction to pass on as typed."""
+
+    category: str
+    happened_at: datetime.datetime
+    location: str
+    seen_or_heard: str
+    child_words: NotRequired[str]
+    others_present: NotRequired[str]
+
+
 def concern_correct(
-    *,
-    actor: Any,
-    concern: Concern,
-    correction_reason: str,
-    category: str,
-    happened_at: datetime.datetime,
-    location: str,
-    seen_or_heard: str,
-    child_words: str = "",
-    others_present: str = "",
+    *, actor: Any, concern: Concern, correction_reason: str, **fields: Unpack[ConcernFields]
 ) -> Concern:
     """Record a correction of a concern: a new concern linked to it; the original stays as it was."""
     if not permissions.can_correct_concern(actor, concern):
         raise PermissionDenied("You may not correct this concern.")
     return concern_log(
-        actor=actor,
-        pupil=concern.pupil,
-        category=category,
-        happened_at=happened_at,
-        location=location,
-        seen_or_heard=seen_or_heard,
-        child_words=child_words,
-        others_present=others_present,
-        corrects=concern,
-        correction_reason=correction_reason,
+        actor=actor, pupil=concern.pupil, corrects=concern, correction_reason=correction_reason, **fields
     )
 
 
