@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["core.testing.world"]  # `shared_world()`: a module's world built once
+
 
 @pytest.fixture(scope="session")
 def chromium():

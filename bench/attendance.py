@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
 import multiprocessing
 import os
-import platform
 import statistics
 import time
 from typing import Any
@@ -35,6 +33,7 @@ from attendance import rollup
 from attendance.codes import CODES, category_of
 from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment, Register
 from bench.attendance_sql import HAND_SQL, HAND_SQL_MARKS, HAND_SQL_PART, hand_sql_bounds
+from bench.common import machine, school_days, stats, write_report
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
 
@@ -48,26 +47,6 @@ TARGETS = {
     "pupil_history_p95_ms": 50,
     "register_saves_per_second": 250,
 }
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "n": len(ordered),
-    }
-
-
-def _school_days(end: datetime.date, count: int) -> list[datetime.date]:
-    days: list[datetime.date] = []
-    day = end
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day -= datetime.timedelta(days=1)
-    return sorted(days)
 
 
 class Command(BaseCommand):
@@ -106,7 +85,7 @@ class Command(BaseCommand):
         pupils_per_school = max(GROUP_SIZE, int(round(1000 * opts["scale"])))
         schools, days = opts["schools"], opts["days"]
         today = timezone.localdate()
-        dates = _school_days(today - datetime.timedelta(days=1), days)
+        dates = school_days(today - datetime.timedelta(days=1), days)
         started = time.perf_counter()
         trust = Organisation.objects.filter(slug=f"{PREFIX}trust").first()
         expected = schools * pupils_per_school * len(dates) * 2
@@ -145,19 +124,9 @@ class Command(BaseCommand):
             "built_now": built,
             "build_seconds": round(build_seconds, 1),
         }
-        report["machine"] = {
-            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-            "database": connection.vendor,
-            "python": platform.python_version(),
-            "cpus": multiprocessing.cpu_count(),
-            "platform": platform.platform(),
-        }
+        report["machine"] = machine()
         report["targets"] = TARGETS
-        text = json.dumps(report, indent=2, default=str)
-        if opts["output"]:
-            with open(opts["output"], "w") as fh:
-                fh.write(text + "\n")
-        self.stdout.write(text)
+        write_report(self.stdout, report, opts["output"])
 
     def _build(self, schools: int, per_school: int, dates: list[datetime.date]) -> Organisation:
         rng = __import__("random").Random(20260901)
@@ -331,7 +300,7 @@ class Command(BaseCommand):
         school_client = self._client(officer, school)
         query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
         dash = reverse("attendance:dashboard") + query
-        report["school_dashboard"] = _stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
+        report["school_dashboard"] = stats(self._time(lambda: school_client.get(dash), max(5, n // 2)))
         report["school_dashboard"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
 
         # 3. Trust persistent-absence list (first page), and the hand-written SQL for the same list.
@@ -341,7 +310,7 @@ class Command(BaseCommand):
         pupil = Pupil.objects.filter(organisation=school).order_by("pk").first()
         assert pupil is not None, "the bench school has no pupils"
         hist = reverse("attendance:pupil", args=[pupil.pk]) + query
-        report["pupil_history"] = _stats(self._time(lambda: school_client.get(hist), n))
+        report["pupil_history"] = stats(self._time(lambda: school_client.get(hist), n))
         report["pupil_history"]["web_cpu_median_ms"] = round(statistics.median(self.last_cpu) * 1000, 2)
 
         if opts.get("profile"):
@@ -386,7 +355,7 @@ class Command(BaseCommand):
             registers.save(slot)
             samples.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
-        return {**_stats(samples), "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2)}
+        return {**stats(samples), "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2)}
 
     def _measure_trust_list(
         self, trust_client: Client, trust: Organisation, start: datetime.date, end: datetime.date, n: int
@@ -417,9 +386,9 @@ class Command(BaseCommand):
         page_samples, hand_samples = self._time_pair(
             lambda: trust_client.get(trust_url), hand, max(5, n // 3)
         )
-        report["trust_persistent_list"] = _stats(page_samples)
-        report["hand_sql_trust_list"] = _stats(hand_samples)
-        report["hand_sql_from_marks"] = _stats(self._time(hand_marks, max(3, n // 10)))
+        report["trust_persistent_list"] = stats(page_samples)
+        report["hand_sql_trust_list"] = stats(hand_samples)
+        report["hand_sql_from_marks"] = stats(self._time(hand_marks, max(3, n // 10)))
         report["trust_list_ratio_to_hand_sql"] = round(
             report["trust_persistent_list"]["median_ms"]
             / max(report["hand_sql_trust_list"]["median_ms"], 0.001),

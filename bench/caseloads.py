@@ -15,10 +15,6 @@ exactly as the background task runs it (`caseloads.services.reports.report_batch
 from __future__ import annotations
 
 import datetime
-import json
-import multiprocessing
-import os
-import platform
 import random
 import time
 from typing import Any
@@ -33,7 +29,8 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
-from bench.attendance import _stats
+from bench.common import machine, write_report
+from bench.common import stats as _stats
 from caseloads.models import GroupSession, LearningTarget, Review, ReviewWindow, Topic
 from caseloads.report_models import ReportBatch
 from caseloads.services import academic_year_for, windows_for
@@ -92,18 +89,9 @@ class Command(BaseCommand):
             if not opts["keep"]:
                 _drop(trust)
         report["dataset"] = {**counts, "built_seconds": round(build_seconds, 1)}
-        report["machine"] = {
-            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-            "database": connection.vendor,
-            "python": platform.python_version(),
-            "cpus": multiprocessing.cpu_count(),
-        }
+        report["machine"] = machine()
         report["targets"] = TARGETS
-        text = json.dumps(report, indent=2, default=str)
-        if opts["output"]:
-            with open(opts["output"], "w") as fh:
-                fh.write(text + "\n")
-        self.stdout.write(text)
+        write_report(self.stdout, report, opts["output"])
 
 
 # -- dataset ----------------------------------------------------------------------------------------

@@ -17,10 +17,6 @@ assessment points, each pupil drifting from target). It times, through the real 
 from __future__ import annotations
 
 import datetime
-import json
-import multiprocessing
-import os
-import platform
 import random
 import statistics
 import time
@@ -32,8 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from bench.attendance import PREFIX, _school_days, _stats
+from bench.attendance import PREFIX
 from bench.attendance import Command as AttendanceBench
+from bench.common import machine, write_report
+from bench.common import school_days as _school_days
+from bench.common import stats as _stats
 from organisations.models import Organisation
 from people.models import Pupil
 
@@ -166,18 +165,9 @@ class Command(BaseCommand):
             **counts,
             "build_seconds": round(build_seconds, 1),
         }
-        report["machine"] = {
-            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-            "database": connection.vendor,
-            "python": platform.python_version(),
-            "cpus": multiprocessing.cpu_count(),
-        }
+        report["machine"] = machine()
         report["targets"] = TARGETS
-        text = json.dumps(report, indent=2, default=str)
-        if opts["output"]:
-            with open(opts["output"], "w") as fh:
-                fh.write(text + "\n")
-        self.stdout.write(text)
+        write_report(self.stdout, report, opts["output"])
 
     # -- dataset ------------------------------------------------------------------------------
 

@@ -11,8 +11,6 @@ requests through the real URL, middleware and view. Target (issue 14): the schoo
 from __future__ import annotations
 
 import datetime
-import json
-import os
 import random
 import secrets
 import statistics
@@ -20,7 +18,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -28,35 +26,11 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
+from bench.common import machine, rolled_back, school_days, stats, write_report
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
 
 TARGETS = {"school_dashboard_p95_ms": 200}
-END = datetime.date(2026, 11, 27)
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "n": len(ordered),
-    }
-
-
-def _school_days(count: int) -> list[datetime.date]:
-    days: list[datetime.date] = []
-    day = END
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day -= datetime.timedelta(days=1)
-    return sorted(days)
 
 
 class Command(BaseCommand):
@@ -64,38 +38,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--pupils", type=int, default=1000)
-        parser.add_argument("--days", type=int, default=60, help="School days of marks before 27 Nov 2026.")
+        parser.add_argument("--days", type=int, default=60, help="School days of marks up to yesterday.")
         parser.add_argument("--iterations", type=int, default=30)
         parser.add_argument(
             "--profile", action="store_true", help="Also print a profile of one request (stderr)."
         )
+        parser.add_argument("--output", default="", help="Also write the JSON here.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        result: dict[str, Any] = {}
-        try:
-            with transaction.atomic():
-                result = self._run(opts)
-                raise _Rollback
-        except _Rollback:
-            pass
-        self.stdout.write(json.dumps(result, indent=2))
+        write_report(self.stdout, rolled_back(lambda: self._run(opts)), opts["output"])
 
     def _run(self, opts: dict[str, Any]) -> dict[str, Any]:
         tag = secrets.token_hex(4)
         school = Organisation.objects.create(name="Bench school", slug=f"bench-in-{tag}", kind="school")
         leader = User.objects.create(email=f"bench-in-{tag}@example.test", full_name="Bench leader")
         RoleAssignment.objects.create(organisation=school, user=leader, role=Role.SENIOR_LEADER)
-        days = _school_days(opts["days"])
+        end = timezone.localdate() - datetime.timedelta(days=1)
+        days = school_days(end, opts["days"])
         pupils = self._pupils(school, opts["pupils"], days[0])
         rng = random.Random(20261127)
         self._marks(school, pupils, days, rng)
         self._behaviour(school, pupils, leader, days, rng)
-        self._grades(school, pupils, rng)
+        self._grades(school, pupils, end, rng)
         if connection.vendor == "postgresql":  # the planner's statistics for what was just written
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         client = self._client(leader, school)
-        url = f"/insights/?start={days[0].isoformat()}&end={END.isoformat()}"
+        url = f"/insights/?start={days[0].isoformat()}&end={end.isoformat()}"
         assert client.get(url).status_code == 200  # warm
         samples, cpu = [], []
         for _ in range(opts["iterations"]):
@@ -104,13 +73,12 @@ class Command(BaseCommand):
             samples.append(time.perf_counter() - began)
             cpu.append(time.process_time() - cpu_began)
             assert response.status_code == 200
-        timing = {**_stats(samples), "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2)}
+        timing = {**stats(samples), "web_cpu_median_ms": round(statistics.median(cpu) * 1000, 2)}
         if opts["profile"]:
             self._profile(client, url)
         return {
             "benchmark": "insights",
-            "database": connection.vendor,
-            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+            "machine": machine(),
             "pupils": len(pupils),
             "school_days": len(days),
             "school_dashboard": timing,
@@ -234,17 +202,19 @@ class Command(BaseCommand):
                 organisation=school, pupil=p, coordinator=staff, opened_on=day, reason="Bench"
             )
 
-    def _grades(self, school: Organisation, pupils: list[Pupil], rng: random.Random) -> None:
+    def _grades(
+        self, school: Organisation, pupils: list[Pupil], end: datetime.date, rng: random.Random
+    ) -> None:
         from achievement import services as achievement
         from achievement.models import AssessmentPoint, Course, Result
 
         scale = achievement.standard_scale(organisation=school, key="gcse")
         points = [
             AssessmentPoint.objects.create(organisation=school, name=n, assessed_on=d)
-            for n, d in (
-                ("Autumn 1", datetime.date(2026, 10, 16)),
-                ("Autumn 2", datetime.date(2026, 11, 20)),
-                ("Spring 1", datetime.date(2027, 2, 12)),
+            for n, d in (  # two points in the dashboard's period, one after it
+                ("Point 1", end - datetime.timedelta(days=42)),
+                ("Point 2", end - datetime.timedelta(days=7)),
+                ("Point 3", end + datetime.timedelta(days=77)),
             )
         ]
         courses = [

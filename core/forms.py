@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 
 from core.naturalsort import natural_sorted
 
@@ -110,6 +112,21 @@ def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+T = TypeVar("T")
+
+
+def saved_by(request: HttpRequest, form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> T | None:
+    """What `write` (a service call on the form's cleaned data) returned when the form was posted valid and the
+    service took it; None otherwise, the service's refusal then shown on the form (nothing typed is lost)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return None
 
 
 class DateInput(forms.DateInput):

@@ -47,15 +47,17 @@ def _at(world: Any, days_ago: int, hour: int) -> datetime.datetime:
 
 def _log(world: Any, tutor: Any, pupil: Any, spec: tuple[str, str, str, str], days_ago: int) -> Any:
     category, location, seen, words = spec
-    data = {
-        "category": category,
-        "location": location,
-        "seen_or_heard": seen,
-        "child_words": words,
-        "others_present": "Teaching assistant",
-        "happened_at": _at(world, days_ago, 9),
-    }
-    return services.concern_log(actor=tutor, pupil=pupil, data=data, now=_at(world, days_ago, 10))
+    return services.concern_log(
+        actor=tutor,
+        pupil=pupil,
+        category=category,
+        location=location,
+        seen_or_heard=seen,
+        child_words=words,
+        others_present="Teaching assistant",
+        happened_at=_at(world, days_ago, 9),
+        now=_at(world, days_ago, 10),
+    )
 
 
 def _decide(world: Any, dsl: Any, concern: Any, outcome: str, reason: str, days_ago: int) -> None:

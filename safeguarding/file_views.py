@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from core.forms import saved_by
 from core.http import HtmxHttpRequest
 from core.pdf import render_pdf
 from people.models import Pupil
@@ -21,7 +22,6 @@ from safeguarding import chronology_html, permissions, selectors, services, step
 from safeguarding.forms import EntryForm, SettingsForm, StatusForm
 from safeguarding.models import ChronologyEntry, SubjectAccessDecision
 from safeguarding.selectors.received import pupil_received
-from safeguarding.views import _saved
 
 
 def _file(request: HttpRequest, pupil_pk: int) -> Pupil:
@@ -97,7 +97,7 @@ def entry_add(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             request.user, ChronologyEntry.objects.filter(pupil=pupil), pk=request.POST["corrects"]
         )
     form = EntryForm(request.POST)
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.entry_add(actor=request.user, pupil=pupil, corrects=corrects, **data),
@@ -130,7 +130,7 @@ def status(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if wait := stepup.step_up_redirect(request):
         return wait
     form = StatusForm(request.POST or None)
-    saved = _saved(request, form, lambda data: services.status_set(actor=request.user, pupil=pupil, **data))
+    saved = saved_by(request, form, lambda data: services.status_set(actor=request.user, pupil=pupil, **data))
     if saved is not None:
         messages.success(
             request, f"Status recorded: {saved.get_status_display()} from {saved.starts_on:%d %b %Y}."
@@ -157,7 +157,7 @@ def settings_edit(request: HtmxHttpRequest) -> HttpResponse:
     form = SettingsForm(
         request.POST or None, initial={"flag_roles": sorted(selectors.flag_roles(organisation.pk))}
     )
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.settings_save(actor=request.user, organisation=organisation, **data),
@@ -179,7 +179,7 @@ def subject_access(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if wait := stepup.step_up_redirect(request):
         return wait
     form = SubjectAccessForm(request.POST or None)
-    saved = _saved(
+    saved = saved_by(
         request, form, lambda data: retention.subject_access_decide(actor=request.user, pupil=pupil, **data)
     )
     if saved is not None:

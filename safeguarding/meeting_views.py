@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user
 from audit.models import AuditEvent
 from audit.services import record_event, record_read, record_reads
+from core.forms import saved_by
 from organisations.models import Term
 from safeguarding import permissions, stepup
 from safeguarding.forms import ActionDoneForm, AttendanceForm, MeetingActionForm, MeetingForm, MinuteForm
 from safeguarding.models import MeetingAction, SafetyNetMeeting
 from safeguarding.selectors import meetings as selectors
 from safeguarding.services import meetings as services
-from safeguarding.views import _saved
 
 
 def _can(user: Any, meeting: SafetyNetMeeting) -> bool:
@@ -60,7 +60,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
             **data,
         )
 
-    saved = _saved(request, form, schedule)
+    saved = saved_by(request, form, schedule)
     if saved is not None:
         messages.success(request, "Scheduled: " + ", ".join(f"{m.on:%a %d %b %Y}" for m in saved) + ".")
         return redirect("safeguarding:meetings")
@@ -156,7 +156,7 @@ def meeting_write(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         write = lambda d: services.meeting_action_add(  # noqa: E731
             actor=request.user, meeting=meeting, **{**d, "pupil": _pupil(request, meeting, d.get("pupil"))}
         )
-    if _saved(request, form, write) is not None:
+    if saved_by(request, form, write) is not None:
         messages.success(request, "Recorded.")
         return redirect("safeguarding:meeting", pk=meeting.pk)
     return _page(request, meeting, status=400, **{f"{what}_form": form})
@@ -171,7 +171,9 @@ def meeting_action_done(request: HttpRequest, pk: int) -> HttpResponse:
         return wait
     form = ActionDoneForm(request.POST)
     target = request.POST.get("meeting") or action.meeting_id
-    if _saved(request, form, lambda d: services.meeting_action_done(actor=request.user, action=action, **d)):
+    if saved_by(
+        request, form, lambda d: services.meeting_action_done(actor=request.user, action=action, **d)
+    ):
         messages.success(request, "Action recorded as done.")
     else:
         messages.error(request, "Give the date it was done and what came of it.")

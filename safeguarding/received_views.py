@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access.permissions import get_for_user
 from audit.services import record_read, record_reads
+from core.forms import saved_by
 from core.uploads import download_response
 from safeguarding import permissions, stepup
 from safeguarding.cp_file import read_bounded
@@ -21,7 +22,6 @@ from safeguarding.received_forms import AttachForm, UploadForm
 from safeguarding.selectors.received import visible_received
 from safeguarding.services import received as services
 from safeguarding.transfer_views import _incoming
-from safeguarding.views import _saved
 
 
 def _done(request: HttpRequest, record: ReceivedFile) -> HttpResponse:
@@ -47,7 +47,7 @@ def received(request: HttpRequest) -> HttpResponse:
         pupils=pupils,
         initial={"pupil": request.GET.get("pupil")},
     )
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.receive_upload(
@@ -70,7 +70,7 @@ def incoming_attach(request: HttpRequest, pk: int) -> HttpResponse:
         return wait
     pupils = permissions.visible_files(request.user).filter(organisation_id=transfer.to_organisation_id)
     form = AttachForm(request.POST or None, pupils=pupils)
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.receive_transfer(actor=request.user, transfer=transfer, pupil=data["pupil"]),

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access.permissions import get_for_user
 from audit.services import record_read, record_reads
+from core.forms import saved_by
 from people.models import Pupil
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import AgencyForm, ReferralForm, ReferralUpdateForm
 from safeguarding.models import SIGNPOSTING_KINDS, Agency, Concern, Referral
-from safeguarding.views import _saved
 
 
 def _organisation(request: HttpRequest) -> Any:
@@ -33,10 +33,10 @@ def agencies(request: HttpRequest) -> HttpResponse:
     """The school's agencies, with contact details and timers, and a form to add one."""
     organisation = _organisation(request)
     form = AgencyForm(request.POST or None)
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
-        lambda data: services.agency_save(actor=request.user, organisation=organisation, data=data),
+        lambda data: services.agency_save(actor=request.user, organisation=organisation, **data),
     )
     if saved is not None:
         messages.success(request, f"{saved.name} added.")
@@ -52,11 +52,11 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Agency, lambda user, a: permissions.can_manage_agencies(user, a.organisation), pk=pk
     )
     form = AgencyForm(request.POST or None, instance=agency)
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.agency_save(
-            actor=request.user, organisation=agency.organisation, data=data, agency=agency
+            actor=request.user, organisation=agency.organisation, agency=agency, **data
         ),
     )
     if saved is not None:
@@ -89,7 +89,7 @@ def referral_new(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if concern_pk and on_file:
         concern = get_for_user(request.user, Concern.objects.filter(pupil=pupil), pk=concern_pk)
     form = ReferralForm(request.POST or None, agencies=agencies_, initial={"made_on": timezone.localdate()})
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.referral_create(actor=request.user, pupil=pupil, concern=concern, **data),
@@ -145,7 +145,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     if wait := _step_up(request, referral):
         return wait
     form = ReferralUpdateForm(request.POST)
-    saved = _saved(
+    saved = saved_by(
         request, form, lambda data: services.referral_update(actor=request.user, referral=referral, **data)
     )
     if saved is not None:

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import get_for_user, reachable_organisation_ids
 from audit.models import AuditEvent
 from audit.services import record_event, record_read, record_reads
+from core.forms import saved_by
 from people.models import Pupil
 from safeguarding import permissions, stepup
 from safeguarding.forms import ReceiptForm, TransferForm
 from safeguarding.models import FileTransfer
 from safeguarding.selectors import transfers as selectors
 from safeguarding.services import transfers as services
-from safeguarding.views import _saved
 
 
 def _zip_response(transfer: FileTransfer, data: bytes) -> HttpResponse:
@@ -36,7 +36,9 @@ def pupil_transfers(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if wait := stepup.step_up_redirect(request):
         return wait
     form = TransferForm(request.POST or None, organisation_id=pupil.organisation_id)
-    sent = _saved(request, form, lambda data: services.transfer_send(actor=request.user, pupil=pupil, **data))
+    sent = saved_by(
+        request, form, lambda data: services.transfer_send(actor=request.user, pupil=pupil, **data)
+    )
     link = ""
     if sent is not None:
         transfer, token = sent
@@ -72,7 +74,7 @@ def transfer_link(request: HttpRequest, token: str) -> HttpResponse:
             action=AuditEvent.Action.EXPORT, obj=transfer, note="safeguarding: CP file fetched by link"
         )
         return _zip_response(transfer, data)
-    if _saved(request, form, lambda data: services.transfer_confirm(transfer=transfer, name=data["name"])):
+    if saved_by(request, form, lambda data: services.transfer_confirm(transfer=transfer, name=data["name"])):
         return render(request, "safeguarding/transfer_done.html", {"transfer": transfer})
     state = selectors.state(transfer)
     return render(

@@ -6,7 +6,6 @@ and every read of a safeguarding record is audited. The child's file pages are i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,22 +23,11 @@ from accounts.forms import TokenForm
 from accounts.services import confirmed_totp_device, second_factor_verify
 from audit.models import AuditEvent
 from audit.services import record_event, record_read, record_reads
-from core.forms import apply_validation_error
+from core.forms import saved_by
 from core.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
 from safeguarding.models import Action, Concern, ConcernAttachment, Decision
-
-
-def _saved(request: HttpRequest, form: Any, write: Callable[[dict[str, Any]], Any]) -> Any:
-    """Run a service on a valid form; its ValidationError becomes form errors (nothing typed is lost)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return write(form.cleaned_data)
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -87,12 +75,10 @@ def concern_log(request: HttpRequest) -> HttpResponse:
     pupils = visible_pupils(request.user).order_by("legal_last_name", "legal_first_name")
     initial = _prefill(request)
     form = ConcernForm(request.POST or None, request.FILES or None, pupils=pupils, initial=initial)
-    concern = _saved(
+    concern = saved_by(
         request,
         form,
-        lambda data: services.concern_log(
-            actor=request.user, pupil=data["pupil"], data=data, attachment=data.get("attachment")
-        ),
+        lambda data: services.concern_log(actor=request.user, **data),
     )
     if concern is not None:
         messages.success(request, "Your concern has been sent to the safeguarding team. Thank you.")
@@ -150,12 +136,10 @@ def concern_correct(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(original, f) for f in services.CONCERN_FIELDS}
     initial["happened_at"] = timezone.localtime(original.happened_at).strftime("%Y-%m-%dT%H:%M")
     form = CorrectionForm(request.POST or None, initial=initial)
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
-        lambda data: services.concern_correct(
-            actor=request.user, concern=original, data=data, reason=data["correction_reason"]
-        ),
+        lambda data: services.concern_correct(actor=request.user, concern=original, **data),
     )
     if saved is not None:
         messages.success(
@@ -283,7 +267,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, Decision.objects.filter(concern=concern), pk=request.POST["corrects"]
         )
     form = DecisionForm(request.POST)
-    saved = _saved(
+    saved = saved_by(
         request,
         form,
         lambda data: services.decision_record(actor=request.user, concern=concern, corrects=corrects, **data),
@@ -301,7 +285,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     if wait := stepup.step_up_redirect(request):
         return wait
     form = ActionForm(request.POST, organisation_id=concern.organisation_id)
-    saved = _saved(
+    saved = saved_by(
         request, form, lambda data: services.action_add(actor=request.user, concern=concern, **data)
     )
     if saved is not None:
@@ -318,7 +302,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     if wait := stepup.step_up_redirect(request):
         return wait
     form = ActionDoneForm(request.POST)
-    if _saved(request, form, lambda data: services.action_done(actor=request.user, action=action, **data)):
+    if saved_by(request, form, lambda data: services.action_done(actor=request.user, action=action, **data)):
         messages.success(request, "Action recorded as done.")
         return redirect("safeguarding:concern_detail", pk=action.concern_id)
     concern = _triaged(request, action.concern_id)
@@ -342,7 +326,7 @@ def concern_link(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, concern=concern, linked=linked, reason=data["reason"]
         )
 
-    if _saved(request, form, link) is not None:
+    if saved_by(request, form, link) is not None:
         messages.success(request, "Concerns linked.")
         return redirect("safeguarding:concern_detail", pk=concern.pk)
     decision_form, action_form = DecisionForm(), ActionForm(organisation_id=concern.organisation_id)

@@ -9,16 +9,14 @@ from django.http import Http404
 from access.permissions import can_view_pupil, forget_access, get_for_user, visible_pupils
 from access.roles import Role
 from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from organisations.models import Organisation
 from people.models import Pupil
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def names(user):

@@ -9,15 +9,14 @@ from access.models import RoleAssignment
 from access.permissions import visible_pupils
 from audit.models import AuditEvent
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from people.models import StaffMember
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def staff_of(world, user):

@@ -23,14 +23,12 @@ from accounts.tests.helpers import (
 )
 from audit.models import AuditEvent
 from core.testing.outsider import outsider_test
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def admin_sends_link(committed, world, user):

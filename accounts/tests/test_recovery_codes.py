@@ -9,14 +9,12 @@ from django.urls import reverse
 from accounts.models import RecoveryCode, RecoveryCodeDevice, recovery_code_hash
 from accounts.tests.helpers import RECOVERY_CODE, enrolled, mails_to, sign_in
 from audit.models import AuditEvent
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_shows_ten_recovery_codes_once_and_stores_only_their_hashes(world, committed):

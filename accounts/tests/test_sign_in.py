@@ -18,14 +18,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.middleware import AUTH_AT, TOUCHED_AT
 from audit.models import AuditEvent
 from core.testing.factories import TEST_PASSWORD
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def sign_in(client, email, password=TEST_PASSWORD):

@@ -7,18 +7,21 @@ from django.urls import reverse
 
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from early_warning.tests.helpers import grades
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     grades(world.alice, {"MA": [0, -1], "EN": [1, 1]})
     grades(world.cleo, {"MA": [-2, 0]})
     grades(world.dan, {"MA": [-1, -1]})
     return world
+
+
+world = shared_world(_build_world)
 
 
 def test_it_shows_a_student_each_course_at_each_point_with_the_trend(world):

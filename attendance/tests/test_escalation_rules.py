@@ -19,6 +19,7 @@ from core.testing.calendar import LAST_DAY_OF_AUTUMN, SPRING_STARTS, record_term
 from core.testing.clock import fixed_clock
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 6)  # a Friday
 
 
-@pytest.fixture
-def world():
+def _build_world():
     w = build_school_world()
     letter = LetterTemplate.objects.create(organisation=w.school, name="Concern", body="Dear $contact_name")
     w.stage1 = EscalationStage.objects.create(
@@ -52,6 +52,9 @@ def world():
         organisation=w.school, order=4, name="Referral", threshold_percent=10, min_possible_sessions=1
     )
     return w
+
+
+world = shared_world(_build_world)
 
 
 def _due(world, today=TODAY):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.tests.helpers import mark, marks
-from core.testing.clock import fixed_clock
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, TODAY)
+def _build_world():
     w = build_school_world()
     start = timezone.localdate() - datetime.timedelta(days=20)
     marks(w.alice, ["/"] * 9 + ["N"], start=start)  # exactly 10%
@@ -31,6 +29,9 @@ def world(monkeypatch):
     marks(w.dan, ["I", "/"] * 5, start=start)  # 50%
     marks(w.rory, ["O"] * 10, start=start)  # another school
     return w
+
+
+world = shared_world(_build_world, at=TODAY)
 
 
 def _range():

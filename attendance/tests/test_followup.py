@@ -19,15 +19,14 @@ from attendance.models import (
 )
 from attendance.tests.helpers import mark
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _school_day(back: int, school) -> datetime.date:

@@ -9,15 +9,14 @@ from django.urls import reverse
 from attendance import imports
 from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_imports_good_rows_and_amends_changed_marks(world):

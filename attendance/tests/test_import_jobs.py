@@ -14,6 +14,7 @@ from attendance.models import AttendanceMark, MarkAmendment
 from attendance.tests.helpers import mark
 from audit.models import AuditEvent
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +22,14 @@ pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2026, 10, 5)
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     world.ben.upn, world.ben.legal_first_name = "B123456789012", "Benoît"
     world.ben.save()
     return world
+
+
+world = shared_world(_build_world)
 
 
 def _file(world, ending: str = "\r\n") -> str:

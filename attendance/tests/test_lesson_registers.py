@@ -17,16 +17,15 @@ from attendance.tests.helpers import mark
 from audit.models import AuditEvent
 from core.testing.clock import weekday_on_or_before
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 DAY = weekday_on_or_before(timezone.localdate() - datetime.timedelta(days=7))  # a school day
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _url(group, date=DAY, session="AM", lesson="P3 Maths"):

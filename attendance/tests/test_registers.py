@@ -13,14 +13,13 @@ from attendance import selectors, services
 from attendance.models import AttendanceMark, AttendanceSettings, MarkAmendment, Register
 from core.testing.clock import weekday_clock, weekday_on_or_before
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _url(group, date, session="AM"):

@@ -13,16 +13,14 @@ from django.core.management import call_command
 from attendance import services
 from attendance.models import AttendanceSettings, ContactLog, MarkAmendment
 from audit.models import AuditEvent
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2032, 3, 10)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _amendment(pupil, on: datetime.date) -> MarkAmendment:

@@ -30,6 +30,7 @@ from core.testing.calendar import (
 from core.testing.clock import fixed_clock
 from core.testing.factories import SiteFactory
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 from people.models import Group, GroupMembership
 
@@ -40,8 +41,7 @@ WEDNESDAY_9_DECEMBER = day(13, WEDNESDAY)
 NOT_A_SCHOOL_DAY = "No registers today: Saturday 5 December is not a school day (the weekend)."
 
 
-@pytest.fixture
-def world():
+def _build_world():
     w = build_school_world()
     record_terms(w.school)
     # Pupils and roles date from long before the chosen days (the factories date them from the real today).
@@ -50,6 +50,9 @@ def world():
     w.north = SiteFactory(organisation=w.school, name="North site")
     Group.objects.filter(pk=w.group_9a.pk).update(site=w.north)
     return w
+
+
+world = shared_world(_build_world)
 
 
 def _at(date: datetime.date, hour: int = 10) -> datetime.datetime:

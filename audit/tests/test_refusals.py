@@ -8,14 +8,13 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _refusals():

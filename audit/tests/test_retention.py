@@ -14,7 +14,8 @@ from django.urls import reverse
 from audit import selectors, services
 from audit.models import AuditEvent, AuditSettings
 from core.testing.factories import OrganisationFactory
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from organisations.models import Organisation
 from people.models import PupilContact
 
@@ -24,9 +25,7 @@ TODAY = datetime.date(2032, 3, 10)  # six years back: 10 March 2026 (GMT, so loc
 LONG_AGO = datetime.datetime(2020, 5, 1, 12, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _event(organisation, at: datetime.datetime, **fields) -> AuditEvent:

@@ -17,6 +17,7 @@ from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportC
 from behaviour.redaction import PLACEHOLDER
 from core.testing.factories import PupilFactory
 from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from people.models import Pupil
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,16 @@ WHEN = datetime.datetime(2019, 5, 14, 10, 15, tzinfo=datetime.UTC)
 P = PLACEHOLDER
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     # Alice Archer, known as Ally, left; Cleo Cole is on roll.
     world.alice.preferred_first_name = "Ally"
     world.alice.left_on = LEFT
     world.alice.save()
     return world
+
+
+world = shared_world(_build_world)
 
 
 def _incident(world, *pupils, description, actions="", staff=None, **extra):

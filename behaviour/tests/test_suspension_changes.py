@@ -16,7 +16,8 @@ from attendance.services import amend_mark
 from audit.models import AuditEvent
 from behaviour import selectors, services
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _marks(pupil):

@@ -15,7 +15,8 @@ from behaviour import selectors, services
 from behaviour.models import BehaviourCategory, Suspension
 from core.testing.factories import PupilContactFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2026, 3, 2)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _form(world, **changes):

@@ -15,13 +15,13 @@ from core.testing.calendar import FRIDAY, WEDNESDAY, day, record_terms
 from core.testing.factories import PupilContactFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from people.models import PupilContact
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     record_terms(world.school)
     NoticeAddresses.objects.create(
@@ -30,6 +30,9 @@ def world():
         local_authority_email="exclusions@la.test",
     )
     return world
+
+
+world = shared_world(_build_world)
 
 
 def _suspend(world, start, end, sessions, kind=Suspension.Kind.SUSPENSION):

@@ -120,16 +120,20 @@ def note_pass_to_dsl(
     _still_open(note)
     noon = timezone.make_aware(datetime.datetime.combine(note.heard_on, datetime.time(12, 0)))
     heard_at = min(noon, now or timezone.now())
-    data = {
-        "happened_at": heard_at,
-        "location": location,
-        "category": category,
-        "seen_or_heard": "Passed on from a PAL's listening note"
-        + (f". Guidance given: {note.guidance}" if note.guidance else "."),
-        "child_words": note.said,
-    }
+    seen = "Passed on from a PAL's listening note" + (
+        f". Guidance given: {note.guidance}" if note.guidance else "."
+    )
     with transaction.atomic():
-        concern = concern_log(actor=actor, pupil=note.pupil, data=data, now=now)
+        concern = concern_log(
+            actor=actor,
+            pupil=note.pupil,
+            happened_at=heard_at,
+            location=location,
+            category=category,
+            seen_or_heard=seen,
+            child_words=note.said,
+            now=now,
+        )
         note.concern = concern
         note.save(update_fields=["concern"])
     return concern

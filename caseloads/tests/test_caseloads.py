@@ -18,14 +18,13 @@ from audit.models import AuditEvent
 from caseloads import services
 from caseloads.models import CaseloadSettings
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _pal_row(response, name="Paul Pal"):

@@ -14,9 +14,9 @@ from access.roles import Role
 from audit.models import AuditEvent
 from caseloads.models import CoachingSession, ListeningNote
 from caseloads.services import coaching as services
-from core.testing.clock import fixed_clock
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import _staff, build_school_world, client_for
+from core.testing.world import shared_world
 from safeguarding.models import Agency, Concern, Referral
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +25,7 @@ NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, NOW)
+def _build_world():
     world = build_school_world()
     world.other_pal = _staff(world.school, "pia@oakfield.test", "Pia Pal", Role.PAL, group=world.group_9b)
     world.counselling = Agency.objects.create(
@@ -41,6 +39,9 @@ def world(monkeypatch):
         organisation=world.school, name="Front door", kind="social_care", awaits="decision", response_days=1
     )
     return world
+
+
+world = shared_world(_build_world, at=NOW)
 
 
 def _coaching(world, **extra):

@@ -16,18 +16,16 @@ from caseloads import selectors_passports as selectors
 from caseloads import services as caseload_services
 from caseloads.models import PassportCompletion, Progression
 from caseloads.services import passports as services
-from core.testing.clock import fixed_clock
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import _staff, build_school_world, client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 18)
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
+def _build_world():
     world = build_school_world()
     world.other_pal = _staff(world.school, "pia@oakfield.test", "Pia Pal", Role.PAL, group=world.group_9b)
     world.passport = services.passport_save(
@@ -38,6 +36,9 @@ def world(monkeypatch):
         for t in ("Careers interview", "CV written", "Open day visited")
     ]
     return world
+
+
+world = shared_world(_build_world, at=datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
 
 
 def _done(world, pupil, *items, actor=None):

@@ -17,10 +17,10 @@ from audit.models import AuditEvent
 from caseloads import report_selectors
 from caseloads.report_models import ReportBatch
 from caseloads.services import reports as services
-from core.testing.clock import fixed_clock
 from core.testing.factories import PupilContactFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from people.models import PupilContact
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +28,7 @@ pytestmark = pytest.mark.django_db
 START, END = datetime.date(2026, 9, 1), datetime.date(2026, 12, 18)
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, datetime.datetime(2026, 12, 18, 12, 0, tzinfo=datetime.UTC))
-    return build_school_world()
+world = shared_world(at=datetime.datetime(2026, 12, 18, 12, 0, tzinfo=datetime.UTC))
 
 
 @pytest.fixture

@@ -12,19 +12,16 @@ from django.urls import reverse
 from attendance.tests.helpers import mark
 from caseloads import selectors, services
 from caseloads.models import Addendum, Review, ReviewWindow, TargetProgress
-from core.testing.clock import fixed_clock
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 18)
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
-    return build_school_world()
+world = shared_world(at=datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
 
 
 def _windows(world):

@@ -13,9 +13,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from caseloads import selectors, services
 from caseloads.models import CaseloadSettings, GroupSession, SessionAttendance, Topic
-from core.testing.clock import fixed_clock
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,7 @@ TODAY = datetime.date(2026, 11, 18)  # a Wednesday in the 2026-27 year
 NINE, TEN = datetime.time(9, 0), datetime.time(10, 0)
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
-    return build_school_world()
+world = shared_world(at=datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
 
 
 def _plan(world, day, group=None):

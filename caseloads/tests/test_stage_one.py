@@ -14,16 +14,15 @@ from behaviour.tests.test_categories_and_export import _incident
 from caseloads import services
 from caseloads.models import CaseloadSettings, StageOneMeeting
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 HELD = datetime.date(2026, 11, 16)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _meeting(world, **extra):

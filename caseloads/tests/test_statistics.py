@@ -13,18 +13,16 @@ from audit.models import AuditEvent
 from caseloads import services
 from caseloads import statistics as stats
 from caseloads.models import CaseloadSettings, GroupSession, Review
-from core.testing.clock import fixed_clock
 from core.testing.factories import GroupFactory, OrganisationFactory, RoleFactory
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 18)
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
+def _build_world():
     w = build_school_world()
     CaseloadSettings.objects.create(organisation=w.school, entitlement=3)
     year = services.academic_year_for(TODAY)
@@ -50,6 +48,9 @@ def world(monkeypatch):
     _signed(w, w.ben, first, on=datetime.datetime(2026, 11, 3, 15, 0, tzinfo=datetime.UTC))  # late
     _signed(w, w.alice, second)
     return w
+
+
+world = shared_world(_build_world, at=datetime.datetime(2026, 11, 18, 12, 0, tzinfo=datetime.UTC))
 
 
 def _signed(w, pupil, window, on=None):

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from caseloads import services
-from core.testing.clock import fixed_clock
 from core.testing.factories import GroupMembershipFactory, PupilFactory
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from early_warning.registry import defaults
 from early_warning.selectors import evaluate, visible_keys
 
@@ -22,14 +22,12 @@ ON = datetime.date(2026, 11, 27)
 OCT_14, NOV_10 = datetime.date(2026, 10, 14), datetime.date(2026, 11, 10)
 
 
-@pytest.fixture
-def world(monkeypatch):
+def _build_world():
     """Windows 1 (1 Sep – 31 Oct) and 2 (1 Nov – 31 Dec). The PAL carries 9A (Alice, Ben) and 10A (Dan).
     Alice: LPR 1 held 14 Oct rating a high risk, signed off that day.
     Ben: LPR 1 held 14 Oct rating a high risk, signed off only on 10 Nov; LPR 2 held 20 Nov rating it low (draft).
     Dan: LPR 2 held 20 Nov rating a medium risk (draft); no LPR 1.
     Cleo (9B) is on no PAL's caseload. Nia joined 9A on 2 November, after window 1 closed."""
-    fixed_clock(monkeypatch, AT)
     world = build_school_world()
     first, second = services.windows_for(world.school, services.academic_year_for(ON))[:2]
 
@@ -52,6 +50,9 @@ def world(monkeypatch):
     )
     GroupMembershipFactory(group=world.group_9a, pupil=world.nia, starts_on=datetime.date(2026, 11, 2))
     return world
+
+
+world = shared_world(_build_world, at=AT)
 
 
 def _on(world, key: str, on: datetime.date = ON, values=None) -> dict[int, str]:

@@ -26,8 +26,9 @@ from audit.services import record_event
 from caseloads import selectors, services
 from caseloads.forms import AssignForm, SettingsForm
 from caseloads.permissions import can_act_on_caseload_pupil, can_assign, caseload_group_ids, is_pal
-from caseloads.views.common import apply_errors, organisation_for
+from caseloads.views.common import organisation_for
 from core.exports import export_response
+from core.forms import apply_validation_error
 from core.naturalsort import natural_sorted
 from people.models import Group, GroupMembership, Pupil
 
@@ -53,7 +54,7 @@ def assign(request: HttpRequest) -> HttpResponse:
                 group=form.cleaned_data["group"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['group'].name} is on the caseload.")
             return redirect("caseloads:assign")
@@ -161,7 +162,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=d["reason"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"The {d['date']:%-d %b} {d['session']} mark is now {d['code']}.")
             return redirect("attendance:pupil", pk=pupil.pk)
@@ -210,7 +211,7 @@ def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"{mark.pupil.display_name}'s N is now {form.cleaned_data['code']}.")
             return redirect("caseloads:n_marks")

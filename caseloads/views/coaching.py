@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +23,7 @@ from caseloads.models import CoachingSession, ListeningNote
 from caseloads.permissions import is_pal
 from caseloads.permissions_coaching import can_read_note, can_read_student, can_write_note, can_write_student
 from caseloads.services import coaching as services
-from caseloads.views.common import apply_errors
+from core.forms import saved_by
 from people.models import Pupil
 
 PUPILS = Pupil.objects.select_related("organisation")
@@ -43,14 +43,12 @@ def _form_page(request: HttpRequest, form: Any, title: str, button: str, cancel:
 def coaching_add(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_for_user(request.user, PUPILS, can_write_student, pk=pk)
     form = CoachingForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.coaching_record(actor=request.user, pupil=pupil, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Coaching session recorded.")
-            return redirect("caseloads:coaching", pk=session.pk)
+    session = saved_by(
+        request, form, lambda data: services.coaching_record(actor=request.user, pupil=pupil, **data)
+    )
+    if session is not None:
+        messages.success(request, "Coaching session recorded.")
+        return redirect("caseloads:coaching", pk=session.pk)
     title = f"Record a coaching session with {pupil.display_name}"
     return _form_page(request, form, title, "Record the session", reverse("caseloads:ellp", args=[pupil.pk]))
 
@@ -75,14 +73,10 @@ def coaching_list(request: HttpRequest) -> HttpResponse:
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_for_user(request.user, PUPILS, can_write_note, pk=pk)
     form = NoteForm(request.POST or None, initial={"heard_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = services.note_record(actor=request.user, pupil=pupil, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Listening note recorded.")
-            return redirect("caseloads:note", pk=note.pk)
+    note = saved_by(request, form, lambda data: services.note_record(actor=request.user, pupil=pupil, **data))
+    if note is not None:
+        messages.success(request, "Listening note recorded.")
+        return redirect("caseloads:note", pk=note.pk)
     lead = "Only you (the student's PAL) and the DSL team can read this note."
     title = f"Listening note: {pupil.display_name}"
     return _form_page(request, form, title, "Save the note", reverse("caseloads:ellp", args=[pupil.pk]), lead)
@@ -135,14 +129,9 @@ def note_refer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You may not make a referral from this note.")
     initial = {"reason": note.said, "made_on": timezone.localdate()}
     form = ReferForm(request.POST or None, agencies=agencies, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_refer(actor=request.user, note=note, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Referral made; the note is linked to it.")
-            return redirect("caseloads:note", pk=note.pk)
+    if saved_by(request, form, lambda data: services.note_refer(actor=request.user, note=note, **data)):
+        messages.success(request, "Referral made; the note is linked to it.")
+        return redirect("caseloads:note", pk=note.pk)
     title = f"Refer {note.pupil.display_name} from a listening note"
     return _form_page(request, form, title, "Make the referral", reverse("caseloads:note", args=[note.pk]))
 
@@ -154,14 +143,9 @@ def note_pass(request: HttpRequest, pk: int) -> HttpResponse:
     if note.referral_id or note.concern_id:
         raise PermissionDenied("This note has already been passed on.")
     form = PassToDslForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_pass_to_dsl(actor=request.user, note=note, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Passed to the DSL as a concern.")
-            return redirect("caseloads:note", pk=note.pk)
+    if saved_by(request, form, lambda data: services.note_pass_to_dsl(actor=request.user, note=note, **data)):
+        messages.success(request, "Passed to the DSL as a concern.")
+        return redirect("caseloads:note", pk=note.pk)
     title = f"Pass {note.pupil.display_name}'s listening note to the DSL"
     lead = "The DSL team receives it as a logged concern, with the student's words as you recorded them."
     return _form_page(

@@ -1,11 +1,11 @@
-"""What every caseload view shares: the organisation worked in, and service errors put on the form's fields."""
+"""What every caseload view shares: the organisation worked in."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 
@@ -17,12 +17,3 @@ def organisation_for(request: HttpRequest, check: Callable[[Any, Any], bool] | N
     if check is not None and not check(request.user, organisation):
         raise PermissionDenied("You do not have permission to do this.")
     return organisation
-
-
-def apply_errors(form: Any, error: ValidationError) -> None:
-    """A service's ValidationError on the form: keyed errors on their field, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -21,7 +21,8 @@ from caseloads.permissions import can_read_group, visible_groups_q
 from caseloads.permissions_coaching import can_manage_passports, can_read_student, can_write_student
 from caseloads.services import passports as services
 from caseloads.views.caseload import caseload_groups
-from caseloads.views.common import apply_errors, organisation_for
+from caseloads.views.common import organisation_for
+from core.forms import apply_validation_error
 from core.naturalsort import natural_sorted
 from people.models import Group, Pupil
 
@@ -39,7 +40,7 @@ def passports(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"{passport.name} added: now give it its items.")
             return redirect("caseloads:passport", pk=passport.pk)
@@ -63,7 +64,7 @@ def passport(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, passport=passport, title=form.cleaned_data["title"]
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Item added.")
             return redirect("caseloads:passport", pk=passport.pk)
@@ -110,7 +111,7 @@ def student_passports(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, item=item, pupil=pupil, **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, f"{item.title}: recorded.")
                 return redirect(reverse("caseloads:student_passports", args=[pupil.pk]) + f"#item-{item.pk}")
@@ -171,7 +172,7 @@ def progression(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.progression_save(actor=request.user, pupil=pupil, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Progression saved.")
             return redirect("caseloads:ellp", pk=pupil.pk)

@@ -20,7 +20,8 @@ from caseloads.report_forms import ReportBatchForm
 from caseloads.report_models import ReportBatch
 from caseloads.report_permissions import can_make_reports, can_report_on_batch, report_years
 from caseloads.services import reports as services
-from caseloads.views.common import apply_errors, organisation_for
+from caseloads.views.common import organisation_for
+from core.forms import apply_validation_error
 from organisations.vocabulary import vocabulary_for
 from people.models import Group, Pupil
 
@@ -85,7 +86,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                 delivery=d["delivery"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "The reports are being generated.")
             return redirect("caseloads:report_batch", pk=batch.pk)

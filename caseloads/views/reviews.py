@@ -38,8 +38,9 @@ from caseloads.permissions import (
     can_write_student,
 )
 from caseloads.views.caseload import caseload_groups
-from caseloads.views.common import apply_errors, organisation_for
+from caseloads.views.common import organisation_for
 from caseloads.views.passports import ellp_context
+from core.forms import apply_validation_error
 from people.models import Group, Pupil
 
 REVIEWS = Review.objects.select_related("pupil", "window", "reviewer", "signed_off_by", "organisation")
@@ -102,7 +103,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
                 held_on=form.cleaned_data["held_on"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             return redirect("caseloads:review", pk=review.pk)
     return render(
@@ -183,7 +184,7 @@ def _post_to_review(
         try:
             write(obj, form)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(reverse("caseloads:review", args=[obj.pk]) + anchor)
@@ -271,7 +272,7 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.addendum_add(actor=request.user, review=obj, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Addendum added.")
             return redirect("caseloads:review", pk=obj.pk)
@@ -377,7 +378,7 @@ def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.window_save(actor=request.user, window=window, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"Review {window.number} saved.")
             return redirect("caseloads:windows")

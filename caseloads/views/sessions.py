@@ -28,7 +28,8 @@ from caseloads.permissions import (
     visible_sessions,
 )
 from caseloads.views.caseload import caseload_groups
-from caseloads.views.common import apply_errors, organisation_for
+from caseloads.views.common import organisation_for
+from core.forms import apply_validation_error
 from core.ical import CalendarEvent, calendar_bytes
 from core.naturalsort import natural_sorted
 from people.models import Group
@@ -143,7 +144,7 @@ def session_plan(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session = services.session_plan(actor=request.user, group=group, **_session_values(form))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"Session planned for {session.date:%-d %B}.")
             return redirect("caseloads:group", pk=group.pk)
@@ -172,7 +173,7 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.session_update(actor=request.user, session=obj, **_session_values(form))
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, "Session rescheduled.")
                 return redirect("caseloads:session", pk=obj.pk)
@@ -219,7 +220,7 @@ def session_record(request: HttpRequest, pk: int) -> HttpResponse:
                 resources=d["resources"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"{obj.group.name}'s session on {obj.date:%-d %B} is recorded.")
             return redirect("caseloads:group", pk=obj.group_id)

@@ -16,7 +16,7 @@ from caseloads import services
 from caseloads.forms import StageOneForm
 from caseloads.models import StageOneMeeting
 from caseloads.permissions import can_read_student, can_write_student
-from caseloads.views.common import apply_errors
+from core.forms import apply_validation_error
 from people.models import Pupil
 
 MEETINGS = StageOneMeeting.objects.select_related("pupil", "organisation", "chaired_by", "incident")
@@ -31,7 +31,7 @@ def stage_one_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting = services.stage_one_record(actor=request.user, pupil=pupil, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, "Stage-one meeting recorded.")
             return redirect("caseloads:stage_one", pk=meeting.pk)

@@ -1,5 +1,5 @@
-"""The people every test tells stories about, built for each test by its `world` fixture (once per class or module
-is not done: docs/architecture.md, "Tests", says why and how it could be).
+"""The people every test tells stories about, built by a test module's `world` fixture: once for the module with
+`core.testing.world.shared_world()`, or afresh for each test (docs/architecture.md, "Tests").
 
 Oakfield School (the school) and Riverside School (the outsider's). In Oakfield:
 - Tess the tutor of 9A; Hugo, head of year 9; Hana, head of year 10; Paul the PAL with 9A and 10A on his caseload;

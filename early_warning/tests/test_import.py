@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from early_warning.imports import FACTORS, factors_sample
 from early_warning.models import StudentFactor
 from mis_import.models import ImportJob
@@ -18,13 +19,15 @@ pytestmark = pytest.mark.django_db
 HEADER = "UPN,MIS ID,Pupil Premium,Free School Meals,Young Carer,SEN Status\r\n"
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     world.ben.upn, world.ben.mis_id = "B123456789012", "2002"
     world.ben.save()
     StudentFactor.objects.create(organisation=world.school, pupil=world.ben, young_carer=True)
     return world
+
+
+world = shared_world(_build_world)
 
 
 def _upload(client, capture, text: str | bytes) -> ImportJob:

@@ -9,18 +9,16 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing.clock import fixed_clock
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from early_warning.models import Review, WarningSettings
 from early_warning.tests.helpers import AT, grades, on_cp_plan_with_ehcp, sessions
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, AT)
+def _build_world():
     world = build_school_world()
     # Alice: 17 of 20 sessions (85.0%), below target in 2 of 2 courses: 3 + 2 + 2 = 7.
     sessions(world.alice, datetime.date(2026, 11, 16), ["I", "I", "O"] + ["/"] * 17)  # flagged last week too
@@ -30,6 +28,9 @@ def world(monkeypatch):
     # Dan (10A): absent 5 of 10 sessions, all this week, so new since last week: 3 + 2 + 4 = 9.
     sessions(world.dan, datetime.date(2026, 11, 23), ["/"] * 5 + ["I"] * 5)
     return world
+
+
+world = shared_world(_build_world, at=AT)
 
 
 def test_it_explains_the_combined_score_line_by_line(world):

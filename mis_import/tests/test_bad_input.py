@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 from mis_import.samples import PUPIL_HEADER, pupil_rows, to_csv
 from mis_import.tests.helpers import commit, upload
@@ -15,9 +16,7 @@ from people.models import Contact, Group, GroupMembership, Pupil
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

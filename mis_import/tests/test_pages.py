@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 from mis_import.samples import PUPIL_HEADER, pupil_rows, to_csv
 from mis_import.tests.helpers import commit, upload
@@ -14,9 +15,7 @@ from mis_import.tests.helpers import commit, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _job(world, **fields) -> ImportJob:

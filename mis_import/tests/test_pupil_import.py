@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 from mis_import.samples import pupil_rows, to_csv
 from mis_import.tests.helpers import commit, pupil_file, upload
@@ -19,9 +20,7 @@ from people.models import Group, GroupMembership, Pupil
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

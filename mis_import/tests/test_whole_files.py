@@ -16,6 +16,7 @@ from access.roles import Role
 from audit.models import AuditEvent
 from core.testing.factories import GroupFactory, GroupMembershipFactory, RoleFactory
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 from mis_import.samples import to_csv
 from mis_import.tests.helpers import commit, updates_failing_for, upload
@@ -26,14 +27,16 @@ pytestmark = pytest.mark.django_db
 GROUP_HEADER = ["Group", "Group Type", "Pupil MIS ID", "Tutor Email", "PAL Email"]
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     # Riverside has a tutor group of its own, with a member and a tutor: nothing Oakfield imports may touch it.
     group = GroupFactory(organisation=world.other_school, name="9R")
     GroupMembershipFactory(group=group, pupil=world.rory)
     RoleFactory(organisation=world.other_school, user=world.outsider, role=Role.TUTOR, group=group)
     return world
+
+
+world = shared_world(_build_world)
 
 
 @pytest.fixture

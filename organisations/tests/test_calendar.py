@@ -9,15 +9,14 @@ from django.urls import reverse
 
 from core.testing.factories import AcademicYearFactory, TermFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from organisations.models import Closure, Term
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_records_a_closure_and_shows_it(world):

@@ -7,14 +7,13 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_finds_a_pupil_by_name_or_upn(world):

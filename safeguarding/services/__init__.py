@@ -4,7 +4,7 @@ changes or removes a saved record: corrections are new records linked to the one
 from __future__ import annotations
 
 import datetime
-from typing import Any, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -45,7 +45,12 @@ def concern_log(
     *,
     actor: Any,
     pupil: Any,
-    data: dict[str, Any],
+    category: str,
+    happened_at: datetime.datetime,
+    location: str,
+    seen_or_heard: str,
+    child_words: str = "",
+    others_present: str = "",
     attachment: UploadedFile | None = None,
     corrects: Concern | None = None,
     correction_reason: str = "",
@@ -61,7 +66,12 @@ def concern_log(
         logged_at=now or timezone.now(),
         corrects=corrects,
         correction_reason=correction_reason.strip(),
-        **{f: data.get(f, "") for f in CONCERN_FIELDS},
+        category=category,
+        happened_at=happened_at,
+        location=location,
+        seen_or_heard=seen_or_heard,
+        child_words=child_words,
+        others_present=others_present,
     )
     if corrects is not None and not concern.correction_reason:
         raise ValidationError({"correction_reason": "Say what this corrects, and why."})
@@ -87,12 +97,25 @@ def _attach(*, actor: Any, concern: Concern, upload: UploadedFile, checked: Chec
     row.save()
 
 
-def concern_correct(*, actor: Any, concern: Concern, data: dict[str, Any], reason: str) -> Concern:
+class ConcernFields(TypedDict):
+    """What a member of staff writes in a concern (the form's fields), for a correction to pass on as typed."""
+
+    category: str
+    happened_at: datetime.datetime
+    location: str
+    seen_or_heard: str
+    child_words: NotRequired[str]
+    others_present: NotRequired[str]
+
+
+def concern_correct(
+    *, actor: Any, concern: Concern, correction_reason: str, **fields: Unpack[ConcernFields]
+) -> Concern:
     """Record a correction of a concern: a new concern linked to it; the original stays as it was."""
     if not permissions.can_correct_concern(actor, concern):
         raise PermissionDenied("You may not correct this concern.")
     return concern_log(
-        actor=actor, pupil=concern.pupil, data=data, corrects=concern, correction_reason=reason
+        actor=actor, pupil=concern.pupil, corrects=concern, correction_reason=correction_reason, **fields
     )
 
 

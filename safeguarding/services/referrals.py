@@ -12,11 +12,19 @@ from django.db import transaction
 from safeguarding import permissions, timers
 from safeguarding.models import Agency, Concern, Referral, ReferralUpdate
 
-AGENCY_FIELDS = ("name", "kind", "contact", "awaits", "response_days", "working_days", "active")
-
 
 def agency_save(
-    *, actor: Any, organisation: Any, data: dict[str, Any], agency: Agency | None = None
+    *,
+    actor: Any,
+    organisation: Any,
+    name: str,
+    kind: str,
+    awaits: str,
+    response_days: int,
+    contact: str = "",
+    working_days: bool = True,
+    active: bool = True,
+    agency: Agency | None = None,
 ) -> Agency:
     """Add an agency to the school's list, or change one (its contact details, its timer)."""
     if not permissions.can_manage_agencies(actor, organisation):
@@ -24,9 +32,8 @@ def agency_save(
     row = agency or Agency(organisation=organisation)
     if row.organisation_id != organisation.pk:
         raise PermissionDenied("That agency belongs to another organisation.")
-    for field in AGENCY_FIELDS:
-        if field in data:
-            setattr(row, field, data[field])
+    row.name, row.kind, row.contact, row.awaits = name, kind, contact, awaits
+    row.response_days, row.working_days, row.active = response_days, working_days, active
     row.full_clean()
     with transaction.atomic():
         row.save()

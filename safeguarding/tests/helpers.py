@@ -28,7 +28,7 @@ def concern_data(**overrides: Any) -> dict[str, Any]:
 
 def log(world: Any, pupil: Any = None, actor: Any = None, **overrides: Any) -> Any:
     return services.concern_log(
-        actor=actor or world.tutor, pupil=pupil or world.alice, data=concern_data(**overrides)
+        actor=actor or world.tutor, pupil=pupil or world.alice, **concern_data(**overrides)
     )
 
 

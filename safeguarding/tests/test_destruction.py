@@ -16,6 +16,7 @@ from core.testing.clock import fixed_clock
 from core.testing.factories import PupilFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from safeguarding import services
 from safeguarding.models import (
     ChronologyEntry,
@@ -36,8 +37,7 @@ LIMIT = datetime.date(2026, 3, 1)  # born 1 March 2001: kept until 1 March 2026
 NOON = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     world.old = PupilFactory(
         organisation=world.school, date_of_birth=datetime.date(2001, 3, 1), left_on=datetime.date(2019, 7, 20)
@@ -52,6 +52,9 @@ def world():
     services.concern_link(actor=world.dsl, concern=world.concern, linked=other, reason="sibling")
     retention.apply_retention(organisation=world.school, today=LIMIT)
     return world
+
+
+world = shared_world(_build_world)
 
 
 def _gone(world) -> bool:

@@ -12,7 +12,8 @@ from access.roles import Role
 from audit.models import AuditEvent
 from behaviour.services import suspension_create
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import ChronologyEntry, ProtectionStatus
 from support_plans.tests.helpers import open_plan
@@ -24,9 +25,7 @@ DAY = datetime.date(2026, 3, 2)  # a Monday
 FILE_PAGES = ("chronology", "chronology_pdf", "viewers", "status")
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _at(days: int) -> datetime.datetime:
@@ -37,7 +36,7 @@ def _at(days: int) -> datetime.datetime:
 
 def _file(world):
     concern = services.concern_log(
-        actor=world.tutor, pupil=world.alice, data=concern_data(happened_at=_at(0)), now=_at(0)
+        actor=world.tutor, pupil=world.alice, **concern_data(happened_at=_at(0)), now=_at(0)
     )
     services.decision_record(actor=world.dsl, concern=concern, outcome="monitor", reason="Watch.", now=_at(1))
     services.entry_add(

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from safeguarding import models, selectors, services
 from safeguarding.models import Concern, ImmutableRecord
 
@@ -19,9 +20,7 @@ from .helpers import concern_data, log, stepped_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _records(world):

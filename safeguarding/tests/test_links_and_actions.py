@@ -10,7 +10,7 @@ from django.utils import timezone
 from access.roles import Role
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import ActionDone, ConcernLink, ImmutableRecord
 
@@ -19,9 +19,7 @@ from .helpers import log, stepped_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _action(world):

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import Concern, ConcernAttachment
 
@@ -19,9 +20,7 @@ from .helpers import concern_data, log, stepped_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _post(world, client, **overrides):
@@ -138,7 +137,7 @@ def test_it_refuses_an_attachment_to_another_member_of_staff(world):
     concern = services.concern_log(
         actor=world.tutor,
         pupil=world.alice,
-        data=concern_data(),
+        **concern_data(),
         attachment=SimpleUploadedFile("n.png", b"\x89PNG data"),
     )
     attachment = concern.attachments.get()
@@ -153,7 +152,7 @@ def test_it_hides_an_attachment_from_another_school(world):
     concern = services.concern_log(
         actor=world.tutor,
         pupil=world.alice,
-        data=concern_data(),
+        **concern_data(),
         attachment=SimpleUploadedFile("n.png", b"\x89PNG"),
     )
     url = reverse("safeguarding:attachment_download", args=[concern.attachments.get().pk])

@@ -12,10 +12,10 @@ from django.urls import reverse
 from access.roles import Role
 from attendance.tests.helpers import mark
 from core.testing.calendar import WEDNESDAY, day, record_terms
-from core.testing.clock import fixed_clock
 from core.testing.factories import PupilFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from safeguarding import services
 from safeguarding.models import Agency, ImmutableRecord, MeetingMinute
 from safeguarding.selectors import meetings as selectors
@@ -28,12 +28,13 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 10, 14, 16, tzinfo=datetime.UTC)  # Wednesday 14 Oct 2026, after the meeting
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, TODAY)
+def _build_world():
     world = build_school_world()
     record_terms(world.school)
     return world
+
+
+world = shared_world(_build_world, at=TODAY)
 
 
 def _at(on: datetime.date) -> datetime.datetime:
@@ -42,7 +43,7 @@ def _at(on: datetime.date) -> datetime.datetime:
 
 def _concern(world, pupil, on):
     return services.concern_log(
-        actor=world.dsl, pupil=pupil, data=concern_data(happened_at=_at(on)), now=_at(on)
+        actor=world.dsl, pupil=pupil, **concern_data(happened_at=_at(on)), now=_at(on)
     )
 
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from access.roles import Role
 from audit.models import AuditEvent
 from core.testing.calendar import FRIDAY, MONDAY, TUESDAY, day
-from core.testing.clock import fixed_clock
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 from safeguarding import selectors, services
 from safeguarding.models import Agency, ImmutableRecord, Referral
@@ -28,9 +28,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 9, 15, 9, tzinfo=datetime.UTC)  # Tuesday of the term's second week
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, TODAY)
+def _build_world():
     world = build_school_world()
     world.social_care = Agency.objects.create(
         organisation=world.school,
@@ -49,6 +47,9 @@ def world(monkeypatch):
         working_days=False,
     )
     return world
+
+
+world = shared_world(_build_world, at=TODAY)
 
 
 def refer(world, agency, made_on, actor=None, pupil=None):

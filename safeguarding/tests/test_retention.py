@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from core.testing.factories import PupilFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from people.subject_access import subject_access_document
 from safeguarding import services
 from safeguarding.models import Concern, RetentionReview
@@ -25,14 +26,16 @@ from .helpers import log, stepped_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     world.old = PupilFactory(
         organisation=world.school, date_of_birth=datetime.date(2001, 3, 1), left_on=datetime.date(2019, 7, 20)
     )
     log(world, pupil=world.old, actor=world.dsl)
     return world
+
+
+world = shared_world(_build_world)
 
 
 def test_it_keeps_the_records_until_the_25th_birthday(world):

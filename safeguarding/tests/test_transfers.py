@@ -24,10 +24,10 @@ from core.testing.calendar import (
     day,
     record_terms,
 )
-from core.testing.clock import fixed_clock
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from safeguarding import timers
 from safeguarding.models import FileTransfer, ImmutableRecord, TransferReceipt
 from safeguarding.selectors import transfers as selectors
@@ -40,12 +40,13 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 10, 23, 15, tzinfo=datetime.UTC)  # Friday before half term
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, TODAY)
+def _build_world():
     world = build_school_world()
     record_terms(world.school)
     return world
+
+
+world = shared_world(_build_world, at=TODAY)
 
 
 def send(world, now=TODAY, **kw):

@@ -12,7 +12,8 @@ from django.utils import timezone
 from access.roles import Role
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import Action, Decision
 
@@ -21,19 +22,17 @@ from .helpers import log, stepped_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_lists_new_concerns_with_their_age_oldest_first(world):
     """The queue shows undecided concerns oldest first with hours waiting; a decided one leaves it."""
     now = timezone.now()
     old = services.concern_log(
-        actor=world.tutor, pupil=world.alice, data=_data(), now=now - datetime.timedelta(days=2)
+        actor=world.tutor, pupil=world.alice, **_data(), now=now - datetime.timedelta(days=2)
     )
     new = services.concern_log(
-        actor=world.tutor, pupil=world.ben, data=_data(), now=now - datetime.timedelta(hours=3)
+        actor=world.tutor, pupil=world.ben, **_data(), now=now - datetime.timedelta(hours=3)
     )
     decided = log(world, pupil=world.cleo, actor=world.head_of_year9)
     services.decision_record(actor=world.dsl, concern=decided, outcome="monitor", reason="Low level; watch.")

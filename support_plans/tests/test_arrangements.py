@@ -18,7 +18,8 @@ from audit.models import AuditEvent
 from behaviour.services import report_scores_record
 from core.testing.factories import PupilContactFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from people.models import PupilContact
 from support_plans import services
 from support_plans.models import HomeContact, Invitation, Party, PlannedMeeting
@@ -28,9 +29,7 @@ from support_plans.tests.helpers import smart, started_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans.models import CommunicationPassport, PlanAction, PlanDocument
 from support_plans.services import documents
 from support_plans.tests.helpers import started_plan
@@ -29,9 +30,7 @@ PASSPORT = {
 }
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

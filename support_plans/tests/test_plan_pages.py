@@ -13,7 +13,8 @@ from django_tasks.signals import task_enqueued
 from audit.models import AuditEvent
 from behaviour.services import report_scores_record
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans import services
 from support_plans.models import Alert, Questionnaire, SecureLink, SupportPlan
 from support_plans.selectors import print_context
@@ -38,9 +39,7 @@ PLAN_URLS = [
 ]
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from support_plans import selectors, services
 from support_plans.models import Party, PlanSettings, Signature, SupportPlan, TargetRevision
 from support_plans.tests.helpers import open_plan, smart, started_plan
@@ -16,9 +16,7 @@ from support_plans.tests.helpers import open_plan, smart, started_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_opens_a_plan_with_the_pupil_parents_coordinator_and_senco_as_parties(world):

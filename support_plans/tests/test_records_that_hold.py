@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans import selectors, services
 from support_plans.models import Meeting, Party, Questionnaire
 from support_plans.selectors import print_context
@@ -24,9 +25,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.timedelta(days=1)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from behaviour import services as behaviour
 from behaviour.models import BehaviourCategory, Incident, IncidentPupil, ReportCard, ReportEntry, Suspension
 from core.testing.factories import PupilFactory
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from support_plans import selectors, services
 from support_plans.models import (
     Alert,
@@ -111,11 +112,13 @@ def _leave(pupil, on, hold=""):
     pupil.save()
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     PlanSettings.objects.create(organisation=world.school, records_years_after_leaving=2)
     return world
+
+
+world = shared_world(_build_world)
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from django_tasks.signals import task_enqueued
 
 from behaviour.services import report_scores_record
 from core.testing.calendar import FRIDAY, LAST_DAY_OF_AUTUMN, day, record_terms
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from organisations.models import Closure
 from support_plans import services
 from support_plans.models import Alert, PlanSettings, SupportPlan
@@ -32,9 +33,7 @@ def days_ago(n: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=n)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def under_way(world, pupil, held_on, actor=None, monitored=False) -> SupportPlan:

@@ -37,10 +37,6 @@ def current_organisation(request: HtmxHttpRequest) -> Organisation | None:
     return request.organisation
 
 
-def apply_errors(form: Any, error: ValidationError) -> None:
-    apply_validation_error(form, error)
-
-
 def saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object]) -> bool:
     """Whether the form was posted valid and `save` (a service call on its data) took it; a refusal from the
     service is put on the form, to be shown again."""
@@ -49,7 +45,7 @@ def saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], obje
     try:
         save(form.cleaned_data)
     except ValidationError as error:
-        apply_errors(form, error)
+        apply_validation_error(form, error)
         return False
     return True
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.permissions import has_role, visible_pupils
 from audit.models import AuditEvent
 from audit.services import record_event, record_read
+from core.forms import apply_validation_error
 from core.http import HtmxHttpRequest
 from core.pdf import render_pdf
 from support_plans import selectors, services
@@ -49,7 +50,6 @@ from support_plans.permissions import (
 from support_plans.views.common import (
     PANEL_ROWS,
     PER_PAGE,
-    apply_errors,
     current_organisation,
     form_page,
     make_link,
@@ -168,7 +168,7 @@ def plan_create(request: HtmxHttpRequest) -> HttpResponse:
                 opened_on=data["opened_on"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, "The Pastoral Support Programme is open. Gather the pre-meeting pack next."

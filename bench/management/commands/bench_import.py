@@ -12,10 +12,6 @@ a year of marks for a 1,000-pupil school checks and imports in at most 60 second
 from __future__ import annotations
 
 import datetime
-import json
-import multiprocessing
-import os
-import platform
 import random
 import time
 from typing import Any
@@ -28,7 +24,7 @@ from access.roles import Role
 from accounts.models import User
 from attendance import rollup
 from attendance.models import AttendanceMark, AttendanceRollup, MarkAmendment
-from bench.attendance import _school_days
+from bench.common import machine, school_days, write_report
 from mis_import.models import ImportJob
 from mis_import.samples import make_upn, to_csv
 from mis_import.services import job_check, job_commit
@@ -52,7 +48,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, pupils: int, days: int, smoke: bool, output: str, **options: Any) -> None:
         if smoke:
             pupils, days = 30, 5
-        dates = _school_days(datetime.date(2026, 7, 17), days)  # a school year ending on a fixed Friday
+        dates = school_days(datetime.date(2026, 7, 17), days)  # a school year ending on a fixed Friday
         school, officer, upns = self._build(pupils)
         rng = random.Random(20260901)
         codes = {
@@ -78,18 +74,8 @@ class Command(BaseCommand):
         report["dataset"] = {"pupils": pupils, "school_days": len(dates), "rows": len(codes)}
         report["target_seconds"] = TARGET_SECONDS
         report["within_target"] = report["new_year"]["total_seconds"] <= TARGET_SECONDS
-        report["machine"] = {
-            "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-            "database": connection.vendor,
-            "python": platform.python_version(),
-            "cpus": multiprocessing.cpu_count(),
-            "platform": platform.platform(),
-        }
-        text = json.dumps(report, indent=2)
-        if output:
-            with open(output, "w") as fh:
-                fh.write(text + "\n")
-        self.stdout.write(text)
+        report["machine"] = machine()
+        write_report(self.stdout, report, output)
 
     def _build(self, count: int) -> tuple[Organisation, User, list[str]]:
         school, _ = Organisation.objects.get_or_create(

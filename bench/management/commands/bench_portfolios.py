@@ -10,39 +10,24 @@ through the real URL, middleware and view (no network). Target: p95 under 100 ms
 
 from __future__ import annotations
 
-import json
 import secrets
-import statistics
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
+from bench.common import rolled_back, stats, write_report
 from organisations.models import Organisation
 from portfolios import services
 from portfolios.fixtures import build_programme, enrol
 from qualifications.models import Activity
 
 TARGET_P95_MS = 100
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "n": len(ordered),
-    }
 
 
 class Command(BaseCommand):
@@ -57,19 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="", help="Also write the JSON here.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        result: dict[str, Any] = {}
-        try:
-            with transaction.atomic():
-                result = self._run(opts["entries"], opts["iterations"])
-                if not opts["keep"]:
-                    raise _Rollback
-        except _Rollback:
-            pass
-        text = json.dumps(result, indent=2)
-        if opts["output"]:
-            with open(opts["output"], "w") as fh:
-                fh.write(text)
-        self.stdout.write(text)
+        result = rolled_back(lambda: self._run(opts["entries"], opts["iterations"]), keep=opts["keep"])
+        write_report(self.stdout, result, opts["output"])
 
     def _run(self, entries: int, iterations: int) -> dict[str, Any]:
         tag = secrets.token_hex(4)
@@ -130,7 +104,7 @@ class Command(BaseCommand):
                 response = client.get(url)
                 samples.append(time.perf_counter() - start)
                 assert response.status_code == 200
-            timings[name] = _stats(samples)
+            timings[name] = stats(samples)
         return {
             "benchmark": "portfolios",
             "database": connection.vendor,

@@ -14,14 +14,12 @@ Targets (issue 13): chronology p95 ≤ 100 ms, trust queue p95 ≤ 300 ms.
 from __future__ import annotations
 
 import datetime
-import json
 import secrets
-import statistics
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -29,6 +27,7 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
+from bench.common import rolled_back, stats, write_report
 from organisations.models import Organisation
 from people.models import Pupil
 from safeguarding import stepup
@@ -45,20 +44,6 @@ from safeguarding.models import (
 TARGETS = {"chronology_p95_ms": 100, "trust_queue_p95_ms": 300}
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, max(0, int(round(0.95 * len(ordered))) - 1))]
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "n": len(ordered),
-    }
-
-
 class Command(BaseCommand):
     help = "Report median/p95 server time of a 200-entry chronology and a trust DSL's queue (JSON)."
 
@@ -70,14 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--iterations", type=int, default=50)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        result: dict[str, Any] = {}
-        try:
-            with transaction.atomic():
-                result = self._run(opts)
-                raise _Rollback
-        except _Rollback:
-            pass
-        self.stdout.write(json.dumps(result, indent=2))
+        write_report(self.stdout, rolled_back(lambda: self._run(opts)))
 
     def _run(self, opts: dict[str, Any]) -> dict[str, Any]:
         tag = secrets.token_hex(4)
@@ -242,4 +220,4 @@ class Command(BaseCommand):
             samples.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
             assert response.status_code == 200, url
-        return {**_stats(samples), **{f"cpu_{k}": v for k, v in _stats(cpu).items() if k != "n"}}
+        return {**stats(samples), **{f"cpu_{k}": v for k, v in stats(cpu).items() if k != "n"}}
