@@ -15,13 +15,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
 from access.models import RoleAssignment
 from access.roles import Role
 from caseloads.models import GroupSession, Review, ReviewWindow
-from caseloads.services import academic_year_for, settings_for, windows_for
+from caseloads.services import academic_year_for, settings_for, settings_for_schools, windows_for
 from core.naturalsort import natural_sorted
 from people.models import Group, GroupMembership
 
@@ -86,10 +86,11 @@ def entitlement(groups: list[Group], today: datetime.date | None = None) -> list
         return []
     year = academic_year_for(today)
     org_ids = {g.organisation_id for g in groups}
-    one_each = {g.organisation_id: g.organisation for g in groups}  # one settings read a school, not a group
-    target = {oid: settings_for(org).entitlement for oid, org in one_each.items()}
+    target = {oid: rules.entitlement for oid, rules in settings_for_schools(org_ids).items()}  # one read
     counts = (
-        GroupSession.objects.filter(organisation_id__in=org_ids, academic_year=year, group__in=groups)
+        GroupSession.objects.filter(
+            organisation_id__in=org_ids, academic_year=year, group_id__in=[g.pk for g in groups]
+        )
         .values("group_id")
         .annotate(
             delivered=Count("id", filter=Q(status=GroupSession.Status.DELIVERED)),
@@ -152,7 +153,11 @@ def to_record(groups: list[Group], today: datetime.date | None = None) -> list[G
 def current_window(organisation: Any, today: datetime.date | None = None) -> ReviewWindow | None:
     """The window open today, else the last one opened this year (its reviews are overdue), else the first."""
     today = today or timezone.localdate()
-    windows = windows_for(organisation, academic_year_for(today))
+    return current_of(windows_for(organisation, academic_year_for(today)), today)
+
+
+def current_of(windows: list[ReviewWindow], today: datetime.date) -> ReviewWindow | None:
+    """Of one school's windows of a year (in order), the current one on `today` (see `current_window`)."""
     open_now = [w for w in windows if w.opens_on <= today <= w.closes_on]
     if open_now:
         return open_now[0]
@@ -197,26 +202,78 @@ def completion(
     window: ReviewWindow | None, groups: list[Group], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """Signed-off reviews of `window` over the students of the groups: per group and in total (a percentage)."""
-    member_map = members([g.pk for g in groups], today)
-    signed: set[int] = set()
-    if window is not None:
-        pupil_ids = [p for pids in member_map.values() for p in pids]
-        signed = set(
-            Review.objects.filter(
-                organisation_id=window.organisation_id,
-                window=window,
-                pupil_id__in=pupil_ids,
-                signed_off_at__isnull=False,
-            ).values_list("pupil_id", flat=True)
-        )
+    today = today or timezone.localdate()
+    current = {window.organisation_id: window} if window is not None else {}
+    return _completion_table(groups, review_counts(groups, current, {}, today))
+
+
+def _completion_table(groups: list[Group], counts: dict[int, dict[str, int]]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for g in groups:
-        ids = member_map.get(g.pk, [])
-        done = sum(1 for p in ids if p in signed)
-        rows.append({"group": g, "students": len(ids), "done": done, "pct": _pct(done, len(ids))})
+        c = counts.get(g.pk, EMPTY_COUNTS)
+        rows.append(
+            {"group": g, "students": c["students"], "done": c["done"], "pct": _pct(c["done"], c["students"])}
+        )
     students = sum(r["students"] for r in rows)
     done = sum(r["done"] for r in rows)
     return {"rows": rows, "students": students, "done": done, "pct": _pct(done, students)}
+
+
+EMPTY_COUNTS = {"students": 0, "done": 0, "due": 0, "on_time": 0}
+
+
+def review_counts(
+    groups: list[Group],
+    current: dict[int, ReviewWindow | None],
+    closed: dict[int, list[ReviewWindow]],
+    today: datetime.date,
+) -> dict[int, dict[str, int]]:
+    """Per group id: `students` (its current members), `done` (of them, signed off in their school's `current`
+    window), `due` (students × their school's `closed` windows) and `on_time` (LPRs of those windows signed off by
+    the window's due date, a day in the local time zone). One query, whatever the number of groups and schools."""
+    if not groups:
+        return {}
+    window_ids = [w.pk for w in current.values() if w is not None]
+    current_ids = list(window_ids)
+    by_close: dict[datetime.date, list[int]] = defaultdict(list)
+    for w in (w for ws in closed.values() for w in ws):
+        window_ids.append(w.pk)
+        by_close[w.closes_on].append(w.pk)
+    qs = GroupMembership.objects.current(today).filter(
+        organisation_id__in={g.organisation_id for g in groups}, group_id__in=[g.pk for g in groups]
+    )
+    figures: dict[str, Any] = {"students": Count("pk", distinct=True)}
+    if window_ids:
+        qs = qs.alias(
+            lpr=FilteredRelation(
+                "pupil__learning_reviews",
+                condition=Q(
+                    pupil__learning_reviews__window_id__in=window_ids,
+                    pupil__learning_reviews__signed_off_at__isnull=False,
+                ),
+            )
+        )
+        if current_ids:
+            figures["done"] = Count("lpr", filter=Q(lpr__window_id__in=current_ids))
+        if by_close:
+            on_time = Q()
+            for day, ids in by_close.items():  # signed off before the local midnight that ends the due day
+                bound = timezone.make_aware(
+                    datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+                )
+                on_time |= Q(lpr__window_id__in=ids, lpr__signed_off_at__lt=bound)
+            figures["on_time"] = Count("lpr", filter=on_time)
+    org_of = {g.pk: g.organisation_id for g in groups}
+    out: dict[int, dict[str, int]] = {}
+    for row in qs.values("group_id").annotate(**figures).order_by():
+        students = row["students"]
+        out[row["group_id"]] = {
+            "students": students,
+            "done": row.get("done", 0),
+            "due": students * len(closed.get(org_of[row["group_id"]], [])),
+            "on_time": row.get("on_time", 0),
+        }
+    return out
 
 
 def _pct(done: int, total: int) -> int | None:
@@ -225,10 +282,13 @@ def _pct(done: int, total: int) -> int | None:
 
 def completion_by_pal(organisation: Any, window: ReviewWindow | None) -> list[dict[str, Any]]:
     """Completion of the window's reviews per PAL, per year group and in total for the school."""
+    entries = pal_assignments(organisation)
+    groups = [a.group for entry in entries for a in entry["assignments"]]
+    current = {window.organisation_id: window} if window is not None else {}
+    counts = review_counts(groups, current, {}, timezone.localdate())
     out = []
-    for entry in pal_assignments(organisation):
-        groups = [a.group for a in entry["assignments"]]
-        c = completion(window, groups)
+    for entry in entries:
+        c = _completion_table([a.group for a in entry["assignments"]], counts)
         out.append({"user": entry["user"], "students": c["students"], "done": c["done"], "pct": c["pct"]})
     return out
 
