@@ -165,35 +165,42 @@ def current_of(windows: list[ReviewWindow], today: datetime.date) -> ReviewWindo
     return opened[-1] if opened else (windows[0] if windows else None)
 
 
-def reviews_status(groups: list[Group], today: datetime.date | None = None) -> dict[str, Any]:
+def reviews_status(
+    groups: list[Group], today: datetime.date | None = None, member_map: dict[int, list[int]] | None = None
+) -> dict[str, Any]:
     """For the students of `groups`: who is due a review in the current window and who is overdue in any window
-    of this year that has closed. A review counts once signed off; a draft is "in progress"."""
+    of this year that has closed. A review counts once signed off; a draft is "in progress". `member_map`: the
+    groups' `members` on `today` when the caller has them already."""
     today = today or timezone.localdate()
     if not groups:
         return {"window": None, "due": [], "overdue": [], "in_progress": []}
     organisation = groups[0].organisation
-    window = current_window(organisation, today)
-    member_map = members([g.pk for g in groups], today)
+    windows = windows_for(organisation, academic_year_for(today))
+    window = current_of(windows, today)
+    member_map = members([g.pk for g in groups], today) if member_map is None else member_map
     pupil_group = {pid: gid for gid, pids in member_map.items() for pid in pids}
-    closed = [w for w in windows_for(organisation, academic_year_for(today)) if w.closes_on < today]
+    closed = [w for w in windows if w.closes_on < today]
     wins = list(closed) + ([window] if window and window not in closed else [])
-    done: dict[tuple[int, int], Review] = {
+    found = Review.objects.filter(
+        organisation=organisation, window_id__in=[w.pk for w in wins], pupil_id__in=list(pupil_group)
+    )
+    # Signed-off reviews (most of them) as pairs; only the drafts become instances (their links need them).
+    signed = set(found.filter(signed_off_at__isnull=False).values_list("pupil_id", "window_id"))
+    drafts: dict[tuple[int, int], Review] = {
         (r.pupil_id, r.window_id): r
-        for r in Review.objects.filter(
-            organisation=organisation, window__in=wins, pupil_id__in=list(pupil_group)
-        ).only("pk", "pupil_id", "window_id", "signed_off_at")
+        for r in found.filter(signed_off_at__isnull=True).only("pk", "pupil_id", "window_id", "signed_off_at")
     }
     due, overdue, in_progress = [], [], []
     for pid, gid in pupil_group.items():
         for w in closed:
-            r = done.get((pid, w.pk))
-            if r is None or not r.is_locked:
+            if (pid, w.pk) not in signed:
+                r = drafts.get((pid, w.pk))
                 overdue.append({"pupil_id": pid, "group_id": gid, "window": w, "review": r})
-        if window is not None and window not in closed:
-            r = done.get((pid, window.pk))
+        if window is not None and window not in closed and (pid, window.pk) not in signed:
+            r = drafts.get((pid, window.pk))
             if r is None:
                 due.append({"pupil_id": pid, "group_id": gid, "window": window, "review": None})
-            elif not r.is_locked:
+            else:
                 in_progress.append({"pupil_id": pid, "group_id": gid, "window": window, "review": r})
     return {"window": window, "due": due, "overdue": overdue, "in_progress": in_progress}
 
@@ -305,12 +312,15 @@ def completion_by_year(organisation: Any, window: ReviewWindow | None) -> list[d
     ]
 
 
-def high_risk(groups: list[Group], today: datetime.date | None = None) -> list[Review]:
+def high_risk(
+    groups: list[Group], today: datetime.date | None = None, member_map: dict[int, list[int]] | None = None
+) -> list[Review]:
     """Students whose latest LPR this year rates their risk of withdrawal high or medium, highest first."""
     today = today or timezone.localdate()
     if not groups:
         return []
-    pupil_ids = [p for ids in members([g.pk for g in groups], today).values() for p in ids]
+    member_map = members([g.pk for g in groups], today) if member_map is None else member_map
+    pupil_ids = [p for ids in member_map.values() for p in ids]
     org_ids = {g.organisation_id for g in groups}
     latest: dict[int, tuple[int, str]] = {}  # read as rows first: only the risky ones become instances
     for pupil_id, pk, risk in (
@@ -324,8 +334,18 @@ def high_risk(groups: list[Group], today: datetime.date | None = None) -> list[R
     ):
         latest[pupil_id] = (pk, risk)
     wanted = [pk for pk, risk in latest.values() if risk in (Review.Risk.HIGH, Review.Risk.MEDIUM)]
-    risky = Review.objects.filter(organisation_id__in=org_ids, pk__in=wanted).select_related(
-        "pupil", "window"
+    risky = (
+        Review.objects.filter(organisation_id__in=org_ids, pk__in=wanted)
+        .select_related("pupil", "window")
+        .only(  # what the list shows: the student's name and link, the risk, the window
+            "pk",
+            "organisation_id",
+            "risk",
+            "held_on",
+            *(f"pupil__{f}" for f in ("organisation_id", "legal_first_name", "legal_last_name")),
+            *(f"pupil__{f}" for f in ("preferred_first_name", "preferred_last_name")),
+            *(f"window__{f}" for f in ("organisation_id", "number", "opens_on", "closes_on")),
+        )
     )
     return sorted(risky, key=lambda r: (r.risk != Review.Risk.HIGH, r.pupil.display_name))
 
