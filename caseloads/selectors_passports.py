@@ -230,7 +230,7 @@ def _concerns(pupil: Any, figures: dict[str, Any], review: Review | None, meetin
 
 def parents_evening(group: Group, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """Each current student's headline figures this academic year and the concerns to raise."""
-    from behaviour.selectors import behaviour_summary
+    from behaviour.selectors import behaviour_summaries
 
     today = today or timezone.localdate()
     start = academic_year_for(today).starts_on
@@ -239,6 +239,7 @@ def parents_evening(group: Group, today: datetime.date | None = None) -> list[di
     attendance = _attendance(group, ids, start, today)
     reviews = _latest_reviews(group.organisation_id, ids)
     targets = _open_targets(group.organisation_id, ids)
+    behaviour = behaviour_summaries(group.organisation_id, ids, start, today)
     meetings: dict[int, list[Any]] = defaultdict(list)
     for m in StageOneMeeting.objects.filter(
         organisation_id=group.organisation_id, pupil_id__in=ids, held_on__gte=start
@@ -247,15 +248,14 @@ def parents_evening(group: Group, today: datetime.date | None = None) -> list[di
     rows = []
     for pupil in pupils:
         figures = attendance.get(pupil.pk, {})
-        behaviour = behaviour_summary(pupil, start, today)
         rate = figures.get("attendance_rate")
         rows.append(
             {
                 "pupil": pupil,
                 "attendance": round(rate * 100, 1) if rate is not None else None,
                 "late": figures.get("late", 0),
-                "positive": behaviour["positive"],
-                "negative": behaviour["negative"],
+                "positive": behaviour[pupil.pk]["positive"],
+                "negative": behaviour[pupil.pk]["negative"],
                 "review": reviews.get(pupil.pk),
                 "open_targets": targets.get(pupil.pk, 0),
                 "concerns": _concerns(pupil, figures, reviews.get(pupil.pk), meetings[pupil.pk]),
