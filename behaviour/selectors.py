@@ -127,14 +127,10 @@ def behaviour_summaries(
         incident__occurred_at__date__gte=start,
         incident__occurred_at__date__lte=end,
     )
-    incidents = {
-        row.pop("pupil_id"): row
-        for row in links.values("pupil_id").annotate(**_incident_counts("incident__")).order_by()
-    }
+    incidents = _by_pupil(links.values("pupil_id").annotate(**_incident_counts("incident__")).order_by())
     internal = Q(kind=Suspension.Kind.INTERNAL)
-    suspensions = {
-        row.pop("pupil_id"): row
-        for row in Suspension.objects.filter(  # a withdrawn suspension did not happen
+    suspensions = _by_pupil(
+        Suspension.objects.filter(  # a withdrawn suspension did not happen
             organisation_id=organisation_id,
             pupil_id__in=pupil_ids,
             starts_on__gte=start,
@@ -148,14 +144,23 @@ def behaviour_summaries(
             internal=Count("id", filter=internal),
         )
         .order_by()
-    }
+    )
     none = dict.fromkeys(_incident_counts(), 0)
     out = {}
     for pid in pupil_ids:
-        s = suspensions.get(pid, {})
+        s: dict[str, Any] = suspensions.get(pid, {})
         out[pid] = _summary(
             incidents.get(pid, none), s.get("n", 0), s.get("sessions") or 0, s.get("internal", 0), start, end
         )
+    return out
+
+
+def _by_pupil(rows: Any) -> dict[int, dict[str, Any]]:
+    """Rows of `values("pupil_id").annotate(…)` by pupil id, without the id."""
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        figures = dict(row)
+        out[figures.pop("pupil_id")] = figures
     return out
 
 

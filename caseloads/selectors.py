@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, FilteredRelation, Q
@@ -231,8 +231,8 @@ EMPTY_COUNTS = {"students": 0, "done": 0, "due": 0, "on_time": 0}
 
 def review_counts(
     groups: list[Group],
-    current: dict[int, ReviewWindow | None],
-    closed: dict[int, list[ReviewWindow]],
+    current: Mapping[int, ReviewWindow | None],
+    closed: Mapping[int, list[ReviewWindow]],
     today: datetime.date,
 ) -> dict[int, dict[str, int]]:
     """Per group id: `students` (its current members), `done` (of them, signed off in their school's `current`
@@ -272,7 +272,8 @@ def review_counts(
             figures["on_time"] = Count("lpr", filter=on_time)
     org_of = {g.pk: g.organisation_id for g in groups}
     out: dict[int, dict[str, int]] = {}
-    for row in qs.values("group_id").annotate(**figures).order_by():
+    for found in qs.values("group_id").annotate(**figures).order_by():
+        row: dict[str, Any] = dict(found)
         students = row["students"]
         out[row["group_id"]] = {
             "students": students,
