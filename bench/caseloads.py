@@ -3,6 +3,7 @@
     manage.py bench_caseloads                  # 20 schools × 1,000 pupils, PALs of 16 groups of 26, a year
     manage.py bench_caseloads --smoke          # 2 tiny schools: proves it runs, measures nothing worth reporting
     manage.py bench_caseloads --schools 4 --pupils 420 --reports 0   # a small size; skip the reports
+    manage.py bench_caseloads --keep, then --reuse   # build once, measure the kept dataset again
 
 The dataset: every school's pupils in tutor groups of `--group-size`, the groups dealt to PALs `--groups-per-pal`
 at a time (one PAL role assignment per group), a year of group sessions (the entitlement of 8 a group across the
