@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from access.roles import Role
 from caseloads.permissions import ASSIGN_ROLES
 from core.registry import register_home_panel, register_nav, register_profile_section
+from core.retention import register_retention
 from demo.registry import register_demo_builder
 
 register_nav("Caseload", "caseloads:home", roles=[Role.PAL], order=26)
@@ -61,6 +62,36 @@ def _warnings() -> None:
 
 
 _warnings()
+
+
+def _zip_line(organisation: Any, counts: Any, verb: str) -> str | None:
+    if not counts.zips:
+        return None
+    return (
+        f"{organisation.name}: {counts.zips} report ZIP(s) older than {counts.days} days ({counts.bytes} bytes) "
+        f"{verb}"
+    )
+
+
+def _zip_total(done: list[Any], verb: str) -> str:
+    return f"Total: {sum(c.zips for c in done)} report ZIP(s) {verb}; the batches stay, marked expired."
+
+
+def _zip_counts(*, organisation: Any, today: Any) -> Any:
+    from caseloads.services.reports import report_zip_retention_counts
+
+    return report_zip_retention_counts(organisation=organisation, today=today)
+
+
+def _zip_apply(*, organisation: Any, today: Any) -> Any:
+    from caseloads.services.reports import report_zip_retention_apply
+
+    return report_zip_retention_apply(organisation=organisation, today=today)
+
+
+# Reports to parents: a batch's ZIP holds every student's report; it is kept 30 days after the batch finished
+# (time to download it), then deleted, the batch marked expired (its page offers to generate the reports again).
+register_retention("caseload_reports", _zip_counts, _zip_apply, line=_zip_line, total=_zip_total)
 
 
 def _demo(world: Any) -> None:

@@ -53,6 +53,9 @@ class ReportBatch(models.Model):
     unsent = models.JSONField(default=list, blank=True)
     emails_sent = models.PositiveIntegerField(default=0)
     archive = models.BinaryField(blank=True, default=b"")
+    # When the retention job deleted the ZIP (kept REPORT_ZIP_DAYS days after the batch finished, then generated
+    # again on demand): the row stays, with its counts and failures.
+    archive_expired_at = models.DateTimeField("ZIP deleted at", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
 from access.models import RoleAssignment
 from access.roles import Role
 from caseloads.models import GroupSession, Review, ReviewWindow
-from caseloads.services import academic_year_for, settings_for, windows_for
+from caseloads.services import academic_year_for, settings_for, settings_for_schools, windows_for
 from core.naturalsort import natural_sorted
 from people.models import Group, GroupMembership
 
@@ -86,10 +86,11 @@ def entitlement(groups: list[Group], today: datetime.date | None = None) -> list
         return []
     year = academic_year_for(today)
     org_ids = {g.organisation_id for g in groups}
-    one_each = {g.organisation_id: g.organisation for g in groups}  # one settings read a school, not a group
-    target = {oid: settings_for(org).entitlement for oid, org in one_each.items()}
+    target = {oid: rules.entitlement for oid, rules in settings_for_schools(org_ids).items()}  # one read
     counts = (
-        GroupSession.objects.filter(organisation_id__in=org_ids, academic_year=year, group__in=groups)
+        GroupSession.objects.filter(
+            organisation_id__in=org_ids, academic_year=year, group_id__in=[g.pk for g in groups]
+        )
         .values("group_id")
         .annotate(
             delivered=Count("id", filter=Q(status=GroupSession.Status.DELIVERED)),
@@ -152,7 +153,11 @@ def to_record(groups: list[Group], today: datetime.date | None = None) -> list[G
 def current_window(organisation: Any, today: datetime.date | None = None) -> ReviewWindow | None:
     """The window open today, else the last one opened this year (its reviews are overdue), else the first."""
     today = today or timezone.localdate()
-    windows = windows_for(organisation, academic_year_for(today))
+    return current_of(windows_for(organisation, academic_year_for(today)), today)
+
+
+def current_of(windows: list[ReviewWindow], today: datetime.date) -> ReviewWindow | None:
+    """Of one school's windows of a year (in order), the current one on `today` (see `current_window`)."""
     open_now = [w for w in windows if w.opens_on <= today <= w.closes_on]
     if open_now:
         return open_now[0]
@@ -160,35 +165,42 @@ def current_window(organisation: Any, today: datetime.date | None = None) -> Rev
     return opened[-1] if opened else (windows[0] if windows else None)
 
 
-def reviews_status(groups: list[Group], today: datetime.date | None = None) -> dict[str, Any]:
+def reviews_status(
+    groups: list[Group], today: datetime.date | None = None, member_map: dict[int, list[int]] | None = None
+) -> dict[str, Any]:
     """For the students of `groups`: who is due a review in the current window and who is overdue in any window
-    of this year that has closed. A review counts once signed off; a draft is "in progress"."""
+    of this year that has closed. A review counts once signed off; a draft is "in progress". `member_map`: the
+    groups' `members` on `today` when the caller has them already."""
     today = today or timezone.localdate()
     if not groups:
         return {"window": None, "due": [], "overdue": [], "in_progress": []}
     organisation = groups[0].organisation
-    window = current_window(organisation, today)
-    member_map = members([g.pk for g in groups], today)
+    windows = windows_for(organisation, academic_year_for(today))
+    window = current_of(windows, today)
+    member_map = members([g.pk for g in groups], today) if member_map is None else member_map
     pupil_group = {pid: gid for gid, pids in member_map.items() for pid in pids}
-    closed = [w for w in windows_for(organisation, academic_year_for(today)) if w.closes_on < today]
+    closed = [w for w in windows if w.closes_on < today]
     wins = list(closed) + ([window] if window and window not in closed else [])
-    done: dict[tuple[int, int], Review] = {
+    found = Review.objects.filter(
+        organisation=organisation, window_id__in=[w.pk for w in wins], pupil_id__in=list(pupil_group)
+    )
+    # Signed-off reviews (most of them) as pairs; only the drafts become instances (their links need them).
+    signed = set(found.filter(signed_off_at__isnull=False).values_list("pupil_id", "window_id"))
+    drafts: dict[tuple[int, int], Review] = {
         (r.pupil_id, r.window_id): r
-        for r in Review.objects.filter(
-            organisation=organisation, window__in=wins, pupil_id__in=list(pupil_group)
-        ).only("pk", "pupil_id", "window_id", "signed_off_at")
+        for r in found.filter(signed_off_at__isnull=True).only("pk", "pupil_id", "window_id", "signed_off_at")
     }
     due, overdue, in_progress = [], [], []
     for pid, gid in pupil_group.items():
         for w in closed:
-            r = done.get((pid, w.pk))
-            if r is None or not r.is_locked:
+            if (pid, w.pk) not in signed:
+                r = drafts.get((pid, w.pk))
                 overdue.append({"pupil_id": pid, "group_id": gid, "window": w, "review": r})
-        if window is not None and window not in closed:
-            r = done.get((pid, window.pk))
+        if window is not None and window not in closed and (pid, window.pk) not in signed:
+            r = drafts.get((pid, window.pk))
             if r is None:
                 due.append({"pupil_id": pid, "group_id": gid, "window": window, "review": None})
-            elif not r.is_locked:
+            else:
                 in_progress.append({"pupil_id": pid, "group_id": gid, "window": window, "review": r})
     return {"window": window, "due": due, "overdue": overdue, "in_progress": in_progress}
 
@@ -197,26 +209,79 @@ def completion(
     window: ReviewWindow | None, groups: list[Group], today: datetime.date | None = None
 ) -> dict[str, Any]:
     """Signed-off reviews of `window` over the students of the groups: per group and in total (a percentage)."""
-    member_map = members([g.pk for g in groups], today)
-    signed: set[int] = set()
-    if window is not None:
-        pupil_ids = [p for pids in member_map.values() for p in pids]
-        signed = set(
-            Review.objects.filter(
-                organisation_id=window.organisation_id,
-                window=window,
-                pupil_id__in=pupil_ids,
-                signed_off_at__isnull=False,
-            ).values_list("pupil_id", flat=True)
-        )
+    today = today or timezone.localdate()
+    current = {window.organisation_id: window} if window is not None else {}
+    return _completion_table(groups, review_counts(groups, current, {}, today))
+
+
+def _completion_table(groups: list[Group], counts: dict[int, dict[str, int]]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for g in groups:
-        ids = member_map.get(g.pk, [])
-        done = sum(1 for p in ids if p in signed)
-        rows.append({"group": g, "students": len(ids), "done": done, "pct": _pct(done, len(ids))})
+        c = counts.get(g.pk, EMPTY_COUNTS)
+        rows.append(
+            {"group": g, "students": c["students"], "done": c["done"], "pct": _pct(c["done"], c["students"])}
+        )
     students = sum(r["students"] for r in rows)
     done = sum(r["done"] for r in rows)
     return {"rows": rows, "students": students, "done": done, "pct": _pct(done, students)}
+
+
+EMPTY_COUNTS = {"students": 0, "done": 0, "due": 0, "on_time": 0}
+
+
+def review_counts(
+    groups: list[Group],
+    current: Mapping[int, ReviewWindow | None],
+    closed: Mapping[int, list[ReviewWindow]],
+    today: datetime.date,
+) -> dict[int, dict[str, int]]:
+    """Per group id: `students` (its current members), `done` (of them, signed off in their school's `current`
+    window), `due` (students × their school's `closed` windows) and `on_time` (LPRs of those windows signed off by
+    the window's due date, a day in the local time zone). One query, whatever the number of groups and schools."""
+    if not groups:
+        return {}
+    window_ids = [w.pk for w in current.values() if w is not None]
+    current_ids = list(window_ids)
+    by_close: dict[datetime.date, list[int]] = defaultdict(list)
+    for w in (w for ws in closed.values() for w in ws):
+        window_ids.append(w.pk)
+        by_close[w.closes_on].append(w.pk)
+    qs = GroupMembership.objects.current(today).filter(
+        organisation_id__in={g.organisation_id for g in groups}, group_id__in=[g.pk for g in groups]
+    )
+    figures: dict[str, Any] = {"students": Count("pk", distinct=True)}
+    if window_ids:
+        qs = qs.alias(
+            lpr=FilteredRelation(
+                "pupil__learning_reviews",
+                condition=Q(
+                    pupil__learning_reviews__window_id__in=window_ids,
+                    pupil__learning_reviews__signed_off_at__isnull=False,
+                ),
+            )
+        )
+        if current_ids:
+            figures["done"] = Count("lpr", filter=Q(lpr__window_id__in=current_ids))
+        if by_close:
+            on_time = Q()
+            for day, ids in by_close.items():  # signed off before the local midnight that ends the due day
+                bound = timezone.make_aware(
+                    datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+                )
+                on_time |= Q(lpr__window_id__in=ids, lpr__signed_off_at__lt=bound)
+            figures["on_time"] = Count("lpr", filter=on_time)
+    org_of = {g.pk: g.organisation_id for g in groups}
+    out: dict[int, dict[str, int]] = {}
+    for found in qs.values("group_id").annotate(**figures).order_by():
+        row: dict[str, Any] = dict(found)
+        students = row["students"]
+        out[row["group_id"]] = {
+            "students": students,
+            "done": row.get("done", 0),
+            "due": students * len(closed.get(org_of[row["group_id"]], [])),
+            "on_time": row.get("on_time", 0),
+        }
+    return out
 
 
 def _pct(done: int, total: int) -> int | None:
@@ -225,10 +290,13 @@ def _pct(done: int, total: int) -> int | None:
 
 def completion_by_pal(organisation: Any, window: ReviewWindow | None) -> list[dict[str, Any]]:
     """Completion of the window's reviews per PAL, per year group and in total for the school."""
+    entries = pal_assignments(organisation)
+    groups = [a.group for entry in entries for a in entry["assignments"]]
+    current = {window.organisation_id: window} if window is not None else {}
+    counts = review_counts(groups, current, {}, timezone.localdate())
     out = []
-    for entry in pal_assignments(organisation):
-        groups = [a.group for a in entry["assignments"]]
-        c = completion(window, groups)
+    for entry in entries:
+        c = _completion_table([a.group for a in entry["assignments"]], counts)
         out.append({"user": entry["user"], "students": c["students"], "done": c["done"], "pct": c["pct"]})
     return out
 
@@ -245,12 +313,15 @@ def completion_by_year(organisation: Any, window: ReviewWindow | None) -> list[d
     ]
 
 
-def high_risk(groups: list[Group], today: datetime.date | None = None) -> list[Review]:
+def high_risk(
+    groups: list[Group], today: datetime.date | None = None, member_map: dict[int, list[int]] | None = None
+) -> list[Review]:
     """Students whose latest LPR this year rates their risk of withdrawal high or medium, highest first."""
     today = today or timezone.localdate()
     if not groups:
         return []
-    pupil_ids = [p for ids in members([g.pk for g in groups], today).values() for p in ids]
+    member_map = members([g.pk for g in groups], today) if member_map is None else member_map
+    pupil_ids = [p for ids in member_map.values() for p in ids]
     org_ids = {g.organisation_id for g in groups}
     latest: dict[int, tuple[int, str]] = {}  # read as rows first: only the risky ones become instances
     for pupil_id, pk, risk in (
@@ -264,8 +335,18 @@ def high_risk(groups: list[Group], today: datetime.date | None = None) -> list[R
     ):
         latest[pupil_id] = (pk, risk)
     wanted = [pk for pk, risk in latest.values() if risk in (Review.Risk.HIGH, Review.Risk.MEDIUM)]
-    risky = Review.objects.filter(organisation_id__in=org_ids, pk__in=wanted).select_related(
-        "pupil", "window"
+    risky = (
+        Review.objects.filter(organisation_id__in=org_ids, pk__in=wanted)
+        .select_related("pupil", "window")
+        .only(  # what the list shows: the student's name and link, the risk, the window
+            "pk",
+            "organisation_id",
+            "risk",
+            "held_on",
+            *(f"pupil__{f}" for f in ("organisation_id", "legal_first_name", "legal_last_name")),
+            *(f"pupil__{f}" for f in ("preferred_first_name", "preferred_last_name")),
+            *(f"window__{f}" for f in ("organisation_id", "number", "opens_on", "closes_on")),
+        )
     )
     return sorted(risky, key=lambda r: (r.risk != Review.Risk.HIGH, r.pupil.display_name))
 

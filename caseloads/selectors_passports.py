@@ -25,7 +25,7 @@ from caseloads.models import (
 )
 from caseloads.permissions import caseload_group_ids
 from caseloads.selectors import academic_year_for, group_students, members
-from people.models import Group
+from people.models import Group, GroupMembership
 
 LATE_CODES = ("L", "U")
 
@@ -98,6 +98,45 @@ def passport_completion(groups: list[Group], today: datetime.date | None = None)
         "rows": rows,
         "total": [_completion(everyone, p, counts) for p in schemes],
     }
+
+
+def whole_passports_by_group(
+    groups: list[Group], today: datetime.date | None = None
+) -> dict[int, tuple[int, int]]:
+    """Group id -> (whole passports completed, passports possible: current students × their school's active
+    passports), for the groups of schools that have a passport. Every school at once: three queries (four when
+    some school has a passport), whatever the number of schools and groups."""
+    schemes: dict[int, list[Passport]] = defaultdict(list)
+    org_ids = list({g.organisation_id for g in groups})
+    for passport in Passport.objects.filter(organisation_id__in=org_ids, active=True).prefetch_related(
+        "items"
+    ):
+        schemes[passport.organisation_id].append(passport)
+    groups = [g for g in groups if schemes.get(g.organisation_id)]
+    if not groups:
+        return {}
+    today = today or timezone.localdate()
+    group_ids = [g.pk for g in groups]
+    by_group = members(group_ids, today)
+    current = GroupMembership.objects.current(today).filter(
+        organisation_id__in=list(schemes), group_id__in=group_ids
+    )
+    counts: dict[tuple[int, int], int] = {
+        (row["pupil_id"], row["item__passport_id"]): row["n"]
+        for row in PassportCompletion.objects.filter(
+            organisation_id__in=list(schemes),
+            pupil_id__in=current.values("pupil_id"),
+            item__passport__active=True,
+        )
+        .values("pupil_id", "item__passport_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    out: dict[int, tuple[int, int]] = {}
+    for g in groups:
+        cells = [_completion(by_group.get(g.pk, []), p, counts) for p in schemes[g.organisation_id]]
+        out[g.pk] = (sum(c["complete"] for c in cells), sum(c["students"] for c in cells))
+    return out
 
 
 def progression_for(pupil: Any) -> Progression | None:
@@ -191,7 +230,7 @@ def _concerns(pupil: Any, figures: dict[str, Any], review: Review | None, meetin
 
 def parents_evening(group: Group, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """Each current student's headline figures this academic year and the concerns to raise."""
-    from behaviour.selectors import behaviour_summary
+    from behaviour.selectors import behaviour_summaries
 
     today = today or timezone.localdate()
     start = academic_year_for(today).starts_on
@@ -200,6 +239,7 @@ def parents_evening(group: Group, today: datetime.date | None = None) -> list[di
     attendance = _attendance(group, ids, start, today)
     reviews = _latest_reviews(group.organisation_id, ids)
     targets = _open_targets(group.organisation_id, ids)
+    behaviour = behaviour_summaries(group.organisation_id, ids, start, today)
     meetings: dict[int, list[Any]] = defaultdict(list)
     for m in StageOneMeeting.objects.filter(
         organisation_id=group.organisation_id, pupil_id__in=ids, held_on__gte=start
@@ -208,15 +248,14 @@ def parents_evening(group: Group, today: datetime.date | None = None) -> list[di
     rows = []
     for pupil in pupils:
         figures = attendance.get(pupil.pk, {})
-        behaviour = behaviour_summary(pupil, start, today)
         rate = figures.get("attendance_rate")
         rows.append(
             {
                 "pupil": pupil,
                 "attendance": round(rate * 100, 1) if rate is not None else None,
                 "late": figures.get("late", 0),
-                "positive": behaviour["positive"],
-                "negative": behaviour["negative"],
+                "positive": behaviour[pupil.pk]["positive"],
+                "negative": behaviour[pupil.pk]["negative"],
                 "review": reviews.get(pupil.pk),
                 "open_targets": targets.get(pupil.pk, 0),
                 "concerns": _concerns(pupil, figures, reviews.get(pupil.pk), meetings[pupil.pk]),

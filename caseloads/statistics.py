@@ -10,17 +10,16 @@ has a passport."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from access.models import RoleAssignment
 from access.roles import Role
 from caseloads import selectors
-from caseloads.models import Review
-from caseloads.services import academic_year_for, windows_for
+from caseloads.services import academic_year_for, windows_for_schools
 from core.naturalsort import natural_sorted
 from organisations.vocabulary import vocabulary_for
 from people.models import Group
@@ -46,101 +45,57 @@ DIMENSIONS = {"pal": "PAL", "group": "Group", "year": "Year group", "site": "Sit
 
 def passports_by_group(groups: list[Group], today: datetime.date | None = None) -> dict[int, tuple[int, int]]:
     """Group id -> (passports completed, passports possible: current students × the school's active passports),
-    for the groups of schools that have a passport; school by school (each school defines its own)."""
-    from caseloads.selectors_passports import passport_completion
+    for the groups of schools that have a passport (each school defines its own); every school at once."""
+    from caseloads.selectors_passports import whole_passports_by_group
 
-    by_org: dict[int, list[Group]] = defaultdict(list)
-    for g in groups:
-        by_org[g.organisation_id].append(g)
-    out: dict[int, tuple[int, int]] = {}
-    for org_groups in by_org.values():
-        table = passport_completion(org_groups, today)
-        if not table["passports"]:
-            continue
-        for row in table["rows"]:
-            cells = row["cells"]
-            out[row["group"].pk] = (
-                sum(c["complete"] for c in cells),
-                sum(c["students"] for c in cells),
-            )
-    return out
+    return whole_passports_by_group(groups, today)
 
 
 def caseload_group_pals(organisation_ids: list[int], today: datetime.date) -> dict[int, Any]:
     """Each caseload group of the schools (a group with a current PAL) -> its PAL."""
-    rows = (
+    pairs = (
         RoleAssignment.objects.current(today)
         .filter(organisation_id__in=organisation_ids, role=Role.PAL, group__isnull=False)
-        .select_related("user")
+        .values_list("group_id", "user_id")
     )
-    return {a.group_id: a.user for a in rows if a.group_id is not None}
+    group_user: dict[int, int] = dict(pairs)
+    users = get_user_model().objects.in_bulk(set(group_user.values()))  # one instance a PAL, not a group
+    return {group_id: users[user_id] for group_id, user_id in group_user.items()}
 
 
 def group_rows(groups: list[Group], pals: dict[int, Any], today: datetime.date | None = None) -> list[dict]:
-    """One row of facts per group: the entitlement and who is on time read for every school at once, the current
-    window's completion school by school (each school has its own windows)."""
+    """One row of facts per group. Each read covers every school at once (each school's own windows and
+    entitlement), so the number of queries does not grow with the number of schools or groups."""
     today = today or timezone.localdate()
-    by_org: dict[int, list[Group]] = defaultdict(list)
-    for g in groups:
-        by_org[g.organisation_id].append(g)
+    org_ids = {g.organisation_id for g in groups}
+    windows = windows_for_schools(org_ids, academic_year_for(today))
+    current = {oid: selectors.current_of(ws, today) for oid, ws in windows.items()}
+    closed = {oid: [w for w in ws if w.closes_on < today] for oid, ws in windows.items()}
+    reviews = selectors.review_counts(groups, current, closed, today)
     passports = passports_by_group(groups, today)
     entitlement = {r["group"].pk: r for r in selectors.entitlement(groups, today)}
-    on_time = _on_time(by_org, today)
     rows: list[dict[str, Any]] = []
-    for org_groups in by_org.values():
-        window = selectors.current_window(org_groups[0].organisation, today)
-        completion = {r["group"].pk: r for r in selectors.completion(window, org_groups, today)["rows"]}
-        for g in org_groups:
-            e, c = entitlement[g.pk], completion[g.pk]
-            done, total = passports.get(g.pk, (None, None))
-            rows.append(
-                {
-                    "group": g,
-                    "pal": pals.get(g.pk),
-                    "groups": 1,
-                    "students": c["students"],
-                    **{k: e[k] for k in ("entitlement", "delivered", "missed", "planned", "gap")},
-                    "met": int(e["delivered"] >= e["entitlement"]),
-                    "on_track": int(e["gap"] == 0),
-                    "lpr_students": c["students"],
-                    "lpr_done": c["done"],
-                    "lpr_due": on_time[g.pk][0],
-                    "lpr_on_time": on_time[g.pk][1],
-                    "passports_done": done,
-                    "passports_total": total,
-                }
-            )
+    for g in groups:
+        e, c = entitlement[g.pk], reviews.get(g.pk, selectors.EMPTY_COUNTS)
+        done, total = passports.get(g.pk, (None, None))
+        rows.append(
+            {
+                "group": g,
+                "pal": pals.get(g.pk),
+                "groups": 1,
+                "students": c["students"],
+                **{k: e[k] for k in ("entitlement", "delivered", "missed", "planned", "gap")},
+                "met": int(e["delivered"] >= e["entitlement"]),
+                "on_track": int(e["gap"] == 0),
+                "lpr_students": c["students"],
+                "lpr_done": c["done"],
+                "lpr_due": c["due"],
+                "lpr_on_time": c["on_time"],
+                "passports_done": done,
+                "passports_total": total,
+            }
+        )
     return rows
-
-
-def _on_time(by_org: dict[int, list[Group]], today: datetime.date) -> dict[int, tuple[int, int]]:
-    """Per group: LPRs due in this year's closed windows of its school (current students × windows) and those
-    signed off by the window's due date, in one query for every school."""
-    year = academic_year_for(today)
-    closed = {
-        oid: [w for w in windows_for(gs[0].organisation, year) if w.closes_on < today]
-        for oid, gs in by_org.items()
-    }
-    member_map = selectors.members([g.pk for gs in by_org.values() for g in gs], today)
-    closes = {w.pk: w.closes_on for ws in closed.values() for w in ws}
-    on_time: set[tuple[int, int]] = set()
-    if closes:
-        pupil_ids = [p for ids in member_map.values() for p in ids]
-        for pid, wid, signed in Review.objects.filter(
-            organisation_id__in=list(by_org),
-            window_id__in=list(closes),
-            pupil_id__in=pupil_ids,
-            signed_off_at__isnull=False,
-        ).values_list("pupil_id", "window_id", "signed_off_at"):
-            if timezone.localdate(signed) <= closes[wid]:
-                on_time.add((pid, wid))
-    out = {}
-    for oid, gs in by_org.items():
-        for g in gs:
-            ids = member_map.get(g.pk, [])
-            wins = closed[oid]
-            out[g.pk] = (len(ids) * len(wins), sum(1 for p in ids for w in wins if (p, w.pk) in on_time))
-    return out
 
 
 def _key(by: str, many_schools: bool) -> Callable[[dict[str, Any]], tuple[Any, str]]:

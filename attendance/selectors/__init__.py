@@ -43,10 +43,12 @@ from attendance.selectors.figures import (
 )
 from attendance.selectors.followup import (
     N_QUEUE_SCHOOL_DAYS,
+    caseload_registers,
     caseload_today,
     first_day_absences,
     n_queue,
     pal_groups,
+    registers_to_check,
     unresolved_n,
 )
 from attendance.selectors.lessons import (
@@ -97,7 +99,9 @@ __all__ = [
     "can_see_figures",
     "can_take_lesson_register",
     "can_take_register",
+    "caseload_registers",
     "caseload_today",
+    "registers_to_check",
     "current_session",
     "current_stages",
     "escalations_due",

@@ -85,16 +85,16 @@ def pal_groups(user: Any) -> list[Group]:
     )
 
 
-def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
-    """Today's attendance for each caseload group, registers to check and students at risk.
-
-    A group's registers are due only on a school day for its school and site (`is_school_day`, else `why_not`);
-    `day_off` says why and offers the next school day when no caseload group has one today."""
-    groups = pal_groups(user)
-    if not groups:
-        return None
+def caseload_registers(
+    user: Any, today: datetime.date, groups: list[Group] | None = None
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Each caseload group's attendance today (pupils, present, absent, `N`, registers taken, whether a school
+    day and why not) and the pupil ids of the caseload; `groups` when the caller already has them."""
+    groups = pal_groups(user) if groups is None else groups
     members = list(
-        GroupMembership.objects.current(today).filter(group__in=groups).values_list("group_id", "pupil_id")
+        GroupMembership.objects.current(today)
+        .filter(organisation_id__in={g.organisation_id for g in groups}, group_id__in=[g.pk for g in groups])
+        .values_list("group_id", "pupil_id")
     )
     pupil_ids = {p for _, p in members}
     marks = AttendanceMark.objects.filter(pupil_id__in=pupil_ids, date=today).values_list(
@@ -109,9 +109,12 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
         )
     )
     why = _why_no_register(groups, today)
+    by_group: dict[int, list[int]] = {}
+    for gid, p in members:
+        by_group.setdefault(gid, []).append(p)
     rows = []
     for g in groups:
-        ids = [p for gid, p in members if gid == g.pk]
+        ids = by_group.get(g.pk, [])
         why_not = why[g.pk]
         present = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c <= 2)
         absent = sum(1 for p in ids for _, c, _ in by_pupil.get(p, []) if c in (3, 4))
@@ -129,6 +132,23 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
                 "why_not": why_not,
             }
         )
+    return rows, pupil_ids
+
+
+def registers_to_check(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A register is missing only on a school day; a recorded N is followed up whatever the day."""
+    return [r for r in rows if (r["is_school_day"] and not r["am_taken"]) or r["unexplained"]]
+
+
+def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
+    """Today's attendance for each caseload group, registers to check and students at risk.
+
+    A group's registers are due only on a school day for its school and site (`is_school_day`, else `why_not`);
+    `day_off` says why and offers the next school day when no caseload group has one today."""
+    groups = pal_groups(user)
+    if not groups:
+        return None
+    rows, pupil_ids = caseload_registers(user, today, groups)
     start = academic_year_start(today)
     at_risk = attach_pupils(
         per_pupil(
@@ -146,8 +166,7 @@ def caseload_today(user: Any, today: datetime.date) -> dict[str, Any] | None:
         "rows": rows,
         "at_risk": at_risk,
         "calls": calls,
-        # A register is missing only on a school day; a recorded N is followed up whatever the day.
-        "to_check": [r for r in rows if (r["is_school_day"] and not r["am_taken"]) or r["unexplained"]],
+        "to_check": registers_to_check(rows),
         "day_off": day_off,
     }
 

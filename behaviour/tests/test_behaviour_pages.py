@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -279,3 +281,28 @@ def test_it_summarises_behaviour_for_a_period(world):
         summary["suspensions"],
         summary["suspension_sessions"],
     ) == (1, 1, 1, 4)
+
+
+def test_the_summaries_of_many_pupils_are_each_pupils_summary(world):
+    """The batched read (parents' evening) gives every pupil the figures of `behaviour_summary`, in two queries."""
+    _incident(world)  # Alice and Ben
+    _incident(world, pupils=[world.alice], kind="negative", severity=1)  # not serious
+    _incident(
+        world, pupils=[world.dan], kind="positive", category="effort", severity=1, parents_contacted=False
+    )
+    _suspension(world)  # Alice
+    last_monday = _monday() - datetime.timedelta(days=7)
+    _suspension(world, kind="internal", sessions=2, starts_on=last_monday, ends_on=last_monday)
+    today = timezone.localdate()
+    start, end = (
+        today - datetime.timedelta(days=30),
+        today + datetime.timedelta(days=30),
+    )  # every record above
+    pupils = [world.alice, world.ben, world.dan]
+    with CaptureQueriesContext(connection) as queries:
+        batched = selectors.behaviour_summaries(world.school.pk, [p.pk for p in pupils], start, end)
+    assert len(queries) == 2
+    for pupil in pupils:
+        assert batched[pupil.pk] == selectors.behaviour_summary(pupil, start, end), pupil
+    alice = batched[world.alice.pk]
+    assert (alice["negative"], alice["serious"], alice["suspensions"], alice["internal"]) == (2, 1, 1, 1)

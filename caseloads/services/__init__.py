@@ -1,6 +1,12 @@
 """Writes for caseloads, group sessions and the eLLP: each a keyword-only function, validated, audited."""
 
-from caseloads.services.caseloads import caseload_assign, caseload_unassign, settings_for, settings_save
+from caseloads.services.caseloads import (
+    caseload_assign,
+    caseload_unassign,
+    settings_for,
+    settings_for_schools,
+    settings_save,
+)
 from caseloads.services.reviews import (
     action_add,
     addendum_add,
@@ -15,6 +21,7 @@ from caseloads.services.reviews import (
     window_add,
     window_save,
     windows_for,
+    windows_for_schools,
 )
 from caseloads.services.sessions import (
     academic_year_for,
@@ -44,6 +51,7 @@ __all__ = [
     "session_record",
     "session_update",
     "settings_for",
+    "settings_for_schools",
     "settings_save",
     "stage_one_letter_pdf",
     "stage_one_letter_text",
@@ -55,4 +63,5 @@ __all__ = [
     "window_add",
     "window_save",
     "windows_for",
+    "windows_for_schools",
 ]

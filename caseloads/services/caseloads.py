@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,13 @@ def settings_for(organisation: Any) -> CaseloadSettings:
     """The school's settings, or the defaults (15–17 groups, 8 sessions) unsaved."""
     found = CaseloadSettings.objects.filter(organisation=organisation).first()
     return found or CaseloadSettings(organisation=organisation)
+
+
+def settings_for_schools(organisation_ids: Iterable[int]) -> dict[int, CaseloadSettings]:
+    """Each school's settings by organisation id, or the defaults unsaved: one read for every school."""
+    ids = list(organisation_ids)
+    found = {s.organisation_id: s for s in CaseloadSettings.objects.filter(organisation_id__in=ids)}
+    return {oid: found.get(oid) or CaseloadSettings(organisation_id=oid) for oid in ids}
 
 
 def settings_save(

@@ -12,11 +12,14 @@ import io
 import re
 import time
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -204,3 +207,57 @@ def report_batch_download(*, actor: Any, batch: ReportBatch) -> bytes:
     """The batch's ZIP, its download audited."""
     record_event(action=AuditEvent.Action.EXPORT, actor=actor, obj=batch, note=f"{batch} downloaded as ZIP")
     return bytes(batch.archive)
+
+
+# --- Retention: a batch's ZIP is kept REPORT_ZIP_DAYS days, then deleted (the row stays, marked) -----------------
+
+REPORT_ZIP_DAYS = 30
+
+
+@dataclass
+class ZipRetentionCounts:
+    organisation: Any
+    days: int
+    zips: int = 0
+    bytes: int = 0
+
+
+def _expired_zips(organisation: Any, today: datetime.date) -> Any:
+    """The school's batches still holding a ZIP that finished before the first instant of the day
+    `REPORT_ZIP_DAYS` days before `today` (local time)."""
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=REPORT_ZIP_DAYS), datetime.time())
+    )
+    return ReportBatch.objects.filter(
+        organisation=organisation, finished_at__lt=cutoff, archive_expired_at__isnull=True
+    ).exclude(archive=b"")
+
+
+def report_zip_retention_counts(*, organisation: Any, today: datetime.date) -> ZipRetentionCounts:
+    """What the retention job would delete for a school today (the dry run): its report ZIPs past their time."""
+    found = _expired_zips(organisation, today).aggregate(n=Count("pk"), size=Sum(Length("archive")))
+    return ZipRetentionCounts(organisation, REPORT_ZIP_DAYS, found["n"], found["size"] or 0)
+
+
+def report_zip_retention_apply(
+    *, organisation: Any, today: datetime.date, actor: Any = None
+) -> ZipRetentionCounts:
+    """Delete the school's report ZIPs older than `REPORT_ZIP_DAYS` days: each batch keeps its row (who asked, the
+    period, the counts and failures) with the ZIP emptied and the time it was deleted, so its page says the
+    reports expired and can be generated again. One transaction and one audit event a school."""
+    with transaction.atomic():
+        counts = report_zip_retention_counts(organisation=organisation, today=today)
+        if counts.zips:
+            expired = _expired_zips(organisation, today)
+            ids = list(expired.values_list("pk", flat=True))
+            counts.zips = expired.update(archive=b"", archive_expired_at=timezone.now())
+            record_event(
+                action=AuditEvent.Action.DELETE,
+                actor=actor,
+                organisation_id=organisation.pk,
+                object_type=ReportBatch._meta.label,
+                note=f"retention: {counts.zips} report ZIP(s) older than {counts.days} days deleted "
+                f"({counts.bytes} bytes); the batches stay, marked expired",
+                changes={"batches": ids},
+            )
+    return counts

@@ -4,6 +4,7 @@ from their apps' selectors), progress on earlier targets, new SMART targets, act
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -21,24 +22,43 @@ LATE_CODES = ("L", "U")
 
 def windows_for(organisation: Any, academic_year: AcademicYear) -> list[ReviewWindow]:
     """The school's review windows for a year, the four default ones recorded on first use."""
-    windows = list(ReviewWindow.objects.filter(organisation=organisation, academic_year=academic_year))
-    if windows:
-        return windows
+    return windows_for_schools([organisation], academic_year)[organisation.pk]
+
+
+def _default_windows(organisation_id: int, academic_year: AcademicYear) -> list[ReviewWindow]:
     first = academic_year.starts_on.year
-    with transaction.atomic():
-        for number, ((om, od), (cm, cd)) in enumerate(DEFAULT_WINDOWS, start=1):
-            opens = datetime.date(first if om >= 9 else first + 1, om, od)
-            closes = datetime.date(first if cm >= 9 else first + 1, cm, cd)
-            windows.append(
-                ReviewWindow.objects.create(
-                    organisation=organisation,
-                    academic_year=academic_year,
-                    number=number,
-                    opens_on=opens,
-                    closes_on=closes,
-                )
+    return [
+        ReviewWindow(
+            organisation_id=organisation_id,
+            academic_year=academic_year,
+            number=number,
+            opens_on=datetime.date(first if om >= 9 else first + 1, om, od),
+            closes_on=datetime.date(first if cm >= 9 else first + 1, cm, cd),
+        )
+        for number, ((om, od), (cm, cd)) in enumerate(DEFAULT_WINDOWS, start=1)
+    ]
+
+
+def windows_for_schools(
+    organisations: Iterable[Any], academic_year: AcademicYear
+) -> dict[int, list[ReviewWindow]]:
+    """Each school's review windows for a year (by organisation id, in order), the four default ones recorded for
+    the schools that have none: one read, and one insert when some school has none, whatever the number."""
+    ids = {o if isinstance(o, int) else o.pk for o in organisations}
+    found: dict[int, list[ReviewWindow]] = {oid: [] for oid in ids}
+    for window in ReviewWindow.objects.filter(organisation_id__in=list(ids), academic_year=academic_year):
+        found[window.organisation_id].append(window)
+    missing = [oid for oid, windows in found.items() if not windows]
+    if missing:
+        with transaction.atomic():
+            made = ReviewWindow.objects.bulk_create(
+                [w for oid in missing for w in _default_windows(oid, academic_year)]
             )
-    return windows
+        if any(w.pk is None for w in made):  # a database that does not return ids: read them back
+            made = list(ReviewWindow.objects.filter(organisation_id__in=missing, academic_year=academic_year))
+        for window in made:
+            found[window.organisation_id].append(window)
+    return found
 
 
 def window_save(

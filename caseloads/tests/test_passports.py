@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.roles import Role
@@ -16,6 +18,7 @@ from caseloads import selectors_passports as selectors
 from caseloads import services as caseload_services
 from caseloads.models import PassportCompletion, Progression
 from caseloads.services import passports as services
+from core.testing.factories import GroupMembershipFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import _staff, build_school_world, client_for
 from core.testing.world import shared_world
@@ -181,6 +184,18 @@ def test_the_parents_evening_list_gives_each_students_headline_figures(world):
     assert "Persistent absence (10% or more)" in alice["concerns"]
     assert (ben["attendance"], ben["late"], ben["review"], ben["concerns"]) == (None, 0, None, [])
     assert b"print.css" in response.content
+
+
+def test_the_parents_evening_list_costs_the_same_queries_for_more_students(world):
+    """Behaviour is read for the whole group at once (behaviour.selectors.behaviour_summaries), not per student."""
+    selectors.parents_evening(world.group_9a, TODAY)  # the first read records the academic year
+    with CaptureQueriesContext(connection) as two:
+        assert len(selectors.parents_evening(world.group_9a, TODAY)) == 2
+    for _ in range(3):
+        GroupMembershipFactory(group=world.group_9a, starts_on=datetime.date(2026, 9, 1))
+    with CaptureQueriesContext(connection) as five:
+        assert len(selectors.parents_evening(world.group_9a, TODAY)) == 5
+    assert len(five) == len(two)
 
 
 def test_who_reads_and_writes_passports_progression_and_the_list(world):

@@ -236,3 +236,52 @@ def test_it_refuses_reports_to_other_roles_and_out_of_scope(world, fast_pdf):
         .status_code
         == 200
     )
+
+
+def test_the_retention_job_deletes_zips_after_30_days_and_the_batch_says_so(world, fast_pdf):
+    """Today 18 Dec 2026: a ZIP finished on 17 Nov (31 days before) goes, one finished on 18 Nov stays; an e-mail
+    batch holds no ZIP. The row stays, marked, and its page offers to generate the reports again."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old, recent = _batch(world), _batch(world)
+    emailed = _batch(world, delivery="email")
+    for batch, day in ((old, 17), (recent, 18), (emailed, 1)):
+        finished = datetime.datetime(2026, 11, day, 9, 0, tzinfo=datetime.UTC)
+        ReportBatch.objects.filter(pk=batch.pk).update(finished_at=finished)
+    size = len(ReportBatch.objects.get(pk=old.pk).archive)
+    assert size > 0
+
+    def run(*apply):
+        out = StringIO()
+        call_command("retention", "--only", "caseload_reports", "--date", "2026-12-18", *apply, stdout=out)
+        return out.getvalue().splitlines()
+
+    assert run() == [
+        f"Oakfield School: 1 report ZIP(s) older than 30 days ({size} bytes) to delete (dry run: add --apply)",
+        "Total: 1 report ZIP(s) to delete (dry run: add --apply); the batches stay, marked expired.",
+    ]
+    assert len(ReportBatch.objects.get(pk=old.pk).archive) == size  # the dry run deletes nothing
+    assert run("--apply")[-1] == "Total: 1 report ZIP(s) deleted; the batches stay, marked expired."
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert bytes(old.archive) == b"" and old.archive_expired_at is not None and old.status == "done"
+    assert len(recent.archive) > 0 and recent.archive_expired_at is None
+    assert AuditEvent.objects.filter(
+        action="delete", organisation_id=world.school.pk, note__startswith="retention: 1 report ZIP(s)"
+    ).exists()
+    assert run("--apply")[-1] == "Total: 0 report ZIP(s) deleted; the batches stay, marked expired."
+    client = client_for(world.pal)
+    page = client.get(reverse("caseloads:report_batch", args=[old.pk])).content.decode()
+    assert (
+        'id="zip-expired"' in page
+        and "Generate the reports again" in page
+        and "Download the reports" not in page
+    )
+    assert client.get(reverse("caseloads:report_batch_download", args=[old.pk])).status_code == 404
+    assert (
+        "Download the reports"
+        in client.get(reverse("caseloads:report_batch", args=[recent.pk])).content.decode()
+    )
+    assert "(expired: generate again)" in client.get(reverse("caseloads:reports")).content.decode()

@@ -111,19 +111,21 @@ def home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("This page is a Pastoral & Attendance Lead's caseload.")
     today = timezone.localdate()
     groups = caseload_groups(request.user)
-    status = selectors.reviews_status(groups, today)
+    member_map = selectors.members([g.pk for g in groups], today)  # read once, used by every panel
+    status = selectors.reviews_status(groups, today, member_map)
     gaps = [r for r in selectors.entitlement(groups, today) if r["gap"] or r["missed"]]
-    pupil_ids = [p for ids in selectors.members([g.pk for g in groups], today).values() for p in ids]
+    pupil_ids = [p for ids in member_map.values() for p in ids]
     open_n = AttendanceMark.objects.filter(
         organisation_id__in={g.organisation_id for g in groups}, pupil_id__in=pupil_ids, code="N"
     ).count()
-    at_risk = selectors.high_risk(groups, today)
+    at_risk = selectors.high_risk(groups, today, member_map)
+    registers, _ = attendance.caseload_registers(request.user, today, groups) if groups else ([], set())
     return render(
         request,
         "caseloads/home.html",
         {
             "groups": groups,
-            "today_rows": (attendance.caseload_today(request.user, today) or {}).get("to_check", []),
+            "today_rows": attendance.registers_to_check(registers),
             "status": status,
             "completion": selectors.completion(status["window"], groups, today),
             "next_sessions": selectors.next_sessions(groups, today, limit=5),

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
@@ -25,7 +26,12 @@ from core.forms import apply_validation_error
 from organisations.vocabulary import vocabulary_for
 from people.models import Group, Pupil
 
-BATCHES = ReportBatch.objects.select_related("organisation", "group", "pal", "requested_by").defer("archive")
+# The ZIP itself is read only to download it: the pages see its size.
+BATCHES = (
+    ReportBatch.objects.select_related("organisation", "group", "pal", "requested_by")
+    .defer("archive")
+    .annotate(zip_bytes=Length("archive"))
+)
 
 
 def _reportable_groups(user: Any, organisation: Any) -> Any:
@@ -101,7 +107,11 @@ def _batch(request: HttpRequest, pk: int) -> ReportBatch:
 @require_GET
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
     """A batch's progress while it runs, then who failed, who had no contact to send to, and the ZIP."""
-    return render(request, "caseloads/reports/batch.html", {"batch": _batch(request, pk)})
+    return render(
+        request,
+        "caseloads/reports/batch.html",
+        {"batch": _batch(request, pk), "zip_days": services.REPORT_ZIP_DAYS},
+    )
 
 
 @require_GET

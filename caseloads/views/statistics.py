@@ -78,8 +78,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     pals = stats.caseload_group_pals(ids, today)
     groups = list(
         Group.objects.filter(visible_groups_q(request.user), organisation_id__in=ids, pk__in=list(pals))
-        .select_related("organisation", "site")
-        .distinct()
+        .only("pk", "organisation_id", "name", "year_group", "site_id")
+        .prefetch_related("organisation", "site")  # one instance a school, not a group
     )
     is_group_of_schools = organisation.kind == Organisation.Kind.GROUP
     default = (

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_knows_every_apps_job_and_runs_audit_after_the_jobs_that_write_summaries():
     keys = [job.key for job in retention_jobs()]
-    assert sorted(keys) == ["attendance", "audit", "pastoral", "safeguarding", "sign_in"]
+    assert sorted(keys) == ["attendance", "audit", "caseload_reports", "pastoral", "safeguarding", "sign_in"]
     assert keys.index("audit") > keys.index("attendance") and keys.index("audit") > keys.index("pastoral")
 
 
@@ -44,6 +44,7 @@ def test_a_dry_run_writes_every_jobs_total_and_nothing_else_changes():
         "Total: 0 PSP(s), 0 incident(s), 0 suspension(s), 0 report card(s) to delete (dry run: add --apply); "
         "the leavers' names to take out of 0 incident(s) kept for other pupils.",
         "Total: 0 audit event(s) to delete (dry run: add --apply); 0 kept for pupils under a retention hold.",
+        "Total: 0 report ZIP(s) to delete (dry run: add --apply); the batches stay, marked expired.",
         "Total: 0 safeguarding file(s) to list for review (dry run: add --apply) (none deleted).",
         "0 sign-in attempt(s) older than 90 days to delete (dry run: add --apply).",
     ]
@@ -66,4 +67,11 @@ def test_one_organisation_skips_the_people_job_and_an_unknown_one_or_job_is_refu
         call_command(
             "retention", "--date", datetime.date(2032, 3, 10).strftime("%d/%m/%Y"), stdout=StringIO()
         )
-    assert set(RETENTION_JOBS) == {"attendance", "audit", "pastoral", "safeguarding", "sign_in"}
+    assert set(RETENTION_JOBS) == {
+        "attendance",
+        "audit",
+        "caseload_reports",
+        "pastoral",
+        "safeguarding",
+        "sign_in",
+    }
