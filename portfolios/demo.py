@@ -270,4 +270,6 @@ def _certified(
     services.sample_finalise(actor=admin, sample=sample, base_url=base_url)
     # The provider's certificate of the school's portfolio: read on its own (on Citus the two rows live on
     # different shards, so a join between them is refused).
-    world.extra["certificates"] = list(Certificate.objects.filter(portfolio=portfolio).values_list("code", flat=True))
+    world.extra["certificates"] = list(
+        Certificate.objects.filter(portfolio=portfolio).values_list("code", flat=True)
+    )

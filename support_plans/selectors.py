@@ -522,7 +522,9 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
         SecureLink.objects.filter(plan__in=ids),
         # No join: on Citus the attendees table stays on the coordinator and a join with the distributed
         # meetings is refused, so the meetings are a subquery of their own.
-        Meeting.attendees.through.objects.filter(meeting_id__in=Meeting.objects.filter(plan__in=ids).values("pk")),
+        Meeting.attendees.through.objects.filter(
+            meeting_id__in=Meeting.objects.filter(plan__in=ids).values("pk")
+        ),
         Questionnaire.objects.filter(plan__in=ids),
         TargetRevision.objects.filter(target__plan__in=ids),
         Target.objects.filter(plan__in=ids),

@@ -51,7 +51,8 @@ def _migration() -> migrations.Migration:
 def _citus_kind(table: str) -> tuple[str, int] | None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT partmethod, colocationid FROM pg_dist_partition WHERE logicalrelid = %s::regclass", [table]
+            "SELECT partmethod, colocationid FROM pg_dist_partition WHERE logicalrelid = %s::regclass",
+            [table],
         )
         return cursor.fetchone()
 

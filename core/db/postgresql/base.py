@@ -52,7 +52,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             )
             for name, table, target, columns, target_columns in cursor.fetchall():
                 present = " AND ".join(f"r.{q(c)} IS NOT NULL" for c in columns)
-                match = " AND ".join(f"t.{q(tc)} = r.{q(c)}" for c, tc in zip(columns, target_columns, strict=True))
+                match = " AND ".join(
+                    f"t.{q(tc)} = r.{q(c)}" for c, tc in zip(columns, target_columns, strict=True)
+                )
                 cursor.execute(
                     f"SELECT 1 FROM {table} r WHERE {present}"  # noqa: S608 (names from the catalogue)
                     f" AND NOT EXISTS (SELECT 1 FROM {target} t WHERE {match}) LIMIT 1"
