@@ -260,12 +260,5 @@ def test_a_register_save_and_a_mark_amendment_lock_without_asking_for_the_organi
     services.save_register(
         actor=world.tutor, group=world.group_9a, date=DAY, session="AM", entries=entries, reason=""
     )
-    services.amend_mark(
-        actor=world.tutor,
-        pupil=world.alice,
-        date=DAY,
-        session="AM",
-        code="L",
-        reason="late bus",
-        minutes_late=5,
-    )
+    amendment = {"code": "N", "reason": "left early"}
+    services.amend_mark(actor=world.tutor, pupil=world.alice, date=DAY, session="AM", **amendment)
