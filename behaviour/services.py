@@ -110,7 +110,9 @@ def incident_update(
     parents_contacted_how: str = "",
 ) -> Incident:
     """Change an incident and who was involved (every change is in the audit log)."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = Incident.objects.select_for_update().get(
+        organisation_id=incident.organisation_id, pk=incident.pk
+    )
     pupils = _check_pupils(incident.organisation, pupils)
     incident.kind = kind
     incident.category = category
@@ -412,7 +414,9 @@ def suspension_update(
     the register follows: newly covered sessions get E, sessions no longer covered that still hold E become N.
 
     A permanent exclusion has no end date (`ends_on` None); a suspension has no last day on roll."""
-    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    suspension = Suspension.objects.select_for_update().get(
+        organisation_id=suspension.organisation_id, pk=suspension.pk
+    )
     if suspension.is_withdrawn:
         raise ValidationError("This suspension was withdrawn; it can no longer be changed.")
     before = (suspension.starts_on, suspension.marked_through)
@@ -451,7 +455,9 @@ def suspension_update(
 def suspension_withdraw(*, actor: Any, suspension: Suspension, reason: str) -> Suspension:
     """Withdraw (rescind) a suspension or exclusion, e.g. on the governors' review; the record stays, its E marks
     still in the register become N for the office to establish what the pupil did."""
-    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    suspension = Suspension.objects.select_for_update().get(
+        organisation_id=suspension.organisation_id, pk=suspension.pk
+    )
     if suspension.is_withdrawn:
         raise ValidationError("This suspension is already withdrawn.")
     if not reason.strip():
@@ -576,7 +582,9 @@ def category_update(
     *, actor: Any, category: BehaviourCategory, name: str, kind: str, position: int, is_retired: bool
 ) -> BehaviourCategory:
     """Rename a category, change its kind or order, retire it or bring it back; past entries keep it."""
-    category = BehaviourCategory.objects.select_for_update().get(pk=category.pk)
+    category = BehaviourCategory.objects.select_for_update().get(
+        organisation_id=category.organisation_id, pk=category.pk
+    )
     category.name = name.strip()
     category.kind = kind
     category.position = position

@@ -33,7 +33,7 @@ def pupil_update(
 ) -> Pupil:
     """Change a pupil's details by hand (the MIS import is the usual path). Refused (ValidationError, by field)
     when the record as a whole is not valid, e.g. a UPN another pupil of the school has; `pupil` is left as it was."""
-    locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    locked = Pupil.objects.select_for_update().get(organisation_id=pupil.organisation_id, pk=pupil.pk)
     locked.legal_first_name, locked.legal_last_name = legal_first_name, legal_last_name
     locked.preferred_first_name, locked.preferred_last_name = preferred_first_name, preferred_last_name
     locked.date_of_birth, locked.sex, locked.upn, locked.uln = date_of_birth, sex, upn, uln

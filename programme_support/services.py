@@ -215,7 +215,9 @@ def question_reply(
     from_provider = perms.answers_for_provider(actor, question)
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Question.objects.select_for_update().get(pk=question.pk)
+        locked = Question.objects.select_for_update().get(
+            organisation_id=question.organisation_id, pk=question.pk
+        )
         message = _post(
             question=locked,
             actor=actor,
@@ -242,7 +244,9 @@ def question_close(*, actor: Any, question: Question, at: datetime.datetime | No
     """The asker or the provider closes a question that needs nothing more: it leaves the unanswered list. A new
     message from the asker's side opens it again."""
     with transaction.atomic():
-        locked = Question.objects.select_for_update().get(pk=question.pk)
+        locked = Question.objects.select_for_update().get(
+            organisation_id=question.organisation_id, pk=question.pk
+        )
         if locked.closed_at:
             raise ValidationError("This question is already closed.")
         locked.closed_at = at or timezone.now()

@@ -520,7 +520,11 @@ def plan_records(plans: QuerySet) -> list[QuerySet]:
         TargetProgress.objects.filter(Q(meeting__plan__in=ids) | Q(target__plan__in=ids)),
         Signature.objects.filter(plan__in=ids),
         SecureLink.objects.filter(plan__in=ids),
-        Meeting.attendees.through.objects.filter(meeting__plan__in=ids),
+        # No join: on Citus the attendees table stays on the coordinator and a join with the distributed
+        # meetings is refused, so the meetings are a subquery of their own.
+        Meeting.attendees.through.objects.filter(
+            meeting_id__in=Meeting.objects.filter(plan__in=ids).values("pk")
+        ),
         Questionnaire.objects.filter(plan__in=ids),
         TargetRevision.objects.filter(target__plan__in=ids),
         Target.objects.filter(plan__in=ids),

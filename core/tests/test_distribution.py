@@ -241,3 +241,24 @@ def test_a_trust_wide_absence_list_runs_on_every_worker_holding_its_schools():
     with workers_touched() as listed:
         assert client_for(leader).get(reverse("attendance:absence_list")).status_code == 200
     assert listed == {first, _worker_of(other.pk)}
+
+
+@citus_only
+def test_a_register_save_and_a_mark_amendment_lock_without_asking_for_the_organisation(monkeypatch):
+    """Their row locks name the school, so the lock compiler's probe (core/db/postgresql/compiler.py) never runs
+    on the hot path."""
+    from attendance import services
+    from attendance.tests.test_registers import DAY
+    from core.db.postgresql.compiler import SQLCompiler
+
+    def probe(self, query):
+        raise AssertionError(f"a lock without the organisation on {query.model._meta.label}")
+
+    monkeypatch.setattr(SQLCompiler, "_organisations_of", probe)
+    world = build_school_world()
+    entries = {world.alice.pk: services.Entry("/", original="")}
+    services.save_register(
+        actor=world.tutor, group=world.group_9a, date=DAY, session="AM", entries=entries, reason=""
+    )
+    amendment = {"code": "N", "reason": "left early"}
+    services.amend_mark(actor=world.tutor, pupil=world.alice, date=DAY, session="AM", **amendment)

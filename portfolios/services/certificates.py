@@ -56,7 +56,7 @@ def certificate_issue(
     key = signing_key(provider)
     with transaction.atomic():
         # The provider's key row serialises allocation: two issues at once never draw the same free bit.
-        SigningKey.objects.select_for_update().get(pk=key.pk)
+        SigningKey.objects.select_for_update().get(organisation=provider, pk=key.pk)
         used = Certificate.objects.filter(organisation=provider).values_list("status_index", flat=True)
         try:
             status_index = credentials.draw_status_index(used, randbelow=randbelow)
@@ -99,10 +99,10 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": "Say why the certificate is revoked."})
     with transaction.atomic():
-        locked = (
-            Certificate.objects.select_for_update()
-            .select_related("portfolio__enrolment")
-            .get(pk=certificate.pk)
+        # The lock names the provider's organisation (one shard on Citus) and takes the certificate alone: its
+        # portfolio is the school's row, read after it (a lock over that join is refused on Citus).
+        locked = Certificate.objects.select_for_update().get(
+            organisation_id=certificate.organisation_id, pk=certificate.pk
         )
         if locked.revoked_at:
             raise ValidationError("This certificate is already revoked.")
@@ -112,7 +112,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
         locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
         qualification_services.reopen_enrolment(
             actor=actor,
-            enrolment=locked.portfolio.enrolment,
+            enrolment=Portfolio.objects.select_related("enrolment").get(pk=locked.portfolio_id).enrolment,
             reason=f"{locked.code}: {locked.revoked_reason}",
         )
     certificate.refresh_from_db()

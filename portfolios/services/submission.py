@@ -28,7 +28,9 @@ def portfolio_submit(*, actor: Any, portfolio: Portfolio, today: datetime.date |
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        locked = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+        locked = Portfolio.objects.select_for_update().get(
+            organisation_id=portfolio.organisation_id, pk=portfolio.pk
+        )
         number = (locked.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
         submission = Submission(
             organisation_id=locked.organisation_id,

@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -77,20 +78,23 @@ def visible_bookings(user: Any) -> QuerySet[WithAnnotations[Booking, BookingFigu
 
 
 def _with_figures(bookings: QuerySet[Booking]) -> QuerySet[WithAnnotations[Booking, BookingFigures]]:
-    """Bookings with their places, waiting list, money owed and whether they are overdue today."""
+    """Bookings with their places, waiting list, money owed and whether they are overdue today.
+
+    Each figure is a correlated subquery on the booking (no GROUP BY on the bookings): on Citus it carries the
+    booking's organisation (core.distribution) and is pushed down to the booking's shard, and the filters on the
+    figures (`amount > 0`, overdue) stay in WHERE. Citus refuses a subquery in the select list of an aggregate
+    query or a correlated one in HAVING (docs/scale-out.md)."""
     return (
         bookings.select_related(
             "organisation", "cluster__level", "edition__programme", "edition__academic_year", "booked_by"
         )
         .annotate(
-            places=Count("enrolments", filter=Q(enrolments__status__in=ACTIVE), distinct=True),
-            waiting=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True
+            places=_per_booking(Enrolment.objects.filter(status__in=ACTIVE), Count("pk"), IntegerField()),
+            waiting=_per_booking(
+                Enrolment.objects.filter(status=Enrolment.Status.WAITLISTED), Count("pk"), IntegerField()
             ),
-            credited=Coalesce(_credits_for_booking(), Value(0), output_field=MONEY),
-            charged=Coalesce(
-                Sum("enrolments__fee", filter=charged_q("enrolments__")), Value(0), output_field=MONEY
-            ),
+            credited=_per_booking(CreditNote.objects.all(), Sum("amount"), MONEY),
+            charged=_per_booking(Enrolment.objects.filter(charged_q()), Sum("fee"), MONEY),
         )
         .annotate(amount=F("charged") - F("credited"))
         .annotate(
@@ -104,14 +108,10 @@ def _with_figures(bookings: QuerySet[Booking]) -> QuerySet[WithAnnotations[Booki
     )
 
 
-def _credits_for_booking() -> Subquery:
-    return Subquery(
-        CreditNote.objects.filter(booking=OuterRef("pk"))
-        .values("booking")
-        .annotate(t=Sum("amount"))
-        .values("t")[:1],
-        output_field=MONEY,
-    )
+def _per_booking(rows: QuerySet[Any], aggregate: Any, output_field: Any) -> Coalesce:
+    """`aggregate` over the booking's `rows` (its places or credit notes), 0 when it has none."""
+    total = rows.filter(booking=OuterRef("pk")).values("booking").annotate(t=aggregate).values("t")[:1]
+    return Coalesce(Subquery(total, output_field=output_field), Value(0), output_field=output_field)
 
 
 def visible_enrolments(user: Any) -> QuerySet[Enrolment]:

@@ -245,7 +245,7 @@ def enrolment_cancel(*, actor: Any, enrolment: Enrolment, today: datetime.date |
         enrolment = (
             Enrolment.objects.select_for_update()
             .select_related("edition", "booking", "participant")
-            .get(pk=enrolment.pk)
+            .get(organisation_id=enrolment.organisation_id, pk=enrolment.pk)
         )
         if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED):
             raise ValidationError(
@@ -327,7 +327,9 @@ def enrolment_withdraw(
     with transaction.atomic():
         cluster = Cluster.objects.select_for_update().get(pk=enrolment.cluster_id)
         enrolment = (
-            Enrolment.objects.select_for_update().select_related("edition", "booking").get(pk=enrolment.pk)
+            Enrolment.objects.select_for_update()
+            .select_related("edition", "booking")
+            .get(organisation_id=enrolment.organisation_id, pk=enrolment.pk)
         )
         if enrolment.status != Enrolment.Status.ENROLLED:
             raise ValidationError(
@@ -400,7 +402,9 @@ def enrolment_complete(
     same transaction): it then counts as Level 1 for a later Level 2 booking. Completing a completed place is a
     no-op; only an enrolled place can be completed."""
     with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        locked = Enrolment.objects.select_for_update().get(
+            organisation_id=enrolment.organisation_id, pk=enrolment.pk
+        )
         if locked.status == Enrolment.Status.COMPLETED:
             return locked
         if locked.status != Enrolment.Status.ENROLLED:
@@ -428,7 +432,9 @@ def enrolment_reopen(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolm
     completed) with the revocation time recorded, so it no longer counts as Level 1 done and a Level 2 booking is
     warned again. Nothing else about the place (fee, invoice, mentor) changes."""
     with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        locked = Enrolment.objects.select_for_update().get(
+            organisation_id=enrolment.organisation_id, pk=enrolment.pk
+        )
         if locked.status != Enrolment.Status.COMPLETED:
             return locked
         locked.status = Enrolment.Status.ENROLLED

@@ -160,7 +160,9 @@ def file_destroy(
         raise DestructionRefused({"reason": "Say why the file is destroyed (no personal details)."})
     today = today or timezone.localdate()
     with transaction.atomic():
-        pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)  # one destruction at a time
+        pupil = Pupil.objects.select_for_update().get(
+            organisation_id=pupil.organisation_id, pk=pupil.pk
+        )  # one destruction at a time
         if why := refusal(pupil, today):
             raise DestructionRefused(why)
         records = file_records(pupil)

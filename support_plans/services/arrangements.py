@@ -80,7 +80,11 @@ def invitations_send(
 ) -> list[Invitation]:
     """Invite every party with an e-mail address (a parent at the address on their contact record, never one
     marked "no contact"), each with the meeting as an iCal attachment. Sending again re-invites everyone."""
-    planned = PlannedMeeting.objects.select_for_update().select_related("plan").get(pk=planned.pk)
+    planned = (
+        PlannedMeeting.objects.select_for_update()
+        .select_related("plan")
+        .get(organisation_id=planned.organisation_id, pk=planned.pk)
+    )
     _pending(planned)
     now = now or timezone.now()
     if planned.starts_at <= now:
@@ -107,7 +111,11 @@ def invitations_send(
 @transaction.atomic
 def planned_cancel(*, actor: Any, planned: PlannedMeeting) -> PlannedMeeting:
     """Call the meeting off; everyone invited is told, with a cancellation their calendar understands."""
-    planned = PlannedMeeting.objects.select_for_update().select_related("plan").get(pk=planned.pk)
+    planned = (
+        PlannedMeeting.objects.select_for_update()
+        .select_related("plan")
+        .get(organisation_id=planned.organisation_id, pk=planned.pk)
+    )
     _pending(planned)
     planned.cancelled_at = timezone.now()
     planned.save(update_fields=["cancelled_at"])
@@ -123,7 +131,9 @@ def reminders_send(*, today: datetime.date) -> list[PlannedMeeting]:
     reminded = []
     for found in selectors.meetings_for_reminder(today + datetime.timedelta(days=1)):
         with transaction.atomic():
-            planned = PlannedMeeting.objects.select_for_update().get(pk=found.pk)
+            planned = PlannedMeeting.objects.select_for_update().get(
+                organisation_id=found.organisation_id, pk=found.pk
+            )
             if planned.reminders_sent_at is not None:
                 continue
             allowed = {party.pk: address for party, address in selectors.invitees(found.plan)}

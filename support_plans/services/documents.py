@@ -59,7 +59,11 @@ def passport_save(
     """Write the pupil's Communication Passport (one a pupil, kept from one plan to the next)."""
     require_open(plan)
     with transaction.atomic():
-        passport = CommunicationPassport.objects.select_for_update().filter(pupil_id=plan.pupil_id).first()
+        passport = (
+            CommunicationPassport.objects.select_for_update()
+            .filter(organisation_id=plan.organisation_id, pupil_id=plan.pupil_id)
+            .first()
+        )
         passport = passport or CommunicationPassport(
             organisation_id=plan.organisation_id, pupil_id=plan.pupil_id
         )
@@ -103,7 +107,9 @@ def action_done(*, actor: Any, action: PlanAction, done_on: datetime.date | None
     """Tick an action off (once)."""
     require_open(action.plan)
     with transaction.atomic():
-        action = PlanAction.objects.select_for_update().get(pk=action.pk)
+        action = PlanAction.objects.select_for_update().get(
+            organisation_id=action.organisation_id, pk=action.pk
+        )
         if action.done_on is not None:
             raise ValidationError("This action is already ticked off.")
         action.done_on, action.done_by = done_on or timezone.localdate(), actor

@@ -119,7 +119,9 @@ def questionnaire_submit(
     if not any((answers.get(k) or "").strip() for k in keys):
         raise ValidationError("Answer at least one question.")
     with transaction.atomic():
-        questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        questionnaire = Questionnaire.objects.select_for_update().get(
+            organisation_id=questionnaire.organisation_id, pk=questionnaire.pk
+        )
         if questionnaire.is_complete:
             raise ValidationError("This questionnaire has already been completed.")
         questionnaire.answers = {k: (answers.get(k) or "").strip() for k in keys}

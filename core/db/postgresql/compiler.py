@@ -1,7 +1,10 @@
 """Django's PostgreSQL compilers, with one change on a Citus coordinator: a ``select_for_update()`` on a tenant
 table that does not say its organisation is first asked which organisation its rows belong to, and the lock then
-filters on it, so Citus routes the ``FOR UPDATE`` to one shard (it refuses a lock across shards). Plain
-PostgreSQL compiles exactly as Django does (docs/scale-out.md, "Tests on Citus")."""
+filters on it, so Citus routes the ``FOR UPDATE`` to one shard (it refuses a lock across shards). That probe is
+a query more, on every shard: services lock with ``organisation_id`` in the filter (or a model instance, which
+says it), so it only runs for a lock written without it. The providers' catalogue is a set of reference tables
+(one shard each), locked as it is. Plain PostgreSQL compiles exactly as Django does (docs/scale-out.md, "Tests
+on Citus")."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from django.db.backends.postgresql.compiler import SQLCompiler as PostgreSQLComp
 from django.db.models import Q
 from django.db.models.lookups import Lookup
 
-from core.distribution import DISTRIBUTION_COLUMN, is_citus_connection, is_tenant
+from core.distribution import CATALOGUE_MODELS, DISTRIBUTION_COLUMN, is_citus_connection, is_tenant
 
 __all__ = [
     "SQLAggregateCompiler",
@@ -57,6 +60,7 @@ class SQLCompiler(PostgreSQLCompiler):
             and not getattr(query, "_pastoral_pinned", False)
             and query.model is not None
             and is_tenant(query.model)
+            and query.model._meta.label not in CATALOGUE_MODELS  # reference tables: one shard, lock as is
             and is_citus_connection(self.connection)
         ):
             alias = query.get_initial_alias()
