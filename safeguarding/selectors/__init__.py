@@ -109,8 +109,7 @@ def flag_roles(organisation_id: int) -> frozenset[str]:
     """Roles besides the DSL team that the school chose to show the discreet flag to. Only roles that sign in
     with a second factor (`TWO_FACTOR_ROLES`) can be chosen: the flag reads the child protection status, a
     safeguarding record; a role saved before that rule (a tutor) is ignored."""
-    found = SafeguardingSettings.objects.filter(organisation_id=organisation_id).first()
-    return frozenset(found.flag_roles) & TWO_FACTOR_ROLES if found else frozenset()
+    return flag_roles_of([organisation_id])[organisation_id]
 
 
 def flag_roles_of(organisation_ids: list[int]) -> dict[int, frozenset[str]]:
