@@ -31,8 +31,7 @@ from access.middleware import SESSION_KEY
 from access.models import RoleAssignment
 from access.roles import Role
 from accounts.models import User
-from bench.common import machine, write_report
-from bench.common import stats as _stats
+from bench.common import machine, stats, write_report
 from caseloads.models import GroupSession, LearningTarget, Review, ReviewWindow, Topic
 from caseloads.report_models import ReportBatch
 from caseloads.services import academic_year_for, windows_for
@@ -323,7 +322,7 @@ def _time(client: Client, url: str, n: int) -> dict[str, float]:
         cpu.append(time.process_time() - c0)
         assert response.status_code == 200
     # This process's CPU (on SQLite the database's too): a loaded machine inflates it far less than the wall clock.
-    return {**_stats(samples), **{f"cpu_{k}": v for k, v in _stats(cpu).items() if k != "n"}}
+    return {**stats(samples), **{f"cpu_{k}": v for k, v in stats(cpu).items() if k != "n"}}
 
 
 def _measure(trust: Organisation, opts: dict[str, Any]) -> dict[str, Any]:

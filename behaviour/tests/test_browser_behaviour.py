@@ -24,6 +24,15 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
     TOTPDevice.objects.create(user=world.head_of_year9, name="phone", confirmed=True)
     base = live_server.url
     sign_in(page, base, world.head_of_year9)
+    _record_an_incident(page, base, world)
+    for path in _pages_of_records(world):
+        visit(page, f"{base}{path}")
+    assert "may be failing" in page.content()
+    _categories_kept_by_a_senior_leader(page, base, world)
+
+
+def _record_an_incident(page, base, world):
+    """The head of year records an incident for two pupils through the form."""
     visit(page, f"{base}/behaviour/")
     page.get_by_role("link", name="Record an incident").click()
     page.wait_for_load_state()
@@ -39,6 +48,9 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
     axe_check(page)
     assert Incident.objects.get().pupils.count() == 2
 
+
+def _pages_of_records(world):
+    """A report card with scores, a suspension, a started PSP with a questionnaire and an alert: their pages."""
     card = services.report_card_create(
         actor=world.tutor,
         pupil=world.alice,
@@ -68,7 +80,7 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
         actor=world.head_of_year9, plan=plan, kind="pupil_primary", respondent="Alice"
     )
     alert = plan.alerts.create(organisation=world.school, reason="report card averaged 20%")
-    for path in [
+    return [
         f"/behaviour/pupils/{world.alice.pk}/",
         f"/behaviour/report-cards/{card.pk}/",
         f"/behaviour/report-cards/{card.pk}/record/",
@@ -90,11 +102,13 @@ def test_it_records_an_incident_and_every_page_passes_axe(page, live_server):
         f"/support-plans/alerts/{alert.pk}/",
         f"/support-plans/{plan.pk}/",
         "/support-plans/",
-    ]:
-        visit(page, f"{base}{path}")
-    assert "may be failing" in page.content()
+    ]
 
-    # The school's categories, kept by a senior leader.
+
+def _categories_kept_by_a_senior_leader(page, base, world):
+    """The school's categories, kept by a senior leader."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     page.context.clear_cookies()
     TOTPDevice.objects.create(user=world.senior, name="phone", confirmed=True)
     sign_in(page, base, world.senior)

@@ -33,8 +33,18 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     TOTPDevice.objects.create(user=world.head_of_year9, name="phone", confirmed=True)
     base = live_server.url
     sign_in(page, base, world.head_of_year9)
+    plan, plan_url = _open(page, base, world)
+    guest_context, guest = _guest(chromium, live_server)
+    _assess(page, guest, plan, plan_url)
+    _plan_target_and_rewards(page, plan_url)
+    _initial_meeting_and_signatures(page, guest, plan)
+    guest_context.close()
+    _reviews_and_final_meeting(page, plan, plan_url)
+    _outcome(page, base, world, plan, plan_url)
 
-    # Opening
+
+def _open(page, base, world):
+    """Opening the programme for Alice."""
     visit(page, f"{base}/support-plans/")
     page.get_by_role("link", name="Open a programme").click()
     page.wait_for_load_state()
@@ -47,8 +57,11 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     assert plan is not None, page.locator("main").inner_text()
     plan_url = f"{base}/support-plans/{plan.pk}/"
     assert page.url == plan_url
+    return plan, plan_url
 
-    # Assess: a parent questionnaire completed through its secure link
+
+def _assess(page, guest, plan, plan_url):
+    """Assess: a parent questionnaire completed through its secure link."""
     mother = plan.parties.get(kind=Party.Kind.PARENT)
     page.get_by_role("link", name="Add a questionnaire").click()
     page.wait_for_load_state()
@@ -58,7 +71,6 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     _submit(page)
     _submit(page, "Make a link to send yourself")
     link = page.locator("#secure-link").inner_text().strip()
-    guest_context, guest = _guest(chromium, live_server)
     visit(guest, link)
     guest.get_by_label("What are your child's strengths and interests?").fill(
         "Loves football and is kind to her brother"
@@ -71,7 +83,9 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     visit(page, plan_url)
     assert "Completed" in page.content()
 
-    # Plan: a SMART target (first refused for its missing baseline), rewards
+
+def _plan_target_and_rewards(page, plan_url):
+    """Plan: a SMART target (first refused for its missing baseline), rewards."""
     page.get_by_role("link", name="Add a SMART target").click()
     page.wait_for_load_state()
     due = (timezone.localdate() + datetime.timedelta(weeks=4)).isoformat()
@@ -94,7 +108,10 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     page.locator("#id_consequences").fill("Missed break with the head of year")
     _submit(page)
 
-    # Initial meeting, then everyone signs: on screen, and the parent by link
+
+def _initial_meeting_and_signatures(page, guest, plan):
+    """Initial meeting, then everyone signs: on screen, and the parent by link."""
+    mother = plan.parties.get(kind=Party.Kind.PARENT)
     page.get_by_role("link", name="Record the initial meeting").click()
     page.wait_for_load_state()
     axe_check(page)
@@ -118,10 +135,11 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     guest.locator("#id_confirm").check()
     _submit(guest, "Sign")
     assert "Your signature has been recorded" in guest.content()
-    guest_context.close()
     assert plan.signatures.count() == plan.parties.count()
 
-    # Two reviews (the target revised at the first), then the final meeting
+
+def _reviews_and_final_meeting(page, plan, plan_url):
+    """Two reviews (the target revised at the first), then the final meeting."""
     target = plan.targets.get()
     for week in (4, 8):
         visit(page, plan_url)
@@ -150,7 +168,9 @@ def test_it_runs_a_psp_from_opening_to_a_successful_final_meeting(page, live_ser
     page.locator(f"#id_progress_{target.pk}").select_option("met")
     _submit(page)
 
-    # Outcome: judged successful on the evidence
+
+def _outcome(page, base, world, plan, plan_url):
+    """Outcome: judged successful on the evidence."""
     page.get_by_role("link", name="Record the final evaluation and close").click()
     page.wait_for_load_state()
     axe_check(page)
