@@ -10,6 +10,18 @@ pytest_plugins = ["core.testing.world"]  # `shared_world()`: a module's world bu
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases; on Citus, each test's closing foreign-key check reads only the tables the
+    test wrote (`core.testing.citus.narrow_constraint_checks`)."""
+    from django.db import connections
+
+    from core.testing.citus import narrow_constraint_checks
+
+    with django_db_blocker.unblock():
+        narrow_constraint_checks(connections["default"])
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the whole run (Debian's package; never a downloaded build)."""
     from core.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available

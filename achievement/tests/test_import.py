@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from achievement.models import AssessmentPoint, Course, InitialAssessment, Result
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +16,14 @@ pytestmark = pytest.mark.django_db
 HEADER = "UPN,Course Code,Course,Scale,Assessment Point,Assessment Date,Target,Working At\r\n"
 
 
-@pytest.fixture
-def world():
+def _build_world():
     world = build_school_world()
     world.ben.upn = "B123456789012"
     world.ben.save()
     return world
+
+
+world = shared_world(_build_world)
 
 
 def _upload(client, capture, text: str, kind: str = "grades") -> ImportJob:

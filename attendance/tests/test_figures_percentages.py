@@ -12,18 +12,21 @@ from django.urls import reverse
 from attendance.templatetags.attendance_tags import percent
 from attendance.tests.helpers import MONDAY, marks
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 WEEK = {"start": f"{MONDAY:%Y-%m-%d}", "end": f"{MONDAY + datetime.timedelta(days=4):%Y-%m-%d}"}
 
 
-@pytest.fixture
-def world():
+def _build_world():
     w = build_school_world()
     marks(w.alice, ["/"] * 9 + ["N"])  # 9 of 10
     marks(w.ben, ["/"] * 5 + ["I"])  # 5 of 6: 83.3%
     return w  # the week: 14 of 16 possible sessions attended, 87.5%
+
+
+world = shared_world(_build_world)
 
 
 def test_it_shows_the_weekly_table_in_percentages_like_the_tiles(world):

@@ -8,16 +8,15 @@ import pytest
 from django.urls import reverse
 
 from behaviour.models import ReportCard
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.date(2026, 3, 2)
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _post(world, **changes):

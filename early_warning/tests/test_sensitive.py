@@ -11,8 +11,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from core.testing.clock import fixed_clock
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from early_warning.models import StudentFactor
 from early_warning.tasks import send_weekly_digest
 from early_warning.tests.helpers import AT, sessions
@@ -32,12 +32,10 @@ def _status(world, pupil, status: str) -> None:
     )
 
 
-@pytest.fixture
-def world(monkeypatch):
+def _build_world():
     """Alice (9A): absent 5 of 10 sessions this week (3 + 2 + 4 = 9) and looked after (3): 12 for the DSL, 9 for
     the rest. Ben (9A): looked after (3) and a young carer (1): 4 for the DSL, flagged; 1 for the rest, not.
     Dan (10A): a child protection plan (3) and a young carer (1): the same."""
-    fixed_clock(monkeypatch, AT)
     world = build_school_world()
     sessions(world.alice, datetime.date(2026, 11, 23), ["/"] * 5 + ["I"] * 5)
     _status(world, world.alice, "lac")
@@ -46,6 +44,9 @@ def world(monkeypatch):
     for pupil in (world.ben, world.dan):
         StudentFactor.objects.create(organisation=world.school, pupil=pupil, young_carer=True)
     return world
+
+
+world = shared_world(_build_world, at=AT)
 
 
 def _xlsx_text(content: bytes) -> str:

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.testing.factories import PupilFactory
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 from mis_import.samples import pupil_rows
 from mis_import.tests.helpers import commit, pupil_file, updates_failing_for, upload
@@ -22,9 +23,7 @@ from people.models import GroupMembership, Pupil
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import pytest
 
 from access.models import RoleAssignment
 from accounts.models import User
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from mis_import.models import ImportJob
 from mis_import.samples import sample_files, to_csv
 from mis_import.tests.helpers import commit, upload
@@ -17,9 +18,7 @@ pytestmark = pytest.mark.django_db
 SAMPLES = sample_files()
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

@@ -9,18 +9,15 @@ from django.urls import reverse
 
 from behaviour import services as behaviour_services
 from behaviour.models import BehaviourCategory
-from core.testing.clock import fixed_clock
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 9, 9, 9, 30, tzinfo=datetime.UTC)  # Wednesday, 10:30 in London
 
 
-@pytest.fixture
-def world(monkeypatch):
-    fixed_clock(monkeypatch, NOW)
-    return build_school_world()
+world = shared_world(at=NOW)
 
 
 def test_it_links_each_pupil_on_the_register_to_the_concern_form(world):

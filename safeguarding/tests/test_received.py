@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from access.roles import Role
 from audit.models import AuditEvent
-from core.testing.clock import fixed_clock
 from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
+from core.testing.world import shared_world
 from people.subject_access import subject_access_document
 from safeguarding import selectors
 from safeguarding.models import (
@@ -48,11 +48,9 @@ def at(day: str, hour: int = 9) -> datetime.datetime:
     return datetime.datetime.fromisoformat(f"{day}T{hour:02}:00:00+00:00")
 
 
-@pytest.fixture
-def world(monkeypatch):
+def _build_world():
     """Alice leaves Oakfield for Riverside, where Olive is the DSL and Alice is a new pupil (same date of birth
     and UPN); Oakfield's file on her is built by hand."""
-    fixed_clock(monkeypatch, TODAY)
     world = build_school_world()
     world.alice.date_of_birth = BORN
     world.alice.save()
@@ -66,6 +64,9 @@ def world(monkeypatch):
     )
     _oakfield_file(world)
     return world
+
+
+world = shared_world(_build_world, at=TODAY)
 
 
 def _oakfield_file(world) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans import services
 from support_plans.models import Assessment
 from support_plans.tests.helpers import open_plan
@@ -13,9 +14,7 @@ from support_plans.tests.helpers import open_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_refuses_assessment_notes_without_a_decision_rather_than_dropping_them(world):

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans import services
 from support_plans.models import SecureLink
 from support_plans.tests.helpers import started_plan
@@ -16,9 +17,7 @@ from support_plans.tests.helpers import started_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def test_it_asks_before_a_new_signing_link_withdraws_the_one_waiting(world):

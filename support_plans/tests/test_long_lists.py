@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.testing.factories import PupilFactory
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans import selectors, services
 from support_plans.models import Alert, Meeting
 from support_plans.tests.helpers import open_plan, smart, started_plan
@@ -20,9 +21,7 @@ from support_plans.views import PANEL_ROWS, PER_PAGE
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _started_for(world, pupil) -> None:

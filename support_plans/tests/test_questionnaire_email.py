@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core.testing.factories import ContactFactory, PupilContactFactory
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
+from core.testing.world import shared_world
 from support_plans import selectors, services
 from support_plans.models import SecureLink
 from support_plans.tests.helpers import open_plan
@@ -17,9 +18,7 @@ from support_plans.tests.helpers import open_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 @pytest.fixture

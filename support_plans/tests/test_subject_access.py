@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.registry import SUBJECT_ACCESS
-from core.testing.personas import build_school_world
+from core.testing.world import shared_world
 from support_plans import services
 from support_plans.models import Meeting, SupportPlan, TargetProgress
 from support_plans.tests.helpers import open_plan, smart, started_plan
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 QUERIES = 18
 
 
-@pytest.fixture
-def world():
-    return build_school_world()
+world = shared_world()
 
 
 def _collect(pupil):
