@@ -173,7 +173,7 @@ def _take_register(
 
 
 def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[set[int], dict[int, _Held]]:
-    """The pupils on the group's register on the day (dated memberships, as `selectors.register_pupil_ids`) and
+    """The pupils on the group's register on the day (dated memberships, as `selectors.register_pupils`) and
     their saved marks for the session by pupil, the marks locked (FOR UPDATE) until the transaction ends.
 
     One statement filtered on the school throughout, so on Citus it goes to the one node holding it. Only the
