@@ -177,21 +177,27 @@ def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[se
     their saved marks for the session by pupil, the marks locked (FOR UPDATE) until the transaction ends.
 
     One statement filtered on the school throughout, so on Citus it goes to the one node holding it. Only the
-    marks are locked, and only those of the register's pupils (the lock is in the marks' own subquery: an outer
-    join cannot lock its nullable side)."""
+    marks of the register's pupils are locked, each once: they are read in a CTE of their own, materialised (an
+    outer join cannot lock its nullable side, and a locking subquery on its inner side would be scanned again for
+    every pupil); on PostgreSQL the pupils go to it as one array, read once, so the marks are one scan of the
+    school-and-day index whatever the statistics say of today's marks."""
     ops = connection.ops
     members = ops.quote_name(GroupMembership._meta.db_table)
     marks = ops.quote_name(AttendanceMark._meta.db_table)
+    postgresql = connection.vendor == "postgresql"
+    on_register = (
+        "= ANY(ARRAY(SELECT pupil_id FROM members))" if postgresql else "IN (SELECT pupil_id FROM members)"
+    )
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     day = ops.adapt_datefield_value(date)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH members AS (SELECT pupil_id FROM {members} WHERE organisation_id = %s AND group_id = %s "  # noqa: S608
-            "AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)) "
-            "SELECT members.pupil_id, m.id, m.code, m.category, m.minutes_late FROM members LEFT JOIN ("
-            f"SELECT id, pupil_id, code, category, minutes_late FROM {marks} WHERE organisation_id = %s "
-            f"AND date = %s AND session = %s AND pupil_id IN (SELECT pupil_id FROM members){lock}"
-            ") m ON m.pupil_id = members.pupil_id",
+            f"WITH members AS MATERIALIZED (SELECT pupil_id FROM {members} WHERE organisation_id = %s "  # noqa: S608
+            "AND group_id = %s AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)), "
+            f"held AS MATERIALIZED (SELECT id, pupil_id, code, category, minutes_late FROM {marks} "
+            f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id {on_register}{lock}) "
+            "SELECT members.pupil_id, held.id, held.code, held.category, held.minutes_late "
+            "FROM members LEFT JOIN held ON held.pupil_id = members.pupil_id",
             [group.organisation_id, group.pk, day, day, group.organisation_id, day, session],
         )
         rows = cursor.fetchall()
