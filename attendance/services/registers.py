@@ -72,7 +72,7 @@ class _Mark(NamedTuple):
 
 class _AmendmentRow(NamedTuple):
     """An amendment record to append, as plain values in `_insert_amendments`' column order (the register
-    save writes several a save: no model instance each)."""
+    save writes several a save: no model instance each); who, when and why are the save's."""
 
     organisation_id: int
     pupil_id: int
@@ -82,21 +82,10 @@ class _AmendmentRow(NamedTuple):
     original_minutes_late: int | None
     new_code: str
     new_minutes_late: int | None
-    amended_by_id: int
-    amended_at: datetime.datetime
-    reason: str
 
 
-def _amendment(
-    mark: AttendanceMark | _Held,
-    code: str,
-    minutes: int | None,
-    *,
-    actor: Any,
-    now: datetime.datetime,
-    reason: str,
-) -> _AmendmentRow:
-    """The append-only record of changing `mark` to `code` (not saved): original and new, who, when, why."""
+def _amendment(mark: AttendanceMark | _Held, code: str, minutes: int | None) -> _AmendmentRow:
+    """The append-only record of changing `mark` to `code` (not saved): the original and the new mark."""
     return _AmendmentRow(
         mark.organisation_id,
         mark.pupil_id,
@@ -106,9 +95,6 @@ def _amendment(
         mark.minutes_late,
         code,
         minutes,
-        actor.pk,
-        now,
-        reason,
     )
 
 
@@ -244,9 +230,13 @@ def _insert_register_marks(
         )
 
 
-def _insert_amendments(amendments: list[_AmendmentRow]) -> None:
-    """Append amendment records with one multi-row INSERT (the register save's few; no ORM compile)."""
-    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same.
+def _insert_amendments(
+    amendments: list[_AmendmentRow], *, actor_id: int | None, now: datetime.datetime, reason: str
+) -> None:
+    """Append amendment records, all by `actor_id` at `now` for `reason`, with one multi-row INSERT (the
+    register save's few; no ORM compile)."""
+    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same; who,
+    # when and why once.
     if not amendments:
         return
     ops = connection.ops
@@ -255,21 +245,20 @@ def _insert_amendments(amendments: list[_AmendmentRow]) -> None:
         "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
         "new_minutes_late, amended_by_id, amended_at, reason"
     )
-    rows = amendments
+    shared = [actor_id, ops.adapt_datetimefield_value(now), reason]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], "  # noqa: S608
-                "%s::date[], %s::varchar[], %s::varchar[], %s::smallint[], %s::varchar[], %s::smallint[], "
-                "%s::bigint[], %s::timestamptz[], %s::varchar[])",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"INSERT INTO {table} ({columns}) SELECT *, %s::bigint, %s::timestamptz, %s::varchar "  # noqa: S608
+                "FROM UNNEST(%s::bigint[], %s::bigint[], %s::date[], %s::varchar[], %s::varchar[], "
+                "%s::smallint[], %s::varchar[], %s::smallint[])",
+                [*shared, *(list(column) for column in zip(*amendments, strict=True))],
             )
             return
         params: list[Any] = []
-        for row in rows:
-            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:9]]
-            params += [ops.adapt_datetimefield_value(row[9]), row[10]]
-        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(rows))
+        for row in amendments:
+            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:], *shared]
+        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(amendments))
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
 
 
@@ -388,12 +377,11 @@ def _write_plan(
         for held, new in plan.update
     ]
     _update_marks(changed, actor=actor, now=now)
-    reason = reason.strip() or BEFORE_CLOSE_REASON
     _insert_amendments(
-        [
-            _amendment(held, new.code, new.minutes_late, actor=actor, now=now, reason=reason)
-            for held, new in plan.update
-        ]
+        [_amendment(held, new.code, new.minutes_late) for held, new in plan.update],
+        actor_id=actor.pk,
+        now=now,
+        reason=reason.strip() or BEFORE_CLOSE_REASON,
     )
     rollup.apply_day(
         organisation_id,
@@ -512,7 +500,10 @@ def amend_mark(
         if mark.code == code and mark.minutes_late == minutes:
             return mark
         MarkAmendment(
-            **_amendment(mark, code, minutes, actor=actor, now=now, reason=reason.strip())._asdict()
+            **_amendment(mark, code, minutes)._asdict(),
+            amended_by=actor,
+            amended_at=now,
+            reason=reason.strip(),
         ).save()
         mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
         mark.full_clean(exclude=["category"])
