@@ -221,7 +221,7 @@ def _insert_register_marks(
                 f"INSERT INTO {table} ({columns}) SELECT %s, v.pupil, %s, %s, v.code, v.category, v.minutes, "  # noqa: S608
                 "%s, %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::smallint[], %s::smallint[]) "
                 "AS v(pupil, code, category, minutes)",
-                [organisation_id, *shared[:2], *shared[2:], *(list(c) for c in zip(*marks, strict=True))],
+                [organisation_id, *shared, *(list(c) for c in zip(*marks, strict=True))],
             )
             return
         cursor.executemany(
