@@ -217,16 +217,14 @@ def write_imported_marks(
         held._replace(code=m.code, category=category[m.code], minutes_late=m.minutes_late)
         for held, m in amended
     ]
-    amendments = [
-        _amendment(held, m.code, m.minutes_late, actor=actor, now=now, reason=reason) for held, m in amended
-    ]
+    amendments = [_amendment(held, m.code, m.minutes_late) for held, m in amended]
     per_statement = _IMPORT_BATCH
     if connection.vendor != "postgresql":  # one VALUES row of 11 parameters an amendment
         per_statement = max(1, (connection.features.max_query_params or 999) // 11)
     for i in range(0, len(changed), _IMPORT_BATCH):
         _update_marks(changed[i : i + _IMPORT_BATCH], actor=actor, now=now)
     for i in range(0, len(amendments), per_statement):
-        _insert_amendments(amendments[i : i + per_statement])
+        _insert_amendments(amendments[i : i + per_statement], actor_id=actor_id, now=now, reason=reason)
     rollup.apply(
         [rollup.Change(organisation.pk, m.pupil_id, m.date, None, category[m.code]) for m in new]
         + [

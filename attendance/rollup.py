@@ -124,6 +124,52 @@ def apply(changes: Iterable[Change]) -> int:
     return len(rows)
 
 
+def apply_day(
+    organisation_id: int, day: datetime.date, changes: dict[int, tuple[int | None, int | None]]
+) -> None:
+    """`apply` for one school's marks of one day (a register save): `changes` maps each pupil to their mark's
+    category before and after (None: no mark).
+
+    On PostgreSQL one upsert with the pupils and their categories as three arrays: the day's week and block are
+    the same for every pupil, and the deltas are counted in the statement (no array of twelve rows a pupil-pair).
+    In pupil and span order, as `apply` locks rows. Elsewhere `apply` itself.
+    """
+    from attendance.models import AttendanceRollup
+
+    if connection.vendor != "postgresql":
+        apply(Change(organisation_id, pupil, day, old, new) for pupil, (old, new) in changes.items())
+        return
+    if not changes:
+        return
+    table = connection.ops.quote_name(AttendanceRollup._meta.db_table)
+    # Each counted category's delta: the new mark counts one in, the old one out (NULL: no mark).
+    deltas = ", ".join(
+        f"COALESCE((c.new = {int(k)})::int, 0) - COALESCE((c.old = {int(k)})::int, 0)" for k in COUNTED
+    )
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
+    pupils = sorted(changes)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Only names and SQL from this module are interpolated; every value is a parameter.
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, pupil_id, span_weeks, starts_on, {', '.join(COLUMNS)}) "  # noqa: S608
+            f"SELECT %s, c.pupil, s.span, s.starts_on, {deltas} "
+            "FROM UNNEST(%s::bigint[], %s::smallint[], %s::smallint[]) AS c(pupil, old, new) "
+            f"CROSS JOIN (VALUES ({WEEK}, %s::date), ({BLOCK}, %s::date)) AS s(span, starts_on) "
+            # A change moves a count only when the category changes and one side is counted (1–4).
+            f"WHERE c.old IS DISTINCT FROM c.new AND LEAST(c.old, c.new) <= {int(Category.UNAUTHORISED)} "
+            "ORDER BY c.pupil, s.span "
+            f"ON CONFLICT (organisation_id, pupil_id, span_weeks, starts_on) DO UPDATE SET {updates}",
+            [
+                organisation_id,
+                pupils,
+                [changes[p][0] for p in pupils],
+                [changes[p][1] for p in pupils],
+                week_of(day),
+                block_of(day),
+            ],
+        )
+
+
 def _start_sql(span: int) -> str:
     """SQL for the Monday the span (1 or 4 weeks, counted from EPOCH) holding `m.date` starts on."""
     days = 7 * span

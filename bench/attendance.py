@@ -542,8 +542,10 @@ def _profile_pages(
     slots = registers.slots
 
     def resave() -> int:
+        # Variant 5 onwards moves the `N`s away from where the first saves (variant 0) put them, so every profiled
+        # save changes marks, as a sustained one does (variant 1000 put them back where they were: nothing to write).
         i = next(cycle)
-        return registers.save(slots[i % len(slots)], variant=1000 + i // len(slots))
+        return registers.save(slots[i % len(slots)], variant=5 + i // len(slots))
 
     health_client = registers.clients[slots[0][0].pk]
     _profile(directory, "register_resave", resave, n)

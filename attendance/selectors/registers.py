@@ -64,21 +64,6 @@ def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:
     return list(Pupil.objects.filter(pk__in=members).order_by("legal_last_name", "legal_first_name"))
 
 
-def register_pupil_ids(group: Group, date: datetime.date) -> list[int]:
-    """The ids of the pupils on the group's register on a date (dated memberships, as `register_pupils`).
-
-    On every register save, so one plain statement (the ORM's compiling of the same query was a sixth of the
-    save's web time); filtered on the school too, so on Citus it goes to the one node holding it."""
-    table = connection.ops.quote_name(GroupMembership._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pupil_id FROM {table} WHERE organisation_id = %s AND group_id = %s "  # noqa: S608 our table
-            "AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)",
-            [group.organisation_id, group.pk, date, date],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 class Loader(NamedTuple):
     """How to read a model from a plain statement's row: the columns to select, their attnames, and the
     converters the ORM's compiler would apply to each value the driver returns (dates on SQLite, say)."""

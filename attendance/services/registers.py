@@ -12,18 +12,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attendance import rollup, selectors
-from attendance.codes import CODES, category_of
+from attendance.codes import CODES
 from attendance.models import (
     AttendanceMark,
     MarkAmendment,
     Register,
     Session,
 )
-from audit.services import record_event
+from audit.services import record_event, record_event_row
 from organisations import calendar
-from people.models import Group, Pupil
+from people.models import Group, GroupMembership, Pupil
 
 BEFORE_CLOSE_REASON = "Corrected while the register was open"
+_CATEGORY = {code: int(c.category) for code, c in CODES.items()}  # each code's category, looked up a mark
 
 
 @dataclass
@@ -59,9 +60,19 @@ class _Held(NamedTuple):
     minutes_late: int | None
 
 
+class _Mark(NamedTuple):
+    """A mark a register save writes: the pupil's code, its category and minutes late (the school, day and
+    session, who and when are the save's)."""
+
+    pupil_id: int
+    code: str
+    category: int
+    minutes_late: int | None
+
+
 class _AmendmentRow(NamedTuple):
     """An amendment record to append, as plain values in `_insert_amendments`' column order (the register
-    save writes several a save: no model instance each)."""
+    save writes several a save: no model instance each); who, when and why are the save's."""
 
     organisation_id: int
     pupil_id: int
@@ -71,21 +82,10 @@ class _AmendmentRow(NamedTuple):
     original_minutes_late: int | None
     new_code: str
     new_minutes_late: int | None
-    amended_by_id: int
-    amended_at: datetime.datetime
-    reason: str
 
 
-def _amendment(
-    mark: AttendanceMark | _Held,
-    code: str,
-    minutes: int | None,
-    *,
-    actor: Any,
-    now: datetime.datetime,
-    reason: str,
-) -> _AmendmentRow:
-    """The append-only record of changing `mark` to `code` (not saved): original and new, who, when, why."""
+def _amendment(mark: AttendanceMark | _Held, code: str, minutes: int | None) -> _AmendmentRow:
+    """The append-only record of changing `mark` to `code` (not saved): the original and the new mark."""
     return _AmendmentRow(
         mark.organisation_id,
         mark.pupil_id,
@@ -95,9 +95,6 @@ def _amendment(
         mark.minutes_late,
         code,
         minutes,
-        actor.pk,
-        now,
-        reason,
     )
 
 
@@ -161,32 +158,85 @@ def _take_register(
     return register
 
 
-def _held_marks(
-    organisation_id: int, pupil_ids: list[int], date: datetime.date, session: str
-) -> dict[int, _Held]:
-    """The pupils' saved marks for the session, by pupil, locked (FOR UPDATE) until the transaction ends.
+def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[set[int], dict[int, _Held]]:
+    """The pupils on the group's register on the day (dated memberships, as `selectors.register_pupils`) and
+    their saved marks for the session by pupil, the marks locked (FOR UPDATE) until the transaction ends.
 
-    Filtered on the organisation too, so on Citus it goes to the one node holding the school."""
-    if not pupil_ids:
-        return {}
-    table = connection.ops.quote_name(AttendanceMark._meta.db_table)
+    One statement filtered on the school throughout, so on Citus it goes to the one node holding it. Only the
+    marks of the register's pupils are locked, each once: they are read in a CTE of their own, materialised (an
+    outer join cannot lock its nullable side, and a locking subquery on its inner side would be scanned again for
+    every pupil); on PostgreSQL the pupils go to it as one array, read once, so the marks are one scan of the
+    school-and-day index whatever the statistics say of today's marks."""
+    ops = connection.ops
+    members = ops.quote_name(GroupMembership._meta.db_table)
+    marks = ops.quote_name(AttendanceMark._meta.db_table)
+    postgresql = connection.vendor == "postgresql"
+    on_register = (
+        "= ANY(ARRAY(SELECT pupil_id FROM members))" if postgresql else "IN (SELECT pupil_id FROM members)"
+    )
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    pupils = ", ".join(["%s"] * len(pupil_ids))
+    day = ops.adapt_datefield_value(date)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, organisation_id, pupil_id, code, category, minutes_late FROM {table} "  # noqa: S608
-            f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id IN ({pupils}){lock}",
-            [organisation_id, connection.ops.adapt_datefield_value(date), session, *pupil_ids],
+            f"WITH members AS MATERIALIZED (SELECT pupil_id FROM {members} WHERE organisation_id = %s "  # noqa: S608
+            "AND group_id = %s AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)), "
+            f"held AS MATERIALIZED (SELECT id, pupil_id, code, category, minutes_late FROM {marks} "
+            f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id {on_register}{lock}) "
+            "SELECT members.pupil_id, held.id, held.code, held.category, held.minutes_late "
+            "FROM members LEFT JOIN held ON held.pupil_id = members.pupil_id",
+            [group.organisation_id, group.pk, day, day, group.organisation_id, day, session],
         )
-        return {
-            pupil: _Held(pk, org, pupil, date, session, code, category, minutes)
-            for pk, org, pupil, code, category, minutes in cursor.fetchall()
-        }
+        rows = cursor.fetchall()
+    organisation_id = group.organisation_id
+    held = {
+        pupil: _Held(pk, organisation_id, pupil, date, session, code, category, minutes)
+        for pupil, pk, code, category, minutes in rows
+        if pk is not None
+    }
+    return {row[0] for row in rows}, held
 
 
-def _insert_amendments(amendments: list[_AmendmentRow]) -> None:
-    """Append amendment records with one multi-row INSERT (the register save's few; no ORM compile)."""
-    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same.
+def _insert_register_marks(
+    marks: list[_Mark],
+    *,
+    organisation_id: int,
+    date: datetime.date,
+    session: str,
+    actor: Any,
+    now: datetime.datetime,
+) -> None:
+    """Insert a register's new marks: the school, day, session, who and when once, the pupils' values as rows
+    (on PostgreSQL an array a column, UNNEST; elsewhere `executemany`)."""
+    if not marks:
+        return
+    ops = connection.ops
+    table = ops.quote_name(AttendanceMark._meta.db_table)
+    columns = (
+        "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    )
+    shared = [ops.adapt_datefield_value(date), session, actor.pk, ops.adapt_datetimefield_value(now)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, v.pupil, %s, %s, v.code, v.category, v.minutes, "  # noqa: S608
+                "%s, %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::smallint[], %s::smallint[]) "
+                "AS v(pupil, code, category, minutes)",
+                [organisation_id, *shared, *(list(c) for c in zip(*marks, strict=True))],
+            )
+            return
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+            [(organisation_id, m.pupil_id, *shared[:2], *m[1:], *shared[2:]) for m in marks],
+        )
+
+
+def _insert_amendments(
+    amendments: list[_AmendmentRow], *, actor_id: int | None, now: datetime.datetime, reason: str
+) -> None:
+    """Append amendment records, all by `actor_id` at `now` for `reason`, with one multi-row INSERT (the
+    register save's few; no ORM compile)."""
+    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same; who,
+    # when and why once.
     if not amendments:
         return
     ops = connection.ops
@@ -195,21 +245,20 @@ def _insert_amendments(amendments: list[_AmendmentRow]) -> None:
         "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
         "new_minutes_late, amended_by_id, amended_at, reason"
     )
-    rows = amendments
+    shared = [actor_id, ops.adapt_datetimefield_value(now), reason]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], "  # noqa: S608
-                "%s::date[], %s::varchar[], %s::varchar[], %s::smallint[], %s::varchar[], %s::smallint[], "
-                "%s::bigint[], %s::timestamptz[], %s::varchar[])",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"INSERT INTO {table} ({columns}) SELECT *, %s::bigint, %s::timestamptz, %s::varchar "  # noqa: S608
+                "FROM UNNEST(%s::bigint[], %s::bigint[], %s::date[], %s::varchar[], %s::varchar[], "
+                "%s::smallint[], %s::varchar[], %s::smallint[])",
+                [*shared, *(list(column) for column in zip(*amendments, strict=True))],
             )
             return
         params: list[Any] = []
-        for row in rows:
-            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:9]]
-            params += [ops.adapt_datetimefield_value(row[9]), row[10]]
-        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(rows))
+        for row in amendments:
+            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:], *shared]
+        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(amendments))
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
 
 
@@ -259,12 +308,10 @@ def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> 
 
 @dataclass
 class _Plan:
-    """What a register save will write: new marks, changed marks, their amendments and roll-up changes."""
+    """What a register save will write: new marks, and changed marks with the mark each replaces."""
 
-    create: list[AttendanceMark] = field(default_factory=list)
-    update: list[_Held] = field(default_factory=list)
-    amendments: list[_AmendmentRow] = field(default_factory=list)
-    changes: list[rollup.Change] = field(default_factory=list)
+    create: list[_Mark] = field(default_factory=list)
+    update: list[tuple[_Held, _Mark]] = field(default_factory=list)
     in_sync: bool = True  # every entry the person left alone still holds what they saw
 
 
@@ -273,18 +320,13 @@ def _plan(
     existing: dict[int, _Held],
     result: RegisterResult,
     *,
-    group: Group,
-    date: datetime.date,
-    session: str,
     closed: bool,
     reason: str,
-    actor: Any,
-    now: datetime.datetime,
 ) -> _Plan:
     """Decide each entry against the saved mark (inside the save's transaction, the marks locked): unchanged,
     a conflict, L after the close recorded as U, a new mark, or an amendment. Counts go on `result`."""
     plan = _Plan()
-    to_create, to_update, amendments, changes = plan.create, plan.update, plan.amendments, plan.changes
+    category = _CATEGORY
     for pupil_id, entry in entries.items():
         mark = existing.get(pupil_id)
         code, minutes = entry.code, entry.minutes_late if entry.code in ("L", "U") else None
@@ -301,19 +343,7 @@ def _plan(
             if entry.original:  # it had a mark when the page was loaded, and someone removed it: impossible
                 result.conflicts.append(pupil_id)
                 continue
-            to_create.append(
-                AttendanceMark(
-                    organisation_id=group.organisation_id,
-                    pupil_id=pupil_id,
-                    date=date,
-                    session=session,
-                    code=code,
-                    category=int(category_of(code)),
-                    minutes_late=minutes,
-                    recorded_by=actor,
-                    recorded_at=now,
-                )
-            )
+            plan.create.append(_Mark(pupil_id, code, category[code], minutes))
             continue
         if mark.code == code and mark.minutes_late == minutes:
             result.unchanged += 1
@@ -323,16 +353,42 @@ def _plan(
             continue
         if closed and not reason.strip():
             raise ValidationError("The register has closed: give a reason for the changes.")
-        amendments.append(
-            _amendment(
-                mark, code, minutes, actor=actor, now=now, reason=reason.strip() or BEFORE_CLOSE_REASON
-            )
-        )
-        changes.append(
-            rollup.Change(mark.organisation_id, pupil_id, date, mark.category, int(category_of(code)))
-        )
-        to_update.append(mark._replace(code=code, category=int(category_of(code)), minutes_late=minutes))
+        plan.update.append((mark, _Mark(pupil_id, code, category[code], minutes)))
     return plan
+
+
+def _write_plan(
+    plan: _Plan,
+    *,
+    organisation_id: int,
+    date: datetime.date,
+    session: str,
+    reason: str,
+    actor: Any,
+    now: datetime.datetime,
+) -> None:
+    """Write a planned save inside its transaction: the new marks, the changed marks and their amendments, and
+    the roll-up's counts for all of them (one statement each)."""
+    _insert_register_marks(
+        plan.create, organisation_id=organisation_id, date=date, session=session, actor=actor, now=now
+    )
+    changed = [
+        held._replace(code=new.code, category=new.category, minutes_late=new.minutes_late)
+        for held, new in plan.update
+    ]
+    _update_marks(changed, actor=actor, now=now)
+    _insert_amendments(
+        [_amendment(held, new.code, new.minutes_late) for held, new in plan.update],
+        actor_id=actor.pk,
+        now=now,
+        reason=reason.strip() or BEFORE_CLOSE_REASON,
+    )
+    rollup.apply_day(
+        organisation_id,
+        date,
+        {m.pupil_id: (None, m.category) for m in plan.create}
+        | {held.pupil_id: (held.category, new.category) for held, new in plan.update},
+    )
 
 
 def save_register(
@@ -351,9 +407,9 @@ def save_register(
     `shown` is every pupil row the page had (marked or blank); with it the result says whether the saved
     register is exactly what the page now shows (`in_sync`).
 
-    The register row is locked (SELECT … FOR UPDATE) so two savers queue; a pupil whose mark changed
-    since the page was loaded (`Entry.original` differs) is not overwritten but reported as a conflict.
-    `L` entered after the register closed becomes `U`. A change to a saved mark is an amendment:
+    The register row is locked (its upsert) so two savers queue, and the pupils' saved marks with it; a pupil
+    whose mark changed since the page was loaded (`Entry.original` differs) is not overwritten but reported as a
+    conflict. `L` entered after the register closed becomes `U`. A change to a saved mark is an amendment:
     after the register closed it needs a reason; before, it is recorded as a correction.
     """
     if session not in Session.values:
@@ -361,55 +417,41 @@ def save_register(
     now = now or timezone.now()
     for pupil_id, entry in entries.items():
         _clean_entry(pupil_id, entry)
-    allowed = set(selectors.register_pupil_ids(group, date))
-    stray = set(entries) - allowed
-    if stray:
-        raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
     closed = selectors.is_register_closed(group.organisation, date, session, now)
     with transaction.atomic():
         register = _take_register(group, date, session, "", actor=actor, now=now)
         result = RegisterResult(register=register)
-        existing = _held_marks(group.organisation_id, list(allowed), date, session)
-        # Whatever happens below, the page matches the register only if it showed every pupil on it, and a
-        # blank row is still blank.
-        in_sync = shown is not None and shown == allowed
-        in_sync = in_sync and not any(pid not in entries and pid in existing for pid in allowed)
-        planned = _plan(
-            entries,
-            existing,
-            result,
-            group=group,
+        allowed, existing = _register_marks(group, date, session)
+        stray = set(entries) - allowed
+        if stray:  # refused inside the transaction: the register row's update is rolled back with it
+            raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
+        planned = _plan(entries, existing, result, closed=closed, reason=reason)
+        _write_plan(
+            planned,
+            organisation_id=group.organisation_id,
             date=date,
             session=session,
-            closed=closed,
             reason=reason,
             actor=actor,
             now=now,
         )
-        to_create, to_update, amendments, changes = (
-            planned.create,
-            planned.update,
-            planned.amendments,
-            planned.changes,
+        result.created, result.amended = len(planned.create), len(planned.update)
+        # The page matches the register only if it showed every pupil on it, a blank row is still blank, and
+        # every row left alone still holds what the page showed.
+        result.in_sync = (
+            shown is not None
+            and shown == allowed
+            and not any(pid not in entries and pid in existing for pid in allowed)
+            and planned.in_sync
+            and not result.conflicts
+            and not result.late_to_u
         )
-        in_sync = in_sync and planned.in_sync
-        if to_create:
-            AttendanceMark.objects.bulk_create(to_create)
-            changes += [
-                rollup.Change(m.organisation_id, m.pupil_id, date, None, m.category) for m in to_create
-            ]
-        _update_marks(to_update, actor=actor, now=now)
-        rollup.apply(changes)
-        if amendments:
-            _insert_amendments(amendments)
-        result.created, result.amended = len(to_create), len(to_update)
-        result.in_sync = in_sync and not result.conflicts and not result.late_to_u
-        if to_create or to_update:
-            record_event(
+        if planned.create or planned.update:
+            record_event_row(
                 action="update",
                 actor=actor,
                 obj=register,
-                note=f"register saved: {len(to_create)} new, {len(to_update)} amended marks",
+                note=f"register saved: {result.created} new, {result.amended} amended marks",
             )
     return result
 
@@ -458,7 +500,10 @@ def amend_mark(
         if mark.code == code and mark.minutes_late == minutes:
             return mark
         MarkAmendment(
-            **_amendment(mark, code, minutes, actor=actor, now=now, reason=reason.strip())._asdict()
+            **_amendment(mark, code, minutes)._asdict(),
+            amended_by=actor,
+            amended_at=now,
+            reason=reason.strip(),
         ).save()
         mark.code, mark.minutes_late, mark.recorded_by, mark.recorded_at = code, minutes, actor, now
         mark.full_clean(exclude=["category"])

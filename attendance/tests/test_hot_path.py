@@ -135,3 +135,44 @@ def test_the_figures_form_renders_what_includes_field_html_renders():
         ).render(Context({"form": form}))
         by_tag = Template("{% load attendance_tags %}{% form_fields form %}").render(Context({"form": form}))
         assert _squash(by_tag) == _squash(by_include)
+
+
+def _statements(captured: list[dict]) -> list[str]:
+    """The statements a request sent, less transaction control (a test's savepoints, a request's BEGIN/COMMIT)."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+    return [q["sql"] for q in captured if not q["sql"].startswith(control)]
+
+
+def test_a_register_save_is_seven_statements_and_a_save_that_amends_eight():
+    """Session 9 (docs/performance.md): the sign-in's read, the group, the register row, the pupils with their
+    locked marks, the marks, the roll-up, the audit event; and the amendments when marks change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.models import AuditEvent
+
+    world = build_school_world()
+    client = client_for(world.tutor)
+    a, b = world.alice.pk, world.ben.pk
+    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    assert client.get(url).status_code == 200  # the page the tutor saves from (it also refreshes the session)
+    first = {"action": "save", f"code-{a}": "/", f"code-{b}": "N", f"orig-{a}": "", f"orig-{b}": ""}
+    with CaptureQueriesContext(connection) as fresh:
+        assert b"register saved: 2 new" in client.post(url, first, HTTP_HX_REQUEST="true").content
+    again = {**first, f"code-{b}": "/", f"orig-{a}": "/", f"orig-{b}": "N", "reason": "Arrived"}
+    with CaptureQueriesContext(connection) as amended:
+        assert b"register saved: 0 new, 1 changed" in client.post(url, again, HTTP_HX_REQUEST="true").content
+    assert len(_statements(fresh.captured_queries)) == 7, _statements(fresh.captured_queries)
+    assert len(_statements(amended.captured_queries)) == 8, _statements(amended.captured_queries)
+    # The event written as a plain row is the row record_event writes.
+    event = AuditEvent.objects.get(object_type="attendance.Register", note__endswith="1 amended marks")
+    register = Register.objects.get(group=world.group_9a, date=DAY, session="AM", lesson="")
+    assert (event.action, event.actor, event.actor_label, event.organisation_id) == (
+        "update",
+        world.tutor,
+        world.tutor.email,
+        world.school.pk,
+    )
+    assert (event.object_id, event.object_repr, event.changes) == (str(register.pk), str(register), {})
+    assert event.note == "register saved: 0 new, 1 amended marks" and event.ip_address == "127.0.0.1"
+    assert abs((timezone.now() - event.at).total_seconds()) < 60

@@ -322,7 +322,7 @@ def test_it_lists_the_tutors_registers_and_home_panel(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_the_pupils_on_a_register_are_those_whose_membership_covers_the_day():
-    from core.testing.factories import GroupFactory, GroupMembershipFactory
+    from core.testing.factories import GroupFactory, GroupMembershipFactory, UserFactory
 
     day = datetime.date(2026, 3, 11)
     group = GroupFactory()
@@ -333,8 +333,29 @@ def test_the_pupils_on_a_register_are_those_whose_membership_covers_the_day():
         GroupMembershipFactory(group=group, starts_on=day, ends_on=day).pupil_id,  # that day only
         GroupMembershipFactory(group=group, starts_on=day - one, ends_on=day + one).pupil_id,
     ]
-    GroupMembershipFactory(group=group, starts_on=day + one)  # joins the day after
-    GroupMembershipFactory(group=group, starts_on=day - 30 * one, ends_on=day - one)  # left the day before
-    GroupMembershipFactory(group=other, starts_on=day - one)  # another group
-    assert sorted(selectors.register_pupil_ids(group, day)) == sorted(on_roll)
+    off_roll = [
+        GroupMembershipFactory(group=group, starts_on=day + one).pupil_id,  # joins the day after
+        GroupMembershipFactory(
+            group=group, starts_on=day - 30 * one, ends_on=day - one
+        ).pupil_id,  # left before
+        GroupMembershipFactory(group=other, starts_on=day - one).pupil_id,  # another group
+    ]
     assert sorted(p.pk for p in selectors.register_pupils(group, day)) == sorted(on_roll)
+    # The save reads the same pupils: each pupil off the roll is refused, and the page that showed exactly the
+    # pupils on the roll is in step with the saved register.
+    tutor = UserFactory()
+    for pupil_id in off_roll:
+        with pytest.raises(ValidationError, match="1 pupil"):
+            services.save_register(
+                actor=tutor, group=group, date=day, session="AM", entries={pupil_id: services.Entry("/")}
+            )
+    assert not Register.objects.filter(group=group).exists()  # the refused saves left no register behind
+    saved = services.save_register(
+        actor=tutor,
+        group=group,
+        date=day,
+        session="AM",
+        entries={pupil_id: services.Entry("/", original="") for pupil_id in on_roll},
+        shown=set(on_roll),
+    )
+    assert saved.created == 3 and saved.in_sync
