@@ -199,7 +199,8 @@ def absence_list(request: HttpRequest) -> HttpResponse:
         rows, count = selectors.scope_per_pupil_page(
             scope, start, end, threshold=level, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
-    page.object_list = selectors.attach_pupils(rows)  # type: ignore[assignment]
+    listed = selectors.attach_pupils(rows)
+    page.object_list = listed  # type: ignore[assignment]
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -212,7 +213,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
             "end": end,
             "level": level,
             "page_obj": page,
-            "rows_html": _absence_rows_html(page.object_list),
+            "rows_html": _absence_rows_html(listed),
             "count": count,
             "query": params.urlencode(),
             "querystring_prefix": params.urlencode() + "&",
