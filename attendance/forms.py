@@ -115,13 +115,16 @@ class FiguresForm(RangeForm):
         ]
         group_ids = organisation_ids
         if len(organisation_ids) > 1:
+            schools = Organisation.objects.filter(pk__in=organisation_ids[1:]).order_by("name")
             self.fields["school"] = forms.ModelChoiceField(
-                queryset=Organisation.objects.filter(pk__in=organisation_ids[1:]).order_by("name"),
+                queryset=schools,
                 required=False,
                 empty_label="All schools",
                 widget=QuickSelect,
                 help_text="Choose a school to narrow by its tutor groups.",
             )
+            # As the sites': (id, name) rows, not a server-side cursor over model instances.
+            self.fields["school"].widget.choices = [("", "All schools"), *schools.values_list("pk", "name")]
             self.order_fields(["start", "end", "school", "site", "year", "group"])
             chosen = (self.data.get("school") or "") if self.is_bound else ""
             group_ids = [int(chosen)] if chosen.isdigit() and int(chosen) in organisation_ids[1:] else []

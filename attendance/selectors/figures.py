@@ -135,11 +135,12 @@ def _narrow(qs: QuerySet, scope: Scope) -> QuerySet:
 def per_pupil(marks: QuerySet, *, threshold: str = "") -> list[dict[str, Any]]:
     """Figures per pupil, worst first; `threshold` "persistent" or "severe" keeps only those pupils.
 
-    One GROUP BY over possible sessions only; the HAVING clause does the ≥ 10% / ≥ 50% test in integers.
+    One GROUP BY over possible sessions only; the HAVING clause does the ≥ 10% / ≥ 50% test in integers. Rows
+    carry the pupil's `organisation_id`, as `scope_per_pupil`'s do.
     """
     qs = (
         marks.filter(category__lte=Category.UNAUTHORISED)
-        .values("pupil_id")
+        .values("organisation_id", "pupil_id")
         .annotate(
             possible=Count("id"),
             present=Count("id", filter=Q(category=Category.PRESENT)),
@@ -253,15 +254,21 @@ def _per_pupil_statement(
     scope: Scope, start: datetime.date, end: datetime.date, threshold: str, split: Split | None = None
 ) -> tuple[str, list[Any]] | None:
     """SQL (and parameters) for per-pupil category sums in a scope over any dates; None when nothing can match.
+    Its rows are (organisation id, pupil id, present, attending, authorised, unauthorised).
 
     The roll-up's index ranges for the whole weeks (four-week blocks where they fit, weeks either side) and the
     marks of any part-weeks at the ends, `UNION ALL`, summed per pupil, with the ≥ 10% / ≥ 50% test in HAVING
     (integers, so exactly 10% is persistent). Each piece is built with the ORM (so the scope's narrowing is the
     same as everywhere else); only the sum around them is written here.
+
+    Every piece leads with `organisation_id` and the sums group by it as well as the pupil (a pupil is in one
+    organisation, so the rows are the same): on Citus the whole statement then runs on each shard, every pupil's
+    rows being on one, and only the pupils' sums come back. Grouped by the pupil alone, Citus fetched every piece
+    to the coordinator and summed there (docs/performance.md, "Session 9: Citus reads").
     """
     split = split or split_range(scope, start, end)
     pieces = [
-        _rolled(scope, rows_q).order_by().values_list("pupil_id", *rollup.COLUMNS)
+        _rolled(scope, rows_q).order_by().values_list("organisation_id", "pupil_id", *rollup.COLUMNS)
         for rows_q in split.rollup_ranges()
     ]
     for a, b in split.parts:
@@ -272,7 +279,7 @@ def _per_pupil_statement(
             .annotate(
                 **{c: Case(When(category=i, then=1), default=0) for i, c in enumerate(rollup.COLUMNS, 1)}
             )
-            .values_list("pupil_id", *rollup.COLUMNS)
+            .values_list("organisation_id", "pupil_id", *rollup.COLUMNS)
         )
     if not pieces:
         return None
@@ -287,18 +294,19 @@ def _per_pupil_statement(
     if threshold in ("persistent", "severe"):
         having += f" AND (SUM(authorised) + SUM(unauthorised)) * {10 if threshold == 'persistent' else 2} >= {possible}"
     statement = (
-        "SELECT pupil_id, SUM(present) AS present, SUM(attending) AS attending, "  # noqa: S608
+        "SELECT organisation_id, pupil_id, SUM(present) AS present, SUM(attending) AS attending, "  # noqa: S608
         "SUM(authorised) AS authorised, SUM(unauthorised) AS unauthorised "
-        f"FROM ({' UNION ALL '.join(selects)}) AS pieces GROUP BY pupil_id HAVING {having}"
+        f"FROM ({' UNION ALL '.join(selects)}) AS pieces GROUP BY organisation_id, pupil_id HAVING {having}"
     )
     return statement, params
 
 
 def _per_pupil_row(
-    pupil_id: int, present: int, attending: int, authorised: int, unauthorised: int
+    organisation_id: int, pupil_id: int, present: int, attending: int, authorised: int, unauthorised: int
 ) -> dict[str, Any]:
     return _finish(
         {
+            "organisation_id": organisation_id,
             "pupil_id": pupil_id,
             "possible": present + attending + authorised + unauthorised,
             "present": present,
@@ -338,7 +346,7 @@ def scope_sums(scope: Scope, start: datetime.date, end: datetime.date) -> dict[i
                 authorised + unauthorised,
                 present + attending + authorised + unauthorised,
             )
-            for pid, present, attending, authorised, unauthorised in cursor.fetchall()
+            for _, pid, present, attending, authorised, unauthorised in cursor.fetchall()
         }
 
 
@@ -361,7 +369,7 @@ def scope_per_pupil_page(
     sql, params = built
     absent, possible = "(authorised + unauthorised)", "(present + attending + authorised + unauthorised)"
     paged = (
-        "SELECT pupil_id, present, attending, authorised, unauthorised, COUNT(*) OVER () "  # noqa: S608
+        "SELECT organisation_id, pupil_id, present, attending, authorised, unauthorised, COUNT(*) OVER () "  # noqa: S608
         f"FROM ({sql}) AS per_pupil ORDER BY {absent} * 1.0 / {possible} DESC, pupil_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
@@ -370,7 +378,7 @@ def scope_per_pupil_page(
         if not found and offset:  # past the end: the window count came with no row, so count alone
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS per_pupil", params)  # noqa: S608 built above
             return [], cursor.fetchone()[0]
-    return [_per_pupil_row(*row[:5]) for row in found], (found[0][5] if found else 0)
+    return [_per_pupil_row(*row[:6]) for row in found], (found[0][6] if found else 0)
 
 
 def scope_headline(
@@ -389,7 +397,7 @@ def scope_headline(
         sql, params = built
         absent, possible = "(authorised + unauthorised)", "(present + attending + authorised + unauthorised)"
         statement = (
-            "SELECT pupil_id, present, attending, authorised, unauthorised, COUNT(*) OVER (), "  # noqa: S608
+            "SELECT organisation_id, pupil_id, present, attending, authorised, unauthorised, COUNT(*) OVER (), "  # noqa: S608
             "SUM(present) OVER (), SUM(attending) OVER (), SUM(authorised) OVER (), SUM(unauthorised) OVER (), "
             f"SUM(CASE WHEN {absent} * 10 >= {possible} THEN 1 ELSE 0 END) OVER (), "
             f"SUM(CASE WHEN {absent} * 2 >= {possible} THEN 1 ELSE 0 END) OVER () "
@@ -400,7 +408,7 @@ def scope_headline(
             found = cursor.fetchall()
     if not found:
         return {"pupils": 0, "persistent": 0, "severe": 0, "totals": rates({}), "worst": []}
-    first = [int(value or 0) for value in found[0][5:]]  # PostgreSQL sums bigints as numeric
+    first = [int(value or 0) for value in found[0][6:]]  # PostgreSQL sums bigints as numeric
     return {
         "pupils": first[0],
         "totals": rates(
@@ -408,7 +416,7 @@ def scope_headline(
         ),
         "persistent": first[5],
         "severe": first[6],
-        "worst": [_per_pupil_row(*row[:5]) for row in found[:worst]],
+        "worst": [_per_pupil_row(*row[:6]) for row in found[:worst]],
     }
 
 
@@ -455,17 +463,20 @@ def totals_of(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def attach_pupils(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add the Pupil object to each row (one query for the rows given, e.g. one page)."""
+    """Add the Pupil object to each per-pupil row (one query for the rows given, e.g. one page). The query names
+    the rows' organisations as well as the pupils: on Citus it then goes to those schools' shards only."""
     rows = list(rows)
-    pupils = _pupils_with_organisation(list({r["pupil_id"] for r in rows}))
+    pupils = _pupils_with_organisation(
+        list({r["pupil_id"] for r in rows}), sorted({r["organisation_id"] for r in rows})
+    )
     for row in rows:
         row["pupil"] = pupils.get(row["pupil_id"])
     return rows
 
 
-def _pupils_with_organisation(ids: list[int]) -> dict[int, Pupil]:
-    """`Pupil.objects.select_related("organisation").in_bulk(ids)` as one plain statement (a page's 20–50
-    pupils: the ORM's compiling of it cost more than the database's reading)."""
+def _pupils_with_organisation(ids: list[int], organisation_ids: list[int]) -> dict[int, Pupil]:
+    """`Pupil.objects.select_related("organisation").filter(organisation__in=organisation_ids).in_bulk(ids)` as one
+    plain statement (a page's 20–50 pupils: the ORM's compiling of it cost more than the database's reading)."""
     if not ids:
         return {}
     pupil_l, org_l = loader(Pupil, "p"), loader(Organisation, "o")
@@ -474,8 +485,9 @@ def _pupils_with_organisation(ids: list[int]) -> dict[int, Pupil]:
         cursor.execute(
             f"SELECT {pupil_l.columns}, {org_l.columns} FROM {qn(Pupil._meta.db_table)} p "  # noqa: S608
             f"JOIN {qn(Organisation._meta.db_table)} o ON o.id = p.organisation_id "
-            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))})",
-            ids,
+            f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) "
+            f"AND p.organisation_id IN ({', '.join(['%s'] * len(organisation_ids))})",
+            [*ids, *organisation_ids],
         )
         found = cursor.fetchall()
     n = len(pupil_l.names)
