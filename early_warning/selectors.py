@@ -276,21 +276,19 @@ def _same_settings(schools: list[Any]) -> list[tuple[dict[str, Any], list[Any]]]
 
 def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) -> list[Entry]:
     """The flagged students of the schools among `pupils` (a queryset the caller has narrowed to what the user
-    may see), highest score first, with this week's new entrants and reviews. Schools with the same settings are
-    evaluated together, for `on` and a week before (the new entrants) in the same queries: a fixed number of
-    queries however many students and schools share the settings; no query per student. Only the flagged
-    students' lines are built."""
+    may see), highest score first, with this week's new entrants and reviews. Each school's hits come from its
+    kept list when it is fresh (`early_warning.kept`); the stale schools with the same settings are evaluated
+    together, for `on` and a week before (the new entrants) in the same queries, and kept. A fixed number of
+    queries however many students and schools; no query per student. Only the flagged students' lines are
+    built, for this viewer."""
+    from early_warning import kept
     from people.models import Pupil
 
-    week_ago = on - datetime.timedelta(days=NEW_SINCE_DAYS)
-    now: Hits = {}
-    before: Hits = {}
+    groups = _same_settings(schools)
+    now, before = kept.lists(groups, on, on - datetime.timedelta(days=NEW_SINCE_DAYS))
     weights_of: dict[int, dict[str, int]] = {}
     values_of: dict[int, dict[str, Any]] = {}
-    for values, group in _same_settings(schools):
-        found = hits_by_day(group[0], (on, week_ago), values, group[1:])
-        now.update(found[on])
-        before.update(found[week_ago])
+    for values, group in groups:
         weights = _weights(values)
         for school in group:
             weights_of[school.pk], values_of[school.pk] = weights, values
@@ -314,7 +312,7 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
         keys, weights, values = keys_of[org], weights_of[org], values_of[org]
         every = _lines(now[pid], values)
         lines, score = scored(every, keys)
-        was = _score(before.get(pid, []), weights, keys)
+        was = sum(weights[key] for key in before.get(pid, []) if key in keys)
         entries.append(
             Entry(
                 people[pid],
