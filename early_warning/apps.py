@@ -26,7 +26,9 @@ class EarlyWarningConfig(AppConfig):
 
         from . import kept
 
-        post_save.connect(kept.on_audit_event, sender=AuditEvent, dispatch_uid="early-warning-watermark-audit")
+        post_save.connect(
+            kept.on_audit_event, sender=AuditEvent, dispatch_uid="early-warning-watermark-audit"
+        )
         for model in (AttendanceMark, Result):
             uid = f"early-warning-watermark-{model._meta.label}"
             post_save.connect(kept.on_record_written, sender=model, dispatch_uid=uid + "-save")

@@ -52,7 +52,9 @@ def changed(organisation_ids: Iterable[int]) -> None:
     """Move the schools' watermarks on: call in the transaction that wrote, after the write."""
     table = connection.ops.quote_name(Watermark._meta.db_table)
     with connection.cursor() as cursor:
-        for organisation_id in sorted(set(organisation_ids)):  # one order: concurrent writers never deadlock here
+        for organisation_id in sorted(
+            set(organisation_ids)
+        ):  # one order: concurrent writers never deadlock here
             cursor.execute(
                 f"INSERT INTO {table} (organisation_id, changes) VALUES (%s, 1) "  # noqa: S608 the table's own name
                 f"ON CONFLICT (organisation_id) DO UPDATE SET changes = {table}.changes + 1",
@@ -90,7 +92,9 @@ def lists(
     the same settings): the kept lists that are fresh, the others computed (one pass a group) and kept.
     Three queries when every school is fresh."""
     ids = [school.pk for _, group in groups for school in group]
-    watermarks = dict(Watermark.objects.filter(organisation_id__in=ids).values_list("organisation_id", "changes"))
+    watermarks = dict(
+        Watermark.objects.filter(organisation_id__in=ids).values_list("organisation_id", "changes")
+    )
     kept = {k.organisation_id: k for k in KeptList.objects.filter(organisation_id__in=ids, on=on)}
     now: Hits = {}
     before: dict[int, list[str]] = {}
@@ -102,7 +106,9 @@ def lists(
             if found is None or found.watermark != watermarks.get(school.pk, 0) or found.signature != mark:
                 stale.append(school)
                 continue
-            now.update((int(pid), [(key, evidence) for key, evidence in hits]) for pid, hits in found.hits.items())
+            now.update(
+                (int(pid), [(key, evidence) for key, evidence in hits]) for pid, hits in found.hits.items()
+            )
             before.update((int(pid), keys) for pid, keys in found.week_ago.items())
         if stale:
             computed, was = _compute(stale, values, mark, watermarks, on, week_ago)

@@ -53,7 +53,12 @@ def world(monkeypatch):
 def _three_unexplained_by_amendment(world: Any) -> None:
     for day in (ON - datetime.timedelta(days=n) for n in range(3)):
         amend_mark(
-            actor=world.attendance_officer, pupil=world.alice, date=day, session="AM", code="N", reason="No note"
+            actor=world.attendance_officer,
+            pupil=world.alice,
+            date=day,
+            session="AM",
+            code="N",
+            reason="No note",
         )
 
 
@@ -181,7 +186,9 @@ def test_a_fresh_school_is_read_and_only_a_stale_one_computed_again(monkeypatch)
     kept (its row untouched); a fresh list is read again with the same queries, fewer than computing one."""
     fixed_clock(monkeypatch, AT)
     trust = OrganisationFactory(name="Vale Trust", slug="vale", kind="group")
-    schools = [OrganisationFactory(name=f"{n} School", slug=n.lower(), parent=trust) for n in ("North", "South")]
+    schools = [
+        OrganisationFactory(name=f"{n} School", slug=n.lower(), parent=trust) for n in ("North", "South")
+    ]
     kids = []
     for school in schools:
         kid = PupilFactory(organisation=school, legal_first_name=f"{school.slug.title()}kid")
