@@ -330,10 +330,14 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
 
 
 def pupil_entry(user: Any, pupil: Any, on: datetime.date) -> Entry:
-    """One student's lines (every indicator that is on and that the user may know of) and their score."""
+    """One student's lines (every indicator that is on and that the user may know of) and their score, from their
+    school's kept list (computed and kept if stale)."""
+    from early_warning import kept
+
     organisation = pupil.organisation
     values = settings_values(organisation)
-    lines = evaluate(organisation, on, values).get(pupil.pk, [])
+    now, _ = kept.lists([(values, [organisation])], on, on - datetime.timedelta(days=NEW_SINCE_DAYS))
+    lines = _lines(now.get(pupil.pk, []), values)
     keys = visible_keys(user, organisation.pk)
     shown, score = scored(lines, keys)
     review = latest_reviews([organisation.pk], {pupil.pk}).get(pupil.pk)
