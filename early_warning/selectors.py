@@ -144,8 +144,10 @@ def hits_by_day(
     return found
 
 
-def _lines(hits: list[tuple[str, str]], values: dict[str, Any]) -> list[Line]:
-    labels = _labels()
+def _lines(
+    hits: list[tuple[str, str]], values: dict[str, Any], labels: dict[str, str] | None = None
+) -> list[Line]:
+    labels = labels or _labels()
     return [Line(key, labels[key], evidence, int(values[f"{key}.weight"])) for key, evidence in hits]
 
 
@@ -248,11 +250,15 @@ def flagged_ids(found: dict[int, list[Line]], flag_at: int, keys: set[str] | Non
 
 
 def latest_reviews(organisation_ids: list[int], pupil_ids: set[int]) -> dict[int, Review]:
+    """Each of `pupil_ids`' latest review. Many pupils (a trust's list): every review of the schools, the others
+    left in Python, rather than a statement with thousands of parameters (reviews are few beside the pupils)."""
+    rows = Review.objects.filter(organisation_id__in=organisation_ids)
+    if len(pupil_ids) <= 500:
+        rows = rows.filter(pupil_id__in=pupil_ids)
     reviews: dict[int, Review] = {}
-    for review in Review.objects.filter(
-        organisation_id__in=organisation_ids, pupil_id__in=pupil_ids
-    ).order_by("pupil_id", "reviewed_on", "pk"):
-        reviews[review.pupil_id] = review
+    for review in rows.order_by("pupil_id", "reviewed_on", "pk"):
+        if review.pupil_id in pupil_ids:
+            reviews[review.pupil_id] = review
     return reviews
 
 
@@ -306,11 +312,12 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
     for pupil in people.values():
         pupil.organisation = by_id[pupil.organisation_id]
     reviews = latest_reviews([s.pk for s in schools], flagged)
+    labels = _labels()
     entries = []
     for pid in flagged:
         org = people[pid].organisation_id
         keys, weights, values = keys_of[org], weights_of[org], values_of[org]
-        every = _lines(now[pid], values)
+        every = _lines(now[pid], values, labels)
         lines, score = scored(every, keys)
         was = sum(weights[key] for key in before.get(pid, []) if key in keys)
         entries.append(
