@@ -106,9 +106,7 @@ def lists(
             if found is None or found.watermark != watermarks.get(school.pk, 0) or found.signature != mark:
                 stale.append(school)
                 continue
-            now.update(
-                (int(pid), [(key, evidence) for key, evidence in hits]) for pid, hits in found.hits.items()
-            )
+            now.update((int(pid), hits) for pid, hits in found.hits.items())  # [key, evidence] pairs as kept
             before.update((int(pid), keys) for pid, keys in found.week_ago.items())
         if stale:
             computed, was = _compute(stale, values, mark, watermarks, on, week_ago)
