@@ -70,3 +70,43 @@ class StudentFactor(models.Model):
 
     def __str__(self) -> str:
         return f"Characteristics of {self.pupil}"
+
+
+class Watermark(models.Model):
+    """How many times the records a school's list reads have changed: every write to them moves it on, in the same
+    transaction and after the write (`early_warning.kept`). A kept list is fresh while this has not moved."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    changes = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="watermark_one_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.changes} changes"
+
+
+class KeptList(models.Model):
+    """A school's list for a day, as every indicator found it (every line, the sensitive ones too: what a viewer
+    may see is decided when the list is read), kept while the school's records and settings stay as they were.
+
+    `hits`: {pupil id: [[indicator key, evidence], …]} for every pupil on roll with an indicator on, on `on`;
+    `week_ago`: {pupil id: [indicator key, …]} seven days before (to find the new entrants);
+    `watermark`: the school's `Watermark.changes` read before the list was computed; `signature`: the settings
+    and the registered indicators it was computed with."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField()
+    watermark = models.BigIntegerField()
+    signature = models.CharField(max_length=64)
+    hits = models.JSONField(default=dict)
+    week_ago = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "on"], name="kept_list_one_per_school_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Early-warning list of {self.organisation} on {self.on:%d %b %Y}"

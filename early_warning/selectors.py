@@ -144,8 +144,10 @@ def hits_by_day(
     return found
 
 
-def _lines(hits: list[tuple[str, str]], values: dict[str, Any]) -> list[Line]:
-    labels = _labels()
+def _lines(
+    hits: list[tuple[str, str]], values: dict[str, Any], labels: dict[str, str] | None = None
+) -> list[Line]:
+    labels = labels or _labels()
     return [Line(key, labels[key], evidence, int(values[f"{key}.weight"])) for key, evidence in hits]
 
 
@@ -248,11 +250,15 @@ def flagged_ids(found: dict[int, list[Line]], flag_at: int, keys: set[str] | Non
 
 
 def latest_reviews(organisation_ids: list[int], pupil_ids: set[int]) -> dict[int, Review]:
+    """Each of `pupil_ids`' latest review. Many pupils (a trust's list): every review of the schools, the others
+    left in Python, rather than a statement with thousands of parameters (reviews are few beside the pupils)."""
+    rows = Review.objects.filter(organisation_id__in=organisation_ids)
+    if len(pupil_ids) <= 500:
+        rows = rows.filter(pupil_id__in=pupil_ids)
     reviews: dict[int, Review] = {}
-    for review in Review.objects.filter(
-        organisation_id__in=organisation_ids, pupil_id__in=pupil_ids
-    ).order_by("pupil_id", "reviewed_on", "pk"):
-        reviews[review.pupil_id] = review
+    for review in rows.order_by("pupil_id", "reviewed_on", "pk"):
+        if review.pupil_id in pupil_ids:
+            reviews[review.pupil_id] = review
     return reviews
 
 
@@ -276,21 +282,19 @@ def _same_settings(schools: list[Any]) -> list[tuple[dict[str, Any], list[Any]]]
 
 def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) -> list[Entry]:
     """The flagged students of the schools among `pupils` (a queryset the caller has narrowed to what the user
-    may see), highest score first, with this week's new entrants and reviews. Schools with the same settings are
-    evaluated together, for `on` and a week before (the new entrants) in the same queries: a fixed number of
-    queries however many students and schools share the settings; no query per student. Only the flagged
-    students' lines are built."""
+    may see), highest score first, with this week's new entrants and reviews. Each school's hits come from its
+    kept list when it is fresh (`early_warning.kept`); the stale schools with the same settings are evaluated
+    together, for `on` and a week before (the new entrants) in the same queries, and kept. A fixed number of
+    queries however many students and schools; no query per student. Only the flagged students' lines are
+    built, for this viewer."""
+    from early_warning import kept
     from people.models import Pupil
 
-    week_ago = on - datetime.timedelta(days=NEW_SINCE_DAYS)
-    now: Hits = {}
-    before: Hits = {}
+    groups = _same_settings(schools)
+    now, before = kept.lists(groups, on, on - datetime.timedelta(days=NEW_SINCE_DAYS))
     weights_of: dict[int, dict[str, int]] = {}
     values_of: dict[int, dict[str, Any]] = {}
-    for values, group in _same_settings(schools):
-        found = hits_by_day(group[0], (on, week_ago), values, group[1:])
-        now.update(found[on])
-        before.update(found[week_ago])
+    for values, group in groups:
         weights = _weights(values)
         for school in group:
             weights_of[school.pk], values_of[school.pk] = weights, values
@@ -308,13 +312,14 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
     for pupil in people.values():
         pupil.organisation = by_id[pupil.organisation_id]
     reviews = latest_reviews([s.pk for s in schools], flagged)
+    labels = _labels()
     entries = []
     for pid in flagged:
         org = people[pid].organisation_id
         keys, weights, values = keys_of[org], weights_of[org], values_of[org]
-        every = _lines(now[pid], values)
+        every = _lines(now[pid], values, labels)
         lines, score = scored(every, keys)
-        was = _score(before.get(pid, []), weights, keys)
+        was = sum(weights[key] for key in before.get(pid, []) if key in keys)
         entries.append(
             Entry(
                 people[pid],
@@ -332,10 +337,14 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
 
 
 def pupil_entry(user: Any, pupil: Any, on: datetime.date) -> Entry:
-    """One student's lines (every indicator that is on and that the user may know of) and their score."""
+    """One student's lines (every indicator that is on and that the user may know of) and their score, from their
+    school's kept list (computed and kept if stale)."""
+    from early_warning import kept
+
     organisation = pupil.organisation
     values = settings_values(organisation)
-    lines = evaluate(organisation, on, values).get(pupil.pk, [])
+    now, _ = kept.lists([(values, [organisation])], on, on - datetime.timedelta(days=NEW_SINCE_DAYS))
+    lines = _lines(now.get(pupil.pk, []), values)
     keys = visible_keys(user, organisation.pk)
     shown, score = scored(lines, keys)
     review = latest_reviews([organisation.pk], {pupil.pk}).get(pupil.pk)

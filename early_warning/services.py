@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from early_warning import kept
 from early_warning.models import Review, StudentFactor, WarningSettings
 from early_warning.registry import defaults
 
@@ -68,3 +69,4 @@ def factors_write(*, organisation: Any, factors: list[StudentFactor], sen_change
             update, ["pupil_premium", "free_school_meals", "young_carer"], batch_size=500
         )
         Pupil.objects.bulk_update(sen_changes, ["sen_status"], batch_size=500)
+        kept.changed([organisation.pk])  # bulk writes send no signals: the kept list is stale from here
