@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit import selectors
 from audit.context import current_actor
 from audit.models import AuditEvent, AuditSettings
+from audit.signals import event_recorded
 
 _TRACKED: dict[type[models.Model], frozenset[str]] = {}
 
@@ -133,6 +134,12 @@ def record_event_row(
     values["actor_id"] = actor.pk if actor is not None else None
     values["at"] = timezone.now()
     _insert_events(list(values), [_db_values(values)])
+    event_recorded.send(
+        sender=AuditEvent,
+        organisation_id=values["organisation_id"],
+        action=action,
+        object_type=values["object_type"],
+    )
 
 
 def _db_values(values: dict[str, Any]) -> tuple[Any, ...]:

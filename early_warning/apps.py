@@ -22,13 +22,11 @@ class EarlyWarningConfig(AppConfig):
 
         from achievement.models import Result
         from attendance.models import AttendanceMark
-        from audit.models import AuditEvent
+        from audit.signals import event_recorded
 
         from . import kept
 
-        post_save.connect(
-            kept.on_audit_event, sender=AuditEvent, dispatch_uid="early-warning-watermark-audit"
-        )
+        event_recorded.connect(kept.on_audit_event, dispatch_uid="early-warning-watermark-audit")
         for model in (AttendanceMark, Result):
             uid = f"early-warning-watermark-{model._meta.label}"
             post_save.connect(kept.on_record_written, sender=model, dispatch_uid=uid + "-save")

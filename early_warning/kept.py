@@ -62,15 +62,13 @@ def changed(organisation_ids: Iterable[int]) -> None:
             )
 
 
-def on_audit_event(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    """An audit event recording a write to one of the school's records moves its watermark on."""
-    if (
-        created
-        and instance.organisation_id is not None
-        and instance.action in WRITE_ACTIONS
-        and instance.object_type not in READ_LIVE
-    ):
-        changed([instance.organisation_id])
+def on_audit_event(
+    sender: Any, organisation_id: int | None, action: str, object_type: str, **kwargs: Any
+) -> None:
+    """An audit event recording a write to one of the school's records (`audit.signals.event_recorded`, however
+    the event was written) moves its watermark on."""
+    if organisation_id is not None and action in WRITE_ACTIONS and object_type not in READ_LIVE:
+        changed([organisation_id])
 
 
 def on_record_written(sender: Any, instance: Any, **kwargs: Any) -> None:
