@@ -107,6 +107,7 @@ class Command(BaseCommand):
             t for t in distribution.distributed_tables() if t in present and managed.get(t) != "distributed"
         ]
         if not references and not tenants:
+            self._catch_up_sequences(present)
             self.stdout.write(
                 "distribute: every table is already distributed or a reference table; nothing to do."
             )
@@ -119,6 +120,35 @@ class Command(BaseCommand):
             )
             return
         self._distribute(references, tenants, managed, shards)
+        self._catch_up_sequences(present)
+
+    def _catch_up_sequences(self, tables: set[str]) -> None:
+        """Every id sequence at least its table's largest id. Citus turns a coordinator table that keeps a foreign
+        key to a reference table into a Citus-local table, and on a loaded database the audit log's identity
+        sequence came back at 1: the next audited write then collided with row 1 (seen distributing the
+        benchmark's loaded trust). A no-op where the sequences are already ahead."""
+        caught = []
+        with_ids = {
+            m._meta.db_table
+            for m in distribution.all_models()
+            if any(f.column == "id" for f in m._meta.concrete_fields)
+        }
+        with connection.cursor() as cursor:
+            for table in sorted(tables & with_ids):
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = cursor.fetchone()[0]
+                if sequence is None:
+                    continue
+                name = connection.ops.quote_name(table)
+                cursor.execute(
+                    f"SELECT setval(%s, (SELECT max(id) FROM {name})) "  # noqa: S608 the table's own name
+                    f"WHERE (SELECT max(id) FROM {name}) > (SELECT last_value FROM {sequence})",
+                    [sequence],
+                )
+                if cursor.fetchone() is not None:
+                    caught.append(table)
+        if caught:
+            self.stdout.write(f"id sequences caught up with their tables: {', '.join(caught)}")
 
     def _allow_repartition_joins(self) -> None:
         """Joins across organisations (a school's booking and the provider's edition) are not co-located: Citus
