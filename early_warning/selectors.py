@@ -7,6 +7,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -37,16 +38,51 @@ class Line:
         return f"{self.evidence}: +{self.points}"
 
 
+# What the list reads of each student on it: enough to sort, count and page without making a model instance.
+ROW_FIELDS = ("pk", *SHOWN_FIELDS)
+
+
 @dataclass
 class Entry:
-    pupil: Any
-    lines: list[Line]
-    score: int
-    full_score: int
+    """One student on a list, for one viewer. Sorting, counting and paging need only the scores; the student's
+    record and their lines are made the first time they are read, so a trust's list of thousands of flagged
+    students makes them for the fifty of a page (and the export), not for every one."""
+
+    shown_pupil: Any  # the Pupil, or None until `pupil` is first read (then made from `row`)
+    score: int  # over the lines this viewer may see
+    full_score: int  # over every line
     is_new: bool = False
     review: Review | None = None
     keys: set[str] | None = field(default=None, repr=False)  # the indicators this viewer may see
-    points: dict[str, int] = field(default_factory=dict, repr=False)  # every line's points (kept on a review)
+    hits: list[tuple[str, str]] = field(default_factory=list, repr=False)  # every indicator on: key, evidence
+    weights: dict[str, int] = field(default_factory=dict, repr=False)
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
+    row: tuple[Any, ...] | None = field(default=None, repr=False)  # ROW_FIELDS' values
+    school: Any = field(default=None, repr=False)
+
+    @property
+    def pupil(self) -> Any:
+        if self.shown_pupil is None:
+            from people.models import Pupil
+
+            assert self.row is not None, "an entry is made with its student or their row"
+            self.shown_pupil = Pupil.from_db(None, ["id", *SHOWN_FIELDS], self.row)
+            self.shown_pupil.organisation = self.school
+        return self.shown_pupil
+
+    @cached_property
+    def every_line(self) -> list[Line]:
+        return [Line(key, self.labels[key], evidence, self.weights[key]) for key, evidence in self.hits]
+
+    @property
+    def lines(self) -> list[Line]:
+        """The lines this viewer may see."""
+        return [line for line in self.every_line if self.keys is None or line.key in self.keys]
+
+    @property
+    def points(self) -> dict[str, int]:
+        """Every line's points (kept on a review)."""
+        return {line.key: line.points for line in self.every_line}
 
     @property
     def needs_action(self) -> bool:
@@ -235,11 +271,6 @@ def visible_keys_of(user: Any, organisation_ids: list[int]) -> dict[int, set[str
     return keys
 
 
-def scored(lines: list[Line], keys: set[str]) -> tuple[list[Line], int]:
-    shown = [line for line in lines if line.key in keys]
-    return shown, sum(line.points for line in shown)
-
-
 def flagged_ids(found: dict[int, list[Line]], flag_at: int, keys: set[str] | None = None) -> set[int]:
     """Pupils whose score (over `keys`, or every indicator) reaches the flag."""
     return {
@@ -288,7 +319,6 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
     queries however many students and schools; no query per student. Only the flagged students' lines are
     built, for this viewer."""
     from early_warning import kept
-    from people.models import Pupil
 
     groups = _same_settings(schools)
     now, before = kept.lists(groups, on, on - datetime.timedelta(days=NEW_SINCE_DAYS))
@@ -299,40 +329,44 @@ def list_entries(user: Any, schools: list[Any], on: datetime.date, pupils: Any) 
         for school in group:
             weights_of[school.pk], values_of[school.pk] = weights, values
     keys_of = visible_keys_of(user, [s.pk for s in schools])
-    school_of = dict(pupils.filter(organisation__in=schools).order_by().values_list("pk", "organisation_id"))
-    flagged = set()
+    # Every student the viewer may see in the schools as a plain row (what the list shows of them): the flagged
+    # ones are sorted and counted on these; a model instance is made only for a student whose entry is shown.
+    rows = {
+        row[0]: row for row in pupils.filter(organisation__in=schools).order_by().values_list(*ROW_FIELDS)
+    }
+    flagged = []
     for pid, hits in now.items():
-        org = school_of.get(pid)
-        if org is not None and _score(hits, weights_of[org], keys_of[org]) >= int(values_of[org]["flag_at"]):
-            flagged.add(pid)
-    # The flagged students, with only what the list, the export and the digest show; their school is one of
-    # `schools` (already loaded), not joined again for each.
-    people = Pupil.objects.only(*SHOWN_FIELDS).in_bulk(flagged)
+        row = rows.get(pid)
+        if row is not None:
+            org = row[1]
+            if _score(hits, weights_of[org], keys_of[org]) >= int(values_of[org]["flag_at"]):
+                flagged.append(row)
     by_id = {s.pk: s for s in schools}
-    for pupil in people.values():
-        pupil.organisation = by_id[pupil.organisation_id]
-    reviews = latest_reviews([s.pk for s in schools], flagged)
+    reviews = latest_reviews([s.pk for s in schools], {row[0] for row in flagged})
     labels = _labels()
+    # (pk, organisation_id, legal first, legal last, preferred first, preferred last, year): last name, first name
+    flagged.sort(key=lambda r: (r[5] or r[3], r[4] or r[2], r[0]))
     entries = []
-    for pid in flagged:
-        org = people[pid].organisation_id
-        keys, weights, values = keys_of[org], weights_of[org], values_of[org]
-        every = _lines(now[pid], values, labels)
-        lines, score = scored(every, keys)
+    for row in flagged:
+        pid, org = row[0], row[1]
+        keys, weights, hits = keys_of[org], weights_of[org], now[pid]
         was = sum(weights[key] for key in before.get(pid, []) if key in keys)
         entries.append(
             Entry(
-                people[pid],
-                lines,
-                score,
-                sum(line.points for line in every),
-                was < int(values["flag_at"]),
+                None,
+                _score(hits, weights, keys),
+                _score(hits, weights, None),
+                was < int(values_of[org]["flag_at"]),
                 reviews.get(pid),
                 keys,
-                {line.key: line.points for line in every},
+                hits,
+                weights,
+                labels,
+                row,
+                by_id[org],
             )
         )
-    entries.sort(key=lambda e: (-e.score, e.pupil.last_name, e.pupil.first_name, e.pupil.pk))
+    entries.sort(key=lambda e: -e.score)  # stable: by name within a score, as sorted above
     return entries
 
 
@@ -344,12 +378,19 @@ def pupil_entry(user: Any, pupil: Any, on: datetime.date) -> Entry:
     organisation = pupil.organisation
     values = settings_values(organisation)
     now, _ = kept.lists([(values, [organisation])], on, on - datetime.timedelta(days=NEW_SINCE_DAYS))
-    lines = _lines(now.get(pupil.pk, []), values)
+    hits, weights = now.get(pupil.pk, []), _weights(values)
     keys = visible_keys(user, organisation.pk)
-    shown, score = scored(lines, keys)
     review = latest_reviews([organisation.pk], {pupil.pk}).get(pupil.pk)
-    points = {line.key: line.points for line in lines}
-    return Entry(pupil, shown, score, sum(points.values()), review=review, keys=keys, points=points)
+    return Entry(
+        pupil,
+        _score(hits, weights, keys),
+        _score(hits, weights, None),
+        review=review,
+        keys=keys,
+        hits=hits,
+        weights=weights,
+        labels=_labels(),
+    )
 
 
 def preview(organisation: Any, on: datetime.date, values: dict[str, Any]) -> dict[str, Any]:

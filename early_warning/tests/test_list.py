@@ -170,3 +170,30 @@ def test_it_audits_a_dsl_reading_a_protection_status_on_the_explanation(world):
     client_for(world.head_of_year9).get(reverse("early_warning:pupil", args=[world.cleo.pk]))
     reads = AuditEvent.objects.filter(action="read", object_id=str(world.cleo.pk))
     assert [e.actor for e in reads] == [world.dsl]
+
+
+def test_it_sorts_equal_scores_by_the_name_shown_and_makes_a_record_only_for_a_student_shown(
+    world, django_assert_num_queries
+):
+    """A trust's list sorts and counts thousands of flagged students but shows fifty a page: it sorts on their
+    plain rows (the preferred name when there is one) and makes a student's record when their entry is read."""
+    from access.permissions import visible_pupils
+    from early_warning.selectors import list_entries
+
+    # Ben scores what Alice scores (7); his preferred surname sorts him before Alice Archer.
+    sessions(world.ben, datetime.date(2026, 11, 16), ["I", "I", "O"] + ["/"] * 17)
+    grades(world.ben, {"MA": [-1, -1], "EN": [-2, -2]})
+    world.ben.preferred_last_name = "Aaronson"
+    world.ben.save()
+    entries = list_entries(world.dsl, [world.school], AT.date(), visible_pupils(world.dsl))
+    assert all(e.shown_pupil is None for e in entries)
+    assert [(e.score, e.row[0]) for e in entries][:3] == [
+        (9, world.dan.pk),
+        (7, world.ben.pk),
+        (7, world.alice.pk),
+    ]
+    with django_assert_num_queries(0):  # the record is made from the row, its school the one already loaded
+        ben = entries[1].pupil
+        assert (ben.pk, ben.display_name, ben.year_group) == (world.ben.pk, "Ben Aaronson", 9)
+        assert ben.organisation.name == world.school.name
+    assert [line.label for line in entries[1].lines] == [line.label for line in entries[2].lines]
