@@ -12,13 +12,15 @@ pytest_plugins = ["core.testing.world"]  # `shared_world()`: a module's world bu
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test databases; on Citus, each test's closing foreign-key check reads only the tables the
-    test wrote (`core.testing.citus.narrow_constraint_checks`)."""
+    test wrote, and the flush after a transactional test empties only the tables it changed
+    (`core.testing.citus.narrow_constraint_checks`, `narrow_flush`)."""
     from django.db import connections
 
-    from core.testing.citus import narrow_constraint_checks
+    from core.testing.citus import narrow_constraint_checks, narrow_flush
 
     with django_db_blocker.unblock():
         narrow_constraint_checks(connections["default"])
+        narrow_flush(connections["default"])
 
 
 @pytest.fixture(scope="session")
