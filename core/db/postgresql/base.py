@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db.backends.postgresql import base, features, operations
+from django.db.backends.utils import CursorWrapper
+from psycopg.pq import Format
 
 from core.distribution import is_citus_connection
 
@@ -25,10 +27,52 @@ class DatabaseOperations(operations.DatabaseOperations):
     compiler_module = "core.db.postgresql.compiler"  # on Citus, a row lock says its organisation
 
 
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    """A psycopg cursor that binds its parameters on the server and prepares every statement it runs: the first
+    run on a connection parses it under a name, later runs only bind and execute (no parse, no plan search, no
+    quoting of every value in Python). For a few fixed statements run very often (the register save's): each
+    distinct text and parameter types is one prepared statement on the connection (psycopg keeps the last
+    ``prepared_max``, 100 by default)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: Any = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     SchemaEditorClass = DatabaseSchemaEditor
     features_class = DatabaseFeatures
     ops_class = DatabaseOperations
+
+    def prepared_cursor(self) -> CursorWrapper:
+        """`cursor()` whose statements are bound on the server and prepared on this connection (`PreparingCursor`),
+        wrapped as Django wraps every cursor (logged in tests and under DEBUG, execute wrappers, errors). Only for
+        statements whose text does not change with their values (arrays, not lists of placeholders), with every
+        parameter's type clear from where it stands (a column it is compared with or written to, or a cast).
+
+        A Citus coordinator gets the ordinary cursor (prepared statements there are not tested), as does a
+        connection through a pooler in transaction mode, which would lose them: set OPTIONS
+        ``{"prepared_statements": False}``."""
+        if is_citus_connection(self) or self.settings_dict["OPTIONS"].get("prepared_statements") is False:
+            return self.cursor()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            if self.connection.prepare_threshold is None:
+                # Django opens connections with prepared statements off (threshold None: psycopg then ignores
+                # even `prepare=True`). A threshold no statement reaches prepares only what asks to be: client-side
+                # cursors, all the others, never prepare whatever it is.
+                self.connection.prepare_threshold = _ONLY_WHEN_ASKED
+            cursor = PreparingCursor(self.connection)
+            # As Django's create_cursor: the cursor's own timezone only if the connection's disagrees.
+            tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
+            if self.timezone != tzloader.timezone:
+                base.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
 
     def check_constraints(self, table_names: Any = None) -> None:
         """Check the deferred foreign keys now. Django's ``SET CONSTRAINTS ALL IMMEDIATE`` stays on a Citus
