@@ -142,12 +142,16 @@ def record_event_row(
     )
 
 
+_FIELDS: dict[str, models.Field] = {}  # AuditEvent's fields by attname, once
+
+
 def _db_values(values: dict[str, Any]) -> tuple[Any, ...]:
     """Field values (by attname) as the database takes them: JSON adapted, datetimes and addresses prepared."""
     from django.db import connection
 
-    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
-    return tuple(fields[name].get_db_prep_save(value, connection) for name, value in values.items())
+    if not _FIELDS:
+        _FIELDS.update((f.attname, f) for f in AuditEvent._meta.concrete_fields)
+    return tuple(_FIELDS[name].get_db_prep_save(value, connection) for name, value in values.items())
 
 
 def _insert_events(columns: list[str], rows: list[tuple[Any, ...]], *, prepared: bool = False) -> None:

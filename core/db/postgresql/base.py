@@ -18,6 +18,10 @@ from core.distribution import is_citus_connection
 
 from .schema import DatabaseSchemaEditor
 
+_django: Any = (
+    base  # Django's psycopg cursor classes and timezone loader, which its type stubs do not describe
+)
+
 
 class DatabaseFeatures(features.DatabaseFeatures):
     allows_group_by_selected_pks = False
@@ -30,7 +34,7 @@ class DatabaseOperations(operations.DatabaseOperations):
 _ONLY_WHEN_ASKED = 2**31 - 1
 
 
-class PreparingCursor(base.ServerBindingCursor):
+class PreparingCursor(_django.ServerBindingCursor):  # type: ignore[misc]
     """A psycopg cursor that binds its parameters on the server and prepares every statement it runs: the first
     run on a connection parses it under a name, later runs only bind and execute (no parse, no plan search, no
     quoting of every value in Python). For a few fixed statements run very often (the register save's): each
@@ -55,24 +59,24 @@ class DatabaseWrapper(base.DatabaseWrapper):
         parameter's type clear from where it stands (a column it is compared with or written to, or a cast).
 
         A Citus coordinator gets the ordinary cursor (prepared statements there are not tested), as does a
-        connection through a pooler in transaction mode, which would lose them: set OPTIONS
-        ``{"prepared_statements": False}``."""
-        if is_citus_connection(self) or self.settings_dict["OPTIONS"].get("prepared_statements") is False:
+        database whose settings say ``"PREPARED_STATEMENTS": False`` (beside ``OPTIONS``, not in it: for a
+        connection through a pooler in transaction mode, which would lose them)."""
+        if is_citus_connection(self) or self.settings_dict.get("PREPARED_STATEMENTS", True) is False:
             return self.cursor()
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
             if self.connection.prepare_threshold is None:
-                # Django opens connections with prepared statements off (threshold None: psycopg then ignores
-                # even `prepare=True`). A threshold no statement reaches prepares only what asks to be: client-side
-                # cursors, all the others, never prepare whatever it is.
+                # Django opens connections with prepared statements off (threshold None, when psycopg ignores even
+                # `prepare=True`). With a threshold no count reaches, only `prepare=True` prepares; Django's own
+                # cursors bind on the client and never prepare either way.
                 self.connection.prepare_threshold = _ONLY_WHEN_ASKED
             cursor = PreparingCursor(self.connection)
             # As Django's create_cursor: the cursor's own timezone only if the connection's disagrees.
-            tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
+            tzloader = self.connection.adapters.get_loader(_django.TIMESTAMPTZ_OID, Format.TEXT)
             if self.timezone != tzloader.timezone:
-                base.register_tzloader(self.timezone, cursor)
-            return self._prepare_cursor(cursor)
+                _django.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)  # type: ignore[attr-defined]  # as cursor() wraps
 
     def check_constraints(self, table_names: Any = None) -> None:
         """Check the deferred foreign keys now. Django's ``SET CONSTRAINTS ALL IMMEDIATE`` stays on a Citus
