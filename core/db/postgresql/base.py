@@ -30,6 +30,14 @@ class DatabaseFeatures(features.DatabaseFeatures):
 class DatabaseOperations(operations.DatabaseOperations):
     compiler_module = "core.db.postgresql.compiler"  # on Citus, a row lock says its organisation
 
+    def last_executed_query(self, cursor: Any, sql: Any, params: Any) -> Any:  # str, or None from Django
+        """What the debug log and `connection.queries` show: a prepared statement's text as it was written (with
+        its placeholders; its parameters are logged beside it). psycopg does not keep the text of a statement run
+        by name, where Django's own method looks for it."""
+        if isinstance(cursor, PreparingCursor):
+            return str(sql)
+        return super().last_executed_query(cursor, sql, params)
+
 
 _ONLY_WHEN_ASKED = 2**31 - 1
 
@@ -44,7 +52,17 @@ class PreparingCursor(_django.ServerBindingCursor):  # type: ignore[misc]
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: Any = None
     ) -> Any:
-        return super().execute(query, params, prepare=True, binary=binary)
+        # Django opens connections with prepared statements off (threshold None: psycopg then ignores even
+        # `prepare=True`). Switched on for this statement only: with a threshold no count reaches, `prepare=True`
+        # prepares it; switched off again, the connection's other statements are not counted towards one.
+        connection = self.connection
+        threshold = connection.prepare_threshold
+        if threshold is None:
+            connection.prepare_threshold = _ONLY_WHEN_ASKED
+        try:
+            return super().execute(query, params, prepare=True, binary=binary)
+        finally:
+            connection.prepare_threshold = threshold
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -66,11 +84,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
-            if self.connection.prepare_threshold is None:
-                # Django opens connections with prepared statements off (threshold None, when psycopg ignores even
-                # `prepare=True`). With a threshold no count reaches, only `prepare=True` prepares; Django's own
-                # cursors bind on the client and never prepare either way.
-                self.connection.prepare_threshold = _ONLY_WHEN_ASKED
             cursor = PreparingCursor(self.connection)
             # As Django's create_cursor: the cursor's own timezone only if the connection's disagrees.
             tzloader = self.connection.adapters.get_loader(_django.TIMESTAMPTZ_OID, Format.TEXT)
