@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from attendance.codes import Category
+from core.db import prepared_cursor
 
 COUNTED = (Category.PRESENT, Category.ATTENDING, Category.AUTHORISED, Category.UNAUTHORISED)
 COLUMNS = ("present", "attending", "authorised", "unauthorised")
@@ -148,7 +149,7 @@ def apply_day(
     )
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
     pupils = sorted(changes)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), prepared_cursor() as cursor:
         # Only names and SQL from this module are interpolated; every value is a parameter.
         cursor.execute(
             f"INSERT INTO {table} (organisation_id, pupil_id, span_weeks, starts_on, {', '.join(COLUMNS)}) "  # noqa: S608

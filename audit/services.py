@@ -133,7 +133,7 @@ def record_event_row(
     actor = values.pop("actor")
     values["actor_id"] = actor.pk if actor is not None else None
     values["at"] = timezone.now()
-    _insert_events(list(values), [_db_values(values)])
+    _insert_events(list(values), [_db_values(values)], prepared=True)
     event_recorded.send(
         sender=AuditEvent,
         organisation_id=values["organisation_id"],
@@ -142,23 +142,30 @@ def record_event_row(
     )
 
 
+_FIELDS: dict[str, models.Field] = {}  # AuditEvent's fields by attname, once
+
+
 def _db_values(values: dict[str, Any]) -> tuple[Any, ...]:
     """Field values (by attname) as the database takes them: JSON adapted, datetimes and addresses prepared."""
     from django.db import connection
 
-    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
-    return tuple(fields[name].get_db_prep_save(value, connection) for name, value in values.items())
+    if not _FIELDS:
+        _FIELDS.update((f.attname, f) for f in AuditEvent._meta.concrete_fields)
+    return tuple(_FIELDS[name].get_db_prep_save(value, connection) for name, value in values.items())
 
 
-def _insert_events(columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows of prepared values in `columns` (attnames) order: one statement, executed once a row."""
+def _insert_events(columns: list[str], rows: list[tuple[Any, ...]], *, prepared: bool = False) -> None:
+    """Insert rows of prepared values in `columns` (attnames) order: one statement, executed once a row;
+    `prepared`: a statement run very often (every register save's event), prepared on the connection."""
     from django.db import connection
+
+    from core.db import prepared_cursor
 
     quote = connection.ops.quote_name
     # Identifiers come from the model, every value is a bound parameter.
     names, marks = ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
+    with prepared_cursor() if prepared else connection.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(sql, rows[0])
         else:

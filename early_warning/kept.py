@@ -39,6 +39,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from core.db import prepared_cursor
 from early_warning.models import KeptList, Watermark
 from early_warning.registry import indicators
 
@@ -51,7 +52,7 @@ READ_LIVE = frozenset({"early_warning.Review"})
 def changed(organisation_ids: Iterable[int]) -> None:
     """Move the schools' watermarks on: call in the transaction that wrote, after the write."""
     table = connection.ops.quote_name(Watermark._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # every register save runs it
         for organisation_id in sorted(
             set(organisation_ids)
         ):  # one order: concurrent writers never deadlock here

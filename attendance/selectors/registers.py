@@ -14,6 +14,7 @@ from access.models import RoleAssignment
 from access.permissions import access_for
 from access.roles import Role
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
+from core.db import prepared_cursor
 from core.naturalsort import natural_sorted
 from organisations import calendar
 from organisations.models import Organisation
@@ -129,7 +130,7 @@ def register_group(pk: int, organisation_ids: Iterable[int]) -> Group | None:
         f"LEFT JOIN {qn(AttendanceSettings._meta.db_table)} s ON s.organisation_id = o.id "
         f"WHERE g.id = %s AND g.organisation_id IN ({', '.join(['%s'] * len(ids))})"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [pk, *ids])
         row = cursor.fetchone()
     if row is None:

@@ -20,6 +20,7 @@ from attendance.models import (
     Session,
 )
 from audit.services import record_event, record_event_row
+from core.db import prepared_cursor
 from organisations import calendar
 from people.models import Group, GroupMembership, Pupil
 
@@ -131,7 +132,7 @@ def _take_register(
     ops = connection.ops
     # A plain cursor rather than Register.objects.raw: the same statement, without the raw query's set-up.
     returned = selectors.loader(Register, "r", _REGISTER_RETURNING)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
@@ -176,7 +177,7 @@ def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[se
     )
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     day = ops.adapt_datefield_value(date)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"WITH members AS MATERIALIZED (SELECT pupil_id FROM {members} WHERE organisation_id = %s "  # noqa: S608
             "AND group_id = %s AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)), "
@@ -215,7 +216,7 @@ def _insert_register_marks(
         "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
     )
     shared = [ops.adapt_datefield_value(date), session, actor.pk, ops.adapt_datetimefield_value(now)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT %s, v.pupil, %s, %s, v.code, v.category, v.minutes, "  # noqa: S608
@@ -246,7 +247,7 @@ def _insert_amendments(
         "new_minutes_late, amended_by_id, amended_at, reason"
     )
     shared = [actor_id, ops.adapt_datetimefield_value(now), reason]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT *, %s::bigint, %s::timestamptz, %s::varchar "  # noqa: S608
@@ -277,7 +278,7 @@ def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> 
     by_school: dict[int, list[_Held]] = {}
     for held in marks:  # one statement per school: on Citus each goes to the one node holding it
         by_school.setdefault(held.organisation_id, []).append(held)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         for organisation_id, rows in by_school.items():
             if connection.vendor == "postgresql":
                 cursor.execute(

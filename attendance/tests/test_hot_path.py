@@ -179,3 +179,53 @@ def test_a_register_save_is_eight_statements_and_a_save_that_amends_nine():
     assert (event.object_id, event.object_repr, event.changes) == (str(register.pk), str(register), {})
     assert event.note == "register saved: 0 new, 1 amended marks" and event.ip_address == "127.0.0.1"
     assert abs((timezone.now() - event.at).total_seconds()) < 60
+
+
+def test_on_postgresql_the_save_prepares_its_statements_once_on_the_connection():
+    """Session 10: the save's fixed statements are bound on the server and prepared on the connection
+    (`core.db.prepared_cursor`); `"PREPARED_STATEMENTS": False` in the database's settings (a pooler in
+    transaction mode) sends them as before. Either way the save answers and writes the same."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    world = build_school_world()
+    client = client_for(world.tutor)
+    a, b = world.alice.pk, world.ben.pk
+    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name LIKE '_pg3_%%'")
+            return [row[0] for row in cursor.fetchall()]
+
+    connection.settings_dict["PREPARED_STATEMENTS"] = False
+    try:
+        before = prepared()  # setting up the school may have prepared some (the watermark's)
+        first = {"action": "save", f"code-{a}": "/", f"code-{b}": "N", f"orig-{a}": "", f"orig-{b}": ""}
+        assert b"register saved: 2 new" in client.post(url, first, HTTP_HX_REQUEST="true").content
+        assert prepared() == before
+    finally:
+        del connection.settings_dict["PREPARED_STATEMENTS"]
+    again = {**first, f"code-{b}": "/", f"orig-{a}": "/", f"orig-{b}": "N", "reason": "Arrived"}
+    assert b"register saved: 0 new, 1 changed" in client.post(url, again, HTTP_HX_REQUEST="true").content
+    statements = prepared()
+    for table in (
+        "attendance_register",  # the register row's upsert
+        "attendance_attendancemark",  # the pupils with their locked marks; the changed marks
+        "attendance_markamendment",
+        "attendance_attendancerollup",
+        "audit_auditevent",
+        "early_warning_watermark",
+        "people_group",  # the group with its school
+    ):
+        assert any(table in sql for sql in statements), (table, statements)
+    third = {**again, f"code-{a}": "N", f"orig-{b}": "/"}
+    assert b"register saved: 0 new, 1 changed" in client.post(url, third, HTTP_HX_REQUEST="true").content
+    assert len(prepared()) == len(statements)  # the same statements again, not prepared anew
+    marks = dict(
+        AttendanceMark.objects.filter(date=DAY, session="AM", pupil_id__in=[a, b]).values_list(
+            "pupil_id", "code"
+        )
+    )
+    assert marks == {a: "N", b: "/"}

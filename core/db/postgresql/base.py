@@ -11,10 +11,16 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db.backends.postgresql import base, features, operations
+from django.db.backends.utils import CursorWrapper
+from psycopg.pq import Format
 
 from core.distribution import is_citus_connection
 
 from .schema import DatabaseSchemaEditor
+
+_django: Any = (
+    base  # Django's psycopg cursor classes and timezone loader, which its type stubs do not describe
+)
 
 
 class DatabaseFeatures(features.DatabaseFeatures):
@@ -24,11 +30,66 @@ class DatabaseFeatures(features.DatabaseFeatures):
 class DatabaseOperations(operations.DatabaseOperations):
     compiler_module = "core.db.postgresql.compiler"  # on Citus, a row lock says its organisation
 
+    def last_executed_query(self, cursor: Any, sql: Any, params: Any) -> Any:  # str, or None from Django
+        """What the debug log and `connection.queries` show: a prepared statement's text as it was written (with
+        its placeholders; its parameters are logged beside it). psycopg does not keep the text of a statement run
+        by name, where Django's own method looks for it."""
+        if isinstance(cursor, PreparingCursor):
+            return str(sql)
+        return super().last_executed_query(cursor, sql, params)
+
+
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+class PreparingCursor(_django.ServerBindingCursor):  # type: ignore[misc]
+    """A psycopg cursor that binds its parameters on the server and prepares every statement it runs: the first
+    run on a connection parses it under a name, later runs only bind and execute (no parse, no plan search, no
+    quoting of every value in Python). For a few fixed statements run very often (the register save's): each
+    distinct text and parameter types is one prepared statement on the connection (psycopg keeps the last
+    ``prepared_max``, 100 by default)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: Any = None
+    ) -> Any:
+        # Django opens connections with prepared statements off (threshold None: psycopg then ignores even
+        # `prepare=True`). Switched on for this statement only: with a threshold no count reaches, `prepare=True`
+        # prepares it; switched off again, the connection's other statements are not counted towards one.
+        connection = self.connection
+        threshold = connection.prepare_threshold
+        if threshold is None:
+            connection.prepare_threshold = _ONLY_WHEN_ASKED
+        try:
+            return super().execute(query, params, prepare=True, binary=binary)
+        finally:
+            connection.prepare_threshold = threshold
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     SchemaEditorClass = DatabaseSchemaEditor
     features_class = DatabaseFeatures
     ops_class = DatabaseOperations
+
+    def prepared_cursor(self) -> CursorWrapper:
+        """`cursor()` whose statements are bound on the server and prepared on this connection (`PreparingCursor`),
+        wrapped as Django wraps every cursor (logged in tests and under DEBUG, execute wrappers, errors). Only for
+        statements whose text does not change with their values (arrays, not lists of placeholders), with every
+        parameter's type clear from where it stands (a column it is compared with or written to, or a cast).
+
+        A Citus coordinator gets the ordinary cursor (prepared statements there are not tested), as does a
+        database whose settings say ``"PREPARED_STATEMENTS": False`` (beside ``OPTIONS``, not in it: for a
+        connection through a pooler in transaction mode, which would lose them)."""
+        if is_citus_connection(self) or self.settings_dict.get("PREPARED_STATEMENTS", True) is False:
+            return self.cursor()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = PreparingCursor(self.connection)
+            # As Django's create_cursor: the cursor's own timezone only if the connection's disagrees.
+            tzloader = self.connection.adapters.get_loader(_django.TIMESTAMPTZ_OID, Format.TEXT)
+            if self.timezone != tzloader.timezone:
+                _django.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)  # type: ignore[attr-defined]  # as cursor() wraps
 
     def check_constraints(self, table_names: Any = None) -> None:
         """Check the deferred foreign keys now. Django's ``SET CONSTRAINTS ALL IMMEDIATE`` stays on a Citus
