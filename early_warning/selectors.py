@@ -271,6 +271,11 @@ def visible_keys_of(user: Any, organisation_ids: list[int]) -> dict[int, set[str
     return keys
 
 
+def scored(lines: list[Line], keys: set[str]) -> tuple[list[Line], int]:
+    shown = [line for line in lines if line.key in keys]
+    return shown, sum(line.points for line in shown)
+
+
 def flagged_ids(found: dict[int, list[Line]], flag_at: int, keys: set[str] | None = None) -> set[int]:
     """Pupils whose score (over `keys`, or every indicator) reaches the flag."""
     return {

@@ -168,18 +168,29 @@ class ChangedTablesFlush:
         self.always: set[str] = set()
         self.points_at: dict[str, set[str]] = {}
         self.renote = False
+        # Django's own flush (the class's methods: an instance's may already be a narrowed one's).
+        ops = wrapper.ops
+        self.whole_flush = type(ops).sql_flush.__get__(ops)
+        self.execute_flush = type(ops).execute_sql_flush.__get__(ops)
 
     def begin(self) -> None:
-        """Empty the test database once with Django's whole flush (every table a fresh, pageless file, as the rule
-        above needs: a database reused or loaded by a migration may hold pages with no rows in them), note it, and
-        narrow its flush from now on."""
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0, database=self.wrapper.alias)
-        self.note()
+        """Empty the test database once and narrow its flush from now on."""
+        self.empty()
         ops = self.wrapper.ops
-        self.whole_flush, self.execute_flush = ops.sql_flush, ops.execute_sql_flush
         ops.sql_flush, ops.execute_sql_flush = self.sql_flush, self.execute_sql_flush
+
+    def empty(self) -> None:
+        """Django's whole flush (every table a fresh, pageless file, as the rule above needs: a database reused, or
+        loaded by a migration, may hold pages with no rows in them; then the content types and permissions made
+        again), and the database noted as it then is."""
+        from django.core.management.color import no_style
+        from django.core.management.sql import emit_post_migrate_signal
+
+        alias = self.wrapper.alias
+        tables = self.wrapper.introspection.django_table_names(only_existing=True, include_views=False)
+        self.execute_flush(self.whole_flush(no_style(), tables))
+        emit_post_migrate_signal(0, False, alias)
+        self.note()
 
     def note(self) -> None:
         """Note every table's size, which hold rows, and the keys between them."""
