@@ -10,6 +10,7 @@ Server time is measured around django.test.Client requests through the real URL,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import multiprocessing
@@ -19,6 +20,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+import psycopg
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 from django.test import Client
@@ -555,6 +557,14 @@ def _profile_pages(
     _profile(directory, "pupil_history", lambda: school_client.get(hist), n)
 
 
+@contextlib.contextmanager
+def _restore_threshold(raw: Any, threshold: int | None) -> Any:
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
+
+
 def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: dict[int, int]):
     """A callable doing a sustained save's database writes and nothing else (the floor under a save).
 
@@ -565,12 +575,19 @@ def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: di
     def writes(slot: tuple[Group, str], variant: int = 0) -> int:
         group, session = slot
         org, actor, pupils = group.organisation_id, tutors[group.pk], members[group.pk]
-        raw = connection.connection  # psycopg: Django's cursors bind client-side and cannot prepare
+        connection.ensure_connection()
+        # psycopg, bound on the server and every statement prepared on the connection (as the save's own are,
+        # `core.db.prepared_cursor`): Django's cursors bind on the client, and its connections have prepared
+        # statements off (`prepare_threshold` None, when even `prepare=True` is ignored).
+        raw = psycopg.Cursor(connection.connection)
+        threshold, connection.connection.prepare_threshold = connection.connection.prepare_threshold, 0
         now = timezone.now()
-        with transaction.atomic():
-            register = raw.execute(
+        with transaction.atomic(), _restore_threshold(connection.connection, threshold):
+            row = raw.execute(
                 _FLOOR_SQL["register"], [org, group.pk, today, session, now, actor], prepare=True
-            ).fetchone()[0]
+            ).fetchone()
+            assert row is not None, "the register upsert returns its row"
+            register = row[0]
             held = {
                 p: (pk, code, cat)
                 for pk, p, code, cat in raw.execute(
