@@ -10,7 +10,6 @@ Server time is measured around django.test.Client requests through the real URL,
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import multiprocessing
@@ -20,7 +19,6 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-import psycopg
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 from django.test import Client
@@ -557,32 +555,25 @@ def _profile_pages(
     _profile(directory, "pupil_history", lambda: school_client.get(hist), n)
 
 
-@contextlib.contextmanager
-def _restore_threshold(raw: Any, threshold: int | None) -> Any:
-    try:
-        yield
-    finally:
-        raw.prepare_threshold = threshold
-
-
 def _save_writes(today: datetime.date, members: dict[int, list[int]], tutors: dict[int, int]):
     """A callable doing a sustained save's database writes and nothing else (the floor under a save).
 
     Each call moves the register's three `N`s one pupil along, as a sustained save does: six marks change.
     """
+    from core.db.postgresql.base import PreparingCursor  # PostgreSQL only, as this floor
+
     week, block = rollup.week_of(today), rollup.block_of(today)
 
     def writes(slot: tuple[Group, str], variant: int = 0) -> int:
         group, session = slot
         org, actor, pupils = group.organisation_id, tutors[group.pk], members[group.pk]
         connection.ensure_connection()
-        # psycopg, bound on the server and every statement prepared on the connection (as the save's own are,
-        # `core.db.prepared_cursor`): Django's cursors bind on the client, and its connections have prepared
-        # statements off (`prepare_threshold` None, when even `prepare=True` is ignored).
-        raw = psycopg.Cursor(connection.connection)
-        threshold, connection.connection.prepare_threshold = connection.connection.prepare_threshold, 0
+        # Straight through the driver, bound on the server and every statement prepared on the connection, as the
+        # save's own are (`PreparingCursor`, which `core.db.prepared_cursor` wraps): Django's cursors bind on the
+        # client, and its connections have prepared statements off.
+        raw = PreparingCursor(connection.connection)
         now = timezone.now()
-        with transaction.atomic(), _restore_threshold(connection.connection, threshold):
+        with transaction.atomic():
             row = raw.execute(
                 _FLOOR_SQL["register"], [org, group.pk, today, session, now, actor], prepare=True
             ).fetchone()

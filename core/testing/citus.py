@@ -158,8 +158,9 @@ class ChangedTablesFlush:
     """`flush` narrowed to the tables whose size has moved since the test database was made, plus the tables that
     held rows then (content types, permissions: a row added to a page with room would not move their size, so they
     are emptied every time, as Django does). A table emptied by TRUNCATE has no page; one the same size now has had
-    no row since: the first insert gives its heap a page (a rolled-back one too), and only TRUNCATE gives it back; so a table emptied
-    here by DELETE keeps its size and is emptied again at every later flush (a cheap statement on an empty table).
+    no row since: the first insert gives its heap a page (a rolled-back one too), and only TRUNCATE gives it back;
+    so a table emptied here by DELETE keeps its size and is emptied again at every later flush (a cheap statement
+    on an empty table).
     """
 
     def __init__(self, wrapper: Any) -> None:
@@ -194,7 +195,7 @@ class ChangedTablesFlush:
 
     def note(self) -> None:
         """Note every table's size, which hold rows, and the keys between them."""
-        self.start = self._sizes()
+        self.start, self.always = self._sizes(), set()
         with self.wrapper.cursor() as cursor:
             for table in self.start:
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {self.wrapper.ops.quote_name(table)})")  # noqa: S608
