@@ -21,7 +21,7 @@ from django.utils import timezone
 from attendance import rollup
 from attendance.codes import CODES
 from attendance.models import AttendanceMark, Session
-from attendance.services.registers import _amendment, _Held, _insert_amendments, _update_marks
+from attendance.services.registers import _amendment, _Held, _insert_amendments, _insert_rows, _update_marks
 from mis_import.columns import PUPIL_MIS_ID, CellError, Column, ImportKind, choice, parse_date
 from mis_import.models import ImportJob
 from mis_import.reader import ParsedFile
@@ -147,52 +147,38 @@ def marks_held(
     return held
 
 
+_IMPORTED_MARK_COLUMNS = [
+    ("pupil_id", "bigint"),
+    ("date", "date"),
+    ("session", "varchar"),
+    ("code", "varchar"),
+    ("category", "smallint"),
+    ("minutes_late", "smallint"),
+]
+
+
 def _insert_marks(
     marks: list[ImportedMark], *, organisation_id: int, actor_id: int | None, now: datetime.datetime
 ) -> None:
-    """Insert new marks in batches: on PostgreSQL an array a column (UNNEST), elsewhere `executemany`."""
+    """Insert new marks in batches of `_IMPORT_BATCH` (`_insert_rows`: UNNEST on PostgreSQL, else executemany)."""
     ops = connection.ops
-    table = ops.quote_name(AttendanceMark._meta.db_table)
-    columns = (
-        "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
-    )
     category = {code: int(c.category) for code, c in CODES.items()}
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             # A year of marks touches more index pages than SQLite's default 2 MB page cache holds.
             cursor.execute("PRAGMA cache_size = -65536")
-        recorded_at = ops.adapt_datetimefield_value(now)
-        days: dict[datetime.date, Any] = {}
-        for i in range(0, len(marks), _IMPORT_BATCH):
-            batch = marks[i : i + _IMPORT_BATCH]
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) SELECT %s::bigint, *, %s::bigint, %s::timestamptz "  # noqa: S608
-                    "FROM UNNEST(%s::bigint[], "
-                    "%s::date[], %s::varchar[], %s::varchar[], %s::smallint[], %s::smallint[]) "
-                    "AS v(pupil_id, date, session, code, category, minutes_late)",
-                    [
-                        organisation_id,
-                        actor_id,
-                        now,
-                        [m.pupil_id for m in batch],
-                        [m.date for m in batch],
-                        [m.session for m in batch],
-                        [m.code for m in batch],
-                        [category[m.code] for m in batch],
-                        [m.minutes_late for m in batch],
-                    ],
-                )
-                continue
-            rows = []
-            for m in batch:
-                day = days.get(m.date) or days.setdefault(m.date, ops.adapt_datefield_value(m.date))
-                row = (organisation_id, m.pupil_id, day, m.session, m.code, category[m.code], m.minutes_late)
-                rows.append((*row, actor_id, recorded_at))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-                rows,
-            )
+    same = [
+        ("organisation_id", "bigint", organisation_id),
+        ("recorded_by_id", "bigint", actor_id),
+        ("recorded_at", "timestamptz", ops.adapt_datetimefield_value(now)),
+    ]
+    days: dict[datetime.date, Any] = {}
+    for i in range(0, len(marks), _IMPORT_BATCH):
+        rows = []
+        for m in marks[i : i + _IMPORT_BATCH]:
+            day = days.get(m.date) or days.setdefault(m.date, ops.adapt_datefield_value(m.date))
+            rows.append((m.pupil_id, day, m.session, m.code, category[m.code], m.minutes_late))
+        _insert_rows(AttendanceMark, _IMPORTED_MARK_COLUMNS, rows, same=same)
 
 
 def write_imported_marks(
@@ -218,13 +204,10 @@ def write_imported_marks(
         for held, m in amended
     ]
     amendments = [_amendment(held, m.code, m.minutes_late) for held, m in amended]
-    per_statement = _IMPORT_BATCH
-    if connection.vendor != "postgresql":  # one VALUES row of 11 parameters an amendment
-        per_statement = max(1, (connection.features.max_query_params or 999) // 11)
     for i in range(0, len(changed), _IMPORT_BATCH):
         _update_marks(changed[i : i + _IMPORT_BATCH], actor=actor, now=now)
-    for i in range(0, len(amendments), per_statement):
-        _insert_amendments(amendments[i : i + per_statement], actor_id=actor_id, now=now, reason=reason)
+    for i in range(0, len(amendments), _IMPORT_BATCH):
+        _insert_amendments(amendments[i : i + _IMPORT_BATCH], actor_id=actor_id, now=now, reason=reason)
     rollup.apply(
         [rollup.Change(organisation.pk, m.pupil_id, m.date, None, category[m.code]) for m in new]
         + [

@@ -197,6 +197,57 @@ def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[se
     return {row[0] for row in rows}, held
 
 
+def _insert_rows(
+    model: type[Any],
+    columns: list[tuple[str, str]],
+    rows: list[tuple[Any, ...]],
+    *,
+    same: list[tuple[str, str, Any]],
+) -> None:
+    """One INSERT of `rows` (values in the order of `columns`, each a column name and its PostgreSQL type) and,
+    in every row, the values of `same` (column, type, value): the register save's few rows, no ORM compile.
+
+    On PostgreSQL an array a column through UNNEST, so the statement's text is the same however many rows (it is
+    prepared once); elsewhere `executemany`. Values go as the driver takes them (dates adapted by the caller)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join([name for name, _ in columns] + [name for name, _, _ in same])
+    with prepared_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            constants = "".join(f", %s::{kind}" for _, kind, _ in same)
+            arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT v.*{constants} FROM UNNEST({arrays}) AS v",  # noqa: S608
+                [*(value for _, _, value in same), *(list(column) for column in zip(*rows, strict=True))],
+            )
+            return
+        placeholders = ", ".join(["%s"] * (len(columns) + len(same)))
+        constant_values = tuple(value for _, _, value in same)
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+            [(*row, *constant_values) for row in rows],
+        )
+
+
+_MARK_COLUMNS = [
+    ("pupil_id", "bigint"),
+    ("code", "varchar"),
+    ("category", "smallint"),
+    ("minutes_late", "smallint"),
+]
+_AMENDMENT_COLUMNS = [
+    ("organisation_id", "bigint"),
+    ("pupil_id", "bigint"),
+    ("date", "date"),
+    ("session", "varchar"),
+    ("original_code", "varchar"),
+    ("original_minutes_late", "smallint"),
+    ("new_code", "varchar"),
+    ("new_minutes_late", "smallint"),
+]
+
+
 def _insert_register_marks(
     marks: list[_Mark],
     *,
@@ -206,61 +257,37 @@ def _insert_register_marks(
     actor: Any,
     now: datetime.datetime,
 ) -> None:
-    """Insert a register's new marks: the school, day, session, who and when once, the pupils' values as rows
-    (on PostgreSQL an array a column, UNNEST; elsewhere `executemany`)."""
-    if not marks:
-        return
+    """Insert a register's new marks: the pupils' values as rows; the school, day, session, who and when once."""
     ops = connection.ops
-    table = ops.quote_name(AttendanceMark._meta.db_table)
-    columns = (
-        "organisation_id, pupil_id, date, session, code, category, minutes_late, recorded_by_id, recorded_at"
+    _insert_rows(
+        AttendanceMark,
+        _MARK_COLUMNS,
+        marks,
+        same=[
+            ("organisation_id", "bigint", organisation_id),
+            ("date", "date", ops.adapt_datefield_value(date)),
+            ("session", "varchar", session),
+            ("recorded_by_id", "bigint", actor.pk),
+            ("recorded_at", "timestamptz", ops.adapt_datetimefield_value(now)),
+        ],
     )
-    shared = [ops.adapt_datefield_value(date), session, actor.pk, ops.adapt_datetimefield_value(now)]
-    with prepared_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT %s, v.pupil, %s, %s, v.code, v.category, v.minutes, "  # noqa: S608
-                "%s, %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::smallint[], %s::smallint[]) "
-                "AS v(pupil, code, category, minutes)",
-                [organisation_id, *shared, *(list(c) for c in zip(*marks, strict=True))],
-            )
-            return
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-            [(organisation_id, m.pupil_id, *shared[:2], *m[1:], *shared[2:]) for m in marks],
-        )
 
 
 def _insert_amendments(
     amendments: list[_AmendmentRow], *, actor_id: int | None, now: datetime.datetime, reason: str
 ) -> None:
-    """Append amendment records, all by `actor_id` at `now` for `reason`, with one multi-row INSERT (the
-    register save's few; no ORM compile)."""
-    # On PostgreSQL the rows go as an array a column (UNNEST), so the statement's text is always the same; who,
-    # when and why once.
-    if not amendments:
-        return
+    """Append amendment records, all by `actor_id` at `now` for `reason`, in one statement."""
     ops = connection.ops
-    table = ops.quote_name(MarkAmendment._meta.db_table)
-    columns = (
-        "organisation_id, pupil_id, date, session, original_code, original_minutes_late, new_code, "
-        "new_minutes_late, amended_by_id, amended_at, reason"
+    _insert_rows(
+        MarkAmendment,
+        _AMENDMENT_COLUMNS,
+        [row._replace(date=ops.adapt_datefield_value(row.date)) for row in amendments],
+        same=[
+            ("amended_by_id", "bigint", actor_id),
+            ("amended_at", "timestamptz", ops.adapt_datetimefield_value(now)),
+            ("reason", "varchar", reason),
+        ],
     )
-    shared = [actor_id, ops.adapt_datetimefield_value(now), reason]
-    with prepared_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT *, %s::bigint, %s::timestamptz, %s::varchar "  # noqa: S608
-                "FROM UNNEST(%s::bigint[], %s::bigint[], %s::date[], %s::varchar[], %s::varchar[], "
-                "%s::smallint[], %s::varchar[], %s::smallint[])",
-                [*shared, *(list(column) for column in zip(*amendments, strict=True))],
-            )
-            return
-        params: list[Any] = []
-        for row in amendments:
-            params += [*row[:2], ops.adapt_datefield_value(row[2]), *row[3:], *shared]
-        values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(amendments))
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608
 
 
 def _update_marks(marks: list[_Held], *, actor: Any, now: datetime.datetime) -> None:
