@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -46,6 +46,10 @@ class RegisterResult:
     # True when, after saving, every pupil on the register holds exactly what the page showed (`shown`): the
     # page need not be re-rendered. False on any conflict, L→U, someone else's mark, or a change of pupils.
     in_sync: bool = False
+    closes_at: datetime.datetime | None = (
+        None  # when the register closes (closed: `closed`, as the save saw it)
+    )
+    closed: bool = False
 
 
 class _Held(NamedTuple):
@@ -200,7 +204,7 @@ def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[se
 def _insert_rows(
     model: type[Any],
     columns: list[tuple[str, str]],
-    rows: list[tuple[Any, ...]],
+    rows: Sequence[Sequence[Any]],
     *,
     same: list[tuple[str, str, Any]],
 ) -> None:
@@ -281,7 +285,7 @@ def _insert_amendments(
     _insert_rows(
         MarkAmendment,
         _AMENDMENT_COLUMNS,
-        [row._replace(date=ops.adapt_datefield_value(row.date)) for row in amendments],
+        [(*row[:2], ops.adapt_datefield_value(row.date), *row[3:]) for row in amendments],
         same=[
             ("amended_by_id", "bigint", actor_id),
             ("amended_at", "timestamptz", ops.adapt_datetimefield_value(now)),
@@ -445,10 +449,11 @@ def save_register(
     now = now or timezone.now()
     for pupil_id, entry in entries.items():
         _clean_entry(pupil_id, entry)
-    closed = selectors.is_register_closed(group.organisation, date, session, now)
+    closes_at = selectors.register_closes(group.organisation, date, session)
+    closed = now > closes_at
     with transaction.atomic():
         register = _take_register(group, date, session, "", actor=actor, now=now)
-        result = RegisterResult(register=register)
+        result = RegisterResult(register=register, closes_at=closes_at, closed=closed)
         allowed, existing = _register_marks(group, date, session)
         stray = set(entries) - allowed
         if stray:  # refused inside the transaction: the register row's update is rolled back with it

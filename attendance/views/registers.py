@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -135,7 +134,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
             else:
                 text = f"{group.name} {Session(session).label.lower()} register saved: {result.created} new, {result.amended} changed."
                 if request.htmx and result.in_sync:  # type: ignore[attr-defined]
-                    return _register_saved(group, date, session, result.register, text)
+                    return _register_saved(result, text)
                 if result.late_to_u:
                     text += f" {len(result.late_to_u)} late after the register closed recorded as U."
                 if result.conflicts:
@@ -215,21 +214,20 @@ def _render_register(
     return response
 
 
-def _register_saved(
-    group: Group, date: datetime.date, session: str, register: Any, text: str
-) -> HttpResponse:
+def _register_saved(result: services.RegisterResult, text: str) -> HttpResponse:
     """The answer to an htmx save that left the register exactly as the page shows it: only the status line
     and the message, swapped in place of the old status (`HX-Retarget`), and a `register-saved` event that
     tells register.js to take the saved codes as the page's new starting point. Anything else (a conflict,
     L recorded as U, someone else's mark, a pupil joining) re-renders the whole register instead.
 
     The fragment needs no request context (no form, no navigation), and its message goes straight into it
-    rather than through the session, so the busiest request of the day writes nothing but the register.
+    rather than through the session, so the busiest request of the day writes nothing but the register. Whether
+    the register has closed, and when it closes, are as the save saw them.
     """
-    closed = selectors.is_register_closed(group.organisation, date, session)
-    closes_at = f"{timezone.localtime(selectors.register_closes(group.organisation, date, session)):%H:%M}"
+    register, closed = result.register, result.closed
+    closes_at = f"{timezone.localtime(result.closes_at):%H:%M}"
     if register is not None and register.is_taken:
-        taken_by = register.taken_by.full_name if register.taken_by_id else ""
+        taken_by = register.taken_by.full_name if register.taken_by_id and register.taken_by else ""
         taken = format_html(
             '<span class="tag tag--ok">Taken</span> by {} at {}',
             taken_by or "—",
