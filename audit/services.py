@@ -143,6 +143,9 @@ def record_event_row(
 
 
 _FIELDS: dict[str, models.Field] = {}  # AuditEvent's fields by attname, once
+# The fields whose values the database takes only once prepared (JSON, datetimes, addresses); the others' values
+# (text, ids) go as they are.
+_PREPARED_KINDS = (models.JSONField, models.DateTimeField, models.GenericIPAddressField)
 
 
 def _db_values(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -150,8 +153,16 @@ def _db_values(values: dict[str, Any]) -> tuple[Any, ...]:
     from django.db import connection
 
     if not _FIELDS:
-        _FIELDS.update((f.attname, f) for f in AuditEvent._meta.concrete_fields)
-    return tuple(_FIELDS[name].get_db_prep_save(value, connection) for name, value in values.items())
+        _FIELDS.update(
+            (f.attname, f) for f in AuditEvent._meta.concrete_fields if isinstance(f, _PREPARED_KINDS)
+        )
+    return tuple(
+        field.get_db_prep_save(value, connection) if (field := _FIELDS.get(name)) is not None else value
+        for name, value in values.items()
+    )
+
+
+_INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}  # the INSERT of each set of columns, made once a vendor
 
 
 def _insert_events(columns: list[str], rows: list[tuple[Any, ...]], *, prepared: bool = False) -> None:
@@ -161,10 +172,13 @@ def _insert_events(columns: list[str], rows: list[tuple[Any, ...]], *, prepared:
 
     from core.db import prepared_cursor
 
-    quote = connection.ops.quote_name
-    # Identifiers come from the model, every value is a bound parameter.
-    names, marks = ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    key = (connection.vendor, tuple(columns))
+    sql = _INSERTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        # Identifiers come from the model, every value is a bound parameter.
+        names, marks = ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+        sql = _INSERTS[key] = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
     with prepared_cursor() if prepared else connection.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(sql, rows[0])
