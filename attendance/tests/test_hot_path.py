@@ -183,15 +183,11 @@ def test_a_register_save_is_eight_statements_and_a_save_that_amends_nine():
 
 def test_on_postgresql_the_save_prepares_its_statements_once_on_the_connection():
     """Session 10: the save's fixed statements are bound on the server and prepared on the connection
-    (`core.db.prepared_cursor`); `"PREPARED_STATEMENTS": False` in the database's settings (a pooler in
-    transaction mode) sends them as before. Either way the save answers and writes the same."""
+    (`core.db.prepared_cursor`), on a Citus coordinator too (session 11); `"PREPARED_STATEMENTS": False` in the
+    database's settings (a pooler in transaction mode) sends them as before. Either way the save answers and
+    writes the same."""
     from django.db import connection
 
-    from core.testing.citus import skip_on_citus
-
-    skip_on_citus(
-        "the save keeps the ordinary cursor on a Citus coordinator (prepared statements not tested there)"
-    )
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     world = build_school_world()
