@@ -21,7 +21,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.utils import load_backend
 from django.test import Client
 from django.urls import reverse
@@ -145,7 +145,11 @@ class Command(BaseCommand):
         if postgresql.vendor != "postgresql" or is_citus_connection(postgresql):
             raise CommandError("The default database (DATABASE_URL) must be single PostgreSQL.")
         citus = database(opts["citus"])
-        if not is_citus_connection(citus):
+        try:
+            is_citus = is_citus_connection(citus)
+        except DatabaseError as exc:
+            raise CommandError(f"Cannot reach {opts['citus']}: {exc}".strip()) from exc
+        if not is_citus:
             raise CommandError(f"{opts['citus']} is not a Citus coordinator.")
         n = opts["iterations"]
         sides = {}

@@ -46,9 +46,8 @@ class RegisterResult:
     # True when, after saving, every pupil on the register holds exactly what the page showed (`shown`): the
     # page need not be re-rendered. False on any conflict, L→U, someone else's mark, or a change of pupils.
     in_sync: bool = False
-    closes_at: datetime.datetime | None = (
-        None  # when the register closes (closed: `closed`, as the save saw it)
-    )
+    # When the register closes, and whether it had closed when the save ran (what the status line says).
+    closes_at: datetime.datetime | None = None
     closed: bool = False
 
 
