@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-at', '-id'],
             },
         ),
-        migrations.RunPython(copy_failed_logins, migrations.RunPython.noop),
+        migrations.RunPython(copy_failed_logins, migrations.RunPython.noop, elidable=True),
         migrations.DeleteModel(
             name='FailedLogin',
         ),

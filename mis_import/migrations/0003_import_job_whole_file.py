@@ -53,5 +53,5 @@ class Migration(migrations.Migration):
                 blank=True, help_text="The date given to what ended (the pupils' leaving date).", null=True
             ),
         ),
-        migrations.RunPython(leavers_to_missing, migrations.RunPython.noop),
+        migrations.RunPython(leavers_to_missing, migrations.RunPython.noop, elidable=True),
     ]

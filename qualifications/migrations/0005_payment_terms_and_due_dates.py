@@ -53,5 +53,5 @@ class Migration(migrations.Migration):
                 blank=True, help_text="When the booker was last sent a payment reminder.", null=True
             ),
         ),
-        migrations.RunPython(due_dates_for_existing_bookings, migrations.RunPython.noop),
+        migrations.RunPython(due_dates_for_existing_bookings, migrations.RunPython.noop, elidable=True),
     ]

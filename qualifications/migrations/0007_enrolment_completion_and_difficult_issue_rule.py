@@ -45,5 +45,5 @@ class Migration(migrations.Migration):
                 blank=True, help_text="When the certificate that completed this place was revoked.", null=True
             ),
         ),
-        migrations.RunPython(isqam_coaching_needs_a_difficult_issue, migrations.RunPython.noop),
+        migrations.RunPython(isqam_coaching_needs_a_difficult_issue, migrations.RunPython.noop, elidable=True),
     ]

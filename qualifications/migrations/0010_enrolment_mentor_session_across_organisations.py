@@ -30,4 +30,4 @@ def drop_composite_key(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("qualifications", "0009_distribution_keys")]
 
-    operations = [migrations.RunPython(drop_composite_key, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(drop_composite_key, migrations.RunPython.noop, elidable=True)]

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             model_name='alert',
             constraint=models.UniqueConstraint(condition=models.Q(('kind', 'no_scores')), fields=('plan', 'gap_starts_on'), name='alert_one_per_scores_gap'),
         ),
-        migrations.RunPython(resolved_when_parents_contacted, migrations.RunPython.noop),
+        migrations.RunPython(resolved_when_parents_contacted, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name='alert',
             constraint=models.CheckConstraint(condition=models.Q(('parents_contacted_on__isnull', True), ('resolved_on__isnull', False), _connector='OR'), name='alert_resolved_when_parents_contacted'),
