@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from core.testing.world import shared_world
 from demo.world import build_world
 from safeguarding import selectors
 from safeguarding.models import Action, Concern, Decision, ProtectionStatus
@@ -14,10 +15,12 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 23)
 
+# Both tests read the same demo world: built once for the module.
+world = shared_world(lambda: build_world(today=TODAY, pupils_per_school=60))
 
-def test_it_builds_concerns_decisions_actions_and_a_status():
+
+def test_it_builds_concerns_decisions_actions_and_a_status(world):
     """Four concerns; three decided with reasons (by the DSL and the deputy); one waiting in the DSL's queue."""
-    world = build_world(today=TODAY, pupils_per_school=60)
     concerns = Concern.objects.filter(organisation=world.main_school)
     assert concerns.count() == 4
     assert set(concerns.values_list("logged_by", flat=True)) == {world.users["tutor"].pk}
@@ -28,14 +31,13 @@ def test_it_builds_concerns_decisions_actions_and_a_status():
     assert selectors.queue(world.users["dsl"]).count() == 1
 
 
-def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting():
+def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting(world):
     """A referral waiting on CAMHS, an overdue social-care answer, a transfer not receipted within 5 school days,
     a past safety-net meeting whose open action is carried to the next one, and a primary school's file on a
     pupil's chronology."""
     from safeguarding.models import Referral, SafetyNetMeeting
     from safeguarding.selectors import meetings, transfers
 
-    world = build_world(today=TODAY, pupils_per_school=60)
     dsl = world.users["dsl"]
     camhs = Referral.objects.get(agency__kind="camhs")
     assert selectors.timer(camhs, TODAY).status == "Waiting to be seen"

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from behaviour.models import Incident, Suspension
+from core.testing.world import shared_world
 from demo.world import build_world
 from support_plans.models import SupportPlan
 from support_plans.selectors import meetings_due
@@ -15,9 +16,11 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 23)
 
+# Both tests read the same demo world: built once for the module.
+world = shared_world(lambda: build_world(today=TODAY, pupils_per_school=60))
 
-def test_it_builds_a_behaviour_log_and_three_plans_at_different_stages():
-    world = build_world(today=TODAY, pupils_per_school=60)
+
+def test_it_builds_a_behaviour_log_and_three_plans_at_different_stages(world):
     school = world.main_school
     incidents = Incident.objects.filter(organisation=school)
     assert 200 <= incidents.count() <= 400
@@ -32,12 +35,11 @@ def test_it_builds_a_behaviour_log_and_three_plans_at_different_stages():
     assert [r["plan"] for r in meetings_due(hoy, TODAY)["this_week"]] == [active]
 
 
-def test_it_shows_the_demo_plans_and_log_to_the_demo_head_of_year():
+def test_it_shows_the_demo_plans_and_log_to_the_demo_head_of_year(world):
     from django.urls import reverse
 
     from core.testing.personas import client_for
 
-    world = build_world(today=TODAY, pupils_per_school=60)
     client = client_for(world.users["head_of_year"])
     for plan in SupportPlan.objects.filter(organisation=world.main_school):
         assert client.get(reverse("support_plans:plan_detail", args=[plan.pk])).status_code == 200
