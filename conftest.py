@@ -9,6 +9,26 @@ import pytest  # noqa: E402
 pytest_plugins = ["core.testing.world"]  # `shared_world()`: a module's world built once
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests marked `long` first among the tests that flush the database. pytest-django runs those after
+    the others, as Django does, so a long browser journey picked up last kept one worker busy alone at the end of
+    the run while the other had finished. Started first, the two workers share them. Runs after pytest-django's
+    own ordering (`trylast`), and keeps it: only tests of that group move, within it."""
+
+    def flushes(item):
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        return transactional or "live_server" in getattr(item, "fixturenames", ())
+
+    long = [item for item in items if item.get_closest_marker("long") and flushes(item)]
+    if not long:
+        return
+    rest = [item for item in items if item not in set(long)]
+    first = next((n for n, item in enumerate(rest) if flushes(item)), len(rest))
+    items[:] = rest[:first] + long + rest[first:]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test databases; on Citus, each test's closing foreign-key check reads only the tables the

@@ -27,6 +27,7 @@ def _migrate(target):
     executor.migrate([target])
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_each_incident_s_category_through_the_migration_and_back():
     skip_on_citus("migrating back drops and re-creates tables, which would come back undistributed")

@@ -28,6 +28,7 @@ def _migrate(target):
     executor.migrate([target])
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_it_makes_the_stored_person_the_recorder_of_existing_suspensions():
     """A suspension stored before the migration has its stored person as decided-by and recorded-by."""

@@ -12,7 +12,7 @@ from core.testing.browser import sign_in, visit
 from demo.registry import DEMO_PASSWORD
 from demo.world import build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 # The logins in four parts, each its own test (and its own demo world), so the two test workers share the walk
 # instead of one of them taking all of it at the end of the run.

@@ -14,7 +14,7 @@ from portfolios.terms import default_terms
 from portfolios.tests.world import build_portfolio_world
 from qualifications.models import Activity
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 
 def _go(page, url: str) -> None:  # noqa: ANN001

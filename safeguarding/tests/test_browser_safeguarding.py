@@ -11,7 +11,7 @@ from core.testing.browser import axe_check, sign_in, visit
 from core.testing.personas import build_school_world
 from safeguarding.models import Agency, Concern, Decision, Referral
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_out(page):
