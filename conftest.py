@@ -21,10 +21,11 @@ def pytest_collection_modifyitems(items):
         transactional = bool(marker and marker.kwargs.get("transaction"))
         return transactional or "live_server" in getattr(item, "fixturenames", ())
 
-    long = [item for item in items if item.get_closest_marker("long") and flushes(item)]
+    long, rest = [], []
+    for item in items:
+        (long if item.get_closest_marker("long") and flushes(item) else rest).append(item)
     if not long:
         return
-    rest = [item for item in items if item not in set(long)]
     first = next((n for n, item in enumerate(rest) if flushes(item)), len(rest))
     items[:] = rest[:first] + long + rest[first:]
 
