@@ -66,6 +66,12 @@ class Command(BaseCommand):
             "--workers", type=int, default=2, help="Processes for the sustained-save test (PostgreSQL)."
         )
         parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="Time the sustained saves and their two floors in turn this many times (sharing --seconds).",
+        )
+        parser.add_argument(
             "--reuse", action="store_true", help="Reuse an existing bench dataset of the same size."
         )
         parser.add_argument(
@@ -398,79 +404,114 @@ class Command(BaseCommand):
 
     def _measure_floors(self, registers: _Registers, opts: dict[str, Any], report: dict[str, Any]) -> None:
         """Sustained saves, and the floors under them: a signed-in request that does nothing, and (PostgreSQL)
-        a save's database writes alone; then the ceiling they give."""
+        a save's database writes alone; then the ceiling they give.
+
+        The three are timed in turn, `--rounds` times over (each round a share of `--seconds`), and each one's
+        rounds added up: the machine's speed drifts over a run (other work takes the cores), and a ratio
+        between things timed at different moments would measure that drift rather than the save."""
         slots, clients, tutors = registers.slots, registers.clients, registers.tutors
-        # 5. Sustained register saves per second (re-saves alternate marks, so each is real work): every
-        # group's own tutor, each with their own session, signed in beforehand (as many tutors at once).
+        rounds = max(1, opts.get("rounds", 1))
+        share = {**opts, "seconds": opts["seconds"] / rounds}
+        runs: dict[str, list[dict[str, Any]]] = {"sustained_saves": [], "signed_in_request_floor": []}
+        # Every group's own tutor, each with their own session, signed in beforehand (as many tutors at once).
         for group, _ in slots:
             if group.pk not in clients:
                 clients[group.pk] = self._client(tutors[group.pk], group.organisation)
-        report["sustained_saves"] = self._sustained(
-            slots, opts, lambda slot, variant: registers.save(slot, variant)
-        )
-
-        # 6. The floor under every page: signed-in requests that do nothing (`healthz`: the middleware loads the
-        # session, user, second factor and roles, then one `SELECT 1`), by the same tutors in as many processes.
         health = reverse("healthz")
-        report["signed_in_request_floor"] = self._sustained(
-            slots,
-            {**opts, "seconds": min(opts["seconds"], 5.0)},
-            lambda slot, variant: clients[slot[0].pk].get(health),
-            unit="request",
-        )
-
-        # 7. The floor under a save: the database writes of a sustained save alone (register row, the marks
-        # locked, six marks changed, six amendments, twelve roll-up rows, one audit event, commit), as prepared
-        # statements straight through the driver: no request, no ORM. PostgreSQL only (the target's engine).
+        # The saves take the morning registers and the writes floor the afternoon's, so neither moves the other's
+        # marks: each round's saves carry on from the variants the last round's reached, and every save changes
+        # marks (a save that found nothing to write would flatter the rate).
+        saving = [slot for slot in slots if slot[1] == "AM"]
+        writing = [slot for slot in slots if slot[1] == "PM"]
+        writes, starts = None, None
         if connection.vendor == "postgresql":
+            for slot in writing:  # taken once beforehand: the floor changes marks a register already has
+                registers.save(slot)
             writes = _save_writes(
                 registers.today,
                 registers.members,
                 {gid: user.pk for gid, user in tutors.items() if gid is not None},
             )
-            saved = set(
-                Register.objects.filter(date=registers.today, group__in=registers.groups).values_list(
-                    "group_id", "session"
+        for _ in range(rounds):
+            # 5. Sustained register saves per second (re-saves alternate marks, so each is real work).
+            saves = self._sustained(
+                saving, share, lambda slot, variant: registers.save(slot, variant), starts
+            )
+            starts = saves["next_variants"]
+            runs["sustained_saves"].append(saves)
+            # 6. The floor under every page: signed-in requests that do nothing (`healthz`: the middleware loads
+            # the session, user, second factor and roles, then one `SELECT 1`), by the same tutors.
+            runs["signed_in_request_floor"].append(
+                self._sustained(
+                    saving,
+                    {**share, "seconds": min(opts["seconds"], 5.0) / rounds},
+                    lambda slot, variant: clients[slot[0].pk].get(health),
                 )
             )
-            taken = [slot for slot in slots if (slot[0].pk, slot[1]) in saved]
-            report["save_writes_floor"] = self._sustained(taken, opts, writes)
+            # 7. The floor under a save: the database writes of a sustained save alone (register row, the marks
+            # locked, six marks changed, six amendments, twelve roll-up rows, one audit event, commit), as
+            # prepared statements straight through the driver: no request, no ORM. PostgreSQL only (the target's
+            # engine).
+            if writes is not None:
+                runs.setdefault("save_writes_floor", []).append(self._sustained(writing, share, writes))
+        report["sustained_saves"] = _summary(runs["sustained_saves"], "save")
+        report["signed_in_request_floor"] = _summary(runs["signed_in_request_floor"], "request")
+        if "save_writes_floor" in runs:
+            report["save_writes_floor"] = _summary(runs["save_writes_floor"], "save")
             report["ceiling"] = _ceiling(report)
 
-    def _sustained(self, slots, opts, save, unit: str = "save") -> dict[str, Any]:
+    def _sustained(self, slots, opts, save, starts: list[int] | None = None) -> dict[str, Any]:
         """Call `save(slot, variant)` round the slots for `--seconds`, in `--workers` processes on PostgreSQL
-        (each with its own connection and its own slots); count the calls (`<unit>s`) and their CPU."""
+        (each with its own connection and its own slots, worker w from variant `starts[w]`); the calls made, the
+        time taken, the CPU they took (`_summary` reports them) and each worker's next variant."""
         seconds = opts["seconds"]
-        workers = opts["workers"] if connection.vendor == "postgresql" else 1
+        workers = min(opts["workers"], len(slots)) if connection.vendor == "postgresql" else 1
+        starts = starts or [1] * workers
         if workers <= 1:
-            results = [_run(slots, seconds, save)]
+            results = [_run(slots, seconds, save, starts[0])]
         else:
             # Several processes, each with its own connection, over disjoint registers (as many tutors at once).
             connections.close_all()
             ctx = multiprocessing.get_context("fork")
             queue = ctx.Queue()
-            chunks = [slots[w::workers] for w in range(workers)]
-            procs = [ctx.Process(target=_worker, args=(chunk, seconds, queue, save)) for chunk in chunks]
+            procs = [
+                ctx.Process(target=_worker, args=(w, slots[w::workers], seconds, queue, save, starts[w]))
+                for w in range(workers)
+            ]
             for p in procs:
                 p.start()
-            results = [queue.get() for _ in procs]
+            results = [r for _, r in sorted(queue.get() for _ in procs)]
             for p in procs:
                 p.join()
-        total = sum(r["saves"] for r in results)
-        elapsed = max(r["seconds"] for r in results)
         db_cpu = [r["db_cpu_seconds"] for r in results]
         return {
             "workers": workers,
-            f"{unit}s": total,
-            "seconds": round(elapsed, 2),
-            "per_second": round(total / elapsed, 1),
-            # Where the time goes: CPU a call in the web process (view, middleware, the test client's small
-            # share) and in its database server process (None when the server is not on this machine).
-            f"web_cpu_ms_per_{unit}": round(sum(r["web_cpu_seconds"] for r in results) / total * 1000, 2),
-            f"db_cpu_ms_per_{unit}": (
-                round(sum(db_cpu) / total * 1000, 2) if all(c is not None for c in db_cpu) else None
-            ),
+            "calls": sum(r["saves"] for r in results),
+            "seconds": max(r["seconds"] for r in results),
+            "web_cpu_seconds": sum(r["web_cpu_seconds"] for r in results),
+            "db_cpu_seconds": sum(db_cpu) if all(c is not None for c in db_cpu) else None,
+            "next_variants": [r["next_variant"] for r in results],
         }
+
+
+def _summary(runs: list[dict[str, Any]], unit: str) -> dict[str, Any]:
+    """Rounds of one sustained measurement added up: calls (`<unit>s`) a second and their CPU a call."""
+    total = sum(r["calls"] for r in runs)
+    elapsed = sum(r["seconds"] for r in runs)
+    db_cpu = [r["db_cpu_seconds"] for r in runs]
+    return {
+        "workers": runs[0]["workers"],
+        "rounds": len(runs),
+        f"{unit}s": total,
+        "seconds": round(elapsed, 2),
+        "per_second": round(total / elapsed, 1),
+        # Where the time goes: CPU a call in the web process (view, middleware, the test client's small
+        # share) and in its database server process (None when the server is not on this machine).
+        f"web_cpu_ms_per_{unit}": round(sum(r["web_cpu_seconds"] for r in runs) / total * 1000, 2),
+        f"db_cpu_ms_per_{unit}": (
+            round(sum(db_cpu) / total * 1000, 2) if all(c is not None for c in db_cpu) else None
+        ),
+    }
 
 
 _FLOOR_SQL = {
@@ -701,13 +742,15 @@ def _backend_cpu_seconds() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _run(chunk, seconds, save) -> dict[str, Any]:
-    """Save the chunk's registers round and round for `seconds`; count them and the CPU they took."""
+def _run(chunk, seconds, save, start: int = 1) -> dict[str, Any]:
+    """Save the chunk's registers round and round for `seconds`, from variant `start` (each pass round the chunk
+    the next variant); count them and the CPU they took, and say which variant a next run starts from (one past
+    any this run saved, so the next save of every register changes marks)."""
     connection.ensure_connection()
     db0, cpu0 = _backend_cpu_seconds(), time.process_time()
     count, t0, i = 0, time.perf_counter(), 0
     while time.perf_counter() - t0 < seconds:
-        save(chunk[i % len(chunk)], variant=1 + i // len(chunk))
+        save(chunk[i % len(chunk)], variant=start + i // len(chunk))
         count += 1
         i += 1
     elapsed = time.perf_counter() - t0
@@ -717,10 +760,13 @@ def _run(chunk, seconds, save) -> dict[str, Any]:
         "seconds": elapsed,
         "web_cpu_seconds": time.process_time() - cpu0,
         "db_cpu_seconds": db1 - db0 if db0 is not None and db1 is not None else None,
+        "next_variant": start + (count + len(chunk) - 1) // len(chunk),
     }
 
 
-def _worker(chunk, seconds, queue, save) -> None:
+def _worker(index, chunk, seconds, queue, save, start) -> None:
+    connections.close_all()
+    queue.put((index, _run(chunk, seconds, save, start)))
     connections.close_all()
     queue.put(_run(chunk, seconds, save))
     connections.close_all()

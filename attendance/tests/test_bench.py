@@ -18,7 +18,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_it_builds_a_small_trust_and_reports_every_measurement_as_json():
     out = io.StringIO()
     call_command(
-        "bench_attendance", scale=0.03, schools=2, days=5, iterations=3, seconds=0.3, workers=1, stdout=out
+        "bench_attendance",
+        scale=0.03,
+        schools=2,
+        days=5,
+        iterations=3,
+        seconds=0.3,
+        workers=1,
+        rounds=2,
+        stdout=out,
     )
     report = json.loads(out.getvalue())
     for key in (
@@ -33,6 +41,7 @@ def test_it_builds_a_small_trust_and_reports_every_measurement_as_json():
     assert report["trust_list_ratio_to_hand_sql"] > 0
     sustained = report["sustained_saves"]
     assert sustained["saves"] >= 1 and sustained["web_cpu_ms_per_save"] > 0
+    assert sustained["rounds"] == 2 and report["signed_in_request_floor"]["rounds"] == 2
     assert sustained["db_cpu_ms_per_save"] is None or sustained["db_cpu_ms_per_save"] >= 0
     floor = report["signed_in_request_floor"]
     assert floor["requests"] >= 1 and floor["web_cpu_ms_per_request"] > 0
