@@ -423,6 +423,9 @@ class Command(BaseCommand):
         # marks (a save that found nothing to write would flatter the rate).
         saving = [slot for slot in slots if slot[1] == "AM"]
         writing = [slot for slot in slots if slot[1] == "PM"]
+        for slot in saving:  # the forms the saves post, encoded before the clock starts (a browser's work)
+            for variant in range(10):
+                registers.form(slot, variant)
         writes, starts = None, None
         if connection.vendor == "postgresql":
             for slot in writing:  # taken once beforehand: the floor changes marks a register already has
@@ -554,22 +557,31 @@ class _Registers:
     members: dict[int, list[int]]
     slots: list[tuple[Group, str]]
     clients: dict[int, Client]
+    forms: dict[tuple[int, str, int], tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+    def form(self, slot: tuple[Group, str], variant: int) -> tuple[str, str]:
+        """The register's URL and the form its page posts for `variant` (every tenth pupil, counted from the
+        variant, `N`; the rest present): ten forms a register, each encoded once. Encoding a form is the
+        browser's work, not the server's, so the timed saves do not repeat it."""
+        group, session = slot
+        key = (group.pk, session, variant % 10)
+        found = self.forms.get(key)
+        if found is None:
+            present = "/" if session == "AM" else "\\"
+            data = {"action": "save", "reason": "bench"}
+            for i, pid in enumerate(self.members[group.pk]):
+                data[f"code-{pid}"] = present if (i + variant) % 10 else "N"
+            url = reverse("attendance:register", args=[group.pk])
+            found = self.forms[key] = (f"{url}?date={self.today:%Y-%m-%d}&session={session}", urlencode(data))
+        return found
 
     def save(self, slot: tuple[Group, str], variant: int = 0, client: Client | None = None) -> int:
-        group, session = slot
-        client = client or self.clients[group.pk]
-        present = "/" if session == "AM" else "\\"
-        data = {"action": "save", "reason": "bench"}
-        for i, pid in enumerate(self.members[group.pk]):
-            code = present if (i + variant) % 10 else "N"
-            data[f"code-{pid}"] = code
-        url = (
-            reverse("attendance:register", args=[group.pk]) + f"?date={self.today:%Y-%m-%d}&session={session}"
-        )
+        client = client or self.clients[slot[0].pk]
+        url, body = self.form(slot, variant)
         # As the register page saves: htmx posts the form urlencoded and swaps in the re-rendered
         # register (the whole round trip a tutor waits for; without JavaScript it is a POST and a 302).
         response = client.post(
-            url, urlencode(data), content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
+            url, body, content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
         )
         assert response.status_code == 200 and b"register saved" in response.content, response.status_code
         return response.status_code

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime
+import types
 
-from bench.attendance import _run, _summary
+import pytest
+from django.http import QueryDict
+
+from bench.attendance import _Registers, _run, _summary
 
 
 @pytest.mark.django_db
@@ -48,3 +52,23 @@ def test_rounds_with_the_database_cpu_report_it_per_call():
     summary = _summary(rounds, "request")
     assert summary["requests"] == 40 and summary["per_second"] == 40.0
     assert summary["web_cpu_ms_per_request"] == 5.0 and summary["db_cpu_ms_per_request"] == 2.0
+
+
+def test_a_register_form_marks_every_tenth_pupil_absent_counted_from_the_variant_and_is_encoded_once():
+    group = types.SimpleNamespace(pk=7)
+    registers = _Registers(
+        today=datetime.date(2026, 3, 2),
+        groups=[],
+        tutors={},
+        members={7: list(range(100, 120))},
+        slots=[],
+        clients={},
+    )
+    url, body = registers.form((group, "AM"), 3)
+    assert url.endswith("?date=2026-03-02&session=AM")
+    posted = QueryDict(body)
+    absent = [pid for pid in range(100, 120) if posted[f"code-{pid}"] == "N"]
+    assert absent == [107, 117]  # (i + 3) % 10 == 0
+    assert {posted[f"code-{pid}"] for pid in range(100, 120)} - {"N"} == {"/"}
+    assert registers.form((group, "AM"), 13) is registers.form((group, "AM"), 3)  # ten patterns, made once
+    assert QueryDict(registers.form((group, "PM"), 3)[1])["code-100"] == "\\"
