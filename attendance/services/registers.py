@@ -20,7 +20,7 @@ from attendance.models import (
     Session,
 )
 from audit.services import record_event, record_event_row
-from core.db import prepared_cursor
+from core.db import pipeline, prepared_cursor
 from organisations import calendar
 from people.models import Group, GroupMembership, Pupil
 
@@ -125,46 +125,66 @@ _REGISTER_RETURNING = (
 def _take_register(
     group: Group, date: datetime.date, session: str, lesson: str, *, actor: Any, now: datetime.datetime
 ) -> Register:
-    """Create or update the register row in one statement and hold its lock until the transaction ends.
+    """Create or update the register row in one statement and hold its lock until the transaction ends
+    (`_send_take_register`). Call inside the caller's transaction."""
+    with prepared_cursor() as cursor:
+        _send_take_register(cursor, group, date, session, lesson, actor=actor, now=now)
+        return _taken_register(cursor, group, actor)
+
+
+def _send_take_register(
+    cursor: Any,
+    group: Group,
+    date: datetime.date,
+    session: str,
+    lesson: str,
+    *,
+    actor: Any,
+    now: datetime.datetime,
+) -> None:
+    """Send the register row's upsert; `_taken_register` reads what it returns.
 
     `INSERT … ON CONFLICT DO UPDATE` both creates the row (two savers at once: one inserts, the other
     waits and updates) and locks it, so savers of one register queue here. It counts the save (`version`)
-    and, the first time, records who took the register and when. Call inside the caller's transaction.
+    and, the first time, records who took the register and when.
     """
     table = connection.ops.quote_name(Register._meta.db_table)
     ops = connection.ops
     # A plain cursor rather than Register.objects.raw: the same statement, without the raw query's set-up.
     returned = selectors.loader(Register, "r", _REGISTER_RETURNING)
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
-            "ON CONFLICT (organisation_id, group_id, date, session, lesson) DO UPDATE SET "
-            f"version = {table}.version + 1, "
-            f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
-            f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
-            f"RETURNING {', '.join(returned.names)}",
-            [
-                group.organisation_id,
-                group.pk,
-                ops.adapt_datefield_value(date),
-                session,
-                lesson,
-                ops.adapt_datetimefield_value(now),
-                actor.pk,
-            ],
-        )
-        row = cursor.fetchone()
-    register = returned.build(Register, row)
+    cursor.execute(
+        f"INSERT INTO {table} (organisation_id, group_id, date, session, lesson, version, taken_at, taken_by_id) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
+        "ON CONFLICT (organisation_id, group_id, date, session, lesson) DO UPDATE SET "
+        f"version = {table}.version + 1, "
+        f"taken_by_id = CASE WHEN {table}.taken_at IS NULL THEN excluded.taken_by_id ELSE {table}.taken_by_id END, "
+        f"taken_at = COALESCE({table}.taken_at, excluded.taken_at) "
+        f"RETURNING {', '.join(returned.names)}",
+        [
+            group.organisation_id,
+            group.pk,
+            ops.adapt_datefield_value(date),
+            session,
+            lesson,
+            ops.adapt_datetimefield_value(now),
+            actor.pk,
+        ],
+    )
+
+
+def _taken_register(cursor: Any, group: Group, actor: Any) -> Register:
+    """The register row the upsert `_send_take_register` sent on `cursor` returned."""
+    register = selectors.loader(Register, "r", _REGISTER_RETURNING).build(Register, cursor.fetchone())
     register.group = group  # already loaded: no query when the audit event names the register
     if register.taken_by_id == actor.pk:
         register.taken_by = actor
     return register
 
 
-def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[set[int], dict[int, _Held]]:
-    """The pupils on the group's register on the day (dated memberships, as `selectors.register_pupils`) and
-    their saved marks for the session by pupil, the marks locked (FOR UPDATE) until the transaction ends.
+def _send_register_marks(cursor: Any, group: Group, date: datetime.date, session: str) -> None:
+    """Send the read of the pupils on the group's register on the day (dated memberships, as
+    `selectors.register_pupils`) with their saved marks for the session, the marks locked (FOR UPDATE) until the
+    transaction ends; `_register_marks` reads the answer.
 
     One statement filtered on the school throughout, so on Citus it goes to the one node holding it. Only the
     marks of the register's pupils are locked, each once: they are read in a CTE of their own, materialised (an
@@ -180,17 +200,22 @@ def _register_marks(group: Group, date: datetime.date, session: str) -> tuple[se
     )
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     day = ops.adapt_datefield_value(date)
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            f"WITH members AS MATERIALIZED (SELECT pupil_id FROM {members} WHERE organisation_id = %s "  # noqa: S608
-            "AND group_id = %s AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)), "
-            f"held AS MATERIALIZED (SELECT id, pupil_id, code, category, minutes_late FROM {marks} "
-            f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id {on_register}{lock}) "
-            "SELECT members.pupil_id, held.id, held.code, held.category, held.minutes_late "
-            "FROM members LEFT JOIN held ON held.pupil_id = members.pupil_id",
-            [group.organisation_id, group.pk, day, day, group.organisation_id, day, session],
-        )
-        rows = cursor.fetchall()
+    cursor.execute(
+        f"WITH members AS MATERIALIZED (SELECT pupil_id FROM {members} WHERE organisation_id = %s "  # noqa: S608
+        "AND group_id = %s AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)), "
+        f"held AS MATERIALIZED (SELECT id, pupil_id, code, category, minutes_late FROM {marks} "
+        f"WHERE organisation_id = %s AND date = %s AND session = %s AND pupil_id {on_register}{lock}) "
+        "SELECT members.pupil_id, held.id, held.code, held.category, held.minutes_late "
+        "FROM members LEFT JOIN held ON held.pupil_id = members.pupil_id",
+        [group.organisation_id, group.pk, day, day, group.organisation_id, day, session],
+    )
+
+
+def _register_marks(
+    cursor: Any, group: Group, date: datetime.date, session: str
+) -> tuple[set[int], dict[int, _Held]]:
+    """The pupils on the register and their saved marks by pupil, as `_send_register_marks` sent for on `cursor`."""
+    rows = cursor.fetchall()
     organisation_id = group.organisation_id
     held = {
         pupil: _Held(pk, organisation_id, pupil, date, session, code, category, minutes)
@@ -451,22 +476,17 @@ def save_register(
     closes_at = selectors.register_closes(group.organisation, date, session)
     closed = now > closes_at
     with transaction.atomic():
-        register = _take_register(group, date, session, "", actor=actor, now=now)
+        # The register row's upsert (its lock first) and the read of the marks it guards are sent together.
+        with pipeline(), prepared_cursor() as take, prepared_cursor() as read:
+            _send_take_register(take, group, date, session, "", actor=actor, now=now)
+            _send_register_marks(read, group, date, session)
+            register = _taken_register(take, group, actor)
+            allowed, existing = _register_marks(read, group, date, session)
         result = RegisterResult(register=register, closes_at=closes_at, closed=closed)
-        allowed, existing = _register_marks(group, date, session)
         stray = set(entries) - allowed
         if stray:  # refused inside the transaction: the register row's update is rolled back with it
             raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
         planned = _plan(entries, existing, result, closed=closed, reason=reason)
-        _write_plan(
-            planned,
-            organisation_id=group.organisation_id,
-            date=date,
-            session=session,
-            reason=reason,
-            actor=actor,
-            now=now,
-        )
         result.created, result.amended = len(planned.create), len(planned.update)
         # The page matches the register only if it showed every pupil on it, a blank row is still blank, and
         # every row left alone still holds what the page showed.
@@ -479,12 +499,24 @@ def save_register(
             and not result.late_to_u
         )
         if planned.create or planned.update:
-            record_event_row(
-                action="update",
-                actor=actor,
-                obj=register,
-                note=f"register saved: {result.created} new, {result.amended} amended marks",
-            )
+            # Nothing below reads an answer: the marks, the amendments, the roll-up, the audit event and the
+            # early-warning watermark it moves on go together (`core.db.pipeline`: on Citus).
+            with pipeline():
+                _write_plan(
+                    planned,
+                    organisation_id=group.organisation_id,
+                    date=date,
+                    session=session,
+                    reason=reason,
+                    actor=actor,
+                    now=now,
+                )
+                record_event_row(
+                    action="update",
+                    actor=actor,
+                    obj=register,
+                    note=f"register saved: {result.created} new, {result.amended} amended marks",
+                )
     return result
 
 

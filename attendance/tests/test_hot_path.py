@@ -230,3 +230,44 @@ def test_on_postgresql_the_save_prepares_its_statements_once_on_the_connection()
         )
     )
     assert marks == {a: "N", b: "/"}
+
+
+def test_with_pipelines_on_the_save_sends_its_head_and_its_writes_in_two_and_saves_the_same():
+    """On a Citus coordinator (or where the settings ask) the register row's upsert and the marks read go
+    together, and so do the writes (`core.db.pipeline`); the save answers, counts and writes as one by one."""
+    from unittest import mock
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pipeline mode is PostgreSQL's")
+    world = build_school_world()
+    client = client_for(world.tutor)
+    a, b = world.alice.pk, world.ben.pk
+    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    connection.ensure_connection()
+    psycopg_pipeline = type(connection.connection).pipeline
+    connection.settings_dict["PIPELINE"] = True
+    try:
+        with mock.patch.object(
+            type(connection.connection), "pipeline", autospec=True, side_effect=psycopg_pipeline
+        ) as opened:
+            first = {"action": "save", f"code-{a}": "/", f"code-{b}": "N", f"orig-{a}": "", f"orig-{b}": ""}
+            assert b"register saved: 2 new" in client.post(url, first, HTTP_HX_REQUEST="true").content
+            assert opened.call_count == 2
+            again = {**first, f"code-{b}": "/", f"orig-{a}": "/", f"orig-{b}": "N", "reason": "Arrived"}
+            answer = client.post(url, again, HTTP_HX_REQUEST="true").content
+            assert b"register saved: 0 new, 1 changed" in answer
+            assert opened.call_count == 4
+            unchanged = client.post(url, again, HTTP_HX_REQUEST="true").content
+            assert b"register saved: 0 new, 0 changed" in unchanged
+            assert opened.call_count == 5  # nothing to write: the head alone
+    finally:
+        del connection.settings_dict["PIPELINE"]
+    marks = dict(
+        AttendanceMark.objects.filter(date=DAY, session="AM", pupil_id__in=[a, b]).values_list(
+            "pupil_id", "code"
+        )
+    )
+    assert marks == {a: "/", b: "/"}
+    assert selectors.Register.objects.get(group=world.group_9a, date=DAY, session="AM").version == 3
