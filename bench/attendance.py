@@ -409,32 +409,13 @@ class Command(BaseCommand):
         The three are timed in turn, `--rounds` times over (each round a share of `--seconds`), and each one's
         rounds added up: the machine's speed drifts over a run (other work takes the cores), and a ratio
         between things timed at different moments would measure that drift rather than the save."""
-        slots, clients, tutors = registers.slots, registers.clients, registers.tutors
+        clients = registers.clients
         rounds = max(1, opts.get("rounds", 1))
         share = {**opts, "seconds": opts["seconds"] / rounds}
         runs: dict[str, list[dict[str, Any]]] = {"sustained_saves": [], "signed_in_request_floor": []}
-        # Every group's own tutor, each with their own session, signed in beforehand (as many tutors at once).
-        for group, _ in slots:
-            if group.pk not in clients:
-                clients[group.pk] = self._client(tutors[group.pk], group.organisation)
         health = reverse("healthz")
-        # The saves take the morning registers and the writes floor the afternoon's, so neither moves the other's
-        # marks: each round's saves carry on from the variants the last round's reached, and every save changes
-        # marks (a save that found nothing to write would flatter the rate).
-        saving = [slot for slot in slots if slot[1] == "AM"]
-        writing = [slot for slot in slots if slot[1] == "PM"]
-        for slot in saving:  # the forms the saves post, encoded before the clock starts (a browser's work)
-            for variant in range(10):
-                registers.form(slot, variant)
-        writes, starts = None, None
-        if connection.vendor == "postgresql":
-            for slot in writing:  # taken once beforehand: the floor changes marks a register already has
-                registers.save(slot)
-            writes = _save_writes(
-                registers.today,
-                registers.members,
-                {gid: user.pk for gid, user in tutors.items() if gid is not None},
-            )
+        saving, writing, writes = self._ready_floors(registers)
+        starts = None
         for _ in range(rounds):
             # 5. Sustained register saves per second (re-saves alternate marks, so each is real work).
             saves = self._sustained(
@@ -462,6 +443,29 @@ class Command(BaseCommand):
         if "save_writes_floor" in runs:
             report["save_writes_floor"] = _summary(runs["save_writes_floor"], "save")
             report["ceiling"] = _ceiling(report)
+
+    def _ready_floors(self, registers: _Registers) -> tuple[list[Any], list[Any], Any]:
+        """Before the clock starts: every group's own tutor signed in with their own session (as many tutors at
+        once), the morning registers' forms encoded (a browser's work), and on PostgreSQL the afternoon registers
+        taken once and the writes floor made. The saves take the morning registers and the writes floor the
+        afternoon's, so neither moves the other's marks: each round's saves carry on from the variants the last
+        round's reached, and every save changes marks (a save that found nothing to write would flatter the rate).
+        Returns the saves' registers, the floor's, and the floor (None off PostgreSQL)."""
+        slots, clients, tutors = registers.slots, registers.clients, registers.tutors
+        for group, _ in slots:
+            if group.pk not in clients:
+                clients[group.pk] = self._client(tutors[group.pk], group.organisation)
+        saving = [slot for slot in slots if slot[1] == "AM"]
+        writing = [slot for slot in slots if slot[1] == "PM"]
+        for slot in saving:
+            for variant in range(10):
+                registers.form(slot, variant)
+        if connection.vendor != "postgresql":
+            return saving, writing, None
+        for slot in writing:  # taken once beforehand: the floor changes marks a register already has
+            registers.save(slot)
+        tutor_ids = {gid: user.pk for gid, user in tutors.items() if gid is not None}
+        return saving, writing, _save_writes(registers.today, registers.members, tutor_ids)
 
     def _sustained(self, slots, opts, save, starts: list[int] | None = None) -> dict[str, Any]:
         """Call `save(slot, variant)` round the slots for `--seconds`, in `--workers` processes on PostgreSQL

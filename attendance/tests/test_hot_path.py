@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,11 +28,15 @@ def _squash(html: str) -> str:
     return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
 
 
-def test_it_answers_a_save_with_the_same_status_line_the_template_draws():
+def _tutor_at_register() -> tuple[Any, Client, tuple[int, int], str]:
+    """A school, its tutor signed in, two pupils of 9A (Alice, Ben) and the URL of 9A's morning register on DAY."""
     world = build_school_world()
-    client = client_for(world.tutor)
-    a, b = world.alice.pk, world.ben.pk
     url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    return world, client_for(world.tutor), (world.alice.pk, world.ben.pk), url
+
+
+def test_it_answers_a_save_with_the_same_status_line_the_template_draws():
+    world, client, (a, b), url = _tutor_at_register()
     response = client.post(
         url,
         {"action": "save", f"code-{a}": "/", f"code-{b}": "", f"orig-{a}": "", f"orig-{b}": ""},
@@ -152,10 +158,7 @@ def test_a_register_save_is_eight_statements_and_a_save_that_amends_nine():
 
     from audit.models import AuditEvent
 
-    world = build_school_world()
-    client = client_for(world.tutor)
-    a, b = world.alice.pk, world.ben.pk
-    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    world, client, (a, b), url = _tutor_at_register()
     assert client.get(url).status_code == 200  # the page the tutor saves from (it also refreshes the session)
     first = {"action": "save", f"code-{a}": "/", f"code-{b}": "N", f"orig-{a}": "", f"orig-{b}": ""}
     with CaptureQueriesContext(connection) as fresh:
@@ -190,10 +193,7 @@ def test_on_postgresql_the_save_prepares_its_statements_once_on_the_connection()
 
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    world = build_school_world()
-    client = client_for(world.tutor)
-    a, b = world.alice.pk, world.ben.pk
-    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    world, client, (a, b), url = _tutor_at_register()
 
     def prepared() -> list[str]:
         with connection.cursor() as cursor:
@@ -241,10 +241,7 @@ def test_with_pipelines_on_the_save_sends_its_head_and_its_writes_in_two_and_sav
 
     if connection.vendor != "postgresql":
         pytest.skip("pipeline mode is PostgreSQL's")
-    world = build_school_world()
-    client = client_for(world.tutor)
-    a, b = world.alice.pk, world.ben.pk
-    url = reverse("attendance:register", args=[world.group_9a.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM"
+    world, client, (a, b), url = _tutor_at_register()
     connection.ensure_connection()
     psycopg_pipeline = type(connection.connection).pipeline
     connection.settings_dict["PIPELINE"] = True
