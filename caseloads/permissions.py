@@ -49,6 +49,11 @@ def can_assign(user: Any, organisation: Any) -> bool:
     )
 
 
+def can_see_statistics(user: Any, organisation: Any) -> bool:
+    """Caseload statistics: a PAL with a caseload, a head of year, a senior leader."""
+    return has_role(user, CASELOAD_ROLES, organisation.pk) or bool(caseload_group_ids(user, organisation.pk))
+
+
 def _in_caseload(user: Any, pupil: Any) -> bool:
     from people.models import GroupMembership
 

@@ -13,14 +13,17 @@ served inline as HTML").
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
-from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Extension -> the content type it is stored and served as; anything else (HTML, SVG, scripts…) is refused.
@@ -109,8 +112,15 @@ def random_name(folder: str) -> str:
     return f"{folder}/{secrets.token_hex(16)}"
 
 
-def download_response(handle: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
-    """Serve an uploaded file as a download only (never rendered inline), after the caller's permission check."""
+def download_response(stored: File, *, filename: str, content_type: str) -> FileResponse:
+    """Serve an uploaded file (a model's `FieldFile`) as a download only (never rendered inline), after the caller's
+    permission check. A file the record names but the store no longer holds (lost in a restore, removed by hand)
+    is a 404 and a warning in the log for whoever keeps the store, not a server error."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        logger.warning("Upload %s is named by its record but missing from the file store.", stored.name)
+        raise Http404("This file is no longer in the file store.") from exc
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -134,7 +134,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "is_group": len(_schools(request.user, organisation)) > 1
             or organisation.kind == Organisation.Kind.GROUP,
-            "can_change_settings": can_change_settings(request.user, organisation.pk),
+            # A group of schools has no thresholds of its own: each school sets them (settings_view).
+            "can_change_settings": organisation.kind != Organisation.Kind.GROUP
+            and can_change_settings(request.user, organisation.pk),
         },
     )
 

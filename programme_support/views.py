@@ -155,7 +155,7 @@ def resource_open(request: HttpRequest, pk: int) -> HttpResponseBase:
     if resource.kind == Resource.Kind.LINK:
         return redirect(resource.url)
     return download_response(
-        resource.file.open("rb"), filename=resource.original_name, content_type=resource.content_type
+        resource.file, filename=resource.original_name, content_type=resource.content_type
     )
 
 
@@ -244,6 +244,4 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     if found is None:
         raise refusal(Http404("No attachment found."), model=MessageAttachment, reason="not found", pk=pk)
     _question(request, found.message.question_id)
-    return download_response(
-        found.file.open("rb"), filename=found.original_name, content_type=found.content_type
-    )
+    return download_response(found.file, filename=found.original_name, content_type=found.content_type)

@@ -96,9 +96,7 @@ def received_file(request: HttpRequest, pk: int, what: str) -> FileResponse:
         raise PermissionDenied("Only the JSON of this file was received.")
     record_read(actor=request.user, obj=record, note=f"safeguarding: received CP file ({what})")
     kind = "application/pdf" if what == "pdf" else "application/json"
-    return download_response(
-        stored.open("rb"), filename=f"cp-file-received-{record.pk}.{what}", content_type=kind
-    )
+    return download_response(stored, filename=f"cp-file-received-{record.pk}.{what}", content_type=kind)
 
 
 def _received(request: HttpRequest, pk: int) -> ReceivedFile:

@@ -24,6 +24,7 @@ from accounts.services import confirmed_totp_device, second_factor_verify
 from audit.models import AuditEvent
 from audit.services import record_event, record_read, record_reads
 from core.forms import saved_by
+from core.http import HtmxHttpRequest
 from core.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
@@ -162,7 +163,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         return wait  # type: ignore[return-value]
     record_read(actor=request.user, obj=attachment.concern, note=f"safeguarding: attachment {attachment.pk}")
     return download_response(
-        attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 
@@ -170,7 +171,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     """New concerns awaiting a decision, with their age since logging."""
     if not permissions.is_dsl_team(request.user):
         raise PermissionDenied
@@ -187,6 +188,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "concerns": rows,
         "fresh": stepup.is_fresh(request.session),
         "overdue": late,
+        # Only the DSL chooses who sees the flag: the rest of the team is not offered a page that refuses them.
+        "may_edit_settings": request.organisation is not None
+        and permissions.can_edit_settings(request.user, request.organisation),
         **_transfer_alerts(request),
     }
     return render(request, "safeguarding/queue.html", context)

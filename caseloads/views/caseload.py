@@ -25,7 +25,14 @@ from attendance.models import AttendanceMark
 from audit.services import record_event
 from caseloads import selectors, services
 from caseloads.forms import AssignForm, SettingsForm
-from caseloads.permissions import can_act_on_caseload_pupil, can_assign, caseload_group_ids, is_pal
+from caseloads.permissions import (
+    can_act_on_caseload_pupil,
+    can_assign,
+    can_see_statistics,
+    caseload_group_ids,
+    is_pal,
+)
+from caseloads.report_permissions import can_make_reports
 from caseloads.views.common import organisation_for
 from core.exports import export_response
 from core.forms import apply_validation_error
@@ -66,6 +73,9 @@ def assign(request: HttpRequest) -> HttpResponse:
             "pals": selectors.pal_assignments(organisation),
             "rules": services.settings_for(organisation),
             "unassigned": selectors.unassigned_groups(organisation),
+            # Links only to the pages this person may open (an administrator assigns but does not report).
+            "may_see_statistics": can_see_statistics(request.user, organisation),
+            "may_make_reports": can_make_reports(request.user, organisation),
         },
     )
 

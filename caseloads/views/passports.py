@@ -45,7 +45,13 @@ def passports(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{passport.name} added: now give it its items.")
             return redirect("caseloads:passport", pk=passport.pk)
     rows = selectors.passports(organisation, active_only=False)
-    return render(request, "caseloads/passports.html", {"passports": rows, "form": form})
+    context = {
+        "passports": rows,
+        "form": form,
+        # Completion is per group: offered to those with groups to show (not a group of schools' own page).
+        "may_see_completion": bool(_groups_for(request, organisation)),
+    }
+    return render(request, "caseloads/passports.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from access.permissions import has_role
 from attendance.selectors import scope_for
 from audit.models import AuditEvent
 from audit.services import record_event
 from caseloads import statistics as stats
-from caseloads.permissions import CASELOAD_ROLES, caseload_group_ids, visible_groups_q
+from caseloads.permissions import can_see_statistics, visible_groups_q
+from caseloads.report_permissions import can_make_reports
 from caseloads.views.common import organisation_for
 from core.exports import export_response
 from organisations.models import Organisation
@@ -44,10 +44,6 @@ HEADER = [
 ]
 
 
-def _may_see(user: Any, organisation: Any) -> bool:
-    return has_role(user, CASELOAD_ROLES, organisation.pk) or bool(caseload_group_ids(user, organisation.pk))
-
-
 def _export_row(r: dict[str, Any]) -> list[Any]:
     return [
         r["label"],
@@ -72,7 +68,7 @@ def _export_row(r: dict[str, Any]) -> list[Any]:
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    organisation = organisation_for(request, _may_see)
+    organisation = organisation_for(request, can_see_statistics)
     today = timezone.localdate()
     ids = scope_for(organisation).organisation_ids
     pals = stats.caseload_group_pals(ids, today)
@@ -121,5 +117,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "passports": any(r["passports_total"] is not None for r in [*table, total]),
             "today": today,
+            # Reports are made at a school: a group of schools' leader sees its statistics but reports per school.
+            "may_make_reports": can_make_reports(request.user, organisation),
         },
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from core.testing.personas import build_school_world
@@ -46,11 +47,16 @@ def shared_world(
 
 @pytest.fixture(scope="module")
 def shared_world_built(
-    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+    request: pytest.FixtureRequest,
+    django_db_setup: Any,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Any]:
-    """The module's world, built once inside an outer transaction rolled back after the module's last test."""
+    """The module's world, built once inside an outer transaction rolled back after the module's last test (any
+    file it uploads in a temporary folder: never the working tree's var/)."""
     build, at = request.module.world.shared_world
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+    uploads = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("uploads"))
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock(), uploads:
         if at is not None:
             patch.setattr(timezone, "now", lambda: at)
         outer = transaction.atomic()

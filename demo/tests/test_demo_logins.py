@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Exists, OuterRef
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,9 +27,10 @@ TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The demo world with every app's builder, small: built once for the module."""
-    with django_db_blocker.unblock():
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo world with every app's builder, small: built once for the module (its uploads in a temporary
+    folder, never the working tree's var/)."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("uploads")):
         from django.db import transaction
 
         with transaction.atomic():

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.db.models import Count
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):  # one demo world for the module: it takes a few seconds
-    with django_db_blocker.unblock():
+def world(
+    django_db_setup, django_db_blocker, tmp_path_factory
+):  # one demo world for the module: a few seconds
+    # Its uploads in a temporary folder, never the working tree's var/.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("uploads")):
         yield build_world(pupils_per_school=60)
         from django.core.management import call_command
 

@@ -16,6 +16,7 @@ from core.http import HtmxHttpRequest
 from insights import selectors
 from insights.permissions import can_read_dashboard, can_request_report
 from insights.views.scope import chosen_organisation, filter_form, resolve, schools_of
+from organisations.models import Organisation
 from people.models import Group
 
 EXPORTS = ("headline", "breakdown", "attendance_trend", "behaviour_trend")
@@ -100,7 +101,9 @@ def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, 
             },
         },
         "group": group,
-        "can_request_report": can_request_report(user, organisation.pk),
+        # The governors' report is one school's (reports._school): not offered on a group of schools' figures.
+        "can_request_report": organisation.kind != Organisation.Kind.GROUP
+        and can_request_report(user, organisation.pk),
     }
 
 

@@ -241,7 +241,7 @@ def _download(request: HttpRequest, attachment: Attachment, note: str = "") -> F
     """Every opening of a file is audited as a read of it, then served as a download."""
     record_read(actor=request.user, obj=attachment, note=note or "attachment downloaded")
     return download_response(
-        attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 
