@@ -14,10 +14,11 @@ from behaviour import selectors, services
 from behaviour.forms import NoticeAddressesForm, NoticeSendForm
 from behaviour.models import NoticeAddresses, Suspension
 from behaviour.permissions import can_change_suspension, can_manage_categories
+from core.http import HtmxHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
-def suspension_notices(request: HttpRequest, pk: int) -> HttpResponse:
+def suspension_notices(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Who the guidance says to tell of this suspension, whether now or in the termly return, who has been told,
     and one button to e-mail everyone due a notice now (parents and carers with the letter)."""
     suspension = get_for_user(
@@ -49,6 +50,9 @@ def suspension_notices(request: HttpRequest, pk: int) -> HttpResponse:
             "parties": parties,
             "due": [p for p in parties if p.can_send],
             "notices": suspension.notices.select_related("sent_by"),
+            # The addresses page is the school administrators' and senior leaders' (notice_addresses).
+            "may_keep_addresses": request.organisation is not None
+            and can_manage_categories(request.user, request.organisation.pk),
         },
     )
 

@@ -23,7 +23,7 @@ from demo.world import build_world
 pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 TODAY = datetime.date(2026, 11, 23)
-PAGES = 60  # pages a login, breadth first from home
+PAGES = 200  # pages a login at most, breadth first from home
 SAME_SHAPE = 2  # pages a login of one URL shape (its numbers left out): breadth rather than every pupil
 NOT_FOLLOWED = ("/static/", "/media/", "/admin/", "/accounts/logout")
 DOWNLOAD = re.compile(r"\.(pdf|zip|csv|xlsx|json|ics)$|[?&](format|export)=")

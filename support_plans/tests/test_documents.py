@@ -62,7 +62,9 @@ def test_it_keeps_the_iep_beside_the_plan_and_serves_it_only_as_an_audited_downl
     ).exists()
 
 
-def test_a_document_no_longer_in_the_file_store_is_a_404_and_a_warning_not_a_server_error(world, plan, caplog):
+def test_a_document_no_longer_in_the_file_store_is_a_404_and_a_warning_not_a_server_error(
+    world, plan, caplog
+):
     client = client_for(world.head_of_year9)
     client.post(
         reverse("support_plans:document_add", args=[plan.pk]), {"kind": "iep", "title": "", "file": _iep()}
