@@ -134,9 +134,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "is_group": len(_schools(request.user, organisation)) > 1
             or organisation.kind == Organisation.Kind.GROUP,
-            # A group of schools has no thresholds of its own: each school sets them (settings_view).
-            "can_change_settings": organisation.kind != Organisation.Kind.GROUP
-            and can_change_settings(request.user, organisation.pk),
+            "can_change_settings": _may_change_settings(request.user, organisation),
         },
     )
 
@@ -170,11 +168,16 @@ def pupil(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _may_change_settings(user: Any, organisation: Organisation) -> bool:
+    """A school's senior leader sets its thresholds; a group of schools has none of its own (each school sets them)."""
+    return organisation.kind != Organisation.Kind.GROUP and can_change_settings(user, organisation.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
     """Thresholds and weights for the school, with a preview of how many students a change would flag."""
     organisation = _organisation(request)
-    if organisation.kind == Organisation.Kind.GROUP or not can_change_settings(request.user, organisation.pk):
+    if not _may_change_settings(request.user, organisation):
         raise PermissionDenied("A senior leader of the school sets its early-warning thresholds.")
     values = selectors.settings_values(organisation)
     form = SettingsForm(request.POST or None, values=values)

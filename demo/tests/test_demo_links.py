@@ -75,9 +75,8 @@ def _walk(client: Client) -> tuple[int, list[tuple[str, int, str]]]:
         shapes[shape] += 1
         response = client.get(url)
         if response.status_code in (301, 302):
-            if not urlsplit(
-                response["Location"]
-            ).netloc:  # a link out (a course material's web address) is not walked
+            # A redirect out of the site (a course material's web address) is not walked.
+            if not urlsplit(response["Location"]).netloc:
                 queue.append((response["Location"], source))
             continue
         if response.status_code != 200:

@@ -15,8 +15,8 @@ from core.exports import export_response
 from core.http import HtmxHttpRequest
 from insights import selectors
 from insights.permissions import can_read_dashboard, can_request_report
+from insights.views.reports import is_one_school
 from insights.views.scope import chosen_organisation, filter_form, resolve, schools_of
-from organisations.models import Organisation
 from people.models import Group
 
 EXPORTS = ("headline", "breakdown", "attendance_trend", "behaviour_trend")
@@ -101,9 +101,8 @@ def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, 
             },
         },
         "group": group,
-        # The governors' report is one school's (reports._school): not offered on a group of schools' figures.
-        "can_request_report": organisation.kind != Organisation.Kind.GROUP
-        and can_request_report(user, organisation.pk),
+        # As the report's page decides (reports._school): not offered on a group of schools' figures.
+        "can_request_report": is_one_school(organisation) and can_request_report(user, organisation.pk),
     }
 
 

@@ -22,13 +22,18 @@ from insights.permissions import can_request_report, can_view_report
 from organisations.models import Organisation, Term
 
 
+def is_one_school(organisation: Organisation | None) -> bool:
+    """The governors' report is one school's: not a provider's, nor a group of schools'."""
+    return (
+        organisation is not None
+        and organisation.is_school_like
+        and organisation.kind != Organisation.Kind.GROUP
+    )
+
+
 def _school(request: HtmxHttpRequest) -> Organisation:
     organisation = request.organisation
-    if (
-        organisation is None
-        or not organisation.is_school_like
-        or organisation.kind == Organisation.Kind.GROUP
-    ):
+    if organisation is None or not is_one_school(organisation):
         raise PermissionDenied("Choose a school first: the governors' report is one school's.")
     if not can_request_report(request.user, organisation.pk):
         raise PermissionDenied("The governors' report is made by senior leaders.")
