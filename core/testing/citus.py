@@ -4,6 +4,7 @@ that run only there, and each test's closing foreign-key check narrowed to the t
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -189,7 +190,7 @@ class ChangedTablesFlush:
 
         alias = self.wrapper.alias
         tables = self.wrapper.introspection.django_table_names(only_existing=True, include_views=False)
-        self.execute_flush(self.whole_flush(no_style(), tables))
+        self.flush_retrying(self.whole_flush(no_style(), tables))
         emit_post_migrate_signal(0, False, alias)
         self.note()
 
@@ -243,10 +244,33 @@ class ChangedTablesFlush:
         ]
 
     def execute_sql_flush(self, sql_list: list[str]) -> None:
-        self.execute_flush(sql_list)
+        self.flush_retrying(sql_list)
         if self.renote:
             self.renote = False
             self.note()
+
+    def flush_retrying(self, sql_list: list[str], attempts: int = 3) -> None:
+        """The flush, run again when Citus cancels it for a distributed deadlock. The flush is one transaction
+        that only deletes, so a cancelled one left nothing behind. Citus's deadlock detector can cancel a
+        transaction that was in no cycle (citusdata/citus#1803: every local process counts as one transaction;
+        #8790: a victim matched by transaction number alone), and the suite runs two test databases on the same
+        nodes at once; CI saw the flush cancelled so once. A real deadlock of the flush's own would recur and
+        fail on the last attempt."""
+        from django.db import OperationalError
+
+        for attempt in range(1, attempts + 1):
+            try:
+                self.execute_flush(sql_list)
+                return
+            except OperationalError as error:
+                if attempt == attempts or not _cancelled_for_deadlock(error):
+                    raise
+                time.sleep(0.2 * attempt)
+
+
+def _cancelled_for_deadlock(error: BaseException) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "40P01"  # deadlock_detected
 
 
 def narrow_flush(wrapper: Any) -> None:

@@ -8,43 +8,28 @@ statistics, a deputy DSL the DSL's own settings, a group of schools' leader a pe
 from __future__ import annotations
 
 import collections
-import datetime
 import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from accounts.models import User
 from core.testing.personas import client_for
-from demo.world import build_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
-TODAY = datetime.date(2026, 11, 23)
 PAGES = 200  # pages a login at most, breadth first from home
-SAME_SHAPE = 2  # pages a login of one URL shape (its numbers left out): breadth rather than every pupil
+SAME_SHAPE = 1  # pages a login of one URL shape (its numbers left out): breadth rather than every pupil
 NOT_FOLLOWED = ("/static/", "/media/", "/admin/", "/accounts/logout")
 DOWNLOAD = re.compile(r"\.(pdf|zip|csv|xlsx|json|ics)$|[?&](format|export)=")
 HREF = re.compile(r'href="([^"#]+)')
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo world with every app's builder, small: built once for the module, its uploads (course materials,
-    attachments) in a temporary folder of the module's that its tests download from."""
-    uploads = tmp_path_factory.mktemp("uploads")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=uploads), transaction.atomic():
-        built = build_world(today=TODAY, pupils_per_school=40)
-        yield built
-        transaction.set_rollback(True)
-
-
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder():
     """In place of the project's per-test upload folder (conftest.py): the tests download what the module's world
-    uploaded, in its own temporary folder (`world`)."""
+    uploaded, in its own temporary folder (`world`, demo/tests/conftest.py)."""
 
 
 def _links(page: str, html: str) -> list[str]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Exists, OuterRef
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,24 +18,8 @@ from access.roles import TWO_FACTOR_ROLES
 from accounts.models import User
 from accounts.tests.helpers import code_for
 from demo.registry import DEMO_PASSWORD
-from demo.world import build_world
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo world with every app's builder, small: built once for the module (its uploads in a temporary
-    folder, never the working tree's var/)."""
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("uploads")):
-        from django.db import transaction
-
-        with transaction.atomic():
-            built = build_world(today=TODAY, pupils_per_school=40)
-            yield built
-            transaction.set_rollback(True)
 
 
 def test_it_signs_in_as_every_printed_login_and_reaches_its_home_page(world):

@@ -8,29 +8,15 @@ import json
 
 import pytest
 from django.db.models import Count
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import AttendanceMark, ContactLog, LessonMark
 from behaviour.models import IncidentPupil, Suspension
-from demo.world import build_world
 from people.models import Pupil
 from support_plans.models import Meeting, SecureLink, SupportPlan, Target
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(
-    django_db_setup, django_db_blocker, tmp_path_factory
-):  # one demo world for the module: a few seconds
-    # Its uploads in a temporary folder, never the working tree's var/.
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("uploads")):
-        yield build_world(pupils_per_school=60)
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _document(pupil: Pupil) -> dict:
