@@ -124,6 +124,15 @@ def test_completion_per_group_and_caseload_by_hand(world):
     assert leader.context["table"]["total"][0]["done"] == 7
 
 
+def test_the_passports_page_offers_completion_only_to_those_with_groups_to_show(world):
+    completion = reverse("caseloads:passport_completion")
+    assert completion in client_for(world.senior).get(reverse("caseloads:passports")).content.decode()
+    # The school administrator manages the passports but reads no group's completion.
+    admin_page = client_for(world.admin).get(reverse("caseloads:passports"))
+    assert admin_page.status_code == 200 and completion not in admin_page.content.decode()
+    assert client_for(world.admin).get(completion).status_code == 403
+
+
 def test_progression_targets_and_destination_on_the_ellp(world):
     client = client_for(world.pal)
     url = reverse("caseloads:progression", args=[world.alice.pk])

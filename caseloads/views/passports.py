@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,7 +50,7 @@ def passports(request: HttpRequest) -> HttpResponse:
         "passports": rows,
         "form": form,
         # Completion is per group: offered to those with groups to show (not a group of schools' own page).
-        "may_see_completion": bool(_groups_for(request, organisation)),
+        "may_see_completion": _has_groups(request, organisation),
     }
     return render(request, "caseloads/passports.html", context)
 
@@ -78,13 +79,28 @@ def passport(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _groups_for(request: HttpRequest, organisation: Any) -> list[Group]:
+    """The groups whose passport completion the user sees: their caseload's at this school, or else the teaching
+    groups they may read there."""
     mine = caseload_groups(request.user)
     if mine:
         return [g for g in mine if g.organisation_id == organisation.pk]
-    groups = Group.objects.filter(visible_groups_q(request.user), organisation=organisation).exclude(
+    return natural_sorted(
+        _readable_groups(request, organisation).select_related("organisation"), key=lambda g: g.name
+    )
+
+
+def _has_groups(request: HttpRequest, organisation: Any) -> bool:
+    """Whether `_groups_for` has any, without listing them."""
+    mine = caseload_groups(request.user)
+    if mine:
+        return any(g.organisation_id == organisation.pk for g in mine)
+    return _readable_groups(request, organisation).exists()
+
+
+def _readable_groups(request: HttpRequest, organisation: Any) -> QuerySet[Group]:
+    return Group.objects.filter(visible_groups_q(request.user), organisation=organisation).exclude(
         kind__in=["year", "house"]
     )
-    return natural_sorted(groups.select_related("organisation"), key=lambda g: g.name)
 
 
 @require_GET
