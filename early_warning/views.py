@@ -109,7 +109,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     today = timezone.localdate()
     pupils, chosen = _narrow(request, visible_pupils(request.user))
-    entries = selectors.list_entries(request.user, _schools(request.user, organisation), today, pupils)
+    schools = _schools(request.user, organisation)
+    entries = selectors.list_entries(request.user, schools, today, pupils)
     if request.GET.get("action_only") == "1":
         entries = [e for e in entries if e.needs_action]
     fmt = request.GET.get("format", "")
@@ -132,9 +133,10 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "sites": organisation.sites.all() if hasattr(organisation, "sites") else [],
             "querystring_prefix": (query.urlencode() + "&") if query else "",
             "query": query.urlencode(),
-            "is_group": len(_schools(request.user, organisation)) > 1
-            or organisation.kind == Organisation.Kind.GROUP,
+            "is_group": len(schools) > 1 or organisation.kind == Organisation.Kind.GROUP,
             "can_change_settings": _may_change_settings(request.user, organisation),
+            "settings_at_a_school": organisation.kind == Organisation.Kind.GROUP
+            and any(_may_change_settings(request.user, school) for school in schools),
         },
     )
 

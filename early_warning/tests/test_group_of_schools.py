@@ -41,3 +41,18 @@ def test_it_lists_every_member_school_for_the_group_and_one_for_a_member(monkeyp
     assert (
         client_for(leader).get(reverse("early_warning:pupil", args=[pupils["south"].pk])).status_code == 200
     )
+
+
+def test_a_group_leader_is_pointed_to_a_school_for_its_thresholds_and_a_head_is_linked_to_them(monkeypatch):
+    fixed_clock(monkeypatch, AT)
+    trust = OrganisationFactory(name="Vale Trust", slug="vale", kind="group")
+    north = OrganisationFactory(name="North School", slug="north", parent=trust)
+    leader, head = UserFactory(), UserFactory()
+    RoleFactory(organisation=trust, user=leader, role=Role.SENIOR_LEADER)
+    RoleFactory(organisation=north, user=head, role=Role.SENIOR_LEADER)
+    settings_link = f'href="{reverse("early_warning:settings")}"'
+    group_page = client_for(leader).get(reverse("early_warning:list")).content.decode()
+    assert settings_link not in group_page
+    assert "Each school sets its own thresholds and weights: switch to the school" in group_page
+    school_page = client_for(head).get(reverse("early_warning:list")).content.decode()
+    assert settings_link in school_page and "switch to the school" not in school_page

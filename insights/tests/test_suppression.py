@@ -77,3 +77,20 @@ def test_a_group_of_schools_export_suppresses_and_a_school_export_does_not(monke
     own = client_for(head).get(reverse("insights:dashboard"), {"export": "headline"})
     (row,) = csv.DictReader(io.StringIO(own.content.decode("utf-8-sig")))
     assert row["Negative incidents"] == "4" and row["Students"] == "5"
+
+
+@pytest.mark.django_db
+def test_a_group_leader_is_pointed_to_a_school_for_the_governors_report(monkeypatch):
+    fixed_clock(monkeypatch, AT)
+    trust = OrganisationFactory(name="Vale Trust", slug="vale", kind="group")
+    north = OrganisationFactory(name="North School", slug="north", parent=trust)
+    sessions(PupilFactory(organisation=north), datetime.date(2026, 11, 23), ["/"] * 10)
+    leader, head = UserFactory(), UserFactory()
+    RoleFactory(organisation=trust, user=leader, role=Role.SENIOR_LEADER)
+    RoleFactory(organisation=north, user=head, role=Role.SENIOR_LEADER)
+    report_link = f'href="{reverse("insights:reports")}"'
+    group_page = client_for(leader).get(reverse("insights:dashboard")).content.decode()
+    assert report_link not in group_page
+    assert "The governors’ termly report is each school’s own: switch to the school" in group_page
+    school_page = client_for(head).get(reverse("insights:dashboard")).content.decode()
+    assert report_link in school_page and "switch to the school" not in school_page

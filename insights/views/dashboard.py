@@ -17,6 +17,7 @@ from insights import selectors
 from insights.permissions import can_read_dashboard, can_request_report
 from insights.views.reports import is_one_school
 from insights.views.scope import chosen_organisation, filter_form, resolve, schools_of
+from organisations.models import Organisation
 from people.models import Group
 
 EXPORTS = ("headline", "breakdown", "attendance_trend", "behaviour_trend")
@@ -62,7 +63,8 @@ def _table(kind: str, context: dict[str, Any]) -> tuple[list[str], list[list[Any
 def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, Any]:
     user = request.user
     organisation = chosen_organisation(request)
-    form = filter_form(request, organisation, schools_of(user, organisation))
+    schools = schools_of(user, organisation)
+    form = filter_form(request, organisation, schools)
     cohort = resolve(request, form, group=group)
     found = selectors.per_student(user, cohort)
     dimensions = selectors.dimensions_for(user, cohort)
@@ -103,6 +105,8 @@ def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, 
         "group": group,
         # As the report's page decides (reports._school): not offered on a group of schools' figures.
         "can_request_report": is_one_school(organisation) and can_request_report(user, organisation.pk),
+        "report_at_a_school": organisation.kind == Organisation.Kind.GROUP
+        and any(can_request_report(user, school.pk) for school in schools),
     }
 
 
