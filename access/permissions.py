@@ -117,6 +117,17 @@ def reachable_organisation_ids(user: Any) -> set[int]:
     return access_for(user).organisation_ids
 
 
+def schools_reached(user: Any, organisation: Any) -> list[Any]:
+    """The schools a page about `organisation` covers: the school itself, or each member of a group of schools
+    that the user reaches, by name."""
+    from organisations.models import Organisation
+
+    if organisation.kind != Organisation.Kind.GROUP:
+        return [organisation]
+    reach = reachable_organisation_ids(user)
+    return list(Organisation.objects.filter(parent=organisation, pk__in=reach).order_by("name"))
+
+
 def has_role(user: Any, roles: Iterable[str], organisation_id: int | None = None) -> bool:
     """Whether the user holds any of `roles` (in the organisation, or in a group that contains it)."""
     return bool(access_for(user).roles(organisation_id) & set(roles))

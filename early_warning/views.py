@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from access.permissions import (
     access_for,
     get_for_user,
-    reachable_organisation_ids,
+    schools_reached,
     visible_groups,
     visible_pupils,
 )
@@ -41,14 +41,6 @@ def _organisation(request: HttpRequest) -> Any:
             "The early-warning list is for pastoral leaders, the DSL team and senior leaders."
         )
     return organisation
-
-
-def _schools(user: Any, organisation: Any) -> list[Any]:
-    """The schools a list covers: the one chosen, or each member of a group of schools the user reaches."""
-    if organisation.kind != Organisation.Kind.GROUP:
-        return [organisation]
-    reach = reachable_organisation_ids(user)
-    return list(Organisation.objects.filter(parent=organisation, pk__in=reach).order_by("name"))
 
 
 def _narrow(request: HttpRequest, pupils: Any) -> tuple[Any, dict[str, Any]]:
@@ -109,7 +101,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     today = timezone.localdate()
     pupils, chosen = _narrow(request, visible_pupils(request.user))
-    schools = _schools(request.user, organisation)
+    schools = schools_reached(request.user, organisation)
     entries = selectors.list_entries(request.user, schools, today, pupils)
     if request.GET.get("action_only") == "1":
         entries = [e for e in entries if e.needs_action]

@@ -9,14 +9,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from access.permissions import can_view_group, get_for_user
+from access.permissions import can_view_group, get_for_user, schools_reached
 from audit.services import record_event
 from core.exports import export_response
 from core.http import HtmxHttpRequest
 from insights import selectors
 from insights.permissions import can_read_dashboard, can_request_report
 from insights.views.reports import is_one_school
-from insights.views.scope import chosen_organisation, filter_form, resolve, schools_of
+from insights.views.scope import chosen_organisation, filter_form, resolve
 from organisations.models import Organisation
 from people.models import Group
 
@@ -63,7 +63,7 @@ def _table(kind: str, context: dict[str, Any]) -> tuple[list[str], list[list[Any
 def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, Any]:
     user = request.user
     organisation = chosen_organisation(request)
-    schools = schools_of(user, organisation)
+    schools = schools_reached(user, organisation)
     form = filter_form(request, organisation, schools)
     cohort = resolve(request, form, group=group)
     found = selectors.per_student(user, cohort)

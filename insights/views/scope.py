@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from access.permissions import access_for, reachable_organisation_ids, visible_groups
+from access.permissions import access_for, reachable_organisation_ids, schools_reached, visible_groups
 from access.roles import Role
 from attendance.selectors import Scope, academic_year_start
 from core.http import HtmxHttpRequest
@@ -31,14 +31,6 @@ def chosen_organisation(request: HtmxHttpRequest) -> Organisation:
     if not can_read_dashboard(request.user, organisation.pk):
         raise PermissionDenied("The statistics are for PALs, heads of year and senior leaders.")
     return organisation
-
-
-def schools_of(user: Any, organisation: Organisation) -> list[Organisation]:
-    """The school chosen, or each member of a group of schools the user reaches."""
-    if organisation.kind != Organisation.Kind.GROUP:
-        return [organisation]
-    reach = reachable_organisation_ids(user)
-    return list(Organisation.objects.filter(parent=organisation, pk__in=reach).order_by("name"))
 
 
 def pal_group_ids(user: Any) -> list[int]:
@@ -84,7 +76,7 @@ def resolve(request: HtmxHttpRequest, form: DashboardForm, *, group: Group | Non
     """The cohort the request asks for, after every permission check."""
     user = request.user
     organisation = chosen_organisation(request)
-    schools = schools_of(user, organisation)
+    schools = schools_reached(user, organisation)
     start, end = dates(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     # The pickers only offer what the user may read; a value typed into the address is checked here (404/403).
