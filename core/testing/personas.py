@@ -111,6 +111,34 @@ def build_school_world() -> SchoolWorld:
     )
 
 
+@dataclass
+class GroupOfSchools:
+    """Vale Trust, a group of schools, with its member schools; the trust's senior leader (who reaches every
+    member) and the first school's own senior leader."""
+
+    trust: Any
+    schools: list[Any]
+    leader: Any
+    head: Any
+
+    def pages(self, url: str) -> tuple[str, str]:
+        """The page at `url` as the trust's leader sees it (on the trust), and as the first school's head does."""
+        leader_page, head_page = (
+            client_for(user).get(url).content.decode() for user in (self.leader, self.head)
+        )
+        return leader_page, head_page
+
+
+def build_group_of_schools(*names: str) -> GroupOfSchools:
+    """Vale Trust with a member school for each of `names` ("North School", … : the first word makes the slug)."""
+    trust = OrganisationFactory(name="Vale Trust", slug="vale", kind="group")
+    schools = [OrganisationFactory(name=name, slug=name.split()[0].lower(), parent=trust) for name in names]
+    leader, head = UserFactory(), UserFactory()
+    RoleFactory(organisation=trust, user=leader, role=Role.SENIOR_LEADER)
+    RoleFactory(organisation=schools[0], user=head, role=Role.SENIOR_LEADER)
+    return GroupOfSchools(trust=trust, schools=schools, leader=leader, head=head)
+
+
 def _pal(school: Any, *groups: Any) -> Any:
     user = _staff(school, "paul@oakfield.test", "Paul Pal", Role.PAL, group=groups[0])
     for group in groups[1:]:

@@ -10,10 +10,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from access.roles import Role
 from core.testing.clock import fixed_clock
-from core.testing.factories import OrganisationFactory, PupilFactory, RoleFactory, UserFactory
-from core.testing.personas import client_for
+from core.testing.factories import PupilFactory, UserFactory
+from core.testing.personas import build_group_of_schools, client_for
 from early_warning.tests.helpers import AT, incident, sessions
 from insights.selectors import COLUMNS, suppress_row
 
@@ -49,9 +48,8 @@ def test_a_group_of_schools_export_suppresses_and_a_school_export_does_not(monke
     """North has 5 students (one with 4 negative incidents, 5 with a mark), South 4: the trust's export by school
     shows North's 5 and South's "<5"; North's own senior leader downloads the exact figures."""
     fixed_clock(monkeypatch, AT)
-    trust = OrganisationFactory(name="Vale Trust", slug="vale", kind="group")
-    north = OrganisationFactory(name="North School", slug="north", parent=trust)
-    south = OrganisationFactory(name="South School", slug="south", parent=trust)
+    vale = build_group_of_schools("North School", "South School")
+    (north, south), leader, head = vale.schools, vale.leader, vale.head
     staff = UserFactory()
     for school, n in ((north, 5), (south, 4)):
         for _ in range(n):
@@ -59,9 +57,6 @@ def test_a_group_of_schools_export_suppresses_and_a_school_export_does_not(monke
     first_north = north.pupils.order_by("pk").first()
     for days_ago in range(4):
         incident(first_north, days_ago=days_ago, severity=1, recorded_by=staff)
-    leader, head = UserFactory(), UserFactory()
-    RoleFactory(organisation=trust, user=leader, role=Role.SENIOR_LEADER)
-    RoleFactory(organisation=north, user=head, role=Role.SENIOR_LEADER)
     response = client_for(leader).get(reverse("insights:dashboard"), {"by": "school", "export": "breakdown"})
     rows = {r["School"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert rows["North School"]["Students"] == "5"
@@ -82,15 +77,10 @@ def test_a_group_of_schools_export_suppresses_and_a_school_export_does_not(monke
 @pytest.mark.django_db
 def test_a_group_leader_is_pointed_to_a_school_for_the_governors_report(monkeypatch):
     fixed_clock(monkeypatch, AT)
-    trust = OrganisationFactory(name="Vale Trust", slug="vale", kind="group")
-    north = OrganisationFactory(name="North School", slug="north", parent=trust)
-    sessions(PupilFactory(organisation=north), datetime.date(2026, 11, 23), ["/"] * 10)
-    leader, head = UserFactory(), UserFactory()
-    RoleFactory(organisation=trust, user=leader, role=Role.SENIOR_LEADER)
-    RoleFactory(organisation=north, user=head, role=Role.SENIOR_LEADER)
+    vale = build_group_of_schools("North School")
+    sessions(PupilFactory(organisation=vale.schools[0]), datetime.date(2026, 11, 23), ["/"] * 10)
     report_link = f'href="{reverse("insights:reports")}"'
-    group_page = client_for(leader).get(reverse("insights:dashboard")).content.decode()
+    group_page, school_page = vale.pages(reverse("insights:dashboard"))
     assert report_link not in group_page
     assert "The governors’ termly report is each school’s own: switch to the school" in group_page
-    school_page = client_for(head).get(reverse("insights:dashboard")).content.decode()
     assert report_link in school_page and "switch to the school" not in school_page
