@@ -254,7 +254,7 @@ class ChangedTablesFlush:
         that only deletes, so a cancelled one left nothing behind. Citus's deadlock detector can cancel a
         transaction that was in no cycle (citusdata/citus#1803: every local process counts as one transaction;
         #8790: a victim matched by transaction number alone), and the suite runs two test databases on the same
-        nodes at once; CI saw the flush cancelled so once. A real deadlock of the flush's own would recur and
+        nodes at once: CI saw a flush cancelled so, once. A real deadlock of the flush's own would recur and
         fail on the last attempt."""
         from django.db import OperationalError
 

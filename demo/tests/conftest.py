@@ -10,9 +10,8 @@ from django.test import override_settings
 
 from demo.world import build_world
 
-TODAY = datetime.date(
-    2026, 11, 23
-)  # a Monday in term: the world's registers, plans and incidents are all current
+# A Monday in term: the world's registers, plans and incidents are all current.
+TODAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
