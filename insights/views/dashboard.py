@@ -65,7 +65,7 @@ def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, 
     organisation = chosen_organisation(request)
     schools = schools_reached(user, organisation)
     form = filter_form(request, organisation, schools)
-    cohort = resolve(request, form, group=group)
+    cohort = resolve(request, form, organisation, schools, group=group)
     found = selectors.per_student(user, cohort)
     dimensions = selectors.dimensions_for(user, cohort)
     by = request.GET.get("by", "")

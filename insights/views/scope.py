@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from access.permissions import access_for, reachable_organisation_ids, schools_reached, visible_groups
+from access.permissions import access_for, reachable_organisation_ids, visible_groups
 from access.roles import Role
 from attendance.selectors import Scope, academic_year_start
 from core.http import HtmxHttpRequest
@@ -72,11 +72,17 @@ def dates(form: DashboardForm) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def resolve(request: HtmxHttpRequest, form: DashboardForm, *, group: Group | None = None) -> selectors.Cohort:
-    """The cohort the request asks for, after every permission check."""
+def resolve(
+    request: HtmxHttpRequest,
+    form: DashboardForm,
+    organisation: Organisation,
+    schools: list[Organisation],
+    *,
+    group: Group | None = None,
+) -> selectors.Cohort:
+    """The cohort the request asks for, after every permission check: `organisation` as `chosen_organisation`
+    gives it, `schools` those of it the user reaches (`access.permissions.schools_reached`)."""
     user = request.user
-    organisation = chosen_organisation(request)
-    schools = schools_reached(user, organisation)
     start, end = dates(form)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     # The pickers only offer what the user may read; a value typed into the address is checked here (404/403).
