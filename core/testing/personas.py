@@ -123,10 +123,10 @@ class GroupOfSchools:
 
     def pages(self, url: str) -> tuple[str, str]:
         """The page at `url` as the trust's leader sees it (on the trust), and as the first school's head does."""
-        leader_page, head_page = (
-            client_for(user).get(url).content.decode() for user in (self.leader, self.head)
+        return (
+            client_for(self.leader).get(url).content.decode(),
+            client_for(self.head).get(url).content.decode(),
         )
-        return leader_page, head_page
 
 
 def build_group_of_schools(*names: str) -> GroupOfSchools:
