@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from access.models import RoleAssignment
-from core.naturalsort import natural_sorted
+from access.summaries import role_summaries
 from core.registry import HOME_PANELS
 
 
@@ -25,12 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(user=request.user)  # type: ignore[misc]
         .select_related("organisation", "group", "site")
     )
-    summaries = natural_sorted(
-        {
-            f"{r.get_role_display()} ({r.scope_label + ', ' if r.scope_label else ''}{r.organisation})"
-            for r in roles
-        }
-    )
+    summaries = role_summaries(roles)
     hour = timezone.localtime().hour
     greeting = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
     return render(request, "home.html", {"panels": panels, "role_summaries": summaries, "greeting": greeting})

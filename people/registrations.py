@@ -10,7 +10,7 @@ from access.permissions import access_for
 from access.roles import PUPIL_ROLES, WHOLE_ORGANISATION_ROLES, Role
 from core.naturalsort import natural_sorted
 from core.registry import register_home_panel, register_nav
-from organisations.vocabulary import year_label
+from organisations.vocabulary import vocabulary_for, year_label
 
 
 def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
@@ -28,10 +28,17 @@ def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
         key=lambda g: g.name,
     )
     roles = {g.group_id: g.role for g in grants}
+    # Each group's role is said beside it only when they differ (a tutor of one group who is PAL of others);
+    # otherwise once, in the heading's line.
+    mixed = len(set(roles.values())) > 1
     for group in groups:
-        group.my_role = Role(roles[group.pk]).label
-    title = "My caseload" if any(g.role == Role.PAL for g in grants) else "My groups"
-    return {"title": title, "groups": groups, "pupil_total": sum(g.pupil_count for g in groups)}
+        group.my_role = Role(roles[group.pk]).label if mixed else ""
+    return {
+        "title": "My groups",
+        "groups": groups,
+        "pupil_total": sum(g.pupil_count for g in groups),
+        "role": "" if mixed else Role(next(iter(roles.values()))).label,
+    }
 
 
 def _my_year(request: HttpRequest) -> dict[str, Any] | None:
@@ -62,6 +69,13 @@ def _my_year(request: HttpRequest) -> dict[str, Any] | None:
     return {"years": rows}
 
 
+# How the tile names the groups registers are taken for: [college][just one].
+_GROUP_WORDS = {
+    False: {False: "tutor groups", True: "tutor group"},
+    True: {False: "courses and tutor groups", True: "course or tutor group"},
+}
+
+
 def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
     organisation = getattr(request, "organisation", None)
     if organisation is None or not organisation.is_school_like:
@@ -69,13 +83,19 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
     if not (access_for(request.user).roles(organisation.pk) & WHOLE_ORGANISATION_ROLES):
         return None
     from access.permissions import visible_groups, visible_pupils
+    from people.models import Group
 
     pupils = visible_pupils(request.user)
+    # The groups registers are taken for: a school's tutor groups; a college's courses too (its tutor groups).
+    college = vocabulary_for(organisation).college
+    kinds = [Group.Kind.TUTOR, Group.Kind.COURSE] if college else [Group.Kind.TUTOR]
+    groups = visible_groups(request.user).filter(kind__in=kinds).count()
     return {
         "organisation": organisation,
         "pupil_count": pupils.count(),
         "sen_count": pupils.exclude(sen_status="N").count(),
-        "group_count": visible_groups(request.user).filter(kind="tutor").count(),
+        "group_count": groups,
+        "group_words": _GROUP_WORDS[college][groups == 1],
         "staff_count": organisation.staff.filter(is_active=True).count(),
     }
 
