@@ -1,8 +1,10 @@
-"""Demo attendance: a year to date of marks for the main school, with realistic patterns. Bulk-written."""
+"""Demo attendance: a year to date of marks for the main school and the colleges, with realistic patterns.
+Bulk-written."""
 
 from __future__ import annotations
 
 import datetime
+import random
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +23,7 @@ from attendance.models import (
     Register,
 )
 from organisations import calendar
+from organisations.models import Organisation
 from people.models import Group, GroupMembership
 
 LETTER_1 = """Dear $contact_name,
@@ -58,15 +61,33 @@ def _absence_code(rng: Any) -> str:
 
 
 def build_attendance(world: Any) -> None:
-    """Marks for `world.main_school` pupils, 1 September (or term start) to `world.today`, school days only."""
+    """Marks for `world.main_school`'s pupils and for each college's students (their courses' registers), 1 September
+    (or term start) to `world.today`, school days only. The colleges' come from a random stream of their own, so
+    the main school's marks, and everything later builders draw, are what they were without them."""
     school = world.main_school
     if school is None:
         return
-    rng, today = world.rng, world.today
+    _escalation_stages(school)
+    marks, propensity, now = _build_marks(world, school, Group.Kind.TUTOR, world.rng)
+    with transaction.atomic():
+        _calls_home(world, sorted(propensity, key=lambda pid: -propensity[pid])[:5], now)
+    colleges = [s for s in world.schools if s.kind == Organisation.Kind.COLLEGE]
+    stream = random.Random(hash(world.rng.getstate()))  # the state's integers: the same in every process
+    for college in colleges:
+        AttendanceSettings.objects.get_or_create(organisation=college)
+        marks += _build_marks(world, college, Group.Kind.COURSE, stream)[0]
+    world.extra["attendance_marks"] = marks
+
+
+def _build_marks(
+    world: Any, school: Any, kind: str, rng: random.Random
+) -> tuple[int, dict[int, float], datetime.datetime]:
+    """Registers and marks for `school`'s groups of `kind` (its register groups), and the roll-up rebuilt from them.
+    Returns how many marks, each pupil's chance of being absent from a session, and the time they were recorded."""
+    today = world.today
     start = max(world.academic_year.starts_on, today - datetime.timedelta(days=400))
     days = calendar.school_days_between(school, start, today)
-    _escalation_stages(school)
-    groups = list(Group.objects.filter(organisation=school, kind=Group.Kind.TUTOR))
+    groups = list(Group.objects.filter(organisation=school, kind=kind))
     pupils_by_group = _tutor_group_pupils(groups)
     propensity: dict[int, float] = {}  # each pupil's chance of being absent from a session
     for gid in sorted(pupils_by_group):
@@ -74,8 +95,10 @@ def build_attendance(world: Any) -> None:
             if pid not in propensity:
                 propensity[pid] = _profile(rng)
     now = timezone.now()
-    registers, marks = _registers_and_marks(world, groups, pupils_by_group, propensity, days, start, now)
-    # A pupil in two tutor groups would get two marks; keep the first.
+    registers, marks = _registers_and_marks(
+        world, school, rng, groups, pupils_by_group, propensity, (days, start), now
+    )
+    # A pupil in two register groups would get two marks; keep the first.
     unique: dict[tuple[int, datetime.date, str], AttendanceMark] = {}
     for m in marks:
         unique.setdefault((m.pupil_id, m.date, m.session), m)
@@ -83,8 +106,7 @@ def build_attendance(world: Any) -> None:
         Register.objects.bulk_create(registers, batch_size=2000, ignore_conflicts=True)
         AttendanceMark.objects.bulk_create(list(unique.values()), batch_size=5000)
         rollup.rebuild(organisation_ids=[school.pk])
-        _calls_home(world, sorted(propensity, key=lambda pid: -propensity[pid])[:5], now)
-    world.extra["attendance_marks"] = len(unique)
+    return len(unique), propensity, now
 
 
 def _escalation_stages(school: Any) -> None:
@@ -138,15 +160,18 @@ def _mark_code(
 
 def _registers_and_marks(
     world: Any,
+    school: Any,
+    rng: random.Random,
     groups: list[Group],
     pupils_by_group: dict[int, list[tuple[int, datetime.date, datetime.date | None]]],
     propensity: dict[int, float],
-    days: list[datetime.date],
-    start: datetime.date,
+    dates: tuple[list[datetime.date], datetime.date],
     now: datetime.datetime,
 ) -> tuple[list[Register], list[AttendanceMark]]:
-    """Every tutor group's registers, taken by its tutor, and a mark for each pupil in the group that day."""
-    school, rng, today = world.main_school, world.rng, world.today
+    """Every register group's registers, taken by its tutor, and a mark for each pupil in the group that day
+    (`dates`: the school days, and the first of them)."""
+    today = world.today
+    days, start = dates
     tutors = {
         ra.group_id: ra.user_id for ra in RoleAssignment.objects.filter(role=Role.TUTOR, group__in=groups)
     }

@@ -53,6 +53,11 @@ def _world(seed: int = 7) -> DemoWorld:
     )
 
 
+def _clear() -> None:
+    for model in (AttendanceMark, Register, EscalationStage, LetterTemplate):
+        model.objects.all().delete()
+
+
 def test_it_registers_the_attendance_builder_at_order_40():
     assert ("attendance", 40) in [(name, order) for order, name, _ in builders()]
 
@@ -87,11 +92,39 @@ def test_it_builds_the_same_marks_from_the_same_seed():
     world = _world(seed=3)
     build_attendance(world)
     first = sorted(AttendanceMark.objects.values_list("pupil_id", "date", "session", "code"))
-    AttendanceMark.objects.all().delete()
-    Register.objects.all().delete()
-    EscalationStage.objects.all().delete()
-    LetterTemplate.objects.all().delete()
+    _clear()
     world.rng = random.Random(3)
     build_attendance(world)
     second = sorted(AttendanceMark.objects.values_list("pupil_id", "date", "session", "code"))
     assert first == second and {"/", "\\", "I"} <= {c for *_, c in first}
+
+
+def test_it_gives_a_colleges_courses_marks_and_leaves_the_main_schools_as_they_were():
+    """The demo's PAL works at a college: their caseload's courses have a term of marks too, drawn from a stream of
+    their own, so the main school's marks (and every later builder's draws) do not change."""
+    from organisations.models import Organisation
+
+    world = _world(seed=5)
+    build_attendance(world)
+    main = sorted(AttendanceMark.objects.values_list("pupil_id", "date", "session", "code"))
+    drawn = world.rng.getstate()  # where the later builders start drawing
+    _clear()
+    college = OrganisationFactory(name="Demo College", kind=Organisation.Kind.COLLEGE, phase="further")
+    course = GroupFactory(organisation=college, name="Sport L3 Y1", year_group=12, kind="course")
+    RoleFactory(organisation=college, user=UserFactory(), role=Role.TUTOR, group=course)
+    for _ in range(20):
+        GroupMembershipFactory(
+            group=course,
+            pupil=PupilFactory(organisation=college, year_group=12),
+            starts_on=world.academic_year.starts_on,
+        )
+    world.schools.append(college)
+    world.rng = random.Random(5)
+    build_attendance(world)
+    school_marks = AttendanceMark.objects.filter(organisation=world.main_school)
+    assert sorted(school_marks.values_list("pupil_id", "date", "session", "code")) == main
+    college_marks = AttendanceMark.objects.filter(organisation=college)
+    assert college_marks.count() > 20 * 2 * 50
+    assert world.extra["attendance_marks"] == AttendanceMark.objects.count()
+    assert rollup.differences(organisation_ids=[college.pk]) == []
+    assert world.rng.getstate() == drawn
