@@ -143,6 +143,18 @@ def test_it_shows_the_pal_their_caseload_today(world):
     assert client_for(world.tutor).get(reverse("attendance:caseload")).status_code == 403
 
 
+def test_it_pages_the_pals_students_at_risk_worst_first(world, monkeypatch):
+    from attendance.views import followup
+
+    monkeypatch.setattr(followup, "AT_RISK_PAGE", 1)
+    client = client_for(world.pal)
+    first = client.get(reverse("attendance:caseload")).content.decode()
+    second = client.get(reverse("attendance:caseload"), {"page": 2}).content.decode()
+    assert "2 pupils, worst first" in first and "Page 1 of 2" in first
+    assert "Dan Dyer" in first and "Alice Archer" not in first
+    assert "Alice Archer" in second and "Dan Dyer" not in second
+
+
 def test_it_adds_home_panels_for_the_officer_and_the_pal(world):
     officer_home = client_for(world.attendance_officer).get(reverse("home")).content.decode()
     assert (

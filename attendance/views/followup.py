@@ -236,6 +236,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Pastoral & Attendance Lead ---------------------------------------------------------------
 
 
+AT_RISK_PAGE = 50
+
+
 @require_GET
 def pal_view(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, [Role.PAL]):
@@ -247,6 +250,8 @@ def pal_view(request: HttpRequest) -> HttpResponse:
         "calls": [],
         "to_check": [],
     }
-    for r in data["at_risk"]:
+    # The caseload's persistent absentees, worst first, a page at a time (a college PAL's 400 students give 100).
+    page = Paginator(data["at_risk"], AT_RISK_PAGE).get_page(request.GET.get("page"))
+    for r in page:
         r["absence_pct"] = _pct(r["absence_rate"])
-    return render(request, "attendance/pal.html", {**data, "today": today})
+    return render(request, "attendance/pal.html", {**data, "page_obj": page, "today": today})
