@@ -224,6 +224,10 @@ def requirement_notes(portfolio: Portfolio) -> list[str]:
     return notes
 
 
+# A portfolio is being written (and its mentor meetings counted) while in progress or back for resubmission.
+OPEN_STATUSES = (Portfolio.Status.IN_PROGRESS, Portfolio.Status.RESUBMISSION)
+
+
 @dataclass
 class MeetingStatus:
     portfolio: Portfolio
@@ -232,8 +236,13 @@ class MeetingStatus:
     logged: int
 
     @property
+    def needed(self) -> bool:
+        """Whether meetings are still asked for: not once the portfolio is submitted (nor after its outcome)."""
+        return self.portfolio.status in OPEN_STATUSES
+
+    @property
     def behind(self) -> bool:
-        return self.term is not None and self.confirmed < MEETINGS_PER_TERM
+        return self.needed and self.term is not None and self.confirmed < MEETINGS_PER_TERM
 
 
 def meeting_status(
@@ -253,7 +262,7 @@ def meeting_status(
 
 def open_portfolios(qs: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
     return (
-        qs.filter(status__in=[Portfolio.Status.IN_PROGRESS, Portfolio.Status.RESUBMISSION])
+        qs.filter(status__in=OPEN_STATUSES)
         .select_related(
             "enrolment__participant", "enrolment__mentor", "enrolment__level", "enrolment__edition"
         )

@@ -123,3 +123,14 @@ def test_it_enqueues_the_reminders_from_a_command(django_capture_on_commit_callb
     assert not mail.outbox and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 3  # all three pairs are behind: no meetings at all
+
+
+def test_it_stops_counting_meetings_once_the_portfolio_is_submitted(monkeypatch) -> None:  # noqa: ANN001
+    """A certified participant from last year was told "Behind: 0 of 2 this term" on their portfolios page."""
+    world = build_portfolio_world(year_start=2026)
+    fixed_clock(monkeypatch, timezone.make_aware(datetime.datetime(2026, 10, 14, 10, 0)))
+    world.portfolio.status = world.portfolio.Status.FINAL
+    world.portfolio.save(update_fields=["status"])
+    own = client_for(world.participant).get("/portfolios/").content.decode()
+    row = own.split('id="own-h"')[1].split("</tr>")[1]
+    assert "Not needed once submitted" in row and "Behind" not in row
