@@ -34,7 +34,6 @@ def _my_groups(request: HttpRequest) -> dict[str, Any] | None:
     for group in groups:
         group.my_role = Role(roles[group.pk]).label if mixed else ""
     return {
-        "title": "My groups",
         "groups": groups,
         "pupil_total": sum(g.pupil_count for g in groups),
         "role": "" if mixed else Role(next(iter(roles.values()))).label,
@@ -69,13 +68,6 @@ def _my_year(request: HttpRequest) -> dict[str, Any] | None:
     return {"years": rows}
 
 
-# How the tile names the groups registers are taken for: [college][just one].
-_GROUP_WORDS = {
-    False: {False: "tutor groups", True: "tutor group"},
-    True: {False: "courses and tutor groups", True: "course or tutor group"},
-}
-
-
 def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
     organisation = getattr(request, "organisation", None)
     if organisation is None or not organisation.is_school_like:
@@ -90,12 +82,15 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
     college = vocabulary_for(organisation).college
     kinds = [Group.Kind.TUTOR, Group.Kind.COURSE] if college else [Group.Kind.TUTOR]
     groups = visible_groups(request.user).filter(kind__in=kinds).count()
+    nouns = (
+        ("course or tutor group", "courses and tutor groups") if college else ("tutor group", "tutor groups")
+    )
     return {
         "organisation": organisation,
         "pupil_count": pupils.count(),
         "sen_count": pupils.exclude(sen_status="N").count(),
         "group_count": groups,
-        "group_words": _GROUP_WORDS[college][groups == 1],
+        "group_words": nouns[0] if groups == 1 else nouns[1],
         "staff_count": organisation.staff.filter(is_active=True).count(),
     }
 

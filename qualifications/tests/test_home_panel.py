@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from core.testing.personas import client_for
 from qualifications.tests.helpers import build_qual_world
@@ -21,10 +22,7 @@ def w():
 def _tiles(user) -> list[str]:  # noqa: ANN001
     body = client_for(user).get(reverse("home")).content.decode()
     panel = body[body.index('id="qual-bookings-h"') :].split("</section>")[0]
-    return [
-        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", tile)).strip()
-        for tile in re.findall(r"<li>(.*?)</li>", panel)
-    ]
+    return [" ".join(strip_tags(tile).split()) for tile in re.findall(r"<li>(.*?)</li>", panel)]
 
 
 def test_it_shows_the_enrolled_and_the_waiting_each_in_a_tile_of_its_own(w, full):
