@@ -51,7 +51,7 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
         or not has_role(request.user, [Role.ATTENDANCE_OFFICER], organisation.pk)
     ):
         return None
-    today, session = timezone.localdate(), selectors.current_session()
+    today, session = timezone.localdate(), selectors.current_session(organisation)
     return {
         "day_off": calendar.day_off(organisation, today),
         "not_taken": len(selectors.registers_not_taken(organisation, today, session)),

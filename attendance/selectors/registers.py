@@ -55,8 +55,10 @@ def is_register_closed(
     return (now or timezone.now()) > register_closes(organisation, date, session)
 
 
-def current_session(now: datetime.datetime | None = None) -> str:
-    return Session.AM if timezone.localtime(now or timezone.now()).hour < 12 else Session.PM
+def current_session(organisation: Organisation, now: datetime.datetime | None = None) -> str:
+    """The school's current session: the afternoon once its afternoon registration has started, else the morning."""
+    local_time = timezone.localtime(now or timezone.now()).time()
+    return Session.PM if local_time >= settings_for(organisation).pm_starts_at else Session.AM
 
 
 def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:

@@ -22,7 +22,7 @@ def _sign_out(page):
 
 def test_it_lets_a_tutor_take_a_lesson_register_by_keyboard_and_the_office_see_the_truant(page, live_server):
     world = build_school_world()
-    today, session = timezone.localdate(), current_session()
+    today, session = timezone.localdate(), current_session(world.school)
     present = "/" if session == "AM" else "\\"
     mark(world.alice, today, session, present)
     mark(world.ben, today, session, present)

@@ -32,10 +32,8 @@ def test_it_lets_a_tutor_take_a_register_by_keyboard_and_the_officer_see_it_take
     world = build_school_world()
     now = timezone.localtime()
     opens = (now - datetime.timedelta(minutes=5)).time().replace(second=0, microsecond=0)
-    AttendanceSettings.objects.create(
-        organisation=world.school, am_starts_at=opens, pm_starts_at=opens, open_minutes=30
-    )
-    today, session = timezone.localdate(), current_session()
+    AttendanceSettings.objects.create(organisation=world.school, am_starts_at=opens, open_minutes=30)
+    today, session = timezone.localdate(), current_session(world.school)
     not_taken = f"{live_server.url}/attendance/not-taken/?date={today:%Y-%m-%d}&session={session}"
 
     sign_in(page, live_server.url, world.attendance_officer)

@@ -32,9 +32,10 @@ def _office(user: Any, organisation: Any) -> bool:
     return permissions.is_office(user, organisation.pk)
 
 
-def _date_session(request: HttpRequest) -> tuple[datetime.date, str]:
+def _date_session(request: HttpRequest, organisation: Any) -> tuple[datetime.date, str]:
+    """The date and session asked for; without them today and `organisation`'s current session."""
     date = parse_date(request.GET.get("date"), timezone.localdate())
-    session = request.GET.get("session") or selectors.current_session()
+    session = request.GET.get("session") or selectors.current_session(organisation)
     if session not in Session.values:
         session = Session.AM
     return date, session

@@ -49,7 +49,7 @@ def lesson_registers(request: HttpRequest) -> HttpResponse:
     form = LessonRegisterChoiceForm(
         request.GET if "lesson" in request.GET else None,
         groups=groups,
-        initial={"date": today, "session": selectors.current_session()},
+        initial={"date": today, "session": selectors.current_session(organisation)},
     )
     if form.is_valid():
         d = form.cleaned_data
@@ -70,7 +70,7 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
         permissions.can_take_lesson_register,
         pk=group_pk,
     )
-    date, session = _date_session(request)
+    date, session = _date_session(request, group.organisation)
     lesson = " ".join(request.GET.get("lesson", "").split())
     if date > timezone.localdate():
         raise Http404("Lesson registers cannot be taken for future days.")

@@ -104,7 +104,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     # school and its register times read in one plain statement: every save starts here.
     found = selectors.register_group(group_pk, reachable_organisation_ids(request.user))
     group = admit(request.user, found, Group, permissions.can_take_register, pk=group_pk)
-    date, session = _date_session(request)
+    date, session = _date_session(request, group.organisation)
     if date > timezone.localdate():
         raise Http404("Registers cannot be taken for future days.")
     errors: dict[int, str] = {}
@@ -261,7 +261,7 @@ def _register_saved(result: services.RegisterResult, text: str) -> HttpResponse:
 def not_taken(request: HttpRequest) -> HttpResponse:
     """Registers not yet taken for a session, with the tutor responsible for each; none on a day off."""
     organisation = _organisation(request, _office)
-    date, session = _date_session(request)
+    date, session = _date_session(request, organisation)
     rows = selectors.registers_not_taken(organisation, date, session)
     return render(
         request,
