@@ -4,10 +4,12 @@ import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import BooleanField, Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from access.permissions import organisations_with_role
+from access.roles import SAFEGUARDING_ROLES
 from audit.models import DEFAULT_RETENTION_YEARS, AuditEvent, AuditSettings
 from audit.permissions import audit_organisation_ids
 from core.retention import years_before
@@ -24,9 +26,12 @@ def audit_events(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """The audit events the user may read, filtered."""
-    qs = AuditEvent.objects.filter(organisation_id__in=audit_organisation_ids(user)).select_related(
-        "organisation"
+    """The audit events the user may read, filtered; each says whether its content is `withheld`
+    (`safeguarding_withheld`)."""
+    qs = (
+        AuditEvent.objects.filter(organisation_id__in=audit_organisation_ids(user))
+        .select_related("organisation")
+        .annotate(withheld=safeguarding_withheld(user))
     )
     if action:
         qs = qs.filter(action=action)
@@ -41,6 +46,19 @@ def audit_events(
     if date_to:
         qs = qs.filter(at__date__lte=date_to)
     return qs
+
+
+def safeguarding_withheld(user: Any) -> Case:
+    """True for an event about a safeguarding record (`safeguarding_events`) of a school where the user is not on
+    the DSL team: an administrator or senior leader reading the log sees that it happened, who did it and when,
+    never the record's text, its changes or the child it names (Keeping Children Safe in Education: the file is
+    the DSL team's)."""
+    on_team = organisations_with_role(user, SAFEGUARDING_ROLES)
+    return Case(
+        When(safeguarding_events() & ~Q(organisation_id__in=on_team), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 # --- Retention ---------------------------------------------------------------------------------

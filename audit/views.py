@@ -20,6 +20,9 @@ from audit.services import record_event
 from core.exports import export_response
 from core.http import HtmxHttpRequest
 
+# What an event about a safeguarding record shows a reader outside the school's DSL team (`safeguarding_withheld`).
+WITHHELD = "Safeguarding record: its details are for the DSL team only"
+
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     if not audit_organisation_ids(request.user):
@@ -45,6 +48,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "querystring_prefix": (params.urlencode() + "&") if params else "",
             "export_query": params.urlencode(),
+            "withheld": WITHHELD,
         },
     )
 
@@ -68,9 +72,11 @@ def event_export(request: HttpRequest) -> HttpResponse:
             e.organisation.name if e.organisation else "",
             e.object_type,
             e.object_id,
-            e.object_repr,
-            json.dumps(e.changes, ensure_ascii=False),
-            e.note,
+            *(
+                [WITHHELD, "", ""]
+                if e.withheld  # type: ignore[attr-defined]  # annotated by audit_events
+                else [e.object_repr, json.dumps(e.changes, ensure_ascii=False), e.note]
+            ),
             e.ip_address or "",
         ]
         for e in events.iterator(chunk_size=2000)

@@ -69,3 +69,39 @@ def test_it_records_refused_access(world):
     assert AuditEvent.objects.filter(
         action="denied", actor=world.outsider, object_id=str(world.alice.pk)
     ).exists()
+
+
+def _safeguarding_events(world):
+    record_event(
+        action="create",
+        actor=world.dsl,
+        organisation_id=world.school.pk,
+        object_type="safeguarding.Concern",
+        object_id="41",
+        changes={"seen_or_heard": [None, "saw-a-bruise-on-her-arm"]},
+        note="concern-note-text",
+    )
+    record_event(action="read", actor=world.dsl, obj=world.alice, note="safeguarding: child's file opened")
+
+
+def test_it_withholds_safeguarding_records_details_from_readers_outside_the_dsl_team(world):
+    _safeguarding_events(world)
+    client = client_for(world.admin)
+    body = client.get(reverse("audit:event_list")).content.decode()
+    assert "safeguarding.Concern 41" in body  # that it happened, who and when stay
+    assert "saw-a-bruise" not in body and "concern-note-text" not in body
+    assert "child&#x27;s file opened" not in body and "details are for the DSL team only" in body
+    export = client.get(reverse("audit:event_export"), {"format": "csv"}).content.decode()
+    assert "safeguarding.Concern" in export and "details are for the DSL team only" in export
+    assert "saw-a-bruise" not in export and "concern-note-text" not in export and "file opened" not in export
+
+
+def test_it_shows_safeguarding_records_details_to_a_reader_on_the_dsl_team(world):
+    from access.models import RoleAssignment
+    from access.roles import Role
+
+    _safeguarding_events(world)
+    RoleAssignment.objects.create(user=world.admin, organisation=world.school, role=Role.DSL)
+    body = client_for(world.admin).get(reverse("audit:event_list")).content.decode()
+    assert "saw-a-bruise-on-her-arm" in body and "concern-note-text" in body
+    assert "details are for the DSL team only" not in body

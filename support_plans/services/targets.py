@@ -50,6 +50,17 @@ def _revision(
     return saved(rev)
 
 
+def _check_due(plan: SupportPlan, due_on: datetime.date | None) -> None:
+    """A target is met by a day within the plan: not before it starts (its initial meeting, else its opening)."""
+    starts = plan.starts_on or plan.opened_on
+    if due_on is not None and due_on < starts:
+        raise ValidationError(
+            {
+                "due_on": f"A target cannot be met before the plan starts ({starts:%-d %b %Y}): choose a later date."
+            }
+        )
+
+
 @transaction.atomic
 def target_add(*, actor: Any, plan: SupportPlan, **wording: Unpack[TargetWording]) -> Target:
     """Add a SMART target; one missing an element is refused with a message naming it."""
@@ -57,6 +68,7 @@ def target_add(*, actor: Any, plan: SupportPlan, **wording: Unpack[TargetWording
     missing = probe.missing_smart()
     if missing:
         raise ValidationError("This target is not SMART yet. Missing: " + "; ".join(missing) + ".")
+    _check_due(plan, wording.get("due_on"))
     number = (plan.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     target = saved(Target(organisation_id=plan.organisation_id, plan=plan, number=number))
     _revision(target, 1, actor, wording)
@@ -74,6 +86,8 @@ def target_revise(
     merged.update({k: v for k, v in wording.items() if k in REVISION_FIELDS})
     if current and all(merged[k] == getattr(current, k) for k in REVISION_FIELDS):
         raise ValidationError("Nothing has changed: the target is as it was.")
+    if "due_on" in wording:
+        _check_due(target.plan, merged.get("due_on"))
     return _revision(target, version, actor, merged, reason=reason)
 
 

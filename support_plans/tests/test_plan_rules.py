@@ -259,3 +259,14 @@ def test_it_records_each_review_point_once(world):
             summary="Again",
             attendees=parties,
         )
+
+
+def test_it_refuses_a_target_to_be_met_before_the_plan_starts(world):
+    plan = open_plan(world)
+    before = plan.opened_on - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot be met before the plan starts"):
+        services.target_add(actor=world.head_of_year9, plan=plan, **smart(due_on=before))
+    assert not plan.targets.exists()
+    target = services.target_add(actor=world.head_of_year9, plan=plan, **smart(due_on=plan.opened_on))
+    with pytest.raises(ValidationError, match="cannot be met before the plan starts"):
+        services.target_revise(actor=world.head_of_year9, target=target, due_on=before, reason="Sooner")
