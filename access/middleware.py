@@ -22,9 +22,12 @@ class CurrentOrganisationMiddleware:
         if request.user.is_authenticated:
             access = access_for(request.user)
             if access.organisations:
-                orgs = sorted(access.organisations.values(), key=lambda o: o.name)
+                # Where the user holds a role, and each school or site a role in a group of schools reaches, so
+                # a trust or college-group leader can work in one of them; by default the first of their own.
+                own = sorted(access.organisations.values(), key=lambda o: o.name)
+                members = [o for pk, o in access.members.items() if pk not in access.organisations]
+                orgs = own + sorted(members, key=lambda o: o.name)
                 chosen = request.session.get(SESSION_KEY)
-                current = next((o for o in orgs if o.pk == chosen), orgs[0])
-                request.organisation = current
+                request.organisation = next((o for o in orgs if o.pk == chosen), own[0])
                 request.organisations = orgs
         return self.get_response(request)

@@ -52,6 +52,8 @@ class Access:
     reach: dict[int, set[int]] = field(default_factory=dict)
     # the organisations the user holds a role in, loaded with their members in the same query
     organisations: dict[int, Any] = field(default_factory=dict)
+    # the members of the groups of schools among them (each school or site a group role reaches)
+    members: dict[int, Any] = field(default_factory=dict)
 
     @property
     def organisation_ids(self) -> set[int]:
@@ -96,12 +98,14 @@ def remember_access(
     organisations: dict[int, Any] = {org.pk: org for org, *_ in assignments}
     own = set(organisations)
     children: dict[int, set[int]] = {}
+    members: dict[int, Any] = {}
     groups = [pk for pk, org in organisations.items() if org.kind == Organisation.Kind.GROUP]
     if groups:  # a role in a group of schools reaches its members (a second query, for those users only)
-        for pk, parent_id in Organisation.objects.filter(parent_id__in=groups).values_list("pk", "parent_id"):
-            children.setdefault(parent_id, set()).add(pk)
+        for member in Organisation.objects.filter(parent_id__in=groups):
+            children.setdefault(member.parent_id, set()).add(member.pk)
+            members[member.pk] = member
     reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
-    result = Access(grants=grants, reach=reach, organisations=organisations)
+    result = Access(grants=grants, reach=reach, organisations=organisations, members=members)
     setattr(user, CACHE_ATTR, result)
     return result
 
