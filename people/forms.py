@@ -24,6 +24,17 @@ class PupilSearchForm(forms.Form):
         choices=year_choices([], blank="Any year"),
     )
 
+    sen = forms.ChoiceField(
+        label="Special educational needs",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("any", "SEN support or an EHCP"),
+            (Pupil.SenStatus.SUPPORT, "SEN support"),
+            (Pupil.SenStatus.EHCP, "Education, health and care plan"),
+        ],
+    )
+
     def __init__(self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any) -> None:
         """Years and words of the organisations searched: a secondary school offers Years 7–13, a college its
         students' years and the ULN."""

@@ -12,9 +12,15 @@ from people.models import Group, GroupMembership, Pupil, PupilContact
 
 
 def pupil_search(
-    *, user: Any, query: str = "", year_group: int | None = None, group_id: int | None = None
+    *,
+    user: Any,
+    query: str = "",
+    year_group: int | None = None,
+    group_id: int | None = None,
+    sen: str = "",
 ) -> QuerySet[Pupil]:
-    """Pupils the user may see, matching a name, UPN or ULN, optionally within a year or group."""
+    """Pupils the user may see, matching a name, UPN or ULN, optionally within a year or group, and with a SEN
+    status (`sen`: "any" for SEN support or an EHCP, else one status)."""
     qs = visible_pupils(user).select_related("site", "organisation")
     query = query.strip()
     if query:
@@ -34,6 +40,10 @@ def pupil_search(
         qs = qs.filter(year_group=year_group)
     if group_id is not None:
         qs = qs.filter(pk__in=GroupMembership.objects.current().filter(group_id=group_id).values("pupil_id"))
+    if sen == "any":
+        qs = qs.exclude(sen_status=Pupil.SenStatus.NONE)
+    elif sen:
+        qs = qs.filter(sen_status=sen)
     return qs.order_by("legal_last_name", "legal_first_name", "pk")
 
 

@@ -27,10 +27,10 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     """Search the pupils (students in a college) you may see by name, UPN or ULN."""
     organisation = request.organisation
     form = PupilSearchForm(request.GET or None, organisations=[organisation] if organisation else [])
-    query, year = "", None
+    query, year, sen = "", None, ""
     if form.is_valid():
-        query, year = form.cleaned_data["q"], form.cleaned_data["year"]
-    pupils = selectors.pupil_search(user=request.user, query=query, year_group=year)
+        query, year, sen = form.cleaned_data["q"], form.cleaned_data["year"], form.cleaned_data["sen"]
+    pupils = selectors.pupil_search(user=request.user, query=query, year_group=year, sen=sen)
     page = Paginator(pupils, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -129,3 +129,16 @@ def test_it_refuses_a_subject_access_export_to_a_tutor(world):
         client_for(world.tutor).get(reverse("people:pupil_subject_access", args=[world.alice.pk])).status_code
         == 403
     )
+
+
+def test_it_lists_the_pupils_with_special_educational_needs_from_the_home_page(world):
+    from people.models import Pupil
+
+    Pupil.objects.filter(pk=world.alice.pk).update(sen_status=Pupil.SenStatus.EHCP)
+    Pupil.objects.filter(pk=world.ben.pk).update(sen_status=Pupil.SenStatus.SUPPORT)
+    client = client_for(world.senco)
+    assert f"{reverse('people:pupil_list')}?sen=any" in client.get(reverse("home")).content.decode()
+    either = client.get(reverse("people:pupil_list"), {"sen": "any"}).content.decode()
+    assert "Alice" in either and "Ben" in either and "Cleo" not in either
+    ehcp = client.get(reverse("people:pupil_list"), {"sen": "E"}).content.decode()
+    assert "Alice" in ehcp and "Ben" not in ehcp
