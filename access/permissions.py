@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -102,7 +102,7 @@ def remember_access(
     groups = [pk for pk, org in organisations.items() if org.kind == Organisation.Kind.GROUP]
     if groups:  # a role in a group of schools reaches its members (a second query, for those users only)
         for member in Organisation.objects.filter(parent_id__in=groups):
-            children.setdefault(member.parent_id, set()).add(member.pk)
+            children.setdefault(cast(int, member.parent_id), set()).add(member.pk)
             members[member.pk] = member
     reach = {org_id: {org_id} | children.get(org_id, set()) for org_id in own}
     result = Access(grants=grants, reach=reach, organisations=organisations, members=members)
