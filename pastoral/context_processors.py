@@ -43,13 +43,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = _url(item.url_name)
         if url is None:
             continue
-        links.append(
-            {
-                "label": item.label.format(Pupils=words.Pupils),
-                "url": url,
-                "current": request.path.startswith(url) and url != "/",
-            }
-        )
+        links.append({"label": item.label.format(Pupils=words.Pupils), "url": url, "current": False})
+    # The current link is the one whose address is the longest start of the page's: on a referral
+    # (/safeguarding/referrals/…) "Referrals", not "Safeguarding" as well.
+    matching = [link for link in links if link["url"] != "/" and request.path.startswith(link["url"])]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["current"] = True
     return {
         "nav_links": links,
         "current_organisation": getattr(request, "organisation", None),

@@ -1,0 +1,26 @@
+"""The main navigation marks one link as the current page: the one whose address is the longest start of it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from core.testing.personas import client_for
+from core.testing.world import shared_world
+
+pytestmark = pytest.mark.django_db
+
+world = shared_world()
+
+
+def _current(body: str) -> list[str]:
+    return re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', body)
+
+
+def test_it_marks_only_the_most_specific_link_as_the_current_page(world):
+    client = client_for(world.dsl)
+    assert reverse("safeguarding:referrals").startswith(reverse("safeguarding:queue"))
+    assert _current(client.get(reverse("safeguarding:referrals")).content.decode()) == ["Referrals"]
+    assert _current(client.get(reverse("safeguarding:queue")).content.decode()) == ["Safeguarding"]
