@@ -59,7 +59,7 @@ def chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         return wait
     record_read(actor=request.user, obj=pupil, note="safeguarding: chronology")
     context = _chronology_context(request, pupil)
-    context["entry_form"] = EntryForm()
+    context["entry_form"] = EntryForm(pupil=pupil)
     context["corrects_options"] = _corrects_options(pupil)
     return render(request, "safeguarding/chronology.html", context)
 
@@ -96,7 +96,7 @@ def entry_add(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         corrects = get_for_user(
             request.user, ChronologyEntry.objects.filter(pupil=pupil), pk=request.POST["corrects"]
         )
-    form = EntryForm(request.POST)
+    form = EntryForm(request.POST, pupil=pupil)
     saved = saved_by(
         request,
         form,
@@ -129,7 +129,7 @@ def status(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil = _file(request, pupil_pk)
     if wait := stepup.step_up_redirect(request):
         return wait
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST or None, pupil=pupil)
     saved = saved_by(request, form, lambda data: services.status_set(actor=request.user, pupil=pupil, **data))
     if saved is not None:
         messages.success(

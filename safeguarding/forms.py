@@ -25,9 +25,29 @@ from safeguarding.models import (
     SubjectAccessDecision,
 )
 from safeguarding.selectors import FLAG_ROLE_CHOICES
+from safeguarding.selectors.pupils import pupil_label, with_tutor_groups
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 ISO_DATE = "%Y-%m-%d"  # what <input type="date"> shows and sends, whatever the locale
+# A status decided for a later day takes effect then (`selectors.current_status`), e.g. at the next review
+# conference, at most six months away; a date further ahead is a slip of the year.
+STATUS_AHEAD = datetime.timedelta(days=183)
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _not_future(value: datetime.date | None, what: str) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} cannot be in the future.")
+
+
+def _not_before_birth(value: datetime.date | None, pupil: Any, what: str) -> None:
+    if value and pupil is not None and value < pupil.date_of_birth:
+        raise forms.ValidationError(
+            f"{what} cannot be before the child was born ({_day(pupil.date_of_birth)})."
+        )
 
 
 class ConcernForm(forms.ModelForm):
@@ -61,8 +81,11 @@ class ConcernForm(forms.ModelForm):
 
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["pupil"]).queryset = pupils
-        self.fields["pupil"].label = "Pupil"
+        choice = cast(forms.ModelChoiceField, self.fields["pupil"])
+        # Two children can share a name: each choice says which child it is.
+        choice.queryset = with_tutor_groups(pupils)
+        choice.label_from_instance = lambda p: pupil_label(p, born=True)  # type: ignore[method-assign,assignment]
+        choice.label = "Pupil"
         cast(forms.DateTimeField, self.fields["happened_at"]).input_formats = [DATETIME_FORMAT]
 
     def clean_happened_at(self) -> Any:
@@ -70,6 +93,18 @@ class ConcernForm(forms.ModelForm):
         if value and value > timezone.now() + datetime.timedelta(minutes=5):
             raise forms.ValidationError("When it happened cannot be in the future.")
         return value
+
+    def _pupil(self) -> Any:
+        return self.cleaned_data.get("pupil")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        when = data.get("happened_at")
+        try:
+            _not_before_birth(when and timezone.localtime(when).date(), self._pupil(), "When it happened")
+        except forms.ValidationError as error:
+            self.add_error("happened_at", error)
+        return data
 
 
 class CorrectionForm(ConcernForm):
@@ -80,13 +115,19 @@ class CorrectionForm(ConcernForm):
     class Meta(ConcernForm.Meta):
         fields = ["category", "happened_at", "location", "seen_or_heard", "child_words", "others_present"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupil: Any, **kwargs: Any) -> None:
         forms.ModelForm.__init__(self, *args, **kwargs)
+        self.pupil = pupil
         cast(forms.DateTimeField, self.fields["happened_at"]).input_formats = [DATETIME_FORMAT]
         del self.fields["attachment"]
 
+    def _pupil(self) -> Any:
+        return self.pupil
+
 
 class DecisionForm(forms.ModelForm):
+    prefix = "decision"  # on the concern's page with the link form, which also has a `reason`
+
     class Meta:
         model = Decision
         fields = ["outcome", "reason"]
@@ -108,6 +149,13 @@ class ActionForm(forms.ModelForm):
         owner.queryset = staff.order_by("full_name")
         owner.label_from_instance = lambda u: u.full_name  # type: ignore[method-assign,assignment]
 
+    def clean_due_on(self) -> Any:
+        # Actions are only ever added (never edited), so every one is new: it cannot already be overdue.
+        value = self.cleaned_data["due_on"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("The date it is due by cannot be in the past.")
+        return value
+
 
 class EntryForm(forms.ModelForm):
     class Meta:
@@ -117,6 +165,16 @@ class EntryForm(forms.ModelForm):
             "occurred_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, pupil: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pupil = pupil
+
+    def clean_occurred_on(self) -> Any:
+        value = self.cleaned_data["occurred_on"]
+        _not_future(value, "The date it occurred")
+        _not_before_birth(value, self.pupil, "The date it occurred")
+        return value
 
 
 class StatusForm(forms.ModelForm):
@@ -128,6 +186,20 @@ class StatusForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"starts_on": "From"}
+
+    def __init__(self, *args: Any, pupil: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pupil = pupil
+
+    def clean_starts_on(self) -> Any:
+        value = self.cleaned_data["starts_on"]
+        if value and value > timezone.localdate() + STATUS_AHEAD:
+            raise forms.ValidationError(
+                "A status can be recorded up to six months ahead (it takes effect on that date), no further: "
+                "check the year."
+            )
+        _not_before_birth(value, self.pupil, "The date it starts")
+        return value
 
 
 class SettingsForm(forms.Form):
@@ -148,6 +220,8 @@ class ActionDoneForm(forms.ModelForm):
 
 
 class LinkForm(forms.Form):
+    prefix = "link"  # on the concern's page with the decision form, which also has a `reason`
+
     linked = forms.IntegerField(label="Concern number to link", min_value=1)
     reason = forms.ChoiceField(label="How they are connected", choices=ConcernLink.Reason.choices)
 
@@ -170,14 +244,21 @@ class ReferralForm(forms.ModelForm):
         labels = {"made_on": "Made on", "reason": "Why the child is referred"}
         error_messages = {"reason": {"required": "Say why the child is referred."}}
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Any, pupil: Any, concern: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+        self.pupil, self.concern = pupil, concern
 
     def clean_made_on(self) -> Any:
         value = self.cleaned_data["made_on"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date made cannot be in the future.")
+        _not_future(value, "The date made")
+        _not_before_birth(value, self.pupil, "The date made")
+        # From when it happened, not when it was logged: in an emergency the DSL refers first and writes after.
+        happened = self.concern and timezone.localtime(self.concern.happened_at).date()
+        if value and happened and value < happened:
+            raise forms.ValidationError(
+                f"The date made cannot be before the concern it comes from happened ({_day(happened)})."
+            )
         return value
 
 
@@ -190,6 +271,12 @@ class ReferralUpdateForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"on": "On"}
+
+    def clean_on(self) -> Any:
+        # Not before the referral was made: `services.referral_update` checks that, for every caller.
+        value = self.cleaned_data["on"]
+        _not_future(value, "The date")
+        return value
 
 
 class TransferForm(forms.Form):

@@ -23,6 +23,7 @@ from safeguarding import permissions, stepup
 from safeguarding.forms import ActionDoneForm, AttendanceForm, MeetingActionForm, MeetingForm, MinuteForm
 from safeguarding.models import MeetingAction, SafetyNetMeeting
 from safeguarding.selectors import meetings as selectors
+from safeguarding.selectors.pupils import load_tutor_groups
 from safeguarding.services import meetings as services
 
 
@@ -76,6 +77,10 @@ def _context(request: HttpRequest, meeting: SafetyNetMeeting) -> dict[str, Any]:
         by_pupil.setdefault(minute.pupil_id, []).append(minute)
     for row in rows:
         row.minutes = by_pupil.get(row.pupil.pk, [])  # type: ignore[attr-defined]
+    carried = list(selectors.carried_actions(meeting))
+    actions = list(meeting.actions.select_related("owner", "pupil", "done"))
+    # Two students of the same name are told apart by year and tutor group on the meeting's day.
+    load_tutor_groups([r.pupil for r in rows] + [a.pupil for a in carried + actions], meeting.on)
     record_reads(
         actor=request.user, objs=[r.pupil for r in rows], note="safeguarding: on a safety-net agenda"
     )
@@ -83,8 +88,8 @@ def _context(request: HttpRequest, meeting: SafetyNetMeeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "agenda": rows,
-        "carried": selectors.carried_actions(meeting),
-        "actions": meeting.actions.select_related("owner", "pupil", "done"),
+        "carried": carried,
+        "actions": actions,
         "attendance": meeting.attendance.all(),
         "previous": selectors.previous_meeting(meeting),
     }

@@ -88,7 +88,13 @@ def referral_new(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     concern_pk = request.POST.get("concern") or request.GET.get("concern")
     if concern_pk and on_file:
         concern = get_for_user(request.user, Concern.objects.filter(pupil=pupil), pk=concern_pk)
-    form = ReferralForm(request.POST or None, agencies=agencies_, initial={"made_on": timezone.localdate()})
+    form = ReferralForm(
+        request.POST or None,
+        agencies=agencies_,
+        pupil=pupil,
+        concern=concern,
+        initial={"made_on": timezone.localdate()},
+    )
     saved = saved_by(
         request,
         form,

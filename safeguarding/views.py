@@ -29,6 +29,7 @@ from core.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
 from safeguarding.models import Action, Concern, ConcernAttachment, Decision
+from safeguarding.selectors.pupils import load_tutor_groups
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -121,6 +122,7 @@ def my_concern(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Concern.objects.select_related("pupil"), permissions.can_read_own, pk=pk
     )
     record_read(actor=request.user, obj=concern, note="safeguarding: the logger's own concern")
+    load_tutor_groups([concern.pupil])
     context = {"concern": concern, "status": selectors.status_label(concern)}
     return render(request, "safeguarding/my_concern.html", context)
 
@@ -136,7 +138,7 @@ def concern_correct(request: HttpRequest, pk: int) -> HttpResponse:
     record_read(actor=request.user, obj=original, note="safeguarding: correcting")
     initial = {f: getattr(original, f) for f in services.CONCERN_FIELDS}
     initial["happened_at"] = timezone.localtime(original.happened_at).strftime("%Y-%m-%dT%H:%M")
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(request.POST or None, initial=initial, pupil=original.pupil)
     saved = saved_by(
         request,
         form,
@@ -228,7 +230,12 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _triaged(request, pk)
     if wait := stepup.step_up_redirect(request):
         return wait
-    return _detail(request, concern, DecisionForm(), ActionForm(organisation_id=concern.organisation_id))
+    return _detail(request, concern, DecisionForm(), _action_form(concern))
+
+
+def _action_form(concern: Concern, data: Any = None) -> ActionForm:
+    # Prefixed, like the decision and link forms: the page's three forms must not share an id.
+    return ActionForm(data, organisation_id=concern.organisation_id, prefix="action")
 
 
 def _detail(
@@ -241,6 +248,8 @@ def _detail(
     done: tuple[int, Any] | None = None,
 ) -> HttpResponse:
     record_read(actor=request.user, obj=concern, note="safeguarding: concern opened")
+    linked = selectors.linked_concerns(concern)
+    load_tutor_groups([concern.pupil, *(other.pupil for other, _ in linked)])
     context = {
         "concern": concern,
         "decisions": concern.decisions.select_related("decided_by", "corrects"),
@@ -248,7 +257,7 @@ def _detail(
         "corrections": concern.corrections.all(),
         "attachments": concern.attachments.all(),
         "others": selectors.other_concerns(concern)[:50],
-        "linked": selectors.linked_concerns(concern),
+        "linked": linked,
         "link_form": link_form or LinkForm(),
         "done_pk": done[0] if done else None,
         "done_form": done[1] if done else None,
@@ -266,9 +275,9 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     if wait := stepup.step_up_redirect(request):
         return wait
     corrects = None
-    if request.POST.get("corrects"):
+    if request.POST.get("decision-corrects"):
         corrects = get_for_user(
-            request.user, Decision.objects.filter(concern=concern), pk=request.POST["corrects"]
+            request.user, Decision.objects.filter(concern=concern), pk=request.POST["decision-corrects"]
         )
     form = DecisionForm(request.POST)
     saved = saved_by(
@@ -279,7 +288,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, f"Decision recorded: {saved.get_outcome_display()}.")
         return redirect("safeguarding:concern_detail", pk=concern.pk)
-    return _detail(request, concern, form, ActionForm(organisation_id=concern.organisation_id), status=400)
+    return _detail(request, concern, form, _action_form(concern), status=400)
 
 
 @require_POST
@@ -288,7 +297,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _triaged(request, pk)
     if wait := stepup.step_up_redirect(request):
         return wait
-    form = ActionForm(request.POST, organisation_id=concern.organisation_id)
+    form = _action_form(concern, request.POST)
     saved = saved_by(
         request, form, lambda data: services.action_add(actor=request.user, concern=concern, **data)
     )
@@ -310,7 +319,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Action recorded as done.")
         return redirect("safeguarding:concern_detail", pk=action.concern_id)
     concern = _triaged(request, action.concern_id)
-    decision_form, action_form = DecisionForm(), ActionForm(organisation_id=concern.organisation_id)
+    decision_form, action_form = DecisionForm(), _action_form(concern)
     return _detail(request, concern, decision_form, action_form, status=400, done=(action.pk, form))
 
 
@@ -333,5 +342,5 @@ def concern_link(request: HttpRequest, pk: int) -> HttpResponse:
     if saved_by(request, form, link) is not None:
         messages.success(request, "Concerns linked.")
         return redirect("safeguarding:concern_detail", pk=concern.pk)
-    decision_form, action_form = DecisionForm(), ActionForm(organisation_id=concern.organisation_id)
+    decision_form, action_form = DecisionForm(), _action_form(concern)
     return _detail(request, concern, decision_form, action_form, status=400, link_form=form)

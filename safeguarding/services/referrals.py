@@ -97,7 +97,8 @@ def referral_update(
     if not permissions.can_read_referral(actor, referral):
         raise PermissionDenied("You may not update this referral.")
     if on < referral.made_on:
-        raise ValidationError({"on": "This cannot be before the referral was made."})
+        made = f"{referral.made_on.day} {referral.made_on:%b %Y}"
+        raise ValidationError({"on": f"The date cannot be before the referral was made ({made})."})
     if referral.updates.filter(status=ReferralUpdate.Status.CLOSED).exists():
         raise ValidationError("This referral is closed.")
     if status == ReferralUpdate.Status.CLOSED and not note.strip():

@@ -129,7 +129,11 @@ def test_it_records_a_decision_correction_beside_the_original(world):
     )
     stepped_up(world.dsl).post(
         reverse("safeguarding:decision_add", args=[concern.pk]),
-        {"outcome": "monitor", "reason": "New information from the TA.", "corrects": first.pk},
+        {
+            "decision-outcome": "monitor",
+            "decision-reason": "New information from the TA.",
+            "decision-corrects": first.pk,
+        },
     )
     assert [(d.outcome, d.corrects_id) for d in concern.decisions.all()] == [
         ("nfa", None),

@@ -38,7 +38,8 @@ def test_it_links_siblings_concerns_both_ways(world):
     alice, ben = log(world), log(world, pupil=world.ben)
     client = stepped_up(world.dsl)
     client.post(
-        reverse("safeguarding:concern_link", args=[alice.pk]), {"linked": ben.pk, "reason": "sibling"}
+        reverse("safeguarding:concern_link", args=[alice.pk]),
+        {"link-linked": ben.pk, "link-reason": "sibling"},
     )
     assert selectors.linked_concerns(alice) == [(ben, "Siblings or the same household")]
     assert selectors.linked_concerns(ben) == [(alice, "Siblings or the same household")]
@@ -51,7 +52,8 @@ def test_it_refuses_a_link_outside_the_dsos_area(world):
     dso = RoleFactory(organisation=world.school, role=Role.DEPUTY_DSL, group=world.group_9a).user
     alice, dan = log(world), log(world, pupil=world.dan, actor=world.head_of_year10)
     response = stepped_up(dso).post(
-        reverse("safeguarding:concern_link", args=[alice.pk]), {"linked": dan.pk, "reason": "incident"}
+        reverse("safeguarding:concern_link", args=[alice.pk]),
+        {"link-linked": dan.pk, "link-reason": "incident"},
     )
     assert response.status_code == 400 and "No concern with that number" in response.content.decode()
     assert not ConcernLink.objects.exists()
@@ -99,7 +101,9 @@ def test_it_refuses_links_and_done_to_other_roles(world, persona):
     action = _action(world)
     other = log(world, pupil=world.ben)
     client = stepped_up(getattr(world, persona))
-    link = client.post(reverse("safeguarding:concern_link", args=[action.concern_id]), {"linked": other.pk})
+    link = client.post(
+        reverse("safeguarding:concern_link", args=[action.concern_id]), {"link-linked": other.pk}
+    )
     assert link.status_code == 403
     assert client.post(reverse("safeguarding:action_done", args=[action.pk])).status_code == 403
 

@@ -185,7 +185,7 @@ def test_it_hides_referrals_and_agencies_from_another_school(world):
 
 def test_it_makes_a_referral_from_a_concern_through_the_page(world, monkeypatch):
     """The DSL refers Alice to CAMHS from a concern; the answer date is on the page and the read is audited."""
-    concern = log(world)
+    concern = log(world, happened_at=datetime.datetime(2026, 9, 7, 9, tzinfo=datetime.UTC))
     client = stepped_up(world.dsl)
     url = reverse("safeguarding:referral_new", args=[world.alice.pk])
     response = client.post(

@@ -65,7 +65,8 @@ def test_it_requires_a_reason_for_a_decision(world):
     """A decision without its reason is refused with a clear message, and nothing is saved."""
     concern = log(world)
     response = stepped_up(world.dsl).post(
-        reverse("safeguarding:decision_add", args=[concern.pk]), {"outcome": "nfa", "reason": " "}
+        reverse("safeguarding:decision_add", args=[concern.pk]),
+        {"decision-outcome": "nfa", "decision-reason": " "},
     )
     assert response.status_code == 400 and "Give the reason for this decision" in response.content.decode()
     assert not Decision.objects.exists()
@@ -77,12 +78,16 @@ def test_it_records_a_decision_and_an_action(world):
     client = stepped_up(world.dsl)
     client.post(
         reverse("safeguarding:decision_add", args=[concern.pk]),
-        {"outcome": "early_help", "reason": "Young carer."},
+        {"decision-outcome": "early_help", "decision-reason": "Young carer."},
     )
     due = timezone.localdate() + datetime.timedelta(days=7)
     client.post(
         reverse("safeguarding:action_add", args=[concern.pk]),
-        {"description": "Early help assessment", "owner": world.head_of_year9.pk, "due_on": due.isoformat()},
+        {
+            "action-description": "Early help assessment",
+            "action-owner": world.head_of_year9.pk,
+            "action-due_on": due.isoformat(),
+        },
     )
     decision, action = Decision.objects.get(), Action.objects.get()
     assert (decision.outcome, decision.reason, decision.decided_by) == (
