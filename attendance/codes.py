@@ -97,5 +97,20 @@ def present_code(session: str) -> str:
     return "/" if session == "AM" else "\\"
 
 
+def n_resolution_codes(session: str | None = None) -> list[str]:
+    """The codes an `N` (reason not yet established) may become: what the school learned about the session.
+
+    Every code but `N` itself, the codes of the category "not counted" (`Z` not yet on roll, `#` planned closure:
+    they say the session was never the pupil's to attend, which is the register's business, not a reason), and the
+    other half-day's present code (`\\` for a morning N, `/` for an afternoon one) when the session is given.
+    """
+    other_present = {present_code(s) for s in ("AM", "PM") if s != session} if session else set()
+    return [
+        c.code
+        for c in CODES.values()
+        if c.code != "N" and c.category != Category.NOT_COUNTED and c.code not in other_present
+    ]
+
+
 def codes_in(*categories: Category) -> list[str]:
     return [c.code for c in CODES.values() if c.category in categories]

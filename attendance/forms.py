@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from attendance.codes import CODE_CHOICES
+from attendance.codes import CODE_CHOICES, CODES, n_resolution_codes
 from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
 from core.forms import DateInput, NaturalModelChoiceField
 from core.naturalsort import natural_sorted
@@ -160,11 +160,27 @@ class AmendForm(forms.Form):
         return data
 
 
+# How far ahead of the server's clock a time may be: a device whose clock runs a little fast, not a later day.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
 class ResolveNForm(forms.Form):
-    code = forms.ChoiceField(choices=[c for c in CODE_CHOICES if c[0] != "N"], label="Resolve to")
+    """The code an N becomes, chosen (no code is pre-selected) from those that can resolve the mark's session."""
+
+    code = forms.ChoiceField(
+        label="Resolve to", error_messages={"required": "Choose the code the N resolves to."}
+    )
     reason = forms.CharField(
         max_length=300, help_text="What the school learned, e.g. 'Mother phoned: illness'."
     )
+
+    def __init__(self, *args, mark=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = n_resolution_codes(mark.session if mark is not None else None)
+        self.fields["code"].choices = [
+            ("", "Choose a code"),
+            *((c, f"{c} {CODES[c].meaning}") for c in codes),
+        ]
 
 
 class ContactLogForm(forms.ModelForm):
@@ -181,6 +197,12 @@ class ContactLogForm(forms.ModelForm):
         self.fields["contact"].queryset = Contact.objects.filter(pupil_links__pupil=pupil)
         self.fields["contact"].required = False
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError("This is in the future: give the date and time the contact was made.")
+        return occurred_at
 
     def clean(self):
         data = super().clean()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from behaviour.models import BehaviourCategory, Incident, NoticeAddresses, ReportCard, ReportEntry, Suspension
 from behaviour.selectors import decision_makers, pupil_incidents, school_categories
@@ -21,10 +23,22 @@ class PupilChoices(forms.ModelMultipleChoiceField):
         return f"{obj.last_name}, {obj.first_name} ({obj.year_label})"
 
 
+# How far ahead of the server's clock a time may be: a device whose clock runs a little fast, not a later day.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+SEVERITY_RANGE = "Severity is from 1 (minor) to 5 (most serious)."
+
+
 class IncidentForm(ModelFieldsForm):
     pupils = PupilChoices(queryset=None, help_text="Everyone involved. Hold Ctrl (or Cmd) to choose several.")
     staff = StaffChoiceField(queryset=None, label="Member of staff")
     category = CategoryChoiceField(queryset=None, help_text="The school's own list (Behaviour › Categories).")
+    # Declared rather than taken from the model: a PositiveSmallIntegerField's form field says min="0".
+    severity = forms.IntegerField(
+        min_value=1,
+        max_value=5,
+        help_text=Incident._meta.get_field("severity").help_text,
+        error_messages={"min_value": SEVERITY_RANGE, "max_value": SEVERITY_RANGE},
+    )
 
     class Meta:
         model = Incident
@@ -44,7 +58,6 @@ class IncidentForm(ModelFieldsForm):
         ]
         widgets = {
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "severity": forms.NumberInput(attrs={"min": 1, "max": 5}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "actions": forms.Textarea(attrs={"rows": 3}),
         }
@@ -60,6 +73,14 @@ class IncidentForm(ModelFieldsForm):
         )
         occurred_at = cast(forms.DateTimeField, self.fields["occurred_at"])
         occurred_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_occurred_at(self) -> datetime.datetime:
+        occurred_at: datetime.datetime = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(
+                "This is in the future: give the date and time the incident happened."
+            )
+        return occurred_at
 
 
 class IncidentFilterForm(forms.Form):

@@ -42,19 +42,9 @@ def _home(request: HttpRequest) -> dict[str, Any] | None:
     roles = access_for(request.user).roles()
     if not roles & {Role.SENIOR_LEADER, Role.HEAD_OF_YEAR, Role.DSL, Role.PAL}:
         return None
-    from access.permissions import visible_pupils
-    from behaviour.models import Incident, Suspension
-    from behaviour.permissions import visible_incidents
+    from behaviour.selectors import RECENT_DAYS, recent_behaviour
 
-    since = timezone.localdate() - datetime.timedelta(days=7)
-    recent = visible_incidents(request.user).filter(occurred_at__date__gte=since)
-    return {
-        "negative": recent.filter(kind=Incident.Kind.NEGATIVE).count(),
-        "positive": recent.filter(kind=Incident.Kind.POSITIVE).count(),
-        "suspensions": Suspension.objects.filter(
-            pupil__in=visible_pupils(request.user), starts_on__gte=since, withdrawn_at__isnull=True
-        ).count(),
-    }
+    return {**recent_behaviour(request.user, now=timezone.now()), "days": RECENT_DAYS}
 
 
 def _seed_categories(

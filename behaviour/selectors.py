@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils import timezone
 
+from access.permissions import visible_pupils
 from behaviour.models import (
     BehaviourCategory,
     Incident,
@@ -162,6 +164,27 @@ def _by_pupil(rows: Any) -> dict[int, dict[str, Any]]:
         figures = dict(row)
         out[figures.pop("pupil_id")] = figures
     return out
+
+
+RECENT_DAYS = 7
+
+
+def recent_behaviour(user: Any, *, now: datetime.datetime) -> dict[str, int]:
+    """What the user may see of the last 7 days, today included: negative incidents, positive entries and
+    suspensions begun. Nothing after `now` counts (an entry dated ahead is not recent)."""
+    today = timezone.localdate(now)
+    since = today - datetime.timedelta(days=RECENT_DAYS - 1)
+    incidents = visible_incidents(user).filter(occurred_at__date__gte=since, occurred_at__lte=now)
+    return {
+        "negative": incidents.filter(kind=Incident.Kind.NEGATIVE).count(),
+        "positive": incidents.filter(kind=Incident.Kind.POSITIVE).count(),
+        "suspensions": Suspension.objects.filter(
+            pupil__in=visible_pupils(user),
+            starts_on__gte=since,
+            starts_on__lte=today,
+            withdrawn_at__isnull=True,
+        ).count(),
+    }
 
 
 def pupil_suspensions(pupil: Any) -> QuerySet:

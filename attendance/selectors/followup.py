@@ -29,19 +29,23 @@ N_QUEUE_SCHOOL_DAYS = 5
 # --- Work queues ------------------------------------------------------------------------------
 
 
+def n_queue_cutoff(organisation: Organisation, today: datetime.date | None = None) -> datetime.date:
+    """An `N` dated before this day is overdue: it has been open for more than 5 school days."""
+    return school_days_before(organisation, today or timezone.localdate(), N_QUEUE_SCHOOL_DAYS)
+
+
 def n_queue(organisation: Organisation, today: datetime.date | None = None) -> QuerySet:
     """`N` marks older than 5 school days: flagged until resolved to a reason or `O`."""
-    today = today or timezone.localdate()
-    cutoff = school_days_before(organisation, today, N_QUEUE_SCHOOL_DAYS)
-    return (
-        AttendanceMark.objects.filter(organisation=organisation, code="N", date__lt=cutoff)
-        .select_related("pupil")
-        .order_by("date", "session", "pupil__legal_last_name")
-    )
+    return unresolved_n(organisation).filter(date__lt=n_queue_cutoff(organisation, today))
 
 
 def unresolved_n(organisation: Organisation) -> QuerySet:
-    return AttendanceMark.objects.filter(organisation=organisation, code="N").select_related("pupil")
+    """Every open `N` mark, overdue or not, oldest first."""
+    return (
+        AttendanceMark.objects.filter(organisation=organisation, code="N")
+        .select_related("pupil")
+        .order_by("date", "session", "pupil__legal_last_name")
+    )
 
 
 def first_day_absences(

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attendance import rollup, selectors
-from attendance.codes import CODES
+from attendance.codes import CODES, n_resolution_codes
 from attendance.models import (
     AttendanceMark,
     MarkAmendment,
@@ -624,6 +624,8 @@ def resolve_n(*, actor: Any, mark: AttendanceMark, code: str, reason: str) -> At
     """Resolve an `N` to a reason code or `O`."""
     if code == "N":
         raise ValidationError({"code": "Choose the reason, or O if none is given."})
+    if code not in n_resolution_codes(mark.session):
+        raise ValidationError({"code": f"{code} cannot resolve an N for this session."})
     return amend_mark(
         actor=actor, pupil=mark.pupil, date=mark.date, session=mark.session, code=code, reason=reason
     )

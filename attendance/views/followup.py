@@ -40,17 +40,24 @@ from people.models import Pupil
 
 @require_GET
 def n_queue(request: HttpRequest) -> HttpResponse:
+    """The overdue N marks; with `?all=1` every open one, so they can be worked before they are overdue."""
     organisation = _organisation(request, _office)
-    overdue = selectors.n_queue(organisation)
-    page = Paginator(overdue, 50).get_page(request.GET.get("page"))
+    show_all = request.GET.get("all") == "1"
+    cutoff = selectors.n_queue_cutoff(organisation)
+    open_marks = selectors.unresolved_n(organisation)
+    overdue = open_marks.filter(date__lt=cutoff)
+    page = Paginator(open_marks if show_all else overdue, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "attendance/n_queue.html",
         {
             "page_obj": page,
-            "open_count": selectors.unresolved_n(organisation).count(),
+            "show_all": show_all,
+            "cutoff": cutoff,
+            "open_count": open_marks.count(),
+            "overdue_count": overdue.count(),
             "days": selectors.N_QUEUE_SCHOOL_DAYS,
-            "querystring_prefix": "",
+            "querystring_prefix": "all=1&" if show_all else "",
         },
     )
 
@@ -66,16 +73,23 @@ def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
     if mark.code != "N":
         messages.info(request, "That mark has already been resolved.")
         return redirect("attendance:n_queue")
-    form = ResolveNForm(request.POST or None)
+    form = ResolveNForm(request.POST or None, mark=mark)
     if request.method == "POST" and form.is_valid():
-        services.resolve_n(
-            actor=request.user, mark=mark, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"]
-        )
-        messages.success(
-            request,
-            f"{mark.pupil.display_name}'s {mark.date:%-d %b} {mark.session} mark is now {form.cleaned_data['code']}.",
-        )
-        return redirect("attendance:n_queue")
+        try:
+            services.resolve_n(
+                actor=request.user,
+                mark=mark,
+                code=form.cleaned_data["code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{mark.pupil.display_name}'s {mark.date:%-d %b} {mark.session} mark is now {form.cleaned_data['code']}.",
+            )
+            return redirect("attendance:n_queue")
     return render(request, "attendance/resolve_n.html", {"form": form, "mark": mark})
 
 
