@@ -219,3 +219,12 @@ def test_the_trust_table_reads_every_school_in_the_same_number_of_queries(monkey
     total = at_four["school"][1]
     assert (total["students"], total["lpr_done"], total["lpr_due"], total["lpr_on_time"]) == (16, 16, 16, 16)
     assert (total["groups"], total["delivered"]) == (8, 8)
+
+
+def test_a_school_with_no_caseloads_is_told_how_to_start_not_shown_empty_figures(world):
+    page = client_for(world.outsider).get(reverse("caseloads:statistics"))
+    html = page.content.decode()
+    assert (
+        page.status_code == 200 and "No group is on a Pastoral &amp; Attendance Lead's caseload yet" in html
+    )
+    assert 'id="statistics-chart"' not in html and "Export CSV" not in html

@@ -213,7 +213,7 @@ def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
     if mark.code != "N":
         messages.info(request, "That mark has already been resolved.")
         return redirect("caseloads:n_marks")
-    form = ResolveNForm(request.POST or None)
+    form = ResolveNForm(request.POST or None, mark=mark)
     if request.method == "POST" and form.is_valid():
         try:
             attendance_services.resolve_n(

@@ -16,7 +16,7 @@ from attendance.selectors import scope_for
 from audit.models import AuditEvent
 from audit.services import record_event
 from caseloads import statistics as stats
-from caseloads.permissions import can_see_statistics, visible_groups_q
+from caseloads.permissions import can_assign, can_see_statistics, visible_groups_q
 from caseloads.report_permissions import can_make_reports
 from caseloads.views.common import organisation_for
 from core.exports import export_response
@@ -119,5 +119,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "today": today,
             # Reports are made at a school: a group of schools' leader sees its statistics but reports per school.
             "may_make_reports": can_make_reports(request.user, organisation),
+            "may_assign": can_assign(request.user, organisation),
         },
     )
