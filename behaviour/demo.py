@@ -104,6 +104,7 @@ def _incidents(
     """The term's incidents so far, negative, positive and observations, each with its pupils."""
     rng = world.rng
     tz = timezone.get_current_timezone()
+    now = timezone.now()
     by_code = {c.code: c for c in BehaviourCategory.objects.filter(organisation=school)}
     incidents, links = [], []
     count = 220 + 40 * min(world.scale, 3)
@@ -127,6 +128,8 @@ def _incidents(
         at = datetime.datetime.combine(
             day, datetime.time(rng.randint(8, 15), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz
         )
+        if at > now:  # later today has not happened yet: the same time a week earlier
+            at -= datetime.timedelta(weeks=1)
         place = rng.choice(PLACES)
         member = rng.choice(staff)
         contacted = kind == Incident.Kind.NEGATIVE and severity >= 3
