@@ -26,6 +26,8 @@ from caseloads.models import (
     Topic,
 )
 from caseloads.services import windows_for
+from organisations import calendar
+from organisations.models import Term
 from people.models import Group, GroupMembership
 
 TOPICS = {
@@ -87,20 +89,49 @@ def _programme(world: Any, school: Any) -> list[Topic]:
     )
 
 
-def _session_days(world: Any, index: int) -> list[datetime.date]:
-    """Eight session days across the year for one group, every four or five weeks from late September."""
-    start = world.academic_year.starts_on + datetime.timedelta(days=21 + index % 5)
+# Sessions a group has each term (eight in the year, as the entitlement asks), and the term's number in the
+# tutorial programme (`caseloads.models.Term`).
+SESSIONS_PER_TERM = {"autumn": 3, "spring": 3, "summer": 2}
+TERM_NUMBER = {"autumn": 1, "spring": 2, "summer": 3}
+
+
+def _term_days(world: Any, school: Any) -> list[tuple[int, int, list[datetime.date]]]:
+    """(term number, sessions in it, its school days) for each term of the college's year, in order: never a
+    weekend, a holiday, a half term or a training day."""
+    year = world.academic_year
+    open_days = calendar.calendar_for(school, year.starts_on, year.ends_on).school_days()
+    return [
+        (
+            TERM_NUMBER[term.kind],
+            SESSIONS_PER_TERM[term.kind],
+            [d for d in open_days if term.starts_on <= d <= term.ends_on],
+        )
+        for term in Term.objects.filter(organisation=school, academic_year=year).order_by("starts_on")
+    ]
+
+
+def _session_days(
+    term_days: list[tuple[int, int, list[datetime.date]]], index: int
+) -> list[tuple[datetime.date, int, int]]:
+    """One group's sessions: (day, term number, session of the term), spread evenly through each term, each group
+    a few school days from the next so that the PAL's week is not all on one day."""
     days = []
-    for n in range(8):
-        day = start + datetime.timedelta(weeks=n * 4 + n // 2)
-        days.append(day + datetime.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() > 4 else 0))
+    for term, count, open_days in term_days:
+        for k in range(count if open_days else 0):
+            at = (2 * k + 1) * len(open_days) // (2 * count) + index % 5 - 2
+            days.append((open_days[max(0, min(at, len(open_days) - 1))], term, k))
     return days
 
 
 def _sessions(world: Any, school: Any, pal: Any, groups: list[Group], topics: list[Topic]) -> None:
+    by_term: dict[int, list[Topic]] = {}
+    for topic in topics:
+        by_term.setdefault(topic.term, []).append(topic)
+    term_days = _term_days(world, school)
     rows = []
     for index, group in enumerate(groups):
-        for n, day in enumerate(_session_days(world, index)):
+        for day, term, k in _session_days(term_days, index):
+            topic = by_term[term][k % len(by_term[term])]  # the term's topics in order, one a session
             past = day < world.today
             missed = past and world.rng.random() < 0.08
             rows.append(
@@ -109,7 +140,7 @@ def _sessions(world: Any, school: Any, pal: Any, groups: list[Group], topics: li
                     academic_year=world.academic_year,
                     group=group,
                     lead=pal,
-                    topic=topics[min(n * len(topics) // 8, len(topics) - 1)],
+                    topic=topic,
                     date=day,
                     starts_at=datetime.time(9 + index % 6, 0),
                     ends_at=datetime.time(10 + index % 6, 0),

@@ -126,22 +126,29 @@ def _weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def _friday_nearest(day: datetime.date) -> datetime.date:
+    """The Friday nearest `day` (Saturday to Monday: the Friday before; Tuesday to Thursday: the one after)."""
+    return day + datetime.timedelta(days=(4 - day.weekday() + 3) % 7 - 3)
+
+
 def term_dates(year: AcademicYear) -> list[tuple[str, datetime.date, datetime.date, datetime.date]]:
-    """(term, start, end, half-term Monday) in the usual English pattern for a year."""
+    """(term, start, end, half-term Monday) in the usual English pattern for a year: each term starts on a Monday
+    and ends on the Friday nearest its usual end date, worked out afresh for each year (a fixed day and month falls
+    on a weekend one year in three)."""
     y = year.starts_on.year
     autumn = (
         _weekday_on_or_after(datetime.date(y, 9, 3), 0),
-        datetime.date(y, 12, 18),
+        _friday_nearest(datetime.date(y, 12, 18)),
         _weekday_on_or_after(datetime.date(y, 10, 26), 0),
     )
     spring = (
         _weekday_on_or_after(datetime.date(y + 1, 1, 5), 0),
-        datetime.date(y + 1, 3, 27),
+        _friday_nearest(datetime.date(y + 1, 3, 27)),
         _weekday_on_or_after(datetime.date(y + 1, 2, 15), 0),
     )
     summer = (
         _weekday_on_or_after(datetime.date(y + 1, 4, 13), 0),
-        datetime.date(y + 1, 7, 17),
+        _friday_nearest(datetime.date(y + 1, 7, 17)),
         _weekday_on_or_after(datetime.date(y + 1, 5, 25), 0),
     )
     return [("autumn", *autumn), ("spring", *spring), ("summer", *summer)]
@@ -440,10 +447,9 @@ def _school_contacts(maker: Maker, school: Organisation, pupils: list[Pupil]) ->
         count = rng.choices((1, 2), weights=(30, 70))[0]
         for p in range(count):
             contacts.append(_new_contact(maker, school, pupil, p))
+            # The first contact is a woman (see _new_contact), the second a man: the relationship agrees.
             relationship = (
-                rng.choices(
-                    ["mother", "father", "carer", "grandparent", "foster_carer"], weights=(50, 40, 4, 4, 2)
-                )[0]
+                rng.choices(["mother", "carer", "grandparent", "foster_carer"], weights=(90, 4, 4, 2))[0]
                 if p == 0
                 else "father"
             )
@@ -466,8 +472,13 @@ def _school_contacts(maker: Maker, school: Organisation, pupils: list[Pupil]) ->
     )
 
 
-# (first, last, role, job title, scope of the role)
-StaffRow = tuple[str, str, str, str, dict[str, Any]]
+# (first, last, role, job title, scope of the role, sex: "F" or "M", which gives the title)
+StaffRow = tuple[str, str, str, str, dict[str, Any], str]
+
+
+def _staff_row(maker: Maker, role: str, job_title: str, scope: dict[str, Any]) -> StaffRow:
+    first, last, sex = maker.person_name()
+    return first, last, role, job_title, scope, sex
 
 
 def _staff_rows(maker: Maker, spec: SchoolSpec, groups: _SchoolGroups) -> list[StaffRow]:
@@ -476,8 +487,8 @@ def _staff_rows(maker: Maker, spec: SchoolSpec, groups: _SchoolGroups) -> list[S
     for y in spec.years:
         for group in groups.tutor_groups[y]:
             staff_rows.append(
-                (
-                    *maker.person_name()[:2],
+                _staff_row(
+                    maker,
                     Role.TUTOR,
                     "Course tutor" if spec.kind == "college" else "Form tutor",
                     {"group": group},
@@ -485,11 +496,8 @@ def _staff_rows(maker: Maker, spec: SchoolSpec, groups: _SchoolGroups) -> list[S
             )
         if spec.kind != "college":
             staff_rows.append(
-                (
-                    *maker.person_name()[:2],
-                    Role.HEAD_OF_YEAR,
-                    f"Head of {groups.year_groups[y].name}",
-                    {"year_group": y},
+                _staff_row(
+                    maker, Role.HEAD_OF_YEAR, f"Head of {groups.year_groups[y].name}", {"year_group": y}
                 )
             )
     for role, title in [
@@ -504,17 +512,12 @@ def _staff_rows(maker: Maker, spec: SchoolSpec, groups: _SchoolGroups) -> list[S
         (Role.ATTENDANCE_OFFICER, "Attendance officer"),
         (Role.CPD_COORDINATOR, "CPD coordinator"),
     ]:
-        staff_rows.append((*maker.person_name()[:2], role, title, {}))
+        staff_rows.append(_staff_row(maker, role, title, {}))
     if spec.kind == "college":
         caseload = [g for y in spec.years for g in groups.tutor_groups[y]]
         for i in range(0, len(caseload), 16):
             staff_rows.append(
-                (
-                    *maker.person_name()[:2],
-                    Role.PAL,
-                    "Pastoral & Attendance Lead",
-                    {"groups": caseload[i : i + 16]},
-                )
+                _staff_row(maker, Role.PAL, "Pastoral & Attendance Lead", {"groups": caseload[i : i + 16]})
             )
     return staff_rows
 
@@ -537,7 +540,7 @@ def _school_staff(
             full_name=f"{first} {last}",
             password=maker.password_hash,
         )
-        for first, last, _role, _title, _scope in staff_rows
+        for first, last, _role, _title, _scope, _sex in staff_rows
     ]
     User.objects.bulk_create(users, batch_size=2000)
     StaffMember.objects.bulk_create(
@@ -546,7 +549,7 @@ def _school_staff(
                 organisation=school,
                 user=user,
                 mis_id=f"S{copy}{spec.key[:3].upper()}{i:04d}",
-                title=rng.choice(("Mr", "Mrs", "Ms", "Dr", "Miss")),
+                title=rng.choice(names.ADULT_TITLES_F if row[5] == "F" else names.ADULT_TITLES_M),
                 first_name=row[0],
                 last_name=row[1],
                 job_title=row[3],
@@ -557,7 +560,7 @@ def _school_staff(
         batch_size=2000,
     )
     roles: list[RoleAssignment] = []
-    for user, (_first, _last, held, _title, scope) in zip(users, staff_rows, strict=True):
+    for user, (_first, _last, held, _title, scope, _sex) in zip(users, staff_rows, strict=True):
         if "groups" in scope:
             roles += [
                 RoleAssignment(

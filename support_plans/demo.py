@@ -7,29 +7,41 @@ from typing import Any
 
 from django.utils import timezone
 
-from behaviour.services import report_scores_record
+from behaviour.models import BehaviourCategory, Incident, Suspension
+from behaviour.services import incident_create, report_scores_record
 from organisations import calendar
+from organisations.models import Term
 from support_plans import services
 from support_plans.models import Meeting, Party, PlannedMeeting, Questionnaire, SupportPlan
 from support_plans.services import arrangements, documents
 
 W = datetime.timedelta(weeks=1)
+ONE_DAY = datetime.timedelta(days=1)
+# What a parent is called in a note of a phone call home (anyone else by their name).
+HOME_WORD = {"Mother": "mum", "Father": "dad"}
 
 
 def _target(
-    specific: str, measure: str, baseline: str, due: datetime.date, step: int, support: str, by: str
+    specific: str,
+    measure: str,
+    baseline: str,
+    due: datetime.date,
+    step: int,
+    support: str,
+    by: str,
+    parent: str = "Parent",
 ) -> dict[str, Any]:
     return {
         "specific": specific,
         "measure": measure,
         "baseline": baseline,
         "achievable": "Already managed on good days; agreed with the pupil as realistic",
-        "result": "Stays in lessons, keeps up with work and avoids further suspension",
+        "result": "Stays in lessons, keeps up with work and avoids suspension",
         "due_on": due,
         "step": step,
         "support": support,
         "support_by": by,
-        "support_by_detail": {"school": "Form tutor", "parent": "Mother", "agency": "CAMHS practitioner"}[by],
+        "support_by_detail": {"school": "Form tutor", "parent": parent, "agency": "CAMHS practitioner"}[by],
         "recognition": "Positive phone call home on Fridays; extra football session when the week's card is green",
     }
 
@@ -82,12 +94,14 @@ def _staff_party(plan: SupportPlan, user: Any, role: str) -> Party:
 
 
 def _assessing(world: Any, pupil: Any, hoy: Any, tutor: Any, today: datetime.date) -> None:
+    opened = today - datetime.timedelta(days=5)
+    _record_disruption(pupil, hoy, tutor, opened)
     plan = services.plan_open(
         actor=hoy,
         pupil=pupil,
         coordinator=hoy,
-        opened_on=today - datetime.timedelta(days=5),
-        reason="Two suspensions this term and daily removals from lessons; at risk of permanent exclusion.",
+        opened_on=opened,
+        reason=f"Persistent disruption and defiance: {_record_so_far(pupil, opened)}; at risk of permanent exclusion.",
         relation=SupportPlan.Relation.REPLACES_BEHAVIOUR_PLAN,
         relation_note="Replaces the head of year's behaviour plan of September",
     )
@@ -150,7 +164,7 @@ def _start(
     services.plan_update(
         actor=coordinator,
         plan=plan,
-        rewards="Extra football session; time with dad at the climbing wall when the card is green all week",
+        rewards="Extra football session; a trip to the climbing wall at the weekend when the card is green all week",
         consequences="Missed break with the head of year; a further meeting with parents",
     )
     services.meeting_record(
@@ -184,17 +198,25 @@ def _score_days(
 
 
 def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today: datetime.date) -> None:
-    opened = today - 7 * W
-    start = today - 8 * W + datetime.timedelta(days=2)  # the 8-week review falls this week
+    school = pupil.organisation_id
+    # The initial meeting on the school day on or before eight weeks and two days ago, so that the 8-week review
+    # falls this week; the plan opened a week of school before it, after a run of removals from lessons.
+    start = calendar.school_days_before(school, today - 8 * W + datetime.timedelta(days=3), 1)
+    opened = calendar.school_days_before(school, start, 5)
+    _record_disruption(pupil, hoy, tutor, opened)
     plan = services.plan_open(
         actor=hoy,
         pupil=pupil,
         coordinator=hoy,
         opened_on=opened,
-        reason="Persistent disruption and a suspension for verbal abuse of a teacher.",
+        reason=f"Persistent disruption in lessons: {_record_so_far(pupil, opened)}.",
         relation=SupportPlan.Relation.ALONGSIDE_SEN,
-        relation_note="SEN support plan for SEMH",
+        relation_note=_sen_support(pupil),
     )
+    # Its weeks run on over a holiday: the final meeting falls on a school day inside the programme.
+    services.plan_update(actor=hoy, plan=plan, length_weeks=_weeks_to_a_school_day(plan, start))
+    parent = plan.parties.filter(kind=Party.Kind.PARENT).first()
+    parent_role = parent.role if parent else "Parent"
     _staff_party(plan, tutor, "Form tutor")
     services.party_save(
         actor=hoy,
@@ -228,11 +250,13 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
                 1,
                 "Morning routine agreed at home; alarm and lift on Mondays",
                 "parent",
+                parent_role,
             ),
         ],
     )
     plan.refresh_from_db()
-    _score_days(world, plan, tutor, start, start + 4 * W, 1.6)
+    review_on = _due(plan, 4)
+    _score_days(world, plan, tutor, start, review_on, 1.6)
     targets = list(plan.targets.all())
     services.meeting_record(
         today=world.today,
@@ -240,9 +264,11 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
         plan=plan,
         kind=Meeting.Kind.REVIEW,
         week=4,
-        held_on=start + 4 * W,
+        held_on=review_on,
         summary="Walk-outs down to one a week; lateness still a problem on Mondays.",
-        commitments_review="Tutor: daily card checked. Mother: morning routine mostly kept. CAMHS: 3 sessions held.",
+        commitments_review=(
+            f"Tutor: daily card checked. {parent_role}: morning routine mostly kept. CAMHS: 3 sessions held."
+        ),
         further_measures="Breakfast club on Mondays.",
         attendees=list(plan.parties.all()),
         progress={targets[0].pk: ("met", "1 walk-out a week"), targets[1].pk: ("partly", "2 lates a week")},
@@ -256,12 +282,12 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
         due_on=start + 8 * W,
         step=2,
     )
-    _score_days(world, plan, tutor, start + 4 * W + datetime.timedelta(days=1), today, 1.1)
+    _score_days(world, plan, tutor, review_on + ONE_DAY, today, 1.1)
     _arrangements(plan, hoy, tutor, today)
 
 
 def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.date) -> None:
-    start = today - 30 * W
+    start = _twelve_school_weeks(pupil.organisation_id, today - 30 * W)
     plan = services.plan_open(
         actor=senior,
         pupil=pupil,
@@ -298,7 +324,7 @@ def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.dat
             plan=plan,
             kind=Meeting.Kind.REVIEW,
             week=week,
-            held_on=start + week * W,
+            held_on=_due(plan, week),
             summary="Good progress reported by all staff.",
             attendees=parties,
             commitments_review="All commitments kept.",
@@ -309,10 +335,10 @@ def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.dat
         actor=senior,
         plan=plan,
         kind=Meeting.Kind.FINAL,
-        held_on=start + plan.length_weeks * W,
-        summary="No aggression for eight weeks; pupil proud of the change.",
+        held_on=_due(plan, plan.length_weeks),
+        summary="No aggression for twelve weeks; pupil proud of the change.",
         attendees=parties,
-        progress={target.pk: ("met", "No incidents in 8 weeks")},
+        progress={target.pk: ("met", "No incidents in 12 weeks")},
     )
     services.plan_close(
         actor=senior,
@@ -321,7 +347,98 @@ def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.dat
         evaluation="Target met and sustained; no suspensions during the programme.",
         continued_monitoring="Tutor checks in weekly; mentor sessions continue to the end of term.",
     )
-    SupportPlan.objects.filter(pk=plan.pk).update(closed_on=start + plan.length_weeks * W)
+    SupportPlan.objects.filter(pk=plan.pk).update(closed_on=_due(plan, plan.length_weeks))
+
+
+def _due(plan: SupportPlan, week: int) -> datetime.date:
+    """The school day a meeting `week` weeks into the plan is due (support_plans.selectors.review_schedule)."""
+    assert plan.starts_on is not None, "due dates count from the initial meeting"
+    day = plan.starts_on + week * W
+    return calendar.next_school_day(plan.organisation_id, day - ONE_DAY, plan.pupil.site_id) or day
+
+
+def _weeks_to_a_school_day(plan: SupportPlan, start: datetime.date) -> int:
+    """The plan's length in weeks from `start`, lengthened past a holiday so that its last day is a school day (the
+    day its final meeting is due): otherwise the programme "runs" to a day before the meeting that ends it."""
+    school = calendar.calendar_for(plan.organisation_id, start, start + (plan.length_weeks + 12) * W)
+    weeks = plan.length_weeks
+    while weeks < plan.length_weeks + 12 and not school.is_school_day(start + weeks * W, plan.pupil.site_id):
+        weeks += 1
+    return weeks
+
+
+def _twelve_school_weeks(school: int, start: datetime.date) -> datetime.date:
+    """`start`, or the week before it, or the one before that…: the first whose initial meeting, reviews and final
+    meeting (weeks 0, 4, 8 and 12) all fall on school days, so that a closed plan was never held in a holiday."""
+    days = calendar.calendar_for(school, start - 20 * W, start + 12 * W)
+    for back in range(20):
+        day = start - back * W
+        if all(days.is_school_day(day + week * W) for week in (0, 4, 8, 12)):
+            return day
+    return start
+
+
+def _record_disruption(pupil: Any, recorder: Any, teacher: Any, before: datetime.date) -> None:
+    """The removals from lessons in the three weeks before a plan opened that led to it, in the behaviour log (the
+    behaviour builder's random incidents may have passed the pupil by)."""
+    category = BehaviourCategory.objects.filter(
+        organisation_id=pupil.organisation_id, code="disruption"
+    ).first()
+    if category is None:
+        return
+    days = calendar.school_days_between(pupil.organisation_id, before - 3 * W, before - ONE_DAY)
+    lessons = ["P2 Maths", "P5 Science", "P3 English", "P6 History"]
+    for n, day in enumerate(days[:: max(1, len(days) // 4)][:4]):
+        incident_create(
+            actor=recorder,
+            organisation=pupil.organisation,
+            pupils=[pupil],
+            kind=Incident.Kind.NEGATIVE,
+            category=category,
+            severity=2,
+            occurred_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10 + n, 20))),
+            place="classroom",
+            lesson=lessons[n],
+            staff=teacher,
+            description="Talking over the teacher and distracting others; refused to move seats",
+            actions="Removed to the on-call room; parents phoned",
+            parents_contacted=True,
+            parents_contacted_how="Phone call",
+        )
+
+
+def _record_so_far(pupil: Any, before: datetime.date) -> str:
+    """What the behaviour log and the suspensions say about the pupil this term, up to the day before `before`."""
+    term = Term.objects.filter(
+        organisation_id=pupil.organisation_id, starts_on__lte=before, ends_on__gte=before
+    ).first()
+    since = term.starts_on if term else before - 13 * W
+    incidents = Incident.objects.filter(
+        links__pupil=pupil,
+        kind=Incident.Kind.NEGATIVE,
+        occurred_at__date__gte=since,
+        occurred_at__date__lt=before,
+    ).count()
+    said = f"{incidents} incident{'' if incidents == 1 else 's'} in the behaviour log this term"
+    suspensions = list(Suspension.objects.filter(pupil=pupil, starts_on__gte=since, starts_on__lt=before))
+    if len(suspensions) == 1:
+        said += f" and a suspension ({suspensions[0].get_reason_display().lower()})"
+    elif suspensions:
+        said += f" and {len(suspensions)} suspensions"
+    return said
+
+
+def _sen_support(pupil: Any) -> str:
+    """The note on the SEN plan a PSP runs alongside; a pupil with no SEN recorded is given SEN support (SEMH), as
+    the plan says they have."""
+    from people.models import Pupil
+
+    if pupil.sen_status == Pupil.SenStatus.NONE:
+        pupil.sen_status = Pupil.SenStatus.SUPPORT
+        Pupil.objects.filter(pk=pupil.pk).update(sen_status=pupil.sen_status)
+    if pupil.sen_status == Pupil.SenStatus.EHCP:
+        return "EHC plan: social, emotional and mental health"
+    return "SEN support plan for SEMH"
 
 
 def _arrange(
@@ -355,15 +472,26 @@ def _arrangements(plan: SupportPlan, hoy: Any, tutor: Any, today: datetime.date)
     arrangements.invitations_send(actor=hoy, planned=planned, now=_now(today))
     parent = plan.parties.filter(kind=Party.Kind.PARENT).first()
     with_whom = f"{parent.name} ({parent.role})" if parent else "Parent"
+    # The notes name the parent the log says the contact was with.
+    who = (HOME_WORD.get(parent.role) or parent.name) if parent else "the family"
     for days_ago, method, direction, summary in (
-        (20, "phone", "to_home", "Told mum about the good week; agreed breakfast club on Mondays."),
-        (6, "email", "from_home", "Mum asked about the CAMHS appointment time; passed to the practitioner."),
-        (2, "phone", "to_home", "Card dipped this week; mum will talk about Monday mornings at home."),
+        (20, "phone", "to_home", f"Told {who} about the good week; agreed breakfast club on Mondays."),
+        (
+            6,
+            "email",
+            "from_home",
+            f"{who} asked about the CAMHS appointment time; passed to the practitioner.",
+        ),
+        (2, "phone", "to_home", f"Card dipped this week; {who} will talk about Monday mornings at home."),
     ):
+        summary = summary[0].upper() + summary[1:]
         arrangements.home_contact_record(
             actor=hoy,
             plan=plan,
-            occurred_on=today - datetime.timedelta(days=days_ago),
+            # The school day on or before: calls home are made in the working week.
+            occurred_on=calendar.school_days_before(
+                plan.organisation_id, today - datetime.timedelta(days=days_ago - 1), 1
+            ),
             direction=direction,
             method=method,
             with_whom=with_whom,

@@ -10,18 +10,23 @@ from django.urls import reverse
 from caseloads import selectors
 from caseloads.models import GroupSession, LearningTarget, Review, SessionAttendance, TargetProgress, Topic
 from core.testing.personas import client_for
+from core.testing.world import shared_world
 from demo.world import build_world
+from organisations import calendar
+from organisations.models import Term
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2027, 2, 10)  # half a year in: windows 1 and 2 closed, window 3 open
 
+# The tests read the same demo world, built once for the module with the clock stopped on TODAY.
+world = shared_world(
+    lambda: build_world(today=TODAY, pupils_per_school=60),
+    at=datetime.datetime(2027, 2, 10, 12, 0, tzinfo=datetime.UTC),
+)
 
-def test_it_builds_the_pals_half_year_of_sessions_and_reviews(monkeypatch):
-    from core.testing.clock import fixed_clock
 
-    fixed_clock(monkeypatch, datetime.datetime(2027, 2, 10, 12, 0, tzinfo=datetime.UTC))
-    world = build_world(today=TODAY, pupils_per_school=60)
+def test_it_builds_the_pals_half_year_of_sessions_and_reviews(world):
     pal = world.users["pal"]
     groups = [
         a.group for a in pal.role_assignments.filter(role="pal", group__isnull=False).select_related("group")
@@ -62,3 +67,18 @@ def test_it_builds_the_pals_half_year_of_sessions_and_reviews(monkeypatch):
     assert Progression.objects.filter(organisation=school, destination_status="intended").exists()
     assert client.get(reverse("caseloads:passport_completion")).status_code == 200
     assert client.get(reverse("caseloads:parents_evening", args=[groups[0].pk])).status_code == 200
+
+
+def test_it_holds_every_demo_group_session_on_a_school_day_of_its_topics_term(world):
+    """No tutorial in the Christmas or Easter holidays, at a weekend or on a training day, and a December
+    session's topic is an autumn one."""
+    sessions = list(GroupSession.objects.select_related("topic", "academic_year"))
+    assert len(sessions) >= 8
+    for school_id in {s.organisation_id for s in sessions}:
+        year = world.academic_year
+        school_days = calendar.calendar_for(school_id, year.starts_on, year.ends_on)
+        terms = {t.kind: t for t in Term.objects.filter(organisation_id=school_id, academic_year=year)}
+        for session in (s for s in sessions if s.organisation_id == school_id):
+            assert school_days.is_school_day(session.date), session.date
+            term = terms[{1: "autumn", 2: "spring", 3: "summer"}[session.topic.term]]
+            assert term.starts_on <= session.date <= term.ends_on, (session.date, str(session.topic))
