@@ -232,7 +232,15 @@ def _certified(
     graduate: Any,
 ) -> None:
     """The graduate's portfolio taken all the way: filled, submitted, reviewed, moderated and certified."""
-    enrolment = enrol(cluster=cluster, school=world.main_school, participant=graduate, mentor=mentor)
+    coordinator = world.users.get("cpd_coordinator")
+    enrolment = enrol(
+        cluster=cluster,
+        school=world.main_school,
+        participant=graduate,
+        mentor=mentor,
+        booked_by=coordinator,
+        paid_on=edition.academic_year.starts_on + datetime.timedelta(days=21),
+    )
     portfolio = services.portfolio_for_enrolment(enrolment=enrolment)
     activities = list(
         Activity.objects.filter(module__level=level)

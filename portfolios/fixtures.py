@@ -7,10 +7,12 @@ qualifications app, and the demo builder prefers it when present.
 from __future__ import annotations
 
 import datetime
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from organisations.models import AcademicYear, Organisation
 from qualifications.models import (
@@ -24,8 +26,8 @@ from qualifications.models import (
     Module,
     Programme,
 )
-
-_invoice = itertools.count(1)
+from qualifications.selectors import quote_fee
+from qualifications.services.invoices import document_number_next
 
 # Level 1 as in the PLQ documents, abridged: the kinds of activity the portfolio must handle.
 # Each module: (number, title, activities); each activity: (number, title, kind, extra settings).
@@ -175,22 +177,41 @@ def build_programme(
 
 
 def enrol(
-    *, cluster: Cluster, school: Organisation, participant: Any, mentor: Any, booked_by: Any | None = None
+    *,
+    cluster: Cluster,
+    school: Organisation,
+    participant: Any,
+    mentor: Any,
+    booked_by: Any | None = None,
+    paid_on: datetime.date | None = None,
 ) -> Enrolment:
-    """A confirmed place for one participant, with their mentor (booking included)."""
+    """A confirmed place for one participant, with their mentor (booking included), booked on the first day of the
+    edition's year: at the edition's fee for the school when it has one (else a nominal fee), with the provider's
+    next invoice number, booked by `booked_by` (the mentor when not given) and paid on `paid_on` if given."""
     edition = cluster.edition
-    booking = Booking.objects.create(
-        organisation=school,
-        provider=cluster.organisation,
-        cluster=cluster,
-        edition=edition,
-        booked_by=booked_by or mentor,
-        booked_on=edition.academic_year.starts_on,
-        is_member=True,
-        fee_per_place=Decimal("625.00"),
-        invoice_number=f"PF-{edition.pk}-{next(_invoice):06d}-{participant.pk}",
-        due_on=edition.academic_year.starts_on + datetime.timedelta(days=edition.payment_terms_days),
-    )
+    on = edition.academic_year.starts_on
+    try:
+        quote = quote_fee(edition=edition, delivery_model=cluster.delivery_model, school=school, on=on)
+    except ValidationError:  # an edition built here for tests has no fee rules
+        fee, is_member = Decimal("625.00"), True
+    else:
+        fee, is_member = quote.amount, quote.is_member
+    with transaction.atomic():
+        booking = Booking.objects.create(
+            organisation=school,
+            provider=cluster.organisation,
+            cluster=cluster,
+            edition=edition,
+            booked_by=booked_by or mentor,
+            booked_on=on,
+            is_member=is_member,
+            fee_per_place=fee,
+            invoice_number=document_number_next(cluster.organisation, "invoice", on),
+            payment_terms_days=edition.payment_terms_days,
+            due_on=on + datetime.timedelta(days=edition.payment_terms_days),
+            paid=paid_on is not None,
+            paid_on=paid_on,
+        )
     return Enrolment.objects.create(
         organisation=school,
         provider=cluster.organisation,
@@ -201,5 +222,5 @@ def enrol(
         participant=participant,
         mentor=mentor,
         status=Enrolment.Status.ENROLLED,
-        fee=Decimal("625.00"),
+        fee=fee,
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from access.models import RoleAssignment
 from people.models import StaffMember
@@ -143,6 +145,9 @@ def submission_deadline(portfolio: Portfolio) -> datetime.date:
     return deadline
 
 
+TITLE_WORDS = 12  # an activity title in a list of problems: about a line
+
+
 def submission_problems(
     portfolio: Portfolio, today: datetime.date, progress: list[ModuleProgress] | None = None
 ) -> list[str]:
@@ -179,12 +184,17 @@ def submission_problems(
             elif activity.kind == Activity.Kind.CHOICE:
                 problems.append(f"Activity {activity.number}: choose an alternative and complete it.")
             else:
-                problems.append(f"Activity {activity.number} ({activity.title[:80]}) is not complete.")
+                problems.append(f"Activity {activity.number} ({_short_title(activity)}) is not complete.")
     return problems
 
 
+def _short_title(activity: Activity) -> str:
+    """An activity's title shortened at a word boundary, with an ellipsis when it was longer."""
+    return Truncator(activity.title).words(TITLE_WORDS, truncate="…")
+
+
 def _difficult_issue_problem(activity: Activity, enrolment: Any) -> str:
-    what = f"Activity {activity.number} ({activity.title[:80]})"
+    what = f"Activity {activity.number} ({_short_title(activity)})"
     if offers_aspiring_alternative(activity, enrolment):
         return (
             f"{what} needs a complete record that addressed a difficult issue or, as you are an aspiring participant, "
@@ -268,6 +278,29 @@ def open_portfolios(qs: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
         )
         .prefetch_related("meetings")
     )
+
+
+@dataclass
+class PortfolioRow:
+    """One line of the administrator's list of portfolios: the portfolio and its level's percentage complete."""
+
+    portfolio: Portfolio
+    percent: int
+
+
+def provider_portfolios(provider_ids: set[int], *, open_only: bool = True) -> QuerySet[Portfolio]:
+    """The providers' portfolios for their administrators' list, by participant; only the open ones unless asked."""
+    qs = Portfolio.objects.filter(provider_id__in=provider_ids)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs.select_related("enrolment__participant", "enrolment__level__edition", "organisation").order_by(
+        "enrolment__participant__full_name", "pk"
+    )
+
+
+def portfolio_rows(portfolios: Iterable[Portfolio]) -> list[PortfolioRow]:
+    """Each portfolio (a page of them) with its progress; two queries a portfolio."""
+    return [PortfolioRow(p, level_percent(activity_progress(p))) for p in portfolios]
 
 
 def late_portfolios(qs: QuerySet[Portfolio], today: datetime.date) -> list[Portfolio]:

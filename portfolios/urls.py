@@ -7,6 +7,7 @@ app_name = "portfolios"
 urlpatterns = [
     path("", views.home, name="home"),
     path("administration/", views.provider_admin, name="provider_admin"),
+    path("administration/portfolios/", views.portfolio_list, name="portfolio_list"),
     path("administration/allocate/", views.allocate, name="allocate"),
     path("administration/sample/", views.sample_draw, name="sample_draw"),
     path("administration/sample/<int:pk>/", views.sample_detail, name="sample"),

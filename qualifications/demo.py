@@ -306,4 +306,4 @@ def _training_attendance(world: Any, facilitator: User) -> None:
             for e in day.cluster.enrolments.filter(status=Enrolment.Status.ENROLLED).order_by("pk")
         }
         if marks:
-            services.attendance_record(actor=facilitator, training_day=day, marks=marks)
+            services.attendance_record(actor=facilitator, training_day=day, marks=marks, on=world.today)

@@ -1,6 +1,6 @@
 """What the apps built on qualifications add to its pages, registered from their AppConfig.ready() so that
-qualifications never imports them: lines for a training day's calendar entry (e.g. its course materials) and panels
-on the provider overview (e.g. how fast questions are answered)."""
+qualifications never imports them: lines for a training day's calendar entry (e.g. its course materials), panels
+on the provider overview (e.g. how fast questions are answered) and links beside a place (e.g. its portfolio)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from core.registry import Panel
 TrainingDayNotes = Callable[[list[Any]], dict[int, list[str]]]
 _TRAINING_DAY_NOTES: dict[str, TrainingDayNotes] = {}
 PROVIDER_OVERVIEW_PANELS: list[Panel] = []
+# Given the user and some places, the (label, url) links the user may follow from each place, by enrolment id.
+EnrolmentLinks = Callable[[Any, list[Any]], dict[int, list[tuple[str, str]]]]
+_ENROLMENT_LINKS: dict[str, EnrolmentLinks] = {}
 
 
 def register_training_day_notes(key: str, notes: TrainingDayNotes) -> None:
@@ -49,3 +52,18 @@ def provider_overview_panels(request: HttpRequest) -> list[dict[str, Any]]:
         if context is not None:
             panels.append({"template": panel.template, "context": context})
     return panels
+
+
+def register_enrolment_links(key: str, links: EnrolmentLinks) -> None:
+    """Add links beside places in lists (each app answers only with what the user may open)."""
+    _ENROLMENT_LINKS.setdefault(key, links)
+
+
+def enrolment_links(user: Any, enrolments: Iterable[Any]) -> dict[int, list[tuple[str, str]]]:
+    """Every registered app's links for these places, by enrolment id."""
+    enrolments = list(enrolments)
+    merged: dict[int, list[tuple[str, str]]] = {}
+    for links in _ENROLMENT_LINKS.values():
+        for enrolment_id, found in links(user, enrolments).items():
+            merged.setdefault(enrolment_id, []).extend(found)
+    return merged

@@ -47,6 +47,20 @@ def _bookings(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def _facilitation(request: HttpRequest) -> dict[str, Any] | None:
+    from django.utils import timezone
+
+    from qualifications.selectors import facilitated_clusters
+
+    clusters = facilitated_clusters(request.user, on=timezone.localdate())
+    if not clusters:
+        return None
+    return {"clusters": clusters}
+
+
+register_home_panel(
+    "qualifications_facilitation", "qualifications/panels/facilitation.html", _facilitation, order=59
+)
 register_home_panel("qualifications_bookings", "qualifications/panels/bookings.html", _bookings, order=61)
 register_home_panel("qualifications_my_places", "qualifications/panels/my_places.html", _my_places, order=60)
 

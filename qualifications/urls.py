@@ -31,6 +31,7 @@ urlpatterns = [
     path("bookings/<int:pk>/reminder/send/", views.booking_reminder_send, name="booking_reminder_send"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<int:pk>/paid/", views.booking_paid, name="booking_paid"),
+    path("bookings/<int:pk>/unpaid/", views.booking_unpaid, name="booking_unpaid"),
     path("places/<int:pk>/cancel/", views.enrolment_cancel, name="enrolment_cancel"),
     path("places/<int:pk>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
     path("credit-notes/<int:pk>.pdf", views.credit_note_pdf, name="credit_note_pdf"),

@@ -12,6 +12,7 @@ from portfolios.views.certificates import (
 from portfolios.views.dashboards import (
     allocate,
     home,
+    portfolio_list,
     provider_admin,
 )
 from portfolios.views.entries import (
@@ -79,6 +80,7 @@ __all__ = [
     "moderation_attachment",
     "module_detail",
     "portfolio_detail",
+    "portfolio_list",
     "provider_admin",
     "public_issuer",
     "public_status_list",

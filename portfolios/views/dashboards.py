@@ -111,6 +111,23 @@ def provider_admin(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def portfolio_list(request: HttpRequest) -> HttpResponse:
+    """The administrator's list of the provider's portfolios (the open ones, or all), paged, each linked."""
+    provider_ids = admin_provider_ids(request.user)
+    if not provider_ids:
+        raise PermissionDenied("Only programme administrators see this page.")
+    show_all = request.GET.get("show") == "all"
+    page = Paginator(selectors.provider_portfolios(provider_ids, open_only=not show_all), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portfolios/portfolio_list.html",
+        {"page_obj": page, "rows": selectors.portfolio_rows(page), "show_all": show_all},
+    )
+
+
 def _reviewers(provider_ids: set[int]):  # noqa: ANN202
     return (
         get_user_model()

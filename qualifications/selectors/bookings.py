@@ -154,6 +154,16 @@ class PrerequisiteCheck:
     level1_warning: bool = False
 
 
+def credited_share(percent: int, *, only: bool = False) -> str:
+    """The part of a fee a refund percentage credits, in words: "no part of the fee" for 0%, "the whole fee" for
+    100%, otherwise "(only) N% of the fee"."""
+    if percent <= 0:
+        return "no part of the fee"
+    if percent >= 100:
+        return "the whole fee"
+    return f"{'only ' if only else ''}{percent}% of the fee"
+
+
 def check_cluster_open(*, cluster: Cluster, on: datetime.date) -> PrerequisiteCheck:
     """Whether a cluster can still be booked on a date, by the rules of the edition and its training days.
 
@@ -186,8 +196,8 @@ def check_cluster_open(*, cluster: Cluster, on: datetime.date) -> PrerequisiteCh
                 if missed
                 else ""
             )
-            + f". A place booked now is charged in full, and if it is withdrawn or cancelled only "
-            f"{edition.refund_after_start_percent}% of the fee is credited."
+            + f". A place booked now is charged in full, and if it is withdrawn or cancelled "
+            f"{credited_share(edition.refund_after_start_percent, only=True)} is credited."
         )
     return result
 

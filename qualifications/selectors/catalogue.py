@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
@@ -15,6 +17,7 @@ from django.utils import timezone
 from qualifications import permissions as perms
 from qualifications.models import (
     Cluster,
+    ClusterFacilitator,
     Edition,
     Enrolment,
     TrainingDay,
@@ -60,3 +63,59 @@ def upcoming_days(cluster_ids: Iterable[int]) -> QuerySet[TrainingDay]:
         .prefetch_related("modules")
         .order_by("starts_at")
     )
+
+
+def attendance_opens_on(day: TrainingDay) -> datetime.date:
+    """The date a training day's attendance may first be taken: the day itself (local time)."""
+    return timezone.localdate(day.starts_at)
+
+
+def is_attendance_open(day: TrainingDay, *, on: datetime.date) -> bool:
+    """Attendance is taken on the day or after it, never before the day has come."""
+    return attendance_opens_on(day) <= on
+
+
+@dataclass(frozen=True)
+class FacilitatedCluster:
+    """A cluster the user facilitates, its next training day (today's counts) and whether attendance is open."""
+
+    cluster: Cluster
+    next_day: TrainingDay | None
+    attendance_open: bool
+
+
+def facilitated_cluster_ids(user: Any, edition: Edition) -> set[int]:
+    """Ids of the edition's clusters the user facilitates (they open those clusters' pages)."""
+    return set(
+        ClusterFacilitator.objects.filter(
+            facilitator=user,
+            cluster__edition=edition,
+            organisation_id__in=perms.facilitator_provider_ids(user),
+        ).values_list("cluster_id", flat=True)
+    )
+
+
+def facilitated_clusters(user: Any, *, on: datetime.date) -> list[FacilitatedCluster]:
+    """The clusters the user facilitates at their provider, each with its next training day from `on`."""
+    clusters = list(
+        clusters_with_numbers(
+            Cluster.objects.filter(
+                organisation_id__in=perms.facilitator_provider_ids(user),
+                pk__in=ClusterFacilitator.objects.filter(facilitator=user).values("cluster_id"),
+            )
+        ).order_by("edition__programme__code", "level__number", "name")
+    )
+    start_of_day = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+    next_days: dict[int, TrainingDay] = {}
+    for day in TrainingDay.objects.filter(
+        cluster_id__in=[c.pk for c in clusters], ends_at__gte=start_of_day
+    ).order_by("starts_at"):
+        next_days.setdefault(day.cluster_id, day)
+    return [
+        FacilitatedCluster(
+            cluster=c,
+            next_day=next_days.get(c.pk),
+            attendance_open=c.pk in next_days and is_attendance_open(next_days[c.pk], on=on),
+        )
+        for c in clusters
+    ]

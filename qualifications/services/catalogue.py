@@ -33,6 +33,7 @@ from qualifications.models import (
     SessionAttendance,
     TrainingDay,
 )
+from qualifications.selectors import attendance_opens_on, is_attendance_open
 from qualifications.services.bookings import promote_waiting
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -488,8 +489,16 @@ def facilitator_assign(
 
 
 @transaction.atomic
-def attendance_record(*, actor: Any, training_day: TrainingDay, marks: dict[int, str]) -> int:
-    """Record a mark for each enrolment id of the day's cluster; returns how many were written."""
+def attendance_record(
+    *, actor: Any, training_day: TrainingDay, marks: dict[int, str], on: datetime.date | None = None
+) -> int:
+    """Record a mark for each enrolment id of the day's cluster (on the day or after it); returns how many."""
+    on = on or timezone.localdate()
+    if not is_attendance_open(training_day, on=on):
+        raise ValidationError(
+            f"Attendance for the training day on {attendance_opens_on(training_day):%-d %B %Y} can be taken on "
+            "the day, not before it."
+        )
     enrolments = {
         e.pk: e
         for e in training_day.cluster.enrolments.filter(pk__in=marks.keys(), status=Enrolment.Status.ENROLLED)

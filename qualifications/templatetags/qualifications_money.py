@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,3 +27,22 @@ def format_gbp(value: Any) -> str:
 def gbp(value: Any) -> str:
     """{{ amount|gbp }} → £1,350.00"""
     return format_gbp(value)
+
+
+@register.filter
+def credited(percent: Any) -> str:
+    """A refund percentage as the part of the fee credited: "no part of the fee", "the whole fee", "50% of the fee"."""
+    from qualifications.selectors.bookings import (
+        credited_share,
+    )  # models import this module: no cycle at load
+
+    return credited_share(int(percent))
+
+
+_FEE_INCLUDES_LEAD = re.compile(r"^\s*(?:the\s+)?fees?\s+includes?\s*:?\s*", re.IGNORECASE)
+
+
+@register.filter
+def fee_inclusions(text: Any) -> str:
+    """What an edition's fee includes, without its own lead-in ("Fees include …"), to follow "The fee includes:"."""
+    return _FEE_INCLUDES_LEAD.sub("", str(text or ""), count=1)

@@ -97,7 +97,7 @@ def test_it_refuses_a_cluster_whose_training_days_are_all_over(w):
 
 
 def test_it_warns_plainly_before_booking_a_cluster_that_has_started(w):
-    """Before anything is chosen, the page says the cluster has started and that only 0% would be credited."""
+    """Before anything is chosen, the page says the cluster has started and that no part of the fee would be credited."""
     _days(w.isqam_online, -5, 30)
     page = (
         client_for(w.coordinator)
@@ -107,7 +107,8 @@ def test_it_warns_plainly_before_booking_a_cluster_that_has_started(w):
     first = TODAY - datetime.timedelta(days=5)
     assert "This cluster has already started" in page
     assert f"its first training day was {first:%-d %B %Y}" in page
-    assert "only 0% of the fee is credited" in page
+    assert "if it is withdrawn or cancelled no part of the fee is credited" in page
+    assert "0% of the fee" not in page
 
 
 def test_it_books_a_started_cluster_only_once_the_warning_is_ticked(w):

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from access.roles import Role
+from core.testing.clock import fixed_clock
 from core.testing.factories import OrganisationFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import client_for
@@ -111,7 +112,8 @@ def test_it_answers_404_for_a_calendar_token_that_does_not_exist(w, client):
 # --- Wrong role in the same organisation: 403 ------------------------------------------------
 
 
-def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w):
+def test_it_refuses_provider_actions_to_facilitators_and_school_bookers(w, monkeypatch):
+    fixed_clock(monkeypatch, FIRST_DAY_STARTS_AT)  # the training day has come: attendance is open
     day = w.plq_l1.training_days.first()
     activity = w.plq.modules.get(number=1).activities.first()
     admin_only = [
@@ -384,7 +386,8 @@ def test_it_creates_a_cluster_and_a_training_day_with_validation(w):
     assert cluster.training_days.get().modules.count() == 2
 
 
-def test_it_records_attendance_at_a_training_session(w):
+def test_it_records_attendance_at_a_training_session(w, monkeypatch):
+    fixed_clock(monkeypatch, FIRST_DAY_STARTS_AT)
     safeguarded(w.school.school, w.staff[0])
     booking, _ = book(w, w.plq_l1, [w.staff[0]])
     place = booking.enrolments.get()

@@ -34,6 +34,7 @@ from qualifications.views.invoices import (
     booking_invoice_send,
     booking_paid,
     booking_reminder_send,
+    booking_unpaid,
     credit_note_pdf,
     invoice_settings,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "booking_invoice_send",
     "booking_list",
     "booking_paid",
+    "booking_unpaid",
     "booking_reminder_send",
     "cluster_create",
     "cluster_detail",

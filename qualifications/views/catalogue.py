@@ -72,6 +72,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clusters": clusters,
             "fee_rules": edition.fee_rules.filter(retired_at__isnull=True),
             "is_admin": perms.can_manage_provider_record(request.user, edition),
+            "facilitated_ids": selectors.facilitated_cluster_ids(request.user, edition),
             "is_booker": perms.is_booker(request.user),
             "is_closed": edition.is_closed_on(today),
             "mentor_sessions": edition.mentor_sessions.all(),
@@ -206,6 +207,8 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         perms.can_view_cluster_roster,
         pk=pk,
     )
+    today = timezone.localdate()
+    days = list(cluster.training_days.prefetch_related("modules"))
     enrolments = cluster.enrolments.select_related("participant", "mentor", "organisation").order_by(
         "status", "waitlisted_at", "participant__full_name"
     )
@@ -214,7 +217,8 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "qualifications/cluster_detail.html",
         {
             "cluster": cluster,
-            "days": cluster.training_days.prefetch_related("modules"),
+            "days": days,
+            "open_day_ids": {d.pk for d in days if selectors.is_attendance_open(d, on=today)},
             "facilitators": cluster.facilitators.select_related("facilitator", "module"),
             "enrolled": [e for e in enrolments if e.status in selectors.ACTIVE],
             "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITLISTED],
@@ -264,6 +268,14 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         perms.can_take_attendance,
         pk=pk,
     )
+    today = timezone.localdate()
+    if not selectors.is_attendance_open(day, on=today):
+        messages.error(
+            request,
+            f"Attendance for the training day on {selectors.attendance_opens_on(day):%-d %B %Y} can be taken "
+            "on the day, not before it.",
+        )
+        return redirect("qualifications:cluster_detail", pk=day.cluster_id)
     enrolments = list(
         day.cluster.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
             "participant", "organisation"
@@ -279,7 +291,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             )
             current.update({k: v for k, v in marks.items() if v})
         else:
-            written = services.attendance_record(actor=request.user, training_day=day, marks=marks)
+            written = services.attendance_record(actor=request.user, training_day=day, marks=marks, on=today)
             messages.success(
                 request, f"Attendance saved for {written} participant{'s' if written != 1 else ''}."
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import apply_validation_error
@@ -56,11 +57,41 @@ def booking_reminder_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def booking_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the invoice paid; reopening a paid invoice goes through the confirmation page instead."""
     booking = fetch_booking(request, pk, perms.can_mark_paid)
-    paid = request.POST.get("paid") == "1"
-    services.booking_set_paid(actor=request.user, booking=booking, paid=paid)
-    messages.success(request, f"Invoice {booking.invoice_number} is marked {'paid' if paid else 'unpaid'}.")
+    if request.POST.get("paid") != "1":
+        return redirect("qualifications:booking_unpaid", pk=booking.pk)
+    services.booking_set_paid(actor=request.user, booking=booking, paid=True)
+    messages.success(request, f"Invoice {booking.invoice_number} is marked paid.")
     return redirect("qualifications:booking_detail", pk=booking.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def booking_unpaid(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a paid invoice (mark it unpaid) after a confirmation page."""
+    booking = fetch_booking(request, pk, perms.can_mark_paid)
+    back = reverse("qualifications:booking_detail", args=[booking.pk])
+    if not booking.paid:
+        messages.info(request, f"Invoice {booking.invoice_number} is already unpaid.")
+        return redirect(back)
+    if request.method == "POST":
+        services.booking_set_paid(actor=request.user, booking=booking, paid=False)
+        messages.success(request, f"Invoice {booking.invoice_number} is marked unpaid.")
+        return redirect(back)
+    return render(
+        request,
+        "qualifications/confirm.html",
+        {
+            "title": f"Mark invoice {booking.invoice_number} as unpaid?",
+            "text": (
+                f"It was marked paid on {booking.paid_on:%-d %B %Y}. Marking it unpaid reopens the invoice: it "
+                "counts as unpaid again and, once past its due date, as overdue, and payment reminders may be sent."
+            ),
+            "button": "Mark as unpaid",
+            "back": back,
+            "back_label": "Go back and keep it paid",
+        },
+    )
 
 
 @require_GET

@@ -48,8 +48,10 @@ def provider_dashboard(request: HttpRequest) -> HttpResponse:
 def participant_list(request: HttpRequest) -> HttpResponse:
     """Participants and their mentors: a school's own staff, or the provider's (by cluster for facilitators)."""
     require(perms.is_booker(request.user) or bool(perms.provider_ids(request.user)))
-    qs = selectors.visible_enrolments(request.user)
-    return render(request, "qualifications/participant_list.html", {"page_obj": page_of(request, qs)})
+    page = page_of(request, selectors.visible_enrolments(request.user))
+    links = extensions.enrolment_links(request.user, page)
+    rows = [{"enrolment": e, "links": links.get(e.pk, [])} for e in page]
+    return render(request, "qualifications/participant_list.html", {"page_obj": page, "rows": rows})
 
 
 @require_GET
