@@ -74,7 +74,7 @@ class ReviewForm(forms.ModelForm):
         model = Review
         fields = ["reviewed_on", "note"]
         labels = {"reviewed_on": "Reviewed on", "note": "Support in place"}
-        help_texts = {"reviewed_on": "The day you reviewed the student's support (yyyy-mm-dd)."}
+        help_texts = {"reviewed_on": "The day you reviewed the student's support."}
         widgets = {
             "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 3}),
