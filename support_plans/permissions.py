@@ -20,6 +20,7 @@ from access.roles import Role
 PLAN_WHOLE_SCHOOL_ROLES = frozenset({Role.SENIOR_LEADER, Role.SENCO, Role.DSL, Role.DEPUTY_DSL})
 OPEN_PLAN_ROLES = PLAN_WHOLE_SCHOOL_ROLES | {Role.HEAD_OF_YEAR}
 SETTINGS_ROLES = frozenset({Role.SENIOR_LEADER, Role.SCHOOL_ADMIN})
+STAFF_PARTY_KINDS = ("staff", "senco")  # `Party.Kind`: the school's own people on a plan
 
 
 def _plan_grant_q(grant: Grant, organisation_ids: set[int]) -> Q | None:
@@ -57,6 +58,19 @@ def can_view_plan(user: Any, plan: Any) -> bool:
         g.year_group is not None and g.year_group == plan.pupil.year_group
         for g in grants_in(user, plan.organisation_id, Role.HEAD_OF_YEAR)
     )
+
+
+def can_read_plan(user: Any, plan: Any) -> bool:
+    """Those who may work on a plan, and the staff named on it as parties (a form tutor as key member of staff):
+    every party has a copy of the plan they agreed, so they read it, its targets and its printout, and change
+    nothing."""
+    if can_view_plan(user, plan):
+        return True
+    if plan.organisation_id not in reachable_organisation_ids(user):
+        return False
+    return plan.parties.filter(
+        organisation_id=plan.organisation_id, user_id=getattr(user, "pk", None), kind__in=STAFF_PARTY_KINDS
+    ).exists()
 
 
 def can_edit_plan(user: Any, plan: Any) -> bool:

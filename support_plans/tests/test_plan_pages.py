@@ -295,3 +295,20 @@ def test_it_shows_the_dashboard_with_reviews_due_and_the_outcomes_chart_data(wor
         {"length_weeks": 12, "review_weeks": "4,14", "scores_gap_school_days": 5},
     )
     assert "before the final meeting" in bad.content.decode()
+
+
+def test_a_member_of_staff_named_on_the_plan_reads_it_and_changes_nothing(world, plan):
+    from support_plans.models import Party
+
+    detail = reverse("support_plans:plan_detail", args=[plan.pk])
+    client = client_for(world.tutor)
+    assert client.get(detail).status_code == 403  # not a party yet
+    Party.objects.create(
+        organisation=plan.organisation, plan=plan, kind=Party.Kind.STAFF, name="Tom Tutor", user=world.tutor
+    )
+    page = client.get(detail)
+    assert page.status_code == 200 and "Stay in every lesson" in page.content.decode()
+    assert page.context["can_edit"] is False
+    assert client.get(reverse("support_plans:plan_pdf", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("support_plans:target_add", args=[plan.pk])).status_code == 403
+    assert AuditEvent.objects.filter(actor=world.tutor, action="read", object_id=str(plan.pk)).exists()

@@ -23,7 +23,7 @@ from support_plans.models import (
 from support_plans.permissions import (
     OPEN_PLAN_ROLES,
     can_edit_plan,
-    can_view_plan,
+    can_read_plan,
     visible_plans,
 )
 
@@ -51,7 +51,7 @@ def saved(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], obje
 
 
 def plan_for(request: HttpRequest, pk: int, edit: bool = True) -> SupportPlan:
-    return get_for_user(request.user, PLANS, can_edit_plan if edit else can_view_plan, pk=pk)
+    return get_for_user(request.user, PLANS, can_edit_plan if edit else can_read_plan, pk=pk)
 
 
 def part_for(request: HttpRequest, model: Any, pk: int, edit: bool = True) -> Any:
@@ -59,7 +59,7 @@ def part_for(request: HttpRequest, model: Any, pk: int, edit: bool = True) -> An
     obj = get_for_user(
         request.user,
         model.objects.select_related("plan", "plan__pupil"),
-        lambda u, o: (can_edit_plan if edit else can_view_plan)(u, o.plan),
+        lambda u, o: (can_edit_plan if edit else can_read_plan)(u, o.plan),
         pk=pk,
     )
     return obj
