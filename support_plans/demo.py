@@ -232,31 +232,45 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
         hoy,
         tutor,
         start,
-        [
-            _target(
-                "Stay in every lesson without walking out",
-                "Walk-outs on the daily report card",
-                "4 a week",
-                start + 4 * W,
-                1,
-                "Time-out card and a calm space agreed with teachers",
-                "school",
-            ),
-            _target(
-                "Arrive at school by 8.40 every day",
-                "Late marks in the register",
-                "3 lates a week",
-                start + 4 * W,
-                1,
-                "Morning routine agreed at home; alarm and lift on Mondays",
-                "parent",
-                parent_role,
-            ),
-        ],
+        _under_review_targets(start, parent_role),
     )
     plan.refresh_from_db()
     review_on = _due(plan, 4)
     _score_days(world, plan, tutor, start, review_on, 1.6)
+    _four_week_review(world, plan, hoy, start, review_on, parent_role)
+    _score_days(world, plan, tutor, review_on + ONE_DAY, today, 1.1)
+    _arrangements(plan, hoy, tutor, today)
+
+
+def _under_review_targets(start: datetime.date, parent_role: str) -> list[Any]:
+    """The plan under review's two targets: walk-outs (the school's support) and lateness (the parent's)."""
+    return [
+        _target(
+            "Stay in every lesson without walking out",
+            "Walk-outs on the daily report card",
+            "4 a week",
+            start + 4 * W,
+            1,
+            "Time-out card and a calm space agreed with teachers",
+            "school",
+        ),
+        _target(
+            "Arrive at school by 8.40 every day",
+            "Late marks in the register",
+            "3 lates a week",
+            start + 4 * W,
+            1,
+            "Morning routine agreed at home; alarm and lift on Mondays",
+            "parent",
+            parent_role,
+        ),
+    ]
+
+
+def _four_week_review(
+    world: Any, plan: Any, hoy: Any, start: datetime.date, review_on: datetime.date, parent_role: str
+) -> None:
+    """The 4-week review: the walk-outs target met and made more challenging, lateness partly met."""
     targets = list(plan.targets.all())
     services.meeting_record(
         today=world.today,
@@ -282,8 +296,6 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
         due_on=start + 8 * W,
         step=2,
     )
-    _score_days(world, plan, tutor, review_on + ONE_DAY, today, 1.1)
-    _arrangements(plan, hoy, tutor, today)
 
 
 def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.date) -> None:
