@@ -369,6 +369,12 @@ def _on(value: str) -> str:
     return timezone.localtime(found).date().isoformat()
 
 
+def _logged(value: str) -> str:
+    """'logged 7 Dec 2026' for a date and time."""
+    day = datetime.date.fromisoformat(_on(value))
+    return f"logged {day.day} {day:%b %Y}"
+
+
 def chronology_rows(document: dict[str, Any]) -> list[list[Any]]:
     """The previous school's records as rows `[on, at, title, detail, by]` (ISO dates; `at` may be None), each
     title starting "From <school>:", with its original dates."""
@@ -381,8 +387,13 @@ def chronology_rows(document: dict[str, Any]) -> list[list[Any]]:
     category, outcome = _labels(Category), _labels(Decision.Outcome)
     for c in document["concerns"]:
         words = f"\nThe child's words: {c['child_words']}" if c["child_words"] else ""
-        title = f"Concern: {category[c['category']]}" + (" (a correction)" if c["corrects"] else "")
-        add(_on(c["logged_at"]), c["logged_at"], title, f"{c['seen_or_heard']}{words}", c)
+        # On the day it happened, as our own chronology places concerns; the day it was logged is said beside it.
+        title = (
+            f"Concern: {category[c['category']]}"
+            + (" (a correction)" if c["corrects"] else "")
+            + f" ({_logged(c['logged_at'])})"
+        )
+        add(_on(c["happened_at"]), c["happened_at"], title, f"{c['seen_or_heard']}{words}", c)
     for d in document["decisions"]:
         title = f"Decision: {outcome[d['outcome']]}" + (" (a correction)" if d["corrects"] else "")
         add(_on(d["decided_at"]), d["decided_at"], title, d["reason"], d)

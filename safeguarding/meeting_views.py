@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.permissions import get_for_user
@@ -77,7 +79,7 @@ def _context(request: HttpRequest, meeting: SafetyNetMeeting) -> dict[str, Any]:
         by_pupil.setdefault(minute.pupil_id, []).append(minute)
     for row in rows:
         row.minutes = by_pupil.get(row.pupil.pk, [])  # type: ignore[attr-defined]
-    carried = list(selectors.carried_actions(meeting))
+    carried = list(selectors.carried_actions(meeting, timezone.localdate()))
     actions = list(meeting.actions.select_related("owner", "pupil", "done"))
     # Two students of the same name are told apart by year and tutor group on the meeting's day.
     load_tutor_groups([r.pupil for r in rows] + [a.pupil for a in carried + actions], meeting.on)
@@ -88,6 +90,10 @@ def _context(request: HttpRequest, meeting: SafetyNetMeeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "agenda": rows,
+        # The most concerning first; the others behind a disclosure on the same page (not another page), so a
+        # minute typed for one of them is not lost by moving between pages.
+        "agenda_first": rows[: selectors.AGENDA_FIRST],
+        "agenda_rest": rows[selectors.AGENDA_FIRST :],
         "carried": carried,
         "actions": actions,
         "attendance": meeting.attendance.all(),
@@ -101,7 +107,11 @@ def _page(request: HttpRequest, meeting: SafetyNetMeeting, status: int = 200, **
     context["action_form"] = forms.get("action_form") or MeetingActionForm(
         organisation_id=meeting.organisation_id
     )
-    context["minute_form"] = forms.get("minute_form")
+    context["minute_form"] = minute_form = forms.get("minute_form")
+    if minute_form is not None:
+        # A refused minute about one of the others: show them, so the student it was about stays in view.
+        about = str(minute_form.data.get("pupil", ""))
+        context["rest_open"] = any(str(r.pupil.pk) == about for r in context["agenda_rest"])
     context["done_form"] = ActionDoneForm()
     return render(request, "safeguarding/meeting.html", context, status=status)
 
@@ -163,7 +173,9 @@ def meeting_write(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         )
     if saved_by(request, form, write) is not None:
         messages.success(request, "Recorded.")
-        return redirect("safeguarding:meeting", pk=meeting.pk)
+        url = reverse("safeguarding:meeting", args=[meeting.pk])
+        # Back to the student the minute was about (opening the "other students" disclosure if they are there).
+        return redirect(f"{url}#sg-p{form.cleaned_data['pupil']}" if what == "minute" else url)
     return _page(request, meeting, status=400, **{f"{what}_form": form})
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -160,10 +161,23 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_page(request, referral, form, status=400)
 
 
+CLOSED_PER_PAGE = 50
+
+
 @require_GET
 def referrals(request: HttpRequest) -> HttpResponse:
-    """Open referrals (overdue first) on the files I may open, and the ones I made."""
+    """Open referrals (overdue first) on the files I may open, and the ones I made; `?show=closed`: the closed ones,
+    most recently closed first, 50 a page, with when and why each closed."""
     visible = selectors.visible_referrals(request.user)
+    if request.GET.get("show") == "closed":
+        page = Paginator(selectors.closed_referrals(visible), CLOSED_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        record_reads(
+            actor=request.user, objs=list(page), note="safeguarding: listed with the closed referrals"
+        )
+        context = {"show": "closed", "page_obj": page, "querystring_prefix": "show=closed&"}
+        return render(request, "safeguarding/referrals.html", context)
     today = timezone.localdate()
     late = list(selectors.overdue(visible, today)[:200])
     late_ids = {r.pk for r in late}
@@ -172,7 +186,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
         for r in selectors.open_referrals(visible).order_by("answer_due_on", "id")[:300]
         if r.pk not in late_ids
     ]
-    for referral in late + rest:
+    for referral in late:
         referral.days_over = (today - referral.answer_due_on).days  # type: ignore[attr-defined]
     record_reads(actor=request.user, objs=late + rest, note="safeguarding: listed with the referrals")
-    return render(request, "safeguarding/referrals.html", {"overdue": late, "waiting": rest})
+    return render(request, "safeguarding/referrals.html", {"show": "open", "overdue": late, "waiting": rest})

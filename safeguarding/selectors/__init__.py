@@ -174,6 +174,7 @@ KINDS = {
     "referral": "Referrals and signposting",
     "attendance": "Attendance (persistent or severe absence)",
     "received": "From previous schools",
+    "transfer": "File sent to another school",
 }
 
 
@@ -202,23 +203,32 @@ def _labels(model: Any, field: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in model._meta.get_field(field).choices}
 
 
+def logged_note(logged_at: datetime.datetime) -> str:
+    """'logged 7 Dec 2026': a concern sits on the day it happened, so the day it was logged is said beside it."""
+    logged = _local(logged_at)
+    return f"logged {logged.day} {logged:%b %Y}"
+
+
 def _concerns(pupil: Any) -> list[Entry]:
+    """Each concern on the day it *happened* (a chronology is read in the order events happened, KCSIE), saying
+    when it was logged: a late disclosure sits among the events of its own time, not on the day it was told."""
     url, category = _url("safeguarding:concern_detail"), _labels(Concern, "category")
     rows = Concern.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).values_list(
-        "pk", "logged_at", "category", "corrects_id", "seen_or_heard", "logged_by__full_name"
+        "pk", "happened_at", "logged_at", "category", "corrects_id", "seen_or_heard", "logged_by__full_name"
     )
     return [
         Entry(
-            _local(at),
-            at,
+            _local(happened),
+            happened,
             "concern",
             f"Concern #{pk}: {category.get(cat, cat)}"
-            + (f" (correction of #{corrects})" if corrects else ""),
+            + (f" (correction of #{corrects})" if corrects else "")
+            + f" ({logged_note(logged)})",
             text,
             url(pk),
             by,
         )
-        for pk, at, cat, corrects, text, by in rows
+        for pk, happened, logged, cat, corrects, text, by in rows
     ]
 
 
@@ -344,6 +354,35 @@ def _referrals(pupil: Any) -> list[Entry]:
     return entries
 
 
+def _transfers(pupil: Any) -> list[Entry]:
+    """Each time the child protection file was sent to another school, on the day it was sent."""
+    from safeguarding.models import FileTransfer
+
+    url = _url("safeguarding:transfers")
+    rows = FileTransfer.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil).values_list(
+        "pupil_id",
+        "sent_on",
+        "sent_at",
+        "to_school",
+        "to_name",
+        "to_email",
+        "receipt__confirmed_at",
+        "sent_by__full_name",
+    )
+    entries = []
+    for pupil_pk, on, at, school, name, email, receipted, by in rows:
+        received = _local(receipted) if receipted else None
+        detail = f"To {name} ({email})." + (
+            f" Receipt confirmed {received.day} {received:%b %Y}."
+            if received
+            else " Receipt not yet confirmed."
+        )
+        entries.append(
+            Entry(on, at, "transfer", f"Child protection file sent to {school}", detail, url(pupil_pk), by)
+        )
+    return entries
+
+
 def _received(pupil: Any) -> list[Entry]:
     from safeguarding.selectors.received import received_entries
 
@@ -368,15 +407,18 @@ _COLLECTORS = [
     ("referral", _referrals),
     ("attendance", _attendance),
     ("received", _received),
+    ("transfer", _transfers),
 ]
 
 
 # Re-exported so `safeguarding.selectors.<name>` stays the one import path for every read.
 from safeguarding.selectors.referrals import (  # noqa: E402
+    closed_referrals,
     open_referrals,
     overdue,
     timer,
     visible_referrals,
+    with_answers,
     with_timers,
 )
 
@@ -388,10 +430,12 @@ __all__ = [
     "Entry",
     "age_label",
     "chronology",
+    "closed_referrals",
     "current_status",
     "file_viewers",
     "flag_roles",
     "linked_concerns",
+    "logged_note",
     "my_concerns",
     "open_referrals",
     "other_concerns",
@@ -401,5 +445,6 @@ __all__ = [
     "timer",
     "visible_concerns",
     "visible_referrals",
+    "with_answers",
     "with_timers",
 ]

@@ -12,7 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from people.models import GroupMembership, Pupil
 from safeguarding.models import (
@@ -70,23 +71,40 @@ def previous_meeting(meeting: SafetyNetMeeting) -> SafetyNetMeeting | None:
     )
 
 
+# The agenda's students shown in full at first; the rest are one click away on the page (never left off).
+AGENDA_FIRST = 25
+
+
 @dataclass
 class AgendaRow:
     pupil: Pupil
     reasons: list[str] = field(default_factory=list)
+    score: int = 0
+    flagged: bool = False
 
 
 def agenda(meeting: SafetyNetMeeting, user: Any) -> list[AgendaRow]:
-    """The students to discuss, each with why, in name order."""
+    """The students to discuss, each with why, the most concerning first: the highest early-warning score (over
+    the indicators this user may know of, whether or not it reaches the flag), then the most reasons, then name."""
     pupils = {p.pk: p for p in area_pupils(meeting, user)}
     reasons: dict[int, list[str]] = {}
     for collect in (_statuses, _referrals, _concerns, _absence, _plans):
         for pupil_id, why in collect(meeting, list(pupils)):
             reasons.setdefault(pupil_id, []).append(why)
-    for pupil_id, why in _early_warning(meeting, list(pupils), user):
-        reasons.setdefault(pupil_id, []).append(why)
-    rows = [AgendaRow(pupils[pk], why) for pk, why in reasons.items()]
-    return sorted(rows, key=lambda r: (r.pupil.legal_last_name, r.pupil.legal_first_name, r.pupil.pk))
+    scores, flagged = _early_warning(meeting, list(pupils), user)
+    for pupil_id in sorted(flagged):
+        reasons.setdefault(pupil_id, []).append(f"On the early-warning list (score {scores[pupil_id]})")
+    rows = [AgendaRow(pupils[pk], why, scores.get(pk, 0), pk in flagged) for pk, why in reasons.items()]
+    return sorted(
+        rows,
+        key=lambda r: (
+            -r.score,
+            -len(r.reasons),
+            r.pupil.legal_last_name,
+            r.pupil.legal_first_name,
+            r.pupil.pk,
+        ),
+    )
 
 
 def _statuses(meeting: SafetyNetMeeting, ids: list[int]) -> list[tuple[int, str]]:
@@ -145,26 +163,30 @@ def _plans(meeting: SafetyNetMeeting, ids: list[int]) -> list[tuple[int, str]]:
     return [(pk, "Active Pastoral Support Programme") for pk in set(rows.values_list("pupil_id", flat=True))]
 
 
-def _early_warning(meeting: SafetyNetMeeting, ids: list[int], user: Any) -> list[tuple[int, str]]:
-    """Students the early-warning list flags on the meeting's day (`early_warning.selectors`: one evaluation of
-    the school's indicators), scored over what this user may know of, with the score."""
+def _early_warning(meeting: SafetyNetMeeting, ids: list[int], user: Any) -> tuple[dict[int, int], set[int]]:
+    """Each student's early-warning score on the meeting's day (`early_warning.selectors`: one evaluation of the
+    school's indicators), scored over what this user may know of, and those the list flags."""
     from early_warning.selectors import evaluate, flagged_ids, scored, settings_values, visible_keys
 
     organisation = meeting.organisation
     values = settings_values(organisation)
     found = evaluate(organisation, meeting.on, values)
     keys = visible_keys(user, organisation.pk)
-    flagged = flagged_ids(found, int(values["flag_at"]), keys) & set(ids)
-    return [(pk, f"On the early-warning list (score {scored(found[pk], keys)[1]})") for pk in sorted(flagged)]
+    wanted = set(ids)
+    scores = {pk: scored(lines, keys)[1] for pk, lines in found.items() if pk in wanted}
+    return scores, flagged_ids(found, int(values["flag_at"]), keys) & wanted
 
 
-def carried_actions(meeting: SafetyNetMeeting) -> QuerySet[MeetingAction]:
-    """Actions from the area's earlier meetings not yet done: carried to this one."""
+def carried_actions(meeting: SafetyNetMeeting, today: datetime.date | None = None) -> QuerySet[MeetingAction]:
+    """Actions from the area's earlier meetings not yet done: carried to this one, each with `is_overdue` (its due
+    date has passed by `today`: it is still not done, so it is late now, whenever the meeting is)."""
+    today = today or timezone.localdate()
     done = MeetingActionDone.objects.filter(action=OuterRef("pk"))
     return (
         MeetingAction.objects.filter(
             organisation_id=meeting.organisation_id, meeting__area=meeting.area, meeting__on__lt=meeting.on
         )
         .filter(~Exists(done))
+        .annotate(is_overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
         .select_related("owner", "pupil", "meeting")
     )

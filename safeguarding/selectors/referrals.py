@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from safeguarding.models import Agency, Referral, ReferralUpdate
@@ -48,9 +48,51 @@ def overdue(referrals: QuerySet[Referral], today: datetime.date | None = None) -
     )
 
 
+def _first_on(updates: QuerySet[ReferralUpdate]) -> Subquery:
+    """The earliest `on` among these updates of the outer referral (None when there is none)."""
+    return Subquery(
+        updates.filter(referral=OuterRef("pk"))
+        .order_by()
+        .values("referral")
+        .annotate(first=Min("on"))
+        .values("first")[:1]
+    )
+
+
+def with_answers(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Annotate `answered_on`: the day the answer the agency's timer waits for came (an acknowledgement, or for an
+    agency that owes a decision the first step past acknowledging), as `timer` reads it; None while it has not."""
+    every = ReferralUpdate.objects.all()
+    decided = every.exclude(status=ReferralUpdate.Status.ACKNOWLEDGED)
+    return referrals.annotate(
+        answered_on=Case(
+            When(agency__awaits=Agency.Awaits.DECISION, then=_first_on(decided)),
+            default=_first_on(every),
+        )
+    )
+
+
 def open_referrals(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Referrals not closed, each with `answered_on` (the answer's day, when it has come)."""
     unclosed = with_timers(referrals).filter(closed=False)  # type: ignore[misc]  # annotated by with_timers
-    return unclosed.select_related("pupil", "agency", "made_by")
+    return with_answers(unclosed).select_related("pupil", "agency", "made_by")
+
+
+def closed_referrals(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Closed referrals, most recently closed first, each with `closed_on` and `closed_note` (the outcome)."""
+    closing = ReferralUpdate.objects.filter(
+        referral=OuterRef("pk"), status=ReferralUpdate.Status.CLOSED
+    ).order_by("-on", "-id")
+    return (
+        with_answers(referrals)
+        .annotate(
+            closed_on=Subquery(closing.values("on")[:1]),
+            closed_note=Subquery(closing.values("note")[:1]),
+        )
+        .filter(closed_on__isnull=False)
+        .select_related("pupil", "agency", "made_by")
+        .order_by(F("closed_on").desc(), "-id")
+    )
 
 
 @dataclass

@@ -56,7 +56,7 @@ def subject_access_records(pupil: Any) -> dict[str, Any]:
     skip = ("organisation", "pupil", "recorded_by", "logged_by", "decided_by", "made_by")
     document["statuses"] = records(ProtectionStatus.objects.filter(**mine), skip)
     if decision.scope == SubjectAccessDecision.Scope.INCLUDE:
-        concerns = Concern.objects.filter(**mine)
+        concerns = Concern.objects.filter(**mine).order_by("happened_at", "id")  # as the chronology has them
         referrals = Referral.objects.filter(**mine)
         document["concerns"] = records(concerns, skip)
         document["decisions"] = records(Decision.objects.filter(concern__in=concerns), skip)

@@ -128,7 +128,8 @@ def file_document(pupil: Any) -> dict[str, Any]:
         ReferralUpdate,
     )
 
-    concerns = Concern.objects.filter(pupil=pupil)
+    # Concerns in the order they happened, as the chronology (and its PDF) places them.
+    concerns = Concern.objects.filter(pupil=pupil).order_by("happened_at", "id")
     referrals = Referral.objects.filter(pupil=pupil)
     sections = {
         "statuses": ProtectionStatus.objects.filter(pupil=pupil).select_related("recorded_by"),

@@ -111,7 +111,7 @@ def test_it_builds_the_agenda_from_exactly_the_right_students(world):
         opened_on=day(2),
         reason="Exclusions.",
     )
-    rows = selectors.agenda(meeting, world.dsl)
+    rows = sorted(selectors.agenda(meeting, world.dsl), key=lambda r: r.pupil.legal_first_name)
     assert [(r.pupil.legal_first_name, r.reasons) for r in rows] == [
         ("Alice", ["CP plan"]),
         ("Cleo", ["1 new concern since 22 Sep"]),
@@ -272,3 +272,97 @@ def test_it_hides_meetings_from_another_school(world):
     for name in ("meeting_attendance", "meeting_minute", "meeting_action"):
         assert_outsider_404(client, reverse(f"safeguarding:{name}", args=[meeting.pk]), "post")
     assert_outsider_404(client, reverse("safeguarding:meeting_action_done", args=[action.pk]), "post")
+
+
+def test_it_orders_the_agenda_by_early_warning_score_highest_first(world):
+    """Year 9 on Wed 14 Oct 2026: Zed (CP plan 3 + a suspension on 5 Oct 4 = 7), Bea (a suspension: 4), Amy (an
+    open PSP: 2, below the flag), Cal (an open referral: 0) — in that order, not by name."""
+    from early_warning.tests.helpers import suspension
+    from support_plans.models import SupportPlan
+
+    people = {
+        n: PupilFactory(organisation=world.school, legal_first_name=n, legal_last_name="Score", year_group=9)
+        for n in ("Amy", "Bea", "Cal", "Zed")
+    }
+    services.status_set(actor=world.dsl, pupil=people["Zed"], status="cp_plan", starts_on=day(1))
+    suspension(people["Zed"], day(4), world.head_of_year9)
+    suspension(people["Bea"], day(4), world.head_of_year9)
+    SupportPlan.objects.create(
+        organisation=world.school, pupil=people["Amy"], coordinator=world.dsl, opened_on=day(2), reason="r"
+    )
+    camhs = Agency.objects.create(
+        organisation=world.school, name="CAMHS", kind="camhs", awaits="ack", response_days=10
+    )
+    services.referral_create(
+        actor=world.dsl, pupil=people["Cal"], agency=camhs, reason="r", consent="given", made_on=day(3)
+    )
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5, WEDNESDAY), year_group=9
+    )
+    rows = [r for r in selectors.agenda(meeting, world.dsl) if r.pupil.legal_last_name == "Score"]
+    assert [(r.pupil.legal_first_name, r.score) for r in rows] == [
+        ("Zed", 7),
+        ("Bea", 4),
+        ("Amy", 2),
+        ("Cal", 0),
+    ]
+    page = stepped_up(world.dsl).get(reverse("safeguarding:meeting", args=[meeting.pk])).content.decode()
+    assert (
+        page.index("Zed Score") < page.index("Bea Score") < page.index("Amy Score") < page.index("Cal Score")
+    )
+    assert "early-warning score 2, below the flag" in page
+
+
+def test_it_shows_the_first_25_and_keeps_every_other_student_one_click_away(world):
+    """30 Year 9 students on a CP plan: the first 25 shown, the other 5 behind "Show the other 5 students" on the
+    same page, each with its minute form and a link to their chronology; a minute about one of them saves."""
+    pupils = [
+        PupilFactory(
+            organisation=world.school, legal_first_name=f"P{n:02}", legal_last_name="Many", year_group=9
+        )
+        for n in range(30)
+    ]
+    for pupil in pupils:
+        services.status_set(actor=world.dsl, pupil=pupil, status="cp_plan", starts_on=day(1))
+    meeting = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5), year_group=9
+    )
+    client = stepped_up(world.dsl)
+    page = client.get(reverse("safeguarding:meeting", args=[meeting.pk])).content.decode()
+    shown, hidden = page.split('<details id="sg-agenda-rest">')
+    hidden = hidden.split("</details>")[0]
+    assert "Show the other 5 students" in hidden
+    for pupil in pupils:
+        chronology = reverse("safeguarding:chronology", args=[pupil.pk])
+        assert page.count(f'<a href="{chronology}">') == 1
+        assert f'name="pupil" value="{pupil.pk}"' in page
+    assert shown.count('class="sg-agenda-row"') == 25 and hidden.count('class="sg-agenda-row"') == 5
+    last = selectors.agenda(meeting, world.dsl)[-1].pupil
+    response = client.post(
+        reverse("safeguarding:meeting_minute", args=[meeting.pk]), {"pupil": last.pk, "text": "Discussed."}
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"#sg-p{last.pk}")
+    assert MeetingMinute.objects.get(pupil=last).text == "Discussed."
+
+
+def test_it_tags_a_carried_action_overdue_once_its_due_date_has_passed(world):
+    """From Mon 14 Sep's meeting: "Call CAMHS" due Mon 21 Sep (passed by Wed 14 Oct) is tagged Overdue on Mon 12
+    Oct's meeting; "Home visit" due Mon 19 Oct is not."""
+    first = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(1)
+    )
+    second = meeting_services.meeting_schedule(
+        actor=world.dsl, organisation=world.school, area="Year 9", on=day(5)
+    )
+    meeting_services.meeting_action_add(
+        actor=world.dsl, meeting=first, description="Call CAMHS", owner=world.pal, due_on=day(2)
+    )
+    meeting_services.meeting_action_add(
+        actor=world.dsl, meeting=first, description="Home visit", owner=world.pal, due_on=day(6)
+    )
+    tagged = {a.description: a.is_overdue for a in selectors.carried_actions(second, TODAY.date())}
+    assert tagged == {"Call CAMHS": True, "Home visit": False}
+    page = stepped_up(world.dsl).get(reverse("safeguarding:meeting", args=[second.pk])).content.decode()
+    carried = page.split('<ul id="sg-carried">')[1].split("</ul>")[0]
+    call, visit = carried.split("Home visit")
+    assert "Call CAMHS" in call and "Overdue" in call and "Overdue" not in visit

@@ -104,6 +104,9 @@ def test_it_gives_namesakes_distinct_headings_on_the_safety_net_agenda(world):
     )
     page = stepped_up(world.dsl).get(reverse("safeguarding:meeting", args=[meeting.pk])).content.decode()
     labels = re.findall(r'<section class="sg-agenda-row" aria-labelledby="([^"]+)">', page)
-    headings = [re.search(rf'<h3 id="{label}">([^<]*)</h3>', page).group(1) for label in labels]
+    # Each heading is the student's name linking to their chronology.
+    headings = [
+        re.search(rf'<h3 id="{label}"><a href="[^"]*">([^<]*)</a></h3>', page).group(1) for label in labels
+    ]
     assert JACOB_9A in headings and JACOB_9B in headings
     assert len(set(headings)) == len(headings)  # axe "landmark-unique": each region's name is its own

@@ -153,7 +153,7 @@ def test_the_receiving_dsl_puts_a_file_sent_through_pastoral_on_the_childs_file(
     assert received_titles(world.new_alice) == [
         (datetime.date(2026, 3, 2), "From Oakfield School: Child protection status: Child in need"),
         (datetime.date(2026, 4, 10), "From Oakfield School: Contact (phone call, e-mail, visit)"),
-        (datetime.date(2026, 5, 4), "From Oakfield School: Concern: Neglect"),
+        (datetime.date(2026, 5, 4), "From Oakfield School: Concern: Neglect (logged 4 May 2026)"),
         (datetime.date(2026, 5, 5), "From Oakfield School: Decision: Monitor"),
         (datetime.date(2026, 6, 1), "From Oakfield School: Referral to CAMHS North"),
     ]
@@ -192,7 +192,7 @@ def test_an_uploaded_file_from_a_school_elsewhere_goes_on_the_chronology(world):
     )
     assert record.pdf.read() == PDF and record.document.read() == as_json()
     assert received_titles(world.alice) == [
-        (datetime.date(2025, 9, 15), "From Hillside Primary: Concern: Neglect"),
+        (datetime.date(2025, 9, 15), "From Hillside Primary: Concern: Neglect (logged 15 Sep 2025)"),
         (datetime.date(2025, 9, 16), "From Hillside Primary: Decision: Early help"),
         (datetime.date(2025, 9, 20), "From Hillside Primary: Contact (phone call, e-mail, visit)"),
         (datetime.date(2025, 10, 1), "From Hillside Primary: Referral to Borough Early Help"),
