@@ -336,10 +336,13 @@ class LessonRegisterChoiceForm(forms.Form):
         label="Lesson or period", max_length=60, help_text="As the school names it, e.g. 'P3 Maths'."
     )
 
-    def __init__(self, *args, groups=None, **kwargs):
+    def __init__(self, *args, groups=None, group_label=None, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["group"]
         if groups is not None:
-            self.fields["group"].queryset = groups
+            field.queryset = groups.select_related("organisation", "site") if group_label else groups
+        if group_label is not None:  # e.g. with the site, where two sites have groups of the same name
+            field.label_from_instance = group_label
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from access.permissions import access_for, can_view_pupil, has_role
+from access.permissions import access_for, can_view_pupil, has_role, schools_reached
 from access.roles import Role
 from attendance import services as attendance_services
 from attendance.permissions import FIGURES_ROLES, OFFICE_ROLES, YEAR_FIGURES_ROLES
@@ -29,12 +29,18 @@ def _tutor_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     found = selectors.group_registers(groups, today)
-    due = [
-        {"group": row["group"], "session": s["session"], "label": s["label"]}
+    due = [  # not taken, or saved with pupils still unmarked
+        {
+            "group": row["group"],
+            "session": s["session"],
+            "label": s["label"],
+            "unmarked": s["unmarked"] if s["incomplete"] else 0,
+            "pupils": s["pupils"],
+        }
         for row in found["rows"]
         if not row["why_not"]
         for s in row["sessions"]
-        if not s["taken"]
+        if not s["taken"] or s["incomplete"]
     ]
     return {"due": due, "today": today, "day_off": found["day_off"]}
 
@@ -43,6 +49,7 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
     from attendance import selectors
     from attendance.models import Session
     from organisations import calendar
+    from organisations.models import Organisation
 
     organisation = getattr(request, "organisation", None)
     if (
@@ -51,6 +58,8 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
         or not has_role(request.user, [Role.ATTENDANCE_OFFICER], organisation.pk)
     ):
         return None
+    if organisation.kind == Organisation.Kind.GROUP:  # the lists are each school's or site's own
+        return {"is_group": True, "schools": schools_reached(request.user, organisation)}
     today, session = timezone.localdate(), selectors.current_session(organisation)
     return {
         "day_off": calendar.day_off(organisation, today),

@@ -54,6 +54,7 @@ from attendance.selectors.followup import (
 )
 from attendance.selectors.lessons import (
     LESSON_ABSENT_CATEGORIES,
+    group_choice_label,
     lesson_register_groups,
     lesson_register_rows,
     lesson_registers_on,
@@ -113,6 +114,7 @@ __all__ = [
     "group_registers",
     "is_office",
     "is_register_closed",
+    "group_choice_label",
     "lesson_register_groups",
     "lesson_register_rows",
     "lesson_registers_on",

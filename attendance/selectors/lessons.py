@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,6 +32,23 @@ def lesson_register_groups(user: Any, organisation: Organisation) -> QuerySet:
         return qs.order_by("name")
     ids = [g.group_id for g in access_for(user).grants if g.role == Role.TUTOR and g.group_id]
     return qs.filter(pk__in=ids).order_by("name")
+
+
+def group_choice_label(groups: QuerySet) -> Callable[[Group], str]:
+    """How a choice of these groups names each: by its name, with its site and its school when the choices span more
+    than one (a college group's sites each have a "Business L3 Y2 A"). Read the groups with their organisation and
+    site (`select_related`) to label them without a query each."""
+    places = set(groups.order_by().values_list("organisation_id", "site_id").distinct())
+    by_school = len({school for school, _ in places}) > 1
+    by_site = any(n > 1 for n in Counter(school for school, _ in places).values())
+
+    def label(group: Group) -> str:
+        where = [group.site.name] if by_site and group.site_id and group.site else []
+        if by_school:
+            where.append(group.organisation.name)
+        return f"{group.name} ({', '.join(where)})" if where else group.name
+
+    return label
 
 
 def lesson_register_rows(

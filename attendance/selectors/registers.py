@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, cast
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from access.models import RoleAssignment
@@ -173,30 +173,82 @@ def tutors_of(group_ids: Iterable[int], on: datetime.date | None = None) -> dict
     return found
 
 
+def unmarked_counts(
+    organisation_ids: Iterable[int], group_ids: Any, date: datetime.date, sessions: Sequence[str]
+) -> dict[int, dict[str, int]]:
+    """For each of the groups with pupils on its register on a date (current memberships, as the register save
+    reads them): how many pupils (`pupils`) and, for each session, how many of them have no mark (`<session>`).
+
+    One aggregate query, filtered on the schools throughout (each mark looked up by its own school: on Citus a
+    join on the distribution column); `group_ids` a list of ids or a subquery of them."""
+    ids = list(organisation_ids)
+    # One school (the officer's list): the marks filtered on it as a constant, as the memberships are.
+    school: Any = ids[0] if len(ids) == 1 else OuterRef("organisation_id")
+    counts: dict[str, Any] = {"pupils": Count("pupil_id", distinct=True)}
+    for session in sessions:
+        marked = AttendanceMark.objects.filter(
+            organisation_id=school,
+            pupil_id=OuterRef("pupil_id"),
+            date=date,
+            session=session,
+        )
+        counts[session] = Count("pupil_id", distinct=True, filter=~Exists(marked))
+    rows = cast(  # the stubs type the rows as holding `group_id` alone
+        "Iterable[dict[str, int]]",
+        GroupMembership.objects.current(date)
+        .filter(organisation_id__in=ids, group_id__in=group_ids)
+        .values("group_id")
+        .annotate(**counts)
+        .order_by(),
+    )
+    return {row.pop("group_id"): row for row in rows}
+
+
 def registers_not_taken(
     organisation: Organisation, date: datetime.date, session: str
 ) -> list[dict[str, Any]]:
-    """Tutor groups with pupils whose register for the session is not taken, with who is responsible.
+    """Tutor groups with pupils whose register for the session is not taken, or was saved with pupils on it still
+    unmarked (`taken` and `unmarked` of `pupils`), with who is responsible.
 
-    None on a day that is not a school day, and none of a group whose site is shut that day."""
+    None on a day that is not a school day, and none of a group whose site is shut that day. Two queries whatever
+    the number of groups (the counts, the groups), and the tutors'."""
     shut = calendar.calendar_for(organisation, date, date)
     if not shut.is_school_day(date):
         return []
     closed_sites = shut.closed_sites(date)
+    tutor_groups = Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR)
+    counts = unmarked_counts([organisation.pk], tutor_groups.values("pk"), date, [session])
+    if not counts:
+        return []
     taken = Register.objects.filter(
-        organisation=organisation, date=date, session=session, lesson="", taken_at__isnull=False
-    ).values("group_id")
-    with_pupils = GroupMembership.objects.current(date).filter(organisation=organisation).values("group_id")
+        organisation=organisation,
+        group_id=OuterRef("pk"),
+        date=date,
+        session=session,
+        lesson="",
+        taken_at__isnull=False,
+    )
     groups = natural_sorted(
-        Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR, pk__in=with_pupils).exclude(
-            pk__in=taken
+        (
+            g
+            for g in tutor_groups.filter(pk__in=list(counts)).annotate(taken=Exists(taken))
+            if not g.taken or counts[g.pk][session]
         ),
         key=lambda g: g.name,
     )
     if closed_sites:
         groups = [g for g in groups if g.site_id not in closed_sites]
     tutors = tutors_of([g.pk for g in groups], date)
-    return [{"group": g, "responsible": tutors.get(g.pk, [])} for g in groups]
+    return [
+        {
+            "group": g,
+            "responsible": tutors.get(g.pk, []),
+            "taken": g.taken,
+            "pupils": counts[g.pk]["pupils"],
+            "unmarked": counts[g.pk][session],
+        }
+        for g in groups
+    ]
 
 
 def _why_no_register(groups: list[Group], date: datetime.date) -> dict[int, str]:
@@ -208,7 +260,8 @@ def _why_no_register(groups: list[Group], date: datetime.date) -> dict[int, str]
 
 
 def group_registers(groups: list[Group], date: datetime.date) -> dict[str, Any]:
-    """Each group's session registers on a date, taken or not (a tutor's registers).
+    """Each group's session registers on a date, taken or not (a tutor's registers); a taken one is `incomplete`
+    while pupils on it are still unmarked (`unmarked` of `pupils`).
 
     `rows` is empty and `day_off` says why when the day is a school day for none of the groups; a group whose
     site alone is shut keeps its row, with `why_not` set and no register due."""
@@ -224,14 +277,29 @@ def group_registers(groups: list[Group], date: datetime.date) -> dict[str, Any]:
             "group_id", "session"
         )
     )
-    rows = [
-        {
-            "group": g,
-            "why_not": why[g.pk],
-            "sessions": [
-                {"session": s, "label": Session(s).label, "taken": (g.pk, s) in taken} for s in Session.values
-            ],
+    # How many of each taken register's pupils are still unmarked: one aggregate query, only when one is taken.
+    counts = (
+        unmarked_counts(
+            {g.organisation_id for g in groups}, sorted({pk for pk, _ in taken}), date, Session.values
+        )
+        if taken
+        else {}
+    )
+
+    def session_row(g: Group, s: str) -> dict[str, Any]:
+        found = counts.get(g.pk, {})
+        is_taken, unmarked = (g.pk, s) in taken, found.get(s, 0)
+        return {
+            "session": s,
+            "label": Session(s).label,
+            "taken": is_taken,
+            "incomplete": is_taken and unmarked > 0,
+            "unmarked": unmarked,
+            "pupils": found.get("pupils", 0),
         }
+
+    rows = [
+        {"group": g, "why_not": why[g.pk], "sessions": [session_row(g, s) for s in Session.values]}
         for g in groups
     ]
     return {"rows": rows, "day_off": None}

@@ -49,6 +49,10 @@ class RegisterResult:
     # When the register closes, and whether it had closed when the save ran (what the status line says).
     closes_at: datetime.datetime | None = None
     closed: bool = False
+    # The pupils on the register, and how many of them still have no mark after the save (a partial save is
+    # allowed: tutors save as they go; the status line and the officer's list say it is not complete).
+    pupils: int = 0
+    unmarked: int = 0
 
 
 class _Held(NamedTuple):
@@ -488,6 +492,8 @@ def save_register(
             raise ValidationError(f"{len(stray)} pupil(s) are not on this register.")
         planned = _plan(entries, existing, result, closed=closed, reason=reason)
         result.created, result.amended = len(planned.create), len(planned.update)
+        result.pupils = len(allowed)
+        result.unmarked = len(allowed - existing.keys() - {m.pupil_id for m in planned.create})
         # The page matches the register only if it showed every pupil on it, a blank row is still blank, and
         # every row left alone still holds what the page showed.
         result.in_sync = (

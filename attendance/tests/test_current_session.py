@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from attendance import selectors
 from attendance.models import AttendanceSettings, Register, Session
+from attendance.tests.helpers import mark
 from core.testing.clock import fixed_clock
 from core.testing.personas import client_for
 from core.testing.world import shared_world
@@ -31,6 +32,8 @@ world = shared_world(at=_at(12, 30))
 
 
 def _take_morning_registers(world) -> None:
+    """Every morning register taken, every pupil on it marked present (a register with a pupil unmarked is not
+    done: it stays on the officer's list as incomplete)."""
     for row in selectors.registers_not_taken(world.school, DAY, Session.AM):
         Register.objects.create(
             organisation=world.school,
@@ -40,6 +43,8 @@ def _take_morning_registers(world) -> None:
             taken_by=world.tutor,
             taken_at=_at(9),
         )
+        for pupil in selectors.register_pupils(row["group"], DAY):
+            mark(pupil, DAY, Session.AM, "/")
 
 
 def test_it_is_still_the_morning_at_half_past_twelve_before_afternoon_registration_at_half_past_one(world):

@@ -42,20 +42,25 @@ def test_it_answers_a_save_with_the_same_status_line_the_template_draws():
         {"action": "save", f"code-{a}": "/", f"code-{b}": "", f"orig-{a}": "", f"orig-{b}": ""},
         HTTP_HX_REQUEST="true",
     )
-    text = re.search(r'message--success">([^<]*)<', response.content.decode()).group(1)
+    # Ben is left blank: the save is kept, and both the message (a warning) and the status line say how many
+    # are still to mark.
+    text = re.search(r'message--warning">([^<]*)<', response.content.decode()).group(1)
     register = Register.objects.get(group=world.group_9a, date=DAY, session="AM", lesson="")
     organisation = world.group_9a.organisation
     expected = render_to_string(
         "attendance/_register_status.html",
         {
             "register": register,
+            "pupils": 2,
+            "unmarked": 1,
             "closed": selectors.is_register_closed(organisation, DAY, "AM"),
             "closes_at": selectors.register_closes(organisation, DAY, "AM"),
-            "messages": [Message(constants.SUCCESS, text)],
+            "messages": [Message(constants.WARNING, text)],
             "show_messages": True,
         },
     )
-    assert "register saved: 1 new" in text
+    assert "register saved: 1 new" in text and "1 still to mark" in text
+    assert "Incomplete</span> 1 of 2 still to mark" in response.content.decode()
     assert _squash(response.content.decode()) == _squash(expected)
 
 

@@ -6,9 +6,11 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
+from access.permissions import schools_reached
 from attendance import permissions, selectors
 from attendance.forms import (
     parse_date,
@@ -16,6 +18,7 @@ from attendance.forms import (
 from attendance.models import (
     Session,
 )
+from organisations.models import Organisation
 
 
 def _organisation(request: HttpRequest, check=None) -> Any:
@@ -30,6 +33,18 @@ def _organisation(request: HttpRequest, check=None) -> Any:
 
 def _office(user: Any, organisation: Any) -> bool:
     return permissions.is_office(user, organisation.pk)
+
+
+def _per_school(request: HttpRequest, organisation: Any, *, title: str, what: str) -> HttpResponse | None:
+    """In a group of schools, the page saying that `what` is kept by each school or site, naming those the user
+    reaches (the group's own rows hold none of it: an empty list would mislead); None in a school or site."""
+    if organisation.kind != Organisation.Kind.GROUP:
+        return None
+    return render(
+        request,
+        "attendance/per_school.html",
+        {"title": title, "what": what, "schools": schools_reached(request.user, organisation)},
+    )
 
 
 def _date_session(request: HttpRequest, organisation: Any) -> tuple[datetime.date, str]:

@@ -30,7 +30,7 @@ from attendance.models import (
     MarkAmendment,
     PupilEscalation,
 )
-from attendance.views.common import _office, _organisation, _pct
+from attendance.views.common import _office, _organisation, _pct, _per_school
 from core.forms import apply_validation_error
 from organisations import calendar
 from people.models import Pupil
@@ -42,6 +42,9 @@ from people.models import Pupil
 def n_queue(request: HttpRequest) -> HttpResponse:
     """The overdue N marks; with `?all=1` every open one, so they can be worked before they are overdue."""
     organisation = _organisation(request, _office)
+    per_school = _per_school(request, organisation, title="Unresolved N marks", what="N marks")
+    if per_school is not None:
+        return per_school
     show_all = request.GET.get("all") == "1"
     cutoff = selectors.n_queue_cutoff(organisation)
     open_marks = selectors.unresolved_n(organisation)
@@ -97,6 +100,9 @@ def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
 def first_day_calls(request: HttpRequest) -> HttpResponse:
     """Today's absences with no reason: who to call first."""
     organisation = _organisation(request, _office)
+    per_school = _per_school(request, organisation, title="First-day calls", what="First-day calls")
+    if per_school is not None:
+        return per_school
     date = parse_date(request.GET.get("date"), timezone.localdate())
     return render(
         request,

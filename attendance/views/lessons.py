@@ -49,6 +49,7 @@ def lesson_registers(request: HttpRequest) -> HttpResponse:
     form = LessonRegisterChoiceForm(
         request.GET if "lesson" in request.GET else None,
         groups=groups,
+        group_label=selectors.group_choice_label(groups),
         initial={"date": today, "session": selectors.current_session(organisation)},
     )
     if form.is_valid():

@@ -23,7 +23,7 @@ from attendance.forms import (
 from attendance.models import (
     Session,
 )
-from attendance.views.common import _date_session, _office, _organisation
+from attendance.views.common import _date_session, _office, _organisation, _per_school
 from organisations import calendar
 from people.models import Group
 
@@ -133,6 +133,13 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                 form_error = " ".join(exc.messages)
             else:
                 text = f"{group.name} {Session(session).label.lower()} register saved: {result.created} new, {result.amended} changed."
+                if (
+                    result.unmarked
+                ):  # saved as they go, but the register is not done until every pupil has a mark
+                    text += (
+                        f" {result.pupils - result.unmarked} marked, {result.unmarked} still to mark — "
+                        "the register is not complete."
+                    )
                 if request.htmx and result.in_sync:  # type: ignore[attr-defined]
                     return _register_saved(result, text)
                 if result.late_to_u:
@@ -143,7 +150,7 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
                         f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
                         "not overwritten: check them below.",
                     )
-                messages.success(request, text)
+                (messages.warning if result.unmarked else messages.success)(request, text)
                 if not request.htmx:  # type: ignore[attr-defined]
                     url = (
                         reverse("attendance:register", args=[group.pk])
@@ -205,6 +212,8 @@ def _render_register(
         "closed": closed,
         "closes_at": selectors.register_closes(group.organisation, date, session),
         "register": register,
+        "pupils": len(rows),
+        "unmarked": sum(1 for row in rows if row["mark"] is None),
         "form_error": form_error,
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
     }
@@ -228,11 +237,17 @@ def _register_saved(result: services.RegisterResult, text: str) -> HttpResponse:
     closes_at = f"{timezone.localtime(result.closes_at):%H:%M}"
     if register is not None and register.is_taken:
         taken_by = register.taken_by.full_name if register.taken_by_id and register.taken_by else ""
-        taken = format_html(
-            '<span class="tag tag--ok">Taken</span> by {} at {}',
-            taken_by or "—",
-            f"{timezone.localtime(register.taken_at):%H:%M}",
-        )
+        at = f"{timezone.localtime(register.taken_at):%H:%M}"
+        if result.unmarked:
+            taken = format_html(
+                '<span class="tag tag--warn">Incomplete</span> {} of {} still to mark · first saved by {} at {}',
+                result.unmarked,
+                result.pupils,
+                taken_by or "—",
+                at,
+            )
+        else:
+            taken = format_html('<span class="tag tag--ok">Taken</span> by {} at {}', taken_by or "—", at)
     else:
         taken = mark_safe('<span class="tag tag--warn">Not taken yet</span>')  # noqa: S308 constant
     until = (
@@ -243,8 +258,9 @@ def _register_saved(result: services.RegisterResult, text: str) -> HttpResponse:
     # The markup of attendance/_register_status.html with a message and no form error, written here: the
     # busiest request of the day renders no template.
     html = format_html(
-        '<div id="register-status">\n<div class="messages" role="status"><p class="message message--success">'
+        '<div id="register-status">\n<div class="messages" role="status"><p class="message message--{}">'
         "{}</p></div>\n<p>{}\n  · {}</p>\n\n</div>\n",
+        "warning" if result.unmarked else "success",
         text,
         taken,
         until,
@@ -259,8 +275,12 @@ def _register_saved(result: services.RegisterResult, text: str) -> HttpResponse:
 
 @require_GET
 def not_taken(request: HttpRequest) -> HttpResponse:
-    """Registers not yet taken for a session, with the tutor responsible for each; none on a day off."""
+    """Registers not yet taken for a session, or saved with pupils still unmarked, with the tutor responsible for
+    each; none on a day off. A group of schools has none of its own: the page says to switch to a school."""
     organisation = _organisation(request, _office)
+    per_school = _per_school(request, organisation, title="Registers not taken", what="Registers not taken")
+    if per_school is not None:
+        return per_school
     date, session = _date_session(request, organisation)
     rows = selectors.registers_not_taken(organisation, date, session)
     return render(
