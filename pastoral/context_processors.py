@@ -34,7 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}  # nothing to navigate to until the second factor is given
     roles = access_for(user).roles()
     words = vocabulary_for(getattr(request, "organisation", None))
-    links = []
+    links: list[dict[str, Any]] = []
     for item in NAV:
         if item.roles is not None and not (roles & item.roles):
             continue
