@@ -6,6 +6,7 @@ Deterministic (`world.rng`, `world.today`); written in bulk (a caseload is hundr
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -68,9 +69,10 @@ def build(world: Any) -> None:
         return
     school = assignments[0].organisation
     groups = [a.group for a in assignments if a.group is not None]
+    days = school_days(world, school)
     topics = _programme(world, school)
-    _sessions(world, school, pal, groups, topics)
-    _reviews(world, school, pal, groups)
+    _sessions(world, school, pal, groups, topics, days)
+    _reviews(world, school, pal, groups, days)
     from caseloads import demo_pal
 
     demo_pal.build(
@@ -78,7 +80,22 @@ def build(world: Any) -> None:
         school,
         pal,
         sorted({p for ids in _members([g.pk for g in groups], world.today).values() for p in ids}),
+        days,
     )
+
+
+def school_days(world: Any, school: Any) -> list[datetime.date]:
+    """The college's school days (`organisations.calendar`) from the start of the academic year to 120 days after
+    its end, in order: every date the caseload demo sets is one of them, those set ahead (a target's) included."""
+    year = world.academic_year
+    ahead = year.ends_on + datetime.timedelta(days=120)
+    return calendar.calendar_for(school, year.starts_on, ahead).school_days()
+
+
+def on_or_after(days: list[datetime.date], day: datetime.date) -> datetime.date:
+    """The first of the school `days` on or after `day` (a follow-up due in a holiday is due when school is back)."""
+    at = bisect.bisect_left(days, day)
+    return days[at] if at < len(days) else day
 
 
 def _programme(world: Any, school: Any) -> list[Topic]:
@@ -95,11 +112,12 @@ SESSIONS_PER_TERM = {"autumn": 3, "spring": 3, "summer": 2}
 TERM_NUMBER = {"autumn": 1, "spring": 2, "summer": 3}
 
 
-def _term_days(world: Any, school: Any) -> list[tuple[int, int, list[datetime.date]]]:
+def _term_days(
+    world: Any, school: Any, open_days: list[datetime.date]
+) -> list[tuple[int, int, list[datetime.date]]]:
     """(term number, sessions in it, its school days) for each term of the college's year, in order: never a
     weekend, a holiday, a half term or a training day."""
     year = world.academic_year
-    open_days = calendar.calendar_for(school, year.starts_on, year.ends_on).school_days()
     return [
         (
             TERM_NUMBER[term.kind],
@@ -123,11 +141,13 @@ def _session_days(
     return days
 
 
-def _sessions(world: Any, school: Any, pal: Any, groups: list[Group], topics: list[Topic]) -> None:
+def _sessions(
+    world: Any, school: Any, pal: Any, groups: list[Group], topics: list[Topic], days: list[datetime.date]
+) -> None:
     by_term: dict[int, list[Topic]] = {}
     for topic in topics:
         by_term.setdefault(topic.term, []).append(topic)
-    term_days = _term_days(world, school)
+    term_days = _term_days(world, school, days)
     rows = []
     for index, group in enumerate(groups):
         for day, term, k in _session_days(term_days, index):
@@ -198,7 +218,7 @@ def _figures(school: Any, pupil_ids: list[int], start: datetime.date, end: datet
     return {r["pupil_id"]: r for r in rows}
 
 
-def _reviews(world: Any, school: Any, pal: Any, groups: list[Group]) -> None:
+def _reviews(world: Any, school: Any, pal: Any, groups: list[Group], days: list[datetime.date]) -> None:
     windows = [w for w in windows_for(school, world.academic_year) if w.opens_on <= world.today]
     members = _members([g.pk for g in groups], world.today)
     pupil_ids = [p for ids in members.values() for p in ids]
@@ -206,19 +226,18 @@ def _reviews(world: Any, school: Any, pal: Any, groups: list[Group]) -> None:
     for window in windows:
         closed = window.closes_on < world.today
         end = min(window.closes_on, world.today)
+        open_days = [d for d in days if window.opens_on <= d <= end]
         figures = _figures(school, pupil_ids, window.opens_on, end)
         for pid in pupil_ids:
             roll = world.rng.random()
-            if roll > (0.92 if closed else 0.55):
+            if roll > (0.92 if closed else 0.55) or not open_days:
                 continue  # not done (overdue for a closed window, due for the open one)
-            held = window.opens_on + datetime.timedelta(
-                days=world.rng.randint(0, max(0, (end - window.opens_on).days))
-            )
+            held = world.rng.choice(open_days)
             made.append(
                 _review(world, school, pal, pid, window, held, figures.get(pid), signed=closed or roll < 0.4)
             )
     reviews = Review.objects.bulk_create(made, batch_size=1000)
-    _targets(world, school, reviews)
+    _targets(world, school, reviews, days)
 
 
 def _review(
@@ -254,7 +273,7 @@ def _review(
     )
 
 
-def _targets(world: Any, school: Any, reviews: list[Review]) -> None:
+def _targets(world: Any, school: Any, reviews: list[Review], days: list[datetime.date]) -> None:
     targets = []
     for review in reviews:
         for specific, measure, baseline in world.rng.sample(TARGETS, 2):
@@ -268,7 +287,7 @@ def _targets(world: Any, school: Any, reviews: list[Review]) -> None:
                     baseline=baseline.format(n=world.rng.randint(1, 6)),
                     achievable="Agreed with the student; support from the course tutor.",
                     result="Stays on track to complete the course.",
-                    due_on=review.window.closes_on + datetime.timedelta(days=60),
+                    due_on=on_or_after(days, review.window.closes_on + datetime.timedelta(days=60)),
                 )
             )
     LearningTarget.objects.bulk_create(targets, batch_size=2000)
@@ -279,7 +298,7 @@ def _targets(world: Any, school: Any, reviews: list[Review]) -> None:
                 review=r,
                 action="Check in after two weeks",
                 owner="PAL",
-                due_on=r.held_on + datetime.timedelta(days=14),
+                due_on=on_or_after(days, r.held_on + datetime.timedelta(days=14)),
             )
             for r in reviews
         ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from caseloads.demo import on_or_after
 from caseloads.models import (
     CoachingSession,
     ListeningNote,
@@ -56,23 +57,27 @@ DESTINATIONS = [
 ]
 
 
-def build(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
+def build(world: Any, school: Any, pal: Any, pupil_ids: list[int], days: list[datetime.date]) -> None:
+    """`days`: the college's school days (`caseloads.demo.school_days`); every date set here is one of them."""
     if not pupil_ids:
         return
-    _passports(world, school, pal, pupil_ids)
+    _passports(world, school, pal, pupil_ids, days)
     _progression(world, school, pal, pupil_ids)
-    _coaching(world, school, pal, pupil_ids)
-    _notes(world, school, pal, pupil_ids)
-    _stage_one(world, school, pal, pupil_ids)
+    if not _held_days(world, days):
+        return  # no school day yet this year: nothing held
+    _coaching(world, school, pal, pupil_ids, days)
+    _notes(world, school, pal, pupil_ids, days)
+    _stage_one(world, school, pal, pupil_ids, days)
 
 
-def _day(world: Any, rng_start: datetime.date | None = None) -> datetime.date:
-    start = rng_start or world.academic_year.starts_on + datetime.timedelta(days=7)
-    span = max(0, (world.today - start).days - 1)
-    return start + datetime.timedelta(days=world.rng.randint(0, span))
+def _held_days(world: Any, days: list[datetime.date]) -> list[datetime.date]:
+    """The school days something may have been held on: from the year's second week to yesterday."""
+    start = world.academic_year.starts_on + datetime.timedelta(days=7)
+    return [d for d in days if start <= d < world.today]
 
 
-def _passports(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
+def _passports(world: Any, school: Any, pal: Any, pupil_ids: list[int], days: list[datetime.date]) -> None:
+    past = _held_days(world, days)
     items: list[PassportItem] = []
     for name, titles in PASSPORTS.items():
         passport = Passport.objects.create(organisation=school, name=name)
@@ -83,13 +88,13 @@ def _passports(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
     rows = []
     for pid in pupil_ids:
         for item in items:
-            if world.rng.random() < 0.3 + 0.1 * (item.position < 2):
+            if past and world.rng.random() < 0.3 + 0.1 * (item.position < 2):
                 rows.append(
                     PassportCompletion(
                         organisation=school,
                         item=item,
                         pupil_id=pid,
-                        completed_on=_day(world),
+                        completed_on=world.rng.choice(past),
                         evidence=world.rng.choice(EVIDENCE),
                         recorded_by=pal,
                     )
@@ -116,12 +121,13 @@ def _progression(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> Non
     Progression.objects.bulk_create(rows, batch_size=2000)
 
 
-def _coaching(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
+def _coaching(world: Any, school: Any, pal: Any, pupil_ids: list[int], days: list[datetime.date]) -> None:
+    past = _held_days(world, days)
     rows = []
     for pid in pupil_ids:
         for _ in range(world.rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
             focus = world.rng.choice(list(OUTCOMES))
-            held = _day(world)
+            held = world.rng.choice(past)
             rows.append(
                 CoachingSession(
                     organisation=school,
@@ -132,13 +138,14 @@ def _coaching(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
                     notes="One-to-one in the PAL office.",
                     outcome=OUTCOMES[focus],
                     next_step="Check in after two weeks",
-                    next_on=held + datetime.timedelta(days=14),
+                    next_on=on_or_after(days, held + datetime.timedelta(days=14)),
                 )
             )
     CoachingSession.objects.bulk_create(rows, batch_size=2000)
 
 
-def _notes(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
+def _notes(world: Any, school: Any, pal: Any, pupil_ids: list[int], days: list[datetime.date]) -> None:
+    past = _held_days(world, days)
     said = [
         "Things are hard at home at the moment and I'm not sleeping.",
         "I'm worried about money; I might need to get a job.",
@@ -149,7 +156,7 @@ def _notes(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
             organisation=school,
             pupil_id=pid,
             written_by=pal,
-            heard_on=_day(world),
+            heard_on=world.rng.choice(past),
             said=text,
             guidance="Listened; talked about the counselling service.",
         )
@@ -157,9 +164,10 @@ def _notes(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
     )
 
 
-def _stage_one(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
+def _stage_one(world: Any, school: Any, pal: Any, pupil_ids: list[int], days: list[datetime.date]) -> None:
+    past = _held_days(world, days)
     first, *rest = world.rng.sample(pupil_ids, min(2, len(pupil_ids)))
-    held = _day(world)
+    held = world.rng.choice(past)
     StageOneMeeting.objects.create(
         organisation=school,
         pupil_id=first,
@@ -171,14 +179,14 @@ def _stage_one(world: Any, school: Any, pal: Any, pupil_ids: list[int]) -> None:
         chaired_by=pal,
         outcome=StageOneMeeting.Outcome.TARGETS,
         targets="Attend every session for four weeks; phone in before 9 when ill.",
-        review_on=held + datetime.timedelta(days=28),
+        review_on=on_or_after(days, held + datetime.timedelta(days=28)),
     )
     for pid in rest:
         StageOneMeeting.objects.create(
             organisation=school,
             pupil_id=pid,
             raised_from=StageOneMeeting.Source.DIRECT,
-            held_on=_day(world),
+            held_on=world.rng.choice(past),
             concern="Repeated lateness to the first lesson.",
             chaired_by=pal,
             outcome=StageOneMeeting.Outcome.NO_FURTHER_ACTION,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 import pytest
+from django.apps import apps
+from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from caseloads import selectors
 from caseloads.models import GroupSession, LearningTarget, Review, SessionAttendance, TargetProgress, Topic
@@ -82,3 +86,65 @@ def test_it_holds_every_demo_group_session_on_a_school_day_of_its_topics_term(wo
             assert school_days.is_school_day(session.date), session.date
             term = terms[{1: "autumn", 2: "spring", 3: "summer"}[session.topic.term]]
             assert term.starts_on <= session.date <= term.ends_on, (session.date, str(session.topic))
+
+
+# Dates that bound a period rather than say when something happens: a review window's opening and due date (the
+# school's defaults, 1 Sep–31 Oct…), the period an LPR freezes (from its window's opening), a report batch's period.
+# The demo makes no report batches and no addenda; their times are the clock's.
+PERIOD_BOUNDS = {
+    "reviewwindow.opens_on",
+    "reviewwindow.closes_on",
+    "review.period_start",
+    "reportbatch.starts_on",
+    "reportbatch.ends_on",
+    "reportbatch.archive_expired_at",
+    "reportbatch.finished_at",
+}
+
+
+def _demo_dates() -> list[tuple[str, int, datetime.date]]:
+    """(model.field, organisation, day) for every date and time of every caseload row, bar the clock's own."""
+    found = []
+    for model in apps.get_app_config("caseloads").get_models():
+        for field in model._meta.get_fields():
+            name = f"{model._meta.model_name}.{field.name}"
+            if not isinstance(field, models.DateField) or field.auto_now or field.auto_now_add:
+                continue
+            if name in PERIOD_BOUNDS:
+                continue
+            for org_id, value in model.objects.exclude(**{field.name: None}).values_list(
+                "organisation_id", field.name
+            ):
+                day = timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+                found.append((name, org_id, day))
+    return found
+
+
+def test_it_dates_everything_the_caseload_demo_makes_on_a_school_day(world):
+    """No session, review, sign-off, target, action, coaching session, note, meeting or passport item falls at a
+    weekend, outside the college's terms or on a closure (a half term, a training day, a bank holiday)."""
+    dates = _demo_dates()
+    assert {name for name, _, _ in dates} >= {
+        "groupsession.date",
+        "groupsession.delivered_at",
+        "review.held_on",
+        "review.signed_off_at",
+        "learningtarget.due_on",
+        "reviewaction.due_on",
+        "coachingsession.held_on",
+        "coachingsession.next_on",
+        "listeningnote.heard_on",
+        "stageonemeeting.held_on",
+        "stageonemeeting.review_on",
+        "passportcompletion.completed_on",
+    }
+    off = []
+    for org_id in {org for _, org, _ in dates}:
+        days = [d for _, org, d in dates if org == org_id]
+        school = calendar.calendar_for(org_id, min(days), max(days))
+        off += [
+            (name, d, school.why_not(d))
+            for name, org, d in dates
+            if org == org_id and not school.is_school_day(d)
+        ]
+    assert not off, (Counter(name for name, _, _ in off), sorted(off)[:10])

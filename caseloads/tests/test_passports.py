@@ -12,13 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from access.middleware import SESSION_KEY
 from access.roles import Role
 from attendance.tests.helpers import mark
 from caseloads import selectors_passports as selectors
 from caseloads import services as caseload_services
 from caseloads.models import PassportCompletion, Progression
 from caseloads.services import passports as services
-from core.testing.factories import GroupMembershipFactory
+from core.testing.factories import GroupFactory, GroupMembershipFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import _staff, build_school_world, client_for
 from core.testing.world import shared_world
@@ -131,6 +132,25 @@ def test_the_passports_page_offers_completion_only_to_those_with_groups_to_show(
     admin_page = client_for(world.admin).get(reverse("caseloads:passports"))
     assert admin_page.status_code == 200 and completion not in admin_page.content.decode()
     assert client_for(world.admin).get(completion).status_code == 403
+
+
+def test_it_shows_a_leader_who_is_a_pal_at_another_school_this_schools_completion(world):
+    """A senior leader at Oakfield who is also a PAL at Riverside sees Oakfield's groups there, not a 403."""
+    riverside_group = GroupFactory(organisation=world.other_school, name="R1", year_group=9)
+    RoleFactory(organisation=world.other_school, user=world.senior, role=Role.PAL, group=riverside_group)
+    client = client_for(world.senior)
+    session = client.session
+    session[SESSION_KEY] = world.school.pk
+    session.save()
+    completion = reverse("caseloads:passport_completion")
+    assert completion in client.get(reverse("caseloads:passports")).content.decode()
+    page = client.get(completion)
+    assert page.status_code == 200
+    assert [r["group"] for r in page.context["table"]["rows"]] == [
+        world.group_9a,
+        world.group_9b,
+        world.group_10a,
+    ]
 
 
 def test_progression_targets_and_destination_on_the_ellp(world):

@@ -18,10 +18,9 @@ from access.permissions import get_for_user
 from caseloads import selectors_passports as selectors
 from caseloads.forms_coaching import CompletionForm, PassportForm, PassportItemForm, ProgressionForm
 from caseloads.models import Passport, PassportCompletion, PassportItem
-from caseloads.permissions import can_read_group, visible_groups_q
+from caseloads.permissions import can_read_group, caseload_group_ids, visible_groups_q
 from caseloads.permissions_coaching import can_manage_passports, can_read_student, can_write_student
 from caseloads.services import passports as services
-from caseloads.views.caseload import caseload_groups
 from caseloads.views.common import organisation_for
 from core.forms import apply_validation_error
 from core.naturalsort import natural_sorted
@@ -50,7 +49,7 @@ def passports(request: HttpRequest) -> HttpResponse:
         "passports": rows,
         "form": form,
         # Completion is per group: offered to those with groups to show (not a group of schools' own page).
-        "may_see_completion": _has_groups(request, organisation),
+        "may_see_completion": _completion_groups(request, organisation).exists(),
     }
     return render(request, "caseloads/passports.html", context)
 
@@ -78,26 +77,12 @@ def passport(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "caseloads/passport.html", {"passport": passport, "form": form})
 
 
-def _groups_for(request: HttpRequest, organisation: Any) -> list[Group]:
+def _completion_groups(request: HttpRequest, organisation: Any) -> QuerySet[Group]:
     """The groups whose passport completion the user sees: their caseload's at this school, or else the teaching
-    groups they may read there."""
-    mine = caseload_groups(request.user)
+    groups they may read there (a PAL elsewhere who leads here sees this school's)."""
+    mine = caseload_group_ids(request.user, organisation.pk)
     if mine:
-        return [g for g in mine if g.organisation_id == organisation.pk]
-    return natural_sorted(
-        _readable_groups(request, organisation).select_related("organisation"), key=lambda g: g.name
-    )
-
-
-def _has_groups(request: HttpRequest, organisation: Any) -> bool:
-    """Whether `_groups_for` has any, without listing them."""
-    mine = caseload_groups(request.user)
-    if mine:
-        return any(g.organisation_id == organisation.pk for g in mine)
-    return _readable_groups(request, organisation).exists()
-
-
-def _readable_groups(request: HttpRequest, organisation: Any) -> QuerySet[Group]:
+        return Group.objects.filter(organisation=organisation, pk__in=mine)
     return Group.objects.filter(visible_groups_q(request.user), organisation=organisation).exclude(
         kind__in=["year", "house"]
     )
@@ -107,7 +92,9 @@ def _readable_groups(request: HttpRequest, organisation: Any) -> QuerySet[Group]
 def completion(request: HttpRequest) -> HttpResponse:
     """Passport completion per group and for the caseload (a PAL's groups; a leader's or head of year's)."""
     organisation = organisation_for(request)
-    groups = _groups_for(request, organisation)
+    groups = natural_sorted(
+        _completion_groups(request, organisation).select_related("organisation"), key=lambda g: g.name
+    )
     if not groups:
         raise PermissionDenied("Passport completion is for PALs, heads of year and senior leaders.")
     table = selectors.passport_completion(groups, timezone.localdate())
