@@ -141,6 +141,17 @@ def can_read_referral(user: Any, referral: Any) -> bool:
     return referral.made_by_id == getattr(user, "pk", None) or can_view_file(user, referral.pupil)
 
 
+def can_list_referrals(user: Any) -> bool:
+    """The referrals list: the DSL team, a PAL (who signposts), and anyone who made a referral (they follow it
+    up); everyone else is refused rather than shown an empty list."""
+    from safeguarding.models import Referral
+
+    if access_for(user).roles() & (DSL_TEAM_ROLES | {Role.PAL}):
+        return True
+    # By maker alone, as `can_read_referral`: a former PAL with no role left still follows up their referrals.
+    return Referral.objects.filter(made_by_id=getattr(user, "pk", None)).exists()
+
+
 def can_decide_subject_access(user: Any, pupil: Any) -> bool:
     """The DSL (not a deputy or DSO) decides what a subject-access export includes of a child's file."""
     return can_view_file(user, pupil) and Role.DSL in access_for(user).roles(pupil.organisation_id)

@@ -168,6 +168,8 @@ CLOSED_PER_PAGE = 50
 def referrals(request: HttpRequest) -> HttpResponse:
     """Open referrals (overdue first) on the files I may open, and the ones I made; `?show=closed`: the closed ones,
     most recently closed first, 50 a page, with when and why each closed."""
+    if not permissions.can_list_referrals(request.user):
+        raise PermissionDenied
     visible = selectors.visible_referrals(request.user)
     if request.GET.get("show") == "closed":
         page = Paginator(selectors.closed_referrals(visible), CLOSED_PER_PAGE).get_page(

@@ -143,8 +143,11 @@ def file_viewers(pupil: Any) -> QuerySet[AuditEvent]:
     about_status = Q(object_type="safeguarding.ProtectionStatus", object_id__in=status_ids)
     received_ids = [str(pk) for pk in pupil.safeguarding_received_files.values_list("pk", flat=True)]
     about_received = Q(object_type="safeguarding.ReceivedFile", object_id__in=received_ids)
+    referral_ids = [str(pk) for pk in pupil.safeguarding_referrals.values_list("pk", flat=True)]
+    about_referrals = Q(object_type="safeguarding.Referral", object_id__in=referral_ids)
+    about = about_file | about_concerns | about_status | about_received | about_referrals
     return AuditEvent.objects.filter(
-        Q(action=AuditEvent.Action.READ) & (about_file | about_concerns | about_status | about_received),
+        Q(action=AuditEvent.Action.READ) & about,
         organisation_id=pupil.organisation_id,
     ).order_by("-at", "-id")
 

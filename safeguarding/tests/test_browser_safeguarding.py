@@ -9,7 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.testing.browser import axe_check, sign_in, visit
 from core.testing.personas import build_school_world
-from safeguarding.models import Agency, Concern, Decision, Referral
+from safeguarding.models import Concern, Decision, Referral
+
+from .helpers import agency
 
 pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
@@ -60,14 +62,7 @@ def _refer_to_camhs(page, world):
 
 def test_it_takes_a_concern_from_a_phone_to_a_decision(page, live_server):
     world = build_school_world()
-    Agency.objects.create(
-        organisation=world.school,
-        name="CAMHS",
-        kind="camhs",
-        awaits="ack",
-        response_days=10,
-        working_days=False,
-    )
+    agency(world.school)
     TOTPDevice.objects.create(user=world.dsl, name="phone", confirmed=True)  # set up from an enrolment link
     base = live_server.url
     _tutor_logs_a_concern(page, base, world)

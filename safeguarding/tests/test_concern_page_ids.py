@@ -8,13 +8,12 @@ from collections import Counter
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from core.testing.world import shared_world
 from safeguarding import services
 from safeguarding.models import ConcernLink, Decision
 
-from .helpers import log, stepped_up
+from .helpers import act, decide, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +30,8 @@ def _page(world, concern) -> str:
 def test_it_gives_every_control_on_the_concern_page_an_id_of_its_own(world):
     """With a decision, an action and a link already there (so every form and list shows), no id repeats."""
     concern, other = log(world), log(world, pupil=world.ben)
-    services.decision_record(actor=world.dsl, concern=concern, outcome="monitor", reason="Watch.")
-    services.action_add(
-        actor=world.dsl, concern=concern, description="Call", owner=world.tutor, due_on=timezone.localdate()
-    )
+    decide(world, concern)
+    act(world, concern, "Call")
     services.concern_link(actor=world.dsl, concern=concern, linked=other, reason="sibling")
     ids = Counter(re.findall(r'\bid="([^"]+)"', _page(world, concern)))
     assert [name for name, count in ids.items() if count > 1] == []

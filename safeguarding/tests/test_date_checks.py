@@ -5,24 +5,24 @@ overdue, no status years ahead. Alice was born on 1 May 2012; "today" is Wednesd
 from __future__ import annotations
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
 
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
 from core.testing.world import shared_world
 from safeguarding.models import (
     Action,
-    Agency,
     ChronologyEntry,
     Concern,
     ProtectionStatus,
     Referral,
     ReferralUpdate,
 )
-from safeguarding.services import referrals
 
-from .helpers import concern_data, log, stepped_up
+from .helpers import build_referral_world, concern_data, log, refer, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +30,15 @@ TODAY = datetime.datetime(2026, 10, 14, 9, tzinfo=datetime.UTC)
 BORN = "1 May 2012"
 
 
-def _build_world():
-    world = build_school_world()
-    world.camhs = Agency.objects.create(
-        organisation=world.school,
-        name="CAMHS",
-        kind="camhs",
-        awaits="ack",
-        response_days=10,
-        working_days=False,
+world = shared_world(build_referral_world, at=TODAY)
+
+
+def _refused(response, field: str, message: str) -> bool:
+    """The form came back (not a redirect) with `message` under the field `field` (its auto id, prefix and all)."""
+    found = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    return (
+        response.status_code in (200, 400) and found is not None and message in html.unescape(found.group(1))
     )
-    return world
-
-
-world = shared_world(_build_world, at=TODAY)
-
-
-def _refused(response, message: str) -> bool:
-    return response.status_code in (200, 400) and message in response.content.decode()
 
 
 # --- A concern: when it happened --------------------------------------------------------------
@@ -61,7 +52,17 @@ def _log(client, world, when: str):
 def test_it_refuses_a_concern_that_happened_before_the_child_was_born(world):
     """A slip of the year (2011 for 2026) is refused on "When it happened", and nothing is logged."""
     response = _log(client_for(world.tutor), world, "2011-10-14T09:00")
-    assert _refused(response, f"When it happened cannot be before the child was born ({BORN}).")
+    assert _refused(
+        response, "happened_at", f"When it happened cannot be before the child was born ({BORN})."
+    )
+    assert not Concern.objects.exists()
+
+
+def test_it_refuses_a_concern_that_happens_tomorrow(world):
+    """Tomorrow morning is refused on "When it happened", the form comes back as typed, and nothing is logged."""
+    response = _log(client_for(world.tutor), world, "2026-10-15T09:00")
+    assert _refused(response, "happened_at", "When it happened cannot be in the future.")
+    assert "Came in hungry and without a coat." in response.content.decode()
     assert not Concern.objects.exists()
 
 
@@ -76,8 +77,19 @@ def test_it_refuses_a_correction_dated_before_the_child_was_born(world):
     original = log(world)
     data = concern_data(correction_reason="Wrong day", happened_at="2011-10-14T09:00")
     response = client_for(world.tutor).post(reverse("safeguarding:concern_correct", args=[original.pk]), data)
-    assert _refused(response, f"When it happened cannot be before the child was born ({BORN}).")
+    assert _refused(
+        response, "happened_at", f"When it happened cannot be before the child was born ({BORN})."
+    )
     assert Concern.objects.count() == 1
+
+
+def test_it_refuses_a_correction_dated_in_the_future(world):
+    """A correction dated next year (2027 for 2026) is refused; only the original is on the file."""
+    original = log(world)
+    data = concern_data(correction_reason="Wrong day", happened_at="2027-10-14T09:00")
+    response = client_for(world.tutor).post(reverse("safeguarding:concern_correct", args=[original.pk]), data)
+    assert _refused(response, "happened_at", "When it happened cannot be in the future.")
+    assert list(Concern.objects.all()) == [original]
 
 
 # --- A chronology entry: occurred on ----------------------------------------------------------
@@ -90,14 +102,18 @@ def _entry(world, on: str):
 
 def test_it_refuses_a_chronology_entry_in_the_future(world):
     """Tomorrow is refused."""
-    assert _refused(_entry(world, "2026-10-15"), "The date it occurred cannot be in the future.")
+    assert _refused(
+        _entry(world, "2026-10-15"), "occurred_on", "The date it occurred cannot be in the future."
+    )
     assert not ChronologyEntry.objects.exists()
 
 
 def test_it_refuses_a_chronology_entry_before_the_child_was_born(world):
     """The day before Alice was born is refused."""
     response = _entry(world, "2012-04-30")
-    assert _refused(response, f"The date it occurred cannot be before the child was born ({BORN}).")
+    assert _refused(
+        response, "occurred_on", f"The date it occurred cannot be before the child was born ({BORN})."
+    )
     assert not ChronologyEntry.objects.exists()
 
 
@@ -130,7 +146,7 @@ def test_it_refuses_a_referral_made_before_its_concern_happened(world):
     """A concern from 5 October cannot be referred on 4 October."""
     response = _refer(world, _concern_on_5_october(world), "2026-10-04")
     message = "The date made cannot be before the concern it comes from happened (5 Oct 2026)."
-    assert _refused(response, message)
+    assert _refused(response, "made_on", message)
     assert not Referral.objects.exists()
 
 
@@ -144,18 +160,23 @@ def test_it_makes_a_referral_on_the_day_its_concern_happened(world):
 def test_it_still_refuses_a_referral_made_in_the_future(world):
     """Tomorrow is refused, as before."""
     response = _refer(world, _concern_on_5_october(world), "2026-10-15")
-    assert _refused(response, "The date made cannot be in the future.")
+    assert _refused(response, "made_on", "The date made cannot be in the future.")
+    assert not Referral.objects.exists()
+
+
+def test_it_refuses_a_referral_made_before_the_child_was_born(world):
+    """A referral made long ago (2011, a slip of the year), from no concern, is refused on "Made on"; none is
+    made."""
+    data = {"agency": world.camhs.pk, "made_on": "2011-10-14", "reason": "Low mood.", "consent": "given"}
+    url = reverse("safeguarding:referral_new", args=[world.alice.pk])
+    response = stepped_up(world.dsl).post(url, data)
+    assert _refused(response, "made_on", f"The date made cannot be before the child was born ({BORN}).")
+    assert "Low mood." in response.content.decode()
+    assert not Referral.objects.exists()
 
 
 def _referral_made_on_5_october(world):
-    return referrals.referral_create(
-        actor=world.dsl,
-        pupil=world.alice,
-        agency=world.camhs,
-        reason="Low mood.",
-        consent="given",
-        made_on=datetime.date(2026, 10, 5),
-    )
+    return refer(world, world.camhs, datetime.date(2026, 10, 5), reason="Low mood.")
 
 
 def _update(world, referral, on: str):
@@ -166,14 +187,14 @@ def _update(world, referral, on: str):
 def test_it_refuses_a_referral_update_in_the_future(world):
     """An acknowledgement dated tomorrow is refused."""
     response = _update(world, _referral_made_on_5_october(world), "2026-10-15")
-    assert _refused(response, "The date cannot be in the future.")
+    assert _refused(response, "on", "The date cannot be in the future.")
     assert not ReferralUpdate.objects.exists()
 
 
 def test_it_refuses_a_referral_update_before_the_referral_was_made(world):
     """An acknowledgement dated before the referral was made is refused."""
     response = _update(world, _referral_made_on_5_october(world), "2026-10-04")
-    assert _refused(response, "The date cannot be before the referral was made (5 Oct 2026).")
+    assert _refused(response, "on", "The date cannot be before the referral was made (5 Oct 2026).")
     assert not ReferralUpdate.objects.exists()
 
 
@@ -196,7 +217,7 @@ def _action(world, concern, due: str):
 def test_it_refuses_a_new_action_already_overdue(world):
     """An action due yesterday is refused."""
     response = _action(world, log(world), "2026-10-13")
-    assert _refused(response, "The date it is due by cannot be in the past.")
+    assert _refused(response, "action-due_on", "The date it is due by cannot be in the past.")
     assert not Action.objects.exists()
 
 
@@ -217,13 +238,15 @@ def _status(world, starts_on: str):
 def test_it_refuses_a_status_from_before_the_child_was_born(world):
     """A status from the day before Alice was born is refused."""
     response = _status(world, "2012-04-30")
-    assert _refused(response, f"The date it starts cannot be before the child was born ({BORN}).")
+    assert _refused(
+        response, "starts_on", f"The date it starts cannot be before the child was born ({BORN})."
+    )
     assert not ProtectionStatus.objects.exists()
 
 
 def test_it_refuses_a_status_more_than_six_months_ahead(world):
     """A year slipped forward (2027 for 2026) is refused."""
-    assert _refused(_status(world, "2027-10-14"), "check the year")
+    assert _refused(_status(world, "2027-10-14"), "starts_on", "check the year")
     assert not ProtectionStatus.objects.exists()
 
 

@@ -29,7 +29,7 @@ from safeguarding.models import (
 )
 from safeguarding.services import destruction, retention
 
-from .helpers import log, stepped_up
+from .helpers import decide, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _build_world():
         organisation=world.school, date_of_birth=datetime.date(2001, 3, 1), left_on=datetime.date(2019, 7, 20)
     )
     world.concern = log(world, pupil=world.old, actor=world.dsl, seen_or_heard="Bruise on the arm, verbatim.")
-    services.decision_record(actor=world.dsl, concern=world.concern, outcome="monitor", reason="Watch.")
+    decide(world, world.concern)
     services.status_set(actor=world.dsl, pupil=world.old, status="cin", starts_on=datetime.date(2015, 1, 5))
     services.entry_add(
         actor=world.dsl, pupil=world.old, kind="contact", occurred_on=datetime.date(2015, 1, 6), summary="Mum"

@@ -18,7 +18,7 @@ from safeguarding import selectors, services
 from safeguarding.models import ChronologyEntry, ProtectionStatus
 from support_plans.tests.helpers import open_plan
 
-from .helpers import concern_data, stepped_up
+from .helpers import concern_data, decide, stepped_up
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 2)  # a Monday
@@ -38,7 +38,7 @@ def _file(world):
     concern = services.concern_log(
         actor=world.tutor, pupil=world.alice, **concern_data(happened_at=_at(0)), now=_at(0)
     )
-    services.decision_record(actor=world.dsl, concern=concern, outcome="monitor", reason="Watch.", now=_at(1))
+    decide(world, concern, now=_at(1))
     services.entry_add(
         actor=world.dsl,
         pupil=world.alice,

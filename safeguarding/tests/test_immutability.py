@@ -15,7 +15,7 @@ from core.testing.world import shared_world
 from safeguarding import models, selectors, services
 from safeguarding.models import Concern, ImmutableRecord
 
-from .helpers import concern_data, log, stepped_up
+from .helpers import act, concern_data, decide, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,8 @@ world = shared_world()
 
 def _records(world):
     concern = log(world)
-    decision = services.decision_record(actor=world.dsl, concern=concern, outcome="monitor", reason="Watch.")
-    action = services.action_add(
-        actor=world.dsl,
-        concern=concern,
-        description="Check in",
-        owner=world.tutor,
-        due_on=timezone.localdate(),
-    )
+    decision = decide(world, concern)
+    action = act(world, concern, "Check in")
     entry = services.entry_add(
         actor=world.dsl,
         pupil=world.alice,

@@ -14,7 +14,7 @@ from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import ActionDone, ConcernLink, ImmutableRecord
 
-from .helpers import log, stepped_up
+from .helpers import act, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,7 @@ world = shared_world()
 
 
 def _action(world):
-    concern = log(world)
-    return services.action_add(
-        actor=world.dsl,
-        concern=concern,
-        description="Call mum",
-        owner=world.tutor,
-        due_on=timezone.localdate(),
-    )
+    return act(world, log(world), "Call mum")
 
 
 def test_it_links_siblings_concerns_both_ways(world):

@@ -15,7 +15,7 @@ from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import Concern, ConcernAttachment
 
-from .helpers import concern_data, log, stepped_up
+from .helpers import concern_data, decide, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +68,7 @@ def test_it_refuses_a_pupil_the_user_cannot_see(world):
 def test_it_shows_the_logger_reviewed_but_never_the_decision(world):
     """After the DSL decides, the tutor sees 'reviewed' but not the outcome or its reason."""
     concern = log(world)
-    services.decision_record(
-        actor=world.dsl, concern=concern, outcome="social_care", reason="Secret reason X"
-    )
+    decide(world, concern, "social_care", "Secret reason X")
     page = client_for(world.tutor).get(reverse("safeguarding:my_concern", args=[concern.pk])).content.decode()
     assert selectors.REVIEWED in page and "Secret reason X" not in page and "social care" not in page
 

@@ -11,30 +11,23 @@ from django.urls import reverse
 
 from access.roles import Role
 from attendance.tests.helpers import mark
-from core.testing.calendar import WEDNESDAY, day, record_terms
+from core.testing.calendar import WEDNESDAY, day
 from core.testing.factories import PupilFactory, RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world
 from core.testing.world import shared_world
 from safeguarding import services
-from safeguarding.models import Agency, ImmutableRecord, MeetingMinute
+from safeguarding.models import ImmutableRecord, MeetingMinute
 from safeguarding.selectors import meetings as selectors
 from safeguarding.services import meetings as meeting_services
 
-from .helpers import concern_data, stepped_up
+from .helpers import agency, build_termed_world, close, concern_data, refer, stepped_up
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2026, 10, 14, 16, tzinfo=datetime.UTC)  # Wednesday 14 Oct 2026, after the meeting
 
 
-def _build_world():
-    world = build_school_world()
-    record_terms(world.school)
-    return world
-
-
-world = shared_world(_build_world, at=TODAY)
+world = shared_world(build_termed_world, at=TODAY)
 
 
 def _at(on: datetime.date) -> datetime.datetime:
@@ -75,21 +68,9 @@ def test_it_builds_the_agenda_from_exactly_the_right_students(world):
     )
     _concern(world, world.cleo, day(3))
     _concern(world, nine["Eve"], day(2) - datetime.timedelta(days=3))
-    camhs = Agency.objects.create(
-        organisation=world.school,
-        name="CAMHS",
-        kind="camhs",
-        awaits="ack",
-        response_days=10,
-        working_days=False,
-    )
-    services.referral_create(
-        actor=world.dsl, pupil=nine["Fay"], agency=camhs, reason="r", consent="given", made_on=day(3)
-    )
-    ivy = services.referral_create(
-        actor=world.dsl, pupil=nine["Ivy"], agency=camhs, reason="r", consent="given", made_on=day(1)
-    )
-    services.referral_update(actor=world.dsl, referral=ivy, status="closed", on=day(3), note="Discharged.")
+    camhs = agency(world.school)
+    refer(world, camhs, day(3), pupil=nine["Fay"])
+    close(world, refer(world, camhs, day(1), pupil=nine["Ivy"]), day(3), note="Discharged.")
     for i in range(10):
         mark(
             nine["Gus"],
@@ -290,12 +271,7 @@ def test_it_orders_the_agenda_by_early_warning_score_highest_first(world):
     SupportPlan.objects.create(
         organisation=world.school, pupil=people["Amy"], coordinator=world.dsl, opened_on=day(2), reason="r"
     )
-    camhs = Agency.objects.create(
-        organisation=world.school, name="CAMHS", kind="camhs", awaits="ack", response_days=10
-    )
-    services.referral_create(
-        actor=world.dsl, pupil=people["Cal"], agency=camhs, reason="r", consent="given", made_on=day(3)
-    )
+    refer(world, agency(world.school), day(3), pupil=people["Cal"])
     meeting = meeting_services.meeting_schedule(
         actor=world.dsl, organisation=world.school, area="Year 9", on=day(5, WEDNESDAY), year_group=9
     )

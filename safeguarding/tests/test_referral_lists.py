@@ -13,9 +13,9 @@ from django.urls import reverse
 from core.testing.personas import build_school_world
 from core.testing.world import shared_world
 from safeguarding import selectors, services
-from safeguarding.models import Agency, Referral
+from safeguarding.models import Referral
 
-from .helpers import stepped_up
+from .helpers import agency, close, refer, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -25,37 +25,13 @@ URL = reverse("safeguarding:referrals")
 
 def _build_world():
     world = build_school_world()
-    world.camhs = Agency.objects.create(
-        organisation=world.school,
-        name="CAMHS",
-        kind="camhs",
-        awaits="ack",
-        response_days=14,
-        working_days=False,
-    )
-    world.care = Agency.objects.create(
-        organisation=world.school,
-        name="Front door",
-        kind="social_care",
-        awaits="decision",
-        response_days=1,
-        working_days=False,
-    )
+    # CAMHS acknowledges within 14 calendar days here; the front door decides within 1 calendar day.
+    world.camhs = agency(world.school, response_days=14)
+    world.care = agency(world.school, "social_care", name="Front door", working_days=False)
     return world
 
 
 world = shared_world(_build_world, at=TODAY)
-
-
-def refer(world, agency, made_on, actor=None, pupil=None):
-    return services.referral_create(
-        actor=actor or world.dsl,
-        pupil=pupil or world.alice,
-        agency=agency,
-        reason="Disclosure at school.",
-        consent="given",
-        made_on=made_on,
-    )
 
 
 def _table(page: str, table_id: str) -> str:
@@ -68,13 +44,7 @@ def test_it_lists_closed_referrals_under_closed_with_when_and_why_and_not_under_
     """CAMHS for Alice closed on Fri 4 Dec ("Discharged after six sessions."); Ben's stays open: the closed view
     lists Alice's with the day and the outcome, the open view only Ben's."""
     closed = refer(world, world.camhs, datetime.date(2026, 11, 2))
-    services.referral_update(
-        actor=world.dsl,
-        referral=closed,
-        status="closed",
-        on=datetime.date(2026, 12, 4),
-        note="Discharged after six sessions.",
-    )
+    close(world, closed, datetime.date(2026, 12, 4), note="Discharged after six sessions.")
     still_open = refer(world, world.camhs, datetime.date(2026, 12, 1), pupil=world.ben)
     client = stepped_up(world.dsl)
     closed_table = _table(client.get(URL, {"show": "closed"}).content.decode(), "sg-closed")
@@ -92,13 +62,7 @@ def test_it_pages_the_closed_referrals_fifty_at_a_time_most_recently_closed_firs
     referrals = []
     for n in range(51):
         referral = refer(world, world.camhs, datetime.date(2026, 9, 1))
-        services.referral_update(
-            actor=world.dsl,
-            referral=referral,
-            status="closed",
-            on=datetime.date(2026, 9, 2) + datetime.timedelta(days=n),
-            note=f"Outcome {n}.",
-        )
+        close(world, referral, datetime.date(2026, 9, 2) + datetime.timedelta(days=n), note=f"Outcome {n}.")
         referrals.append(referral)
     rows = list(selectors.closed_referrals(Referral.objects.all()))
     assert rows[0] == referrals[-1] and rows[-1] == referrals[0]

@@ -14,13 +14,13 @@ from audit.models import AuditEvent
 from core.testing.calendar import FRIDAY, MONDAY, TUESDAY, day
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world, client_for
+from core.testing.personas import client_for
 from core.testing.world import shared_world
 from organisations.models import Closure
 from safeguarding import selectors, services
-from safeguarding.models import Agency, ImmutableRecord, Referral
+from safeguarding.models import ImmutableRecord, Referral
 
-from .helpers import log, stepped_up
+from .helpers import build_referral_world, close, log, refer, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -28,39 +28,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 9, 15, 9, tzinfo=datetime.UTC)  # Tuesday of the term's second week
 
 
-def _build_world():
-    world = build_school_world()
-    world.social_care = Agency.objects.create(
-        organisation=world.school,
-        name="Children's Services front door",
-        kind="social_care",
-        awaits="decision",
-        response_days=1,
-        working_days=True,
-    )
-    world.camhs = Agency.objects.create(
-        organisation=world.school,
-        name="CAMHS",
-        kind="camhs",
-        awaits="ack",
-        response_days=10,
-        working_days=False,
-    )
-    return world
-
-
-world = shared_world(_build_world, at=TODAY)
-
-
-def refer(world, agency, made_on, actor=None, pupil=None):
-    return services.referral_create(
-        actor=actor or world.dsl,
-        pupil=pupil or world.alice,
-        agency=agency,
-        reason="Disclosure at school.",
-        consent="given",
-        made_on=made_on,
-    )
+world = shared_world(build_referral_world, at=TODAY)
 
 
 def test_it_counts_working_days_past_the_weekend_and_a_bank_holiday(world):
@@ -106,9 +74,7 @@ def test_it_records_the_steps_and_closes_with_an_outcome(world):
     referral = refer(world, world.camhs, day(0))
     with pytest.raises(ValidationError):
         services.referral_update(actor=world.dsl, referral=referral, status="closed", on=day(1))
-    services.referral_update(
-        actor=world.dsl, referral=referral, status="closed", on=day(1), note="Seen; discharged."
-    )
+    close(world, referral, day(1), note="Seen; discharged.")
     with pytest.raises(ValidationError):
         services.referral_update(actor=world.dsl, referral=referral, status="seen", on=day(2))
     assert list(selectors.overdue(Referral.objects.all(), day(10))) == []
@@ -130,13 +96,12 @@ def test_it_never_edits_a_referral(world):
 def test_it_lets_a_pal_signpost_but_not_refer_to_social_care(world):
     """The listening-note hook: a PAL signposts Alice to CAMHS (source recorded), may not refer to social care; a
     tutor may do neither."""
-    referral = services.referral_create(
+    referral = refer(
+        world,
+        world.camhs,
+        day(0),
         actor=world.pal,
-        pupil=world.alice,
-        agency=world.camhs,
         reason="Low mood, asked for help.",
-        consent="given",
-        made_on=day(0),
         source="listening_note",
         source_ref="12",
     )

@@ -22,31 +22,23 @@ from core.testing.calendar import (
     THURSDAY,
     WEDNESDAY,
     day,
-    record_terms,
 )
 from core.testing.factories import RoleFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
-from core.testing.personas import build_school_world
 from core.testing.world import shared_world
 from safeguarding import timers
 from safeguarding.models import FileTransfer, ImmutableRecord, TransferReceipt
 from safeguarding.selectors import transfers as selectors
 from safeguarding.services import transfers as services
 
-from .helpers import log, stepped_up
+from .helpers import build_termed_world, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2026, 10, 23, 15, tzinfo=datetime.UTC)  # Friday before half term
 
 
-def _build_world():
-    world = build_school_world()
-    record_terms(world.school)
-    return world
-
-
-world = shared_world(_build_world, at=TODAY)
+world = shared_world(build_termed_world, at=TODAY)
 
 
 def send(world, now=TODAY, **kw):
@@ -162,9 +154,11 @@ def test_it_lists_a_leaver_whose_file_has_not_been_sent(world):
 
 @pytest.mark.parametrize("persona", ["tutor", "senior", "head_of_year9"])
 def test_it_refuses_the_transfer_to_other_roles(world, persona):
+    """Outside the DSL team: 403 on the child's transfers, the files sent to the school and a transfer's file."""
     transfer, _ = send(world, to_organisation=world.other_school)
     client = stepped_up(getattr(world, persona))
     assert client.get(reverse("safeguarding:transfers", args=[world.alice.pk])).status_code == 403
+    assert client.get(reverse("safeguarding:incoming")).status_code == 403
     assert client.post(reverse("safeguarding:incoming_fetch", args=[transfer.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.transfer_send(

@@ -17,7 +17,7 @@ from core.testing.world import shared_world
 from safeguarding import selectors, services
 from safeguarding.models import Action, Decision
 
-from .helpers import log, stepped_up
+from .helpers import decide, log, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_it_lists_new_concerns_with_their_age_oldest_first(world):
         actor=world.tutor, pupil=world.ben, **_data(), now=now - datetime.timedelta(hours=3)
     )
     decided = log(world, pupil=world.cleo, actor=world.head_of_year9)
-    services.decision_record(actor=world.dsl, concern=decided, outcome="monitor", reason="Low level; watch.")
+    decide(world, decided, reason="Low level; watch.")
     assert list(selectors.queue(world.dsl)) == [old, new]
     page = client_for(world.dsl).get(reverse("safeguarding:queue")).content.decode()
     assert "2 days" in page and "3 h" in page
@@ -153,7 +153,7 @@ def test_it_lets_a_whole_school_deputy_see_every_concern(world):
 def test_it_refuses_a_decision_correction_about_another_concern(world):
     """A decision's correction must be about the same concern."""
     first, second = log(world), log(world)
-    decision = services.decision_record(actor=world.dsl, concern=first, outcome="nfa", reason="No concern.")
+    decision = decide(world, first, "nfa", "No concern.")
     with pytest.raises(ValidationError):
         services.decision_record(
             actor=world.dsl, concern=second, outcome="monitor", reason="x", corrects=decision
