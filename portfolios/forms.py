@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -7,6 +8,7 @@ from django import forms
 from accounts.models import User
 from core.forms import DateInput
 from portfolios.models import DifficultIssue, EvaluationResponse, Outcome, SampleItem, normalise_code
+from portfolios.services.meetings import check_meeting_date
 from qualifications.models import Edition
 
 REFLECTION_PROMPTS = [
@@ -134,6 +136,16 @@ class MeetingForm(forms.Form):
     agreed_actions = forms.CharField(
         label="Agreed actions", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_held_on(self) -> datetime.date:
+        # Checked with the other fields, so one submit reports a future date beside a missing topic.
+        held_on: datetime.date = self.cleaned_data["held_on"]
+        check_meeting_date(held_on=held_on, today=self.today)
+        return held_on
 
 
 class StatementForm(forms.Form):

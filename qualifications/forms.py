@@ -4,7 +4,9 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from core.forms import DateInput, ModelFieldsForm, StaffChoiceField
 from organisations.models import AcademicYear
@@ -240,17 +242,26 @@ class TrainingDayForm(forms.ModelForm):
         return data
 
 
+class MentorSessionChoiceField(forms.ModelChoiceField):
+    """Mentor training sessions, each shown by its local date and times ("Wednesday 21 October 2026, 16:00–17:00")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        starts, ends = timezone.localtime(obj.starts_at), timezone.localtime(obj.ends_at)
+        return f"{starts:%A %-d %B %Y, %H:%M}–{ends:%H:%M}"
+
+
 class MentorSessionChoiceForm(forms.Form):
-    session = forms.ModelChoiceField(
+    session = MentorSessionChoiceField(
         queryset=MentorTrainingSession.objects.none(),
         required=False,
         label="Optional online training session for the mentor",
         empty_label="— not attending —",
     )
 
-    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: QuerySet[MentorTrainingSession], **kwargs: Any) -> None:
+        """`sessions`: the ones the mentor may choose (those still to come, `selectors.upcoming_mentor_sessions`)."""
         super().__init__(*args, **kwargs)
-        _model_choice(self, "session").queryset = edition.mentor_sessions.all()
+        _model_choice(self, "session").queryset = sessions
 
 
 class FeeRuleForm(forms.ModelForm):

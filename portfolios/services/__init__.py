@@ -23,7 +23,7 @@ from portfolios.services.entries import (
     portfolio_for_enrolment,
 )
 from portfolios.services.evaluation import evaluation_submit
-from portfolios.services.meetings import meeting_confirm, meeting_log, statement_save
+from portfolios.services.meetings import check_meeting_date, meeting_confirm, meeting_log, statement_save
 from portfolios.services.moderation import (
     sample_draw,
     sample_finalise,
@@ -41,6 +41,7 @@ __all__ = [
     "attachment_delete",
     "certificate_issue",
     "certificate_revoke",
+    "check_meeting_date",
     "comment_add",
     "entry_save",
     "evaluation_submit",

@@ -17,6 +17,15 @@ from portfolios.models import (
 # --- Mentor meetings and the supporting statement ----------------------------------------------
 
 
+MEETING_IN_FUTURE = "A meeting can only be logged once it has happened: the date cannot be in the future."
+
+
+def check_meeting_date(*, held_on: datetime.date, today: datetime.date) -> None:
+    """Refuse a meeting date after `today` (the form asks this with its other checks, the service again)."""
+    if held_on > today:
+        raise ValidationError(MEETING_IN_FUTURE)
+
+
 def meeting_log(
     *,
     actor: Any,
@@ -28,9 +37,10 @@ def meeting_log(
     today: datetime.date | None = None,
 ) -> MentorMeeting:
     """Log a meeting; it counts as confirmed by whoever logged it, and awaits the other's confirmation."""
-    today = today or timezone.localdate()
-    if held_on > today:
-        raise ValidationError({"held_on": "A meeting can only be logged once it has happened."})
+    try:
+        check_meeting_date(held_on=held_on, today=today or timezone.localdate())
+    except ValidationError as error:
+        raise ValidationError({"held_on": error.messages}) from error
     now = timezone.now()
     meeting = MentorMeeting(
         organisation_id=portfolio.organisation_id,

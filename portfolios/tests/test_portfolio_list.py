@@ -10,6 +10,8 @@ from access.roles import Role
 from core.testing.factories import OrganisationFactory, RoleFactory, UserFactory
 from core.testing.personas import client_for
 from organisations.models import Organisation
+from portfolios import services
+from portfolios.fixtures import enrol
 from portfolios.models import Portfolio
 from portfolios.tests.world import build_portfolio_world
 
@@ -84,3 +86,38 @@ def test_it_links_no_portfolio_the_viewer_may_not_open(world):
         .status_code
         == 403
     )
+
+
+def test_it_shows_another_providers_administrator_none_of_these_portfolios(world):
+    """Another provider's administrator gets an empty list, open or all, with no participant, school or link."""
+    other = client_for(_other_provider_admin())
+    for url in (LIST, LIST + "?show=all"):
+        response = other.get(url)
+        body = response.content.decode()
+        assert response.status_code == 200 and "No portfolios." in body
+        for p in (world.portfolio, world.portfolio2, world.other_portfolio):
+            assert reverse("portfolios:portfolio", args=[p.pk]) not in body
+            assert p.enrolment.participant.full_name not in body
+        assert world.school.school.name not in body
+
+
+def test_it_pages_a_long_list_fifty_at_a_time(world):
+    """With 53 open portfolios the first page shows 50 and links to the second, which shows the other 3."""
+    cluster = world.programme.clusters[0]
+    for n in range(1, 51):
+        participant = UserFactory(email=f"bulk{n:02d}@oakfield.test", full_name=f"Aaron Bulk {n:02d}")
+        services.portfolio_for_enrolment(
+            enrolment=enrol(
+                cluster=cluster, school=world.school.school, participant=participant, mentor=world.mentor
+            )
+        )
+    admin = client_for(world.admin)
+    first = admin.get(LIST)
+    body = first.content.decode()
+    assert len(first.context["rows"]) == 50
+    assert "Aaron Bulk 50" in body and world.participant.full_name not in body
+    assert "Page 1 of 2 (53 in all)" in body and 'href="?page=2"' in body
+    second = admin.get(LIST + "?page=2")
+    names = [row.portfolio.enrolment.participant.full_name for row in second.context["rows"]]
+    assert names == ["Pip Participant", "Quinn Participant", "Rhea Participant"]
+    assert 'href="?show=all&page=2"' in admin.get(LIST + "?show=all").content.decode()

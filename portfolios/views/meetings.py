@@ -29,19 +29,21 @@ from portfolios.views.common import _errors
 @require_http_methods(["GET", "POST"])
 def meetings(request: HttpRequest, pk: int) -> HttpResponse:
     portfolio = fetch_portfolio(request.user, pk, can_view_portfolio)
-    form = forms.MeetingForm(request.POST or None)
+    today = timezone.localdate()
+    form = forms.MeetingForm(request.POST or None, today=today)
     if request.method == "POST":
         if not can_meet(request.user, portfolio):
             raise PermissionDenied("Only the mentor and the participant log meetings.")
         if form.is_valid():
             try:
-                services.meeting_log(actor=request.user, portfolio=portfolio, **form.cleaned_data)
+                services.meeting_log(
+                    actor=request.user, portfolio=portfolio, today=today, **form.cleaned_data
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, "Meeting logged; it now needs the other person's confirmation.")
                 return redirect("portfolios:meetings", pk=portfolio.pk)
-    today = timezone.localdate()
     return render(
         request,
         "portfolios/meetings.html",

@@ -23,6 +23,7 @@ from qualifications.selectors.catalogue import (
     facilitated_clusters,
     is_attendance_open,
     upcoming_days,
+    upcoming_mentor_sessions,
     visible_clusters,
     visible_editions,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "quote_refund",
     "unpaid_bookings",
     "upcoming_days",
+    "upcoming_mentor_sessions",
     "vat_line",
     "visible_bookings",
     "visible_clusters",

@@ -20,6 +20,7 @@ from qualifications.models import (
     ClusterFacilitator,
     Edition,
     Enrolment,
+    MentorTrainingSession,
     TrainingDay,
 )
 from qualifications.selectors.bookings import ACTIVE
@@ -62,6 +63,15 @@ def upcoming_days(cluster_ids: Iterable[int]) -> QuerySet[TrainingDay]:
         .select_related("cluster")
         .prefetch_related("modules")
         .order_by("starts_at")
+    )
+
+
+def upcoming_mentor_sessions(
+    edition_ids: Iterable[int], *, now: datetime.datetime
+) -> QuerySet[MentorTrainingSession]:
+    """The editions' mentor training sessions that have not started by `now`, the only ones a mentor may choose."""
+    return MentorTrainingSession.objects.filter(edition_id__in=list(edition_ids), starts_at__gt=now).order_by(
+        "starts_at"
     )
 
 

@@ -382,12 +382,19 @@ def safeguarding_record(
 
 
 def mentor_session_join(
-    *, actor: Any, enrolment: Enrolment, session: MentorTrainingSession | None
+    *,
+    actor: Any,
+    enrolment: Enrolment,
+    session: MentorTrainingSession | None,
+    now: datetime.datetime | None = None,
 ) -> Enrolment:
-    """Sign the mentor of a place up for the edition's optional online training session (or take them off)."""
+    """Sign the mentor of a place up for one of the edition's optional online training sessions still to come (or
+    take them off)."""
     if session is not None:
         if session.edition_id != enrolment.edition_id:
             raise ValidationError("That session belongs to another edition.")
+        if session.starts_at <= (now or timezone.now()):
+            raise ValidationError("That session has already taken place: choose one still to come.")
         if session.mentor_places.exclude(pk=enrolment.pk).count() >= session.capacity:
             raise ValidationError("That session is full.")
     enrolment.mentor_session = session

@@ -84,3 +84,14 @@ def test_it_hides_the_unpaid_confirmation_from_other_providers_and_schools(w, pa
         assert_outsider_404(client_for(user), url)
         assert_outsider_404(client_for(user), url, "post")
     assert Booking.objects.get(pk=paid.pk).paid
+
+
+def test_it_refuses_the_confirmation_to_a_participant_a_mentor_and_a_facilitator(w, paid):
+    """Oakfield's participant and mentor and the provider's facilitator reach the booking's organisations but may not
+    reopen its invoice: 403 on the page and on its POST, and it stays paid."""
+    url = reverse("qualifications:booking_unpaid", args=[paid.pk])
+    for user in (w.staff[0], w.mentor, w.facilitator):
+        client = client_for(user)
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
+    assert Booking.objects.get(pk=paid.pk).paid

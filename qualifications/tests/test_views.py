@@ -420,16 +420,16 @@ def test_it_shows_participants_their_places_and_mentors_their_mentees(w, booked)
     assert "Teacher1 Oak" in mentor_page and "Teacher2 Oak" in mentor_page
 
 
-def test_it_signs_a_mentor_up_for_the_optional_training_session(w, booked):
-    from django.utils import timezone
-
+def test_it_signs_a_mentor_up_for_the_optional_training_session(w, booked, monkeypatch):
+    """The mentor chooses a session still to come and is signed up for it."""
     from qualifications.models import MentorTrainingSession
 
+    fixed_clock(monkeypatch, FIRST_DAY_STARTS_AT)
     session = MentorTrainingSession.objects.create(
         organisation=w.provider,
         edition=w.isqam,
-        starts_at=timezone.now(),
-        ends_at=timezone.now() + datetime.timedelta(hours=1),
+        starts_at=FIRST_DAY_STARTS_AT + datetime.timedelta(days=7),
+        ends_at=FIRST_DAY_STARTS_AT + datetime.timedelta(days=7, hours=1),
     )
     place = booked.enrolments.first()
     client_for(w.mentor).post(

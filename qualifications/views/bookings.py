@@ -25,7 +25,6 @@ from qualifications.views.shared import (
     booking_school,
     fetch_booking,
     fetch_enrolment,
-    form_page,
     page_of,
     require,
 )
@@ -327,28 +326,40 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def enrolment_mentor_session(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sign the mentor up for the optional online mentor training session."""
+    """Sign the mentor up for one of the optional online mentor training sessions still to come."""
     enrolment = fetch_enrolment(request, pk, perms.can_choose_mentor_session)
+    now = timezone.now()
+    sessions = selectors.upcoming_mentor_sessions([enrolment.edition_id], now=now)
     form = forms.MentorSessionChoiceForm(
-        request.POST or None, edition=enrolment.edition, initial={"session": enrolment.mentor_session_id}
+        request.POST or None, sessions=sessions, initial={"session": enrolment.mentor_session_id}
     )
-    if request.method == "POST" and form.is_valid():
+    back = (
+        reverse("qualifications:my_places")
+        if enrolment.mentor_id == request.user.pk
+        else reverse("qualifications:booking_detail", args=[enrolment.booking_id])
+    )
+    has_upcoming = sessions.exists()
+    if request.method == "POST" and has_upcoming and form.is_valid():
         try:
             services.mentor_session_join(
-                actor=request.user, enrolment=enrolment, session=form.cleaned_data["session"]
+                actor=request.user, enrolment=enrolment, session=form.cleaned_data["session"], now=now
             )
         except ValidationError as error:
             form.add_error("session", error)
         else:
             messages.success(request, "The mentor training choice is saved.")
-            if enrolment.mentor_id == request.user.pk:
-                return redirect("qualifications:my_places")
-            return redirect("qualifications:booking_detail", pk=enrolment.booking_id)
-    return form_page(
+            return redirect(back)
+    booked = enrolment.mentor_session
+    return render(
         request,
-        form,
-        f"Mentor training for {enrolment.mentor.full_name}",
-        intro=f"Mentor of {enrolment.participant.full_name} on {enrolment.cluster}.",
+        "qualifications/mentor_session.html",
+        {
+            "enrolment": enrolment,
+            "form": form if has_upcoming else None,
+            "booked": booked,
+            "booked_is_past": booked is not None and booked.starts_at <= now,
+            "back": back,
+        },
     )
 
 
@@ -365,13 +376,16 @@ def my_places(request: HttpRequest) -> HttpResponse:
         e.ical_url = request.build_absolute_uri(  # type: ignore[attr-defined]
             reverse("qualifications:ical_participant", args=[e.ical_token])
         )
+    as_mentor = [e for e in mine if e.mentor_id == request.user.pk]
+    upcoming = selectors.upcoming_mentor_sessions({e.edition_id for e in as_mentor}, now=timezone.now())
     return render(
         request,
         "qualifications/my_places.html",
         {
             "as_participant": [e for e in mine if e.participant_id == request.user.pk],
-            "as_mentor": [e for e in mine if e.mentor_id == request.user.pk],
+            "as_mentor": as_mentor,
             "days": days,
+            "editions_with_sessions": set(upcoming.values_list("edition_id", flat=True)),
         },
     )
 
