@@ -1,15 +1,26 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from attendance import services
 from attendance.codes import CODE_CHOICES, CODES, n_resolution_codes
-from attendance.models import AttendanceSettings, ContactLog, EscalationStage, LetterTemplate, Session
-from core.forms import DateInput, NaturalModelChoiceField
+from attendance.models import (
+    AttendanceMark,
+    AttendanceSettings,
+    ContactLog,
+    EscalationStage,
+    LetterTemplate,
+    Session,
+)
+from core.forms import DateInput, NaturalModelChoiceField, saved_by
 from core.naturalsort import natural_sorted
 from organisations.models import Organisation
 from organisations.vocabulary import year_choices
@@ -181,6 +192,31 @@ class ResolveNForm(forms.Form):
             ("", "Choose a code"),
             *((c, f"{c} {CODES[c].meaning}") for c in codes),
         ]
+
+
+def resolve_n_posted(
+    request: HttpRequest, mark: AttendanceMark, *, said: Callable[[str], str]
+) -> ResolveNForm | None:
+    """Resolve an N mark as posted to its page (the office's N queue and a PAL's caseload share it).
+
+    None when the page is done: the mark resolved by this request (the message `said(its new code)`), or resolved
+    already (said so). Otherwise the form to show: blank, or as posted with what to correct (the service's refusal
+    on it too)."""
+    if mark.code != "N":
+        messages.info(request, "That mark has already been resolved.")
+        return None
+    form = ResolveNForm(request.POST or None, mark=mark)
+    resolved = saved_by(
+        request,
+        form,
+        lambda data: services.resolve_n(
+            actor=request.user, mark=mark, code=data["code"], reason=data["reason"]
+        ),
+    )
+    if resolved is None:
+        return form
+    messages.success(request, said(form.cleaned_data["code"]))
+    return None
 
 
 class ContactLogForm(forms.ModelForm):

@@ -23,6 +23,15 @@ def can_take_register(user: Any, group: Group) -> bool:
     return has_role(user, OFFICE_ROLES, group.organisation_id)
 
 
+#: The groups that have a session register: form groups, and a college's course groups.
+REGISTER_GROUP_KINDS = frozenset({Group.Kind.TUTOR, Group.Kind.COURSE})
+
+
+def offers_register(user: Any, group: Group) -> bool:
+    """Whether a group's page links to its register: a registration group whose register this user takes."""
+    return group.kind in REGISTER_GROUP_KINDS and can_take_register(user, group)
+
+
 #: A head of year sees the figures of their own year group(s) only.
 YEAR_FIGURES_ROLES = frozenset({Role.HEAD_OF_YEAR})
 

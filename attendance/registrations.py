@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from access.permissions import access_for, can_view_pupil, has_role, schools_reached
@@ -12,6 +13,7 @@ from access.roles import Role
 from attendance import services as attendance_services
 from attendance.permissions import FIGURES_ROLES, OFFICE_ROLES, YEAR_FIGURES_ROLES
 from core.registry import (
+    register_group_section,
     register_home_panel,
     register_nav,
     register_profile_section,
@@ -101,6 +103,22 @@ def _takes_lesson_registers(user: Any) -> bool:
     return _is_tutor(user) or has_role(user, OFFICE_ROLES)
 
 
+def _group_register(request: HttpRequest, group: Any) -> dict[str, Any] | None:
+    """On a group's page, the link to take its register this session, for those who take it
+    (`permissions.offers_register`), on a school day."""
+    from attendance import selectors
+    from attendance.models import Session
+    from attendance.permissions import offers_register
+    from organisations import calendar
+
+    today = timezone.localdate()
+    if not offers_register(request.user, group) or calendar.day_off(group.organisation, today, group.site):
+        return None
+    session = selectors.current_session(group.organisation)
+    url = reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
+    return {"url": url, "session_label": Session(session).label.lower()}
+
+
 def _demo(world: Any) -> None:
     from attendance.demo import build_attendance, build_attendance_extras
 
@@ -123,6 +141,9 @@ register_home_panel("attendance-tutor", "attendance/panels/tutor.html", _tutor_p
 register_home_panel("attendance-officer", "attendance/panels/officer.html", _officer_panel, order=21)
 register_home_panel("attendance-pal", "attendance/panels/pal.html", _pal_panel, order=22)
 register_profile_section("attendance", "attendance/panels/profile.html", _profile, order=20)
+register_group_section(
+    "attendance-register", "attendance/panels/group_register.html", _group_register, order=10
+)
 register_demo_builder("attendance", _demo, order=40)
 
 

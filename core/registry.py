@@ -1,6 +1,6 @@
 """Extension points that domain apps fill in from their AppConfig.ready().
 
-Each app adds its own navigation links, home-page panels, pupil-profile sections and demo data,
+Each app adds its own navigation links, home-page panels, pupil-profile and group-page sections and demo data,
 so the foundation never imports a later app and a new app never edits a shared template.
 """
 
@@ -35,6 +35,7 @@ class Panel:
 NAV: list[NavItem] = []
 HOME_PANELS: list[Panel] = []
 PROFILE_SECTIONS: list[Panel] = []
+GROUP_SECTIONS: list[Panel] = []
 SUBJECT_ACCESS: dict[str, Callable[[Any], Any]] = {}
 
 
@@ -73,6 +74,26 @@ def register_profile_section(
         return
     PROFILE_SECTIONS.append(Panel(key, template, context, order))
     PROFILE_SECTIONS.sort(key=lambda p: p.order)
+
+
+def register_group_section(
+    key: str, template: str, context: Callable[[HttpRequest, Any], dict[str, Any] | None], order: int = 50
+) -> None:
+    """Add a section to a group's page; `context(request, group)` returns None to leave it out."""
+    if any(p.key == key for p in GROUP_SECTIONS):
+        return
+    GROUP_SECTIONS.append(Panel(key, template, context, order))
+    GROUP_SECTIONS.sort(key=lambda p: p.order)
+
+
+def sections_for(panels: list[Panel], request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
+    """The sections of `panels` shown for `obj` (a pupil, a group), each with its template and context."""
+    shown = []
+    for panel in panels:
+        context = panel.context(request, obj)
+        if context is not None:
+            shown.append({"template": panel.template, "context": context, "key": panel.key})
+    return shown
 
 
 def register_subject_access(key: str, collect: Callable[[Any], Any]) -> None:

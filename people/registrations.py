@@ -76,6 +76,7 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
         return None
     from access.permissions import visible_groups, visible_pupils
     from people.models import Group
+    from people.selectors import staff_count
 
     pupils = visible_pupils(request.user)
     # The groups registers are taken for: a school's tutor groups; a college's courses too (its tutor groups).
@@ -85,13 +86,15 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
     nouns = (
         ("course or tutor group", "courses and tutor groups") if college else ("tutor group", "tutor groups")
     )
+    staff = staff_count(user=request.user, organisation=organisation)
     return {
         "organisation": organisation,
         "pupil_count": pupils.count(),
         "sen_count": pupils.exclude(sen_status="N").count(),
         "group_count": groups,
         "group_words": nouns[0] if groups == 1 else nouns[1],
-        "staff_count": organisation.staff.filter(is_active=True).count(),
+        "staff_count": staff,
+        "staff_words": "member of staff" if staff == 1 else "staff",
     }
 
 

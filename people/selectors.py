@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from access.permissions import visible_groups, visible_pupils
-from people.models import Group, GroupMembership, Pupil, PupilContact
+from access.permissions import schools_reached, visible_groups, visible_pupils
+from people.models import Group, GroupMembership, Pupil, PupilContact, StaffMember
 
 
 def pupil_search(
@@ -72,6 +72,18 @@ def groups_with_counts(*, user: Any, group_ids: list[int] | None = None) -> Quer
             & (Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today)),
         )
     ).order_by("name")
+
+
+def staff_count(*, user: Any, organisation: Any) -> int:
+    """How many people work at the organisation: a school's active staff; a group of schools' own staff (its central
+    team) and the active staff of its member schools the user reaches, each person once (one may work at two)."""
+    ids = {organisation.pk, *(school.pk for school in schools_reached(user, organisation))}
+    return (
+        StaffMember.objects.filter(organisation_id__in=ids, is_active=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 def staff_users(organisation: Any) -> QuerySet:

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.services import record_event, record_read
 from core.http import HtmxHttpRequest
 from core.naturalsort import natural_sorted
-from core.registry import PROFILE_SECTIONS
+from core.registry import GROUP_SECTIONS, PROFILE_SECTIONS, sections_for
 from people import selectors, services
 from people.forms import PupilForm, PupilSearchForm
 from people.models import Group, Pupil, PupilContact
@@ -51,11 +51,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The profile shows SEN status: a sensitive read, so it is audited.
     record_read(actor=request.user, obj=pupil, note="pupil profile")
     contacts = PupilContact.objects.filter(pupil=pupil).select_related("contact")
-    sections = []
-    for section in PROFILE_SECTIONS:
-        context = section.context(request, pupil)
-        if context is not None:
-            sections.append({"template": section.template, "context": context, "key": section.key})
+    sections = sections_for(PROFILE_SECTIONS, request, pupil)
     return render(
         request,
         "people/pupil_detail.html",
@@ -90,7 +86,12 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_for_user(request.user, Group.objects.select_related("site"), can_view_group, pk=pk)
     members = selectors.group_members(group)
     staff = group.staff_roles.current().select_related("user")
-    return render(request, "people/group_detail.html", {"group": group, "members": members, "staff": staff})
+    sections = sections_for(GROUP_SECTIONS, request, group)
+    return render(
+        request,
+        "people/group_detail.html",
+        {"group": group, "members": members, "staff": staff, "sections": sections},
+    )
 
 
 @require_GET

@@ -55,9 +55,11 @@ from attendance.selectors.followup import (
 from attendance.selectors.lessons import (
     LESSON_ABSENT_CATEGORIES,
     group_choice_label,
+    group_place,
     lesson_register_groups,
     lesson_register_rows,
     lesson_registers_on,
+    lesson_registers_taken,
     post_registration_truancy,
 )
 from attendance.selectors.registers import (
@@ -115,9 +117,11 @@ __all__ = [
     "is_office",
     "is_register_closed",
     "group_choice_label",
+    "group_place",
     "lesson_register_groups",
     "lesson_register_rows",
     "lesson_registers_on",
+    "lesson_registers_taken",
     "n_queue",
     "n_queue_cutoff",
     "pal_groups",

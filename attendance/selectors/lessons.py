@@ -34,19 +34,32 @@ def lesson_register_groups(user: Any, organisation: Organisation) -> QuerySet:
     return qs.filter(pk__in=ids).order_by("name")
 
 
+def group_place(places: Iterable[tuple[int, int | None]]) -> Callable[[Group], str]:
+    """Where a group is, said only where it tells groups apart: its site when one school's groups are on more than
+    one site, and its school when `places` (the groups' (school id, site id) pairs) span more than one; "" when
+    they are all in one place. The group must have its organisation and site loaded to be named without a query."""
+    places = set(places)
+    by_school = len({school for school, _ in places}) > 1
+    by_site = any(n > 1 for n in Counter(school for school, _ in places).values())
+
+    def place(group: Group) -> str:
+        where = [group.site.name] if by_site and group.site_id and group.site else []
+        if by_school:
+            where.append(group.organisation.name)
+        return ", ".join(where)
+
+    return place
+
+
 def group_choice_label(groups: QuerySet) -> Callable[[Group], str]:
     """How a choice of these groups names each: by its name, with its site and its school when the choices span more
     than one (a college group's sites each have a "Business L3 Y2 A"). Read the groups with their organisation and
     site (`select_related`) to label them without a query each."""
-    places = set(groups.order_by().values_list("organisation_id", "site_id").distinct())
-    by_school = len({school for school, _ in places}) > 1
-    by_site = any(n > 1 for n in Counter(school for school, _ in places).values())
+    place = group_place(groups.order_by().values_list("organisation_id", "site_id").distinct())
 
     def label(group: Group) -> str:
-        where = [group.site.name] if by_site and group.site_id and group.site else []
-        if by_school:
-            where.append(group.organisation.name)
-        return f"{group.name} ({', '.join(where)})" if where else group.name
+        where = place(group)
+        return f"{group.name} ({where})" if where else group.name
 
     return label
 
@@ -73,6 +86,15 @@ def lesson_registers_on(groups: QuerySet | Iterable[Group], date: datetime.date)
         .select_related("group", "taken_by")
         .order_by("session", "lesson", "group__name")
     )
+
+
+def lesson_registers_taken(groups: QuerySet | Iterable[Group], date: datetime.date) -> list[dict[str, Any]]:
+    """The lesson registers taken for these groups on a date (`register`), each with where its group is (`place`:
+    its site or school, only when the registers span more than one, so two "P3 Maths" of two sites are told
+    apart; `group_place`). One query."""
+    registers = list(lesson_registers_on(groups, date).select_related("group__organisation", "group__site"))
+    place = group_place((r.group.organisation_id, r.group.site_id) for r in registers)
+    return [{"register": r, "place": place(r.group)} for r in registers]
 
 
 def post_registration_truancy(organisation: Organisation, date: datetime.date) -> QuerySet:

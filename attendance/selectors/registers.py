@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, cast
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from access.models import RoleAssignment
@@ -15,7 +15,7 @@ from access.permissions import access_for
 from access.roles import Role
 from attendance.models import AttendanceMark, AttendanceSettings, Register, Session
 from core.db import prepared_cursor
-from core.naturalsort import natural_sorted
+from core.naturalsort import natural_key, natural_sorted
 from organisations import calendar
 from organisations.models import Organisation
 from people.models import Group, GroupMembership, Pupil
@@ -61,10 +61,16 @@ def current_session(organisation: Organisation, now: datetime.datetime | None = 
     return Session.PM if local_time >= settings_for(organisation).pm_starts_at else Session.AM
 
 
+def name_shown_key(pupil: Pupil) -> tuple[Any, ...]:
+    """Sort key of a pupil by the name a register shows ("Surname, Forename", preferred names where recorded), in
+    natural order without regard to case: sorted by legal names, a preferred name looked out of place."""
+    return (natural_key(pupil.last_name), natural_key(pupil.first_name), pupil.pk)
+
+
 def register_pupils(group: Group, date: datetime.date) -> list[Pupil]:
-    """The pupils on the group's register on a date (dated memberships)."""
+    """The pupils on the group's register on a date (dated memberships), in the order of the names shown."""
     members = GroupMembership.objects.current(date).filter(group=group).values("pupil_id")
-    return list(Pupil.objects.filter(pk__in=members).order_by("legal_last_name", "legal_first_name"))
+    return sorted(Pupil.objects.filter(pk__in=members), key=name_shown_key)
 
 
 class Loader(NamedTuple):
@@ -210,16 +216,47 @@ def registers_not_taken(
     """Tutor groups with pupils whose register for the session is not taken, or was saved with pupils on it still
     unmarked (`taken` and `unmarked` of `pupils`), with who is responsible.
 
-    None on a day that is not a school day, and none of a group whose site is shut that day. Two queries whatever
-    the number of groups (the counts, the groups), and the tutors'."""
+    None on a day that is not a school day, and none of a group whose site is shut that day. One query whatever
+    the number of groups (`_tutor_group_counts`), and the tutors'."""
     shut = calendar.calendar_for(organisation, date, date)
     if not shut.is_school_day(date):
         return []
     closed_sites = shut.closed_sites(date)
-    tutor_groups = Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR)
-    counts = unmarked_counts([organisation.pk], tutor_groups.values("pk"), date, [session])
-    if not counts:
-        return []
+    groups = natural_sorted(
+        (
+            g
+            for g in _tutor_group_counts(organisation, date, session)
+            if (not g.taken or g.unmarked) and g.site_id not in closed_sites
+        ),
+        key=lambda g: g.name,
+    )
+    tutors = tutors_of([g.pk for g in groups], date)
+    return [
+        {
+            "group": g,
+            "responsible": tutors.get(g.pk, []),
+            "taken": g.taken,
+            "pupils": g.pupils,
+            "unmarked": g.unmarked,
+        }
+        for g in groups
+    ]
+
+
+def _tutor_group_counts(organisation: Organisation, date: datetime.date, session: str) -> QuerySet:
+    """The school's tutor groups with pupils on their register on a date (current memberships, as the register save
+    reads them), each with how many (`pupils`), how many of them have no mark for the session (`unmarked`: a
+    conditional count) and whether its register is taken (`taken`). One aggregate query, filtered on the school
+    throughout (the memberships and the marks too: on Citus, one shard)."""
+    on_register = Q(memberships__organisation_id=organisation.pk, memberships__starts_on__lte=date) & (
+        Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=date)
+    )
+    marked = AttendanceMark.objects.filter(
+        organisation_id=organisation.pk,
+        pupil_id=OuterRef("memberships__pupil_id"),
+        date=date,
+        session=session,
+    )
     taken = Register.objects.filter(
         organisation=organisation,
         group_id=OuterRef("pk"),
@@ -228,27 +265,16 @@ def registers_not_taken(
         lesson="",
         taken_at__isnull=False,
     )
-    groups = natural_sorted(
-        (
-            g
-            for g in tutor_groups.filter(pk__in=list(counts)).annotate(taken=Exists(taken))
-            if not g.taken or counts[g.pk][session]
-        ),
-        key=lambda g: g.name,
+    # Filtered before the counts, so they count only the memberships on the register that day (one join).
+    return (
+        Group.objects.filter(organisation=organisation, kind=Group.Kind.TUTOR)
+        .filter(on_register)
+        .annotate(
+            pupils=Count("memberships__pupil_id", distinct=True),
+            unmarked=Count("memberships__pupil_id", distinct=True, filter=~Exists(marked)),
+            taken=Exists(taken),
+        )
     )
-    if closed_sites:
-        groups = [g for g in groups if g.site_id not in closed_sites]
-    tutors = tutors_of([g.pk for g in groups], date)
-    return [
-        {
-            "group": g,
-            "responsible": tutors.get(g.pk, []),
-            "taken": g.taken,
-            "pupils": counts[g.pk]["pupils"],
-            "unmarked": counts[g.pk][session],
-        }
-        for g in groups
-    ]
 
 
 def _why_no_register(groups: list[Group], date: datetime.date) -> dict[int, str]:

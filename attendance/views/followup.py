@@ -21,8 +21,8 @@ from attendance.forms import (
     ContactLogForm,
     EscalateForm,
     LetterForm,
-    ResolveNForm,
     parse_date,
+    resolve_n_posted,
 )
 from attendance.models import (
     AttendanceMark,
@@ -67,32 +67,22 @@ def n_queue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office resolves an N mark of its school from the N queue (`forms.resolve_n_posted`)."""
     mark = get_for_user(
         request.user,
         AttendanceMark.objects.select_related("pupil"),
         lambda u, m: permissions.is_office(u, m.organisation_id),
         pk=pk,
     )
-    if mark.code != "N":
-        messages.info(request, "That mark has already been resolved.")
+    form = resolve_n_posted(
+        request,
+        mark,
+        said=lambda code: (
+            f"{mark.pupil.display_name}'s {mark.date:%-d %b} {mark.session} mark is now {code}."
+        ),
+    )
+    if form is None:
         return redirect("attendance:n_queue")
-    form = ResolveNForm(request.POST or None, mark=mark)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resolve_n(
-                actor=request.user,
-                mark=mark,
-                code=form.cleaned_data["code"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{mark.pupil.display_name}'s {mark.date:%-d %b} {mark.session} mark is now {form.cleaned_data['code']}.",
-            )
-            return redirect("attendance:n_queue")
     return render(request, "attendance/resolve_n.html", {"form": form, "mark": mark})
 
 

@@ -55,10 +55,16 @@ def lesson_registers(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         return redirect(_lesson_url(d["group"], d["date"], d["session"], d["lesson"]))
+    taken = selectors.lesson_registers_taken(groups, today)
     return render(
         request,
         "attendance/lesson_registers.html",
-        {"form": form, "taken": selectors.lesson_registers_on(groups, today), "today": today},
+        {
+            "form": form,
+            "taken": taken,
+            "by_place": any(row["place"] for row in taken),  # registers of more than one school or site
+            "today": today,
+        },
     )
 
 

@@ -20,7 +20,7 @@ from access.permissions import get_for_user
 from access.roles import Role
 from attendance import selectors as attendance
 from attendance import services as attendance_services
-from attendance.forms import AmendForm, ResolveNForm
+from attendance.forms import AmendForm, resolve_n_posted
 from attendance.models import AttendanceMark
 from audit.services import record_event
 from caseloads import selectors, services
@@ -204,29 +204,16 @@ def n_marks(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def resolve_n(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PAL resolves a caseload student's N mark, as the office does (`attendance.forms.resolve_n_posted`)."""
     mark = get_for_user(
         request.user,
         AttendanceMark.objects.select_related("pupil"),
         lambda u, m: can_act_on_caseload_pupil(u, m.pupil),
         pk=pk,
     )
-    if mark.code != "N":
-        messages.info(request, "That mark has already been resolved.")
+    form = resolve_n_posted(request, mark, said=lambda code: f"{mark.pupil.display_name}'s N is now {code}.")
+    if form is None:
         return redirect("caseloads:n_marks")
-    form = ResolveNForm(request.POST or None, mark=mark)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance_services.resolve_n(
-                actor=request.user,
-                mark=mark,
-                code=form.cleaned_data["code"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"{mark.pupil.display_name}'s N is now {form.cleaned_data['code']}.")
-            return redirect("caseloads:n_marks")
     return render(request, "caseloads/resolve_n.html", {"form": form, "mark": mark})
 
 
