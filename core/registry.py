@@ -56,34 +56,33 @@ def register_nav(
     NAV.sort(key=lambda i: i.order)
 
 
+def _add(panels: list[Panel], panel: Panel) -> None:
+    """Add `panel` in order of `order`, once (an app's `ready()` may run twice)."""
+    if any(p.key == panel.key for p in panels):
+        return
+    panels.append(panel)
+    panels.sort(key=lambda p: p.order)
+
+
 def register_home_panel(
     key: str, template: str, context: Callable[[HttpRequest], dict[str, Any] | None], order: int = 50
 ) -> None:
     """Add a panel to the home page; `context(request)` returns None when the user has nothing there."""
-    if any(p.key == key for p in HOME_PANELS):
-        return
-    HOME_PANELS.append(Panel(key, template, context, order))
-    HOME_PANELS.sort(key=lambda p: p.order)
+    _add(HOME_PANELS, Panel(key, template, context, order))
 
 
 def register_profile_section(
     key: str, template: str, context: Callable[[HttpRequest, Any], dict[str, Any] | None], order: int = 50
 ) -> None:
     """Add a section to the pupil profile; `context(request, pupil)` returns None to leave it out."""
-    if any(p.key == key for p in PROFILE_SECTIONS):
-        return
-    PROFILE_SECTIONS.append(Panel(key, template, context, order))
-    PROFILE_SECTIONS.sort(key=lambda p: p.order)
+    _add(PROFILE_SECTIONS, Panel(key, template, context, order))
 
 
 def register_group_section(
     key: str, template: str, context: Callable[[HttpRequest, Any], dict[str, Any] | None], order: int = 50
 ) -> None:
     """Add a section to a group's page; `context(request, group)` returns None to leave it out."""
-    if any(p.key == key for p in GROUP_SECTIONS):
-        return
-    GROUP_SECTIONS.append(Panel(key, template, context, order))
-    GROUP_SECTIONS.sort(key=lambda p: p.order)
+    _add(GROUP_SECTIONS, Panel(key, template, context, order))
 
 
 def sections_for(panels: list[Panel], request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
