@@ -22,6 +22,7 @@ from access.permissions import (
 from access.roles import Role
 from audit.services import record_event, record_read
 from core.exports import export_response
+from core.naturalsort import natural_sorted
 from early_warning import selectors, services
 from early_warning.forms import ReviewForm, SettingsForm
 from early_warning.permissions import can_change_settings, can_read_list, can_view_warning
@@ -121,7 +122,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "scopes": SCOPES,
             "years": sorted(set(visible_pupils(request.user).values_list("year_group", flat=True))),
-            "groups": sorted(visible_groups(request.user).filter(kind="tutor"), key=lambda g: g.name),
+            "groups": natural_sorted(visible_groups(request.user).filter(kind="tutor"), key=lambda g: g.name),
             "sites": organisation.sites.all() if hasattr(organisation, "sites") else [],
             "querystring_prefix": (query.urlencode() + "&") if query else "",
             "query": query.urlencode(),

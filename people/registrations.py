@@ -94,7 +94,9 @@ def _organisation_overview(request: HttpRequest) -> dict[str, Any] | None:
         "group_count": groups,
         "group_words": nouns[0] if groups == 1 else nouns[1],
         "staff_count": staff,
-        "staff_words": "member of staff" if staff == 1 else "staff",
+        # A group's figure is its schools' (as the pupils above), not its own staff page's central team: said so.
+        "staff_words": ("member of staff" if staff == 1 else "staff")
+        + (" in the group and its schools" if organisation.kind == organisation.Kind.GROUP else ""),
     }
 
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from access.permissions import schools_reached, visible_groups, visible_pupils
 from people.models import Group, GroupMembership, Pupil, PupilContact, StaffMember
+
+# The order of a list of pupils as people's pages show them, "Surname, Forename" with the forename they go by (the
+# legal surname, the preferred forename where recorded): sorted by legal forenames, "Stewart, Tommy" (legally
+# Alexander) came before "Stewart, George".
+AS_LISTED = (
+    Lower("legal_last_name"),
+    Lower(Coalesce(NullIf("preferred_first_name", Value("")), "legal_first_name")),
+    "pk",
+)
 
 
 def pupil_search(
@@ -44,7 +54,7 @@ def pupil_search(
         qs = qs.exclude(sen_status=Pupil.SenStatus.NONE)
     elif sen:
         qs = qs.filter(sen_status=sen)
-    return qs.order_by("legal_last_name", "legal_first_name", "pk")
+    return qs.order_by(*AS_LISTED)
 
 
 def current_groups(pupil: Pupil) -> QuerySet[GroupMembership]:
@@ -57,7 +67,7 @@ def group_members(group: Group) -> QuerySet[Pupil]:
     today = timezone.localdate()
     return Pupil.objects.filter(
         pk__in=GroupMembership.objects.current(today).filter(group=group).values("pupil_id")
-    ).order_by("legal_last_name", "legal_first_name")
+    ).order_by(*AS_LISTED)
 
 
 def groups_with_counts(*, user: Any, group_ids: list[int] | None = None) -> QuerySet[Group]:

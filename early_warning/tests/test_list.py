@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.testing.factories import GroupFactory
 from core.testing.outsider import assert_outsider_404, outsider_test
 from core.testing.personas import build_school_world, client_for
 from core.testing.world import shared_world
@@ -197,3 +198,22 @@ def test_it_sorts_equal_scores_by_the_name_shown_and_makes_a_record_only_for_a_s
         assert (ben.pk, ben.display_name, ben.year_group) == (world.ben.pk, "Ben Aaronson", 9)
         assert ben.organisation.name == world.school.name
     assert [line.label for line in entries[1].lines] == [line.label for line in entries[2].lines]
+
+
+def test_it_says_each_line_of_the_explanation_once(world):
+    """Alice's page gives each indicator's evidence and points once (a table and a list repeated them)."""
+    page = (
+        client_for(world.head_of_year9)
+        .get(reverse("early_warning:pupil", args=[world.alice.pk]))
+        .content.decode()
+    )
+    assert page.count("attendance 85.0% this year (below 90.0%)") == 1
+    assert page.count("below target in 2 of 2 courses at Autumn 2 (2 or more)") == 1
+
+
+def test_it_offers_the_groups_filter_in_natural_order(world):
+    """Tutor groups 10A, 9A, 9B and 7C read 7C, 9A, 9B, 10A in the filter (as text, 10A came first)."""
+    GroupFactory(organisation=world.school, name="7C", year_group=7)
+    response = client_for(world.senior).get(reverse("early_warning:list"))
+    names = [g.name for g in response.context["groups"]]
+    assert names.index("7C") < names.index("9A") < names.index("10A")

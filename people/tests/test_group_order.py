@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from access.roles import Role
-from core.testing.factories import GroupFactory, RoleFactory
+from core.testing.factories import GroupFactory, GroupMembershipFactory, RoleFactory
 from core.testing.personas import build_school_world, client_for
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +38,27 @@ def test_it_shows_my_groups_in_natural_order_on_home():
     assert positions == sorted(positions)
     lead = body[body.index("You are signed in as") : body.index('id="my-groups-h"')]
     assert "Pastoral &amp; Attendance Lead for 7A1, 9A, 10A and 13F4 (" in lead
+
+
+def test_it_lists_a_groups_pupils_and_the_pupil_search_by_the_forename_shown():
+    """'Stewart, George' before 'Stewart, Tommy' (legally Alexander), and 'de Souza' among the S's, on the group's
+    page and in the pupil list: each sorted as it reads."""
+    world = build_school_world()
+    group = GroupFactory(organisation=world.school, name="8Z", year_group=8)
+    for legal_first, preferred, last in (
+        ("Alexander", "Tommy", "Stewart"),
+        ("George", "", "Stewart"),
+        ("Ana", "", "de Souza"),
+        ("Zed", "", "Smith"),
+    ):
+        GroupMembershipFactory(
+            group=group,
+            pupil__legal_first_name=legal_first,
+            pupil__preferred_first_name=preferred,
+            pupil__legal_last_name=last,
+            pupil__year_group=8,
+        )
+    for url in (reverse("people:group_detail", args=[group.pk]), reverse("people:pupil_list") + "?year=8"):
+        body = client_for(world.senior).get(url).content.decode()
+        positions = _positions(body, ["de Souza, Ana", "Smith, Zed", "Stewart, George", "Stewart, Tommy"])
+        assert positions == sorted(positions), url

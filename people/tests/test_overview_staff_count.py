@@ -1,6 +1,7 @@
 """The home page's organisation tile counts the staff: a group of schools showed "1 staff" (its own central team's
 one row, none of its member schools' staff); now a group counts its own staff and its member schools', each person
-once, a school its own, and one person reads "1 member of staff"."""
+once, and says so (its staff page lists its central team only); a school its own; one person reads "1 member of
+staff"."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _vale():
 def test_it_counts_a_groups_own_staff_and_its_member_schools_each_person_once():
     """1 central + North's 2 active + South's 1 not already counted = 4."""
     vale = _vale()
-    assert " 4 staff " in _tile(vale.leader)
+    assert " 4 staff in the group and its schools " in _tile(vale.leader)
 
 
 def test_it_counts_only_a_schools_own_active_staff():
@@ -51,4 +52,4 @@ def test_it_says_one_member_of_staff():
     vale = build_group_of_schools("North School")
     StaffMemberFactory(organisation=vale.trust, user=vale.leader)
     tile = _tile(vale.leader)
-    assert " 1 member of staff " in tile and " 1 staff " not in tile
+    assert " 1 member of staff in the group and its schools " in tile and " 1 staff " not in tile
