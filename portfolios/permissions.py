@@ -120,6 +120,29 @@ def fetch_portfolio(
     return get_for_user(user, qs, theirs, visible=visible, pk=pk)
 
 
+def can_open_review(user: Any, review: Review) -> bool:
+    """A review is opened by its allocated reviewer, and read by the provider's programme administrator."""
+    return review.reviewer_id == user.pk or is_programme_admin(user, review.submission.portfolio.provider_id)
+
+
+def can_judge_review(user: Any, review: Review) -> bool:
+    """Only the allocated reviewer records the judgement."""
+    return review.reviewer_id == user.pk
+
+
+def fetch_review(user: Any, pk: int) -> Review:
+    """A review for its reviewer or the provider's administrator: 404 when its portfolio is outside the user's
+    organisations (as `fetch_portfolio`), 403 inside them for anyone else (the participant and mentor included)."""
+    qs = Review.objects.select_related(
+        "submission__portfolio__enrolment__participant",
+        "submission__portfolio__enrolment__level",
+    )
+    portfolios = Portfolio.objects.filter(
+        portfolio_filter(user) | _within_reach(user, "organisation_id", "provider_id")
+    )
+    return get_for_user(user, qs, can_open_review, visible=Q(submission__portfolio__in=portfolios), pk=pk)
+
+
 def visible_sample_items(user: Any) -> QuerySet[SampleItem]:
     """Sampled portfolios a moderator may moderate: those of programmes partnered with their university."""
     return SampleItem.objects.filter(_moderated_q(user))
@@ -137,15 +160,31 @@ def can_moderate_item(user: Any, item: SampleItem) -> bool:
     ) or item.organisation_id in admin_provider_ids(user)
 
 
-def fetch_sample_item(user: Any, pk: int) -> SampleItem:
-    """A sampled portfolio for a moderator (or the provider's administrator); 404 for everyone else."""
+def can_record_verdict(user: Any, item: SampleItem) -> bool:
+    """Only a moderator of the programme's university records a verdict on a sampled portfolio."""
+    return item.sample.edition.programme.university_partner_id in organisations_with_role(
+        user, Role.MODERATOR
+    )
+
+
+def can_resolve_item(user: Any, item: SampleItem) -> bool:
+    """Only the provider's programme administrator resolves a moderator's disagreement."""
+    return item.organisation_id in admin_provider_ids(user)
+
+
+def fetch_sample_item(
+    user: Any, pk: int, check: Callable[[Any, SampleItem], bool] = can_moderate_item
+) -> SampleItem:
+    """A sampled portfolio for a moderator (or the provider's administrator): 404 outside the user's organisations,
+    403 inside them without the right (`check`: opening it by default, or `can_record_verdict`,
+    `can_resolve_item`)."""
     qs = SampleItem.objects.select_related("sample__edition__programme", "review__submission__portfolio")
     visible = (
         _moderated_q(user)
         | Q(organisation_id__in=admin_provider_ids(user))
         | _within_reach(user, "organisation_id")
     )
-    return get_for_user(user, qs, can_moderate_item, visible=visible, pk=pk)
+    return get_for_user(user, qs, check, visible=visible, pk=pk)
 
 
 def fetch_certificate(user: Any, pk: int, *, manage: bool = False) -> Certificate:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -84,6 +84,27 @@ def meets_difficult_issue_rule(entry: Entry, aspiring: bool) -> bool:
     return entry.difficult_issue == DifficultIssue.YES or (
         aspiring and entry.difficult_issue == DifficultIssue.ALTERNATIVE
     )
+
+
+def entry_for(portfolio: Portfolio, activity: Activity, sequence: int) -> Entry | None:
+    """One record of an activity in a portfolio, with its attachments and comments (None before its first save)."""
+    return (
+        Entry.objects.filter(portfolio=portfolio, activity=activity, sequence=sequence)
+        .prefetch_related("attachments", Prefetch("comments", to_attr="comment_list"))
+        .first()
+    )
+
+
+def records_offered(portfolio: Portfolio, activity: Activity) -> list[tuple[int, Entry | None]]:
+    """The records a minimum-count activity's page links to, each number with its entry (None if not started): at
+    least the minimum and up to the highest started, and one more once as many records as the minimum exist (drafts
+    included), so another can be added; an empty list for any other kind of activity."""
+    if activity.kind != Activity.Kind.MINIMUM:
+        return []
+    minimum = activity.minimum_count or 1
+    started = {e.sequence: e for e in Entry.objects.filter(portfolio=portfolio, activity=activity)}
+    count = max(minimum, max(started, default=0) + (1 if len(started) >= minimum else 0))
+    return [(n, started.get(n)) for n in range(1, count + 1)]
 
 
 def _activity_status(activity: Activity, entries: list[Entry], aspiring: bool = False) -> ActivityProgress:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,63 +96,22 @@ def entry_edit(request: HtmxHttpRequest, pk: int, activity_pk: int, sequence: in
     """Read (mentor, reviewer, administrator) or write (participant) one activity's entry."""
     portfolio = fetch_portfolio(request.user, pk, can_view_portfolio)
     activity = _activity(portfolio, activity_pk)
-    entry: Entry | None = (
-        Entry.objects.filter(portfolio=portfolio, activity=activity, sequence=sequence)
-        .prefetch_related("attachments", Prefetch("comments", to_attr="comment_list"))
-        .first()
-    )
-    can_edit = can_edit_portfolio(request.user, portfolio)
+    entry = selectors.entry_for(portfolio, activity, sequence)
+    aspiring_alternative = selectors.offers_aspiring_alternative(activity, portfolio.enrolment)
     form = forms.EntryForm(
         request.POST or None,
         activity=activity,
-        aspiring_alternative=selectors.offers_aspiring_alternative(activity, portfolio.enrolment),
+        aspiring_alternative=aspiring_alternative,
         initial=forms.EntryForm.initial_for(entry),
     )
     if request.method == "POST":
-        if not can_edit:
+        if not can_edit_portfolio(request.user, portfolio):
             raise PermissionDenied("Only the participant edits an open portfolio.")
-        complete = "complete" in request.POST
-        attach = "attach" in request.POST  # "Attach file" saves the draft as it stands, then attaches
-        if form.is_valid():
-            try:
-                entry = services.entry_save(
-                    actor=request.user,
-                    portfolio=portfolio,
-                    activity=activity,
-                    sequence=sequence,
-                    body=form.cleaned_data["body"],
-                    reflection=form.reflection(),
-                    record=form.record(),
-                    alternative=form.cleaned_data.get("alternative", ""),
-                    difficult_issue=form.cleaned_data.get("difficult_issue", ""),
-                    complete=complete,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                if request.htmx:
-                    return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
-                if attach:
-                    _attach_upload(request, entry)
-                elif complete:
-                    messages.success(request, "Entry marked complete.")
-                    return redirect("portfolios:module", pk=portfolio.pk, number=activity.module.number)
-                else:
-                    messages.success(request, "Draft saved.")
-                # A draft (or an attachment) keeps the participant on the entry they are writing.
-                return redirect(
-                    "portfolios:entry", pk=portfolio.pk, activity_pk=activity.pk, sequence=sequence
-                )
+        saved = _save_entry(request, form, portfolio, activity, sequence)
+        if saved is not None:
+            return _after_save(request, saved, activity)
         if request.htmx:
             return render(request, "portfolios/includes/autosave_status.html", {"error": True}, status=200)
-    siblings = []
-    if activity.kind == Activity.Kind.MINIMUM:
-        done = {e.sequence: e for e in Entry.objects.filter(portfolio=portfolio, activity=activity)}
-        count = max(
-            activity.minimum_count or 1,
-            max(done, default=0) + (1 if len(done) >= (activity.minimum_count or 1) else 0),
-        )
-        siblings = [(n, done.get(n)) for n in range(1, count + 1)]
     return render(
         request,
         "portfolios/entry_edit.html",
@@ -163,14 +121,60 @@ def entry_edit(request: HtmxHttpRequest, pk: int, activity_pk: int, sequence: in
             "entry": entry,
             "form": form,
             "sequence": sequence,
-            "can_edit": can_edit,
+            "can_edit": can_edit_portfolio(request.user, portfolio),
             "can_comment": can_meet(request.user, portfolio) and entry is not None,
             "attachment_form": forms.AttachmentForm(optional=True),
             "comment_form": forms.CommentForm(),
-            "siblings": siblings,
+            "siblings": selectors.records_offered(portfolio, activity),
             "body_html": entry.body if entry else "",
-            "aspiring_alternative": selectors.offers_aspiring_alternative(activity, portfolio.enrolment),
+            "aspiring_alternative": aspiring_alternative,
         },
+    )
+
+
+def _save_entry(
+    request: HttpRequest, form: forms.EntryForm, portfolio: Portfolio, activity: Activity, sequence: int
+) -> Entry | None:
+    """The posted entry saved as a draft, or as complete for "Mark complete"; None when the form or the service
+    refuses it (the errors are on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        return services.entry_save(
+            actor=request.user,
+            portfolio=portfolio,
+            activity=activity,
+            sequence=sequence,
+            body=form.cleaned_data["body"],
+            reflection=form.reflection(),
+            record=form.record(),
+            alternative=form.cleaned_data.get("alternative", ""),
+            difficult_issue=form.cleaned_data.get("difficult_issue", ""),
+            complete="complete" in request.POST,
+        )
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
+
+
+def _after_save(request: HtmxHttpRequest, entry: Entry, activity: Activity) -> HttpResponse:
+    """Autosave's status line; else "Attach file" attaches the posted file to the saved draft, "Mark complete" returns
+    to the module, and a draft (or an attachment) keeps the participant on the entry they are writing."""
+    if request.htmx:
+        return render(request, "portfolios/includes/autosave_status.html", {"entry": entry})
+    if "attach" in request.POST:
+        _attach_upload(request, entry)
+    elif "complete" in request.POST:
+        messages.success(request, "Entry marked complete.")
+        return redirect("portfolios:module", pk=entry.portfolio_id, number=activity.module.number)
+    else:
+        messages.success(request, "Draft saved.")
+    return _back_to_entry(entry)
+
+
+def _back_to_entry(entry: Entry) -> HttpResponse:
+    return redirect(
+        "portfolios:entry", pk=entry.portfolio_id, activity_pk=entry.activity_id, sequence=entry.sequence
     )
 
 
@@ -222,9 +226,7 @@ def attachment_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
             messages.error(request, " ".join(_errors(exc)))
     else:
         messages.error(request, "Choose a file to attach.")
-    return redirect(
-        "portfolios:entry", pk=entry.portfolio_id, activity_pk=entry.activity_id, sequence=entry.sequence
-    )
+    return _back_to_entry(entry)
 
 
 @require_GET
@@ -271,9 +273,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.attachment_delete(actor=request.user, attachment=attachment)
         messages.success(request, f"{attachment.original_name} removed.")
-        return redirect(
-            "portfolios:entry", pk=entry.portfolio_id, activity_pk=entry.activity_id, sequence=entry.sequence
-        )
+        return _back_to_entry(entry)
     return render(
         request,
         "portfolios/confirm.html",
@@ -297,6 +297,4 @@ def comment_add(request: HttpRequest, entry_pk: int) -> HttpResponse:
         messages.success(request, "Comment added.")
     else:
         messages.error(request, "Write a comment first.")
-    return redirect(
-        "portfolios:entry", pk=entry.portfolio_id, activity_pk=entry.activity_id, sequence=entry.sequence
-    )
+    return _back_to_entry(entry)

@@ -15,9 +15,10 @@ from portfolios.models import (
 )
 from portfolios.permissions import (
     admin_provider_ids,
+    can_record_verdict,
+    can_resolve_item,
     fetch_sample,
     fetch_sample_item,
-    visible_sample_items,
 )
 from portfolios.views.common import _base_url, _errors
 from qualifications.models import Edition, Module
@@ -69,10 +70,9 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    """A sampled portfolio, anonymised: no participant or school names."""
-    item = fetch_sample_item(request.user, pk)
-    if not visible_sample_items(request.user).filter(pk=item.pk).exists():
-        raise PermissionDenied("Only the external moderator records a verdict.")
+    """A sampled portfolio, anonymised: no participant or school names. Only its moderator records a verdict here
+    (the administrator resolves disagreements from the sample page)."""
+    item = fetch_sample_item(request.user, pk, can_record_verdict)
     form = forms.ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,9 +111,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    item = fetch_sample_item(request.user, pk)
-    if item.organisation_id not in admin_provider_ids(request.user):
-        raise PermissionDenied("Only the programme administrator resolves disagreements.")
+    item = fetch_sample_item(request.user, pk, can_resolve_item)
     form = forms.ResolveForm(request.POST)
     if form.is_valid():
         try:
