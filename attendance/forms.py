@@ -24,7 +24,7 @@ from core.forms import DateInput, NaturalModelChoiceField, saved_by
 from core.naturalsort import natural_sorted
 from organisations.models import Organisation
 from organisations.vocabulary import year_choices
-from people.models import Contact, Group, Site
+from people.models import Contact, Group, Pupil, Site
 
 
 class QuickSelect(forms.Select):
@@ -216,6 +216,36 @@ def resolve_n_posted(
     if resolved is None:
         return form
     messages.success(request, said(form.cleaned_data["code"]))
+    return None
+
+
+def amend_posted(
+    request: HttpRequest, pupil: Pupil, *, said: Callable[[AttendanceMark], str]
+) -> AmendForm | None:
+    """Amend one of a pupil's marks with a reason as posted to its page (the office's and a PAL's caseload share it).
+
+    None when the page is done: the mark amended by this request (the message `said(the mark as amended)`).
+    Otherwise the form to show: blank but for the date and session the link asked for (`?date=&session=`), or as
+    posted with what to correct (the service's refusal on it too)."""
+    form = AmendForm(
+        request.POST or None, initial={"date": request.GET.get("date"), "session": request.GET.get("session")}
+    )
+    amended = saved_by(
+        request,
+        form,
+        lambda data: services.amend_mark(
+            actor=request.user,
+            pupil=pupil,
+            date=data["date"],
+            session=data["session"],
+            code=data["code"],
+            minutes_late=data["minutes_late"],
+            reason=data["reason"],
+        ),
+    )
+    if amended is None:
+        return form
+    messages.success(request, said(amended))
     return None
 
 

@@ -63,9 +63,15 @@ def _officer_panel(request: HttpRequest) -> dict[str, Any] | None:
     if organisation.kind == Organisation.Kind.GROUP:  # the lists are each school's or site's own
         return {"is_group": True, "schools": schools_reached(request.user, organisation)}
     today, session = timezone.localdate(), selectors.current_session(organisation)
+    # Today's calendar read once, for the day off and the registers not taken alike.
+    school_calendar = calendar.calendar_for(organisation, today, today)
+    why = school_calendar.why_not(today)
+    day_off = calendar.DayOff(today, why, calendar.next_school_day(organisation, today)) if why else None
     return {
-        "day_off": calendar.day_off(organisation, today),
-        "not_taken": len(selectors.registers_not_taken(organisation, today, session)),
+        "day_off": day_off,
+        "not_taken": len(
+            selectors.registers_not_taken(organisation, today, session, school_calendar=school_calendar)
+        ),
         "session_label": Session(session).label,
         "overdue_n": selectors.n_queue(organisation, today).count(),
         "calls": len(selectors.first_day_absences(organisation, today)),

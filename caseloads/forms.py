@@ -112,7 +112,13 @@ class RecordForm(forms.Form):
 
 
 class ReviewStartForm(forms.Form):
-    window = forms.ModelChoiceField(queryset=ReviewWindow.objects.none(), label="Review window")
+    window = forms.ModelChoiceField(
+        queryset=ReviewWindow.objects.none(),
+        label="Review window",
+        error_messages={
+            "invalid_choice": "Choose a review window that has opened: a later one cannot start yet."
+        },
+    )
     held_on = forms.DateField(label="Held on", widget=DateInput())
 
     def __init__(self, *args: Any, windows: list[ReviewWindow], **kwargs: Any) -> None:

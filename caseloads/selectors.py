@@ -116,35 +116,32 @@ def entitlement(groups: list[Group], today: datetime.date | None = None) -> list
     return rows
 
 
+def _started_by(now: datetime.datetime) -> Q:
+    """Sessions that have started by `now` (their day before today, or today at or before the local time)."""
+    local = timezone.localtime(now)
+    return Q(date__lt=local.date()) | Q(date=local.date(), starts_at__lte=local.time())
+
+
+def _planned(groups: list[Group]) -> Any:
+    return GroupSession.objects.filter(
+        organisation_id__in={g.organisation_id for g in groups},
+        group__in=groups,
+        status=GroupSession.Status.PLANNED,
+    ).select_related("group", "topic")
+
+
 def next_sessions(
-    groups: list[Group], today: datetime.date | None = None, limit: int = 10
+    groups: list[Group], now: datetime.datetime | None = None, limit: int = 10
 ) -> list[GroupSession]:
-    today = today or timezone.localdate()
-    return list(
-        GroupSession.objects.filter(
-            organisation_id__in={g.organisation_id for g in groups},
-            group__in=groups,
-            status=GroupSession.Status.PLANNED,
-            date__gte=today,
-        )
-        .select_related("group", "topic")
-        .order_by("date", "starts_at")[:limit]
-    )
+    """The groups' planned sessions starting after `now`, soonest first (those already started are to record)."""
+    now = now or timezone.now()
+    return list(_planned(groups).exclude(_started_by(now)).order_by("date", "starts_at")[:limit])
 
 
-def to_record(groups: list[Group], today: datetime.date | None = None) -> list[GroupSession]:
-    """Sessions whose day has come but which are not yet recorded (missed until they are)."""
-    today = today or timezone.localdate()
-    return list(
-        GroupSession.objects.filter(
-            organisation_id__in={g.organisation_id for g in groups},
-            group__in=groups,
-            status=GroupSession.Status.PLANNED,
-            date__lte=today,
-        )
-        .select_related("group", "topic")
-        .order_by("date", "starts_at")
-    )
+def to_record(groups: list[Group], now: datetime.datetime | None = None) -> list[GroupSession]:
+    """Planned sessions that have started by `now` but are not yet recorded (missed once their day has passed)."""
+    now = now or timezone.now()
+    return list(_planned(groups).filter(_started_by(now)).order_by("date", "starts_at"))
 
 
 # --- Reviews: due, overdue, completion --------------------------------------------------------

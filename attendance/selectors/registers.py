@@ -211,14 +211,19 @@ def unmarked_counts(
 
 
 def registers_not_taken(
-    organisation: Organisation, date: datetime.date, session: str
+    organisation: Organisation,
+    date: datetime.date,
+    session: str,
+    *,
+    school_calendar: calendar.Calendar | None = None,
 ) -> list[dict[str, Any]]:
     """Tutor groups with pupils whose register for the session is not taken, or was saved with pupils on it still
     unmarked (`taken` and `unmarked` of `pupils`), with who is responsible.
 
-    None on a day that is not a school day, and none of a group whose site is shut that day. One query whatever
-    the number of groups (`_tutor_group_counts`), and the tutors'."""
-    shut = calendar.calendar_for(organisation, date, date)
+    None on a day that is not a school day, and none of a group whose site is shut that day (the school's
+    calendar for `date`: `school_calendar` when the caller has read it already). One query whatever the number of
+    groups (`_tutor_group_counts`), and the tutors'."""
+    shut = calendar.calendar_for(organisation, date, date) if school_calendar is None else school_calendar
     if not shut.is_school_day(date):
         return []
     closed_sites = shut.closed_sites(date)

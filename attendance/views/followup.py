@@ -17,10 +17,10 @@ from access.permissions import can_view_pupil, get_for_user, has_role
 from access.roles import Role
 from attendance import permissions, selectors, services
 from attendance.forms import (
-    AmendForm,
     ContactLogForm,
     EscalateForm,
     LetterForm,
+    amend_posted,
     parse_date,
     resolve_n_posted,
 )
@@ -158,30 +158,17 @@ def pupil_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office amends one of its pupil's marks with a reason, the original kept (`forms.amend_posted`)."""
     pupil = _pupil(request, pk, lambda u, p: permissions.is_office(u, p.organisation_id))
-    form = AmendForm(
-        request.POST or None, initial={"date": request.GET.get("date"), "session": request.GET.get("session")}
+    form = amend_posted(
+        request,
+        pupil,
+        said=lambda mark: (
+            f"The {mark.date:%-d %b} {mark.session} mark is now {mark.code}; the original is kept."
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.amend_mark(
-                actor=request.user,
-                pupil=pupil,
-                date=d["date"],
-                session=d["session"],
-                code=d["code"],
-                minutes_late=d["minutes_late"],
-                reason=d["reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                f"The {d['date']:%-d %b} {d['session']} mark is now {d['code']}; the original is kept.",
-            )
-            return redirect("attendance:pupil", pk=pupil.pk)
+    if form is None:
+        return redirect("attendance:pupil", pk=pupil.pk)
     return render(request, "attendance/amend.html", {"form": form, "pupil": pupil})
 
 

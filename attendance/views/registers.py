@@ -107,69 +107,69 @@ def take_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     date, session = _date_session(request, group.organisation)
     if date > timezone.localdate():
         raise Http404("Registers cannot be taken for future days.")
-    errors: dict[int, str] = {}
-    form_error = ""
-    posted: dict[int, dict[str, str]] = {}
-    all_present = False
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        form = _Posted(request)
-        entries, errors = form.entries()
-        posted = form.rows()
-        if action == "all_present":  # the no-JavaScript way to fill the blanks
-            all_present = True
-        elif not errors:
-            try:
-                result = services.save_register(
-                    actor=request.user,
-                    group=group,
-                    date=date,
-                    session=session,
-                    entries=entries,
-                    reason=request.POST.get("reason", ""),
-                    shown=set(form.pupil_ids()),
-                )
-            except ValidationError as exc:
-                form_error = " ".join(exc.messages)
-            else:
-                text = f"{group.name} {Session(session).label.lower()} register saved: {result.created} new, {result.amended} changed."
-                if (
-                    result.unmarked
-                ):  # saved as they go, but the register is not done until every pupil has a mark
-                    text += (
-                        f" {result.pupils - result.unmarked} marked, {result.unmarked} still to mark — "
-                        "the register is not complete."
-                    )
-                if request.htmx and result.in_sync:  # type: ignore[attr-defined]
-                    return _register_saved(result, text)
-                if result.late_to_u:
-                    text += f" {len(result.late_to_u)} late after the register closed recorded as U."
-                if result.conflicts:
-                    messages.warning(
-                        request,
-                        f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
-                        "not overwritten: check them below.",
-                    )
-                (messages.warning if result.unmarked else messages.success)(request, text)
-                if not request.htmx:  # type: ignore[attr-defined]
-                    url = (
-                        reverse("attendance:register", args=[group.pk])
-                        + f"?date={date:%Y-%m-%d}&session={session}"
-                    )
-                    return redirect(url)
-                posted = {}
-        if errors and not form_error:
-            form_error = "Some marks need attention: nothing was saved."
-    return _render_register(
-        request,
-        group,
-        date,
-        session,
-        errors=errors,
-        form_error=form_error,
-        posted=posted,
-        all_present=all_present,
+    if request.method != "POST":
+        return _render_register(request, group, date, session)
+    form = _Posted(request)
+    entries, errors = form.entries()
+    if request.POST.get("action", "save") == "all_present":  # the no-JavaScript way to fill the blanks
+        return _render_register(
+            request, group, date, session, errors=errors, posted=form.rows(), all_present=True
+        )
+    if errors:
+        return _render_register(request, group, date, session, errors=errors, posted=form.rows())
+    try:
+        result = services.save_register(
+            actor=request.user,
+            group=group,
+            date=date,
+            session=session,
+            entries=entries,
+            reason=request.POST.get("reason", ""),
+            shown=set(form.pupil_ids()),
+        )
+    except ValidationError as exc:
+        return _render_register(
+            request, group, date, session, form_error=" ".join(exc.messages), posted=form.rows()
+        )
+    return _register_saved_answer(request, group, date, session, result)
+
+
+def _saved_text(group: Group, session: str, result: services.RegisterResult) -> str:
+    """What a save says: what it wrote and, while pupils on the register have no mark, that it is not complete."""
+    text = (
+        f"{group.name} {Session(session).label.lower()} register saved: "
+        f"{result.created} new, {result.amended} changed."
     )
+    if result.unmarked:  # saved as they go, but the register is not done until every pupil has a mark
+        text += (
+            f" {result.pupils - result.unmarked} marked, {result.unmarked} still to mark — "
+            "the register is not complete."
+        )
+    return text
+
+
+def _register_saved_answer(
+    request: HttpRequest, group: Group, date: datetime.date, session: str, result: services.RegisterResult
+) -> HttpResponse:
+    """After a save: for htmx with the page still in step, the status line alone (`_register_saved`); otherwise
+    the message (and any conflicts) through the session, then the register again: without JavaScript by a
+    redirect to it, for htmx re-rendered as saved."""
+    text = _saved_text(group, session, result)
+    if request.htmx and result.in_sync:  # type: ignore[attr-defined]
+        return _register_saved(result, text)
+    if result.late_to_u:
+        text += f" {len(result.late_to_u)} late after the register closed recorded as U."
+    if result.conflicts:
+        messages.warning(
+            request,
+            f"{len(result.conflicts)} mark(s) were changed by someone else meanwhile and were "
+            "not overwritten: check them below.",
+        )
+    (messages.warning if result.unmarked else messages.success)(request, text)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _render_register(request, group, date, session)
+    url = reverse("attendance:register", args=[group.pk]) + f"?date={date:%Y-%m-%d}&session={session}"
+    return redirect(url)
 
 
 def _render_register(
@@ -178,12 +178,18 @@ def _render_register(
     date: datetime.date,
     session: str,
     *,
-    errors: dict[int, str],
-    form_error: str,
-    posted: dict[int, dict[str, str]],
-    all_present: bool,
+    errors: dict[int, str] | None = None,
+    form_error: str = "",
+    posted: dict[int, dict[str, str]] | None = None,
+    all_present: bool = False,
 ) -> HttpResponse:
-    """The register page (or, for htmx, its form): every pupil with their saved or just-posted mark."""
+    """The register page (or, for htmx, its form): every pupil with their saved or just-posted mark (`posted`,
+    with `errors` by pupil; blanks filled with the present code for `all_present`). A row refused in `errors`
+    means nothing was saved: the form says so unless `form_error` says why already."""
+    errors = errors or {}
+    posted = posted or {}
+    if errors and not form_error:
+        form_error = "Some marks need attention: nothing was saved."
     rows = selectors.register_rows(group, date, session)
     closed = selectors.is_register_closed(group.organisation, date, session)
     present = present_code(session)

@@ -115,24 +115,44 @@ def frozen_figures(pupil: Any, start: datetime.date, end: datetime.date) -> dict
     }
 
 
+def startable_windows(
+    windows: Iterable[ReviewWindow], held_on: datetime.date, reviewed: Iterable[int] = ()
+) -> list[ReviewWindow]:
+    """Of `windows`, those an LPR held on `held_on` may be started in: opened by then and not yet reviewed."""
+    done = set(reviewed)
+    return [w for w in windows if w.opens_on <= held_on and w.pk not in done]
+
+
 def review_start(
-    *, actor: Any, pupil: Any, window: ReviewWindow, held_on: datetime.date | None = None
+    *,
+    actor: Any,
+    pupil: Any,
+    window: ReviewWindow,
+    held_on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> Review:
-    """Open the student's LPR for a window, freezing the period's figures (window opening → the day held)."""
-    held_on = held_on or timezone.localdate()
+    """Open the student's LPR for a window, freezing the period's figures (window opening → the day held). Held
+    today or earlier, in a window that has opened by then (late, after it closed, for an overdue review)."""
+    today = today or timezone.localdate()
+    held_on = held_on or today
     if window.organisation_id != pupil.organisation_id:
         raise ValidationError({"window": "Choose one of this school's review windows."})
+    if held_on > today:
+        raise ValidationError({"held_on": "A review cannot be held in the future: give the day it was held."})
+    if held_on < window.opens_on:
+        raise ValidationError(
+            {"window": f"Review {window.number} opens on {window.opens_on:%-d %b %Y}, after the day held."}
+        )
     if Review.objects.filter(organisation_id=pupil.organisation_id, pupil=pupil, window=window).exists():
         raise ValidationError({"window": f"{pupil.display_name} already has a review for this window."})
-    start = min(window.opens_on, held_on)
     review = Review(
         organisation_id=pupil.organisation_id,
         pupil=pupil,
         window=window,
         reviewer=actor,
         held_on=held_on,
-        period_start=start,
-        **frozen_figures(pupil, start, held_on),
+        period_start=window.opens_on,
+        **frozen_figures(pupil, window.opens_on, held_on),
     )
     review.full_clean()
     review.save()

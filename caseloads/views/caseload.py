@@ -19,8 +19,7 @@ from access.models import RoleAssignment
 from access.permissions import get_for_user
 from access.roles import Role
 from attendance import selectors as attendance
-from attendance import services as attendance_services
-from attendance.forms import AmendForm, resolve_n_posted
+from attendance.forms import amend_posted, resolve_n_posted
 from attendance.models import AttendanceMark
 from audit.services import record_event
 from caseloads import selectors, services
@@ -119,7 +118,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The PAL's caseload: today's attendance, LPRs due and overdue, next sessions, follow-ups, risk, gaps."""
     if not is_pal(request.user):
         raise PermissionDenied("This page is a Pastoral & Attendance Lead's caseload.")
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     groups = caseload_groups(request.user)
     member_map = selectors.members([g.pk for g in groups], today)  # read once, used by every panel
     status = selectors.reviews_status(groups, today, member_map)
@@ -138,8 +138,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "today_rows": attendance.registers_to_check(registers),
             "status": status,
             "completion": selectors.completion(status["window"], groups, today),
-            "next_sessions": selectors.next_sessions(groups, today, limit=5),
-            "to_record": selectors.to_record(groups, today),
+            "next_sessions": selectors.next_sessions(groups, now, limit=5),
+            "to_record": selectors.to_record(groups, now),
             "open_n": open_n,
             "at_risk": at_risk,
             "gaps": gaps,
@@ -156,28 +156,14 @@ def _caseload_pupil(request: HttpRequest, pk: int) -> Pupil:
 
 @require_http_methods(["GET", "POST"])
 def amend(request: HttpRequest, pk: int) -> HttpResponse:
-    """A PAL amends a caseload student's mark with a reason (the original kept, as for the office)."""
+    """A PAL amends a caseload student's mark with a reason, the original kept, as the office does
+    (`attendance.forms.amend_posted`)."""
     pupil = _caseload_pupil(request, pk)
-    form = AmendForm(
-        request.POST or None, initial={"date": request.GET.get("date"), "session": request.GET.get("session")}
+    form = amend_posted(
+        request, pupil, said=lambda mark: f"The {mark.date:%-d %b} {mark.session} mark is now {mark.code}."
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            attendance_services.amend_mark(
-                actor=request.user,
-                pupil=pupil,
-                date=d["date"],
-                session=d["session"],
-                code=d["code"],
-                minutes_late=d["minutes_late"],
-                reason=d["reason"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"The {d['date']:%-d %b} {d['session']} mark is now {d['code']}.")
-            return redirect("attendance:pupil", pk=pupil.pk)
+    if form is None:
+        return redirect("attendance:pupil", pk=pupil.pk)
     return render(request, "caseloads/amend.html", {"form": form, "pupil": pupil})
 
 

@@ -61,17 +61,16 @@ def ellp(request: HttpRequest, pk: int) -> HttpResponse:
     ).select_related("review__window"):
         progress.setdefault(p.target_id, []).append(p)
     can_write = can_write_student(request.user, pupil)
-    windows = services.windows_for(pupil.organisation, services.academic_year_for(timezone.localdate()))
-    open_windows = [w for w in windows if w.pk not in {r.window_id for r in reviews}]
+    today = timezone.localdate()
+    windows = services.windows_for(pupil.organisation, services.academic_year_for(today))
+    # Only windows opened by today and not yet reviewed: a future window's figures would be empty.
+    open_windows = services.startable_windows(windows, today, reviewed=[r.window_id for r in reviews])
     start_form = None
     if can_write and open_windows:
-        current = selectors.current_window(pupil.organisation)
+        current = selectors.current_of(windows, today)
         start_form = ReviewStartForm(
             windows=open_windows,
-            initial={
-                "window": current if current in open_windows else open_windows[0],
-                "held_on": timezone.localdate(),
-            },
+            initial={"window": current if current in open_windows else open_windows[0], "held_on": today},
         )
     return render(
         request,
@@ -92,8 +91,9 @@ def ellp(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_start(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_for_user(request.user, Pupil.objects.select_related("organisation"), can_write_student, pk=pk)
-    windows = services.windows_for(pupil.organisation, services.academic_year_for(timezone.localdate()))
-    form = ReviewStartForm(request.POST, windows=windows)
+    today = timezone.localdate()
+    windows = services.windows_for(pupil.organisation, services.academic_year_for(today))
+    form = ReviewStartForm(request.POST, windows=services.startable_windows(windows, today))
     if form.is_valid():
         try:
             review = services.review_start(
@@ -101,6 +101,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
                 pupil=pupil,
                 window=form.cleaned_data["window"],
                 held_on=form.cleaned_data["held_on"],
+                today=today,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
