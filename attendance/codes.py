@@ -97,6 +97,13 @@ def present_code(session: str) -> str:
     return "/" if session == "AM" else "\\"
 
 
+def register_codes(session: str) -> list[str]:
+    """The codes a tutor's register offers for a session: `TUTOR_CODES` but the other half-day's present code (a
+    morning register offers `/`, not `\\`)."""
+    other = present_code("PM" if session == "AM" else "AM")
+    return [c for c in TUTOR_CODES if c != other]
+
+
 def n_resolution_codes(session: str | None = None) -> list[str]:
     """The codes an `N` (reason not yet established) may become: what the school learned about the session.
 

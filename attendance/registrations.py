@@ -110,19 +110,22 @@ def _takes_lesson_registers(user: Any) -> bool:
 
 
 def _group_register(request: HttpRequest, group: Any) -> dict[str, Any] | None:
-    """On a group's page, the link to take its register this session, for those who take it
-    (`permissions.offers_register`), on a school day."""
+    """On a group's page, today's registers of the group with where each stands (to take, incomplete, taken) and a
+    link to each, for those who take it (`permissions.offers_register`), on a school day for its site."""
     from attendance import selectors
-    from attendance.models import Session
     from attendance.permissions import offers_register
-    from organisations import calendar
 
-    today = timezone.localdate()
-    if not offers_register(request.user, group) or calendar.day_off(group.organisation, today, group.site):
+    if not offers_register(request.user, group):
         return None
-    session = selectors.current_session(group.organisation)
-    url = reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session={session}"
-    return {"url": url, "session_label": Session(session).label.lower()}
+    today = timezone.localdate()
+    rows = [r for r in selectors.group_registers([group], today)["rows"] if not r["why_not"]]
+    if not rows:
+        return None
+    base = reverse("attendance:register", args=[group.pk]) + f"?date={today:%Y-%m-%d}&session="
+    return {
+        "sessions": [{**s, "url": base + s["session"]} for s in rows[0]["sessions"]],
+        "current": selectors.current_session(group.organisation),
+    }
 
 
 def _demo(world: Any) -> None:

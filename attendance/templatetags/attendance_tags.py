@@ -10,7 +10,7 @@ from django.forms import BoundField, Form
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from attendance.codes import Code
+from attendance.codes import CODES, Code
 
 register = template.Library()
 
@@ -27,6 +27,11 @@ def code_options(codes: Iterable[Code], selected: str) -> SafeString:
     A register has ~30 pupils × ~30 codes: rendered as template loops that is ~1,000 nodes a page, which
     cost more than saving the register; each option's HTML is built (escaped) once and reused.
     """
+    codes = list(codes)
+    if selected and selected in CODES and all(c.code != selected for c in codes):
+        codes.append(
+            CODES[selected]
+        )  # a mark the register would not offer (imported, or set by the office) stays
     parts = [_option("", "— not marked —", not selected)]
     parts += [_option(c.code, f"{c.code} {c.meaning}", c.code == selected) for c in codes]
     return mark_safe("".join(parts))  # noqa: S308 every part is built by format_html above

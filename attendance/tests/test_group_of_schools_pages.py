@@ -197,3 +197,18 @@ def test_it_names_the_campus_of_lesson_registers_of_one_college_on_two_campuses(
         _lesson_taken(group, world.leader)
     rows = selectors.lesson_registers_taken(Group.objects.filter(organisation=gloucester), DAY)
     assert sorted(row["place"] for row in rows) == ["Brunswick campus", "Oxstalls campus"]
+
+
+def test_it_names_the_college_in_the_lesson_registers_heading_for_a_group_leader(world):
+    """Two colleges' "Business L3 Y2 A": the leader working at the group sees which college a register is for; at the
+    college itself the heading needs no place."""
+    stroud = Group.objects.get(organisation=world.stroud)
+    url = (
+        reverse("attendance:lesson_register", args=[stroud.pk]) + f"?date={DAY:%Y-%m-%d}&session=AM&lesson=P5"
+    )
+    client = client_for(world.leader)
+    assert (
+        "<h1>Business L3 Y2 A (Vale College Stroud) — P5 lesson register," in client.get(url).content.decode()
+    )
+    client.post(reverse("organisations:switch"), {"organisation": world.stroud.pk})
+    assert "<h1>Business L3 Y2 A — P5 lesson register," in client.get(url).content.decode()

@@ -12,8 +12,11 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from access.roles import Role
+from attendance import selectors, services
+from attendance.models import Session
 from core.testing.factories import GroupFactory, RoleFactory
 from core.testing.personas import client_for
 from core.testing.world import shared_world
@@ -31,14 +34,41 @@ def _page(user, group) -> str:
     return response.content.decode()
 
 
+def _text(body: str) -> str:
+    return " ".join(strip_tags(body).split())
+
+
 def _register_url(group) -> str:
     return reverse("attendance:register", args=[group.pk]) + "?date=2026-10-14&amp;session=PM"
 
 
 def test_it_links_the_tutor_to_take_their_groups_register_this_session(world):
-    """Tess's 9A page links to 9A's afternoon register today."""
-    body = _page(world.tutor, world.group_9a)
-    assert f'<a href="{_register_url(world.group_9a)}">Take 9A afternoon register</a>' in body
+    """Tess's 9A page links to 9A's afternoon register today, this session's, and to the morning's."""
+    body = _text(_page(world.tutor, world.group_9a))
+    assert "Take 9A afternoon register: not taken (this session)" in body
+    assert "Take 9A morning register: not taken" in body
+    assert f'<a href="{_register_url(world.group_9a)}">Take 9A afternoon register</a>' in _page(
+        world.tutor, world.group_9a
+    )
+
+
+def test_it_says_which_of_todays_registers_are_taken_or_incomplete(world):
+    """After the morning register is saved with one pupil unmarked the page offers to finish it; once the afternoon
+    is saved whole it offers to change it."""
+    pupils = selectors.register_pupils(world.group_9a, DAY)
+    for session, marked in ((Session.AM, pupils[1:]), (Session.PM, pupils)):
+        services.save_register(
+            actor=world.tutor,
+            group=world.group_9a,
+            date=DAY,
+            session=session,
+            entries={
+                p.pk: services.Entry("/" if session == Session.AM else "\\", original="") for p in marked
+            },
+        )
+    body = _text(_page(world.tutor, world.group_9a))
+    assert f"Finish 9A morning register: incomplete, 1 of {len(pupils)} not marked" in body
+    assert "Change 9A afternoon register: taken" in body
 
 
 def test_it_links_the_attendance_office_to_the_register_too(world):

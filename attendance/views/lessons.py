@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access.permissions import get_for_user
 from attendance import permissions, selectors, services
-from attendance.codes import CODES, TUTOR_CODES, present_code
+from attendance.codes import CODES, present_code, register_codes
 from attendance.forms import (
     LessonRegisterChoiceForm,
     parse_date,
@@ -68,12 +68,21 @@ def lesson_registers(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _place(request: HttpRequest, group: Group) -> str:
+    """Where the group is, for the register's heading: its site, and its school when the user works above it (a
+    group of schools' leader, whose member colleges each have a "Business L3 Y2 A")."""
+    where = [group.site.name] if group.site_id and group.site else []
+    if getattr(request, "organisation", None) != group.organisation:
+        where.append(group.organisation.name)
+    return ", ".join(where)
+
+
 @require_http_methods(["GET", "POST"])
 def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     """The keyboard register for one lesson: same keys as the session register; internal monitoring only."""
     group = get_for_user(
         request.user,
-        Group.objects.select_related("organisation"),
+        Group.objects.select_related("organisation", "site"),
         permissions.can_take_lesson_register,
         pk=group_pk,
     )
@@ -121,12 +130,13 @@ def take_lesson_register(request: HttpRequest, group_pk: int) -> HttpResponse:
     _fill_rows(rows, posted=posted, errors=errors, present=present if all_present else "")
     context = {
         "group": group,
+        "place": _place(request, group),
         "date": date,
         "session": session,
         "session_label": Session(session).label,
         "lesson": lesson,
         "rows": rows,
-        "codes": [CODES[c] for c in TUTOR_CODES],
+        "codes": [CODES[c] for c in register_codes(session)],
         "present": present,
         "register": register,
         "form_url": url,

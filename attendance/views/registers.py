@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access.permissions import admit, reachable_organisation_ids
 from attendance import permissions, selectors, services
-from attendance.codes import CODES, TUTOR_CODES, present_code
+from attendance.codes import CODES, present_code, register_codes
 from attendance.forms import (
     parse_date,
 )
@@ -213,7 +213,7 @@ def _render_register(
         "session": session,
         "session_label": Session(session).label,
         "rows": rows,
-        "codes": [CODES[c] for c in TUTOR_CODES],
+        "codes": [CODES[c] for c in register_codes(session)],
         "present": present,
         "closed": closed,
         "closes_at": selectors.register_closes(group.organisation, date, session),
