@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -24,6 +25,7 @@ from qualifications.models import (
     SafeguardingTraining,
     TrainingDay,
 )
+from qualifications.services.catalogue import check_mentor_session_times
 
 User = get_user_model()
 
@@ -33,10 +35,26 @@ def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
 
+NO_SAFEGUARDING_LABEL = "no safeguarding training recorded"
+
+
+class ParticipantChoiceField(StaffChoiceField):
+    """Staff to book, each by name; when the programme requires safeguarding training, those with no record of it
+    say so in their label (`unsafeguarded_ids`), so the booker knows before choosing."""
+
+    unsafeguarded_ids: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        label = super().label_from_instance(obj)
+        return f"{label} ({NO_SAFEGUARDING_LABEL})" if obj.pk in self.unsafeguarded_ids else label
+
+
 class PlaceForm(forms.Form):
     """One member of staff to book, and their in-school mentor."""
 
-    participant = StaffChoiceField(queryset=User.objects.none(), required=False, empty_label="— nobody —")
+    participant = ParticipantChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="— nobody —"
+    )
     mentor = StaffChoiceField(queryset=User.objects.none(), required=False, empty_label="— choose a mentor —")
     is_aspiring = forms.BooleanField(required=False, label="Aspiring leader (not yet in post)")
     head_discussion_on = forms.DateField(
@@ -55,8 +73,18 @@ class PlaceForm(forms.Form):
         "school management information system.",
     )
 
-    def __init__(self, *args: Any, school: Any = None, cluster: Cluster | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        school: Any = None,
+        cluster: Cluster | None = None,
+        unsafeguarded_ids: frozenset[int] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        """`unsafeguarded_ids`: staff with no safeguarding training record, marked in the participant choices (only
+        passed for a programme that requires it)."""
         super().__init__(*args, **kwargs)
+        cast(ParticipantChoiceField, self.fields["participant"]).unsafeguarded_ids = unsafeguarded_ids
         if cluster is not None:
             # Only what this programme and level ask for: the Head's discussion where aspiring leaders need one
             # (PLQJ), the ICT and MIS declaration on ISQAM Level 2.
@@ -368,11 +396,20 @@ class MentorSessionForm(forms.ModelForm):
         }
         labels = {"starts_at": "Starts", "ends_at": "Ends"}
 
+    def __init__(self, *args: Any, now: datetime.datetime, **kwargs: Any) -> None:
+        """`now`: the clock the start is checked against (a session must start in the future)."""
+        super().__init__(*args, **kwargs)
+        self.now = now
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            self.add_error("ends_at", "The session must end after it starts.")
+        if data.get("starts_at") and data.get("ends_at"):
+            times = check_mentor_session_times(
+                starts_at=data["starts_at"], ends_at=data["ends_at"], now=self.now
+            )
+            for name, message in times.items():
+                self.add_error(name, message)
         return data
 
 

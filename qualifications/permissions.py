@@ -96,6 +96,15 @@ def activity_q(user: Any) -> Q:
     return q
 
 
+def mentor_session_q(user: Any) -> Q:
+    """Mentor training sessions of the user's provider, and those of published editions for the school side (the
+    edition page lists them)."""
+    q = Q(organisation_id__in=provider_ids(user))
+    if has_role(user, SCHOOL_SIDE_ROLES):
+        q |= Q(edition__is_published=True)
+    return q
+
+
 def can_manage_provider_record(user: Any, obj: Any) -> bool:
     """Programme administrators of the record's provider."""
     return obj.organisation_id in admin_provider_ids(user)

@@ -11,6 +11,7 @@ from qualifications.selectors.bookings import (
     check_prerequisites,
     level1_on_record_q,
     my_enrolments,
+    safeguarded_person_ids,
     visible_bookings,
     visible_enrolments,
 )
@@ -22,6 +23,7 @@ from qualifications.selectors.catalogue import (
     facilitated_cluster_ids,
     facilitated_clusters,
     is_attendance_open,
+    mentor_session_removal_refusal,
     upcoming_days,
     upcoming_mentor_sessions,
     visible_clusters,
@@ -51,6 +53,7 @@ from qualifications.selectors.invoices import (
 )
 
 __all__ = [
+    "safeguarded_person_ids",
     "ACTIVE",
     "EXPORTS",
     "MONEY",
@@ -91,6 +94,7 @@ __all__ = [
     "unpaid_bookings",
     "upcoming_days",
     "upcoming_mentor_sessions",
+    "mentor_session_removal_refusal",
     "vat_line",
     "visible_bookings",
     "visible_clusters",

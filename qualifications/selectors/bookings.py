@@ -136,6 +136,16 @@ def my_enrolments(user: Any) -> QuerySet[Enrolment]:
     return visible_enrolments(user).filter(Q(participant=user) | Q(mentor=user))
 
 
+def safeguarded_person_ids(school: Organisation, *, on: datetime.date) -> set[int]:
+    """The users with a safeguarding training record at `school` completed on or before `on`: the record a PLQ or
+    PLQJ booking needs (`check_prerequisites` refuses the others), so the booking page can say who lacks one."""
+    return set(
+        SafeguardingTraining.objects.filter(organisation=school, completed_on__lte=on).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
 def level1_on_record_q() -> Q:
     """Places that count as "Level 1 on record" for a Level 2 booking: completed (certified), or enrolled and still
     under way. A place whose certificate was revoked is enrolled again but does not count: the level was not

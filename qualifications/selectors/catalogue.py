@@ -75,6 +75,16 @@ def upcoming_mentor_sessions(
     )
 
 
+def mentor_session_removal_refusal(
+    session: MentorTrainingSession, *, booked: int, now: datetime.datetime
+) -> str:
+    """Why a mentor training session cannot be removed ("" when it can): one that has taken place with mentors
+    booked on it is the record of their training. A session still to come can go (its mentors are taken off it)."""
+    if booked and session.starts_at <= now:
+        return "It has taken place with mentors booked on it, so it is kept as the record of their training."
+    return ""
+
+
 def attendance_opens_on(day: TrainingDay) -> datetime.date:
     """The date a training day's attendance may first be taken: the day itself (local time)."""
     return timezone.localdate(day.starts_at)

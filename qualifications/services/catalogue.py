@@ -33,7 +33,7 @@ from qualifications.models import (
     SessionAttendance,
     TrainingDay,
 )
-from qualifications.selectors import attendance_opens_on, is_attendance_open
+from qualifications.selectors import attendance_opens_on, is_attendance_open, mentor_session_removal_refusal
 from qualifications.services.bookings import promote_waiting
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -516,6 +516,25 @@ def attendance_record(
     return written
 
 
+MENTOR_SESSION_IN_PAST = (
+    "A new mentor training session must start in the future: choose a later date and time."
+)
+
+
+def check_mentor_session_times(
+    *, starts_at: datetime.datetime, ends_at: datetime.datetime, now: datetime.datetime
+) -> dict[str, str]:
+    """What is wrong with a mentor training session's times, by field: it must start after `now` (mentors can only
+    sign up for sessions still to come) and end after it starts. The form asks this with its other checks, the
+    services again."""
+    errors = {}
+    if starts_at <= now:
+        errors["starts_at"] = MENTOR_SESSION_IN_PAST
+    if ends_at <= starts_at:
+        errors["ends_at"] = "The session must end after it starts."
+    return errors
+
+
 def mentor_session_create(
     *,
     actor: Any,
@@ -524,7 +543,12 @@ def mentor_session_create(
     ends_at: datetime.datetime,
     online_link: str = "",
     capacity: int = 100,
+    now: datetime.datetime | None = None,
 ) -> MentorTrainingSession:
+    """Add an optional online training session for the edition's mentors; it must start in the future."""
+    errors = check_mentor_session_times(starts_at=starts_at, ends_at=ends_at, now=now or timezone.now())
+    if errors:
+        raise ValidationError(errors)
     session = MentorTrainingSession(
         organisation=edition.organisation,
         edition=edition,
@@ -536,3 +560,59 @@ def mentor_session_create(
     session.full_clean()
     session.save()
     return session
+
+
+@transaction.atomic
+def mentor_session_update(
+    *,
+    actor: Any,
+    session: MentorTrainingSession,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    online_link: str = "",
+    capacity: int = 100,
+    now: datetime.datetime | None = None,
+) -> MentorTrainingSession:
+    """Change a session still to come: it must still start in the future and hold the mentors already booked."""
+    now = now or timezone.now()
+    locked = MentorTrainingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.starts_at <= now:
+        raise ValidationError("This session has taken place and can no longer be changed.")
+    errors = check_mentor_session_times(starts_at=starts_at, ends_at=ends_at, now=now)
+    booked = locked.mentor_places.count()
+    if capacity < booked:
+        errors["capacity"] = (
+            f"{booked} mentors are booked on this session: the capacity cannot be below that."
+        )
+    if errors:
+        raise ValidationError(errors)
+    locked.starts_at, locked.ends_at, locked.online_link, locked.capacity = (
+        starts_at,
+        ends_at,
+        online_link,
+        capacity,
+    )
+    locked.full_clean()
+    locked.save(update_fields=["starts_at", "ends_at", "online_link", "capacity"])
+    return locked
+
+
+@transaction.atomic
+def mentor_session_remove(
+    *, actor: Any, session: MentorTrainingSession, now: datetime.datetime | None = None
+) -> list[Enrolment]:
+    """Remove a session; returns the places whose mentors were booked on it, now booked on none.
+
+    A session still to come may be removed with mentors booked (the page names them first): they are taken off it
+    and can choose another. A session that has taken place with mentors booked is refused: it is the record of
+    their training. One that has taken place with nobody booked (added by mistake) may go."""
+    locked = MentorTrainingSession.objects.select_for_update().get(pk=session.pk)
+    places = list(locked.mentor_places.select_related("mentor", "participant"))
+    refusal = mentor_session_removal_refusal(locked, booked=len(places), now=now or timezone.now())
+    if refusal:
+        raise ValidationError(refusal)
+    for place in places:  # one by one, so each place's change is audited
+        place.mentor_session = None
+        place.save(update_fields=["mentor_session"])
+    locked.delete()
+    return places

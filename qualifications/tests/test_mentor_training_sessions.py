@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -109,3 +110,37 @@ def test_it_refuses_a_past_session_in_the_service(w, booked, past):
         services.mentor_session_join(actor=w.mentor, enrolment=place, session=past, now=NOW)
     place.refresh_from_db()
     assert place.mentor_session is None
+
+
+def _mentor_row(text: str, participant_name: str) -> str:
+    """The row of the mentor's table for one mentee, its whitespace collapsed."""
+    rows = [row for row in re.findall(r"<tr>.*?</tr>", text, flags=re.S) if participant_name in row]
+    assert len(rows) == 1, rows
+    return " ".join(rows[0].split())
+
+
+def test_it_offers_to_change_a_booked_session_and_to_choose_otherwise(w, booked, coming, monkeypatch):
+    """A mentee whose mentor is booked shows the session and "Change session"; the other shows "Choose a session"."""
+    fixed_clock(monkeypatch, NOW)
+    first, second = booked.enrolments.order_by("pk")
+    services.mentor_session_join(actor=w.mentor, enrolment=first, session=coming, now=NOW)
+    text = client_for(w.mentor).get(reverse("qualifications:my_places")).content.decode()
+    row = _mentor_row(text, first.participant.full_name)
+    shown = dateformat.format(timezone.localtime(coming.starts_at), "j M Y H:i")
+    assert shown in row and "Change session" in row and "Choose a session" not in row
+    row = _mentor_row(text, second.participant.full_name)
+    assert "Not booked" in row and "Choose a session" in row and "Change session" not in row
+
+
+def test_it_shows_nothing_to_do_for_completed_and_withdrawn_places(w, booked, monkeypatch):
+    """With no session to come, a completed and a withdrawn place show "—", not "Not booked; no upcoming sessions",
+    and offer no choice."""
+    fixed_clock(monkeypatch, NOW)
+    first, second = booked.enrolments.order_by("pk")
+    Enrolment.objects.filter(pk=first.pk).update(status=Enrolment.Status.COMPLETED)
+    Enrolment.objects.filter(pk=second.pk).update(status=Enrolment.Status.WITHDRAWN)
+    text = client_for(w.mentor).get(reverse("qualifications:my_places")).content.decode()
+    for place in (first, second):
+        row = _mentor_row(text, place.participant.full_name)
+        assert "no upcoming sessions" not in row and "Not booked" not in row, row
+        assert _url(place) not in row and row.endswith("<td> — </td></tr>"), row

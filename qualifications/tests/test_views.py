@@ -503,13 +503,16 @@ def test_it_changes_fees_for_new_bookings_only(w, booked):
     assert later.fee_per_place == 519
 
 
-def test_it_adds_a_mentor_session_and_a_facilitator_who_then_sees_the_cluster(w):
+def test_it_adds_a_mentor_session_and_a_facilitator_who_then_sees_the_cluster(w, monkeypatch):
+    """The administrator adds a session a week ahead, then a facilitator who then sees the cluster."""
+    fixed_clock(monkeypatch, FIRST_DAY_STARTS_AT)
+    week_on = f"{FIRST_DAY_STARTS_AT.date() + datetime.timedelta(days=7):%Y-%m-%d}"
     client = client_for(w.admin)
     client.post(
         reverse("qualifications:mentor_session_create", args=[w.isqam.pk]),
         {
-            "starts_at": "2026-10-06T16:00",
-            "ends_at": "2026-10-06T17:30",
+            "starts_at": f"{week_on}T16:00",
+            "ends_at": f"{week_on}T17:30",
             "online_link": "meet.example.org/m",
             "capacity": 40,
         },

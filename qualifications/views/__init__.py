@@ -26,6 +26,8 @@ from qualifications.views.catalogue import (
     ical_cluster,
     ical_participant,
     mentor_session_create,
+    mentor_session_edit,
+    mentor_session_remove,
     training_day_create,
 )
 from qualifications.views.fees import edition_fees, fee_rule_create, fee_rule_edit, fee_rule_retire
@@ -73,6 +75,8 @@ __all__ = [
     "ical_participant",
     "invoice_settings",
     "mentor_session_create",
+    "mentor_session_edit",
+    "mentor_session_remove",
     "my_places",
     "participant_list",
     "provider_dashboard",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from people.selectors import staff_users
 from qualifications import forms, selectors, services
 from qualifications import permissions as perms
 from qualifications.models import (
@@ -78,8 +79,15 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         quote_error = " ".join(error.messages)
+    unsafeguarded = _unsafeguarded_staff(cluster, school, today)
     formset = forms.PlaceFormSet(
-        request.POST or None, form_kwargs={"school": school, "cluster": cluster}, prefix="place"
+        request.POST or None,
+        form_kwargs={
+            "school": school,
+            "cluster": cluster,
+            "unsafeguarded_ids": frozenset(u.pk for u in unsafeguarded),
+        },
+        prefix="place",
     )
     form = forms.BookingForm(request.POST or None)
     # Said before anything is chosen: a cluster already under way (warning) or over (refusal).
@@ -120,8 +128,19 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": bool(cluster_check.errors),
             "refusals": refusals,
             "edition": cluster.edition,
+            "unsafeguarded": unsafeguarded,
+            "no_safeguarding_label": forms.NO_SAFEGUARDING_LABEL,
         },
     )
+
+
+def _unsafeguarded_staff(cluster: Cluster, school: Any, on: Any) -> list[Any]:
+    """The school's staff who cannot be booked on this cluster for want of a safeguarding training record (none when
+    the programme does not require one): said on the page before anyone is chosen; the service still refuses."""
+    if not cluster.edition.programme.requires_safeguarding:
+        return []
+    recorded = selectors.safeguarded_person_ids(school, on=on)
+    return [u for u in staff_users(school) if u.pk not in recorded]
 
 
 @require_GET

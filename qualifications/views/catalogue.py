@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,10 +22,17 @@ from qualifications.models import (
     Cluster,
     Edition,
     Enrolment,
+    MentorTrainingSession,
     SessionAttendance,
     TrainingDay,
 )
-from qualifications.views.shared import form_page, managed_cluster, managed_edition, require
+from qualifications.views.shared import (
+    form_page,
+    managed_cluster,
+    managed_edition,
+    managed_mentor_session,
+    require,
+)
 
 
 @require_GET
@@ -75,9 +82,22 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facilitated_ids": selectors.facilitated_cluster_ids(request.user, edition),
             "is_booker": perms.is_booker(request.user),
             "is_closed": edition.is_closed_on(today),
-            "mentor_sessions": edition.mentor_sessions.all(),
+            "mentor_sessions": _mentor_sessions(edition),
         },
     )
+
+
+def _mentor_sessions(edition: Edition) -> list[MentorTrainingSession]:
+    """The edition's mentor training sessions, each with (display only) how many mentors are booked, whether it has
+    taken place and why it cannot be removed, if it cannot."""
+    now = timezone.now()
+    sessions: list[MentorTrainingSession] = list(
+        edition.mentor_sessions.annotate(booked=Count("mentor_places"))
+    )
+    for s in sessions:
+        s.is_past = s.starts_at <= now  # type: ignore[attr-defined]
+        s.removal_refusal = selectors.mentor_session_removal_refusal(s, booked=s.booked, now=now)  # type: ignore[attr-defined]
+    return sessions
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,14 +167,88 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def mentor_session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add an optional online training session for the edition's mentors."""
+    """Add an optional online training session for the edition's mentors; it must start in the future."""
     edition = managed_edition(request, pk)
-    form = forms.MentorSessionForm(request.POST or None)
+    now = timezone.now()
+    form = forms.MentorSessionForm(request.POST or None, now=now)
     if request.method == "POST" and form.is_valid():
-        services.mentor_session_create(actor=request.user, edition=edition, **form.cleaned_data)
-        messages.success(request, "The mentor training session is added.")
-        return redirect("qualifications:edition_detail", pk=edition.pk)
+        try:
+            services.mentor_session_create(actor=request.user, edition=edition, now=now, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "The mentor training session is added.")
+            return redirect("qualifications:edition_detail", pk=edition.pk)
     return form_page(request, form, f"New mentor training session for {edition}", back=edition)
+
+
+def _session_when(session: MentorTrainingSession) -> str:
+    return f"{timezone.localtime(session.starts_at):%A %-d %B %Y, %H:%M}"
+
+
+@require_http_methods(["GET", "POST"])
+def mentor_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a mentor training session still to come (it must still start in the future)."""
+    session = managed_mentor_session(request, pk)
+    edition, title = session.edition, f"Change the mentor training session of {_session_when(session)}"
+    now = timezone.now()
+    if session.starts_at <= now:
+        messages.info(request, "That session has taken place and can no longer be changed.")
+        return redirect("qualifications:edition_detail", pk=edition.pk)
+    form = forms.MentorSessionForm(request.POST or None, instance=session, now=now)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_session_update(actor=request.user, session=session, now=now, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "The mentor training session is saved.")
+            return redirect("qualifications:edition_detail", pk=edition.pk)
+    return form_page(request, form, title, back=edition)
+
+
+@require_http_methods(["GET", "POST"])
+def mentor_session_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a mentor training session after a confirmation page that names the mentors booked on it."""
+    session = managed_mentor_session(request, pk)
+    back = reverse("qualifications:edition_detail", args=[session.edition_id])
+    now = timezone.now()
+    places = list(session.mentor_places.select_related("mentor", "participant").order_by("mentor__full_name"))
+    refusal = selectors.mentor_session_removal_refusal(session, booked=len(places), now=now)
+    if refusal:
+        messages.error(
+            request, f"The mentor training session of {_session_when(session)} cannot be removed. {refusal}"
+        )
+        return redirect(back)
+    if request.method == "POST":
+        try:
+            taken_off = services.mentor_session_remove(actor=request.user, session=session, now=now)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        text = f"The mentor training session of {_session_when(session)} is removed."
+        if taken_off:
+            text += f" {len(taken_off)} mentor{'s were' if len(taken_off) != 1 else ' was'} taken off it."
+        messages.success(request, text)
+        return redirect(back)
+    booked = (
+        f"{len(places)} mentor{'s are' if len(places) != 1 else ' is'} booked on it. They will be taken off it and "
+        "their page will show no session booked, so that they can choose another; let them know it is cancelled."
+        if places
+        else "No mentor is booked on it."
+    )
+    return render(
+        request,
+        "qualifications/confirm.html",
+        {
+            "title": f"Remove the mentor training session of {_session_when(session)}?",
+            "text": booked,
+            "points": [f"{p.mentor.full_name} (mentor of {p.participant.full_name})" for p in places],
+            "button": "Remove the session",
+            "back": back,
+            "back_label": "Go back without removing",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

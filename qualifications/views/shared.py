@@ -18,6 +18,7 @@ from qualifications.models import (
     Cluster,
     Edition,
     Enrolment,
+    MentorTrainingSession,
 )
 
 
@@ -61,6 +62,18 @@ def managed_cluster(request: HttpRequest, pk: int) -> Cluster:
         request.user,
         Cluster.objects.select_related("edition", "level"),
         perms.cluster_q(request.user),
+        perms.can_manage_provider_record,
+        pk=pk,
+    )
+
+
+def managed_mentor_session(request: HttpRequest, pk: int) -> MentorTrainingSession:
+    """A mentor training session the user's provider runs and they may manage: 404 outside reach, 403 for other
+    roles."""
+    return perms.fetch(
+        request.user,
+        MentorTrainingSession.objects.select_related("edition__programme", "edition__academic_year"),
+        perms.mentor_session_q(request.user),
         perms.can_manage_provider_record,
         pk=pk,
     )
