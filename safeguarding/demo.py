@@ -1,16 +1,27 @@
 """Demo data: at the main school, a tutor's concerns about three of their form, the DSL's and the deputy's
-decisions with reasons and actions, one child on a child protection plan, and a new concern waiting in the queue."""
+decisions with reasons and actions, one child on a child protection plan, and a new concern waiting in the queue.
+
+Every date the demo sets is a school day of the school (`organisations.calendar`): the concerns are seen in school
+(form room, corridor, playground), and the DSL team decides, refers, phones, meets and sets actions on school days.
+Offsets are counted in school days (`SchoolDays`), not calendar days."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
 from access.permissions import forget_access, visible_pupils
+from organisations import calendar
 from safeguarding import services
 from safeguarding.models import ChronologyEntry, Decision, ProtectionStatus
+
+# How far back and ahead the demo dates anything: the previous school's file (265 school days back, over a year)
+# and the actions and meetings set ahead.
+BACK, AHEAD = datetime.timedelta(days=730), datetime.timedelta(days=120)
 
 CONCERNS = [
     (
@@ -40,8 +51,29 @@ CONCERNS = [
 ]
 
 
+@dataclass
+class SchoolDays:
+    """The school's days around the demo's today, counted from the last school day on or before it."""
+
+    days: list[datetime.date]
+    at: int
+
+    @classmethod
+    def around(cls, school: Any, today: datetime.date) -> SchoolDays:
+        days = calendar.calendar_for(school, today - BACK, today + AHEAD).school_days()
+        return cls(days, max(bisect.bisect_right(days, today) - 1, 0))
+
+    def ago(self, count: int) -> datetime.date:
+        """The school day `count` school days before today's (0: today, or the last school day before it)."""
+        return self.days[self.at - count]
+
+    def ahead(self, count: int) -> datetime.date:
+        """The school day `count` school days after today's."""
+        return self.days[self.at + count]
+
+
 def _at(world: Any, days_ago: int, hour: int) -> datetime.datetime:
-    day = world.today - datetime.timedelta(days=days_ago)
+    day = world.sg_days.ago(days_ago)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 10)))
 
 
@@ -74,8 +106,9 @@ def build(world: Any) -> None:
     pupils = list(visible_pupils(tutor).order_by("legal_last_name", "pk")[:4])
     if len(pupils) < 4:
         return
+    world.sg_days = days = SchoolDays.around(pupils[0].organisation, world.today)
     concerns = [
-        _log(world, tutor, p, spec, d) for p, spec, d in zip(pupils, CONCERNS, (20, 9, 3, 0), strict=True)
+        _log(world, tutor, p, spec, d) for p, spec, d in zip(pupils, CONCERNS, (14, 7, 3, 0), strict=True)
     ]
     _decide(
         world,
@@ -83,7 +116,7 @@ def build(world: Any) -> None:
         concerns[0],
         Decision.Outcome.EARLY_HELP,
         "Food poverty and a young carer: early help assessment with mother's consent; no immediate risk.",
-        19,
+        13,
     )
     _decide(
         world,
@@ -92,7 +125,7 @@ def build(world: Any) -> None:
         Decision.Outcome.POLICE,
         "Sextortion: reported to police (CEOP) the same "
         "day; parents informed by DSL; device not examined by staff.",
-        9,
+        7,
     )
     _decide(
         world,
@@ -104,8 +137,8 @@ def build(world: Any) -> None:
         2,
     )
     for concern, owner, text, due in [
-        (concerns[0], dsl, "Complete the early help assessment with mother", 7),
-        (concerns[1], deputy, "Check in with the pupil weekly for a month", 21),
+        (concerns[0], dsl, "Complete the early help assessment with mother", 5),
+        (concerns[1], deputy, "Check in with the pupil weekly for a month", 15),
         (concerns[2], dsl, "Chase the social care decision", 1),
     ]:
         services.action_add(
@@ -113,20 +146,20 @@ def build(world: Any) -> None:
             concern=concern,
             description=text,
             owner=owner,
-            due_on=world.today + datetime.timedelta(days=due),
+            due_on=days.ahead(due),
         )
     services.status_set(
         actor=dsl,
         pupil=pupils[2],
         status=ProtectionStatus.Status.CHILD_IN_NEED,
-        starts_on=world.today - datetime.timedelta(days=1),
+        starts_on=days.ago(1),
         note="Strategy meeting held.",
     )
     services.entry_add(
         actor=dsl,
         pupil=pupils[2],
         kind=ChronologyEntry.Kind.CONTACT,
-        occurred_on=world.today - datetime.timedelta(days=2),
+        occurred_on=days.ago(2),
         summary="Phoned the MASH; social worker allocated, visit tomorrow.",
     )
     from safeguarding.demo_more import build_more

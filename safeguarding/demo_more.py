@@ -58,7 +58,7 @@ def _agencies(organisation: Any) -> dict[str, Agency]:
 def _referrals(
     world: Any, dsl: Any, pupils: list[Any], concerns: list[Any], agencies: dict[str, Agency]
 ) -> None:
-    today = world.today
+    days = world.sg_days
     camhs = services.referral_create(
         actor=dsl,
         pupil=pupils[2],
@@ -67,20 +67,20 @@ def _referrals(
         reason="Self-harm and low mood; safety plan in place; needs a specialist assessment.",
         consent="given",
         consent_note="Pupil and mother agreed.",
-        made_on=today - datetime.timedelta(days=2),
+        made_on=days.ago(2),
     )
     services.referral_update(
         actor=dsl,
         referral=camhs,
         status="acknowledged",
-        on=today - datetime.timedelta(days=1),
+        on=days.ago(1),
         reference="SPA-4471",
     )
     services.referral_update(
         actor=dsl,
         referral=camhs,
         status="waiting",
-        on=today,
+        on=days.ago(0),
         note="Triaged as routine: waiting list about 6 weeks.",
     )
     services.referral_create(
@@ -91,7 +91,7 @@ def _referrals(
         reason="Suicidal ideation and a disclosure about home; strategy discussion requested.",
         consent="not_needed",
         consent_note="Risk of significant harm.",
-        made_on=today - datetime.timedelta(days=6),
+        made_on=days.ago(4),
     )
 
 
@@ -102,17 +102,13 @@ def _transfer(world: Any, dsl: Any, pupil: Any) -> None:
         to_school="Hillside Academy",
         to_name="Harriet Hill (DSL)",
         to_email="dsl@hillside.example",
-        now=timezone.make_aware(
-            datetime.datetime.combine(world.today - datetime.timedelta(days=9), datetime.time(11))
-        ),
+        now=timezone.make_aware(datetime.datetime.combine(world.sg_days.ago(7), datetime.time(11))),
     )
 
 
 def _meeting(world: Any, dsl: Any, deputy: Any, pupils: list[Any]) -> None:
-    school = pupils[0].organisation
-    past = meetings.meeting_schedule(
-        actor=dsl, organisation=school, area="Whole school", on=world.today - datetime.timedelta(days=14)
-    )
+    school, days = pupils[0].organisation, world.sg_days
+    past = meetings.meeting_schedule(actor=dsl, organisation=school, area="Whole school", on=days.ago(10))
     for name, role in ((dsl.full_name, "DSL"), (deputy.full_name, "Deputy DSL"), ("School nurse", "NHS")):
         meetings.attendance_record(actor=dsl, meeting=past, name=name, role=role)
     meetings.minute_add(
@@ -127,22 +123,18 @@ def _meeting(world: Any, dsl: Any, deputy: Any, pupils: list[Any]) -> None:
         pupil=pupils[0],
         description="Breakfast club place",
         owner=deputy,
-        due_on=world.today - datetime.timedelta(days=10),
+        due_on=days.ago(7),
     )
-    meetings.meeting_action_done(
-        actor=dsl, action=done, done_on=world.today - datetime.timedelta(days=11), note="Place from Monday."
-    )
+    meetings.meeting_action_done(actor=dsl, action=done, done_on=days.ago(8), note="Place from Monday.")
     meetings.meeting_action_add(
         actor=dsl,
         meeting=past,
         pupil=pupils[1],
         description="Online safety session with parents",
         owner=deputy,
-        due_on=world.today - datetime.timedelta(days=3),
+        due_on=days.ago(2),
     )
-    meetings.meeting_schedule(
-        actor=dsl, organisation=school, area="Whole school", on=world.today + datetime.timedelta(days=7)
-    )
+    meetings.meeting_schedule(actor=dsl, organisation=school, area="Whole school", on=days.ahead(5))
 
 
 def _dso(world: Any) -> None:

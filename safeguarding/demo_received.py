@@ -15,14 +15,15 @@ def _moment(day: datetime.date, hour: int) -> str:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC).isoformat()
 
 
-def document(pupil: Any, today: datetime.date) -> dict[str, Any]:
-    """A primary school's file: a neglect concern, its decision, a call to mother and an early help referral."""
-    seen, decided = today - datetime.timedelta(days=420), today - datetime.timedelta(days=419)
-    called, referred = today - datetime.timedelta(days=412), today - datetime.timedelta(days=405)
+def document(pupil: Any, days: Any) -> dict[str, Any]:
+    """A primary school's file: a neglect concern, its decision, a call to mother and an early help referral, on
+    school days (`demo.SchoolDays`: the primary's terms are not known here, so this school's calendar stands in)."""
+    seen, decided = days.ago(265), days.ago(264)
+    called, referred = days.ago(259), days.ago(254)
     by = {"by_name": "Mrs P. Okafor (DSL)"}
     return {
         "format": cp_file.FORMAT,
-        "generated_at": _moment(today - datetime.timedelta(days=30), 10),
+        "generated_at": _moment(days.ago(20), 10),
         "from_school": "Meadow Lane Primary",
         "pupil": {
             "first_name": pupil.legal_first_name,
@@ -93,5 +94,5 @@ def document(pupil: Any, today: datetime.date) -> dict[str, Any]:
 
 
 def build(world: Any, dsl: Any, pupil: Any) -> None:
-    data = json.dumps(document(pupil, world.today), indent=2).encode()
+    data = json.dumps(document(pupil, world.sg_days), indent=2).encode()
     received.receive_upload(actor=dsl, pupil=pupil, name="cp-file.json", data=data)

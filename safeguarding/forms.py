@@ -25,7 +25,7 @@ from safeguarding.models import (
     SubjectAccessDecision,
 )
 from safeguarding.selectors import FLAG_ROLE_CHOICES
-from safeguarding.selectors.pupils import pupil_label, with_tutor_groups
+from safeguarding.selectors.pupils import by_shown_name, pupil_label, with_tutor_groups
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 ISO_DATE = "%Y-%m-%d"  # what <input type="date"> shows and sends, whatever the locale
@@ -43,11 +43,23 @@ def _not_future(value: datetime.date | None, what: str) -> None:
         raise forms.ValidationError(f"{what} cannot be in the future.")
 
 
-def _not_before_birth(value: datetime.date | None, pupil: Any, what: str) -> None:
+def _not_before_birth(
+    value: datetime.date | None, pupil: Any, what: str, *, shows_birth: bool = True
+) -> None:
     if value and pupil is not None and value < pupil.date_of_birth:
-        raise forms.ValidationError(
-            f"{what} cannot be before the child was born ({_day(pupil.date_of_birth)})."
-        )
+        # Named only to someone who may see the child's record: a concern about any child may be logged.
+        born = f" ({_day(pupil.date_of_birth)})" if shows_birth else ""
+        raise forms.ValidationError(f"{what} cannot be before the child was born{born}.")
+
+
+class _ByShownNameIterator(forms.models.ModelChoiceIterator):
+    """The children in the order of the name shown (preferred surname, then forename), not the legal name."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pupil in sorted(self.queryset, key=by_shown_name):
+            yield self.choice(pupil)
 
 
 class ConcernForm(forms.ModelForm):
@@ -80,11 +92,14 @@ class ConcernForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
+        """`pupils`: `selectors.pupils.concern_choices`, each annotated `may_see`."""
         super().__init__(*args, **kwargs)
         choice = cast(forms.ModelChoiceField, self.fields["pupil"])
-        # Two children can share a name: each choice says which child it is.
+        choice.iterator = _ByShownNameIterator
+        # Two children can share a name: each choice says which child it is, by year and tutor group; the date of
+        # birth only for a pupil the user may already see (staff may log about any child on roll).
         choice.queryset = with_tutor_groups(pupils)
-        choice.label_from_instance = lambda p: pupil_label(p, born=True)  # type: ignore[method-assign,assignment]
+        choice.label_from_instance = lambda p: pupil_label(p, born=getattr(p, "may_see", False))  # type: ignore[method-assign,assignment]
         choice.label = "Pupil"
         cast(forms.DateTimeField, self.fields["happened_at"]).input_formats = [DATETIME_FORMAT]
 
@@ -97,11 +112,19 @@ class ConcernForm(forms.ModelForm):
     def _pupil(self) -> Any:
         return self.cleaned_data.get("pupil")
 
+    def _shows_birth(self) -> bool:
+        return bool(getattr(self._pupil(), "may_see", False))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         when = data.get("happened_at")
         try:
-            _not_before_birth(when and timezone.localtime(when).date(), self._pupil(), "When it happened")
+            _not_before_birth(
+                when and timezone.localtime(when).date(),
+                self._pupil(),
+                "When it happened",
+                shows_birth=self._shows_birth(),
+            )
         except forms.ValidationError as error:
             self.add_error("happened_at", error)
         return data
@@ -115,14 +138,17 @@ class CorrectionForm(ConcernForm):
     class Meta(ConcernForm.Meta):
         fields = ["category", "happened_at", "location", "seen_or_heard", "child_words", "others_present"]
 
-    def __init__(self, *args: Any, pupil: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupil: Any, shows_birth: bool, **kwargs: Any) -> None:
         forms.ModelForm.__init__(self, *args, **kwargs)
-        self.pupil = pupil
+        self.pupil, self.shows_birth = pupil, shows_birth
         cast(forms.DateTimeField, self.fields["happened_at"]).input_formats = [DATETIME_FORMAT]
         del self.fields["attachment"]
 
     def _pupil(self) -> Any:
         return self.pupil
+
+    def _shows_birth(self) -> bool:
+        return self.shows_birth
 
 
 class DecisionForm(forms.ModelForm):

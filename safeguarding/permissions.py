@@ -6,7 +6,8 @@
   group or a group (the existing `RoleAssignment` scoping) is a Designated Safeguarding Officer for that area only:
   a PAL who is DSO for their curriculum area holds one `DEPUTY_DSL` assignment per caseload group.
 - Nobody else, senior leaders included, unless they also hold one of those roles. Any member of staff may log a
-  concern about a pupil they can see, and sees their own concerns (never the rest of the file).
+  concern about any child on roll at their school (their site, for a role narrowed to one) as KCSIE asks, and about
+  any pupil they can see, and sees their own concerns (never the rest of the file). Logging grants no other read.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from access.permissions import access_for, can_view_pupil
-from access.roles import SAFEGUARDING_ROLES, Role
+from access.permissions import access_for, can_view_pupil, grants_in, grants_q, pupil_filter
+from access.roles import PUPIL_ROLES, SAFEGUARDING_ROLES, Role
 
 DSL_TEAM_ROLES = SAFEGUARDING_ROLES
+# The staff who work with pupils (the roles offered "My safeguarding concerns"): each may log a concern about any
+# child on roll where they work, not only the pupils their role shows them.
+CONCERN_LOGGER_ROLES = PUPIL_ROLES
 
 
 def _grant_q(access: Any, grant: Any, prefix: str) -> Q | None:
@@ -78,9 +82,30 @@ def can_triage(user: Any, concern: Any) -> bool:
     return can_view_file(user, concern.pupil)
 
 
+def loggable_pupils_q(user: Any) -> Q:
+    """A Q over Pupil: the children this user may log a concern about. KCSIE: any member of staff reports a
+    concern about any child at their school, so every pupil on roll where they hold a staff role (at that site, for
+    a role narrowed to one), and any pupil they can already see."""
+    today = timezone.localdate()
+    on_roll = Q(left_on__isnull=True) | Q(left_on__gte=today)
+
+    def grant_q(grant: Any, orgs: set[int]) -> Q | None:
+        if grant.role not in CONCERN_LOGGER_ROLES:
+            return None
+        return Q(organisation_id__in=orgs) & (Q(site_id=grant.site_id) if grant.site_id else Q())
+
+    return (grants_q(user, grant_q) & on_roll) | pupil_filter(user)
+
+
 def can_log_concern(user: Any, pupil: Any) -> bool:
-    """Any member of staff who can see the pupil may log a concern."""
-    return can_view_pupil(user, pupil)
+    """Any member of staff may log a concern about a child on roll where they work, or a pupil they can see
+    (`loggable_pupils_q`). It grants nothing else: the logger reads only their own concern."""
+    if can_view_pupil(user, pupil):
+        return True
+    if not pupil.is_on_roll:
+        return False
+    grants = grants_in(user, pupil.organisation_id, CONCERN_LOGGER_ROLES)
+    return any(not g.site_id or g.site_id == pupil.site_id for g in grants)
 
 
 def can_read_own(user: Any, concern: Any) -> bool:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access.permissions import get_for_user, visible_pupils
+from access.permissions import can_view_pupil, get_for_user
 from accounts.forms import TokenForm
 from accounts.services import confirmed_totp_device, second_factor_verify
 from audit.models import AuditEvent
@@ -29,7 +29,7 @@ from core.uploads import download_response
 from safeguarding import permissions, selectors, services, stepup
 from safeguarding.forms import ActionDoneForm, ActionForm, ConcernForm, CorrectionForm, DecisionForm, LinkForm
 from safeguarding.models import Action, Concern, ConcernAttachment, Decision
-from safeguarding.selectors.pupils import load_tutor_groups
+from safeguarding.selectors.pupils import concern_choices, load_tutor_groups
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -72,9 +72,9 @@ def step_up(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def concern_log(request: HttpRequest) -> HttpResponse:
-    """Any member of staff logs a concern about a pupil they can see."""
-    pupils = visible_pupils(request.user).order_by("legal_last_name", "legal_first_name")
+def concern_log(request: HtmxHttpRequest) -> HttpResponse:
+    """Any member of staff logs a concern about any child on roll where they work (or a pupil they can see)."""
+    pupils = concern_choices(request.user, request.organisation)
     initial = _prefill(request)
     form = ConcernForm(request.POST or None, request.FILES or None, pupils=pupils, initial=initial)
     concern = saved_by(
@@ -138,7 +138,10 @@ def concern_correct(request: HttpRequest, pk: int) -> HttpResponse:
     record_read(actor=request.user, obj=original, note="safeguarding: correcting")
     initial = {f: getattr(original, f) for f in services.CONCERN_FIELDS}
     initial["happened_at"] = timezone.localtime(original.happened_at).strftime("%Y-%m-%dT%H:%M")
-    form = CorrectionForm(request.POST or None, initial=initial, pupil=original.pupil)
+    shows_birth = can_view_pupil(request.user, original.pupil)
+    form = CorrectionForm(
+        request.POST or None, initial=initial, pupil=original.pupil, shows_birth=shows_birth
+    )
     saved = saved_by(
         request,
         form,

@@ -8,10 +8,13 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
+from access.permissions import pupil_filter, schools_reached
+from core.naturalsort import natural_key
 from people.models import Group, GroupMembership, Pupil
+from safeguarding.permissions import loggable_pupils_q
 
 TUTOR_GROUPS = "sg_tutor_memberships"  # the attribute the prefetch fills
 
@@ -36,6 +39,26 @@ def load_tutor_groups(pupils: Iterable[Pupil | None], on: datetime.date | None =
     """Fill in the organisation and tutor groups of pupils already fetched (a concern's child, an agenda's
     students): a query or two however many pupils."""
     prefetch_related_objects([p for p in pupils if p is not None], "organisation", _tutor_memberships(on))
+
+
+def concern_choices(user: Any, organisation: Any) -> QuerySet[Pupil]:
+    """The children this user may log a concern about at the organisation they are working in (its member schools,
+    for a group of schools), each annotated `may_see`: whether the user may already see the pupil (only then is
+    the date of birth shown)."""
+    if organisation is None:
+        return Pupil.objects.none()
+    schools = [school.pk for school in schools_reached(user, organisation)]
+    may_see = Case(
+        When(pupil_filter(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+    return Pupil.objects.filter(loggable_pupils_q(user), organisation_id__in=schools).annotate(
+        may_see=may_see
+    )
+
+
+def by_shown_name(pupil: Any) -> tuple[Any, ...]:
+    """A sort key: the name shown (preferred surname, then forename) in natural order, ignoring case."""
+    return (natural_key(pupil.last_name), natural_key(pupil.first_name), pupil.year_group, pupil.pk)
 
 
 def pupil_label(pupil: Any, *, born: bool = False) -> str:

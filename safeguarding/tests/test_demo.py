@@ -53,3 +53,61 @@ def test_it_builds_referrals_a_transfer_and_a_safety_net_meeting(world):
     [primary] = ReceivedFile.objects.all()
     rows = selectors.chronology(primary.pupil, {"received"})
     assert len(rows) == 4 and all(r.title.startswith("From Meadow Lane Primary: ") for r in rows)
+
+
+# Set by the clock when the demo is built (recorded, created, uploaded, received at), or worked out by a rule from a
+# date the demo set: an agency's deadline in calendar days, a link's expiry, a retention date.
+NOT_THE_DEMOS = {
+    "referral.answer_due_on",
+    "filetransfer.expires_at",
+    "retentionreview.due_on",
+    "retentionreview.listed_on",
+    "receivedfile.received_at",
+}
+CLOCK_FIELDS = {"recorded_at", "created_at", "uploaded_at", "at", "confirmed_at", "placed_at", "lifted_at"}
+
+
+def _demo_dates() -> list[tuple[str, datetime.date]]:
+    """(model.field, day) for every date and time the safeguarding demo set on its rows."""
+    from django.apps import apps
+    from django.db import models
+    from django.utils import timezone
+
+    found = []
+    for model in apps.get_app_config("safeguarding").get_models():
+        for field in model._meta.get_fields():
+            name = f"{model._meta.model_name}.{field.name}"
+            if not isinstance(field, models.DateField) or name in NOT_THE_DEMOS or field.name in CLOCK_FIELDS:
+                continue
+            for value in model.objects.exclude(**{field.name: None}).values_list(field.name, flat=True):
+                found.append(
+                    (name, timezone.localdate(value) if isinstance(value, datetime.datetime) else value)
+                )
+    return found
+
+
+def test_it_dates_everything_the_safeguarding_demo_makes_on_a_school_day(world):
+    """No concern, decision, action, status, contact, referral or its answer, transfer, meeting or meeting action
+    (nor the previous school's export) falls at a weekend, outside the school's terms or on a closure."""
+    from organisations import calendar
+
+    dates = _demo_dates()
+    assert {name for name, _ in dates} >= {
+        "concern.happened_at",
+        "concern.logged_at",
+        "decision.decided_at",
+        "action.due_on",
+        "chronologyentry.occurred_on",
+        "protectionstatus.starts_on",
+        "referral.made_on",
+        "referralupdate.on",
+        "filetransfer.sent_on",
+        "safetynetmeeting.on",
+        "meetingaction.due_on",
+        "meetingactiondone.done_on",
+        "receivedfile.generated_at",
+    }
+    days = [day for _, day in dates]
+    school = calendar.calendar_for(world.main_school, min(days), max(days))
+    off = sorted((name, day, school.why_not(day)) for name, day in dates if not school.is_school_day(day))
+    assert not off, off

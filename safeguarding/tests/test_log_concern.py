@@ -57,9 +57,9 @@ def test_it_keeps_what_was_typed_when_a_field_is_missing(world):
     assert "This field is required" in page and "There&#x27;s no food at home." in page
 
 
-def test_it_refuses_a_pupil_the_user_cannot_see(world):
-    """A tutor of 9A cannot log a concern about Dan in 10A through the form (not a choice)."""
-    data = concern_data(pupil=world.dan.pk)
+def test_it_refuses_a_pupil_of_another_school(world):
+    """A tutor of Oakfield cannot log a concern about Rory at Riverside through the form (not a choice)."""
+    data = concern_data(pupil=world.rory.pk)
     data["happened_at"] = data["happened_at"].strftime("%Y-%m-%dT%H:%M")
     response = client_for(world.tutor).post(reverse("safeguarding:concern_log"), data)
     assert response.status_code == 200 and not Concern.objects.exists()

@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from access.permissions import visible_pupils
 from core.testing.calendar import record_terms
 from core.testing.factories import GroupMembershipFactory, PupilFactory
 from core.testing.personas import build_school_world, client_for
 from core.testing.world import shared_world
 from safeguarding import services
 from safeguarding.forms import ConcernForm
+from safeguarding.selectors.pupils import concern_choices
 from safeguarding.services import meetings as meeting_services
 
 from .helpers import concern_data, stepped_up
@@ -72,7 +72,7 @@ def test_it_labels_the_choices_in_the_same_queries_however_many_pupils(world):
     """The pupil choices with their groups take the same number of queries for three pupils as for ten."""
 
     def queries_to_render() -> int:
-        form = ConcernForm(pupils=visible_pupils(world.dsl).order_by("legal_last_name"))
+        form = ConcernForm(pupils=concern_choices(world.dsl, world.school))
         with CaptureQueriesContext(connection) as captured:
             str(form["pupil"])
         return len(captured)
