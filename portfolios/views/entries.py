@@ -72,15 +72,23 @@ def module_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     module = next((m for m in progress if m.module.number == number), None)
     if module is None:
         raise Http404("No such module in this portfolio.")
+    can_edit = can_edit_portfolio(request.user, portfolio)
     return render(
         request,
         "portfolios/module_detail.html",
         {
             "portfolio": portfolio,
             "module": module,
-            "can_edit": can_edit_portfolio(request.user, portfolio),
+            "can_edit": can_edit,
+            # The only action a row offers is skipping an optional activity: no column when no row has one.
+            "skippable": {i.activity.pk for i in module.activities if _skippable(i)} if can_edit else set(),
         },
     )
+
+
+def _skippable(item: selectors.ActivityProgress) -> bool:
+    """An optional activity not yet skipped nor complete: its participant may skip it."""
+    return item.activity.kind == "optional" and not item.skipped and item.status != "complete"
 
 
 def _activity(portfolio: Portfolio, activity_pk: int) -> Activity:
