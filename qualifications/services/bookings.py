@@ -381,6 +381,7 @@ def safeguarding_record(
     return record
 
 
+@transaction.atomic
 def mentor_session_join(
     *,
     actor: Any,
@@ -389,14 +390,23 @@ def mentor_session_join(
     now: datetime.datetime | None = None,
 ) -> Enrolment:
     """Sign the mentor of a place up for one of the edition's optional online training sessions still to come (or
-    take them off)."""
+    take them off). A mentor trains once an edition: the choice is made for each of their enrolled places in it (a
+    mentor of two participants is one seat, not two)."""
     if session is not None:
         if session.edition_id != enrolment.edition_id:
             raise ValidationError("That session belongs to another edition.")
         if session.starts_at <= (now or timezone.now()):
             raise ValidationError("That session has already taken place: choose one still to come.")
-        if session.mentor_places.exclude(pk=enrolment.pk).count() >= session.capacity:
+        others = session.mentor_places.exclude(mentor_id=enrolment.mentor_id).values("mentor_id").distinct()
+        if others.count() >= session.capacity:
             raise ValidationError("That session is full.")
+    places = Enrolment.objects.filter(
+        organisation_id=enrolment.organisation_id,
+        edition_id=enrolment.edition_id,
+        mentor_id=enrolment.mentor_id,
+        status=Enrolment.Status.ENROLLED,
+    ).exclude(pk=enrolment.pk)
+    places.update(mentor_session=session)
     enrolment.mentor_session = session
     enrolment.save(update_fields=["mentor_session"])
     return enrolment

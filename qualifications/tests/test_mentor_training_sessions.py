@@ -120,16 +120,33 @@ def _mentor_row(text: str, participant_name: str) -> str:
 
 
 def test_it_offers_to_change_a_booked_session_and_to_choose_otherwise(w, booked, coming, monkeypatch):
-    """A mentee whose mentor is booked shows the session and "Change session"; the other shows "Choose a session"."""
+    """Before the mentor books, each mentee's row offers "Choose a session"; once booked through one of them the
+    mentor trains once for the edition, so both rows show the session and "Change session"."""
     fixed_clock(monkeypatch, NOW)
     first, second = booked.enrolments.order_by("pk")
+    assert first.mentor_id == second.mentor_id
+    text = client_for(w.mentor).get(reverse("qualifications:my_places")).content.decode()
+    for place in (first, second):
+        row = _mentor_row(text, place.participant.full_name)
+        assert "Not booked" in row and "Choose a session" in row and "Change session" not in row
     services.mentor_session_join(actor=w.mentor, enrolment=first, session=coming, now=NOW)
     text = client_for(w.mentor).get(reverse("qualifications:my_places")).content.decode()
-    row = _mentor_row(text, first.participant.full_name)
     shown = dateformat.format(timezone.localtime(coming.starts_at), "j M Y H:i")
-    assert shown in row and "Change session" in row and "Choose a session" not in row
-    row = _mentor_row(text, second.participant.full_name)
-    assert "Not booked" in row and "Choose a session" in row and "Change session" not in row
+    for place in (first, second):
+        row = _mentor_row(text, place.participant.full_name)
+        assert shown in row and "Change session" in row and "Choose a session" not in row
+
+
+def test_it_counts_a_mentor_of_two_participants_as_one_seat(w, booked, coming):
+    """A one-seat session takes the mentor of two participants, and the mentor taken off leaves both places free."""
+    MentorTrainingSession.objects.filter(pk=coming.pk).update(capacity=1)
+    coming.refresh_from_db()
+    first, second = booked.enrolments.order_by("pk")
+    services.mentor_session_join(actor=w.mentor, enrolment=first, session=coming, now=NOW)
+    services.mentor_session_join(actor=w.mentor, enrolment=second, session=coming, now=NOW)
+    assert set(coming.mentor_places.values_list("pk", flat=True)) == {first.pk, second.pk}
+    services.mentor_session_join(actor=w.mentor, enrolment=second, session=None, now=NOW)
+    assert not coming.mentor_places.exists()
 
 
 def test_it_shows_nothing_to_do_for_completed_and_withdrawn_places(w, booked, monkeypatch):
