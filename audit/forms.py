@@ -2,13 +2,28 @@ from __future__ import annotations
 
 from django import forms
 
-from audit.models import AuditEvent, AuditSettings
+from audit.models import NO_ORGANISATION_ACTIONS, AuditEvent, AuditSettings
 from core.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):
+    # An organisation's log never holds a sign-in (`NO_ORGANISATION_ACTIONS`): offering one would find nothing.
     action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
+        label="Action",
+        required=False,
+        choices=[
+            ("", "Any action"),
+            *(
+                (value, label)
+                for value, label in AuditEvent.Action.choices
+                if value not in NO_ORGANISATION_ACTIONS
+            ),
+        ],
+        error_messages={
+            "invalid_choice": "That action is never in this log: sign-ins and sign-outs belong to no "
+            "organisation. Each person sees their own on “Your sign-ins”; the school administrator sees accounts with "
+            "many failed sign-ins on “Accounts under attack”."
+        },
     )
     actor = forms.CharField(label="Who (e-mail contains)", required=False, max_length=254)
     object_type = forms.CharField(label="Record type (e.g. people.Pupil)", required=False, max_length=100)

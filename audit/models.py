@@ -77,6 +77,14 @@ class AuditEvent(models.Model):
         raise TypeError("The audit log is append-only.")
 
 
+# Actions recorded with no organisation, by design: signing in, a failed sign-in and signing out belong to the
+# person, not to one of the organisations they work for (docs/scale-out.md). An organisation's log can never hold
+# them, so its filter does not offer them (docs/security.md, "Sign-ins and the audit log").
+NO_ORGANISATION_ACTIONS = frozenset(
+    {AuditEvent.Action.LOGIN, AuditEvent.Action.LOGIN_FAILED, AuditEvent.Action.LOGOUT}
+)
+
+
 class AuditSettings(models.Model):
     """An organisation's choice of how long its audit events are kept (six years unless it sets another)."""
 

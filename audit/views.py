@@ -28,8 +28,10 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     if not audit_organisation_ids(request.user):
         raise PermissionDenied("Only administrators and senior leaders read the audit log.")
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    filters = {k: v for k, v in filters.items() if v}
+    if form.is_bound and not form.is_valid():
+        # A filter the form refuses (an action the log never holds) matches nothing, never every event.
+        return form, audit_events(user=request.user).none()
+    filters = {k: v for k, v in (form.cleaned_data if form.is_bound else {}).items() if v}
     return form, audit_events(user=request.user, **filters)
 
 

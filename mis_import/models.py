@@ -82,5 +82,13 @@ class ImportJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
 
     @property
+    def rows_without_problems(self) -> int:
+        """The rows the preview's counts describe: every row of a file that passed; of a file with problems, the
+        rows with none (a check before that count was kept: every row, as it then said)."""
+        if self.status != self.Status.INVALID:
+            return self.total_rows
+        return int((self.summary or {}).get("clean_rows", self.total_rows))
+
+    @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

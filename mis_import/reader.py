@@ -54,6 +54,7 @@ class ParsedFile:
     errors: list[RowError] = field(default_factory=list)
     total_rows: int = 0
     fatal: bool = False  # nothing below the header was checked
+    columns_missing: bool = False  # fatal because the header lacks required columns
     encoding: str = ""  # the encoding the file was read as (a key of ENCODINGS, never "auto")
 
     def fail(self, line: int, column: str, message: str) -> None:
@@ -249,6 +250,7 @@ def read(
         if not any(f in found for f in group):
             missing.append(_OneOf(kind, group))
     if missing:
+        parsed.columns_missing = True
         return parsed.stop(
             header_line,
             f"Missing required column{'s' if len(missing) > 1 else ''}: {_missing_message(missing)}.",

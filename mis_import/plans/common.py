@@ -17,6 +17,20 @@ from people.models import Group, GroupMembership, Pupil
 
 BATCH_SIZE = 500
 
+# The plans' nouns (and, for a file that cannot be read, the kinds' labels) for one record: "1 new pupil".
+SINGULAR = {
+    "pupils": "pupil",
+    "contacts": "contact",
+    "parents and carers": "parent or carer",
+    "groups": "group",
+    "staff": "member of staff",
+    "marks": "mark",
+    "attendance marks": "attendance mark",
+    "results": "result",
+    "initial assessments": "initial assessment",
+    "files": "file",
+}
+
 
 @dataclass
 class Plan:
@@ -34,6 +48,10 @@ class Plan:
     kept: set[Any] = field(default_factory=set)
     missing: list[dict[str, Any]] | None = None
     encoding: str = ""  # how the file was read, as the preview names it ("Windows-1252 (ANSI)")
+    # The rows with no problem found (what the counts describe), and why none could be read when the file
+    # stopped before its rows: "columns" (the header lacks required columns) or "file" (any other such problem).
+    clean_rows: int = 0
+    unread: str = ""
 
     def fail(self, row: Row | int, column: str, message: str) -> None:
         self.errors.append(RowError(row if isinstance(row, int) else row.line, column, message))
@@ -45,12 +63,16 @@ class Plan:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "noun": self.noun,
+            "noun_one": SINGULAR.get(self.noun, self.noun),
+            "clean_rows": self.clean_rows,
             "details": {k: v for k, v in self.details.items() if v},
         }
         if self.missing is not None:
             summary["missing"] = self.missing
         if self.encoding:
             summary["encoding"] = self.encoding
+        if self.unread:
+            summary["unread"] = self.unread
         return summary
 
     def apply(self) -> None:

@@ -77,13 +77,42 @@ def job_create(
     )
     job.full_clean()
     job.save()
+    # The file's rows are counted by the check, in the background: its own event (`_record_check`) gives them.
+    record_event(
+        action=AuditEvent.Action.CREATE,
+        actor=user,
+        obj=job,
+        changes={
+            "kind": [None, job.kind],
+            "file": [None, job.filename],
+            "bytes": [None, len(content)],
+            "whole_file": [None, job.is_whole_file],
+        },
+        note=f"uploaded: {job.get_kind_display()} from {job.filename} ({len(content):,} bytes)",
+    )
     transaction.on_commit(lambda: check_import.enqueue(job.pk))
     return job
 
 
+def _record_check(job: ImportJob) -> None:
+    """One event for a finished check, filed as the uploader's: how many rows, how many without problems."""
+    record_event(
+        action=AuditEvent.Action.UPDATE,
+        actor=job.uploaded_by,
+        obj=job,
+        changes={
+            "status": [ImportJob.Status.CHECKING.value, job.status],
+            "total_rows": [0, job.total_rows],
+            "error_count": [0, job.error_count],
+        },
+        note=f"checked: {job.get_kind_display()} from {job.filename}, {job.total_rows} row(s), "
+        f"{job.rows_without_problems} without problems, {job.error_count} error(s)",
+    )
+
+
 def job_check(*, job_id: int) -> ImportJob:
     """Check every row of an uploaded file, keeping the job's progress up to date; writes no records."""
-    job = ImportJob.objects.select_related("organisation").get(pk=job_id)
+    job = ImportJob.objects.select_related("organisation", "uploaded_by").get(pk=job_id)
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.CHECKING):
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, processed_rows=0)
@@ -105,6 +134,7 @@ def job_check(*, job_id: int) -> ImportJob:
     job.status = ImportJob.Status.INVALID if plan.errors else ImportJob.Status.READY
     # A file that can be imported keeps its content as it is: no need to write (and compress) it again.
     job.save(update_fields=_RESULT_FIELDS if plan.errors else [f for f in _RESULT_FIELDS if f != "content"])
+    _record_check(job)
     return job
 
 
@@ -232,7 +262,9 @@ def plan_import(
     parsed = read(bytes(job.content), job.encoding, kind, max_rows=max_rows(kind), progress=progress)
     read_as = ENCODINGS[parsed.encoding] if parsed.encoding and parsed.encoding != job.encoding else ""
     if parsed.fatal:
-        plan = Plan(noun=kind.label.lower(), encoding=read_as)
+        plan = Plan(
+            noun=kind.label.lower(), encoding=read_as, unread="columns" if parsed.columns_missing else "file"
+        )
         plan.errors = list(parsed.errors)
         return parsed, plan
     today = timezone.localdate()
@@ -244,4 +276,8 @@ def plan_import(
         WHOLE_FILE_PLANNERS[job.kind](plan, job, parsed, today)
     plan.errors = parsed.errors + plan.errors
     plan.encoding = read_as
+    # The counts describe these rows only: a row with any problem (a cell, or a clash the planner found) is left
+    # out of them, so the preview says how many rows they are.
+    with_problems = {error.line for error in plan.errors}
+    plan.clean_rows = sum(1 for row in parsed.rows if row.line not in with_problems)
     return parsed, plan
