@@ -77,8 +77,15 @@ def _narrow(request: HttpRequest, pupils: Any) -> tuple[Any, dict[str, Any]]:
     return pupils, chosen
 
 
-def _export(request: HttpRequest, entries: list[selectors.Entry], fmt: str) -> HttpResponse:
-    record_event(action="export", note=f"early-warning list, {len(entries)} students, {fmt}")
+def _export(
+    request: HttpRequest, organisation: Organisation, entries: list[selectors.Entry], fmt: str
+) -> HttpResponse:
+    # Filed under the school (or group of schools) whose list it is, so its audit log shows who took it out.
+    record_event(
+        action="export",
+        organisation_id=organisation.pk,
+        note=f"early-warning list, {len(entries)} students, {fmt}",
+    )
     header = ["Student", "Year", "School", "Score", "New this week", "Needs action", "Reviewed on", "Reasons"]
     rows = [
         [
@@ -108,7 +115,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         entries = [e for e in entries if e.needs_action]
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
-        return _export(request, entries, fmt)
+        return _export(request, organisation, entries, fmt)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -105,3 +105,23 @@ def test_it_shows_safeguarding_records_details_to_a_reader_on_the_dsl_team(world
     body = client_for(world.admin).get(reverse("audit:event_list")).content.decode()
     assert "saw-a-bruise-on-her-arm" in body and "concern-note-text" in body
     assert "details are for the DSL team only" not in body
+
+
+def test_it_shows_an_edit_as_old_and_new_and_any_other_detail_as_it_is(world):
+    """An edit's `[old, new]` reads "old → new"; an upload's plain details read as themselves (they showed "p → u"
+    for "pupils", a string indexed as if it were a pair)."""
+    record_event(
+        action="import",
+        organisation_id=world.school.pk,
+        changes={
+            "year_group": [9, 10],
+            "kind": "pupils",
+            "file": "pupils.csv",
+            "left_on": [None, "2026-07-20"],
+        },
+        note="detail shapes",
+    )
+    page = client_for(world.admin).get(reverse("audit:event_list"), {"action": "import"}).content.decode()
+    for shown in ("year_group: 9 → 10", "kind: pupils", "file: pupils.csv", "left_on: — → 2026-07-20"):
+        assert shown in page
+    assert "p → u" not in page
