@@ -8,15 +8,10 @@ from typing import Any
 from django import forms
 
 from core.forms import DateInput
+from insights.selectors.figures import DIMENSIONS
 
-BY_CHOICES = [
-    ("year", "Year group"),
-    ("group", "Tutor group"),
-    ("sex", "Sex"),
-    ("sen", "SEN"),
-    ("pupil_premium", "Pupil premium"),
-    ("school", "School"),
-]
+# The breakdowns' names come from the one mapping the tables and headings use.
+BY_CHOICES = [(d.key, d.label) for d in DIMENSIONS.values()]
 
 
 class DashboardForm(forms.Form):
@@ -64,7 +59,7 @@ class DashboardForm(forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", "The period must end on or after the day it starts.")
         if start and end and (end - start).days > 366 * 3:
             self.add_error("end", "Choose at most three years.")
         return cleaned

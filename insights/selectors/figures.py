@@ -227,6 +227,12 @@ class Dimension:
     label: str
     value: Callable[[Facts, Cohort], tuple[Any, str]]  # (sort key, label)
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence ("by year group", "by SEN"): an abbreviation keeps its capitals."""
+        first = self.label.split(" ", 1)[0]
+        return self.label if first.isupper() else self.label[:1].lower() + self.label[1:]
+
 
 def _year(f: Facts, c: Cohort) -> tuple[Any, str]:
     return (f.year_group, c.year_label(f.year_group))

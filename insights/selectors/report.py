@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from insights.selectors.cohort import build_cohort
-from insights.selectors.figures import breakdown, per_student, public_indicator_keys, totals
+from insights.selectors.figures import (
+    COLUMNS,
+    DIMENSIONS,
+    breakdown,
+    per_student,
+    public_indicator_keys,
+    totals,
+)
 from insights.selectors.suppression import suppress_row
 from organisations.models import Organisation, Term
 
@@ -38,24 +45,23 @@ def periods(school: Organisation, start: datetime.date, end: datetime.date) -> l
         Term.objects.filter(organisation=school).select_related("academic_year").order_by("starts_on")
     )
     this = next((t for t in terms if t.starts_on <= start <= t.ends_on), None)
-    before = [t for t in terms if t.ends_on < start]
-    if before:
-        last = Period(str(before[-1]), before[-1].starts_on, before[-1].ends_on)
+    before = max((t for t in terms if t.ends_on < start), key=lambda t: t.ends_on, default=None)
+    if before is not None:
+        last = Period(str(before), before.starts_on, before.ends_on)
     else:
         days = end - start
         last = Period(
             "The period before", start - days - datetime.timedelta(days=1), start - datetime.timedelta(days=1)
         )
-    year_ago = next(
-        (
-            t
-            for t in terms
-            if this is not None
-            and t.kind == this.kind
-            and t.academic_year.starts_on < this.academic_year.starts_on
-        ),
-        None,
-    )
+    # The latest earlier term of the same kind (the academic year before), never the earliest on the calendar.
+    same_kind_before = [
+        t
+        for t in terms
+        if this is not None
+        and t.kind == this.kind
+        and t.academic_year.starts_on < this.academic_year.starts_on
+    ]
+    year_ago = max(same_kind_before, key=lambda t: t.academic_year.starts_on, default=None)
     if year_ago is not None:
         previous_year = Period(str(year_ago), year_ago.starts_on, year_ago.ends_on)
     else:
@@ -105,11 +111,9 @@ def report_context(
                 }
             )
             step(member.name)
-    from insights.selectors.figures import COLUMNS, DIMENSIONS
-
     return {
         "columns": COLUMNS,
-        "labels": {k: DIMENSIONS[k].label.lower() for k in REPORT_BREAKDOWNS},
+        "dimensions": {k: DIMENSIONS[k] for k in REPORT_BREAKDOWNS},
         "school": school,
         "group": group,
         "periods": found_periods,

@@ -25,5 +25,6 @@ def pct(value: Any) -> str:
 
 
 @register.filter
-def get_label(labels: dict[str, str], key: str) -> str:
-    return labels.get(key, key)
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    """`mapping[key]` in a template (the report's breakdowns by key)."""
+    return mapping.get(key, key)

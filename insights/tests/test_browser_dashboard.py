@@ -28,10 +28,10 @@ def test_a_senior_leader_reads_breaks_down_and_asks_for_the_report(page, live_se
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state()
     axe_check(page)
-    assert "Figures by Tutor group" in page.locator("main").inner_text()
+    assert "Figures by tutor group" in page.locator("main").inner_text()
     # Eighteen columns of figures scroll in their own box: the page itself is never wider than the window.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert page.get_by_role("region", name="Figures by Tutor group").locator("table").count() == 1
+    assert page.get_by_role("region", name="Figures by tutor group").locator("table").count() == 1
     page.wait_for_function("document.querySelectorAll('canvas').length === 3")
     page.get_by_role("link", name="Governors’ termly report").click()
     page.wait_for_load_state()

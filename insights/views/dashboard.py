@@ -16,7 +16,7 @@ from core.http import HtmxHttpRequest
 from insights import selectors
 from insights.permissions import can_read_dashboard, can_request_report
 from insights.views.reports import is_one_school
-from insights.views.scope import chosen_organisation, filter_form, resolve
+from insights.views.scope import chosen_organisation, filter_form, has_date_errors, resolve
 from organisations.models import Organisation
 from people.models import Group
 
@@ -65,6 +65,8 @@ def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, 
     organisation = chosen_organisation(request)
     schools = schools_reached(user, organisation)
     form = filter_form(request, organisation, schools)
+    if has_date_errors(form):
+        return {"form": form, "invalid": True}
     cohort = resolve(request, form, organisation, schools, group=group)
     found = selectors.per_student(user, cohort)
     dimensions = selectors.dimensions_for(user, cohort)
@@ -110,23 +112,43 @@ def _context(request: HtmxHttpRequest, group: Group | None = None) -> dict[str, 
     }
 
 
+def breakdown_links(request: HtmxHttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """The page's query for its export links and the other breakdowns' links: `by` replaced, never repeated."""
+
+    def query_with(by: str) -> str:
+        query = request.GET.copy()
+        for key in ("export", "format"):
+            query.pop(key, None)
+        query["by"] = by  # replaces every `by` already in the address
+        return query.urlencode()
+
+    return {
+        "query": query_with(context["dimension"].key),
+        "other_breakdowns": [
+            (d.label, query_with(d.key)) for d in context["dimensions"] if d.key != context["dimension"].key
+        ],
+    }
+
+
 def _respond(request: HtmxHttpRequest, context: dict[str, Any]) -> HttpResponse:
+    if context.get("invalid"):
+        # A period that ends before it starts (or a date that is not one): the form's error, no figures.
+        return render(request, "insights/dashboard.html", context, status=400)
     export, fmt = request.GET.get("export", ""), request.GET.get("format", "csv")
     if export in EXPORTS:
         header, rows = _table(export, context)
         cohort = context["cohort"]
         record_event(
             action="export",
+            # The school's (or the group of schools') log, where its audit readers look for its figures leaving.
+            organisation_id=cohort.organisation.pk,
             note=f"insights {export} ({cohort.label}, {cohort.start}–{cohort.end}), {len(rows)} rows, "
             f"{'suppressed' if context['suppressed'] else 'not suppressed'}, {fmt}",
         )
         return export_response(
             "xlsx" if fmt == "xlsx" else "csv", f"insights-{export}", header, rows, "Insights"
         )
-    query = request.GET.copy()
-    for key in ("export", "format"):
-        query.pop(key, None)
-    context["query"] = query.urlencode()
+    context.update(breakdown_links(request, context))
     return render(request, "insights/dashboard.html", context)
 
 

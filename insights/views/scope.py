@@ -56,12 +56,27 @@ def filter_form(
     return DashboardForm(
         request.GET or None,
         schools=[(str(s.pk), s.name) for s in schools],
-        years=year_choices(schools, blank="All years"),
+        years=_years_seen(user, schools),
         sites=[(str(s.pk), s.name) for s in Site.objects.filter(organisation__in=schools).order_by("name")],
         groups=[(str(g.pk), g.name) for g in groups],
         by=shown_by,
         show_caseload=bool(pal_group_ids(user)),
     )
+
+
+def has_date_errors(form: DashboardForm) -> bool:
+    """Whether the dates asked for are wrong (not dates, or a period ending before it starts): no figures then."""
+    return form.is_bound and not form.is_valid() and any(k in form.errors for k in ("start", "end"))
+
+
+def _years_seen(user: Any, schools: list[Organisation]) -> list[tuple[str, str]]:
+    """The year filter's choices: only the years the user may read whole (a head of year their own)."""
+    choices = year_choices(schools, blank="All years")
+    return [
+        (value, label)
+        for value, label in choices
+        if not value or all(sees_whole_year(user, s.pk, int(value)) for s in schools)
+    ]
 
 
 def dates(form: DashboardForm) -> tuple[datetime.date, datetime.date]:
