@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from access.permissions import visible_pupils
@@ -116,6 +116,19 @@ def _summary(
         "start": start,
         "end": end,
     }
+
+
+def upcoming_suspensions(pupil: Any, *, today: datetime.date) -> dict[str, Any]:
+    """The pupil's suspensions and exclusions recorded to begin after `today` (withdrawn ones not counted), split
+    as `behaviour_summary` splits them: the summary counts those begun by its end day, these are shown beside it."""
+    internal = Q(kind=Suspension.Kind.INTERNAL)
+    return Suspension.objects.filter(pupil=pupil, starts_on__gt=today, withdrawn_at__isnull=True).aggregate(
+        suspensions=Count("id", filter=~internal),
+        sessions=Sum("sessions", filter=~internal, default=0),
+        first_on=Min("starts_on", filter=~internal),
+        internal=Count("id", filter=internal),
+        internal_first_on=Min("starts_on", filter=internal),
+    )
 
 
 def behaviour_summaries(

@@ -245,6 +245,7 @@ def pupil_behaviour(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 else today.replace(year=today.year - 1, month=9, day=1),
                 today,
             ),
+            "upcoming": selectors.upcoming_suspensions(pupil, today=today),
             "can_record": can_record_behaviour(request.user, pupil),
             "can_suspend": can_record_suspension(request.user, pupil),
         },
