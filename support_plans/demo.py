@@ -97,6 +97,7 @@ def _assessing(world: Any, pupil: Any, hoy: Any, tutor: Any, today: datetime.dat
     opened = today - datetime.timedelta(days=5)
     _record_disruption(pupil, hoy, tutor, opened)
     plan = services.plan_open(
+        today=today,
         actor=hoy,
         pupil=pupil,
         coordinator=hoy,
@@ -205,6 +206,7 @@ def _under_review(world: Any, pupil: Any, hoy: Any, tutor: Any, dsl: Any, today:
     opened = calendar.school_days_before(school, start, 5)
     _record_disruption(pupil, hoy, tutor, opened)
     plan = services.plan_open(
+        today=today,
         actor=hoy,
         pupil=pupil,
         coordinator=hoy,
@@ -301,6 +303,7 @@ def _four_week_review(
 def _closed(world: Any, pupil: Any, senior: Any, tutor: Any, today: datetime.date) -> None:
     start = _twelve_school_weeks(pupil.organisation_id, today - 30 * W)
     plan = services.plan_open(
+        today=today,
         actor=senior,
         pupil=pupil,
         coordinator=senior,

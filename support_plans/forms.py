@@ -276,6 +276,14 @@ class MeetingForm(forms.Form):
         }
 
 
+class InitialMeetingDateForm(forms.Form):
+    held_on = forms.DateField(
+        widget=DateInput(),
+        label="Held on",
+        help_text="The reviews and the final meeting fall due from this date.",
+    )
+
+
 class SignForm(forms.Form):
     party: forms.ModelChoiceField[Party] = forms.ModelChoiceField(queryset=None, label="Who is signing")
     signed_name = forms.CharField(max_length=200, label="Full name, typed as a signature")

@@ -115,6 +115,12 @@ def next_due(plan: SupportPlan, school: calendar.Calendar | None = None) -> dict
     return next((row for row in review_schedule(plan, school) if row["meeting"] is None), None)
 
 
+def start_correctable(plan: SupportPlan) -> bool:
+    """Whether the initial meeting's date may still be corrected: it is recorded, the plan is open and no other
+    meeting has been held on the schedule it set (`services.initial_meeting_correct`)."""
+    return plan.is_open and set(plan.meetings.values_list("kind", flat=True)) == {Meeting.Kind.INITIAL}
+
+
 def stage(plan: SupportPlan) -> str:
     if not plan.is_open:
         return "Closed: " + plan.get_outcome_display().lower()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/questionnaires/new/", views.questionnaire_add, name="questionnaire_add"),
     path("<int:pk>/targets/new/", views.target_add, name="target_add"),
     path("<int:pk>/meetings/<str:kind>/new/", views.meeting_add, name="meeting_add"),
+    path("<int:pk>/meetings/initial/date/", views.initial_meeting_date, name="initial_meeting_date"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/close/", views.plan_close, name="plan_close"),
     path("<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),

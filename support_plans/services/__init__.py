@@ -8,7 +8,7 @@ The names are re-exported here: `from support_plans import services; services.pl
 
 from __future__ import annotations
 
-from support_plans.services.meetings import meeting_record
+from support_plans.services.meetings import initial_meeting_correct, meeting_record
 from support_plans.services.monitoring import (
     alert_resolve,
     missing_scores_check,
@@ -50,6 +50,7 @@ __all__ = [
     "alert_resolve",
     "apply_retention",
     "assessments_save",
+    "initial_meeting_correct",
     "link_create",
     "link_resolve",
     "meeting_record",

@@ -88,13 +88,68 @@ def meeting_record(
 
 
 @transaction.atomic
-def _check_meeting_date(
-    plan: SupportPlan, kind: str, held_on: datetime.date, week: int | None, today: datetime.date
-) -> None:
+def initial_meeting_correct(
+    *, actor: Any, plan: SupportPlan, held_on: datetime.date, today: datetime.date | None = None
+) -> Meeting:
+    """Correct the date of a recorded initial meeting, while no other meeting has been held: the plan's clock
+    restarts from the corrected date (its reviews and end fall due from it exactly as for a new initial meeting),
+    and its monitoring report card, dated from the initial meeting, moves with it. The meeting and the plan are
+    tracked, so the audit log keeps the old date and the new."""
+    if not plan.is_open:
+        raise ValidationError("This plan is closed.")
+    initial = plan.meetings.filter(kind=Meeting.Kind.INITIAL).first()
+    if initial is None:
+        raise ValidationError("The initial meeting is not recorded yet: record it with its date.")
+    later = plan.meetings.exclude(kind=Meeting.Kind.INITIAL).order_by("held_on").first()
+    if later is not None:
+        raise ValidationError(
+            f"The {later} is recorded, and it was due from the initial meeting's date: that date can no longer "
+            "be changed."
+        )
+    _check_held_on(plan, held_on, today or timezone.localdate())
+    if held_on == initial.held_on:
+        return initial
+    _move_report_card(plan, initial.held_on, held_on)
+    initial.held_on = held_on
+    saved(initial)
+    plan.starts_on = held_on
+    saved(plan)
+    return initial
+
+
+def _move_report_card(plan: SupportPlan, old: datetime.date, new: datetime.date) -> None:
+    """The plan's report card runs from the initial meeting for the programme's weeks (`monitoring_set`): a card
+    dated from the old date moves to the new one; scores already recorded before the new date block the move."""
+    card = plan.report_card
+    if card is None or card.starts_on != old:
+        return
+    scored = card.entries.filter(date__lt=new).order_by("date").values_list("date", flat=True).first()
+    if scored is not None:
+        raise ValidationError(
+            {
+                "held_on": f"The report card has scores from {scored:%-d %B %Y}, before this date: the initial "
+                "meeting cannot be after them."
+            }
+        )
+    card.starts_on, card.ends_on = new, new + datetime.timedelta(weeks=plan.length_weeks)
+    saved(card)
+
+
+def _check_held_on(plan: SupportPlan, held_on: datetime.date, today: datetime.date) -> None:
+    """Any meeting: held by today. (It may be before the plan was opened here: a PSP already running when the school
+    starts recording it. The plan page then says so, and a mistyped initial date can be corrected,
+    `initial_meeting_correct`.)"""
     if held_on > today:
         raise ValidationError(
             {"held_on": "A meeting is recorded once it has been held: the date cannot be in the future."}
         )
+
+
+@transaction.atomic
+def _check_meeting_date(
+    plan: SupportPlan, kind: str, held_on: datetime.date, week: int | None, today: datetime.date
+) -> None:
+    _check_held_on(plan, held_on, today)
     last = plan.meetings.order_by("-held_on").first()
     if last is not None and held_on < last.held_on:
         raise ValidationError(

@@ -47,11 +47,20 @@ def plan_open(
     relation: str = SupportPlan.Relation.NONE,
     relation_note: str = "",
     opened_on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> SupportPlan:
     """Open a PSP for a pupil at risk of exclusion, with the pupil, their parents or carers, the coordinator
-    and the SENCO as parties (more are added from the plan page)."""
+    and the SENCO as parties (more are added from the plan page). It is opened today or on a day gone by
+    (`today` is the clock), with the reason the pupil needs it."""
     if pupil.support_plans.exclude(status=SupportPlan.Status.CLOSED).exists():
         raise ValidationError("This pupil already has an open Pastoral Support Programme.")
+    today = today or timezone.localdate()
+    opened_on = opened_on or today
+    if opened_on > today:
+        raise ValidationError(
+            {"opened_on": "A plan is opened today or on a day gone by: the date cannot be in the future."}
+        )
+    _check_reason(reason)
     school = settings_for(pupil.organisation)
     plan = saved(
         SupportPlan(
@@ -61,7 +70,7 @@ def plan_open(
             reason=reason,
             relation=relation,
             relation_note=relation_note,
-            opened_on=opened_on or timezone.localdate(),
+            opened_on=opened_on,
             length_weeks=school.length_weeks,
             review_weeks=school.review_weeks,
         )
@@ -93,16 +102,22 @@ def plan_open(
             user=coordinator,
         )
     )
+    _add_senco(plan, coordinator)
+    return plan
+
+
+def _add_senco(plan: SupportPlan, coordinator: Any) -> None:
+    """The school's SENCO is a party to every plan (unless they coordinate it)."""
     senco = (
         RoleAssignment.objects.current()
-        .filter(organisation_id=org, role=Role.SENCO)
+        .filter(organisation_id=plan.organisation_id, role=Role.SENCO)
         .select_related("user")
         .first()
     )
     if senco and senco.user_id != coordinator.pk:
         saved(
             Party(
-                organisation_id=org,
+                organisation_id=plan.organisation_id,
                 plan=plan,
                 kind=Party.Kind.SENCO,
                 name=senco.user.full_name or senco.user.email,
@@ -111,7 +126,21 @@ def plan_open(
                 user=senco.user,
             )
         )
-    return plan
+
+
+REASON_MIN_CHARS = 3
+
+
+def _check_reason(reason: str) -> None:
+    """The reason is what the programme answers (the guidance: why the pupil needs a PSP); a letter or two, typed
+    to get past the form, says nothing to the parties who sign up to it."""
+    if len(reason.strip()) < REASON_MIN_CHARS:
+        raise ValidationError(
+            {
+                "reason": "Say why the pupil is at risk of exclusion and needs a PSP, in a sentence (what has "
+                f"happened, e.g. two suspensions this term for defiance): at least {REASON_MIN_CHARS} characters."
+            }
+        )
 
 
 class PlanFields(TypedDict, total=False):
@@ -145,6 +174,8 @@ def plan_update(*, actor: Any, plan: SupportPlan, **fields: Unpack[PlanFields]) 
         if key not in EDITABLE_PLAN_FIELDS:
             raise ValidationError(f"{key} is set by the plan's stages, not edited directly.")
         setattr(plan, key, value)
+    if "reason" in fields:
+        _check_reason(plan.reason)
     return saved(plan)
 
 

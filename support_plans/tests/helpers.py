@@ -29,12 +29,15 @@ def smart(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def open_plan(world: Any, pupil: Any = None, coordinator: Any = None) -> SupportPlan:
+def open_plan(
+    world: Any, pupil: Any = None, coordinator: Any = None, opened_on: datetime.date | None = None
+) -> SupportPlan:
     return services.plan_open(
         actor=world.head_of_year9,
         pupil=pupil or world.alice,
         coordinator=coordinator or world.head_of_year9,
         reason="Two suspensions this term for defiance; at risk of permanent exclusion.",
+        opened_on=opened_on,
     )
 
 
@@ -43,18 +46,20 @@ def started_plan(
 ) -> SupportPlan:
     """A plan with one target and its initial meeting recorded (Alice's, run by the head of year, unless told)."""
     actor = actor or world.head_of_year9
+    held_on = held_on or timezone.localdate() - datetime.timedelta(weeks=12)
     plan = services.plan_open(
         actor=actor,
         pupil=pupil or world.alice,
         coordinator=actor,
         reason="Two suspensions this term for defiance; at risk of permanent exclusion.",
+        opened_on=held_on,  # opened no later than its initial meeting
     )
     services.target_add(actor=actor, plan=plan, **smart())
     services.meeting_record(
         actor=actor,
         plan=plan,
         kind=Meeting.Kind.INITIAL,
-        held_on=held_on or timezone.localdate() - datetime.timedelta(weeks=12),
+        held_on=held_on,
         summary="Targets agreed with Alice and her mother.",
         attendees=list(plan.parties.all()),
     )

@@ -26,13 +26,14 @@ world = shared_world()
 
 def _started_for(world, pupil) -> None:
     """A plan whose initial meeting was 12 weeks ago, so its 4-week review is overdue."""
-    plan = open_plan(world, pupil=pupil)
+    held_on = timezone.localdate() - datetime.timedelta(weeks=12)
+    plan = open_plan(world, pupil=pupil, opened_on=held_on)
     services.target_add(actor=world.head_of_year9, plan=plan, **smart())
     services.meeting_record(
         actor=world.head_of_year9,
         plan=plan,
         kind=Meeting.Kind.INITIAL,
-        held_on=timezone.localdate() - datetime.timedelta(weeks=12),
+        held_on=held_on,
         summary="Targets agreed",
         attendees=list(plan.parties.all()),
     )

@@ -140,7 +140,10 @@ def test_it_skips_closed_finished_and_unstarted_plans(world):
     SupportPlan.objects.filter(pk=closed.pk).update(status=SupportPlan.Status.CLOSED, outcome="successful")
     under_way(world, world.ben, days_ago(7 * 13))  # 12 weeks ran out a week ago
     services.plan_open(
-        actor=world.head_of_year9, pupil=world.cleo, coordinator=world.head_of_year9, reason="Risk."
+        actor=world.head_of_year9,
+        pupil=world.cleo,
+        coordinator=world.head_of_year9,
+        reason="Fighting at break.",
     )
     assert services.missing_scores_check(organisation=world.school, today=TODAY) == []
     assert not Alert.objects.exists()

@@ -99,7 +99,10 @@ def test_it_exports_each_record_under_its_own_plan_and_target(world):
         actor=world.head_of_year9, plan=plan, purpose="signature", party=mother, days=3
     )
     services.plan_open(
-        actor=world.head_of_year9, pupil=world.ben, coordinator=world.head_of_year9, reason="x"
+        actor=world.head_of_year9,
+        pupil=world.ben,
+        coordinator=world.head_of_year9,
+        reason="Defiance in lessons.",
     )
     [exported] = _collect(world.alice)
     assert exported["id"] == plan.pk and "pupil" not in exported

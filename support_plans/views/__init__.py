@@ -7,7 +7,7 @@ The views are re-exported here, so `support_plans.views.plan_detail` keeps worki
 from __future__ import annotations
 
 from support_plans.views.common import PANEL_ROWS, PER_PAGE
-from support_plans.views.meetings import meeting_add, sign
+from support_plans.views.meetings import initial_meeting_date, meeting_add, sign
 from support_plans.views.plans import (
     alert_list,
     alert_resolve,
@@ -45,6 +45,7 @@ __all__ = [
     "assessments_edit",
     "dashboard",
     "due_list",
+    "initial_meeting_date",
     "link",
     "meeting_add",
     "monitoring_edit",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from support_plans import selectors, services
 from support_plans.forms import (
+    InitialMeetingDateForm,
     MeetingForm,
     SignForm,
 )
@@ -74,6 +75,14 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
     if saved(request, form, record):
         messages.success(request, f"The {Meeting.Kind(kind).label.lower()} is recorded.")
+        held_on = form.cleaned_data["held_on"]
+        if kind == Meeting.Kind.INITIAL and held_on < plan.opened_on:
+            messages.warning(
+                request,
+                f"The initial meeting is dated {held_on:%-d %B %Y}, before the plan was opened here "
+                f"({plan.opened_on:%-d %B %Y}): its reviews fall due from that date. If it is a mistake, correct "
+                "the date from the initial meeting on the plan.",
+            )
         return redirect("support_plans:plan_detail", pk=plan.pk)
     titles = {
         "initial": "Record the initial meeting",
@@ -86,6 +95,37 @@ def meeting_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         form,
         titles[kind],
         "Review every commitment made at the last meeting; focus on solutions." if kind != "initial" else "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def initial_meeting_date(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the date of the initial meeting, while no review is held: the reviews fall due from the new date."""
+    plan = plan_for(request, pk)
+    initial = plan.meetings.filter(kind=Meeting.Kind.INITIAL).first()
+    if initial is None:
+        raise Http404("The initial meeting is not recorded yet.")
+    form = InitialMeetingDateForm(request.POST or None, initial={"held_on": initial.held_on})
+    if saved(
+        request,
+        form,
+        lambda data: services.initial_meeting_correct(actor=request.user, plan=plan, held_on=data["held_on"]),
+    ):
+        plan.refresh_from_db()
+        messages.success(
+            request,
+            f"The initial meeting's date is corrected: the plan runs {plan.starts_on:%-d %b %Y} to "
+            f"{plan.ends_on:%-d %b %Y}.",
+        )
+        return redirect("support_plans:plan_detail", pk=plan.pk)
+    return form_page(
+        request,
+        plan,
+        form,
+        "Correct the initial meeting's date",
+        f"Recorded as held on {initial.held_on:%-d %B %Y}. The date can be corrected until a review is held; "
+        "the review dates and the end of the programme follow it.",
+        button="Correct the date",
     )
 
 

@@ -223,6 +223,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_initial": plan.meetings.filter(kind=Meeting.Kind.INITIAL).exists(),
             **selectors.arrangements_context(plan, today=timezone.localdate(), parties=parties),
             "has_final": plan.meetings.filter(kind=Meeting.Kind.FINAL).exists(),
+            "start_correctable": selectors.start_correctable(plan),
         },
     )
 
