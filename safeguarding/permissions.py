@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from access.permissions import access_for, can_view_pupil, grants_in, grants_q, pupil_filter
+from access.permissions import access_for, can_view_pupil, grants_in, grants_q
 from access.roles import PUPIL_ROLES, SAFEGUARDING_ROLES, Role
 
 DSL_TEAM_ROLES = SAFEGUARDING_ROLES
@@ -82,10 +82,11 @@ def can_triage(user: Any, concern: Any) -> bool:
     return can_view_file(user, concern.pupil)
 
 
-def loggable_pupils_q(user: Any) -> Q:
-    """A Q over Pupil: the children this user may log a concern about. KCSIE: any member of staff reports a
-    concern about any child at their school, so every pupil on roll where they hold a staff role (at that site, for
-    a role narrowed to one), and any pupil they can already see."""
+def on_roll_where_working_q(user: Any) -> Q:
+    """A Q over Pupil: the children on roll where this user holds a staff role that works with pupils (at that site,
+    for a role narrowed to one). KCSIE: any member of staff reports a concern about any child at their school; with
+    the pupils they can already see (`access.permissions.pupil_filter`), these are the children they may log a
+    concern about (`can_log_concern`, `selectors.pupils.concern_choices`)."""
     today = timezone.localdate()
     on_roll = Q(left_on__isnull=True) | Q(left_on__gte=today)
 
@@ -94,12 +95,12 @@ def loggable_pupils_q(user: Any) -> Q:
             return None
         return Q(organisation_id__in=orgs) & (Q(site_id=grant.site_id) if grant.site_id else Q())
 
-    return (grants_q(user, grant_q) & on_roll) | pupil_filter(user)
+    return grants_q(user, grant_q) & on_roll
 
 
 def can_log_concern(user: Any, pupil: Any) -> bool:
     """Any member of staff may log a concern about a child on roll where they work, or a pupil they can see
-    (`loggable_pupils_q`). It grants nothing else: the logger reads only their own concern."""
+    (`on_roll_where_working_q`). It grants nothing else: the logger reads only their own concern."""
     if can_view_pupil(user, pupil):
         return True
     if not pupil.is_on_roll:

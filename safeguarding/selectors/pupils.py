@@ -8,13 +8,13 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from access.permissions import pupil_filter, schools_reached
 from core.naturalsort import natural_key
 from people.models import Group, GroupMembership, Pupil
-from safeguarding.permissions import loggable_pupils_q
+from safeguarding.permissions import on_roll_where_working_q
 
 TUTOR_GROUPS = "sg_tutor_memberships"  # the attribute the prefetch fills
 
@@ -48,12 +48,17 @@ def concern_choices(user: Any, organisation: Any) -> QuerySet[Pupil]:
     if organisation is None:
         return Pupil.objects.none()
     schools = [school.pk for school in schools_reached(user, organisation)]
-    may_see = Case(
-        When(pupil_filter(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+    # The pupils the user may already see, read on their own: their rule joins groups and memberships, which Citus
+    # will not plan inside an OR or a CASE beside other tables; as a list of ids it is a plain filter.
+    seen = list(
+        Pupil.objects.filter(pupil_filter(user), organisation_id__in=schools)
+        .values_list("pk", flat=True)
+        .distinct()
     )
-    return Pupil.objects.filter(loggable_pupils_q(user), organisation_id__in=schools).annotate(
-        may_see=may_see
-    )
+    may_see = Case(When(pk__in=seen, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return Pupil.objects.filter(
+        on_roll_where_working_q(user) | Q(pk__in=seen), organisation_id__in=schools
+    ).annotate(may_see=may_see)
 
 
 def by_shown_name(pupil: Any) -> tuple[Any, ...]:
