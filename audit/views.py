@@ -51,8 +51,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "querystring_prefix": (params.urlencode() + "&") if params else "",
             "export_query": params.urlencode(),
             "withheld": WITHHELD,
+            "watches_sign_ins": _watches_sign_ins(request),
         },
     )
+
+
+def _watches_sign_ins(request: HttpRequest) -> bool:
+    """Whether to point to "Accounts under attack": only for those who may open it (the school administrator)."""
+    from accounts.permissions import can_watch_sign_ins
+
+    organisation = getattr(request, "organisation", None)
+    return organisation is not None and can_watch_sign_ins(request.user, organisation)
 
 
 @require_GET

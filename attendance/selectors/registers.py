@@ -135,7 +135,9 @@ def register_group(pk: int, organisation_ids: Iterable[int]) -> Group | None:
     sql = (
         f"SELECT {group_l.columns}, {org_l.columns}, {settings_l.columns} FROM {qn(Group._meta.db_table)} g "  # noqa: S608
         f"JOIN {qn(Organisation._meta.db_table)} o ON o.id = g.organisation_id "
-        f"LEFT JOIN {qn(AttendanceSettings._meta.db_table)} s ON s.organisation_id = o.id "
+        # On the group's own organisation column (the distribution column): a user reaching several schools asks
+        # several shards, which Citus plans only for tables joined on it.
+        f"LEFT JOIN {qn(AttendanceSettings._meta.db_table)} s ON s.organisation_id = g.organisation_id "
         f"WHERE g.id = %s AND g.organisation_id IN ({', '.join(['%s'] * len(ids))})"
     )
     with prepared_cursor() as cursor:

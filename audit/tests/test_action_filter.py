@@ -35,6 +35,14 @@ def test_it_says_where_sign_ins_are_instead(world):
     assert f'href="{reverse("accounts:under_attack")}"' in page
 
 
+def test_it_links_accounts_under_attack_only_for_those_who_may_open_it(world):
+    """A senior leader reads the log but not the accounts under attack: named, not linked (a link would answer 403)."""
+    page = client_for(world.senior).get(reverse("audit:event_list")).content.decode()
+    assert "Sign-ins and sign-outs are not in this log" in page
+    assert reverse("accounts:under_attack") not in page
+    assert client_for(world.senior).get(reverse("accounts:under_attack")).status_code == 403
+
+
 def test_it_never_writes_a_sign_in_with_an_organisation(world):
     """A real sign-in and sign-out are filed under no organisation, which is why the filter leaves them out."""
     client = Client()
